@@ -1,0 +1,1 @@
+"""Tools the agents call: solvers, simulators, learned models. No LLM lives here, and nothing imports agents/."""

@@ -1,0 +1,172 @@
+"""Read the data a problem statement carries: numbers, markdown tables, "name value" lists and chains.
+
+The embedded model is too weak to retype tables reliably (ENVIRONMENT.md), so code reads them and the
+model only says which table or list holds which parameter. Every item keeps its place in the text so
+the Verifier can point at where a value came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?![\w])")
+_NAME = r"[A-Za-z][\w\-]*"
+_CHAIN = re.compile(rf"({_NAME})((?:\s*(?:->|→)\s*{_NAME})+)")
+_LIST_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?P<label>[^:\n|]{3,80}):\s*(?P<items>[^\n]+)$", re.MULTILINE)
+_LIST_ITEM = re.compile(rf"^\s*(?P<name>{_NAME})\s+(?P<value>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[A-Za-z%/]*)\s*$")
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    caption: str
+    """The sentence just before the table, which usually says what it holds."""
+    corner: str
+    columns: tuple[str, ...]
+    rows: tuple[str, ...]
+    cells: tuple[tuple[float | None, ...], ...]
+    """cells[r][c]; None where the text has no number ("-", blank)."""
+
+    def as_matrix(self) -> dict[str, dict[str, float | None]]:
+        return {row: dict(zip(self.columns, values, strict=True)) for row, values in zip(self.rows, self.cells, strict=True)}
+
+    def column(self, name: str) -> dict[str, float | None]:
+        j = self.columns.index(name)
+        return {row: values[j] for row, values in zip(self.rows, self.cells, strict=True)}
+
+    def describe(self) -> str:
+        return f"{self.id}: table '{self.caption}' with rows {', '.join(self.rows)} and columns {', '.join(self.columns)}"
+
+
+@dataclass(frozen=True)
+class NamedList:
+    id: str
+    label: str
+    values: dict[str, float]
+    unit: str
+
+    def describe(self) -> str:
+        items = ", ".join(f"{k} {v:g}" for k, v in self.values.items())
+        return f"{self.id}: list '{self.label}': {items}"
+
+
+@dataclass(frozen=True)
+class TextData:
+    text: str
+    numbers: tuple[float, ...]
+    tables: tuple[Table, ...] = ()
+    lists: tuple[NamedList, ...] = ()
+    chains: tuple[tuple[str, ...], ...] = ()
+    extra_numbers: tuple[float, ...] = field(default=())
+    """Numbers from attached data files: they count as 'in the problem' for the Verifier too."""
+
+    def mentions(self, value: float, rel: float = 1e-9) -> bool:
+        """Does the text (or attached data) state this number literally?"""
+        return any(abs(value - n) <= rel * max(1.0, abs(n)) for n in (*self.numbers, *self.extra_numbers))
+
+    def table(self, table_id: str) -> Table:
+        for table in self.tables:
+            if table.id == table_id:
+                return table
+        raise KeyError(f"no table {table_id!r} in the problem text")
+
+    def named_list(self, list_id: str) -> NamedList:
+        for named in self.lists:
+            if named.id == list_id:
+                return named
+        raise KeyError(f"no list {list_id!r} in the problem text")
+
+    def describe(self) -> str:
+        """What code found in the text, in the words the Modeler's prompt shows the model."""
+        lines = [t.describe() for t in self.tables] + [n.describe() for n in self.lists]
+        lines += [f"chain: {' -> '.join(chain)}" for chain in self.chains]
+        return "\n".join(lines) if lines else "(no tables or lists found)"
+
+
+def parse_text(text: str, extra_numbers: tuple[float, ...] = ()) -> TextData:
+    numbers = tuple(float(m.group()) for m in NUMBER.finditer(text))
+    return TextData(
+        text=text,
+        numbers=numbers,
+        tables=_tables(text),
+        lists=_lists(text),
+        chains=_chains(text),
+        extra_numbers=extra_numbers,
+    )
+
+
+def _number_or_none(cell: str) -> float | None:
+    match = NUMBER.fullmatch(cell.strip())
+    return float(match.group()) if match else None
+
+
+def _split_row(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _tables(text: str) -> tuple[Table, ...]:
+    lines = text.splitlines()
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines) - 1:
+        header, separator = lines[i].strip(), lines[i + 1].strip()
+        if header.startswith("|") and re.fullmatch(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?", separator):
+            head = _split_row(header)
+            body: list[list[str]] = []
+            j = i + 2
+            while j < len(lines) and lines[j].strip().startswith("|"):
+                body.append(_split_row(lines[j]))
+                j += 1
+            caption = _caption_before(lines, i)
+            tables.append(
+                Table(
+                    id=f"T{len(tables) + 1}",
+                    caption=caption,
+                    corner=head[0],
+                    columns=tuple(head[1:]),
+                    rows=tuple(row[0] for row in body),
+                    cells=tuple(tuple(_number_or_none(c) for c in row[1 : len(head)]) for row in body),
+                )
+            )
+            i = j
+        else:
+            i += 1
+    return tuple(tables)
+
+
+def _caption_before(lines: list[str], index: int) -> str:
+    for k in range(index - 1, -1, -1):
+        line = lines[k].strip()
+        if line:
+            sentences = re.split(r"(?<=[.!?])\s+", line)
+            return sentences[-1][:200]
+    return ""
+
+
+def _lists(text: str) -> tuple[NamedList, ...]:
+    found: list[NamedList] = []
+    for match in _LIST_LINE.finditer(text):
+        items = re.split(r",\s*|;\s*|\s+and\s+", match.group("items").rstrip(". "))
+        parsed = [_LIST_ITEM.match(item) for item in items]
+        if len(parsed) >= 2 and all(parsed):
+            values = {m.group("name"): float(m.group("value")) for m in parsed if m}
+            units = {m.group("unit") for m in parsed if m and m.group("unit")}
+            found.append(
+                NamedList(
+                    id=f"L{len(found) + 1}",
+                    label=match.group("label").strip(),
+                    values=values,
+                    unit=units.pop() if len(units) == 1 else "",
+                )
+            )
+    return tuple(found)
+
+
+def _chains(text: str) -> tuple[tuple[str, ...], ...]:
+    chains: list[tuple[str, ...]] = []
+    for match in _CHAIN.finditer(text):
+        chain = tuple(re.split(r"\s*(?:->|→)\s*", match.group(0).strip()))
+        if chain not in chains:
+            chains.append(chain)
+    return tuple(chains)
