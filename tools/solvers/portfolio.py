@@ -137,8 +137,8 @@ def _run_one(model: pyo.ConcreteModel, name: SolverName, time_limit_s: float) ->
             message = f"CPLEX Community Edition size limit exceeded: {message}"
         return SolveResult(status=Status.ERROR, solver=name, time_s=elapsed, log_excerpt=_tail(buffer.getvalue() + "\n" + message))
     elapsed = time.perf_counter() - started
-    has_incumbent = _load_if_any(model, results)
-    status = status_from_results(results, has_incumbent)
+    status = status_from_results(results)
+    has_incumbent = status in (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT) and _load_if_any(model, results)
     if status.has_solution and not has_incumbent:
         status = Status.ERROR
     objective = _objective_value(model) if has_incumbent else None
@@ -147,7 +147,7 @@ def _run_one(model: pyo.ConcreteModel, name: SolverName, time_limit_s: float) ->
     if objective is not None and bound is not None and math.isfinite(bound):
         gap = abs(objective - bound) / max(1e-9, abs(objective))
     return SolveResult(
-        status=status if not (status is Status.TIME_LIMIT and has_incumbent) else Status.TIME_LIMIT,
+        status=status,
         solver=name,
         objective=objective,
         bound=bound,

@@ -40,14 +40,11 @@ _TERMINATION_TO_STATUS: dict[TerminationCondition, Status] = {
 }
 
 
-def status_from_results(results: SolverResults, has_incumbent: bool) -> Status:
+def status_from_results(results: SolverResults) -> Status:
     """Map Pyomo's termination condition to our vocabulary.
 
-    A time or iteration limit with an incumbent is still a usable (feasible) answer; the caller keeps
-    the distinction through `has_incumbent` so the Optimizer can decide to retune.
+    A time limit stays TIME_LIMIT even with an incumbent: the incumbent is kept in the result, and the
+    Optimizer decides whether to accept it or retune.
     """
     condition = results.solver.termination_condition
-    status = _TERMINATION_TO_STATUS.get(condition, Status.ERROR)
-    if status is Status.TIME_LIMIT and not has_incumbent:
-        return Status.TIME_LIMIT
-    return status
+    return _TERMINATION_TO_STATUS.get(condition, Status.ERROR)

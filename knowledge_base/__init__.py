@@ -1,0 +1,1 @@
+"""Formulation templates (where the mathematics lives) and the store that finds them."""

@@ -1,0 +1,73 @@
+"""What a formulation template is: the mathematics, a parameter schema, and the code that builds the model.
+
+A template keeps the small embedded model's job small. Code has already read the tables and lists of the
+problem text (`tools.textdata`); the template turns those into a JSON schema whose choices are the names
+and ids found there (`binding_schema`), the model fills it, and `assemble` turns the filled binding plus
+the parsed text into validated parameters. The Pyomo model is built by `build_model`, never by the LLM.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+import pyomo.environ as pyo
+from pydantic import BaseModel
+
+from tools.textdata import TextData
+
+ProblemClass = Literal["LP", "MILP", "NLP", "MINLP", "multi-objective", "beamforming"]
+P = TypeVar("P", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class SpecItem:
+    """One extracted parameter value and where in the problem it came from."""
+
+    name: str
+    value: float
+    source: str
+
+
+class AssemblyError(ValueError):
+    """The binding cannot be turned into parameters; the message says why, in words the Modeler can use."""
+
+
+class Template(ABC, Generic[P]):
+    id: ClassVar[str]
+    family: ClassVar[str]
+    problem_class: ClassVar[ProblemClass]
+    title: ClassVar[str]
+    description: ClassVar[str]
+    """What problems it fits, in the words a user would write: this is what retrieval matches."""
+    math: ClassVar[str]
+    """Sets, parameters, variables, objective and constraints in LaTeX."""
+    examples: ClassVar[tuple[str, ...]]
+    tags: ClassVar[tuple[str, ...]] = ()
+    method: ClassVar[str] = "one solver call"
+    params_model: type[P]
+
+    def document(self) -> str:
+        """The text the knowledge base embeds for this template."""
+        return "\n".join([self.title, self.description, *self.examples])
+
+    @abstractmethod
+    def binding_schema(self, data: TextData) -> dict[str, Any]:
+        """JSON schema of what the LLM fills for this text: choices are ids and names that code found."""
+
+    @abstractmethod
+    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[P, list[SpecItem]]:
+        """Turn the filled binding into parameters; raise AssemblyError with a usable message when it can't."""
+
+    @abstractmethod
+    def build_model(self, params: P) -> pyo.ConcreteModel:
+        """The Pyomo model. Constraint components carry a `doc` that reads as a sentence, with {i} for the index."""
+
+    @abstractmethod
+    def solution_table(self, params: P, solution: dict[str, float]) -> list[dict[str, Any]]:
+        """Rows a person reads to see the answer (e.g. which microservice sits on which satellite)."""
+
+    def formulation_summary(self, params: P) -> dict[str, Any]:
+        """Sets and sizes of this instance, for the report and the Verifier's sanity checks."""
+        return {}

@@ -1,0 +1,1 @@
+"""The shipped formulation templates, one module each; every module defines `TEMPLATE`."""
