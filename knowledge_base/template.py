@@ -28,6 +28,8 @@ class SpecItem:
     name: str
     value: float
     source: str
+    default: float | None = None
+    """The template's documented default; a value equal to it need not appear in the text."""
 
 
 class AssemblyError(ValueError):

@@ -155,7 +155,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
                 Application(name=str(entry.get("name") or head), chain=chains.pop(head),
                             access_satellite=entry.get("access_satellite", ""), request_rate=rate)
             )
-            spec.append(SpecItem(f"request_rate[{entry.get('name')}]", rate, "stated by the model from the text"))
+            spec.append(SpecItem(f"request_rate[{entry.get('name')}]", rate, "stated by the model from the text", default=1.0))
         if chains:
             raise AssemblyError(f"no application was given for the chain(s) starting at {', '.join(chains)}")
         demand = self._list(binding.get("cpu_requirement_list"), data, "cpu_demand", spec)

@@ -1,0 +1,207 @@
+"""The LLM backbone: one factory for the embedded CPU model, any OpenAI-compatible URL, or a vLLM server.
+
+All three are reached through the same OpenAI chat API (ChatOpenAI). The embedded model runs in
+llama.cpp's own OpenAI-compatible server, which lamopt starts on a free loopback port and stops at exit.
+We chose the server over in-process llama_cpp.Llama so that (1) every backend takes the same code path,
+(2) a crash or memory blow-up of the model cannot take the graph's process (and its checkpoint) with it,
+and (3) the same server can be shared by concurrent runs.
+
+Structured output: vLLM and OpenAI take `response_format` json_schema (constrained decoding); llama.cpp's
+server refuses that (HTTP 500) but enforces `{"type": "json_object", "schema": ...}` with a grammar, so
+`LlamaCppChat` overrides `with_structured_output` to send that. `structured_call` then validates the JSON
+against the schema and retries a bounded number of times with the error fed back.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+import jsonschema
+import openai
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.output_parsers import JsonOutputParser
+from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel
+from langchain_openai import ChatOpenAI
+
+from agents.context import Context
+from tools.embedded_model import gguf_path
+
+
+class LLMUnavailable(RuntimeError):
+    """The LLM endpoint did not answer (down, stalled, refused) after the bounded retries."""
+
+
+class StructuredOutputError(RuntimeError):
+    """The model gave no schema-valid JSON within the allowed attempts."""
+
+
+class LlamaCppChat(ChatOpenAI):
+    """ChatOpenAI for llama.cpp's server: structured output through its grammar-enforced json_object mode."""
+
+    def with_structured_output(  # type: ignore[override]
+        self, schema: dict[str, Any] | type, *, include_raw: bool = False, **kwargs: Any
+    ) -> Runnable[LanguageModelInput, Any]:
+        json_schema = schema if isinstance(schema, dict) else schema.model_json_schema()  # type: ignore[union-attr]
+        extra = dict(self.extra_body or {})
+        extra["response_format"] = {"type": "json_object", "schema": json_schema}
+        bound = self.bind(extra_body=extra)
+        parser = JsonOutputParser()
+        if not include_raw:
+            return bound | parser
+
+        def parse(raw: AIMessage) -> dict[str, Any]:
+            try:
+                return {"raw": raw, "parsed": parser.invoke(raw), "parsing_error": None}
+            except Exception as exc:  # the caller retries with the error in words
+                return {"raw": raw, "parsed": None, "parsing_error": exc}
+
+        return RunnableParallel(raw=bound) | RunnableLambda(lambda out: parse(out["raw"]))
+
+
+def structured_call(
+    model: BaseChatModel, schema: dict[str, Any], system: str, user: str, attempts: int = 3, endpoint: str = ""
+) -> tuple[dict[str, Any], int]:
+    """Ask for JSON that fits `schema`; return it with the tokens spent. Bounded retries on invalid output."""
+    messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
+    runnable = model.with_structured_output(schema, include_raw=True)
+    tokens = 0
+    problem = ""
+    for _ in range(max(1, attempts)):
+        try:
+            out = runnable.invoke(messages)
+        except (openai.APIConnectionError, openai.APITimeoutError, openai.InternalServerError) as exc:
+            where = endpoint or "the LLM endpoint"
+            raise LLMUnavailable(f"{where} did not answer: {type(exc).__name__}: {exc}") from exc
+        raw = out.get("raw")
+        usage = getattr(raw, "usage_metadata", None) or {}
+        tokens += int(usage.get("total_tokens", 0))
+        parsed = out.get("parsed")
+        problem = str(out.get("parsing_error") or "")
+        if not problem:
+            try:
+                jsonschema.validate(parsed, schema)
+                return dict(parsed), tokens
+            except jsonschema.ValidationError as exc:
+                problem = exc.message
+        content = raw.content if isinstance(raw, AIMessage) else json.dumps(parsed)
+        messages += [AIMessage(content), HumanMessage(f"That JSON does not fit the schema: {problem}. Answer again.")]
+    raise StructuredOutputError(f"no schema-valid JSON after {attempts} attempts; last problem: {problem}")
+
+
+_models: dict[tuple[Any, ...], BaseChatModel] = {}
+_lock = threading.Lock()
+_server_lock = threading.Lock()
+
+
+def chat_model(context: Context) -> BaseChatModel:
+    """The chat model the settings ask for; one per distinct setting, shared by the agents of all runs."""
+    if context.chat_model is not None:
+        return context.chat_model
+    key = (context.llm_backend, context.llm_url, context.llm_model, context.llm_timeout_s, context.llm_max_tokens)
+    with _lock:
+        if key not in _models:
+            _models[key] = _build(context)
+        return _models[key]
+
+
+def endpoint_of(context: Context) -> str:
+    if context.chat_model is not None:
+        return f"injected model {type(context.chat_model).__name__}"
+    if context.llm_backend == "embedded" and not context.llm_url:
+        return f"embedded llama.cpp server ({EmbeddedServer.shared(context.llm_threads).url})"
+    return context.llm_url
+
+
+def _build(context: Context) -> BaseChatModel:
+    common: dict[str, Any] = {
+        "temperature": 0.0,
+        "timeout": context.llm_timeout_s,
+        "max_retries": context.llm_max_retries,
+        # llama.cpp's server ignores max_completion_tokens (what ChatOpenAI sends), so send max_tokens too.
+        "extra_body": {"max_tokens": context.llm_max_tokens},
+        "seed": 0,
+    }
+    api_key = context.llm_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
+    if context.llm_backend == "embedded":
+        url = context.llm_url or EmbeddedServer.shared(context.llm_threads).url
+        return LlamaCppChat(base_url=url, model=context.llm_model or "embedded", api_key=api_key, **common)  # type: ignore[arg-type]
+    if not context.llm_url:
+        raise LLMUnavailable(f"backend {context.llm_backend} needs an endpoint: set LAMOPT_LLM_URL (or --llm-url)")
+    model_name = context.llm_model or _first_model(context.llm_url, api_key)
+    return ChatOpenAI(base_url=context.llm_url, model=model_name, api_key=api_key, **common)  # type: ignore[arg-type]
+
+
+def _first_model(url: str, api_key: str) -> str:
+    """Ask the server which model it serves, so a user need not type its long name."""
+    request = urllib.request.Request(f"{url.rstrip('/')}/models", headers={"Authorization": f"Bearer {api_key}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return str(json.load(response)["data"][0]["id"])
+    except (OSError, KeyError, IndexError, ValueError) as exc:
+        raise LLMUnavailable(f"LLM endpoint {url} did not list its models: {exc}") from exc
+
+
+def wait_until_ready(url: str, timeout_s: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll `<url>/models` until the server answers; fail early if its process died."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise LLMUnavailable(f"the LLM server for {url} exited with code {process.returncode} before answering")
+        try:
+            with urllib.request.urlopen(f"{url.rstrip('/')}/models", timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise LLMUnavailable(f"the LLM server at {url} did not answer within {timeout_s:.0f} s")
+
+
+class EmbeddedServer:
+    """llama.cpp's OpenAI-compatible server for the embedded model, on a free loopback port."""
+
+    _shared: EmbeddedServer | None = None
+
+    def __init__(self, threads: int = 2, context_tokens: int = 4096) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+        self.log_path = gguf_path().parent / f"llama-server-{self.port}.log"
+        command = [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(gguf_path()), "--host", "127.0.0.1", "--port", str(self.port),
+            "--n_ctx", str(context_tokens), "--n_threads", str(threads),
+        ]
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        atexit.register(self.stop)
+        wait_until_ready(self.url, timeout_s=120, process=self.process)
+
+    @classmethod
+    def shared(cls, threads: int = 2) -> EmbeddedServer:
+        with _server_lock:
+            if cls._shared is None or cls._shared.process.poll() is not None:
+                cls._shared = cls(threads=threads)
+        return cls._shared
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

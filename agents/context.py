@@ -1,0 +1,69 @@
+"""Run settings (the graph's context_schema): LLM endpoint, solver preference, limits, review points.
+
+Every field can be set from the environment (LAMOPT_<FIELD NAME>), from the CLI, or by the caller of
+`lamopt.solve`; tests inject a scripted chat model through `chat_model`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Literal, get_type_hints
+
+from langchain_core.language_models import BaseChatModel
+
+from tools.embedded_model import cache_dir
+
+Backend = Literal["embedded", "openai", "vllm"]
+ReviewPoint = Literal["after_modeling", "before_solving"]
+
+
+@dataclass(kw_only=True)
+class Context:
+    llm_backend: Backend = field(default="embedded", metadata={"description": "embedded (llama.cpp on CPU), openai (any OpenAI-compatible URL) or vllm"})
+    llm_url: str = field(default="", metadata={"description": "base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1"})
+    llm_model: str = field(default="", metadata={"description": "model name the server knows"})
+    llm_api_key: str = field(default="", metadata={"description": "API key; falls back to OPENAI_API_KEY"})
+    llm_timeout_s: float = field(default=180.0, metadata={"description": "per-request timeout"})
+    llm_max_retries: int = field(default=2, metadata={"description": "retries of a failed or timed-out request"})
+    llm_max_tokens: int = field(default=600, metadata={"description": "cap on generated tokens per request"})
+    llm_threads: int = field(default=2, metadata={"description": "CPU threads of the embedded model"})
+    structured_attempts: int = field(default=3, metadata={"description": "tries to get schema-valid JSON from the model"})
+    solver: str = field(default="auto", metadata={"description": "auto, cplex, highs or scip"})
+    solver_time_limit_s: float = field(default=60.0, metadata={"description": "time limit of one solver run"})
+    max_iterations: int = field(default=4, metadata={"description": "cap on repair loops (Modeler re-tries and re-solves)"})
+    retrieval_threshold: float = field(default=0.3, metadata={"description": "below this similarity no template fits"})
+    kb_path: str = field(default="", metadata={"description": "chromadb folder; default <cache>/kb"})
+    user_templates_dir: str = field(default="", metadata={"description": "folder of the user's own template files"})
+    review_points: tuple[ReviewPoint, ...] = field(default=(), metadata={"description": "where a human expert is asked"})
+    chat_model: BaseChatModel | None = field(default=None, repr=False, metadata={"description": "inject a chat model (tests)"})
+
+    def __post_init__(self) -> None:
+        """Fill fields still at their default from LAMOPT_<NAME> environment variables."""
+        hints = get_type_hints(type(self))
+        for f in fields(self):
+            env = os.environ.get(f"LAMOPT_{f.name.upper()}")
+            if env is None or getattr(self, f.name) != f.default or f.name == "chat_model":
+                continue
+            setattr(self, f.name, _convert(env, hints[f.name]))
+
+    @property
+    def kb_folder(self) -> Path:
+        return Path(self.kb_path) if self.kb_path else cache_dir() / "kb"
+
+    @property
+    def user_templates(self) -> Path | None:
+        return Path(self.user_templates_dir) if self.user_templates_dir else None
+
+
+def _convert(raw: str, kind: Any) -> Any:
+    if kind is int:
+        return int(raw)
+    if kind is float:
+        return float(raw)
+    if kind is bool:
+        return raw.lower() in ("1", "true", "yes", "on")
+    if getattr(kind, "__origin__", None) is tuple:
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw

@@ -1,0 +1,49 @@
+"""Wiring only: the five agents and the report as nodes; each agent routes itself with Command(goto=...).
+
+    retriever → modeler → verifier ─(formulation rejected)→ modeler
+                             │ ok
+                             ▼
+                optimizer ─(plan)→ invoker → verifier(solution) → optimizer
+                   │  └─(infeasible/unbounded: diagnosis)→ modeler
+                   └─(done, cap reached, stopped)→ report → END
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import RetryPolicy
+
+from agents.backbone import LLMUnavailable
+from agents.context import Context
+from agents.invoker import invoker
+from agents.modeler import modeler
+from agents.optimizer import optimizer
+from agents.report import report
+from agents.retriever import retriever
+from agents.state import State
+from agents.verifier import verifier
+
+RECURSION_LIMIT = 60
+"""Steps per run; our own iteration cap ends loops long before this (LangGraph's default is 10007)."""
+
+
+def build_graph(checkpointer: BaseCheckpointSaver[Any] | None = None) -> CompiledStateGraph[Any, Any, Any, Any]:
+    builder = StateGraph(State, context_schema=Context)
+    builder.add_node("retriever", retriever)
+    # The endpoint's own client already retried with timeouts; one more node-level try covers a server restart.
+    builder.add_node("modeler", modeler, retry_policy=RetryPolicy(max_attempts=2, retry_on=LLMUnavailable))
+    builder.add_node("verifier", verifier)
+    builder.add_node("optimizer", optimizer)
+    builder.add_node("invoker", invoker)
+    builder.add_node("report", report)
+    builder.add_edge(START, "retriever")
+    builder.add_edge("report", END)
+    return builder.compile(checkpointer=checkpointer, name="lamopt")
+
+
+graph = build_graph()
+"""For langgraph.json (LangGraph Studio / `langgraph dev`), which brings its own checkpointer."""

@@ -1,0 +1,109 @@
+"""Modeler: turn the problem text into a formulation by filling the best template's parameters.
+
+The mathematics comes from the template; the LLM only fills the template's binding schema (which table
+holds the delays, which application starts at which microservice, ...) under constrained decoding. On a
+second pass it sees why its last answer was rejected (Verifier errors or the Optimizer's diagnosis).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+
+import prompts
+from agents.backbone import StructuredOutputError, chat_model, endpoint_of, structured_call
+from agents.context import Context
+from agents.knowledge import problem_data, template_store
+from agents.state import Formulation, SpecEntry, State, decision
+from knowledge_base.template import AssemblyError
+
+
+def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verifier", "report"]]:
+    context = runtime.context
+    retrieved = state.get("retrieved") or []
+    if not retrieved or retrieved[0]["score"] < context.retrieval_threshold:
+        best = f"best match {retrieved[0]['template_id']} scored {retrieved[0]['score']:.2f}" if retrieved else "no templates"
+        return _no_model(f"no formulation template fits this text ({best}, threshold {context.retrieval_threshold})")
+    template = template_store(context).get(retrieved[0]["template_id"])
+    data = problem_data(state["problem"])
+    try:
+        schema = template.binding_schema(data)
+    except AssemblyError as exc:
+        return _no_model(f"template {template.id} matched, but the text lacks what it needs: {exc}")
+
+    previous = state.get("formulation")
+    tokens = 0
+    prompt_hashes: dict[str, str] = {}
+    human = state.get("human_binding")
+    if human is not None:
+        binding, how = dict(human), "took the binding the human expert gave"
+    else:
+        binding, tokens, prompt_hashes, failure = _ask_llm(template.title, schema, state, context, previous)
+        how = "filled the template with the LLM" if not failure else f"LLM gave no usable binding: {failure}"
+    assembly_error: str | None = None
+    params: dict[str, Any] | None = None
+    spec: list[SpecEntry] = []
+    try:
+        assembled, items = template.assemble(binding, data)
+        params = assembled.model_dump()
+        spec = [SpecEntry(name=i.name, value=i.value, source=i.source, default=i.default) for i in items]
+    except AssemblyError as exc:
+        assembly_error = str(exc)
+    formulation = Formulation(
+        revision=(previous["revision"] + 1) if previous else 1,
+        template_id=template.id,
+        problem_class=template.problem_class,
+        title=template.title,
+        math=template.math.strip(),
+        binding=binding,
+        params=params,
+        assembly_error=assembly_error,
+        summary=template.formulation_summary(template.params_model.model_validate(params)) if params else {},
+    )
+    reason = how + (f"; assembly failed: {assembly_error}" if assembly_error else f"; {len(spec)} parameter values")
+    return Command(
+        goto="verifier",
+        update={
+            "formulation": formulation,
+            "spec": spec,
+            "result": None,
+            "verdict": None,
+            "human_binding": None,
+            "feedback": "",
+            "prompts": {**state.get("prompts", {}), **prompt_hashes},
+            "tokens": tokens,
+            "history": decision("modeler", f"formulation r{formulation['revision']} from template {template.id}", reason),
+        },
+    )
+
+
+def _ask_llm(
+    title: str, schema: dict[str, Any], state: State, context: Context, previous: Formulation | None
+) -> tuple[dict[str, Any], int, dict[str, str], str]:
+    fill = prompts.load("modeler_fill_template")
+    used = {fill.name: fill.sha}
+    feedback = ""
+    if state.get("feedback") and previous is not None:
+        repair = prompts.load("modeler_repair_feedback")
+        used[repair.name] = repair.sha
+        feedback = repair.user.format(previous=json.dumps(previous["binding"]), reason=state["feedback"])
+    data_text = problem_data(state["problem"]).describe()
+    problem_text = state["problem"]["text"] + ("\n\nAttached data:\n" + state["problem"]["data_text"] if state["problem"]["data_text"] else "")
+    system, user = fill.render(template_title=title, problem=problem_text, data=data_text, feedback=feedback)
+    try:
+        binding, tokens = structured_call(
+            chat_model(context), schema, system, user, attempts=context.structured_attempts, endpoint=endpoint_of(context)
+        )
+    except StructuredOutputError as exc:
+        return {}, 0, used, str(exc)
+    return binding, tokens, used, ""
+
+
+def _no_model(reason: str) -> Command[Literal["verifier", "report"]]:
+    return Command(
+        goto="report",
+        update={"formulation": None, "outcome": "no_model", "history": decision("modeler", "no formulation", reason)},
+    )

@@ -1,0 +1,52 @@
+"""The final report: what was solved, the answer, how it was checked, and honestly, what went wrong."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+from agents.state import Report, RunStatus, State, decision
+
+_SUMMARIES: dict[str, str] = {
+    "optimal": "Solved to optimality; the solution was re-checked against every constraint.",
+    "feasible": "Found a feasible solution (not proven optimal); it was re-checked against every constraint.",
+    "infeasible": "No solution exists for the problem as modelled.",
+    "unbounded": "The model is unbounded.",
+    "time_limit": "The solver ran out of time without an answer.",
+    "error": "The solver failed.",
+    "no_model": "No formulation could be built for this text.",
+    "cap_reached": "Stopped at the iteration cap without a verified answer.",
+    "stopped": "Stopped by the human expert.",
+}
+
+
+def report(state: State) -> dict[str, Any]:
+    formulation = state.get("formulation")
+    result = state.get("result")
+    verdict = state.get("verdict")
+    status: RunStatus = state.get("outcome") or (result["status"] if result else "error")  # type: ignore[assignment]
+    verified = bool(result and verdict and verdict["phase"] == "solution" and verdict["ok"])
+    if status in ("optimal", "feasible") and not verified:
+        status = "error"  # never report an answer that did not pass the re-check
+    last_reason = state.get("history", [])[-1]["reason"] if state.get("history") else ""
+    diagnosis = state.get("diagnosis") or ("" if status in ("optimal", "feasible") else last_reason)
+    warnings = list(verdict["warnings"]) if verdict and verdict["phase"] == "formulation" else []
+    formulation_view: dict[str, Any] = {}
+    if formulation is not None:
+        formulation_view = {
+            "template": formulation["template_id"], "title": formulation["title"], "class": formulation["problem_class"],
+            "math": formulation["math"], "instance": formulation["summary"], "revision": formulation["revision"],
+        }
+    final = Report(
+        status=status,
+        objective=result["objective"] if result and verified else None,
+        solver=result["solver"] if result else None,
+        iterations=state.get("iteration", 0),
+        template_id=formulation["template_id"] if formulation else None,
+        formulation=formulation_view,
+        solution=result["table"] if result and verified else [],
+        warnings=warnings,
+        diagnosis=diagnosis,
+        summary=_SUMMARIES.get(status, status),
+    )
+    return {"report": final, "history": decision("report", f"report: {status}", final["summary"])}

@@ -1,0 +1,24 @@
+"""Retriever: find the formulation templates closest to the problem text in the knowledge base."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+
+from agents.context import Context
+from agents.knowledge import template_store
+from agents.state import RetrievedTemplate, State, decision
+
+
+def retriever(state: State, runtime: Runtime[Context]) -> Command[Literal["modeler"]]:
+    problem = state["problem"]
+    query = problem["text"] + ("\n" + problem["data_text"] if problem["data_text"] else "")
+    hits = template_store(runtime.context).search(query, k=3)
+    retrieved = [RetrievedTemplate(template_id=h.template_id, family=h.family, score=h.score) for h in hits]
+    listing = ", ".join(f"{h.template_id} ({h.score:.2f})" for h in hits) or "nothing"
+    return Command(
+        goto="modeler",
+        update={"retrieved": retrieved, "iteration": 0, "history": decision("retriever", "retrieved templates", listing)},
+    )

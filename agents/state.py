@@ -1,0 +1,129 @@
+"""The typed state that flows through the graph. Each agent writes only its own fields.
+
+Everything here is plain JSON data (TypedDicts, lists, numbers, strings) so the SQLite checkpointer can
+store it and a resumed or reopened run sees exactly what the agents saw. `history` and `tokens` have
+reducers that accumulate; every other field is overwritten by the agent that owns it.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, Literal, TypedDict
+
+AgentName = Literal["retriever", "modeler", "verifier", "optimizer", "invoker", "report"]
+RunStatus = Literal["optimal", "feasible", "infeasible", "unbounded", "time_limit", "error", "no_model", "cap_reached", "stopped"]
+
+
+class Problem(TypedDict):
+    text: str
+    data_files: list[str]
+    data_numbers: list[float]
+    """Every number in the attached data files: they count as stated in the problem."""
+    data_text: str
+    """The attached data rendered as text (tables as markdown) for the Modeler's prompt and parser."""
+
+
+class RetrievedTemplate(TypedDict):
+    template_id: str
+    family: str
+    score: float
+
+
+class SpecEntry(TypedDict):
+    name: str
+    value: float
+    source: str
+    default: float | None
+
+
+class Formulation(TypedDict):
+    revision: int
+    template_id: str
+    problem_class: str
+    title: str
+    math: str
+    binding: dict[str, Any]
+    """What the LLM filled in (the template's binding schema)."""
+    params: dict[str, Any] | None
+    """The assembled, validated parameters; None when assembly failed."""
+    assembly_error: str | None
+    summary: dict[str, Any]
+
+
+class Verdict(TypedDict):
+    phase: Literal["formulation", "solution"]
+    revision: int
+    ok: bool
+    errors: list[str]
+    warnings: list[str]
+
+
+class Plan(TypedDict):
+    solver: str
+    time_limit_s: float
+    skip: list[str]
+
+
+class Result(TypedDict):
+    revision: int
+    status: str
+    solver: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    time_s: float
+    solution: dict[str, float]
+    log_excerpt: str
+    attempts: list[str]
+    table: list[dict[str, Any]]
+    conflicts: list[str]
+    """For an infeasible model: which constraints conflict, in words (elastic relaxation)."""
+
+
+class Decision(TypedDict):
+    agent: AgentName
+    decision: str
+    reason: str
+
+
+class Report(TypedDict):
+    status: RunStatus
+    objective: float | None
+    solver: str | None
+    iterations: int
+    template_id: str | None
+    formulation: dict[str, Any]
+    solution: list[dict[str, Any]]
+    warnings: list[str]
+    diagnosis: str
+    summary: str
+
+
+class State(TypedDict, total=False):
+    problem: Problem
+    retrieved: list[RetrievedTemplate]
+    spec: list[SpecEntry]
+    formulation: Formulation | None
+    verdict: Verdict | None
+    plan: Plan | None
+    result: Result | None
+    diagnosis: str
+    feedback: str
+    """Why the last formulation was rejected, for the Modeler's next attempt ('' when none)."""
+    human_binding: dict[str, Any] | None
+    """A binding a human expert typed at a review point; the Modeler uses it instead of asking the LLM."""
+    diagnosed_binding: dict[str, Any] | None
+    """The binding whose model was last found infeasible, to tell a modeling slip from a contradictory text."""
+    outcome: RunStatus | None
+    """Set by the agent that ends a run early (no template fits, cap reached, stopped by the human)."""
+    iteration: int
+    prompts: dict[str, str]
+    """Name → hash of every prompt this run used."""
+    history: Annotated[list[Decision], operator.add]
+    tokens: Annotated[int, operator.add]
+    report: Report
+
+
+def decision(agent: AgentName, what: str, reason: str) -> list[Decision]:
+    """One history entry, as the list the `history` reducer appends."""
+    return [Decision(agent=agent, decision=what, reason=reason)]

@@ -1,0 +1,97 @@
+"""Verifier: check the formulation before any solver runs, and the solution after.
+
+Before solving: the template could be filled; every number the Modeler put into the parameters is stated
+in the problem text or the attached data (or is the template's documented default); the model builds;
+its size is sane. After solving: the reported solution is loaded into a freshly built model and every
+constraint, bound and integrality is re-evaluated, and the objective is recomputed, without trusting the
+solver's claim. Errors block the solver (or the answer); warnings go into the report.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+
+from agents.context import Context
+from agents.knowledge import problem_data, template_store
+from agents.review import ask_expert
+from agents.state import State, Verdict, decision
+from tools.solvers.model_facts import model_size
+from tools.solvers.solution_check import check_solution
+
+MAX_VARIABLES = 200_000
+OBJECTIVE_TOLERANCE = 1e-6
+
+
+def verifier(state: State, runtime: Runtime[Context]) -> Command[Literal["modeler", "optimizer", "report"]]:
+    if state.get("result") is None:
+        return _verify_formulation(state, runtime.context)
+    return _verify_solution(state, runtime.context)
+
+
+def _verify_formulation(state: State, context: Context) -> Command[Literal["modeler", "optimizer", "report"]]:
+    formulation = state["formulation"]
+    assert formulation is not None  # the Modeler routes to the report when there is none
+    errors: list[str] = []
+    warnings: list[str] = []
+    if formulation["assembly_error"]:
+        errors.append(f"the template could not be filled: {formulation['assembly_error']}")
+    else:
+        data = problem_data(state["problem"])
+        for item in state.get("spec", []):
+            if data.mentions(item["value"]):
+                continue
+            if item["default"] is not None and item["value"] == item["default"]:
+                warnings.append(f"{item['name']} = {item['value']:g} is the template's default, not a number from the text")
+            else:
+                errors.append(f"{item['name']} = {item['value']:g} does not appear in the problem text or data ({item['source']})")
+        template = template_store(context).get(formulation["template_id"])
+        try:
+            model = template.build_model(template.params_model.model_validate(formulation["params"]))
+            size = model_size(model)
+            if size.variables == 0 or size.constraints == 0:
+                errors.append(f"the model is empty ({size.variables} variables, {size.constraints} constraints)")
+            elif size.variables > MAX_VARIABLES:
+                errors.append(f"the model has {size.variables} variables, more than the sane limit {MAX_VARIABLES}")
+        except Exception as exc:  # a template bug or odd parameters: say so instead of crashing the run
+            errors.append(f"the model does not build: {type(exc).__name__}: {exc}")
+    verdict = Verdict(phase="formulation", revision=formulation["revision"], ok=not errors, errors=errors, warnings=warnings)
+    update: dict[str, Any] = {"verdict": verdict}
+    if errors:
+        reason = "; ".join(errors)
+        iteration = state.get("iteration", 0) + 1
+        update |= {"iteration": iteration, "history": decision("verifier", "rejected the formulation", reason)}
+        if iteration >= context.max_iterations:
+            update |= {"outcome": "cap_reached"}
+            return Command(goto="report", update=update)
+        return Command(goto="modeler", update=update | {"feedback": reason})
+    if "after_modeling" in context.review_points:
+        routed = ask_expert("after_modeling", "verifier", {"formulation": formulation, "warnings": warnings})
+        if routed is not None:
+            return routed
+    checked = f"{len(state.get('spec', []))} values found in the text; the model builds"
+    return Command(goto="optimizer", update=update | {"history": decision("verifier", "accepted the formulation", checked)})
+
+
+def _verify_solution(state: State, context: Context) -> Command[Literal["modeler", "optimizer", "report"]]:
+    formulation, result = state["formulation"], state["result"]
+    assert formulation is not None and result is not None
+    errors: list[str] = []
+    if result["solution"]:
+        template = template_store(context).get(formulation["template_id"])
+        fresh = template.build_model(template.params_model.model_validate(formulation["params"]))
+        check = check_solution(fresh, result["solution"])
+        if check.missing:
+            errors.append(f"the solution gives no value for {', '.join(check.missing[:5])}")
+        errors += [f"violated: {v}" for v in check.violations]
+        if check.objective is not None and result["objective"] is not None:
+            if abs(check.objective - result["objective"]) > OBJECTIVE_TOLERANCE * max(1.0, abs(check.objective)):
+                errors.append(f"the objective recomputes to {check.objective:g}, not the solver's {result['objective']:g}")
+        what = "re-checked the solution" if not errors else "found the solution wrong"
+        reason = "every constraint holds and the objective recomputes" if not errors else "; ".join(errors)
+    else:
+        what, reason = "nothing to re-check", f"the solver returned no solution ({result['status']})"
+    verdict = Verdict(phase="solution", revision=formulation["revision"], ok=not errors, errors=errors, warnings=[])
+    return Command(goto="optimizer", update={"verdict": verdict, "history": decision("verifier", what, reason)})
