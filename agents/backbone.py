@@ -74,15 +74,10 @@ def structured_call(
 ) -> tuple[dict[str, Any], int]:
     """Ask for JSON that fits `schema`; return it with the tokens spent. Bounded retries on invalid output."""
     messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
-    runnable = model.with_structured_output(schema, include_raw=True)
     tokens = 0
     problem = ""
     for _ in range(max(1, attempts)):
-        try:
-            out = runnable.invoke(messages)
-        except (openai.APIConnectionError, openai.APITimeoutError, openai.InternalServerError) as exc:
-            where = endpoint or "the LLM endpoint"
-            raise LLMUnavailable(f"{where} did not answer: {type(exc).__name__}: {exc}") from exc
+        out = _invoke_structured(model, schema, messages, endpoint)
         raw = out.get("raw")
         usage = getattr(raw, "usage_metadata", None) or {}
         tokens += int(usage.get("total_tokens", 0))
@@ -97,6 +92,26 @@ def structured_call(
         content = raw.content if isinstance(raw, AIMessage) else json.dumps(parsed)
         messages += [AIMessage(content), HumanMessage(f"That JSON does not fit the schema: {problem}. Answer again.")]
     raise StructuredOutputError(f"no schema-valid JSON after {attempts} attempts; last problem: {problem}")
+
+
+_FUNCTION_CALLING_ONLY: set[int] = set()
+"""Models (by id) whose server refused response_format json_schema; they get forced function calling instead."""
+
+
+def _invoke_structured(model: BaseChatModel, schema: dict[str, Any], messages: list[BaseMessage], endpoint: str) -> Any:
+    """One structured request. A generic OpenAI-compatible server that refuses json_schema (llama.cpp answers
+    HTTP 500) is asked again with a forced tool call, which such servers do support, and remembered."""
+    where = endpoint or "the LLM endpoint"
+    method = "function_calling" if id(model) in _FUNCTION_CALLING_ONLY else "json_schema"
+    try:
+        return model.with_structured_output(schema, include_raw=True, method=method).invoke(messages)
+    except (openai.BadRequestError, openai.InternalServerError, openai.UnprocessableEntityError) as exc:
+        if method == "function_calling" or isinstance(model, LlamaCppChat):
+            raise LLMUnavailable(f"{where} refused the structured request: {exc}") from exc
+        _FUNCTION_CALLING_ONLY.add(id(model))
+        return _invoke_structured(model, schema, messages, endpoint)
+    except (openai.APIConnectionError, openai.APITimeoutError) as exc:
+        raise LLMUnavailable(f"{where} did not answer: {type(exc).__name__}: {exc}") from exc
 
 
 _models: dict[tuple[Any, ...], BaseChatModel] = {}

@@ -33,7 +33,7 @@ def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
         outcome = solve(template.build_model(params), formulation["problem_class"], plan["solver"], plan["time_limit_s"], plan["skip"])  # type: ignore[arg-type]
         conflicts: list[str] = []
         if outcome.status is Status.INFEASIBLE:
-            conflicts = [c.sentence() for c in explain_infeasibility(template.build_model(params), plan["time_limit_s"])]
+            conflicts = [c.sentence() for c in explain_infeasibility(template.build_model(params), plan["time_limit_s"], template.structural_constraints)]
         result = Result(
             revision=formulation["revision"], status=str(outcome.status), solver=outcome.solver, objective=outcome.objective,
             bound=outcome.bound, gap=outcome.gap, time_s=round(outcome.time_s, 4), solution=outcome.solution,

@@ -48,6 +48,8 @@ class Template(ABC, Generic[P]):
     examples: ClassVar[tuple[str, ...]]
     tags: ClassVar[tuple[str, ...]] = ()
     method: ClassVar[str] = "one solver call"
+    structural_constraints: ClassVar[frozenset[str]] = frozenset()
+    """Constraint components that define the model (not the problem's data): infeasibility diagnosis keeps them."""
     params_model: type[P]
 
     def document(self) -> str:

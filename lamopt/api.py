@@ -30,7 +30,7 @@ class Step:
 
 
 def stream(
-    text: str = "",
+    text: str | None = None,
     data_files: list[str] | None = None,
     *,
     context: Context | None = None,
@@ -40,15 +40,18 @@ def stream(
 ) -> Iterator[Step]:
     """Run (or continue) one problem and yield its steps.
 
-    A new run needs `text`. With `thread_id` and no text, the thread's last checkpoint is continued: after a
-    crash or a dead LLM endpoint the run picks up where it stopped. `resume` answers a review point.
+    With `text` (even empty, which is then refused) this is a new run, under `thread_id` if given. With
+    text None, thread `thread_id` is continued from its last checkpoint: after a crash or a dead LLM endpoint
+    the run picks up where it stopped, and `resume` answers the review point it paused at.
     """
     context = context or Context()
     saver = checkpointer or sqlite_saver()
     graph = build_graph(saver)
-    if thread_id is None or text:
+    if text is not None:
         thread_id = thread_id or uuid.uuid4().hex[:12]
         graph_input: Any = {"problem": make_problem(text, data_files)}
+    elif thread_id is None:
+        raise ValueError("continuing a run needs its thread_id")
     else:
         graph_input = Command(resume=resume) if resume is not None else None
     config: dict[str, Any] = {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}

@@ -92,6 +92,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
     )
     tags = ("MILP", "leo_service_placement", "satellite", "microservice", "latency", "placement")
     params_model = LeoPlacementParams
+    structural_constraints = frozenset({"one_place", "link_from", "link_to", "worst_bound"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
         square = [t.id for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]

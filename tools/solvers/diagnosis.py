@@ -27,11 +27,17 @@ class Conflict:
     """How much the constraint must be relaxed for the model to become feasible."""
 
     def sentence(self) -> str:
-        return f"{self.description} ({self.constraint}) would have to be relaxed by {self.violation:g}"
+        return f"'{self.description}' cannot hold: it must be relaxed by {self.violation:g} ({self.constraint})"
 
 
-def explain_infeasibility(model: pyo.ConcreteModel, time_limit_s: float = 30.0, tolerance: float = 1e-6) -> list[Conflict]:
+def explain_infeasibility(
+    model: pyo.ConcreteModel, time_limit_s: float = 30.0, keep: frozenset[str] = frozenset(), tolerance: float = 1e-6
+) -> list[Conflict]:
     """The constraints an elastic relaxation of `model` has to violate, largest violation first.
+
+    `keep` names constraint components that define the model's structure (each item placed once, the
+    linearisation) rather than state the problem's data; they are never relaxed, so the explanation points
+    at capacities, budgets and targets, which is where a person can act.
 
     An empty list means the relaxation found no violation, i.e. the model was not infeasible after all
     (or the solver's infeasibility verdict came from a numerical problem).
@@ -39,7 +45,10 @@ def explain_infeasibility(model: pyo.ConcreteModel, time_limit_s: float = 30.0, 
     elastic = model.clone()
     for objective in elastic.component_data_objects(pyo.Objective, active=True):
         objective.deactivate()
-    originals = list(elastic.component_data_objects(pyo.Constraint, active=True, descend_into=True))
+    originals = [
+        c for c in elastic.component_data_objects(pyo.Constraint, active=True, descend_into=True)
+        if c.parent_component().local_name not in keep
+    ]
     elastic._elastic_index = pyo.RangeSet(0, max(0, len(originals) - 1))
     elastic._slack_below = pyo.Var(elastic._elastic_index, domain=pyo.NonNegativeReals)
     elastic._slack_above = pyo.Var(elastic._elastic_index, domain=pyo.NonNegativeReals)

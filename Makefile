@@ -1,0 +1,38 @@
+# The targets README.md names. `make test` and `make demo` install everything they need on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# llama.cpp is compiled by pip; without native CPU flags the cached wheel also runs on other CPUs of this kind.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+export HF_HUB_OFFLINE := 1
+export ORT_DISABLE_TELEMETRY := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export TRANSFORMERS_VERBOSITY := error
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install test test-unit demo lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e ".[llm,dev]"
+	touch $(STAMP)
+
+test: install
+	$(BIN)/python -m pytest -q -ra
+
+test-unit: install
+	$(BIN)/python -m pytest -q -ra -m "not integration"
+
+demo: install
+	$(BIN)/lamopt solve @examples/leo_placement.txt --yes
+
+lint: install
+	$(BIN)/ruff check agents tools knowledge_base prompts lamopt tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache .mypy_cache .ruff_cache

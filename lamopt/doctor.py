@@ -1,0 +1,65 @@
+"""`lamopt doctor`: what this machine offers lamopt: LLM endpoint and model, solvers and limits, knowledge base, GPU."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import urllib.request
+
+from agents.context import Context
+from tools.embedded_model import EmbeddedModelMissing, gguf_path
+from tools.solvers import available_solvers
+from tools.solvers.portfolio import CPLEX_COMMUNITY_LIMIT
+
+SOLVER_NOTES = {
+    "cplex": f"CPLEX Community Edition: LP/MILP up to {CPLEX_COMMUNITY_LIMIT} variables and {CPLEX_COMMUNITY_LIMIT} constraints",
+    "highs": "HiGHS: LP/MILP, no size limit",
+    "scip": "SCIP (with Ipopt): MINLP and nonconvex NLP",
+}
+
+
+def doctor_report(context: Context) -> str:
+    lines = ["lamopt doctor", "", "LLM:"]
+    lines += [f"  {line}" for line in _llm(context)]
+    lines += ["", "Solvers:"]
+    for name, ok in available_solvers().items():
+        lines.append(f"  {'ok ' if ok else 'no '} {SOLVER_NOTES[name]}")
+    lines += ["", "Knowledge base:"]
+    try:
+        from agents.knowledge import template_store
+
+        store = template_store(context)
+        lines.append(f"  {store.path}: {len(store.templates)} templates, content hash {store.content_hash}")
+    except Exception as exc:  # doctor reports problems, it does not stop at them
+        lines.append(f"  unavailable: {exc}")
+    lines += ["", "GPU:", f"  {_gpu()}"]
+    return "\n".join(lines)
+
+
+def _llm(context: Context) -> list[str]:
+    if context.llm_url:
+        try:
+            with urllib.request.urlopen(f"{context.llm_url.rstrip('/')}/models", timeout=5) as response:
+                models = [m["id"] for m in json.load(response)["data"]]
+            return [f"backend {context.llm_backend} at {context.llm_url}: answers, serving {', '.join(models)}"]
+        except (OSError, ValueError, KeyError) as exc:
+            return [f"backend {context.llm_backend} at {context.llm_url}: does NOT answer ({exc})"]
+    lines = ["backend embedded: Qwen2.5-Coder-0.5B-Instruct Q4_K_M on CPU via llama.cpp's server (started on demand)"]
+    try:
+        lines.append(f"  model file {gguf_path()} (sha256 verified)")
+    except EmbeddedModelMissing as exc:
+        lines.append(f"  model file missing: {exc}")
+    lines.append("  llama-cpp-python " + ("installed" if importlib.util.find_spec("llama_cpp") else "NOT installed (make install)"))
+    return lines
+
+
+def _gpu() -> str:
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            return f"CUDA: {torch.cuda.get_device_name(0)}"
+    except ImportError:
+        pass
+    return "none (nvidia-smi found, torch sees no CUDA)" if shutil.which("nvidia-smi") else "none: everything runs on the CPU"

@@ -1,0 +1,63 @@
+"""Render a run's report for people (Markdown) and for scripts (one JSON object)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from agents.state import Decision, Report
+
+
+def report_markdown(report: Report, history: list[Decision], thread_id: str) -> str:
+    lines = [f"# lamopt report ({thread_id})", "", f"**Status:** {report['status']}. {report['summary']}"]
+    if report["objective"] is not None:
+        lines.append(f"**Objective:** {report['objective']:g}")
+    lines.append(f"**Solver:** {report['solver'] or '-'}; **loops:** {report['iterations']}")
+    formulation = report["formulation"]
+    if formulation:
+        lines += ["", f"## Formulation: {formulation['title']} ({formulation['class']})", "", "$$", formulation["math"], "$$", ""]
+        for key, value in formulation["instance"].items():
+            shown = "; ".join(value) if isinstance(value, list) else value
+            lines.append(f"- {key}: {shown}")
+    if report["solution"]:
+        lines += ["", "## Solution", "", *_table(report["solution"])]
+    if report["diagnosis"]:
+        lines += ["", "## Diagnosis", "", report["diagnosis"]]
+    if report["warnings"]:
+        lines += ["", "## Warnings", "", *(f"- {w}" for w in report["warnings"])]
+    lines += ["", "## What the agents did", ""]
+    lines += [f"{i}. **{d['agent']}**: {d['decision']} — {d['reason']}" for i, d in enumerate(history, 1)]
+    return "\n".join(lines) + "\n"
+
+
+def report_json(report: Report, history: list[Decision], thread_id: str, tokens: int, prompts: dict[str, str]) -> str:
+    record: dict[str, Any] = {
+        "thread_id": thread_id,
+        "status": report["status"],
+        "objective": report["objective"],
+        "solver": report["solver"],
+        "iterations": report["iterations"],
+        "template": report["template_id"],
+        "solution": report["solution"],
+        "diagnosis": report["diagnosis"],
+        "warnings": report["warnings"],
+        "path": [d["agent"] for d in history],
+        "history": history,
+        "tokens": tokens,
+        "prompts": prompts,
+    }
+    return json.dumps(record)
+
+
+def _table(rows: list[dict[str, Any]]) -> list[str]:
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        out.append("| " + " | ".join(_fmt(row.get(c)) for c in columns) + " |")
+    return out
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:g}" if isinstance(value, float) else str(value)

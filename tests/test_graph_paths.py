@@ -1,0 +1,162 @@
+"""Every path through the graph, driven by a scripted chat model: the tests assert the exact path taken."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agents.backbone import LLMUnavailable
+from agents.context import Context
+from lamopt.api import Step, stream
+from lamopt.checkpoints import sqlite_saver
+from tests.conftest import leo_binding
+from tests.fakes import ScriptedChatModel
+
+STRAIGHT = ["retriever", "modeler", "verifier", "optimizer", "invoker", "verifier", "optimizer", "report"]
+
+
+def run(text: str | None, fake: ScriptedChatModel, kb_dir: Path, saver: Any = None, **settings: Any) -> list[Step]:
+    context = Context(chat_model=fake, kb_path=str(kb_dir), **settings)
+    return list(stream(text, context=context, checkpointer=saver or InMemorySaver(), thread_id=settings.pop("thread_id", None)))
+
+
+def path_of(steps: list[Step]) -> list[str]:
+    return [s.node for s in steps if s.kind == "agent"]
+
+
+def final_report(steps: list[Step]) -> dict[str, Any]:
+    assert steps[-1].kind == "report", [s.text for s in steps]
+    return steps[-1].data["report"]  # type: ignore[no-any-return]
+
+
+def test_straight_through_solves_and_verifies(leo_text: str, kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[leo_binding()])
+    steps = run(leo_text, fake, kb_dir)
+    assert path_of(steps) == STRAIGHT
+    report = final_report(steps)
+    assert report["status"] == "optimal"
+    assert report["objective"] == pytest.approx(10.5)
+    assert report["iterations"] == 0
+    assert {row["satellite"] for row in report["solution"] if row["application"] == "A"} <= {"S1", "S2", "S6"}
+    assert "T1" in fake.user_texts()[0] and "A1 -> A2 -> A3" in fake.user_texts()[0]
+
+
+def test_verifier_rejects_a_number_not_in_the_text_then_modeler_fixes(leo_text: str, kb_dir: Path) -> None:
+    wrong = leo_binding(applications=[
+        {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 35},
+        {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 10},
+    ])
+    fake = ScriptedChatModel(script=[wrong, leo_binding()])
+    steps = run(leo_text, fake, kb_dir)
+    assert path_of(steps) == ["retriever", "modeler", "verifier", *STRAIGHT[1:]]
+    rejection = steps[2].text
+    assert "rejected the formulation" in rejection and "request_rate[A] = 35" in rejection
+    second_request = fake.user_texts()[1]
+    assert "request_rate[A] = 35 does not appear in the problem text" in second_request
+    report = final_report(steps)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(10.5)
+    assert report["iterations"] == 1
+
+
+def _two_capacity_lists(text: str) -> str:
+    return text.replace(
+        "- CPU capacity (cores): S1 4, S2 3, S3 3, S4 4, S5 3, S6 3.",
+        "- CPU capacity at launch (cores): S1 1, S2 1, S3 1, S4 1, S5 1, S6 1.\n"
+        "- CPU capacity after the upgrade, which applies now (cores): S1 4, S2 3, S3 3, S4 4, S5 3, S6 3.",
+    )
+
+
+def test_infeasible_model_is_diagnosed_in_words_and_repaired(leo_text: str, kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[leo_binding(cpu_capacity_list="L2"), leo_binding(cpu_capacity_list="L3")])
+    steps = run(_two_capacity_lists(leo_text), fake, kb_dir)
+    assert path_of(steps) == [*STRAIGHT[:6], "optimizer", *STRAIGHT[1:]]
+    invoker_says = steps[4].text
+    assert "infeasible" in invoker_says
+    repair_request = fake.user_texts()[1]
+    assert "The model is infeasible" in repair_request
+    assert "the CPU requirement placed on satellite" in repair_request
+    report = final_report(steps)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(10.5)
+
+
+def test_contradictory_text_gets_an_honest_report(leo_text: str, kb_dir: Path) -> None:
+    tiny = leo_text.replace("CPU capacity (cores): S1 4, S2 3, S3 3, S4 4, S5 3, S6 3", "CPU capacity (cores): S1 2, S2 2, S3 2, S4 2, S5 2, S6 2")
+    fake = ScriptedChatModel(script=[leo_binding(), leo_binding()])
+    steps = run(tiny, fake, kb_dir)
+    report = final_report(steps)
+    assert report["status"] == "infeasible"
+    assert report["objective"] is None and report["solution"] == []
+    assert "the problem as stated has no solution" in report["diagnosis"]
+    assert "fits its capacity" in report["diagnosis"]
+    assert path_of(steps)[-2:] == ["optimizer", "report"]
+
+
+def test_iteration_cap_ends_in_an_honest_report(leo_text: str, kb_dir: Path) -> None:
+    wrong = leo_binding(objective="total latency", applications=[
+        {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 77},
+        {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 10},
+    ])
+    fake = ScriptedChatModel(script=[wrong, wrong, wrong])
+    steps = run(leo_text, fake, kb_dir, max_iterations=3)
+    assert path_of(steps) == ["retriever"] + ["modeler", "verifier"] * 3 + ["report"]
+    report = final_report(steps)
+    assert report["status"] == "cap_reached"
+    assert report["objective"] is None
+    assert "77" in report["diagnosis"]
+
+
+def test_text_without_an_optimization_problem_stops_before_the_llm(kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[])
+    steps = run("Tell me a joke about penguins and the weather in Paris.", fake, kb_dir)
+    assert path_of(steps) == ["retriever", "modeler", "report"]
+    assert final_report(steps)["status"] == "no_model"
+    assert fake.requests == []
+
+
+def test_review_point_pauses_and_resumes_with_the_experts_edit(leo_text: str, kb_dir: Path) -> None:
+    saver = InMemorySaver()
+    fake = ScriptedChatModel(script=[leo_binding(objective="total latency")])
+    context = Context(chat_model=fake, kb_path=str(kb_dir), review_points=("after_modeling",))
+    steps = list(stream(leo_text, context=context, checkpointer=saver, thread_id="review-1"))
+    assert steps[-1].kind == "review" and steps[-1].node == "after_modeling"
+    assert steps[-1].data["formulation"]["binding"]["objective"] == "total latency"
+    edited = list(stream(None, context=context, checkpointer=saver, thread_id="review-1",
+                         resume={"action": "edit", "binding": leo_binding()}))
+    assert edited[-1].kind == "review"  # the edited formulation is shown again
+    done = list(stream(None, context=context, checkpointer=saver, thread_id="review-1", resume={"action": "approve"}))
+    report = final_report(done)
+    assert report["objective"] == pytest.approx(10.5)
+    assert len(fake.requests) == 1  # the expert's binding needed no LLM call
+
+
+def test_expert_can_stop_before_solving(leo_text: str, kb_dir: Path) -> None:
+    saver = InMemorySaver()
+    context = Context(chat_model=ScriptedChatModel(script=[leo_binding()]), kb_path=str(kb_dir), review_points=("before_solving",))
+    steps = list(stream(leo_text, context=context, checkpointer=saver, thread_id="review-2"))
+    assert steps[-1].node == "before_solving"
+    done = list(stream(None, context=context, checkpointer=saver, thread_id="review-2", resume={"action": "stop", "reason": "wrong rates"}))
+    report = final_report(done)
+    assert report["status"] == "stopped"
+    assert "invoker" not in path_of(steps + done)
+
+
+def test_dead_endpoint_fails_with_its_name_and_the_run_resumes_from_the_checkpoint(leo_text: str, kb_dir: Path, tmp_path: Path) -> None:
+    down = openai.APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions"))
+    fake = ScriptedChatModel(script=[down, down])
+    saver = sqlite_saver(tmp_path / "checkpoints.sqlite")
+    context = Context(chat_model=fake, kb_path=str(kb_dir))
+    seen: list[Step] = []
+    with pytest.raises(LLMUnavailable, match="ScriptedChatModel did not answer"):
+        for step in stream(leo_text, context=context, checkpointer=saver, thread_id="crash-1"):
+            seen.append(step)
+    assert path_of(seen) == ["retriever"]
+    assert len(fake.requests) == 2  # the node's retry policy tried once more
+    fake.script.append(leo_binding())
+    resumed = list(stream(None, context=context, checkpointer=sqlite_saver(tmp_path / "checkpoints.sqlite"), thread_id="crash-1"))
+    assert path_of(resumed) == STRAIGHT[1:]
+    assert final_report(resumed)["objective"] == pytest.approx(10.5)
