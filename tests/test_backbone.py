@@ -1,0 +1,61 @@
+"""The backbone's structured-output contract and settings, with the scripted model (no server)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agents.backbone import StructuredOutputError, chat_model, structured_call
+from agents.context import Context
+from lamopt.serve_llm import vllm_command
+from tests.fakes import ScriptedChatModel
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"planes": {"type": "integer"}, "unit": {"enum": ["ms", "s"]}},
+    "required": ["planes", "unit"],
+}
+
+
+def test_invalid_json_and_schema_violations_are_retried_with_the_error_fed_back() -> None:
+    fake = ScriptedChatModel(script=["not json at all", {"planes": 6, "unit": "hours"}, {"planes": 6, "unit": "ms"}])
+    answer, tokens = structured_call(fake, SCHEMA, "system", "how many planes?", attempts=3)
+    assert answer == {"planes": 6, "unit": "ms"}
+    assert tokens == 360
+    assert "does not fit the schema" in fake.user_texts()[1]
+    assert "'hours' is not one of ['ms', 's']" in fake.user_texts()[2]
+
+
+def test_gives_up_after_the_bounded_attempts() -> None:
+    fake = ScriptedChatModel(script=[{"planes": "six"}, {"planes": "six"}])
+    with pytest.raises(StructuredOutputError, match="after 2 attempts"):
+        structured_call(fake, SCHEMA, "system", "how many planes?", attempts=2)
+    assert len(fake.requests) == 2
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAMOPT_MAX_ITERATIONS", "7")
+    monkeypatch.setenv("LAMOPT_REVIEW_POINTS", "after_modeling, before_solving")
+    context = Context()
+    assert context.max_iterations == 7
+    assert context.review_points == ("after_modeling", "before_solving")
+    assert Context(max_iterations=2).max_iterations == 2  # an explicit value wins over the environment
+
+
+def test_factory_returns_an_injected_model_and_refuses_a_remote_backend_without_url() -> None:
+    fake = ScriptedChatModel()
+    assert chat_model(Context(chat_model=fake)) is fake
+    from agents.backbone import LLMUnavailable
+
+    with pytest.raises(LLMUnavailable, match="needs an endpoint"):
+        chat_model(Context(llm_backend="vllm", llm_url=""))
+
+
+def test_vllm_is_started_with_tool_calling_flags() -> None:
+    command = vllm_command("/opt/vllm/bin/vllm", "Qwen/Qwen3-8B", 8000, "hermes", "qwen3")
+    assert command[:3] == ["/opt/vllm/bin/vllm", "serve", "Qwen/Qwen3-8B"]
+    assert "--enable-auto-tool-choice" in command
+    assert command[command.index("--tool-call-parser") + 1] == "hermes"
+    assert command[command.index("--reasoning-parser") + 1] == "qwen3"
+    assert command[command.index("--host") + 1] == "127.0.0.1"

@@ -1,0 +1,82 @@
+"""The command line as a user meets it: clear messages and exit codes for bad input and dead endpoints."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def lamopt(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "LAMOPT_KB_PATH": str(tmp_path / "kb"), "LAMOPT_CHECKPOINTS": str(tmp_path / "ck.sqlite"),
+                   "LAMOPT_LLM_TIMEOUT_S": "2", "LAMOPT_LLM_MAX_RETRIES": "1", **env}
+    return subprocess.run([sys.executable, "-m", "lamopt.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=environment, timeout=300)
+
+
+def test_empty_text_is_refused(tmp_path: Path) -> None:
+    out = lamopt(["solve", "   "], tmp_path)
+    assert out.returncode == 2
+    assert "the problem text is empty" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_unparseable_data_file_is_refused(tmp_path: Path) -> None:
+    broken = tmp_path / "data.json"
+    broken.write_text('{"capacity": [1, 2')
+    out = lamopt(["solve", "place microservices", "--data", str(broken)], tmp_path)
+    assert out.returncode == 2
+    assert "does not parse as JSON" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_text_without_an_optimization_problem_says_so(tmp_path: Path) -> None:
+    out = lamopt(["solve", "Tell me a joke about penguins and the weather in Paris.", "--out", str(tmp_path / "r.md")], tmp_path)
+    assert out.returncode == 1
+    assert "no formulation template fits this text" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert "no_model" in (tmp_path / "r.md").read_text()
+
+
+def test_dead_endpoint_is_named_and_the_resume_command_given(tmp_path: Path, leo_text: str) -> None:
+    out = lamopt(["solve", leo_text, "--llm-backend", "openai", "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m"], tmp_path)
+    assert out.returncode == 3, out.stderr
+    assert "http://127.0.0.1:9/v1 did not answer" in out.stderr
+    assert "lamopt solve --resume" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.fixture
+def stalled_endpoint() -> Iterator[str]:
+    """A server that accepts connections and never answers."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/v1"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def test_stalled_endpoint_times_out_within_bounds(tmp_path: Path, leo_text: str, stalled_endpoint: str) -> None:
+    out = lamopt(["solve", leo_text, "--llm-backend", "openai", "--llm-url", stalled_endpoint, "--llm-model", "m"], tmp_path)
+    assert out.returncode == 3
+    assert f"{stalled_endpoint} did not answer" in out.stderr and "TimeoutError" in out.stderr

@@ -1,0 +1,85 @@
+"""The solver portfolio, its status vocabulary, the independent solution check and infeasibility diagnosis."""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+import pytest
+
+from tools.solvers import Status, solve
+from tools.solvers.diagnosis import explain_infeasibility
+from tools.solvers.model_facts import model_size
+from tools.solvers.portfolio import CPLEX_COMMUNITY_LIMIT
+from tools.solvers.solution_check import check_solution
+
+
+def knapsack(capacity: float = 4, minimum: int = 2) -> pyo.ConcreteModel:
+    m = pyo.ConcreteModel()
+    m.I = pyo.Set(initialize=[1, 2, 3])
+    m.x = pyo.Var(m.I, domain=pyo.Binary)
+    m.enough = pyo.Constraint(expr=sum(m.x[i] for i in m.I) >= minimum, doc="at least the minimum number is picked")
+    m.cap = pyo.Constraint(expr=sum(i * m.x[i] for i in m.I) <= capacity, doc="the picked weight fits the capacity")
+    m.value = pyo.Objective(expr=sum((4 - i) * m.x[i] for i in m.I), sense=pyo.maximize)
+    return m
+
+
+@pytest.mark.parametrize("solver", ["cplex", "highs", "scip"])
+def test_each_solver_finds_the_knapsack_optimum(solver: str) -> None:
+    result = solve(knapsack(), "MILP", preference=solver)
+    assert result.solver == solver
+    assert result.status is Status.OPTIMAL
+    assert result.objective == pytest.approx(5.0)  # items 1 and 2: values 3 + 2, weight 3 <= 4
+    assert result.solution["x[1]"] == pytest.approx(1) and result.solution["x[3]"] == pytest.approx(0)
+
+
+def test_infeasible_and_unbounded_are_named() -> None:
+    assert solve(knapsack(capacity=2), "MILP").status is Status.INFEASIBLE
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(domain=pyo.NonNegativeReals)
+    m.c = pyo.Constraint(expr=m.x >= 1)
+    m.o = pyo.Objective(expr=m.x, sense=pyo.maximize)
+    assert solve(m, "LP", preference="highs").status in (Status.UNBOUNDED, Status.INFEASIBLE)
+
+
+def test_models_over_the_cplex_community_limit_fall_back_to_highs() -> None:
+    n = CPLEX_COMMUNITY_LIMIT + 100
+    m = pyo.ConcreteModel()
+    m.I = pyo.RangeSet(1, n)
+    m.x = pyo.Var(m.I, bounds=(0, 1))
+    m.total = pyo.Constraint(expr=sum(m.x[i] for i in m.I) <= 10)
+    m.o = pyo.Objective(expr=sum((i % 7) * m.x[i] for i in m.I), sense=pyo.maximize)
+    result = solve(m, "LP", preference="cplex")
+    assert result.solver == "highs" and result.status is Status.OPTIMAL
+    assert result.objective == pytest.approx(60.0)
+    assert any("Community Edition limit" in a for a in result.attempts)
+
+
+def test_nonlinear_models_go_to_scip() -> None:
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(bounds=(0.1, 10))
+    m.y = pyo.Var(bounds=(0.1, 10))
+    m.budget = pyo.Constraint(expr=m.x + m.y <= 4)
+    m.o = pyo.Objective(expr=pyo.log(m.x) + pyo.log(m.y), sense=pyo.maximize)
+    assert model_size(m).nonlinear
+    result = solve(m, "NLP")
+    assert result.solver == "scip" and result.status.has_solution
+    assert result.objective == pytest.approx(2 * math.log(2.0), rel=1e-4)  # x = y = 2
+
+
+def test_solution_check_catches_a_violated_constraint_and_a_wrong_objective() -> None:
+    good = check_solution(knapsack(), {"x[1]": 1, "x[2]": 1, "x[3]": 0})
+    assert good.feasible and good.objective == pytest.approx(5.0)
+    bad = check_solution(knapsack(), {"x[1]": 1, "x[2]": 1, "x[3]": 1})
+    assert not bad.feasible and any(v.startswith("cap") for v in bad.violations)
+    fractional = check_solution(knapsack(), {"x[1]": 0.5, "x[2]": 1, "x[3]": 0.5})
+    assert any("not integral" in v for v in fractional.violations)
+    assert check_solution(knapsack(), {"x[1]": 1}).missing == ["x[2]", "x[3]"]
+
+
+def test_diagnosis_names_the_conflicting_constraint_in_words() -> None:
+    conflicts = explain_infeasibility(knapsack(capacity=2, minimum=3), keep=frozenset({"enough"}))
+    assert [c.constraint for c in conflicts] == ["cap"]
+    assert conflicts[0].violation == pytest.approx(4.0)  # all three items weigh 6 > 2
+    assert "the picked weight fits the capacity" in conflicts[0].sentence()
+    assert explain_infeasibility(knapsack()) == []

@@ -1,0 +1,35 @@
+"""Reading tables, lists, chains and numbers out of a problem statement."""
+
+from __future__ import annotations
+
+from tools.textdata import parse_text
+
+
+def test_reads_the_leo_example(leo_text: str) -> None:
+    data = parse_text(leo_text)
+    assert [t.id for t in data.tables] == ["T1"]
+    delays = data.table("T1").as_matrix()
+    assert delays["S1"]["S4"] == 12 and delays["S6"]["S5"] == 4
+    assert data.named_list("L1").values == {"A1": 2, "A2": 3, "A3": 2, "B1": 2, "B2": 4, "B3": 3}
+    assert data.named_list("L2").label == "CPU capacity (cores)"
+    assert data.chains == (("A1", "A2", "A3"), ("B1", "B2", "B3"))
+    assert data.mentions(30) and data.mentions(10.0) and not data.mentions(35)
+
+
+def test_dash_cells_are_missing_and_decimals_parse() -> None:
+    text = "Rates:\n\n| user | Macro | Small-1 |\n|---|---|---|\n| U1 | 12.5 | - |\n| U2 | 1e3 | 28 |\n"
+    table = parse_text(text).table("T1")
+    assert table.columns == ("Macro", "Small-1")
+    assert table.column("Small-1") == {"U1": None, "U2": 28.0}
+    assert table.as_matrix()["U2"]["Macro"] == 1000.0
+
+
+def test_list_needs_name_value_pairs_and_keeps_units() -> None:
+    data = parse_text("Receiver noise powers: Rx1 0.1 mW, Rx2 0.15 mW.\nNote: this line has no pairs at all.")
+    assert len(data.lists) == 1
+    assert data.lists[0].values == {"Rx1": 0.1, "Rx2": 0.15} and data.lists[0].unit == "mW"
+
+
+def test_numbers_attached_as_data_count_as_mentioned() -> None:
+    data = parse_text("minimize cost", extra_numbers=(42.0,))
+    assert data.mentions(42) and not data.mentions(41)
