@@ -24,7 +24,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import openai
@@ -33,6 +33,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.output_parsers import JsonOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel
 from langchain_openai import ChatOpenAI
+from pydantic import BaseModel
 
 from agents.context import Context
 from tools.embedded_model import gguf_path
@@ -52,7 +53,7 @@ class LlamaCppChat(ChatOpenAI):
     def with_structured_output(  # type: ignore[override]
         self, schema: dict[str, Any] | type, *, include_raw: bool = False, **kwargs: Any
     ) -> Runnable[LanguageModelInput, Any]:
-        json_schema = schema if isinstance(schema, dict) else schema.model_json_schema()  # type: ignore[union-attr]
+        json_schema = schema if isinstance(schema, dict) else cast(type[BaseModel], schema).model_json_schema()
         extra = dict(self.extra_body or {})
         extra["response_format"] = {"type": "json_object", "schema": json_schema}
         bound = self.bind(extra_body=extra)
@@ -191,9 +192,19 @@ class EmbeddedServer:
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self.log_path = gguf_path().parent / f"llama-server-{self.port}.log"
         command = [
-            sys.executable, "-m", "llama_cpp.server",
-            "--model", str(gguf_path()), "--host", "127.0.0.1", "--port", str(self.port),
-            "--n_ctx", str(context_tokens), "--n_threads", str(threads),
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(gguf_path()),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            str(context_tokens),
+            "--n_threads",
+            str(threads),
         ]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)

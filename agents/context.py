@@ -21,8 +21,12 @@ ReviewPoint = Literal["after_modeling", "before_solving"]
 
 @dataclass(kw_only=True)
 class Context:
-    llm_backend: Backend = field(default="embedded", metadata={"description": "embedded (llama.cpp on CPU), openai (any OpenAI-compatible URL) or vllm"})
-    llm_url: str = field(default="", metadata={"description": "base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1"})
+    llm_backend: Backend = field(
+        default="embedded", metadata={"description": "embedded (llama.cpp on CPU), openai (any OpenAI-compatible URL) or vllm"}
+    )
+    llm_url: str = field(
+        default="", metadata={"description": "base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1"}
+    )
     llm_model: str = field(default="", metadata={"description": "model name the server knows"})
     llm_api_key: str = field(default="", metadata={"description": "API key; falls back to OPENAI_API_KEY"})
     llm_timeout_s: float = field(default=180.0, metadata={"description": "per-request timeout"})

@@ -1,11 +1,11 @@
 """Wiring only: the five agents and the report as nodes; each agent routes itself with Command(goto=...).
 
-    retriever → modeler → verifier ─(formulation rejected)→ modeler
-                             │ ok
-                             ▼
-                optimizer ─(plan)→ invoker → verifier(solution) → optimizer
-                   │  └─(infeasible/unbounded: diagnosis)→ modeler
-                   └─(done, cap reached, stopped)→ report → END
+retriever → modeler → verifier ─(formulation rejected)→ modeler
+                         │ ok
+                         ▼
+            optimizer ─(plan)→ invoker → verifier(solution) → optimizer
+               │  └─(infeasible/unbounded: diagnosis)→ modeler
+               └─(done, cap reached, stopped)→ report → END
 """
 
 from __future__ import annotations

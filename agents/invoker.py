@@ -6,7 +6,7 @@ tell the Modeler what is wrong in words.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command
@@ -17,6 +17,7 @@ from agents.state import Result, State, decision
 from tools.registry import tool_for
 from tools.solvers import Status, solve
 from tools.solvers.diagnosis import explain_infeasibility
+from tools.solvers.portfolio import ProblemClass
 
 
 def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifier"]]:
@@ -26,19 +27,44 @@ def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
     template = template_store(runtime.context).get(formulation["template_id"])
     params = template.params_model.model_validate(formulation["params"])
     if tool is None:
-        result = Result(revision=formulation["revision"], status=str(Status.ERROR), solver="none", objective=None, bound=None,
-                        gap=None, time_s=0.0, solution={}, log_excerpt=f"no tool takes {formulation['problem_class']} problems",
-                        attempts=[], table=[], conflicts=[])
+        result = Result(
+            revision=formulation["revision"],
+            status=str(Status.ERROR),
+            solver="none",
+            objective=None,
+            bound=None,
+            gap=None,
+            time_s=0.0,
+            solution={},
+            log_excerpt=f"no tool takes {formulation['problem_class']} problems",
+            attempts=[],
+            table=[],
+            conflicts=[],
+        )
     else:
-        outcome = solve(template.build_model(params), formulation["problem_class"], plan["solver"], plan["time_limit_s"], plan["skip"])  # type: ignore[arg-type]
+        problem_class = cast(ProblemClass, formulation["problem_class"])  # tool_for() admitted only these classes
+        outcome = solve(template.build_model(params), problem_class, plan["solver"], plan["time_limit_s"], plan["skip"])
         conflicts: list[str] = []
         if outcome.status is Status.INFEASIBLE:
-            conflicts = [c.sentence() for c in explain_infeasibility(template.build_model(params), plan["time_limit_s"], template.structural_constraints)]
+            conflicts = [
+                c.sentence()
+                for c in explain_infeasibility(
+                    template.build_model(params), plan["time_limit_s"], template.structural_constraints
+                )
+            ]
         result = Result(
-            revision=formulation["revision"], status=str(outcome.status), solver=outcome.solver, objective=outcome.objective,
-            bound=outcome.bound, gap=outcome.gap, time_s=round(outcome.time_s, 4), solution=outcome.solution,
-            log_excerpt=outcome.log_excerpt, attempts=outcome.attempts,
-            table=template.solution_table(params, outcome.solution) if outcome.solution else [], conflicts=conflicts,
+            revision=formulation["revision"],
+            status=str(outcome.status),
+            solver=outcome.solver,
+            objective=outcome.objective,
+            bound=outcome.bound,
+            gap=outcome.gap,
+            time_s=round(outcome.time_s, 4),
+            solution=outcome.solution,
+            log_excerpt=outcome.log_excerpt,
+            attempts=outcome.attempts,
+            table=template.solution_table(params, outcome.solution) if outcome.solution else [],
+            conflicts=conflicts,
         )
     objective = f", objective {result['objective']:g}" if result["objective"] is not None else ""
     reason = "; ".join(result["attempts"]) or result["log_excerpt"]

@@ -91,7 +91,9 @@ def _ask_llm(
         used[repair.name] = repair.sha
         feedback = repair.user.format(previous=json.dumps(previous["binding"]), reason=state["feedback"])
     data_text = problem_data(state["problem"]).describe()
-    problem_text = state["problem"]["text"] + ("\n\nAttached data:\n" + state["problem"]["data_text"] if state["problem"]["data_text"] else "")
+    problem_text = state["problem"]["text"] + (
+        "\n\nAttached data:\n" + state["problem"]["data_text"] if state["problem"]["data_text"] else ""
+    )
     system, user = fill.render(template_title=title, problem=problem_text, data=data_text, feedback=feedback)
     try:
         binding, tokens = structured_call(

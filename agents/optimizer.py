@@ -31,18 +31,35 @@ def optimizer(state: State, runtime: Runtime[Context]) -> Command[Route]:
     if status.has_solution and verdict["ok"]:
         return Command(goto="report", update={"history": decision("optimizer", "finish", f"{status} and verified")})
     if status.has_solution:
-        return _loop(state, context, "invoker", "re-solve with another solver",
-                     "the solver's answer failed the re-check: " + "; ".join(verdict["errors"][:3]),
-                     {"plan": _replan(state, skip=result["solver"])})
+        return _loop(
+            state,
+            context,
+            "invoker",
+            "re-solve with another solver",
+            "the solver's answer failed the re-check: " + "; ".join(verdict["errors"][:3]),
+            {"plan": _replan(state, skip=result["solver"])},
+        )
     if status is Status.TIME_LIMIT:
         plan = state["plan"]
         assert plan is not None
         longer = Plan(solver=plan["solver"], time_limit_s=plan["time_limit_s"] * TIME_LIMIT_GROWTH, skip=plan["skip"])
-        return _loop(state, context, "invoker", "retune: longer time limit",
-                     f"no answer within {plan['time_limit_s']:g} s; trying {longer['time_limit_s']:g} s", {"plan": longer})
+        return _loop(
+            state,
+            context,
+            "invoker",
+            "retune: longer time limit",
+            f"no answer within {plan['time_limit_s']:g} s; trying {longer['time_limit_s']:g} s",
+            {"plan": longer},
+        )
     if status is Status.ERROR:
-        return _loop(state, context, "invoker", "re-solve with another solver", result["log_excerpt"][-300:] or "solver error",
-                     {"plan": _replan(state, skip=result["solver"])})
+        return _loop(
+            state,
+            context,
+            "invoker",
+            "re-solve with another solver",
+            result["log_excerpt"][-300:] or "solver error",
+            {"plan": _replan(state, skip=result["solver"])},
+        )
     return _repair(state, context, status, result["conflicts"])
 
 
@@ -61,17 +78,30 @@ def _repair(state: State, context: Context, status: Status, conflicts: list[str]
     formulation = state["formulation"]
     assert formulation is not None
     if status is Status.INFEASIBLE:
-        diagnosis = "The model is infeasible. " + ("Conflicting constraints: " + "; ".join(conflicts) + "." if conflicts
-                                                   else "No single conflict was isolated.")
+        diagnosis = "The model is infeasible. " + (
+            "Conflicting constraints: " + "; ".join(conflicts) + "." if conflicts else "No single conflict was isolated."
+        )
     else:
         diagnosis = "The model is unbounded: the objective can improve without limit, so a bound or constraint is missing."
     if state.get("diagnosed_binding") == formulation["binding"]:
         # The Modeler, told what conflicts, gave the same reading of the text again: the text itself is contradictory.
         verdict = "the problem as stated has no solution: " + diagnosis
-        return Command(goto="report", update={"outcome": status.value, "diagnosis": verdict,
-                                              "history": decision("optimizer", "finish: the text is contradictory", verdict)})
-    return _loop(state, context, "modeler", "repair the model", diagnosis,
-                 {"diagnosis": diagnosis, "feedback": diagnosis, "diagnosed_binding": formulation["binding"]})
+        return Command(
+            goto="report",
+            update={
+                "outcome": status.value,
+                "diagnosis": verdict,
+                "history": decision("optimizer", "finish: the text is contradictory", verdict),
+            },
+        )
+    return _loop(
+        state,
+        context,
+        "modeler",
+        "repair the model",
+        diagnosis,
+        {"diagnosis": diagnosis, "feedback": diagnosis, "diagnosed_binding": formulation["binding"]},
+    )
 
 
 def _replan(state: State, skip: str) -> Plan:
@@ -83,8 +113,15 @@ def _replan(state: State, skip: str) -> Plan:
 def _loop(state: State, context: Context, goto: Route, what: str, reason: str, update: dict[str, Any]) -> Command[Route]:
     iteration = state.get("iteration", 0) + 1
     if iteration >= context.max_iterations:
-        return Command(goto="report", update={"outcome": "cap_reached", "iteration": iteration, "diagnosis": reason,
-                                              "history": decision("optimizer", "stop: iteration cap reached", reason)})
+        return Command(
+            goto="report",
+            update={
+                "outcome": "cap_reached",
+                "iteration": iteration,
+                "diagnosis": reason,
+                "history": decision("optimizer", "stop: iteration cap reached", reason),
+            },
+        )
     if goto == "invoker":
         update = {**update, "result": None}  # the next result must come from the new run, not linger from this one
     return Command(goto=goto, update={**update, "iteration": iteration, "history": decision("optimizer", what, reason)})

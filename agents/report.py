@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from agents.state import Report, RunStatus, State, decision
 
 _SUMMARIES: dict[str, str] = {
@@ -34,8 +33,12 @@ def report(state: State) -> dict[str, Any]:
     formulation_view: dict[str, Any] = {}
     if formulation is not None:
         formulation_view = {
-            "template": formulation["template_id"], "title": formulation["title"], "class": formulation["problem_class"],
-            "math": formulation["math"], "instance": formulation["summary"], "revision": formulation["revision"],
+            "template": formulation["template_id"],
+            "title": formulation["title"],
+            "class": formulation["problem_class"],
+            "math": formulation["math"],
+            "instance": formulation["summary"],
+            "revision": formulation["revision"],
         }
     final = Report(
         status=status,

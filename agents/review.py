@@ -24,7 +24,10 @@ def ask_expert(point: ReviewPoint, agent: AgentName, shown: dict[str, Any]) -> C
     if action == "edit" and isinstance(answer, dict) and isinstance(answer.get("binding"), dict):
         return Command(
             goto="modeler",
-            update={"human_binding": answer["binding"], "history": decision(agent, f"human edited the formulation {where}", "binding replaced")},
+            update={
+                "human_binding": answer["binding"],
+                "history": decision(agent, f"human edited the formulation {where}", "binding replaced"),
+            },
         )
     reason = answer.get("reason", "") if isinstance(answer, dict) else ""
     return Command(

@@ -46,7 +46,9 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
             if item["default"] is not None and item["value"] == item["default"]:
                 warnings.append(f"{item['name']} = {item['value']:g} is the template's default, not a number from the text")
             else:
-                errors.append(f"{item['name']} = {item['value']:g} does not appear in the problem text or data ({item['source']})")
+                errors.append(
+                    f"{item['name']} = {item['value']:g} does not appear in the problem text or data ({item['source']})"
+                )
         template = template_store(context).get(formulation["template_id"])
         try:
             model = template.build_model(template.params_model.model_validate(formulation["params"]))

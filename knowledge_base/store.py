@@ -18,11 +18,11 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
-import chromadb  # noqa: E402  (the environment must be set before chromadb and onnxruntime load)
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
-from chromadb.config import Settings  # noqa: E402
+import chromadb
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings
 
-from knowledge_base.catalog import AnyTemplate, load_templates  # noqa: E402
+from knowledge_base.catalog import AnyTemplate, load_templates
 
 COLLECTION = "templates"
 
@@ -41,7 +41,7 @@ class MiniLMEmbedding(EmbeddingFunction[Documents]):
     def __init__(self) -> None:
         pass
 
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002  (chromadb's parameter name)
+    def __call__(self, input: Documents) -> Embeddings:
         vectors = _sentence_model().encode(list(input), normalize_embeddings=True)
         return [v for v in vectors]
 
@@ -79,13 +79,13 @@ class TemplateStore:
         digest = _content_hash(self.templates)
         existing = {c.name for c in self._client.list_collections()}
         if COLLECTION in existing:
-            collection = self._client.get_collection(COLLECTION, embedding_function=MiniLMEmbedding())
+            collection = self._client.get_collection(COLLECTION, embedding_function=MiniLMEmbedding())  # type: ignore[arg-type]  # chromadb types it for images too
             if (collection.metadata or {}).get("content_hash") == digest:
                 return collection
             self._client.delete_collection(COLLECTION)
         collection = self._client.create_collection(
             COLLECTION,
-            embedding_function=MiniLMEmbedding(),
+            embedding_function=MiniLMEmbedding(),  # type: ignore[arg-type]
             metadata={"hnsw:space": "cosine", "content_hash": digest},
         )
         templates = list(self.templates.values())

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command
 
@@ -54,12 +55,14 @@ def stream(
         raise ValueError("continuing a run needs its thread_id")
     else:
         graph_input = Command(resume=resume) if resume is not None else None
-    config: dict[str, Any] = {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
+    config: RunnableConfig = {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
     for chunk in graph.stream(graph_input, config, context=context, stream_mode="updates"):
         for node, update in chunk.items():
             if node == "__interrupt__":
                 request = update[0].value
-                yield Step("review", str(request.get("review", "review")), "waiting for the human expert", thread_id, dict(request))
+                yield Step(
+                    "review", str(request.get("review", "review")), "waiting for the human expert", thread_id, dict(request)
+                )
                 return
             for entry in (update or {}).get("history", []):
                 yield Step("agent", node, f"{entry['decision']}: {entry['reason']}", thread_id, {"update": update})
@@ -68,8 +71,13 @@ def stream(
         yield Step("report", "report", final["report"]["summary"], thread_id, {"report": final["report"], "state": final})
 
 
-def solve(text: str, data_files: list[str] | None = None, *, context: Context | None = None,
-          checkpointer: BaseCheckpointSaver[Any] | None = None) -> Report:
+def solve(
+    text: str,
+    data_files: list[str] | None = None,
+    *,
+    context: Context | None = None,
+    checkpointer: BaseCheckpointSaver[Any] | None = None,
+) -> Report:
     """Solve one problem end to end, approving every review point, and return its report."""
     context = context or Context()
     thread_id: str | None = None

@@ -69,8 +69,14 @@ def _context(args: argparse.Namespace, review: tuple[str, ...] = ()) -> Any:
     from agents.context import Context
 
     settings: dict[str, Any] = {"review_points": review}
-    for field, attr in [("llm_backend", "llm_backend"), ("llm_url", "llm_url"), ("llm_model", "llm_model"),
-                        ("solver", "solver"), ("max_iterations", "max_iterations"), ("user_templates_dir", "user_templates")]:
+    for field, attr in [
+        ("llm_backend", "llm_backend"),
+        ("llm_url", "llm_url"),
+        ("llm_model", "llm_model"),
+        ("solver", "solver"),
+        ("max_iterations", "max_iterations"),
+        ("user_templates_dir", "user_templates"),
+    ]:
         value = getattr(args, attr, None)
         if value is not None:
             settings[field] = value

@@ -50,7 +50,9 @@ def _llm(context: Context) -> list[str]:
         lines.append(f"  model file {gguf_path()} (sha256 verified)")
     except EmbeddedModelMissing as exc:
         lines.append(f"  model file missing: {exc}")
-    lines.append("  llama-cpp-python " + ("installed" if importlib.util.find_spec("llama_cpp") else "NOT installed (make install)"))
+    lines.append(
+        "  llama-cpp-python " + ("installed" if importlib.util.find_spec("llama_cpp") else "NOT installed (make install)")
+    )
     return lines
 
 

@@ -16,8 +16,16 @@ from agents.backbone import LLMUnavailable, wait_until_ready
 def vllm_command(vllm: str, model: str, port: int, tool_call_parser: str, reasoning_parser: str = "") -> list[str]:
     """The vLLM command line: OpenAI API on loopback, tool calling on, structured output via response_format."""
     command = [
-        vllm, "serve", model, "--host", "127.0.0.1", "--port", str(port),
-        "--enable-auto-tool-choice", "--tool-call-parser", tool_call_parser,
+        vllm,
+        "serve",
+        model,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--enable-auto-tool-choice",
+        "--tool-call-parser",
+        tool_call_parser,
     ]
     if reasoning_parser:
         command += ["--reasoning-parser", reasoning_parser]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 _HERE = Path(__file__).parent
@@ -21,7 +21,7 @@ class Prompt:
         return self.system.format(**values), self.user.format(**values)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> Prompt:
     """Load prompts/<name>.md: a '# system' section and a '# user' section with {placeholders}."""
     path = _HERE / f"{name}.md"

@@ -16,10 +16,17 @@ from tests.conftest import ROOT
 
 
 def lamopt(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "LAMOPT_KB_PATH": str(tmp_path / "kb"), "LAMOPT_CHECKPOINTS": str(tmp_path / "ck.sqlite"),
-                   "LAMOPT_LLM_TIMEOUT_S": "2", "LAMOPT_LLM_MAX_RETRIES": "1", **env}
-    return subprocess.run([sys.executable, "-m", "lamopt.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=environment, timeout=300)
+    environment = {
+        **os.environ,
+        "LAMOPT_KB_PATH": str(tmp_path / "kb"),
+        "LAMOPT_CHECKPOINTS": str(tmp_path / "ck.sqlite"),
+        "LAMOPT_LLM_TIMEOUT_S": "2",
+        "LAMOPT_LLM_MAX_RETRIES": "1",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "lamopt.cli", *args], capture_output=True, text=True, cwd=ROOT, env=environment, timeout=300
+    )
 
 
 def test_empty_text_is_refused(tmp_path: Path) -> None:
@@ -45,7 +52,9 @@ def test_text_without_an_optimization_problem_says_so(tmp_path: Path) -> None:
 
 
 def test_dead_endpoint_is_named_and_the_resume_command_given(tmp_path: Path, leo_text: str) -> None:
-    out = lamopt(["solve", leo_text, "--llm-backend", "openai", "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m"], tmp_path)
+    out = lamopt(
+        ["solve", leo_text, "--llm-backend", "openai", "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m"], tmp_path
+    )
     assert out.returncode == 3, out.stderr
     assert "http://127.0.0.1:9/v1 did not answer" in out.stderr
     assert "lamopt solve --resume" in out.stderr and "Traceback" not in out.stderr

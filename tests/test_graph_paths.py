@@ -47,10 +47,12 @@ def test_straight_through_solves_and_verifies(leo_text: str, kb_dir: Path) -> No
 
 
 def test_verifier_rejects_a_number_not_in_the_text_then_modeler_fixes(leo_text: str, kb_dir: Path) -> None:
-    wrong = leo_binding(applications=[
-        {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 35},
-        {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 10},
-    ])
+    wrong = leo_binding(
+        applications=[
+            {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 35},
+            {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 10},
+        ]
+    )
     fake = ScriptedChatModel(script=[wrong, leo_binding()])
     steps = run(leo_text, fake, kb_dir)
     assert path_of(steps) == ["retriever", "modeler", "verifier", *STRAIGHT[1:]]
@@ -85,7 +87,9 @@ def test_infeasible_model_is_diagnosed_in_words_and_repaired(leo_text: str, kb_d
 
 
 def test_contradictory_text_gets_an_honest_report(leo_text: str, kb_dir: Path) -> None:
-    tiny = leo_text.replace("CPU capacity (cores): S1 4, S2 3, S3 3, S4 4, S5 3, S6 3", "CPU capacity (cores): S1 2, S2 2, S3 2, S4 2, S5 2, S6 2")
+    tiny = leo_text.replace(
+        "CPU capacity (cores): S1 4, S2 3, S3 3, S4 4, S5 3, S6 3", "CPU capacity (cores): S1 2, S2 2, S3 2, S4 2, S5 2, S6 2"
+    )
     fake = ScriptedChatModel(script=[leo_binding(), leo_binding()])
     steps = run(tiny, fake, kb_dir)
     report = final_report(steps)
@@ -97,10 +101,13 @@ def test_contradictory_text_gets_an_honest_report(leo_text: str, kb_dir: Path) -
 
 
 def test_iteration_cap_ends_in_an_honest_report(leo_text: str, kb_dir: Path) -> None:
-    wrong = leo_binding(objective="total latency", applications=[
-        {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 77},
-        {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 10},
-    ])
+    wrong = leo_binding(
+        objective="total latency",
+        applications=[
+            {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 77},
+            {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 10},
+        ],
+    )
     fake = ScriptedChatModel(script=[wrong, wrong, wrong])
     steps = run(leo_text, fake, kb_dir, max_iterations=3)
     assert path_of(steps) == ["retriever"] + ["modeler", "verifier"] * 3 + ["report"]
@@ -125,8 +132,11 @@ def test_review_point_pauses_and_resumes_with_the_experts_edit(leo_text: str, kb
     steps = list(stream(leo_text, context=context, checkpointer=saver, thread_id="review-1"))
     assert steps[-1].kind == "review" and steps[-1].node == "after_modeling"
     assert steps[-1].data["formulation"]["binding"]["objective"] == "total latency"
-    edited = list(stream(None, context=context, checkpointer=saver, thread_id="review-1",
-                         resume={"action": "edit", "binding": leo_binding()}))
+    edited = list(
+        stream(
+            None, context=context, checkpointer=saver, thread_id="review-1", resume={"action": "edit", "binding": leo_binding()}
+        )
+    )
     assert edited[-1].kind == "review"  # the edited formulation is shown again
     done = list(stream(None, context=context, checkpointer=saver, thread_id="review-1", resume={"action": "approve"}))
     report = final_report(done)
@@ -136,16 +146,24 @@ def test_review_point_pauses_and_resumes_with_the_experts_edit(leo_text: str, kb
 
 def test_expert_can_stop_before_solving(leo_text: str, kb_dir: Path) -> None:
     saver = InMemorySaver()
-    context = Context(chat_model=ScriptedChatModel(script=[leo_binding()]), kb_path=str(kb_dir), review_points=("before_solving",))
+    context = Context(
+        chat_model=ScriptedChatModel(script=[leo_binding()]), kb_path=str(kb_dir), review_points=("before_solving",)
+    )
     steps = list(stream(leo_text, context=context, checkpointer=saver, thread_id="review-2"))
     assert steps[-1].node == "before_solving"
-    done = list(stream(None, context=context, checkpointer=saver, thread_id="review-2", resume={"action": "stop", "reason": "wrong rates"}))
+    done = list(
+        stream(
+            None, context=context, checkpointer=saver, thread_id="review-2", resume={"action": "stop", "reason": "wrong rates"}
+        )
+    )
     report = final_report(done)
     assert report["status"] == "stopped"
     assert "invoker" not in path_of(steps + done)
 
 
-def test_dead_endpoint_fails_with_its_name_and_the_run_resumes_from_the_checkpoint(leo_text: str, kb_dir: Path, tmp_path: Path) -> None:
+def test_dead_endpoint_fails_with_its_name_and_the_run_resumes_from_the_checkpoint(
+    leo_text: str, kb_dir: Path, tmp_path: Path
+) -> None:
     down = openai.APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions"))
     fake = ScriptedChatModel(script=[down, down])
     saver = sqlite_saver(tmp_path / "checkpoints.sqlite")

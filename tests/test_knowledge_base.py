@@ -8,7 +8,7 @@ from pathlib import Path
 from knowledge_base.catalog import load_templates
 from knowledge_base.store import TemplateStore
 
-USER_TEMPLATE = '''
+USER_TEMPLATE = """
 from knowledge_base.templates.leo_microservice_placement import LeoMicroservicePlacement
 
 
@@ -21,7 +21,7 @@ class UavPlacement(LeoMicroservicePlacement):
 
 
 TEMPLATE = UavPlacement()
-'''
+"""
 
 
 def test_finds_the_leo_template_and_scores_unrelated_text_low(kb_dir: Path, leo_text: str) -> None:

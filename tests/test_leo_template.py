@@ -39,7 +39,7 @@ def brute_force(params: LeoPlacementParams) -> float:
 
 @pytest.mark.parametrize("objective", ["request-weighted average latency", "total latency", "worst-case latency"])
 def test_milp_optimum_equals_brute_force(leo_text: str, objective: str) -> None:
-    params, spec = TEMPLATE.assemble(leo_binding(objective=objective), parse_text(leo_text))
+    params, _ = TEMPLATE.assemble(leo_binding(objective=objective), parse_text(leo_text))
     result = solve(TEMPLATE.build_model(params), "MILP")
     assert result.status is Status.OPTIMAL
     assert result.objective == pytest.approx(brute_force(params), abs=1e-6)
@@ -56,10 +56,12 @@ def test_linearisation_is_exact_objective_recomputes_from_the_placement(leo_text
 
 
 def test_assembly_refuses_a_chain_the_text_does_not_have(leo_text: str) -> None:
-    bad = leo_binding(applications=[
-        {"name": "A", "first_microservice": "C1", "access_satellite": "S1", "requests_per_second": 30},
-        {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 10},
-    ])
+    bad = leo_binding(
+        applications=[
+            {"name": "A", "first_microservice": "C1", "access_satellite": "S1", "requests_per_second": 30},
+            {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 10},
+        ]
+    )
     with pytest.raises(AssemblyError, match="C1 does not start any chain"):
         TEMPLATE.assemble(bad, parse_text(leo_text))
 

@@ -9,7 +9,8 @@ sum_s y[e,s,t] = x[m',t], which is exact at binary x (each row and column of y s
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import itertools
+from typing import Any, Literal, get_args
 
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
@@ -74,13 +75,16 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         "summed over applications, or the worst application's."
     )
     math = r"""
-\textbf{Sets: } S \text{ satellites},\ M \text{ microservices},\ A \text{ applications with chains } (m_{a,1},\dots,m_{a,k_a}) \text{ and access satellite } s_a
-\\ \textbf{Parameters: } d_{st}\ \text{one-way delay (ms)},\ c_m\ \text{CPU requirement},\ C_s\ \text{CPU capacity},\ \lambda_a\ \text{request rate}
+\textbf{Sets: } S \text{ satellites},\ M \text{ microservices},
+\ A \text{ applications with chains } (m_{a,1},\dots,m_{a,k_a}) \text{ and access satellite } s_a
+\\ \textbf{Parameters: } d_{st}\ \text{one-way delay (ms)},\ c_m\ \text{CPU requirement},
+\ C_s\ \text{CPU capacity},\ \lambda_a\ \text{request rate}
 \\ \textbf{Variables: } x_{ms}\in\{0,1\},\ y_{e,st}\ge 0 \text{ for consecutive pairs } e=(m,m')
 \\ \min\ \textstyle\sum_a \lambda_a L_a / \sum_a \lambda_a \quad(\text{or } \sum_a L_a,\ \text{or } \max_a L_a)
 \\ L_a = \textstyle\sum_s d_{s_a s} x_{m_{a,1} s} + \sum_{e\in a}\sum_{s,t} d_{st} y_{e,st} + \sum_s d_{s s_a} x_{m_{a,k_a} s}
 \\ \textstyle\sum_s x_{ms} = 1\ \forall m, \quad \sum_m c_m x_{ms} \le C_s\ \forall s
-\\ \textstyle\sum_t y_{e,st} = x_{ms},\ \sum_s y_{e,st} = x_{m't}\ \forall e=(m,m'),s,t \quad(\text{exact linearisation of } x_{ms}x_{m't})
+\\ \textstyle\sum_t y_{e,st} = x_{ms},\ \sum_s y_{e,st} = x_{m't}\ \forall e=(m,m'),s,t
+\quad(\text{exact linearisation of } x_{ms}x_{m't})
 """
     examples = (
         "A LEO operator runs two containerized applications on the satellites of one orbital plane. The table gives "
@@ -126,7 +130,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
                 "cpu_requirement_list": {"enum": [*demand_lists, "none"]},
                 "cpu_capacity_list": {"enum": [*capacity_lists, "none"]},
                 "applications": {"type": "array", "items": app, "minItems": len(data.chains), "maxItems": len(data.chains)},
-                "objective": {"enum": list(ObjectiveKind.__args__)},
+                "objective": {"enum": list(get_args(ObjectiveKind))},
             },
             "required": ["delay_table", "cpu_requirement_list", "cpu_capacity_list", "applications", "objective"],
         }
@@ -153,8 +157,12 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
                 raise AssemblyError(f"application {entry.get('name')}: {head} does not start any chain in the text")
             rate = float(entry.get("requests_per_second", 1.0))
             applications.append(
-                Application(name=str(entry.get("name") or head), chain=chains.pop(head),
-                            access_satellite=entry.get("access_satellite", ""), request_rate=rate)
+                Application(
+                    name=str(entry.get("name") or head),
+                    chain=chains.pop(head),
+                    access_satellite=entry.get("access_satellite", ""),
+                    request_rate=rate,
+                )
             )
             spec.append(SpecItem(f"request_rate[{entry.get('name')}]", rate, "stated by the model from the text", default=1.0))
         if chains:
@@ -163,8 +171,12 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         capacity = self._list(binding.get("cpu_capacity_list"), data, "cpu_capacity", spec)
         try:
             params = LeoPlacementParams(
-                satellites=list(table.rows), delay_ms=delay, cpu_capacity=capacity, cpu_demand=demand,
-                applications=applications, objective=binding.get("objective", "request-weighted average latency"),
+                satellites=list(table.rows),
+                delay_ms=delay,
+                cpu_capacity=capacity,
+                cpu_demand=demand,
+                applications=applications,
+                objective=binding.get("objective", "request-weighted average latency"),
             )
         except ValueError as exc:
             raise AssemblyError(str(exc)) from exc
@@ -191,21 +203,33 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         m.E = pyo.Set(initialize=edges, dimen=2, ordered=True)
         m.x = pyo.Var(m.M, m.S, domain=pyo.Binary, doc="microservice placed on satellite")
         m.y = pyo.Var(m.E, m.S, m.S, domain=pyo.NonNegativeReals, bounds=(0, 1), doc="both ends of a transfer placed")
-        m.one_place = pyo.Constraint(m.M, rule=lambda m, s: sum(m.x[s, t] for t in m.S) == 1,
-                                     doc="microservice {i} is placed on exactly one satellite")
+        m.one_place = pyo.Constraint(
+            m.M, rule=lambda m, s: sum(m.x[s, t] for t in m.S) == 1, doc="microservice {i} is placed on exactly one satellite"
+        )
         if params.cpu_demand is not None and params.cpu_capacity is not None:
             demand, capacity = params.cpu_demand, params.cpu_capacity
-            m.cpu = pyo.Constraint(m.S, rule=lambda m, s: sum(demand[k] * m.x[k, s] for k in m.M) <= capacity[s],
-                                   doc="the CPU requirement placed on satellite {i} fits its capacity")
+            m.cpu = pyo.Constraint(
+                m.S,
+                rule=lambda m, s: sum(demand[k] * m.x[k, s] for k in m.M) <= capacity[s],
+                doc="the CPU requirement placed on satellite {i} fits its capacity",
+            )
 
         def ends(e: tuple[int, int]) -> tuple[str, str]:
             chain = params.applications[e[0]].chain
             return chain[e[1]], chain[e[1] + 1]
 
-        m.link_from = pyo.Constraint(m.E, m.S, rule=lambda m, a, i, s: sum(m.y[a, i, s, t] for t in m.S) == m.x[ends((a, i))[0], s],
-                                     doc="transfer {i} leaves the satellite of its first microservice")
-        m.link_to = pyo.Constraint(m.E, m.S, rule=lambda m, a, i, t: sum(m.y[a, i, s, t] for s in m.S) == m.x[ends((a, i))[1], t],
-                                   doc="transfer {i} arrives at the satellite of its second microservice")
+        m.link_from = pyo.Constraint(
+            m.E,
+            m.S,
+            rule=lambda m, a, i, s: sum(m.y[a, i, s, t] for t in m.S) == m.x[ends((a, i))[0], s],
+            doc="transfer {i} leaves the satellite of its first microservice",
+        )
+        m.link_to = pyo.Constraint(
+            m.E,
+            m.S,
+            rule=lambda m, a, i, t: sum(m.y[a, i, s, t] for s in m.S) == m.x[ends((a, i))[1], t],
+            doc="transfer {i} arrives at the satellite of its second microservice",
+        )
         d = params.delay_ms
 
         def latency(m: pyo.ConcreteModel, a: int) -> Any:
@@ -219,8 +243,9 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         m.latency = pyo.Expression(m.A, rule=latency, doc="round-trip latency of an application (ms)")
         if params.objective == "worst-case latency":
             m.worst = pyo.Var(domain=pyo.NonNegativeReals)
-            m.worst_bound = pyo.Constraint(m.A, rule=lambda m, a: m.worst >= m.latency[a],
-                                           doc="the worst-case latency bounds application {i}")
+            m.worst_bound = pyo.Constraint(
+                m.A, rule=lambda m, a: m.worst >= m.latency[a], doc="the worst-case latency bounds application {i}"
+            )
             m.objective = pyo.Objective(expr=m.worst, sense=pyo.minimize)
         elif params.objective == "total latency":
             m.objective = pyo.Objective(expr=sum(m.latency[a] for a in m.A), sense=pyo.minimize)
@@ -243,7 +268,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
     def app_latency(self, params: LeoPlacementParams, app: Application, placed: dict[str, str]) -> float:
         """Round-trip latency of one application recomputed from the placement alone, without the model."""
         route = [app.access_satellite, *(placed[m] for m in app.chain), app.access_satellite]
-        return sum(params.delay_ms[a][b] for a, b in zip(route, route[1:], strict=False))
+        return sum(params.delay_ms[a][b] for a, b in itertools.pairwise(route))
 
     def solution_table(self, params: LeoPlacementParams, solution: dict[str, float]) -> list[dict[str, Any]]:
         placed = self.placement(params, solution)
@@ -251,16 +276,24 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         for app in params.applications:
             latency = self.app_latency(params, app, placed) if all(m in placed for m in app.chain) else None
             for service in app.chain:
-                rows.append({"application": app.name, "microservice": service, "satellite": placed.get(service, "?"),
-                             "application latency (ms)": latency})
+                rows.append(
+                    {
+                        "application": app.name,
+                        "microservice": service,
+                        "satellite": placed.get(service, "?"),
+                        "application latency (ms)": latency,
+                    }
+                )
         return rows
 
     def formulation_summary(self, params: LeoPlacementParams) -> dict[str, Any]:
         return {
             "satellites": len(params.satellites),
             "microservices": len(params.services),
-            "applications": [f"{a.name}: {' -> '.join(a.chain)} (access {a.access_satellite}, {a.request_rate:g}/s)"
-                             for a in params.applications],
+            "applications": [
+                f"{a.name}: {' -> '.join(a.chain)} (access {a.access_satellite}, {a.request_rate:g}/s)"
+                for a in params.applications
+            ],
             "objective": params.objective,
             "capacity constraints": params.cpu_capacity is not None,
         }

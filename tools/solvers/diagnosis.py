@@ -46,7 +46,8 @@ def explain_infeasibility(
     for objective in elastic.component_data_objects(pyo.Objective, active=True):
         objective.deactivate()
     originals = [
-        c for c in elastic.component_data_objects(pyo.Constraint, active=True, descend_into=True)
+        c
+        for c in elastic.component_data_objects(pyo.Constraint, active=True, descend_into=True)
         if c.parent_component().local_name not in keep
     ]
     elastic._elastic_index = pyo.RangeSet(0, max(0, len(originals) - 1))

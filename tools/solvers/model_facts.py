@@ -39,4 +39,3 @@ def variable_values(model: pyo.ConcreteModel) -> dict[str, float]:
         if var.value is not None:
             values[var.name] = float(var.value)
     return values
-

@@ -112,7 +112,10 @@ def solve(
             attempts.append(f"{name}: skipped, it does not take nonlinear models")
             continue
         result = _run_one(model, name, time_limit_s)
-        attempts.append(f"{name}: {result.status}" + (f" ({result.log_excerpt.splitlines()[-1]})" if result.status is Status.ERROR and result.log_excerpt else ""))
+        attempts.append(
+            f"{name}: {result.status}"
+            + (f" ({result.log_excerpt.splitlines()[-1]})" if result.status is Status.ERROR and result.log_excerpt else "")
+        )
         last = result
         if result.status is not Status.ERROR:
             break
@@ -135,7 +138,9 @@ def _run_one(model: pyo.ConcreteModel, name: SolverName, time_limit_s: float) ->
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if "1016" in message:
             message = f"CPLEX Community Edition size limit exceeded: {message}"
-        return SolveResult(status=Status.ERROR, solver=name, time_s=elapsed, log_excerpt=_tail(buffer.getvalue() + "\n" + message))
+        return SolveResult(
+            status=Status.ERROR, solver=name, time_s=elapsed, log_excerpt=_tail(buffer.getvalue() + "\n" + message)
+        )
     elapsed = time.perf_counter() - started
     status = status_from_results(results)
     has_incumbent = status in (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT) and _load_if_any(model, results)

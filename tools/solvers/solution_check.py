@@ -58,6 +58,4 @@ def check_solution(
         objective = float(pyo.value(obj))
         break
     violations.sort(key=lambda item: -item[0])
-    return SolutionCheck(
-        feasible=not violations, objective=objective, violations=[text for _, text in violations[:max_reported]]
-    )
+    return SolutionCheck(feasible=not violations, objective=objective, violations=[text for _, text in violations[:max_reported]])
