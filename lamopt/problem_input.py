@@ -57,11 +57,11 @@ def render_data_file(path: Path) -> str:
 
 
 def _render(value: Any, label: str = "") -> str:
-    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+    if isinstance(value, dict) and value and all(_flat_mapping(v) for v in value.values()):
         columns = list(dict.fromkeys(k for row in value.values() for k in row))
         rows = [[str(name), *(_cell(row.get(c)) for c in columns)] for name, row in value.items()]
         return (f"{label}:\n" if label else "") + _markdown_table([label or "", *columns], rows)
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+    if isinstance(value, list) and value and all(_flat_mapping(v) for v in value):
         columns = list(dict.fromkeys(k for row in value for k in row))
         return (f"{label}:\n" if label else "") + _markdown_table(columns, [[_cell(r.get(c)) for c in columns] for r in value])
     if isinstance(value, dict):
@@ -74,6 +74,11 @@ def _render(value: Any, label: str = "") -> str:
     if isinstance(value, list):
         return f"{label}: " + ", ".join(_cell(v) for v in value)
     return f"{label}: {value}" if label else str(value)
+
+
+def _flat_mapping(value: Any) -> bool:
+    """A mapping of scalars: one row of a table."""
+    return isinstance(value, dict) and not any(isinstance(v, (dict, list)) for v in value.values())
 
 
 def _cell(value: Any) -> str:

@@ -89,3 +89,16 @@ def test_stalled_endpoint_times_out_within_bounds(tmp_path: Path, leo_text: str,
     out = lamopt(["solve", leo_text, "--llm-backend", "openai", "--llm-url", stalled_endpoint, "--llm-model", "m"], tmp_path)
     assert out.returncode == 3
     assert f"{stalled_endpoint} did not answer" in out.stderr and "TimeoutError" in out.stderr
+
+
+def test_doctor_lists_solvers_knowledge_base_and_gpu(tmp_path: Path) -> None:
+    out = lamopt(["doctor"], tmp_path)
+    assert out.returncode == 0
+    assert "CPLEX Community Edition: LP/MILP up to 1000 variables" in out.stdout
+    assert "templates, content hash" in out.stdout and "GPU:" in out.stdout
+
+
+def test_serve_llm_without_vllm_explains_how_to_install_it(tmp_path: Path) -> None:
+    out = lamopt(["serve-llm", "Qwen/Qwen2.5-7B-Instruct", "--vllm", str(tmp_path / "no-vllm")], tmp_path)
+    assert out.returncode == 3
+    assert "not found" in out.stderr and "pip install vllm" in out.stderr

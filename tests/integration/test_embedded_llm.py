@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from langgraph.checkpoint.memory import InMemorySaver
 
 from agents.backbone import EmbeddedServer, LlamaCppChat, chat_model, structured_call
 from agents.context import Context
 from knowledge_base.templates.leo_microservice_placement import TEMPLATE
-from lamopt.api import stream
-from tests.conftest import leo_binding
+from tests.conftest import EXAMPLE, ROOT, leo_binding
 from tests.test_leo_template import brute_force
 from tools.textdata import parse_text
 
@@ -56,10 +58,26 @@ def test_plain_openai_compatible_http_server(server: EmbeddedServer) -> None:
     assert answer["orbital_planes"] == 6 and answer["satellites_per_plane"] == 8
 
 
-def test_demo_problem_end_to_end_with_the_embedded_model(server: EmbeddedServer, leo_text: str, kb_dir: Path) -> None:
-    context = Context(llm_backend="embedded", llm_url="", kb_path=str(kb_dir))
-    steps = list(stream(leo_text, context=context, checkpointer=InMemorySaver()))
-    report = steps[-1].data["report"]
+def test_demo_command_with_the_embedded_model_matches_brute_force(server: EmbeddedServer, leo_text: str, tmp_path: Path) -> None:
+    """What `make demo` runs, with --json: the objective equals the independently computed optimum."""
+    environment = {
+        **os.environ,
+        "LAMOPT_KB_PATH": str(tmp_path / "kb"),
+        "LAMOPT_CHECKPOINTS": str(tmp_path / "ck.sqlite"),
+        "LAMOPT_LLM_URL": server.url,
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "lamopt.cli", "solve", f"@{EXAMPLE}", "--yes", "--json", "--out", str(tmp_path / "r.md")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout)
     params, _ = TEMPLATE.assemble(leo_binding(), parse_text(leo_text))
-    assert report["status"] == "optimal"
-    assert report["objective"] == pytest.approx(brute_force(params), abs=1e-6)
+    assert record["status"] == "optimal"
+    assert record["objective"] == pytest.approx(brute_force(params), abs=1e-6)
+    assert record["path"] == ["retriever", "modeler", "verifier", "optimizer", "invoker", "verifier", "optimizer", "report"]
+    assert "[modeler] formulation r1" in out.stderr  # each step was streamed as it happened

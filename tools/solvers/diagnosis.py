@@ -85,7 +85,7 @@ def explain_infeasibility(
 
 def _describe(constraint: pyo.Constraint) -> str:
     component = constraint.parent_component()
-    doc = (component.doc or component.local_name).strip()
+    doc = str(component.doc or component.local_name).strip()
     index = constraint.index()
     if index is None:
         return doc

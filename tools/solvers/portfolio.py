@@ -76,8 +76,8 @@ def portfolio_order(problem_class: ProblemClass, size: ModelSize, preference: st
         if size.variables > CPLEX_COMMUNITY_LIMIT or size.constraints > CPLEX_COMMUNITY_LIMIT:
             order.remove("cplex")
     if preference != "auto" and preference in order:
-        order.remove(preference)  # type: ignore[arg-type]
-        order.insert(0, preference)  # type: ignore[arg-type]
+        order.remove(preference)
+        order.insert(0, preference)
     return order
 
 
