@@ -40,6 +40,7 @@ class Context:
     retrieval_threshold: float = field(default=0.3, metadata={"description": "below this similarity no template fits"})
     kb_path: str = field(default="", metadata={"description": "chromadb folder; default <cache>/kb"})
     user_templates_dir: str = field(default="", metadata={"description": "folder of the user's own template files"})
+    runs_dir: str = field(default="runs", metadata={"description": "where reports and figures are saved"})
     review_points: tuple[ReviewPoint, ...] = field(default=(), metadata={"description": "where a human expert is asked"})
     chat_model: BaseChatModel | None = field(default=None, repr=False, metadata={"description": "inject a chat model (tests)"})
 

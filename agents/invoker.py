@@ -6,8 +6,10 @@ tell the Modeler what is wrong in words.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal, cast
 
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
@@ -40,6 +42,8 @@ def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
             attempts=[],
             table=[],
             conflicts=[],
+            comparisons=[],
+            figures=[],
         )
     else:
         problem_class = cast(ProblemClass, formulation["problem_class"])  # tool_for() admitted only these classes
@@ -52,6 +56,8 @@ def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
                     template.build_model(params), plan["time_limit_s"], template.structural_constraints
                 )
             ]
+        solved = bool(outcome.solution)
+        figures_dir = Path(runtime.context.runs_dir) / str(get_config()["configurable"].get("thread_id", "run"))
         result = Result(
             revision=formulation["revision"],
             status=str(outcome.status),
@@ -63,8 +69,10 @@ def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
             solution=outcome.solution,
             log_excerpt=outcome.log_excerpt,
             attempts=outcome.attempts,
-            table=template.solution_table(params, outcome.solution) if outcome.solution else [],
+            table=template.solution_table(params, outcome.solution) if solved else [],
             conflicts=conflicts,
+            comparisons=template.comparisons(params, outcome.solution) if solved else [],
+            figures=template.figures(params, outcome.solution, figures_dir) if solved else [],
         )
     objective = f", objective {result['objective']:g}" if result["objective"] is not None else ""
     reason = "; ".join(result["attempts"]) or result["log_excerpt"]

@@ -48,6 +48,8 @@ def report(state: State) -> dict[str, Any]:
         template_id=formulation["template_id"] if formulation else None,
         formulation=formulation_view,
         solution=result["table"] if result and verified else [],
+        comparisons=result["comparisons"] if result and verified else [],
+        figures=result["figures"] if result and verified else [],
         warnings=warnings,
         diagnosis=diagnosis,
         summary=_SUMMARIES.get(status, status),

@@ -78,6 +78,10 @@ class Result(TypedDict):
     table: list[dict[str, Any]]
     conflicts: list[str]
     """For an infeasible model: which constraints conflict, in words (elastic relaxation)."""
+    comparisons: list[dict[str, Any]]
+    """The answer beside baselines, where the template computes them."""
+    figures: list[str]
+    """PNG files showing the answer."""
 
 
 class Decision(TypedDict):
@@ -94,6 +98,8 @@ class Report(TypedDict):
     template_id: str | None
     formulation: dict[str, Any]
     solution: list[dict[str, Any]]
+    comparisons: list[dict[str, Any]]
+    figures: list[str]
     warnings: list[str]
     diagnosis: str
     summary: str

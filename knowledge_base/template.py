@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 import pyomo.environ as pyo
@@ -71,6 +72,14 @@ class Template(ABC, Generic[P]):
     @abstractmethod
     def solution_table(self, params: P, solution: dict[str, float]) -> list[dict[str, Any]]:
         """Rows a person reads to see the answer (e.g. which microservice sits on which satellite)."""
+
+    def comparisons(self, params: P, solution: dict[str, float]) -> list[dict[str, Any]]:
+        """Rows that put the answer beside baselines (e.g. random and heuristic placements); none by default."""
+        return []
+
+    def figures(self, params: P, solution: dict[str, float], out_dir: Path) -> list[str]:
+        """PNG files that show the answer (written under out_dir); none by default."""
+        return []
 
     def formulation_summary(self, params: P) -> dict[str, Any]:
         """Sets and sizes of this instance, for the report and the Verifier's sanity checks."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from agents.state import Decision, Report
@@ -21,6 +22,10 @@ def report_markdown(report: Report, history: list[Decision], thread_id: str) -> 
             lines.append(f"- {key}: {shown}")
     if report["solution"]:
         lines += ["", "## Solution", "", *_table(report["solution"])]
+    if report["comparisons"]:
+        lines += ["", "## Compared with baselines", "", *_table(report["comparisons"])]
+    if report["figures"]:
+        lines += ["", "## Figures", "", *(f"![{Path(f).stem}]({f})" for f in report["figures"])]
     if report["diagnosis"]:
         lines += ["", "## Diagnosis", "", report["diagnosis"]]
     if report["warnings"]:
@@ -39,6 +44,8 @@ def report_json(report: Report, history: list[Decision], thread_id: str, tokens:
         "iterations": report["iterations"],
         "template": report["template_id"],
         "solution": report["solution"],
+        "comparisons": report["comparisons"],
+        "figures": report["figures"],
         "diagnosis": report["diagnosis"],
         "warnings": report["warnings"],
         "path": [d["agent"] for d in history],
