@@ -36,7 +36,7 @@ from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
 from agents.context import Context
-from tools.embedded_model import gguf_path
+from tools.embedded_model import cache_dir, gguf_path
 
 
 class LLMUnavailable(RuntimeError):
@@ -190,7 +190,8 @@ class EmbeddedServer:
     def __init__(self, threads: int = 2, context_tokens: int = 4096) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/v1"
-        self.log_path = gguf_path().parent / f"llama-server-{self.port}.log"
+        self.log_path = cache_dir() / "logs" / f"llama-server-{self.port}.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable,
             "-m",
@@ -209,7 +210,11 @@ class EmbeddedServer:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         atexit.register(self.stop)
-        wait_until_ready(self.url, timeout_s=120, process=self.process)
+        try:
+            wait_until_ready(self.url, timeout_s=120, process=self.process)
+        except LLMUnavailable as exc:
+            self.process.kill()
+            raise LLMUnavailable(f"the embedded model's server did not start: {exc}; its log: {self.log_path}") from exc
 
     @classmethod
     def shared(cls, threads: int = 2) -> EmbeddedServer:
@@ -219,12 +224,14 @@ class EmbeddedServer:
         return cls._shared
 
     def stop(self) -> None:
+        """Stop the server; its log is kept only when it died on its own (that log explains why)."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+            self.log_path.unlink(missing_ok=True)
 
 
 def _free_port() -> int:
