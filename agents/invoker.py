@@ -1,13 +1,15 @@
-"""Invoker: run the tool the plan names on the verified formulation, and hand back data only.
+"""Invoker: run the tool the formulation's template names, and hand back data only.
 
-For an infeasible model it also asks the diagnosis tool which constraints conflict, so the Optimizer can
-tell the Modeler what is wrong in words.
+The solver portfolio builds the template's Pyomo model and solves it; for an infeasible model the Invoker
+also asks the diagnosis tool which constraints conflict, so the Optimizer can tell the Modeler what is
+wrong in words. Other tools (DRIB-MOBO, LAM beamforming, ...) take the template's parameters as their input.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from langgraph.config import get_config
 from langgraph.runtime import Runtime
@@ -15,8 +17,9 @@ from langgraph.types import Command
 
 from agents.context import Context
 from agents.knowledge import template_store
-from agents.state import Result, State, decision
-from tools.registry import tool_for
+from agents.state import Formulation, Plan, Result, State, decision
+from knowledge_base.catalog import AnyTemplate
+from tools.registry import PYOMO_PORTFOLIO, ToolSpec, tool_named
 from tools.solvers import Status, solve
 from tools.solvers.diagnosis import explain_infeasibility
 from tools.solvers.portfolio import ProblemClass
@@ -25,58 +28,98 @@ from tools.solvers.portfolio import ProblemClass
 def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifier"]]:
     formulation, plan = state["formulation"], state["plan"]
     assert formulation is not None and plan is not None
-    tool = tool_for(formulation["problem_class"])
     template = template_store(runtime.context).get(formulation["template_id"])
-    params = template.params_model.model_validate(formulation["params"])
+    out_dir = Path(runtime.context.runs_dir) / str(get_config()["configurable"].get("thread_id", "run"))
+    tool = tool_named(template.tool)
     if tool is None:
-        result = Result(
-            revision=formulation["revision"],
-            status=str(Status.ERROR),
-            solver="none",
-            objective=None,
-            bound=None,
-            gap=None,
-            time_s=0.0,
-            solution={},
-            log_excerpt=f"no tool takes {formulation['problem_class']} problems",
-            attempts=[],
-            table=[],
-            conflicts=[],
-            comparisons=[],
-            figures=[],
-        )
+        result = _failed(formulation, f"template {template.id} names tool {template.tool!r}, which the registry lacks")
+    elif tool.name == PYOMO_PORTFOLIO:
+        result = _run_portfolio(template, formulation, plan, out_dir)
     else:
-        problem_class = cast(ProblemClass, formulation["problem_class"])  # tool_for() admitted only these classes
-        outcome = solve(template.build_model(params), problem_class, plan["solver"], plan["time_limit_s"], plan["skip"])
-        conflicts: list[str] = []
-        if outcome.status is Status.INFEASIBLE:
-            conflicts = [
-                c.sentence()
-                for c in explain_infeasibility(
-                    template.build_model(params), plan["time_limit_s"], template.structural_constraints
-                )
-            ]
-        solved = bool(outcome.solution)
-        figures_dir = Path(runtime.context.runs_dir) / str(get_config()["configurable"].get("thread_id", "run"))
-        result = Result(
-            revision=formulation["revision"],
-            status=str(outcome.status),
-            solver=outcome.solver,
-            objective=outcome.objective,
-            bound=outcome.bound,
-            gap=outcome.gap,
-            time_s=round(outcome.time_s, 4),
-            solution=outcome.solution,
-            log_excerpt=outcome.log_excerpt,
-            attempts=outcome.attempts,
-            table=template.solution_table(params, outcome.solution) if solved else [],
-            conflicts=conflicts,
-            comparisons=template.comparisons(params, outcome.solution) if solved else [],
-            figures=template.figures(params, outcome.solution, figures_dir) if solved else [],
-        )
+        result = _run_tool(tool, template, formulation, out_dir)
     objective = f", objective {result['objective']:g}" if result["objective"] is not None else ""
     reason = "; ".join(result["attempts"]) or result["log_excerpt"]
     return Command(
         goto="verifier",
         update={"result": result, "history": decision("invoker", f"{result['solver']}: {result['status']}{objective}", reason)},
+    )
+
+
+def _run_portfolio(template: AnyTemplate, formulation: Formulation, plan: Plan, out_dir: Path) -> Result:
+    params = template.params_model.model_validate(formulation["params"])
+    problem_class = cast(ProblemClass, formulation["problem_class"])  # portfolio templates declare only these
+    outcome = solve(template.build_model(params), problem_class, plan["solver"], plan["time_limit_s"], plan["skip"])
+    conflicts: list[str] = []
+    if outcome.status is Status.INFEASIBLE:
+        found = explain_infeasibility(template.build_model(params), plan["time_limit_s"], template.structural_constraints)
+        conflicts = [c.sentence() for c in found]
+    solved = bool(outcome.solution)
+    return Result(
+        revision=formulation["revision"],
+        tool=PYOMO_PORTFOLIO,
+        status=str(outcome.status),
+        solver=outcome.solver,
+        objective=outcome.objective,
+        bound=outcome.bound,
+        gap=outcome.gap,
+        time_s=round(outcome.time_s, 4),
+        solution=dict(outcome.solution),
+        log_excerpt=outcome.log_excerpt,
+        attempts=outcome.attempts,
+        table=template.solution_table(params, outcome.solution) if solved else [],
+        conflicts=conflicts,
+        comparisons=template.comparisons(params, outcome.solution) if solved else [],
+        figures=template.figures(params, outcome.solution, out_dir) if solved else [],
+        checks={},
+    )
+
+
+def _run_tool(tool: ToolSpec, template: AnyTemplate, formulation: Formulation, out_dir: Path) -> Result:
+    """A non-algebraic tool: its input model is filled from the template's parameters; it returns data."""
+    started = time.perf_counter()
+    try:
+        input_model, entry = tool.load()
+        out: dict[str, Any] = entry(input_model.model_validate(formulation["params"]), out_dir)
+    except Exception as exc:  # a tool's failure is a result the Optimizer reads, not a crash of the run
+        return _failed(formulation, f"{tool.name} failed: {type(exc).__name__}: {exc}", tool.name, time.perf_counter() - started)
+    solution = dict(out.get("solution") or {})
+    params = template.params_model.model_validate(formulation["params"])
+    return Result(
+        revision=formulation["revision"],
+        tool=tool.name,
+        status=str(out.get("status", Status.ERROR)),
+        solver=tool.name,
+        objective=out.get("objective"),
+        bound=None,
+        gap=None,
+        time_s=round(float(out.get("time_s", time.perf_counter() - started)), 4),
+        solution=solution,
+        log_excerpt=str(out.get("summary", "")),
+        attempts=[f"{tool.name}: {out.get('status')}"],
+        table=template.solution_table(params, solution) if solution else [],
+        conflicts=[],
+        comparisons=list(out.get("comparisons") or []),
+        figures=[str(f) for f in out.get("figures") or []],
+        checks={str(k): bool(v) for k, v in (out.get("checks") or {}).items()},
+    )
+
+
+def _failed(formulation: Formulation, message: str, tool: str = "none", time_s: float = 0.0) -> Result:
+    return Result(
+        revision=formulation["revision"],
+        tool=tool,
+        status=str(Status.ERROR),
+        solver=tool,
+        objective=None,
+        bound=None,
+        gap=None,
+        time_s=round(time_s, 4),
+        solution={},
+        log_excerpt=message,
+        attempts=[message],
+        table=[],
+        conflicts=[],
+        comparisons=[],
+        figures=[],
+        checks={},
     )

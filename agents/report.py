@@ -29,7 +29,7 @@ def report(state: State) -> dict[str, Any]:
         status = "error"  # never report an answer that did not pass the re-check
     last_reason = state.get("history", [])[-1]["reason"] if state.get("history") else ""
     diagnosis = state.get("diagnosis") or ("" if status in ("optimal", "feasible") else last_reason)
-    warnings = list(verdict["warnings"]) if verdict and verdict["phase"] == "formulation" else []
+    warnings = list(verdict["warnings"]) if verdict else []
     formulation_view: dict[str, Any] = {}
     if formulation is not None:
         formulation_view = {

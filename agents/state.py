@@ -66,13 +66,16 @@ class Plan(TypedDict):
 
 class Result(TypedDict):
     revision: int
+    tool: str
+    """The tools/registry.py entry that produced this result."""
     status: str
     solver: str
     objective: float | None
     bound: float | None
     gap: float | None
     time_s: float
-    solution: dict[str, float]
+    solution: dict[str, Any]
+    """Variable values by Pyomo name for the solver portfolio; a tool's own JSON data otherwise."""
     log_excerpt: str
     attempts: list[str]
     table: list[dict[str, Any]]
@@ -82,6 +85,8 @@ class Result(TypedDict):
     """The answer beside baselines, where the template computes them."""
     figures: list[str]
     """PNG files showing the answer."""
+    checks: dict[str, bool]
+    """A non-algebraic tool's own feasibility checks (e.g. every AP within its power limit)."""
 
 
 class Decision(TypedDict):

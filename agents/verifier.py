@@ -18,6 +18,7 @@ from agents.context import Context
 from agents.knowledge import problem_data, template_store
 from agents.review import ask_expert
 from agents.state import State, Verdict, decision
+from tools.registry import PYOMO_PORTFOLIO
 from tools.solvers.model_facts import model_size
 from tools.solvers.solution_check import check_solution
 
@@ -81,19 +82,37 @@ def _verify_solution(state: State, context: Context) -> Command[Literal["modeler
     formulation, result = state["formulation"], state["result"]
     assert formulation is not None and result is not None
     errors: list[str] = []
-    if result["solution"]:
-        template = template_store(context).get(formulation["template_id"])
-        fresh = template.build_model(template.params_model.model_validate(formulation["params"]))
-        check = check_solution(fresh, result["solution"])
-        if check.missing:
-            errors.append(f"the solution gives no value for {', '.join(check.missing[:5])}")
-        errors += [f"violated: {v}" for v in check.violations]
-        if check.objective is not None and result["objective"] is not None:
-            if abs(check.objective - result["objective"]) > OBJECTIVE_TOLERANCE * max(1.0, abs(check.objective)):
-                errors.append(f"the objective recomputes to {check.objective:g}, not the solver's {result['objective']:g}")
+    earlier = state.get("verdict")  # the formulation's warnings travel on into the report
+    warnings: list[str] = list(earlier["warnings"]) if earlier and earlier["revision"] == formulation["revision"] else []
+    if not result["solution"]:
+        what, reason = "nothing to re-check", f"the tool returned no solution ({result['status']})"
+    elif result["tool"] == PYOMO_PORTFOLIO:
+        errors = _recheck_algebraic(state, context)
         what = "re-checked the solution" if not errors else "found the solution wrong"
         reason = "every constraint holds and the objective recomputes" if not errors else "; ".join(errors)
     else:
-        what, reason = "nothing to re-check", f"the solver returned no solution ({result['status']})"
-    verdict = Verdict(phase="solution", revision=formulation["revision"], ok=not errors, errors=errors, warnings=[])
+        # A learned or black-box tool has no algebraic model to re-evaluate; its own checks are what we have.
+        errors = [f"{name} does not hold" for name, ok in result["checks"].items() if not ok]
+        warnings.append(f"answer from {result['tool']}: checked by the tool's own tests, not against an algebraic model")
+        what = "read the tool's checks" if not errors else "found the tool's answer failing its checks"
+        passed = ", ".join(result["checks"]) or "none reported"
+        reason = f"checks passed: {passed}" if not errors else "; ".join(errors)
+    verdict = Verdict(phase="solution", revision=formulation["revision"], ok=not errors, errors=errors, warnings=warnings)
     return Command(goto="optimizer", update={"verdict": verdict, "history": decision("verifier", what, reason)})
+
+
+def _recheck_algebraic(state: State, context: Context) -> list[str]:
+    """Load the solver's values into a freshly built model and re-evaluate everything, trusting nothing."""
+    formulation, result = state["formulation"], state["result"]
+    assert formulation is not None and result is not None
+    template = template_store(context).get(formulation["template_id"])
+    fresh = template.build_model(template.params_model.model_validate(formulation["params"]))
+    check = check_solution(fresh, {k: float(v) for k, v in result["solution"].items()})
+    errors: list[str] = []
+    if check.missing:
+        errors.append(f"the solution gives no value for {', '.join(check.missing[:5])}")
+    errors += [f"violated: {v}" for v in check.violations]
+    if check.objective is not None and result["objective"] is not None:
+        if abs(check.objective - result["objective"]) > OBJECTIVE_TOLERANCE * max(1.0, abs(check.objective)):
+            errors.append(f"the objective recomputes to {check.objective:g}, not the solver's {result['objective']:g}")
+    return errors

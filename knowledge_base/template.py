@@ -49,6 +49,8 @@ class Template(ABC, Generic[P]):
     examples: ClassVar[tuple[str, ...]]
     tags: ClassVar[tuple[str, ...]] = ()
     method: ClassVar[str] = "one solver call"
+    tool: ClassVar[str] = "pyomo_portfolio"
+    """The tools/registry.py entry that solves this template's formulations."""
     structural_constraints: ClassVar[frozenset[str]] = frozenset()
     """Constraint components that define the model (not the problem's data): infeasibility diagnosis keeps them."""
     params_model: type[P]

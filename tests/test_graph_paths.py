@@ -178,3 +178,20 @@ def test_dead_endpoint_fails_with_its_name_and_the_run_resumes_from_the_checkpoi
     resumed = list(stream(None, context=context, checkpointer=sqlite_saver(tmp_path / "checkpoints.sqlite"), thread_id="crash-1"))
     assert path_of(resumed) == STRAIGHT[1:]
     assert final_report(resumed)["objective"] == pytest.approx(10.5)
+
+
+def test_a_default_value_is_a_warning_in_the_report_not_an_error(leo_text: str, kb_dir: Path) -> None:
+    no_rates = leo_text.replace(
+        "Application A receives 30 requests per second and application B receives 10 requests per second. ", ""
+    )
+    default_rates = leo_binding(
+        objective="total latency",
+        applications=[
+            {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 1},
+            {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 1},
+        ],
+    )
+    steps = run(no_rates, ScriptedChatModel(script=[default_rates]), kb_dir)
+    report = final_report(steps)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(8 + 18)
+    assert "request_rate[A] = 1 is the template's default, not a number from the text" in report["warnings"]

@@ -1,12 +1,22 @@
 """The tool catalogue the Invoker chooses from: what each tool solves and how to call it.
 
-The Pyomo solver portfolio takes every LP/MILP/NLP/MINLP formulation; learned and black-box tools
-(DRIB-MOBO, LAM beamforming, the LEO simulator) add their entries here as they land.
+A template names the tool that solves its formulations (`Template.tool`). The Pyomo solver portfolio takes
+every algebraic LP/MILP/NLP/MINLP model; the other tools take a pydantic input model (the template's
+parameters) and return plain data. Their modules are imported only when a run needs them: torch-heavy
+tools must not slow down every start-up.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+PYOMO_PORTFOLIO = "pyomo_portfolio"
 
 
 @dataclass(frozen=True)
@@ -15,19 +25,29 @@ class ToolSpec:
     description: str
     problem_classes: tuple[str, ...]
     """Formulation classes the tool takes (as templates declare them)."""
+    module: str = ""
+    """Module holding the tool's entry point; empty for the solver portfolio, which the Invoker calls itself."""
+    entry: str = "run_tool"
+    input_model: str = ""
+
+    def load(self) -> tuple[type[BaseModel], Callable[[BaseModel, Path], dict[str, Any]]]:
+        """The tool's input model and entry point: `entry(inputs, out_dir) -> {status, objective, solution, figures,
+        summary, time_s}`."""
+        module = importlib.import_module(self.module)
+        return getattr(module, self.input_model), getattr(module, self.entry)
 
 
-PYOMO_PORTFOLIO = ToolSpec(
-    name="pyomo_portfolio",
-    description="Builds the template's Pyomo model and solves it with CPLEX CE, HiGHS or SCIP, falling back as needed.",
-    problem_classes=("LP", "MILP", "NLP", "MINLP"),
-)
+TOOLS: dict[str, ToolSpec] = {
+    spec.name: spec
+    for spec in (
+        ToolSpec(
+            name=PYOMO_PORTFOLIO,
+            description="Builds the template's Pyomo model and solves it with CPLEX CE, HiGHS or SCIP, falling back as needed.",
+            problem_classes=("LP", "MILP", "NLP", "MINLP"),
+        ),
+    )
+}
 
-TOOLS: tuple[ToolSpec, ...] = (PYOMO_PORTFOLIO,)
 
-
-def tool_for(problem_class: str) -> ToolSpec | None:
-    for tool in TOOLS:
-        if problem_class in tool.problem_classes:
-            return tool
-    return None
+def tool_named(name: str) -> ToolSpec | None:
+    return TOOLS.get(name)
