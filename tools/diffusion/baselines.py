@@ -34,7 +34,9 @@ from tools.diffusion.surrogate import DTYPE, ObjectiveSurrogate
 FloatArray = NDArray[np.float64]
 
 
-def _result(problem: BlackBoxProblem, seed: int, X: FloatArray, F: FloatArray, sizes: list[int], start: float, label: str) -> ParetoResult:
+def _result(
+    problem: BlackBoxProblem, seed: int, X: FloatArray, F: FloatArray, sizes: list[int], start: float, label: str
+) -> ParetoResult:
     front = pareto_indices(F)
     return ParetoResult(
         problem=problem.name,

@@ -31,10 +31,12 @@ def entropy_weights(values: Tensor) -> Tensor:
         return torch.full((m,), 1.0 / m, dtype=values.dtype, device=values.device)
     low = values.min(dim=0, keepdim=True).values
     high = values.max(dim=0, keepdim=True).values
-    normalised = (values - low) / (high - low).clamp_min(1e-12)
+    spread = high - low
+    normalised = (values - low) / spread.clamp_min(1e-12)
     p = normalised / normalised.sum(dim=0, keepdim=True).clamp_min(1e-12)
-    entropy = -(p * torch.log(p.clamp_min(1e-300))).sum(dim=0) / math.log(n)
-    divergence = (1 - entropy).clamp_min(0.0)
+    entropy = -torch.xlogy(p, p).sum(dim=0) / math.log(n)  # xlogy: 0·log 0 = 0
+    # a column on which all samples agree tells them nothing apart: weight 0, not (1 - 0)
+    divergence = torch.where(spread.squeeze(0) > 1e-12, (1 - entropy).clamp_min(0.0), torch.zeros_like(entropy))
     if float(divergence.sum()) <= 1e-12:
         return torch.full((m,), 1.0 / m, dtype=values.dtype, device=values.device)
     return divergence / divergence.sum()

@@ -112,10 +112,17 @@ def scale_free_growth(F: FloatArray, set_sizes: list[int]) -> float:
 
 
 def _candidates_by_diffusion(
-    parents: FloatArray, surrogate: ObjectiveSurrogate, config: DribConfig, seed: int, device: torch.device, rng: np.random.Generator
+    parents: FloatArray,
+    surrogate: ObjectiveSurrogate,
+    config: DribConfig,
+    seed: int,
+    device: torch.device,
+    rng: np.random.Generator,
 ) -> FloatArray:
     training = interpolation_augmentation(parents, config.augmentation_factor, rng)
-    model = DDPM(parents.shape[1], n_steps=config.ddpm_steps, hidden=config.ddpm_hidden, schedule=config.schedule, seed=seed, device=device)
+    model = DDPM(
+        parents.shape[1], n_steps=config.ddpm_steps, hidden=config.ddpm_hidden, schedule=config.schedule, seed=seed, device=device
+    )
     model.fit(torch.as_tensor(training, dtype=torch.float32), n_iters=config.ddpm_iters, batch_size=config.ddpm_batch)
     guided = model.sample(config.n_guided, lcb_guidance(surrogate, config.kappa), config.guidance_scale)
     unguided = model.sample(config.n_unguided)

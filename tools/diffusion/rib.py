@@ -58,9 +58,8 @@ def psk_phase_density(theta: float, snr_linear: float) -> float:
     """
     gamma = snr_linear
     c = np.cos(theta)
-    return float(
-        np.exp(-gamma) / (2 * np.pi) + np.sqrt(gamma / np.pi) * c * np.exp(-gamma * np.sin(theta) ** 2) * ndtr(np.sqrt(2 * gamma) * c)
-    )
+    rician_part = np.sqrt(gamma / np.pi) * c * np.exp(-gamma * np.sin(theta) ** 2) * ndtr(np.sqrt(2 * gamma) * c)
+    return float(np.exp(-gamma) / (2 * np.pi) + rician_part)
 
 
 @lru_cache(maxsize=32)

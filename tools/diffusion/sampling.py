@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import qmc
@@ -24,4 +26,8 @@ def sobol(n: int, lower: FloatArray, upper: FloatArray, seed: int, skip: int = 0
     sampler = qmc.Sobol(d=len(lower), scramble=True, seed=np.random.default_rng(seed))
     if skip:
         sampler.fast_forward(skip)
-    return _scale(sampler.random(n), lower, upper)
+    with warnings.catch_warnings():
+        # batches of any size are wanted; the power-of-2 balance note is not an error here
+        warnings.simplefilter("ignore", UserWarning)
+        unit = sampler.random(n)
+    return _scale(unit, lower, upper)
