@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -104,7 +105,7 @@ def run_tier(tier_name: str, results_path: Path, device: str | None) -> None:
                 print(f"  {problem_name:6s} seed {seed} {method:9s} final HV {final_hv:.4f}  {record['time_s']:.1f}s", flush=True)
 
 
-def load_records(path: Path) -> list[dict]:
+def load_records(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
@@ -121,7 +122,7 @@ def paired_p_value(ours: dict[int, float], theirs: dict[int, float]) -> float | 
     return float(wilcoxon(a, b, zero_method="zsplit").pvalue)
 
 
-def summarise(records: list[dict], plot_path: Path) -> None:
+def summarise(records: list[dict[str, Any]], plot_path: Path) -> None:
     problems = list(dict.fromkeys(r["problem"] for r in records))
     final: dict[tuple[str, str], dict[int, float]] = {}
     times: dict[tuple[str, str], list[float]] = {}

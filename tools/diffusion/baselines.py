@@ -18,7 +18,7 @@ import torch
 from botorch.acquisition.multi_objective.logei import (
     qLogNoisyExpectedHypervolumeImprovement,
 )
-from botorch.optim import optimize_acqf
+from botorch.optim.optimize import optimize_acqf
 from botorch.sampling.normal import SobolQMCNormalSampler
 from numpy.typing import NDArray
 from pymoo.algorithms.moo.nsga2 import NSGA2
@@ -68,7 +68,7 @@ def sobol_random(problem: BlackBoxProblem, budget: int, seed: int, batch_size: i
     return _result(problem, seed, X, F, _batch_sizes(n_init, budget, batch_size), start, "sobol")
 
 
-class _PymooView(Problem):
+class _PymooView(Problem):  # type: ignore[misc]  # pymoo ships no type information
     """The black box as a pymoo Problem (vectorised)."""
 
     def __init__(self, problem: BlackBoxProblem) -> None:

@@ -51,12 +51,11 @@ def make_schedule(n_steps: int, kind: str = "cosine", device: torch.device | Non
     alpha_bars = torch.cumprod(alphas, dim=0)
     previous = torch.cat([torch.ones(1, dtype=torch.float64), alpha_bars[:-1]])
     posterior_variance = betas * (1 - previous) / (1 - alpha_bars)
-    as_float = {"dtype": torch.float32, "device": device}
     return NoiseSchedule(
-        betas=betas.to(**as_float),
-        alphas=alphas.to(**as_float),
-        alpha_bars=alpha_bars.to(**as_float),
-        posterior_variance=posterior_variance.to(**as_float),
+        betas=betas.to(device=device, dtype=torch.float32),
+        alphas=alphas.to(device=device, dtype=torch.float32),
+        alpha_bars=alpha_bars.to(device=device, dtype=torch.float32),
+        posterior_variance=posterior_variance.to(device=device, dtype=torch.float32),
     )
 
 
@@ -132,7 +131,7 @@ class DDPM:
             zt = a_bar.sqrt() * z0[rows] + (1 - a_bar).sqrt() * noise
             loss = torch.mean((self.net(zt, t) - noise) ** 2)
             optimiser.zero_grad()
-            loss.backward()
+            loss.backward()  # type: ignore[no-untyped-call]
             nn.utils.clip_grad_norm_(self.net.parameters(), 1.0)
             optimiser.step()
             lr_decay.step()
@@ -169,5 +168,6 @@ class DDPM:
 
     def _unit_model_gradient(self, z: Tensor, guidance: GradientField) -> Tensor:
         # d f / d z = d f / d x * scale (x = z * scale + shift)
-        grad = guidance(self.to_data_space(z).detach()).to(self.device, torch.float32) * self.scale
-        return grad / grad.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        grad: Tensor = guidance(self.to_data_space(z).detach()).to(self.device, torch.float32) * self.scale
+        unit: Tensor = grad / grad.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        return unit

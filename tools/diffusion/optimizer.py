@@ -126,7 +126,7 @@ def _candidates_by_diffusion(
     model.fit(torch.as_tensor(training, dtype=torch.float32), n_iters=config.ddpm_iters, batch_size=config.ddpm_batch)
     guided = model.sample(config.n_guided, lcb_guidance(surrogate, config.kappa), config.guidance_scale)
     unguided = model.sample(config.n_unguided)
-    return np.clip(torch.cat([guided, unguided]).cpu().double().numpy(), 0.0, 1.0)
+    return np.asarray(np.clip(torch.cat([guided, unguided]).cpu().double().numpy(), 0.0, 1.0), dtype=np.float64)
 
 
 def _drop_seen(candidates: FloatArray, seen: FloatArray, tol: float = 1e-6) -> FloatArray:
@@ -135,7 +135,7 @@ def _drop_seen(candidates: FloatArray, seen: FloatArray, tol: float = 1e-6) -> F
     _, first = np.unique(rounded, axis=0, return_index=True)
     unique = candidates[np.sort(first)]
     distance = np.min(np.linalg.norm(unique[:, None, :] - seen[None, :, :], axis=2), axis=1)
-    return unique[distance > tol]
+    return np.asarray(unique[distance > tol], dtype=np.float64)
 
 
 def optimize(

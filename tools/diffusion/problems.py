@@ -25,9 +25,14 @@ REFERENCE_MARGIN = 0.1
 class BlackBoxProblem(Protocol):
     """What the optimizer needs from a problem: a box, a number of objectives, a yardstick, and f(X)."""
 
-    name: str
-    n_var: int
-    n_obj: int
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def n_var(self) -> int: ...
+
+    @property
+    def n_obj(self) -> int: ...
 
     @property
     def lower(self) -> FloatArray: ...
@@ -56,7 +61,7 @@ def reference_point_from_design(problem: BlackBoxProblem) -> FloatArray:
     X = problem.lower + unit * (problem.upper - problem.lower)
     F = problem.evaluate(X)
     worst, best = F.max(axis=0), F.min(axis=0)
-    return worst + REFERENCE_MARGIN * np.maximum(worst - best, 1e-12)
+    return np.asarray(worst + REFERENCE_MARGIN * np.maximum(worst - best, 1e-12), dtype=np.float64)
 
 
 @dataclass

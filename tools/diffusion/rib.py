@@ -139,7 +139,7 @@ def softmax_encoder(free_logits: FloatArray, n_cells: int, n_codewords: int) -> 
     logits[:, : n_codewords - 1] = np.asarray(free_logits, dtype=np.float64).reshape(n_cells, n_codewords - 1)
     logits -= logits.max(axis=1, keepdims=True)
     weights = np.exp(logits)
-    return weights / weights.sum(axis=1, keepdims=True)
+    return np.asarray(weights / weights.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
 @dataclass

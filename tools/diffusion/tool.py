@@ -35,19 +35,19 @@ ProblemName = Literal["rib", "formulas", "zdt1", "zdt2", "zdt3", "dtlz2", "dtlz5
 class DiffusionMOBOInput(BaseModel):
     """What to optimise and with how many evaluations."""
 
-    problem: ProblemName = Field("rib", description="'rib', 'formulas' or a benchmark name")
+    problem: ProblemName = Field(default="rib", description="'rib', 'formulas' or a benchmark name")
     objectives: list[str] = Field(default_factory=list, description="for 'formulas': one formula per objective, in x[i]")
     lower: list[float] = Field(default_factory=list, description="for 'formulas': lower bound of each x[i]")
     upper: list[float] = Field(default_factory=list, description="for 'formulas': upper bound of each x[i]")
-    n_var: int = Field(8, ge=2, le=30, description="number of variables of a ZDT/DTLZ benchmark")
-    budget: int = Field(60, ge=4, le=2000, description="total black-box evaluations, initial design included")
-    batch_size: int = Field(5, ge=1, le=50)
-    n_init: int | None = Field(None, ge=2, description="initial Latin-hypercube design size (default budget // 2)")
+    n_var: int = Field(default=8, ge=2, le=30, description="number of variables of a ZDT/DTLZ benchmark")
+    budget: int = Field(default=60, ge=4, le=2000, description="total black-box evaluations, initial design included")
+    batch_size: int = Field(default=5, ge=1, le=50)
+    n_init: int | None = Field(default=None, ge=2, description="initial Latin-hypercube design size (default budget // 2)")
     seed: int = 0
     device: Literal["auto", "cpu", "cuda"] = "auto"
-    rib_codewords: int = Field(4, ge=2, le=16, description="RIB codebook size K = PSK order")
-    rib_snr_db: float = Field(3.0, ge=-10.0, le=30.0, description="RIB channel SNR Es/N0 in dB")
-    rib_complexity_budget: float = Field(1.5, gt=0.0, description="RIB budget D on I(X;Z) in bits")
+    rib_codewords: int = Field(default=4, ge=2, le=16, description="RIB codebook size K = PSK order")
+    rib_snr_db: float = Field(default=3.0, ge=-10.0, le=30.0, description="RIB channel SNR Es/N0 in dB")
+    rib_complexity_budget: float = Field(default=1.5, gt=0.0, description="RIB budget D on I(X;Z) in bits")
 
     @model_validator(mode="after")
     def _formulas_complete(self) -> DiffusionMOBOInput:
