@@ -51,11 +51,12 @@ def lcb_guidance(surrogate: ObjectiveSurrogate, kappa: float = 0.1, lower: float
     """
 
     def field(x: Tensor) -> Tensor:
-        inside = x.detach().to(DTYPE).clamp(lower, upper).requires_grad_(True)
+        # the GP lives on the CPU in float64; the diffusion model may be on a GPU in float32
+        inside = x.detach().to("cpu", DTYPE).clamp(lower, upper).requires_grad_(True)
         mean, std = surrogate.standardised_mean_std(inside)
         lcb = mean - kappa * std
         weights = entropy_weights(lcb.detach())
         (grad,) = torch.autograd.grad((lcb * weights).sum(), inside)
-        return grad.to(x.dtype)
+        return grad.to(x.device, x.dtype)
 
     return field
