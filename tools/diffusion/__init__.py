@@ -1,0 +1,1 @@
+"""DRIB-MOBO: diffusion-based multi-objective Bayesian optimisation for expensive black-box problems."""
