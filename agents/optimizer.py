@@ -14,6 +14,7 @@ from langgraph.types import Command
 from agents.context import Context
 from agents.review import ask_expert
 from agents.state import Plan, State, decision
+from tools.registry import PYOMO_PORTFOLIO
 from tools.solvers import Status
 
 Route = Literal["invoker", "modeler", "report"]
@@ -50,6 +51,16 @@ def optimizer(state: State, runtime: Runtime[Context]) -> Command[Route]:
             "retune: longer time limit",
             f"no answer within {plan['time_limit_s']:g} s; trying {longer['time_limit_s']:g} s",
             {"plan": longer},
+        )
+    if status is Status.ERROR and result["tool"] != PYOMO_PORTFOLIO:
+        # A registered tool has no alternative solver to fall back to; report its failure as it is.
+        return Command(
+            goto="report",
+            update={
+                "outcome": "error",
+                "diagnosis": result["log_excerpt"],
+                "history": decision("optimizer", "finish: the tool failed", result["log_excerpt"]),
+            },
         )
     if status is Status.ERROR:
         return _loop(

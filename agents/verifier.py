@@ -17,7 +17,7 @@ from langgraph.types import Command
 from agents.context import Context
 from agents.knowledge import problem_data, template_store
 from agents.review import ask_expert
-from agents.state import State, Verdict, decision
+from agents.state import Formulation, State, Verdict, decision
 from tools.registry import PYOMO_PORTFOLIO
 from tools.solvers.model_facts import model_size
 from tools.solvers.solution_check import check_solution
@@ -50,16 +50,7 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
                 errors.append(
                     f"{item['name']} = {item['value']:g} does not appear in the problem text or data ({item['source']})"
                 )
-        template = template_store(context).get(formulation["template_id"])
-        try:
-            model = template.build_model(template.params_model.model_validate(formulation["params"]))
-            size = model_size(model)
-            if size.variables == 0 or size.constraints == 0:
-                errors.append(f"the model is empty ({size.variables} variables, {size.constraints} constraints)")
-            elif size.variables > MAX_VARIABLES:
-                errors.append(f"the model has {size.variables} variables, more than the sane limit {MAX_VARIABLES}")
-        except Exception as exc:  # a template bug or odd parameters: say so instead of crashing the run
-            errors.append(f"the model does not build: {type(exc).__name__}: {exc}")
+        errors += _build_errors(formulation, context)
     verdict = Verdict(phase="formulation", revision=formulation["revision"], ok=not errors, errors=errors, warnings=warnings)
     update: dict[str, Any] = {"verdict": verdict}
     if errors:
@@ -76,6 +67,22 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
             return routed
     checked = f"{len(state.get('spec', []))} values found in the text; the model builds"
     return Command(goto="optimizer", update=update | {"history": decision("verifier", "accepted the formulation", checked)})
+
+
+def _build_errors(formulation: Formulation, context: Context) -> list[str]:
+    """Does the algebraic model build, and is its size sane? (A tool's formulation is just its validated input.)"""
+    template = template_store(context).get(formulation["template_id"])
+    if template.tool != PYOMO_PORTFOLIO:
+        return []
+    try:
+        size = model_size(template.build_model(template.params_model.model_validate(formulation["params"])))
+    except Exception as exc:  # a template bug or odd parameters: say so instead of crashing the run
+        return [f"the model does not build: {type(exc).__name__}: {exc}"]
+    if size.variables == 0 or size.constraints == 0:
+        return [f"the model is empty ({size.variables} variables, {size.constraints} constraints)"]
+    if size.variables > MAX_VARIABLES:
+        return [f"the model has {size.variables} variables, more than the sane limit {MAX_VARIABLES}"]
+    return []
 
 
 def _verify_solution(state: State, context: Context) -> Command[Literal["modeler", "optimizer", "report"]]:

@@ -45,6 +45,13 @@ TOOLS: dict[str, ToolSpec] = {
             description="Builds the template's Pyomo model and solves it with CPLEX CE, HiGHS or SCIP, falling back as needed.",
             problem_classes=("LP", "MILP", "NLP", "MINLP"),
         ),
+        ToolSpec(
+            name="drib_mobo",
+            description="DRIB-MOBO: diffusion-model-guided multi-objective Bayesian optimisation of expensive black boxes.",
+            problem_classes=("multi-objective",),
+            module="tools.diffusion.tool",
+            input_model="DiffusionMOBOInput",
+        ),
     )
 }
 

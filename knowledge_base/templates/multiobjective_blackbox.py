@@ -1,0 +1,100 @@
+"""Expensive black-box multi-objective problems, solved by the DRIB-MOBO tool (no algebraic model).
+
+The formulation is only what the tool needs: which black box (the robust information bottleneck for
+task-oriented semantic communication, or a named test problem) and the evaluation budget. The parameter
+names match `tools.diffusion.tool.DiffusionMOBOInput`, which the registry validates them into; this file
+imports nothing of the tool, so loading the knowledge base stays free of torch.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+
+import pyomo.environ as pyo
+from pydantic import BaseModel, Field
+
+from knowledge_base.template import AssemblyError, SpecItem, Template
+from tools.textdata import TextData
+
+BlackBox = Literal["rib", "zdt1", "zdt2", "zdt3", "dtlz2", "dtlz5", "dtlz7"]
+DEFAULTS = {"budget": 60.0, "seed": 0.0, "rib_codewords": 4.0, "rib_snr_db": 3.0, "rib_complexity_budget": 1.5}
+
+
+class MultiObjectiveParams(BaseModel):
+    problem: BlackBox = "rib"
+    budget: int = Field(default=60, ge=4, le=2000, json_schema_extra={"unit": "evaluations"})
+    seed: int = 0
+    rib_codewords: int = Field(default=4, ge=2, le=16, json_schema_extra={"unit": "codewords"})
+    rib_snr_db: float = Field(default=3.0, json_schema_extra={"unit": "dB"})
+    rib_complexity_budget: float = Field(default=1.5, gt=0, json_schema_extra={"unit": "bit"})
+
+
+class MultiObjectiveBlackBox(Template[MultiObjectiveParams]):
+    id = "multiobjective_blackbox_drib_mobo"
+    family = "multi_objective_blackbox"
+    problem_class = "multi-objective"
+    tool = "drib_mobo"
+    method = "DRIB-MOBO: diffusion-model-guided multi-objective Bayesian optimisation (Pareto front, no exact solver)"
+    title = "Expensive multi-objective black-box optimisation (Pareto front by DRIB-MOBO)"
+    description = (
+        "Trade off two or three conflicting objectives of an expensive black-box system with no algebraic model, "
+        "e.g. the robust information bottleneck for task-oriented semantic communication: maximize utility "
+        "information I(Y;Z) while minimizing communication rate I(Z;Z) under an information-complexity budget "
+        "I(X;Z) <= D over a digital modulation channel with a codebook of K codewords at a given SNR. Find the "
+        "Pareto front within a budget of function evaluations (Bayesian optimization, diffusion model)."
+    )
+    math = r"""
+\min_{x \in [l,u]^d}\ \big(f_1(x), \dots, f_m(x)\big) \quad\text{(black box, expensive; result: the Pareto set)}
+\\ \text{RIB: } f_1 = -I(Y;\hat Z),\ f_2 = I(Z;\hat Z)\ \text{ s.t. } I(X;Z) \le D,
+\ p(\hat z|z) \text{ the channel's confusion matrix}
+"""
+    examples = (
+        "Find the Pareto front of the robust information bottleneck with a codebook of 8 codewords over a 16-PSK "
+        "channel at 5 dB SNR, complexity budget 2 bits, using 100 evaluations.",
+        "Multi-objective black-box optimization of a semantic communication system: trade utility against rate.",
+    )
+    tags = ("multi-objective", "black-box", "pareto", "information bottleneck", "semantic communication")
+    params_model = MultiObjectiveParams
+
+    def binding_schema(self, data: TextData) -> dict[str, Any]:
+        return {
+            "title": "multiobjective_binding",
+            "type": "object",
+            "properties": {
+                "problem": {"enum": list(get_args(BlackBox)), "description": "rib for the information bottleneck"},
+                "evaluation_budget": {"type": "integer", "description": "function evaluations the text allows; 60 if none"},
+                "codewords": {"type": "integer", "description": "codebook size K; 4 if none"},
+                "snr_db": {"type": "number", "description": "channel SNR in dB; 3 if none"},
+                "complexity_budget_bits": {"type": "number", "description": "budget D on I(X;Z) in bits; 1.5 if none"},
+            },
+            "required": ["problem", "evaluation_budget", "codewords", "snr_db", "complexity_budget_bits"],
+        }
+
+    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[MultiObjectiveParams, list[SpecItem]]:
+        values = {
+            "budget": binding.get("evaluation_budget", DEFAULTS["budget"]),
+            "rib_codewords": binding.get("codewords", DEFAULTS["rib_codewords"]),
+            "rib_snr_db": binding.get("snr_db", DEFAULTS["rib_snr_db"]),
+            "rib_complexity_budget": binding.get("complexity_budget_bits", DEFAULTS["rib_complexity_budget"]),
+        }
+        try:
+            params = MultiObjectiveParams(problem=binding.get("problem", "rib"), **values)
+        except ValueError as exc:
+            raise AssemblyError(str(exc)) from exc
+        spec = [
+            SpecItem(name, float(value), "stated by the model from the text", DEFAULTS[name]) for name, value in values.items()
+        ]
+        return params, spec
+
+    def build_model(self, params: MultiObjectiveParams) -> pyo.ConcreteModel:
+        raise NotImplementedError("a black-box problem has no algebraic model; the drib_mobo tool solves it")
+
+    def solution_table(self, params: MultiObjectiveParams, solution: dict[str, Any]) -> list[dict[str, Any]]:
+        names = solution.get("objective_names", [])
+        return [dict(zip(names, point, strict=False)) for point in solution.get("pareto_front", [])]
+
+    def formulation_summary(self, params: MultiObjectiveParams) -> dict[str, Any]:
+        return {"black box": params.problem, "evaluation budget": params.budget, "method": self.method}
+
+
+TEMPLATE = MultiObjectiveBlackBox()

@@ -1,0 +1,50 @@
+"""Formulations whose template names a registered tool go to that tool, not to the solver portfolio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agents.context import Context
+from lamopt.api import stream
+from tests.fakes import ScriptedChatModel
+
+RIB_TEXT = (
+    "Task-oriented semantic communication: find the Pareto front of the robust information bottleneck, trading "
+    "utility information against communication rate, with a codebook of 4 codewords over a PSK channel at 3 dB SNR "
+    "and an information-complexity budget of 1.5 bits. The black box is expensive: use at most 12 evaluations."
+)
+
+
+def test_multi_objective_black_box_goes_to_drib_mobo(kb_dir: Path, tmp_path: Path) -> None:
+    binding = {"problem": "rib", "evaluation_budget": 12, "codewords": 4, "snr_db": 3, "complexity_budget_bits": 1.5}
+    context = Context(chat_model=ScriptedChatModel(script=[binding]), kb_path=str(kb_dir), runs_dir=str(tmp_path))
+    steps = list(stream(RIB_TEXT, context=context, checkpointer=InMemorySaver(), thread_id="rib-1"))
+    path = [s.node for s in steps if s.kind == "agent"]
+    assert path == ["retriever", "modeler", "verifier", "optimizer", "invoker", "verifier", "optimizer", "report"]
+    assert steps[0].text.startswith("retrieved templates: multiobjective_blackbox_drib_mobo")
+    report = steps[-1].data["report"]
+    assert report["status"] == "feasible" and report["solver"] == "drib_mobo"
+    assert report["objective"] is not None and report["objective"] > 0  # final hypervolume
+    assert report["solution"] and all(len(row) == 2 for row in report["solution"])  # Pareto points, two objectives
+    assert [Path(f).parent for f in report["figures"]] == [tmp_path / "rib-1"]
+    assert Path(report["figures"][0]).stat().st_size > 0
+    assert any("answer from drib_mobo" in w for w in report["warnings"])
+
+
+def test_a_failing_tool_is_an_error_result_not_a_crash(kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tools.diffusion.tool as drib
+
+    def explode(*args: object) -> dict[str, object]:
+        raise RuntimeError("GPU fell off the bus")
+
+    monkeypatch.setattr(drib, "run_tool", explode)
+    binding = {"problem": "rib", "evaluation_budget": 12, "codewords": 4, "snr_db": 3, "complexity_budget_bits": 1.5}
+    context = Context(chat_model=ScriptedChatModel(script=[binding]), kb_path=str(kb_dir), runs_dir=str(tmp_path))
+    steps = list(stream(RIB_TEXT, context=context, checkpointer=InMemorySaver()))
+    report = steps[-1].data["report"]
+    assert report["status"] == "error"
+    assert "GPU fell off the bus" in report["diagnosis"]
+    assert [s.node for s in steps if s.kind == "agent"][-3:] == ["verifier", "optimizer", "report"]
