@@ -26,6 +26,8 @@ class TemplateError(RuntimeError):
 def load_templates(user_dir: Path | None = None) -> dict[str, AnyTemplate]:
     templates: dict[str, AnyTemplate] = {}
     for module_info in pkgutil.iter_modules(shipped.__path__):
+        if module_info.name.startswith("_"):
+            continue  # shared helpers of several templates
         module = importlib.import_module(f"{shipped.__name__}.{module_info.name}")
         _add(templates, getattr(module, "TEMPLATE", None), module_info.name)
     if user_dir is not None and user_dir.is_dir():

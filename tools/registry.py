@@ -52,6 +52,22 @@ TOOLS: dict[str, ToolSpec] = {
             module="tools.diffusion.tool",
             input_model="DiffusionMOBOInput",
         ),
+        ToolSpec(
+            name="lam_beamforming_cellfree",
+            description="LAM beamformer for cell-free massive MIMO sum rate under per-AP power limits, refined by WMMSE.",
+            problem_classes=("beamforming",),
+            module="tools.beamforming.tool",
+            entry="run_cellfree_tool",
+            input_model="CellFreeInput",
+        ),
+        ToolSpec(
+            name="lam_beamforming_isac",
+            description="LAM beamformer for ISAC: radar beampattern matching under per-user SINR targets, SDR fallback.",
+            problem_classes=("beamforming",),
+            module="tools.beamforming.tool",
+            entry="run_isac_tool",
+            input_model="IsacInput",
+        ),
     )
 }
 
