@@ -21,6 +21,7 @@ from agents.state import Formulation, State, Verdict, decision
 from tools.registry import PYOMO_PORTFOLIO
 from tools.solvers.model_facts import model_size
 from tools.solvers.solution_check import check_solution
+from tools.textdata import TextData
 
 MAX_VARIABLES = 200_000
 OBJECTIVE_TOLERANCE = 1e-6
@@ -50,6 +51,7 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
                 errors.append(
                     f"{item['name']} = {item['value']:g} does not appear in the problem text or data ({item['source']})"
                 )
+        warnings += _unused_data(formulation["binding"], data)
         errors += _build_errors(formulation, context)
     verdict = Verdict(phase="formulation", revision=formulation["revision"], ok=not errors, errors=errors, warnings=warnings)
     update: dict[str, Any] = {"verdict": verdict}
@@ -67,6 +69,26 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
             return routed
     checked = f"{len(state.get('spec', []))} values found in the text; the model builds"
     return Command(goto="optimizer", update=update | {"history": decision("verifier", "accepted the formulation", checked)})
+
+
+def _unused_data(binding: dict[str, Any], data: TextData) -> list[str]:
+    """Tables and lists of the text that the formulation does not use: the model may be missing part of the problem."""
+    used: set[str] = set()
+
+    def collect(value: Any) -> None:
+        if isinstance(value, str):
+            used.add(value)
+        elif isinstance(value, dict):
+            for inner in value.values():
+                collect(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                collect(inner)
+
+    collect(binding)
+    unused = [f"table {t.id} ('{t.caption}')" for t in data.tables if t.id not in used]
+    unused += [f"list {n.id} ('{n.label}')" for n in data.lists if n.id not in used]
+    return [f"the formulation does not use {item} of the text; check the model covers it" for item in unused]
 
 
 def _build_errors(formulation: Formulation, context: Context) -> list[str]:

@@ -195,3 +195,14 @@ def test_a_default_value_is_a_warning_in_the_report_not_an_error(leo_text: str, 
     report = final_report(steps)
     assert report["status"] == "optimal" and report["objective"] == pytest.approx(8 + 18)
     assert "request_rate[A] = 1 is the template's default, not a number from the text" in report["warnings"]
+
+
+def test_a_table_the_formulation_ignores_is_reported(leo_text: str, kb_dir: Path) -> None:
+    processing = (
+        "\n\nThe processing time (ms) of a microservice depends on the satellite that hosts it:\n\n"
+        "| microservice | S1 | S2 |\n|---|---|---|\n| A1 | 6 | 4 |\n| B1 | 3 | 2 |\n"
+    )
+    steps = run(leo_text + processing, ScriptedChatModel(script=[leo_binding()]), kb_dir)
+    warnings = final_report(steps)["warnings"]
+    assert any("does not use table T2" in w and "processing time" in w for w in warnings)
+    assert not any("table T1" in w for w in warnings)
