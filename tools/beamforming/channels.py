@@ -198,11 +198,13 @@ def isac_batch(
     beam_width_deg: float = 10.0,
     grid_step_deg: float = 2.0,
     rician_k: float = 1.0,
+    target_angles_deg: np.ndarray | None = None,
 ) -> IsacBatch:
     """Users at random angles with Rician channels; targets spread over [-60°, 60°] at least 20° apart.
 
     `snr_db` is total transmit power over noise; channels are scaled by it so noise is 1 and total power 1.
     `sinr_db` is one requirement for every user, or an array broadcastable to (B, K).
+    `target_angles_deg` (T,) fixes the targets of every scene instead of drawing them.
     """
     rng = np.random.default_rng(seed)
     user_angles = rng.uniform(-60.0, 60.0, size=(batch, n_users))
@@ -216,6 +218,8 @@ def isac_batch(
     sector = 120.0 / n_targets
     centres = -60.0 + sector * (np.arange(n_targets) + 0.5)
     targets = centres[None, :] + rng.uniform(-sector / 4.0, sector / 4.0, size=(batch, n_targets))
+    if target_angles_deg is not None:
+        targets = np.broadcast_to(np.asarray(target_angles_deg, dtype=np.float64), (batch, len(target_angles_deg)))
     grid = np.arange(-90.0, 90.0 + 1e-9, grid_step_deg)
     sinr = np.broadcast_to(10.0 ** (np.asarray(sinr_db, dtype=np.float64) / 10.0), (batch, n_users))
     return IsacBatch(

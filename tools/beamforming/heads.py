@@ -1,7 +1,8 @@
 """Scenario heads on top of the backbone's token states.
 
 - CellFreeCnnHead: a small CNN over the user-by-antenna grid that mixes the encoder's CSI feature map with
-  each user's backbone state, outputs W^T as real/imaginary channels, and lands on the per-AP limits.
+  each user's backbone state and sets the parameters of the optimal beam structure, then lands on the
+  per-AP limits by projection.
 - IsacHetGnnHead: a heterogeneous graph (K user nodes, one radar node; type-specific weights per edge
   kind) followed by a mixture of experts whose gate reads the SINR requirement, so low- and high-Γ
   regimes can use different output maps. Users emit their beams, the radar node emits N radar beams.
@@ -17,13 +18,25 @@ from tools.beamforming.power import project_per_ap, scale_to_per_ap, scale_to_to
 
 
 class CellFreeCnnHead(nn.Module):
+    """CNN over the (user, antenna) grid that sets the parameters of the optimal MISO beam structure.
+
+    Optimal downlink beams have the form w_k ∝ sqrt(p_k) (I + Σ_j q_j h_j^H h_j)^-1 h_k^H (Björnson,
+    Bengtsson & Ottersten, IEEE SPM 2014; learned by Xia et al., IEEE TCOM 2020). The CNN's output map
+    gives, per user, log-factors on q_j and p_k (pooled over that user's antennas) and, per (user,
+    antenna), a bounded log-amplitude that reshapes how much each AP contributes, which per-AP limits
+    need and the sum-power structure lacks. The last conv starts at zero, so an untrained head already
+    returns the regularised-ZF-like beams with equal powers; training moves it from there.
+    """
+
     def __init__(self, state_dim: int, feature_channels: int, hidden_channels: int = 32) -> None:
         super().__init__()
         self.state_to_map = nn.Linear(state_dim, hidden_channels)
         inputs = feature_channels + hidden_channels + 2  # CSI features, user state, normalised CSI (re, im)
         self.conv1 = nn.Conv2d(inputs, hidden_channels, 3, padding=1)
         self.conv2 = nn.Conv2d(hidden_channels, hidden_channels, 3, padding=1)
-        self.out = nn.Conv2d(hidden_channels, 2, 1)
+        self.out = nn.Conv2d(hidden_channels, 3, 1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
         # Pre-projection gain (log): above 1 pushes APs onto their limit, the projection brings them back.
         self.log_gain = nn.Parameter(torch.tensor(0.4))
 
@@ -32,6 +45,7 @@ class CellFreeCnnHead(nn.Module):
         features: torch.Tensor,  # (B, C, K, N) masked encoder map
         user_states: torch.Tensor,  # (B, K, D)
         csi: torch.Tensor,  # (B, 2, K, N) normalised CSI
+        H: torch.Tensor,  # (B, K, N) padded CSI in SNR units (noise 1)
         mask: torch.Tensor,  # (B, 1, K, N) 1 on real (user, antenna) entries
         antennas_per_ap: int,
         limits: torch.Tensor,  # (B, L_max) per-AP limits (padded APs: any positive value)
@@ -41,8 +55,18 @@ class CellFreeCnnHead(nn.Module):
         x = torch.cat([features, state_map, csi], dim=1) * mask
         x = torch.relu(self.conv1(x)) * mask
         x = torch.relu(self.conv2(x)) * mask
-        raw = self.out(x) * mask  # (B, 2, K, N)
-        W = torch.complex(raw[:, 0], raw[:, 1]).transpose(1, 2)  # (B, N, K)
+        raw = self.out(x) * mask  # (B, 3, K, N)
+        user_mask = mask[:, 0].amax(-1)  # (B, K)
+        per_user = raw[:, :2].sum(-1) / mask[:, 0].sum(-1).clamp_min(1.0)[:, None]  # masked mean over antennas
+        n_users = user_mask.sum(-1, keepdim=True).clamp_min(1.0)
+        q = limits.sum(-1, keepdim=True) / n_users * torch.exp(per_user[:, 0]) * user_mask
+        p = torch.exp(per_user[:, 1]) * user_mask
+        eye = torch.eye(n_antennas, dtype=H.dtype, device=H.device)
+        gram = eye + H.mH @ (H * q[..., None].to(H.dtype))
+        directions = torch.linalg.solve(gram, H.mH)  # (B, N, K)
+        directions = directions / torch.linalg.vector_norm(directions, dim=-2, keepdim=True).clamp_min(1e-12)
+        shaping = torch.exp(torch.tanh(raw[:, 2]) * 2.0).transpose(1, 2)  # (B, N, K), within [e^-2, e^2]
+        W = directions * shaping * p.sqrt()[:, None, :] * mask[:, 0].transpose(1, 2)
         W = scale_to_per_ap(W, antennas_per_ap, limits) * torch.exp(self.log_gain)
         return project_per_ap(W, antennas_per_ap, limits)
 
@@ -80,7 +104,11 @@ class IsacHetGnnHead(nn.Module):
         self.radar_in = nn.Linear(state_dim + 1, hidden)
         self.layers = nn.ModuleList([_HetGnnLayer(hidden) for _ in range(layers)])
         self.gate = nn.Sequential(nn.Linear(1, 16), nn.ReLU(), nn.Linear(16, experts))
-        self.user_experts = nn.ModuleList([nn.Linear(hidden, 2 * n_antennas) for _ in range(experts)])
+        # Each user expert emits a log-power and a complex correction to the MMSE-structured direction.
+        self.user_experts = nn.ModuleList([nn.Linear(hidden, 2 * n_antennas + 1) for _ in range(experts)])
+        for expert in self.user_experts:  # start at the plain structured beams with equal powers
+            nn.init.zeros_(expert.weight)
+            nn.init.zeros_(expert.bias)
         self.radar_experts = nn.ModuleList([nn.Linear(hidden, 2 * n_antennas * n_antennas) for _ in range(experts)])
 
     def forward(
@@ -88,6 +116,7 @@ class IsacHetGnnHead(nn.Module):
         user_states: torch.Tensor,  # (B, K, D)
         radar_state: torch.Tensor,  # (B, D)
         csi: torch.Tensor,  # (B, K, 2N) normalised CSI of each user (re, im)
+        H: torch.Tensor,  # (B, K, N) padded CSI in SNR units (noise 1)
         sinr_db: torch.Tensor,  # (B, K) requirement in dB (0 on padded users)
         user_mask: torch.Tensor,  # (B, K, 1)
         antenna_mask: torch.Tensor,  # (B, N, 1)
@@ -106,7 +135,15 @@ class IsacHetGnnHead(nn.Module):
         radar_out = torch.stack([e(radar) for e in self.radar_experts], -1)
         radar_out = (radar_out * radar_gate[:, None, :]).sum(-1)
         n = self.n_antennas
-        W = torch.complex(user_out[..., :n], user_out[..., n:]).transpose(1, 2)  # (B, N, K)
+        # MMSE-structured directions (I + (P/K) Σ_j h_j^H h_j)^-1 h_k^H, as in the cell-free head; the
+        # experts correct them and set each user's share of power relative to the radar streams.
+        n_users = user_mask.sum(1, keepdim=True).clamp_min(1.0)
+        eye = torch.eye(n, dtype=H.dtype, device=H.device)
+        gram = eye + (total_power / n_users).to(H.dtype) * (H.mH @ H)
+        directions = torch.linalg.solve(gram, H.mH)
+        directions = directions / torch.linalg.vector_norm(directions, dim=-2, keepdim=True).clamp_min(1e-12)
+        correction = torch.complex(user_out[..., :n], user_out[..., n : 2 * n]).transpose(1, 2)
+        W = (directions + correction) * torch.exp(user_out[..., 2 * n])[:, None, :]
         R = radar_out.reshape(-1, 2, n, n)
         radar_beams = torch.complex(R[:, 0], R[:, 1])
         W = W * antenna_mask * user_mask.transpose(1, 2)

@@ -136,7 +136,8 @@ class LamBeamformer(nn.Module):
         max_aps = self.config.max_antennas // antennas_per_ap
         padded_limits = torch.ones(batch, max_aps, device=H.device)
         padded_limits[:, : limits.shape[1]] = limits
-        W = self.cellfree_head(features, user_states, planes, mask, antennas_per_ap, padded_limits)
+        H_padded, _ = pad_to(H, self.config.max_users, self.config.max_antennas)
+        W = self.cellfree_head(features, user_states, planes, H_padded, mask, antennas_per_ap, padded_limits)
         return W[:, :n, :k]
 
     def isac(
@@ -163,7 +164,8 @@ class LamBeamformer(nn.Module):
         radar_state = self.radar_state(states[:, len(context) - 1])
         user_csi = torch.cat([padded.real, padded.imag], -1)  # (B, K_max, 2 N_max)
         antenna_mask = mask[:, 0, 0, :, None]
+        padded_H, _ = pad_to(H, self.config.max_users, self.config.max_antennas)
         W, radar, gates = self.isac_head(
-            user_states, radar_state, user_csi, sinr_db, user_mask, antenna_mask, total_power
+            user_states, radar_state, user_csi, padded_H, sinr_db, user_mask, antenna_mask, total_power
         )
         return W[:, :n, :k], radar[:, :n, :n], gates[:, :k]
