@@ -1,0 +1,153 @@
+"""Scenario heads on top of the backbone's token states.
+
+- CellFreeCnnHead: a small CNN over the user-by-antenna grid that mixes the encoder's CSI feature map with
+  each user's backbone state and sets the parameters of the optimal beam structure, then lands on the
+  per-AP limits by projection.
+- IsacHetGnnHead: a heterogeneous graph (K user nodes, one radar node; type-specific weights per edge
+  kind) followed by a mixture of experts whose gate reads the SINR requirement, so low- and high-Γ
+  regimes can use different output maps. Users emit their beams, the radar node emits N radar beams.
+Padded users and antennas are masked to zero everywhere, so they neither transmit nor pass messages.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from tools.beamforming.power import project_per_ap, scale_to_per_ap, scale_to_total
+
+
+class CellFreeCnnHead(nn.Module):
+    """CNN over the (user, antenna) grid that sets the parameters of the optimal MISO beam structure.
+
+    Optimal downlink beams have the form w_k ∝ sqrt(p_k) (I + Σ_j q_j h_j^H h_j)^-1 h_k^H (Björnson,
+    Bengtsson & Ottersten, IEEE SPM 2014; learned by Xia et al., IEEE TCOM 2020). The CNN's output map
+    gives, per user, log-factors on q_j and p_k (pooled over that user's antennas) and, per (user,
+    antenna), a bounded log-amplitude that reshapes how much each AP contributes, which per-AP limits
+    need and the sum-power structure lacks. The last conv starts at zero, so an untrained head already
+    returns the regularised-ZF-like beams with equal powers; training moves it from there.
+    """
+
+    def __init__(self, state_dim: int, feature_channels: int, hidden_channels: int = 32) -> None:
+        super().__init__()
+        self.state_to_map = nn.Linear(state_dim, hidden_channels)
+        inputs = feature_channels + hidden_channels + 2  # CSI features, user state, normalised CSI (re, im)
+        self.conv1 = nn.Conv2d(inputs, hidden_channels, 3, padding=1)
+        self.conv2 = nn.Conv2d(hidden_channels, hidden_channels, 3, padding=1)
+        self.out = nn.Conv2d(hidden_channels, 3, 1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+        # Pre-projection gain (log): above 1 pushes APs onto their limit, the projection brings them back.
+        self.log_gain = nn.Parameter(torch.tensor(0.4))
+
+    def forward(
+        self,
+        features: torch.Tensor,  # (B, C, K, N) masked encoder map
+        user_states: torch.Tensor,  # (B, K, D)
+        csi: torch.Tensor,  # (B, 2, K, N) normalised CSI
+        H: torch.Tensor,  # (B, K, N) padded CSI in SNR units (noise 1)
+        mask: torch.Tensor,  # (B, 1, K, N) 1 on real (user, antenna) entries
+        antennas_per_ap: int,
+        limits: torch.Tensor,  # (B, L_max) per-AP limits (padded APs: any positive value)
+    ) -> torch.Tensor:
+        n_antennas = features.shape[-1]
+        state_map = self.state_to_map(user_states).transpose(1, 2)[..., None].expand(-1, -1, -1, n_antennas)
+        x = torch.cat([features, state_map, csi], dim=1) * mask
+        x = torch.relu(self.conv1(x)) * mask
+        x = torch.relu(self.conv2(x)) * mask
+        raw = self.out(x) * mask  # (B, 3, K, N)
+        user_mask = mask[:, 0].amax(-1)  # (B, K)
+        per_user = raw[:, :2].sum(-1) / mask[:, 0].sum(-1).clamp_min(1.0)[:, None]  # masked mean over antennas
+        n_users = user_mask.sum(-1, keepdim=True).clamp_min(1.0)
+        q = limits.sum(-1, keepdim=True) / n_users * torch.exp(per_user[:, 0]) * user_mask
+        p = torch.exp(per_user[:, 1]) * user_mask
+        eye = torch.eye(n_antennas, dtype=H.dtype, device=H.device)
+        gram = eye + H.mH @ (H * q[..., None].to(H.dtype))
+        directions = torch.linalg.solve(gram, H.mH)  # (B, N, K)
+        directions = directions / torch.linalg.vector_norm(directions, dim=-2, keepdim=True).clamp_min(1e-12)
+        shaping = torch.exp(torch.tanh(raw[:, 2]) * 2.0).transpose(1, 2)  # (B, N, K), within [e^-2, e^2]
+        W = directions * shaping * p.sqrt()[:, None, :] * mask[:, 0].transpose(1, 2)
+        W = scale_to_per_ap(W, antennas_per_ap, limits) * torch.exp(self.log_gain)
+        return project_per_ap(W, antennas_per_ap, limits)
+
+
+class _HetGnnLayer(nn.Module):
+    """One round of messages on the user/radar graph with a weight matrix per (source, target) type."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.user_self = nn.Linear(dim, dim)
+        self.user_from_users = nn.Linear(dim, dim, bias=False)
+        self.user_from_radar = nn.Linear(dim, dim, bias=False)
+        self.radar_self = nn.Linear(dim, dim)
+        self.radar_from_users = nn.Linear(dim, dim, bias=False)
+        self.norm_user = nn.LayerNorm(dim)
+        self.norm_radar = nn.LayerNorm(dim)
+
+    def forward(self, users: torch.Tensor, radar: torch.Tensor, user_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        # users (B, K, D), radar (B, D), user_mask (B, K, 1)
+        count = user_mask.sum(1).clamp_min(1.0)
+        total = (users * user_mask).sum(1)
+        others = (total[:, None, :] - users) / (count[:, None, :] - 1.0).clamp_min(1.0)  # mean over j ≠ k
+        new_users = self.user_self(users) + self.user_from_users(others) + self.user_from_radar(radar)[:, None, :]
+        new_radar = self.radar_self(radar) + self.radar_from_users(total / count)
+        users = self.norm_user(users + torch.relu(new_users)) * user_mask
+        radar = self.norm_radar(radar + torch.relu(new_radar))
+        return users, radar
+
+
+class IsacHetGnnHead(nn.Module):
+    def __init__(self, state_dim: int, n_antennas: int, hidden: int = 128, layers: int = 2, experts: int = 3) -> None:
+        super().__init__()
+        self.n_antennas = n_antennas
+        self.user_in = nn.Linear(state_dim + 2 * n_antennas + 1, hidden)
+        self.radar_in = nn.Linear(state_dim + 1, hidden)
+        self.layers = nn.ModuleList([_HetGnnLayer(hidden) for _ in range(layers)])
+        self.gate = nn.Sequential(nn.Linear(1, 16), nn.ReLU(), nn.Linear(16, experts))
+        # Each user expert emits a log-power and a complex correction to the MMSE-structured direction.
+        self.user_experts = nn.ModuleList([nn.Linear(hidden, 2 * n_antennas + 1) for _ in range(experts)])
+        for expert in self.user_experts:  # start at the plain structured beams with equal powers
+            nn.init.zeros_(expert.weight)
+            nn.init.zeros_(expert.bias)
+        self.radar_experts = nn.ModuleList([nn.Linear(hidden, 2 * n_antennas * n_antennas) for _ in range(experts)])
+
+    def forward(
+        self,
+        user_states: torch.Tensor,  # (B, K, D)
+        radar_state: torch.Tensor,  # (B, D)
+        csi: torch.Tensor,  # (B, K, 2N) normalised CSI of each user (re, im)
+        H: torch.Tensor,  # (B, K, N) padded CSI in SNR units (noise 1)
+        sinr_db: torch.Tensor,  # (B, K) requirement in dB (0 on padded users)
+        user_mask: torch.Tensor,  # (B, K, 1)
+        antenna_mask: torch.Tensor,  # (B, N, 1)
+        total_power: float,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        gamma = (sinr_db / 10.0)[..., None]
+        users = torch.relu(self.user_in(torch.cat([user_states, csi, gamma], -1))) * user_mask
+        mean_gamma = (gamma * user_mask).sum(1) / user_mask.sum(1).clamp_min(1.0)
+        radar = torch.relu(self.radar_in(torch.cat([radar_state, mean_gamma], -1)))
+        for layer in self.layers:
+            users, radar = layer(users, radar, user_mask)
+        user_gate = torch.softmax(self.gate(gamma), dim=-1)  # (B, K, E): each user by its own Γ
+        radar_gate = torch.softmax(self.gate(mean_gamma), dim=-1)  # (B, E): the radar node by the mean Γ
+        user_out = torch.stack([e(users) for e in self.user_experts], -1)  # (B, K, 2N, E)
+        user_out = (user_out * user_gate[:, :, None, :]).sum(-1)
+        radar_out = torch.stack([e(radar) for e in self.radar_experts], -1)
+        radar_out = (radar_out * radar_gate[:, None, :]).sum(-1)
+        n = self.n_antennas
+        # MMSE-structured directions (I + (P/K) Σ_j h_j^H h_j)^-1 h_k^H, as in the cell-free head; the
+        # experts correct them and set each user's share of power relative to the radar streams.
+        n_users = user_mask.sum(1, keepdim=True).clamp_min(1.0)
+        eye = torch.eye(n, dtype=H.dtype, device=H.device)
+        gram = eye + (total_power / n_users).to(H.dtype) * (H.mH @ H)
+        directions = torch.linalg.solve(gram, H.mH)
+        directions = directions / torch.linalg.vector_norm(directions, dim=-2, keepdim=True).clamp_min(1e-12)
+        correction = torch.complex(user_out[..., :n], user_out[..., n : 2 * n]).transpose(1, 2)
+        W = (directions + correction) * torch.exp(user_out[..., 2 * n])[:, None, :]
+        R = radar_out.reshape(-1, 2, n, n)
+        radar_beams = torch.complex(R[:, 0], R[:, 1])
+        W = W * antenna_mask * user_mask.transpose(1, 2)
+        radar_beams = radar_beams * antenna_mask
+        W, radar_scaled = scale_to_total(W, total_power, radar_beams)
+        assert radar_scaled is not None
+        return W, radar_scaled, user_gate
