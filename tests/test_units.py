@@ -1,0 +1,53 @@
+"""Unit conversion through pint: the conversions wireless texts need, and clear errors for the rest."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from pydantic import BaseModel, Field
+
+from knowledge_base.units import UnitError, convert, field_unit, same_dimension
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "target", "expected"),
+    [
+        (30.0, "dBm", "W", 1.0),
+        (0.1, "W", "dBm", 20.0),
+        (10.0, "dB", "", 10.0),
+        (100.0, "linear", "dB", 20.0),
+        (20.0, "MHz", "Hz", 20e6),
+        (5.0, "ms", "s", 0.005),
+        (2.0, "Mbit/s", "bps", 2e6),
+        (10.0, "dBW", "dBm", 40.0),
+    ],
+)
+def test_conversions_wireless_texts_need(value: float, unit: str, target: str, expected: float) -> None:
+    assert convert(value, unit, target) == pytest.approx(expected, rel=1e-9)
+
+
+def test_noise_density_in_dbm_per_hz_round_trips() -> None:
+    watts_per_hz = convert(-174.0, "dBm/Hz", "W/Hz")
+    assert watts_per_hz == pytest.approx(10 ** (-17.4) * 1e-3, rel=1e-9)
+    assert convert(-174.0, "dBm/Hz", "W/MHz") == pytest.approx(watts_per_hz * 1e6, rel=1e-9)
+    assert convert(watts_per_hz, "W/Hz", "dBm/Hz") == pytest.approx(-174.0, abs=1e-9)
+
+
+def test_incompatible_or_unknown_units_are_refused_in_words() -> None:
+    with pytest.raises(UnitError, match="cannot express 3 MHz in s"):
+        convert(3.0, "MHz", "s")
+    with pytest.raises(UnitError, match="furlongz"):
+        convert(1.0, "furlongz", "m")
+    assert not same_dimension("dBm", "Hz")
+    assert same_dimension("kHz", "GHz")
+    assert math.isfinite(convert(-30.0, "dBm", "mW"))
+
+
+def test_field_unit_reads_the_params_schema() -> None:
+    class Params(BaseModel):
+        power: float = Field(json_schema_extra={"unit": "W"})
+        count: int = 1
+
+    assert field_unit(Params, "power") == "W"
+    assert field_unit(Params, "count") is None
