@@ -4,7 +4,9 @@ Numbers: every number the text states is either used by the model (as a paramete
 generated code) or named as unused, so a forgotten constraint does not pass silently. Sense: a text that
 only ever asks to maximise must not get a minimising model, and the other way round. Domains: a text that
 speaks of whole units or counts must not get a purely continuous model. The last two are errors for a
-generated formulation (the LLM chose them) and need no check for a template (its author did).
+generated formulation (the LLM chose them) and need no check for a template (its author did). Units: two
+parameters of a generated model that measure the same quantity in different units (ms and s, MHz and Hz,
+dBm and W) must be converted before they are combined, so the pair is named.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import ast
 import re
 from typing import Any
 
+from knowledge_base.units import UnitError, convert, is_unit, same_dimension
 from tools.textdata import TextData
 
 _MAXIMISE = re.compile(r"\b(maximi[sz]e[sd]?|maximi[sz]ing|maximi[sz]ation)\b", re.IGNORECASE)
@@ -74,3 +77,26 @@ def _code_literals(code: str) -> list[float]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
     ]
+
+
+def unit_mismatches(parameters: list[dict[str, Any]]) -> list[str]:
+    """Pairs of parameters in different units of the same quantity; units pint does not know (USD, trips) are skipped."""
+    seen: list[tuple[str, str]] = []
+    found: list[str] = []
+    for parameter in parameters:
+        unit, name = str(parameter.get("unit") or "").strip(), str(parameter.get("name", "?"))
+        if not unit or not is_unit(unit):
+            continue
+        for other_name, other_unit in seen:
+            if other_unit != unit and same_dimension(unit, other_unit) and not _same_scale(unit, other_unit):
+                found.append(f"{name} is in {unit} and {other_name} in {other_unit}: convert one before the model combines them")
+                break
+        seen.append((name, unit))
+    return found
+
+
+def _same_scale(unit: str, other: str) -> bool:
+    try:
+        return abs(convert(1.0, unit, other) - 1.0) < 1e-12
+    except UnitError:
+        return False

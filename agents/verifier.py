@@ -15,7 +15,13 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from agents.context import Context
-from agents.formulation_checks import integrality_conflict, sense_conflict, unused_numbers, unused_numbers_warning
+from agents.formulation_checks import (
+    integrality_conflict,
+    sense_conflict,
+    unit_mismatches,
+    unused_numbers,
+    unused_numbers_warning,
+)
 from agents.freeform import GENERATED, SANDBOX
 from agents.knowledge import problem_data, template_store
 from agents.review import ask_expert
@@ -70,6 +76,7 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
         warnings += unused_numbers_warning(unused_numbers(data, values, formulation.get("code", "")))
         if generated:
             errors += _generated_errors(formulation, state["problem"]["text"])
+            warnings += unit_mismatches(formulation["binding"].get("parameters", []))
         else:
             warnings += _unused_data(formulation["binding"], data)
             errors += _build_errors(formulation, context)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pyomo.environ as pyo
 import pytest
 
-from agents.formulation_checks import integrality_conflict, sense_conflict, unused_numbers, unused_numbers_warning
+from agents.formulation_checks import (
+    integrality_conflict,
+    sense_conflict,
+    unit_mismatches,
+    unused_numbers,
+    unused_numbers_warning,
+)
 from tools.solvers.metamorphic import tightened_optimum_check
 from tools.textdata import parse_text
 
@@ -58,3 +64,15 @@ def test_a_claimed_optimum_worse_than_the_truth_is_caught() -> None:
     check = tightened_optimum_check(_knapsack(), "MILP", optimum=5.0)  # a solver that stopped at x0 alone
     assert not check.ok
     assert "improved the objective from 5 to" in check.message
+
+
+def test_parameters_in_different_units_of_one_quantity_are_named() -> None:
+    parameters = [
+        {"name": "deadline", "unit": "ms"},
+        {"name": "budget", "unit": "USD"},  # not a unit pint knows: skipped, not an error
+        {"name": "slot", "unit": "ms"},
+        {"name": "frame", "unit": "s"},
+        {"name": "bandwidth", "unit": "MHz"},
+    ]
+    assert unit_mismatches(parameters) == ["frame is in s and deadline in ms: convert one before the model combines them"]
+    assert unit_mismatches([{"name": "p", "unit": "dBm"}, {"name": "q", "unit": "W"}])[0].startswith("q is in W and p in dBm")
