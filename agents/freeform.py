@@ -27,13 +27,6 @@ SANDBOX = "sandbox"
 """The tool name on a generated formulation's results: its code ran in the sandbox, with the solver portfolio."""
 BUILD_CHECK_TIME_S = 20.0
 
-_NUMBER_OR_TABLE = {
-    "anyOf": [
-        {"type": "number"},
-        {"type": "array", "items": {"type": "number"}},
-        {"type": "object", "additionalProperties": {"anyOf": [{"type": "number"}, {"type": "object"}]}},
-    ]
-}
 ELEMENTS_SCHEMA: dict[str, Any] = {
     "title": "formulation_elements",
     "type": "object",
@@ -51,8 +44,8 @@ ELEMENTS_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "name": {"type": "string", "description": "a Python identifier"},
-                    "value": _NUMBER_OR_TABLE,
+                    "name": {"type": "string", "description": "a Python identifier, one per number (profit_wheat, profit_corn)"},
+                    "value": {"type": "number"},
                     "unit": {"type": "string"},
                     "meaning": {"type": "string"},
                 },
