@@ -68,6 +68,13 @@ TOOLS: dict[str, ToolSpec] = {
             entry="run_isac_tool",
             input_model="IsacInput",
         ),
+        ToolSpec(
+            name="max_min_sinr_bisection",
+            description="Max-min SINR power control: bisection on the common SINR target, one LP feasibility problem a step.",
+            problem_classes=("NLP",),
+            module="knowledge_base.templates.power_max_min_sinr",
+            input_model="MaxMinSinrParams",
+        ),
     )
 }
 
