@@ -75,6 +75,13 @@ TOOLS: dict[str, ToolSpec] = {
             module="knowledge_base.templates.power_max_min_sinr",
             input_model="MaxMinSinrParams",
         ),
+        ToolSpec(
+            name="energy_efficiency_dinkelbach",
+            description="Energy efficiency (bits per Joule): Dinkelbach's method, one concave NLP a step, over the portfolio.",
+            problem_classes=("NLP",),
+            module="knowledge_base.templates.energy_efficiency_dinkelbach",
+            input_model="EnergyEfficiencyParams",
+        ),
     )
 }
 
