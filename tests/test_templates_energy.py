@@ -94,6 +94,15 @@ def test_one_user_equals_the_lambert_w_closed_form(circuit_w: float, budget_w: f
     assert 2 <= len(result.steps) <= 12  # superlinear convergence: a handful of parametric problems
 
 
+def test_no_rate_floor_is_the_documented_default_not_a_number_from_the_text() -> None:
+    text = TEMPLATE.examples[0].replace(" Every user needs at least 1 Mbit/s.", "")
+    data = parse_text(text)
+    params, spec = TEMPLATE.assemble(binding(min_rate={"value": 0, "unit": "Mbit/s"}), data)
+    assert params.min_rate_mbps == 0
+    unstated = [item for item in spec if not data.mentions(item.value)]
+    assert [(i.name, i.default) for i in unstated] == [("minimum rate (Mbit/s)", 0)]
+
+
 def test_rate_floors_beyond_the_budget_are_refused() -> None:
     with pytest.raises(AssemblyError, match="minimum rates need more transmit power"):
         TEMPLATE.assemble(binding(min_rate={"value": 40, "unit": "Mbit/s"}), parse_text(TEMPLATE.examples[0]))

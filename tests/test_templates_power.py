@@ -187,7 +187,9 @@ def sum_rate(net: Any, power: dict[str, float]) -> float:
 def test_two_link_sum_rate_is_the_best_corner() -> None:
     data = parse_text(SUM_RATE.examples[0])
     binding = {**network_binding(values([0.1], "mW"), values([1], "mW")), "weights": values([1], "linear")}
-    params, _ = SUM_RATE.assemble(binding, data)
+    params, spec = SUM_RATE.assemble(binding, data)
+    # Weight 1 is the documented default: were it absent from the text, the Verifier would warn, not reject.
+    assert [(i.value, i.default) for i in spec if i.name.startswith("weight")] == [(1.0, 1.0)]
     result = solve(SUM_RATE.build_model(params), "NLP")
     assert result.status is Status.OPTIMAL
     corners = [dict(zip(params.transmitters, c, strict=True)) for c in itertools.product([0.0, 1.0], repeat=2)]

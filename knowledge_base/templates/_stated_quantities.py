@@ -67,7 +67,9 @@ def read_quantity(entry: Any, target: str, name: str, spec: list[SpecItem], defa
         converted = convert(value, _unit(unit), _unit(target))
     except UnitError as exc:
         raise AssemblyError(f"{name}: {exc}") from exc
-    spec.append(SpecItem(f"{name} ({unit})", value, "stated in the text, copied by the model"))
+    # A value equal to the documented default ("0 if none") need not be in the text; the Verifier warns instead.
+    is_default = default is not None and converted == default
+    spec.append(SpecItem(f"{name} ({unit})", value, "stated in the text, copied by the model", value if is_default else None))
     return converted
 
 
@@ -79,11 +81,13 @@ def read_per_element(
     data: TextData,
     spec: list[SpecItem],
     other_names: list[str] | None = None,
+    default: float | None = None,
 ) -> dict[str, float]:
     """One value per element in the `target` unit, from a list of the text or copied numbers.
 
     A list is matched by name: the elements' own names, or `other_names` (the same elements in the same order
-    under another name, e.g. a link named by its receiver Rx1 or by its transmitter Tx1).
+    under another name, e.g. a link named by its receiver Rx1 or by its transmitter Tx1). A copied number equal
+    to `default` is recorded as the template's default (the Verifier warns rather than rejects it).
     """
     if not isinstance(entry, dict):
         raise AssemblyError(f"{name}: the binding does not say where the values are")
@@ -121,7 +125,7 @@ def read_per_element(
         except UnitError as exc:
             raise AssemblyError(f"{name}: {exc}") from exc
     for value in dict.fromkeys(stated.values()):  # each distinct number once: that is what the text states
-        spec.append(SpecItem(f"{name} ({unit})", value, source))
+        spec.append(SpecItem(f"{name} ({unit})", value, source, value if value == default else None))
     return converted
 
 

@@ -89,8 +89,9 @@ class SumRatePowerControl(Template[SumRateParams]):
         spec: list[SpecItem] = []
         network = read_network(binding, data, spec)
         weights_entry = binding.get("weights") or {"list": "none", "values": [1.0], "unit": LINEAR}
-        weights = read_per_element(weights_entry, network["transmitters"], LINEAR, "weight", data, spec, network["receivers"])
-        spec = [s for s in spec if not (s.name.startswith("weight") and s.value == 1.0 and not data.mentions(1.0))]
+        weights = read_per_element(
+            weights_entry, network["transmitters"], LINEAR, "weight", data, spec, network["receivers"], default=1.0
+        )
         bandwidth = read_quantity(binding.get("bandwidth"), "MHz", "bandwidth", spec, default=1.0)
         try:
             return SumRateParams(**network, weight=weights, bandwidth_mhz=bandwidth), spec
