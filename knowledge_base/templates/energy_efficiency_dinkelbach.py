@@ -31,8 +31,8 @@ class EnergyEfficiencyParams(BaseModel):
     bandwidth_mhz: float = Field(gt=0, description="bandwidth of each user's channel", json_schema_extra={"unit": "MHz"})
     circuit_power_w: float = Field(ge=0, description="static power drawn whatever is sent", json_schema_extra={"unit": "W"})
     power_budget_w: float = Field(gt=0, description="total transmit power limit", json_schema_extra={"unit": "W"})
-    min_rate_mbps: float = Field(0.0, ge=0, description="rate every user must get", json_schema_extra={"unit": "Mbit/s"})
-    amplifier_efficiency: float = Field(1.0, gt=0, le=1, json_schema_extra={"unit": ""})
+    min_rate_mbps: float = Field(default=0.0, ge=0, description="rate every user must get", json_schema_extra={"unit": "Mbit/s"})
+    amplifier_efficiency: float = Field(default=1.0, gt=0, le=1, json_schema_extra={"unit": ""})
 
     @model_validator(mode="after")
     def _consistent(self) -> EnergyEfficiencyParams:

@@ -23,7 +23,7 @@ from tools.textdata import TextData
 
 class SumRateParams(InterferenceNetwork):
     weight: dict[str, float] = Field(description="priority weight of each link's rate", json_schema_extra={"unit": ""})
-    bandwidth_mhz: float = Field(1.0, gt=0, description="1 gives the rate in bit/s/Hz", json_schema_extra={"unit": "MHz"})
+    bandwidth_mhz: float = Field(default=1.0, gt=0, description="1 gives the rate in bit/s/Hz", json_schema_extra={"unit": "MHz"})
 
     @model_validator(mode="after")
     def _weights(self) -> SumRateParams:

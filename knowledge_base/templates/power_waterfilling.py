@@ -31,7 +31,7 @@ class WaterfillingParams(BaseModel):
     channels: list[str] = Field(min_length=1, description="subcarriers or parallel channels")
     gain: dict[str, float] = Field(json_schema_extra={"unit": ""})
     noise_mw: float = Field(gt=0, description="noise power on each channel", json_schema_extra={"unit": "mW"})
-    bandwidth_mhz: float = Field(1.0, gt=0, description="each channel's bandwidth", json_schema_extra={"unit": "MHz"})
+    bandwidth_mhz: float = Field(default=1.0, gt=0, description="each channel's bandwidth", json_schema_extra={"unit": "MHz"})
     power_budget_mw: float | None = Field(default=None, gt=0, json_schema_extra={"unit": "mW"})
     rate_target_mbps: float | None = Field(default=None, gt=0, json_schema_extra={"unit": "Mbit/s"})
     objective: WaterfillingObjective = MAX_RATE
