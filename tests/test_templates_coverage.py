@@ -117,3 +117,11 @@ def test_an_unreachable_point_is_named() -> None:
     binding = example_binding(coverage_radius={"value": 100, "unit": "m"}, objective=SET_COVER, sites_available=None)
     with pytest.raises(AssemblyError, match="C2, C3, C5 lie beyond the coverage radius"):
         TEMPLATE.assemble(binding, parse_text(TEMPLATE.examples[0]))
+
+
+def test_a_list_whose_items_end_in_a_word_uses_the_chosen_unit() -> None:
+    people = "Rescuers per cluster: C1 12 people, C2 8 people, C3 15 people, C4 10 people, C5 6 people"
+    data = parse_text(TEMPLATE.examples[0].replace("Rescuers per cluster: C1 12, C2 8, C3 15, C4 10, C5 6", people))
+    assert data.lists[0].unit == "people"  # not a unit pint knows: the model's choice (linear) applies
+    params, _ = TEMPLATE.assemble(example_binding(), data)
+    assert params.demand == {"C1": 12, "C2": 8, "C3": 15, "C4": 10, "C5": 6}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from knowledge_base.template import AssemblyError, SpecItem
-from knowledge_base.units import UnitError, convert
+from knowledge_base.units import UnitError, convert, same_dimension
 from tools.textdata import TextData
 
 LINEAR = "linear"
@@ -54,6 +54,14 @@ def per_element_schema(description: str, units: list[str], data: TextData, count
 
 def _unit(unit: str) -> str:
     return "" if unit == LINEAR else unit
+
+
+def _list_unit(list_unit: str, chosen: str, target: str) -> str:
+    """The unit a list's numbers are in: the one written after them ("0.1 mW") when it is a unit of the right
+    kind, else the one the model chose (a list may end its items with a word such as "users")."""
+    if list_unit and same_dimension(_unit(list_unit), _unit(target)):
+        return list_unit
+    return chosen
 
 
 def read_quantity(entry: Any, target: str, name: str, spec: list[SpecItem], default: float | None = None) -> float:
@@ -104,7 +112,7 @@ def read_per_element(
         missing = [k for k in keys if k not in named.values]
         if missing:
             raise AssemblyError(f"{name}: list {named.id} '{named.label}' has no value for {', '.join(missing)}")
-        unit = named.unit or unit
+        unit = _list_unit(named.unit, unit, target)
         stated = {e: named.values[k] for e, k in zip(elements, keys, strict=True)}
         source = f"list {named.id} '{named.label}'"
     else:
@@ -165,7 +173,7 @@ def read_series(
         else:
             named = data.named_list(source)
             stated_or_none, where = dict(named.values), f"list {named.id} '{named.label}'"
-            unit = named.unit or unit
+            unit = _list_unit(named.unit, unit, target)
     except (KeyError, ValueError) as exc:
         raise AssemblyError(f"{name}: {exc}") from exc
     values: dict[str, float] = {}
