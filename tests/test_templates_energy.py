@@ -103,6 +103,9 @@ def test_no_rate_floor_is_the_documented_default_not_a_number_from_the_text() ->
     assert [(i.name, i.default) for i in unstated] == [("minimum rate (Mbit/s)", 0)]
 
 
-def test_rate_floors_beyond_the_budget_are_refused() -> None:
+def test_rate_floors_beyond_the_budget_and_a_missing_circuit_power_are_refused() -> None:
     with pytest.raises(AssemblyError, match="minimum rates need more transmit power"):
         TEMPLATE.assemble(binding(min_rate={"value": 40, "unit": "Mbit/s"}), parse_text(TEMPLATE.examples[0]))
+    free = binding(min_rate={"value": 0, "unit": "Mbit/s"}, circuit_power={"value": 0, "unit": "W"})
+    with pytest.raises(AssemblyError, match="no maximum; give the circuit power"):
+        TEMPLATE.assemble(free, parse_text(TEMPLATE.examples[0]))

@@ -38,8 +38,9 @@ class EnergyEfficiencyParams(BaseModel):
     def _consistent(self) -> EnergyEfficiencyParams:
         if set(self.gain) != set(self.users) or any(g <= 0 for g in self.gain.values()):
             raise ValueError("each user needs a positive channel gain")
-        if self.circuit_power_w == 0 and self.amplifier_efficiency <= 0:
-            raise ValueError("the consumed power must be positive")
+        if self.circuit_power_w == 0 and self.min_rate_mbps == 0:
+            # Bits per Joule then only grow as the power shrinks to zero, where the ratio is undefined: no optimum.
+            raise ValueError("with no circuit power and no minimum rate the efficiency has no maximum; give the circuit power")
         if sum(self.min_power_w(u) for u in self.users) > self.power_budget_w:
             raise ValueError("the minimum rates need more transmit power than the budget allows")
         return self
