@@ -34,7 +34,11 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
     (
         "power_weighted_sum_rate",
         TEMPLATES["power_weighted_sum_rate"].examples[0],
-        {**power.network_binding(power.values([0.1], "mW"), power.values([1], "mW")), "weights": power.values([1], "linear")},
+        {
+            **power.network_binding(power.values([0.1], "mW"), power.values([1], "mW")),
+            "weights": power.values([1], "linear"),
+            "min_rate": power.NO_FLOOR,
+        },
     ),
     ("energy_efficiency_dinkelbach", TEMPLATES["energy_efficiency_dinkelbach"].examples[0], test_templates_energy.binding()),
     (

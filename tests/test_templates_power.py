@@ -180,13 +180,16 @@ def test_max_min_example_bisection_equals_closed_form_and_direct_nlp() -> None:
 # ---- weighted sum rate ----------------------------------------------------------------------------------------
 
 
+NO_FLOOR = {"list": "none", "values": [], "unit": "bit/s/Hz"}
+
+
 def sum_rate(net: Any, power: dict[str, float]) -> float:
     return float(sum(net.weight[t] * net.bandwidth_mhz * math.log2(1 + s) for t, s in net.sinr(power).items()))
 
 
 def test_two_link_sum_rate_is_the_best_corner() -> None:
     data = parse_text(SUM_RATE.examples[0])
-    binding = {**network_binding(values([0.1], "mW"), values([1], "mW")), "weights": values([1], "linear")}
+    binding = {**network_binding(values([0.1], "mW"), values([1], "mW")), "weights": values([1], "linear"), "min_rate": NO_FLOOR}
     params, spec = SUM_RATE.assemble(binding, data)
     # Weight 1 is the documented default: were it absent from the text, the Verifier would warn, not reject.
     assert [(i.value, i.default) for i in spec if i.name.startswith("weight")] == [(1.0, 1.0)]
@@ -205,6 +208,7 @@ def test_weighted_three_link_sum_rate_beats_a_fine_grid() -> None:
         **network_binding({"list": "L1", "values": [], "unit": "mW"}, values([5], "mW")),
         "weights": values([1, 2, 0.5], "linear"),
         "bandwidth": {"value": 10, "unit": "MHz"},
+        "min_rate": NO_FLOOR,
     }
     params, _ = SUM_RATE.assemble(binding, data)
     result = solve(SUM_RATE.build_model(params), "NLP")
@@ -213,3 +217,43 @@ def test_weighted_three_link_sum_rate_beats_a_fine_grid() -> None:
     best = max(sum_rate(params, dict(zip(params.transmitters, p, strict=True))) for p in itertools.product(grid, repeat=3))
     assert best <= result.objective * (1 + 1e-6)  # global optimum: no grid point is better
     assert result.objective <= best * 1.01  # and the grid comes close to it
+
+
+@pytest.mark.parametrize(("floor", "unit", "bandwidth"), [(0.5, "bit/s/Hz", None), (3.0, "Mbit/s", 5.0)])
+def test_minimum_rates_keep_both_links_on_and_beat_a_grid(floor: float, unit: str, bandwidth: float | None) -> None:
+    """Without a floor the best two-link answer switches one link off; a rate floor forbids that. The optimum
+    under the floors is checked against a 201 x 201 grid of the power box (feasible points only)."""
+    data = parse_text(SUM_RATE.examples[0])
+    binding: dict[str, Any] = {
+        **network_binding(values([0.1], "mW"), values([1], "mW")),
+        "weights": values([1], "linear"),
+        "min_rate": values([floor], unit),
+    }
+    if bandwidth is not None:
+        binding["bandwidth"] = {"value": bandwidth, "unit": "MHz"}
+    params, _ = SUM_RATE.assemble(binding, data)
+    result = solve(SUM_RATE.build_model(params), "NLP")
+    assert result.status is Status.OPTIMAL and result.objective is not None
+    found = {t: result.solution[f"p[{t}]"] for t in params.transmitters}
+    rates = params.rates(found)
+    least = floor  # rates() are in Mbit/s with a bandwidth and in bit/s/Hz without, like the floor as stated
+    assert min(rates.values()) >= least * (1 - 1e-5)
+    assert min(found.values()) > 1e-3  # both links transmit
+    grid = np.linspace(0, 1, 201)
+    best = -math.inf
+    for p1, p2 in itertools.product(grid, grid):
+        point = {"T1": float(p1), "T2": float(p2)}
+        if min(params.rates(point).values()) >= least:
+            best = max(best, sum_rate(params, point))
+    assert best <= result.objective * (1 + 1e-6)
+    assert result.objective <= best * 1.002
+
+
+def test_a_rate_floor_in_mbit_s_needs_the_bandwidth() -> None:
+    binding = {
+        **network_binding(values([0.1], "mW"), values([1], "mW")),
+        "weights": values([1], "linear"),
+        "min_rate": values([3], "Mbit/s"),
+    }
+    with pytest.raises(AssemblyError, match="need the channel bandwidth"):
+        SUM_RATE.assemble(binding, parse_text(SUM_RATE.examples[0]))

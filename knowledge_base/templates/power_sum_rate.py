@@ -20,16 +20,30 @@ from knowledge_base.templates._interference import NETWORK_FIELDS, InterferenceN
 from knowledge_base.templates._stated_quantities import LINEAR, per_element_schema, read_per_element, read_quantity
 from tools.textdata import TextData
 
+SPECTRAL = "bit/s/Hz"
+RATE_UNITS = ["Mbit/s", "kbit/s", "Gbit/s", SPECTRAL]
+
 
 class SumRateParams(InterferenceNetwork):
     weight: dict[str, float] = Field(description="priority weight of each link's rate", json_schema_extra={"unit": ""})
     bandwidth_mhz: float = Field(default=1.0, gt=0, description="1 gives the rate in bit/s/Hz", json_schema_extra={"unit": "MHz"})
+    min_spectral_efficiency: dict[str, float] | None = Field(
+        default=None, description="rate each link must keep (QoS), per Hz", json_schema_extra={"unit": "bit/s/Hz"}
+    )
 
     @model_validator(mode="after")
     def _weights(self) -> SumRateParams:
         if set(self.weight) != set(self.transmitters) or any(w < 0 for w in self.weight.values()):
             raise ValueError("each link needs a non-negative weight")
+        if self.min_spectral_efficiency is not None and set(self.min_spectral_efficiency) != set(self.transmitters):
+            raise ValueError("the minimum rates must name exactly the links")
         return self
+
+    def min_sinr(self, transmitter: str) -> float:
+        """The SINR a link's minimum rate needs: 2^(R/B) - 1 (0 without a floor)."""
+        if self.min_spectral_efficiency is None:
+            return 0.0
+        return float(2 ** self.min_spectral_efficiency[transmitter] - 1)
 
     def rates(self, power_mw: dict[str, float]) -> dict[str, float]:
         """Each link's rate (Mbit/s, or bit/s/Hz when no bandwidth is given), from the definition."""
@@ -54,6 +68,7 @@ class SumRatePowerControl(Template[SumRateParams]):
 \\ \textbf{Variables: } 0 \le p_i \le \bar p_i,\ s_i \ge 0 \ (\text{SINR})
 \\ \max\ \textstyle\sum_i w_i B \log_2(1 + s_i)
 \\ \text{s.t. } s_i \big(\textstyle\sum_{j\ne i} G_{ij} p_j + n_i\big) \le G_{ii} p_i\ \forall i \quad(\text{bilinear, nonconvex})
+\\ \phantom{\text{s.t. }} s_i \ge 2^{R^{\min}_i / B} - 1 \quad(\text{optional minimum rate per link})
 """
     examples = (
         "Two links share one channel. Linear power gains from each transmitter (column) to each receiver (row):\n\n"
@@ -81,8 +96,11 @@ class SumRatePowerControl(Template[SumRateParams]):
                     "properties": {"value": {"type": ["number", "null"]}, "unit": {"enum": ["MHz", "kHz", "Hz", "GHz"]}},
                     "required": ["value", "unit"],
                 },
+                "min_rate": per_element_schema(
+                    "rate each link must keep (QoS); list none and no values when the text sets none", RATE_UNITS, data, count
+                ),
             },
-            "required": [*NETWORK_FIELDS, "weights"],
+            "required": [*NETWORK_FIELDS, "weights", "min_rate"],
         }
 
     def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[SumRateParams, list[SpecItem]]:
@@ -93,10 +111,26 @@ class SumRatePowerControl(Template[SumRateParams]):
             weights_entry, network["transmitters"], LINEAR, "weight", data, spec, network["receivers"], default=1.0
         )
         bandwidth = read_quantity(binding.get("bandwidth"), "MHz", "bandwidth", spec, default=1.0)
+        floor = self._min_spectral_efficiency(binding, network, bandwidth, data, spec)
         try:
-            return SumRateParams(**network, weight=weights, bandwidth_mhz=bandwidth), spec
+            return SumRateParams(**network, weight=weights, bandwidth_mhz=bandwidth, min_spectral_efficiency=floor), spec
         except ValueError as exc:
             raise AssemblyError(str(exc)) from exc
+
+    @staticmethod
+    def _min_spectral_efficiency(
+        binding: dict[str, Any], network: dict[str, Any], bandwidth_mhz: float, data: TextData, spec: list[SpecItem]
+    ) -> dict[str, float] | None:
+        """Minimum rates as bit/s/Hz: a rate in Mbit/s needs the bandwidth the text states."""
+        entry = binding.get("min_rate")
+        if not isinstance(entry, dict) or ((entry.get("list") or "none") == "none" and not entry.get("values")):
+            return None
+        unit = str(entry.get("unit") or SPECTRAL)
+        if unit != SPECTRAL and not isinstance(binding.get("bandwidth"), dict):
+            raise AssemblyError("minimum rates in bit/s need the channel bandwidth; give it, or the rates in bit/s/Hz")
+        target = SPECTRAL if unit == SPECTRAL else "Mbit/s"
+        rates = read_per_element(entry, network["transmitters"], target, "minimum rate", data, spec, network["receivers"])
+        return {t: r if unit == SPECTRAL else r / bandwidth_mhz for t, r in rates.items()}
 
     def build_model(self, params: SumRateParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)
@@ -105,7 +139,8 @@ class SumRatePowerControl(Template[SumRateParams]):
         m.p = pyo.Var(m.L, bounds=lambda m, t: (0.0, params.max_power_mw[t]), doc="transmit power (mW)")
         # An upper bound on each SINR (full power, no interference) keeps SCIP's branching domain finite.
         top = {t: params.max_power_mw[t] / params.noise_limited_power(i) for i, t in enumerate(tx)}
-        m.s = pyo.Var(m.L, bounds=lambda m, t: (0.0, top[t]), doc="SINR of the link")
+        # A QoS floor on the rate is a floor on the SINR: s_i >= 2^(R_i/B) - 1 (s_i never exceeds the true SINR).
+        m.s = pyo.Var(m.L, bounds=lambda m, t: (params.min_sinr(t), max(top[t], params.min_sinr(t))), doc="SINR of the link")
 
         def sinr_rule(m: pyo.ConcreteModel, t: str) -> Any:
             i = tx.index(t)
@@ -132,6 +167,7 @@ class SumRatePowerControl(Template[SumRateParams]):
             "weights": params.weight,
             "bandwidth (MHz)": params.bandwidth_mhz,
             "power limits (mW)": params.max_power_mw,
+            "minimum SINR from the rate floors": {t: params.min_sinr(t) for t in params.transmitters},
         }
 
 
