@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,45 @@ def test_a_failing_tool_is_an_error_result_not_a_crash(kb_dir: Path, tmp_path: P
     assert report["status"] == "error"
     assert "GPU fell off the bus" in report["diagnosis"]
     assert [s.node for s in steps if s.kind == "agent"][-3:] == ["verifier", "optimizer", "report"]
+
+
+def test_max_min_sinr_goes_to_the_bisection_tool_and_solves_dev_power_02(kb_dir: Path, tmp_path: Path) -> None:
+    dev = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "wireless_dev.jsonl"
+    case = next(c for c in map(json.loads, dev.read_text().splitlines()) if c["id"] == "dev-power-02")
+    binding = {  # what the LLM would fill: the table, and the noise and limit numbers it copies from the prose
+        "gain_table": "T1",
+        "table_orientation": "rows are receivers, columns are transmitters",
+        "gain_unit": "linear",
+        "noise_power": {"list": "none", "values": [0.1, 0.15, 0.12, 0.1], "unit": "mW"},
+        "max_power": {"list": "none", "values": [10], "unit": "mW"},
+    }
+    context = Context(chat_model=ScriptedChatModel(script=[binding]), kb_path=str(kb_dir), runs_dir=str(tmp_path))
+    steps = list(stream(case["question"], context=context, checkpointer=InMemorySaver(), thread_id="maxmin-1"))
+    assert steps[0].text.startswith("retrieved templates: power_max_min_sinr")
+    assert [s.node for s in steps if s.kind == "agent"][-4:] == ["invoker", "verifier", "optimizer", "report"]
+    report = steps[-1].data["report"]
+    assert report["solver"] == "max_min_sinr_bisection" and report["status"] == "optimal"
+    assert report["objective"] == pytest.approx(case["answer"], rel=case["tolerance"]["rel"])
+    assert report["iterations"] == 0  # every spec number was found in the text and the tool's checks held
+    assert min(row["SINR"] for row in report["solution"]) == pytest.approx(report["objective"], rel=1e-6)
+    assert any("answer from max_min_sinr_bisection" in w for w in report["warnings"])
+
+
+def test_energy_efficiency_goes_to_the_dinkelbach_tool(kb_dir: Path, tmp_path: Path) -> None:
+    from knowledge_base.templates.energy_efficiency_dinkelbach import TEMPLATE
+
+    binding = {
+        "channel_gains": {"source": "L1", "unit": "dB"},
+        "noise_power": {"value": -110, "unit": "dBm"},
+        "bandwidth": {"value": 1, "unit": "MHz"},
+        "circuit_power": {"value": 1, "unit": "W"},
+        "power_budget": {"value": 2, "unit": "W"},
+        "min_rate": {"value": 1, "unit": "Mbit/s"},
+    }
+    context = Context(chat_model=ScriptedChatModel(script=[binding]), kb_path=str(kb_dir), runs_dir=str(tmp_path))
+    steps = list(stream(TEMPLATE.examples[0], context=context, checkpointer=InMemorySaver(), thread_id="ee-1"))
+    assert steps[0].text.startswith("retrieved templates: energy_efficiency_dinkelbach")
+    report = steps[-1].data["report"]
+    assert report["solver"] == "energy_efficiency_dinkelbach" and report["status"] == "optimal"
+    assert report["iterations"] == 0
+    assert [row["EE (Mbit/J)"] for row in report["solution"]] == [pytest.approx(report["objective"])] * 3

@@ -68,6 +68,20 @@ TOOLS: dict[str, ToolSpec] = {
             entry="run_isac_tool",
             input_model="IsacInput",
         ),
+        ToolSpec(
+            name="max_min_sinr_bisection",
+            description="Max-min SINR power control: bisection on the common SINR target, one LP feasibility problem a step.",
+            problem_classes=("NLP",),
+            module="knowledge_base.templates.power_max_min_sinr",
+            input_model="MaxMinSinrParams",
+        ),
+        ToolSpec(
+            name="energy_efficiency_dinkelbach",
+            description="Energy efficiency (bits per Joule): Dinkelbach's method, one concave NLP a step, over the portfolio.",
+            problem_classes=("NLP",),
+            module="knowledge_base.templates.energy_efficiency_dinkelbach",
+            input_model="EnergyEfficiencyParams",
+        ),
     )
 }
 

@@ -1,0 +1,125 @@
+"""The interference network the power-control templates share: links on one channel, a gain table, noise, power limits.
+
+Link k pairs the k-th transmitter with the k-th receiver of a square gain table. Gains, noise and powers are
+read by code from the table and converted with pint (dB -> linear, dBm -> mW). Real gains are tiny (-120 dB)
+and would vanish under a solver's feasibility tolerance, so models use the normalised form: the SINR
+constraint of link i divided by its direct gain G_ii, which leaves cross-gain ratios and the noise-limited
+power n_i / G_ii (in mW), both of ordinary size.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import BaseModel, Field, model_validator
+
+from knowledge_base.template import AssemblyError, SpecItem
+from knowledge_base.templates._stated_quantities import LINEAR, per_element_schema, read_per_element
+from knowledge_base.units import UnitError, convert
+from tools.textdata import TextData
+
+ROWS_ARE_RECEIVERS = "rows are receivers, columns are transmitters"
+ROWS_ARE_TRANSMITTERS = "rows are transmitters, columns are receivers"
+POWER_UNITS = ["mW", "W", "dBm", "dBW"]
+GAIN_UNITS = [LINEAR, "dB"]
+
+
+class InterferenceNetwork(BaseModel):
+    transmitters: list[str] = Field(min_length=1, description="link k is transmitter k sending to receiver k")
+    receivers: list[str] = Field(min_length=1)
+    gain: dict[str, dict[str, float]] = Field(description="gain[receiver][transmitter]", json_schema_extra={"unit": ""})
+    noise_mw: dict[str, float] = Field(description="noise power at each receiver", json_schema_extra={"unit": "mW"})
+    max_power_mw: dict[str, float] = Field(description="transmit power limit", json_schema_extra={"unit": "mW"})
+
+    @model_validator(mode="after")
+    def _consistent(self) -> InterferenceNetwork:
+        if len(self.transmitters) != len(self.receivers):
+            raise ValueError("there must be as many receivers as transmitters (one link each)")
+        for rx in self.receivers:
+            if set(self.gain.get(rx, {})) != set(self.transmitters):
+                raise ValueError(f"the gain table row of {rx} does not cover exactly the transmitters")
+            if self.noise_mw.get(rx, 0.0) <= 0:
+                raise ValueError(f"the noise power at {rx} must be positive")
+        for tx, rx in self.links:
+            if self.gain[rx][tx] <= 0:
+                raise ValueError(f"the direct gain of link {tx} -> {rx} must be positive")
+        if set(self.max_power_mw) != set(self.transmitters) or any(p < 0 for p in self.max_power_mw.values()):
+            raise ValueError("each transmitter needs a non-negative power limit")
+        return self
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        return list(zip(self.transmitters, self.receivers, strict=True))
+
+    def cross_ratio(self, i: int, j: int) -> float:
+        """G_ij / G_ii: interference from transmitter j at receiver i, relative to link i's own gain."""
+        rx = self.receivers[i]
+        return self.gain[rx][self.transmitters[j]] / self.gain[rx][self.transmitters[i]]
+
+    def noise_limited_power(self, i: int) -> float:
+        """n_i / G_ii (mW): the power link i needs for SINR 1 without interference."""
+        rx = self.receivers[i]
+        return self.noise_mw[rx] / self.gain[rx][self.transmitters[i]]
+
+    def sinr(self, power_mw: dict[str, float]) -> dict[str, float]:
+        """Every link's SINR at these powers, straight from the definition (no model involved)."""
+        out: dict[str, float] = {}
+        for tx, rx in self.links:
+            interference = sum(self.gain[rx][t] * power_mw[t] for t in self.transmitters if t != tx)
+            out[tx] = self.gain[rx][tx] * power_mw[tx] / (interference + self.noise_mw[rx])
+        return out
+
+
+def network_schema(data: TextData) -> dict[str, Any]:
+    """Binding properties that locate the network in the text: the gain table, its orientation and unit, noise, limits."""
+    square = [t for t in data.tables if len(t.rows) == len(t.columns) and len(t.rows) > 1]
+    if not square:
+        raise AssemblyError(
+            "this template needs a square table of channel gains between the transmitters (columns or rows) "
+            "and the receivers (the other side), one link per transmitter-receiver pair"
+        )
+    count = len(square[0].rows)
+    return {
+        "gain_table": {"enum": [t.id for t in square], "description": "table of channel (power) gains"},
+        "table_orientation": {"enum": [ROWS_ARE_RECEIVERS, ROWS_ARE_TRANSMITTERS]},
+        "gain_unit": {"enum": GAIN_UNITS, "description": "dB when the table's gains are in dB, else linear"},
+        "noise_power": per_element_schema("receiver noise power", POWER_UNITS, data, count),
+        "max_power": per_element_schema("maximum transmit power of each transmitter", POWER_UNITS, data, count),
+    }
+
+
+NETWORK_FIELDS = ["gain_table", "table_orientation", "gain_unit", "noise_power", "max_power"]
+
+
+def read_network(binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+    """The InterferenceNetwork fields from the binding: gains converted to linear, noise and limits to mW."""
+    try:
+        table = data.table(str(binding.get("gain_table")))
+    except KeyError as exc:
+        raise AssemblyError(str(exc)) from exc
+    if len(table.rows) != len(table.columns):
+        raise AssemblyError(f"table {table.id} is not square: it cannot pair each transmitter with one receiver")
+    unit = str(binding.get("gain_unit") or LINEAR)
+    rows_are_receivers = binding.get("table_orientation", ROWS_ARE_RECEIVERS) == ROWS_ARE_RECEIVERS
+    receivers, transmitters = (list(table.rows), list(table.columns))
+    if not rows_are_receivers:
+        receivers, transmitters = transmitters, receivers
+    gain: dict[str, dict[str, float]] = {rx: {} for rx in receivers}
+    for row, columns in table.as_matrix().items():
+        for column, value in columns.items():
+            if value is None:
+                raise AssemblyError(f"gain table {table.id} has no number for {row}, {column}")
+            rx, tx = (row, column) if rows_are_receivers else (column, row)
+            try:
+                gain[rx][tx] = convert(value, "" if unit == LINEAR else unit, "")
+            except UnitError as exc:
+                raise AssemblyError(f"gain {row}, {column}: {exc}") from exc
+            spec.append(SpecItem(f"gain[{rx},{tx}] ({unit})", value, f"table {table.id}, row {row}, column {column}"))
+    noise = read_per_element(binding.get("noise_power"), receivers, "mW", "noise power", data, spec, transmitters)
+    limit = read_per_element(binding.get("max_power"), transmitters, "mW", "maximum transmit power", data, spec, receivers)
+    return {"transmitters": transmitters, "receivers": receivers, "gain": gain, "noise_mw": noise, "max_power_mw": limit}
+
+
+def db(value: float) -> float:
+    return 10 * math.log10(value) if value > 0 else -math.inf

@@ -1,0 +1,188 @@
+"""Numbers the text states in prose ("noise -100 dBm", "a 20 MHz band"), asked of the LLM as value + unit.
+
+Code cannot read such numbers reliably (they are not in a table or a list), so the binding asks the model to
+copy the number and pick its unit from an enum; `read_quantity` converts it to the unit the template's
+parameters use with knowledge_base.units (pint), and records the number as the text wrote it, so the
+Verifier can find it in the text. A parameter that has one value per element (a noise power per receiver)
+may come from a "label: name value, ..." list that code found, or from numbers the model copies, one for all
+elements or one per element in order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from knowledge_base.template import AssemblyError, SpecItem
+from knowledge_base.units import UnitError, convert, same_dimension
+from tools.textdata import TextData
+
+LINEAR = "linear"
+"""The unit word for a plain ratio (a linear SINR, a gain that is not in dB)."""
+
+
+def quantity_schema(description: str, units: list[str]) -> dict[str, Any]:
+    """A number with its unit; the unit is an enum so the model can only pick one this template converts."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {"value": {"type": "number"}, "unit": {"enum": units}},
+        "required": ["value", "unit"],
+    }
+
+
+def per_element_schema(description: str, units: list[str], data: TextData, count: int) -> dict[str, Any]:
+    """A value for each of `count` elements: from a list of the text, or copied numbers (one for all, or one each)."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {
+            "list": {
+                "enum": [*(n.id for n in data.lists), "none"],
+                "description": "the list of the text that gives one value per element, or none",
+            },
+            "values": {
+                "type": "array",
+                "items": {"type": "number"},
+                "maxItems": count,
+                "description": f"when no list holds them: one number for all, or {count} numbers in order",
+            },
+            "unit": {"enum": units},
+        },
+        "required": ["list", "values", "unit"],
+    }
+
+
+def _unit(unit: str) -> str:
+    return "" if unit == LINEAR else unit
+
+
+def _list_unit(list_unit: str, chosen: str, target: str) -> str:
+    """The unit a list's numbers are in: the one written after them ("0.1 mW") when it is a unit of the right
+    kind, else the one the model chose (a list may end its items with a word such as "users")."""
+    if list_unit and same_dimension(_unit(list_unit), _unit(target)):
+        return list_unit
+    return chosen
+
+
+def read_quantity(entry: Any, target: str, name: str, spec: list[SpecItem], default: float | None = None) -> float:
+    """The binding's {value, unit} in the `target` unit; `default` (in `target`) where the binding gives none."""
+    if not isinstance(entry, dict) or entry.get("value") is None:
+        if default is not None:
+            return default
+        raise AssemblyError(f"{name}: the binding gives no number for it; copy the number and its unit from the text")
+    value, unit = float(entry["value"]), str(entry.get("unit") or LINEAR)
+    try:
+        converted = convert(value, _unit(unit), _unit(target))
+    except UnitError as exc:
+        raise AssemblyError(f"{name}: {exc}") from exc
+    # A value equal to the documented default ("0 if none") need not be in the text; the Verifier warns instead.
+    is_default = default is not None and converted == default
+    spec.append(SpecItem(f"{name} ({unit})", value, "stated in the text, copied by the model", value if is_default else None))
+    return converted
+
+
+def read_per_element(
+    entry: Any,
+    elements: list[str],
+    target: str,
+    name: str,
+    data: TextData,
+    spec: list[SpecItem],
+    other_names: list[str] | None = None,
+    default: float | None = None,
+) -> dict[str, float]:
+    """One value per element in the `target` unit, from a list of the text or copied numbers.
+
+    A list is matched by name: the elements' own names, or `other_names` (the same elements in the same order
+    under another name, e.g. a link named by its receiver Rx1 or by its transmitter Tx1). A copied number equal
+    to `default` is recorded as the template's default (the Verifier warns rather than rejects it).
+    """
+    if not isinstance(entry, dict):
+        raise AssemblyError(f"{name}: the binding does not say where the values are")
+    unit = str(entry.get("unit") or LINEAR)
+    list_id = entry.get("list")
+    if list_id and list_id != "none":
+        try:
+            named = data.named_list(str(list_id))
+        except KeyError as exc:
+            raise AssemblyError(f"{name}: {exc}") from exc
+        keys = elements
+        if other_names is not None and not set(elements) <= set(named.values) and set(other_names) <= set(named.values):
+            keys = other_names
+        missing = [k for k in keys if k not in named.values]
+        if missing:
+            raise AssemblyError(f"{name}: list {named.id} '{named.label}' has no value for {', '.join(missing)}")
+        unit = _list_unit(named.unit, unit, target)
+        stated = {e: named.values[k] for e, k in zip(elements, keys, strict=True)}
+        source = f"list {named.id} '{named.label}'"
+    else:
+        values = [float(v) for v in entry.get("values") or []]
+        if len(values) == 1:
+            stated = dict.fromkeys(elements, values[0])
+        elif len(values) == len(elements):
+            stated = dict(zip(elements, values, strict=True))
+        else:
+            raise AssemblyError(
+                f"{name}: give one number for all of {', '.join(elements)} or one each in that order (got {len(values)})"
+            )
+        source = "stated in the text, copied by the model"
+    converted: dict[str, float] = {}
+    for element, value in stated.items():
+        try:
+            converted[element] = convert(value, _unit(unit), _unit(target))
+        except UnitError as exc:
+            raise AssemblyError(f"{name}: {exc}") from exc
+    for value in dict.fromkeys(stated.values()):  # each distinct number once: that is what the text states
+        spec.append(SpecItem(f"{name} ({unit})", value, source, value if value == default else None))
+    return converted
+
+
+def series_choices(data: TextData) -> list[str]:
+    """Where a value per named element can come from: a list ("L1") or a table column ("T1: data (Mbit)")."""
+    return [*(n.id for n in data.lists), *(f"{t.id}: {c}" for t in data.tables for c in t.columns)]
+
+
+def series_schema(description: str, units: list[str], data: TextData, optional: bool = False) -> dict[str, Any]:
+    """A value per named element (user, task, subcarrier) from a list or a table column of the text, with its unit."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {
+            "source": {"enum": [*series_choices(data), *(["none"] if optional else [])]},
+            "unit": {"enum": units},
+        },
+        "required": ["source", "unit"],
+    }
+
+
+def read_series(
+    entry: Any, target: str, name: str, data: TextData, spec: list[SpecItem], optional: bool = False
+) -> dict[str, float] | None:
+    """The values of a list or table column (by element name) in the `target` unit; None for an optional "none"."""
+    source = str(entry.get("source") or "none") if isinstance(entry, dict) else "none"
+    if source == "none":
+        if optional:
+            return None
+        raise AssemblyError(f"{name}: the binding names no list or table column for it")
+    unit = str(entry.get("unit") or LINEAR) if isinstance(entry, dict) else LINEAR
+    table_id, sep, column = source.partition(": ")
+    try:
+        if sep:
+            stated_or_none = data.table(table_id).column(column)
+            where = f"table {table_id}, column {column}"
+        else:
+            named = data.named_list(source)
+            stated_or_none, where = dict(named.values), f"list {named.id} '{named.label}'"
+            unit = _list_unit(named.unit, unit, target)
+    except (KeyError, ValueError) as exc:
+        raise AssemblyError(f"{name}: {exc}") from exc
+    values: dict[str, float] = {}
+    for element, value in stated_or_none.items():
+        if value is None:
+            raise AssemblyError(f"{name}: {where} has no number for {element}")
+        try:
+            values[element] = convert(value, _unit(unit), _unit(target))
+        except UnitError as exc:
+            raise AssemblyError(f"{name}: {exc}") from exc
+        spec.append(SpecItem(f"{name}[{element}] ({unit})", value, where))
+    return values
