@@ -16,6 +16,8 @@ os.environ["TRANSFORMERS_VERBOSITY"] = "error"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "leo_placement.txt"
+DEV_PROBLEMS = ROOT / "tests" / "data" / "wireless_dev.jsonl"
+"""The project's dev problems (a copy of ../shared/benchmarks/wireless_dev.jsonl), for tests that solve them."""
 
 
 @pytest.fixture(scope="session")

@@ -24,11 +24,11 @@ from knowledge_base.templates.power_max_min_sinr import TEMPLATE as MAX_MIN
 from knowledge_base.templates.power_max_min_sinr import run_tool
 from knowledge_base.templates.power_min_total_sinr import TEMPLATE as MIN_POWER
 from knowledge_base.templates.power_sum_rate import TEMPLATE as SUM_RATE
+from tests.conftest import DEV_PROBLEMS
 from tools.solvers import Status, solve
 from tools.textdata import parse_text
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "wireless_dev.jsonl"
-"""The project's dev benchmark, beside the repository (../shared)."""
+DEV = DEV_PROBLEMS
 
 
 def dev_case(case_id: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from agents.context import Context
 from lamopt.api import stream
+from tests.conftest import DEV_PROBLEMS
 from tests.fakes import ScriptedChatModel
 
 RIB_TEXT = (
@@ -52,7 +53,7 @@ def test_a_failing_tool_is_an_error_result_not_a_crash(kb_dir: Path, tmp_path: P
 
 
 def test_max_min_sinr_goes_to_the_bisection_tool_and_solves_dev_power_02(kb_dir: Path, tmp_path: Path) -> None:
-    dev = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "wireless_dev.jsonl"
+    dev = DEV_PROBLEMS
     case = next(c for c in map(json.loads, dev.read_text().splitlines()) if c["id"] == "dev-power-02")
     binding = {  # what the LLM would fill: the table, and the noise and limit numbers it copies from the prose
         "gain_table": "T1",
