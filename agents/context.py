@@ -17,6 +17,8 @@ from tools.embedded_model import cache_dir
 
 Backend = Literal["embedded", "openai", "vllm"]
 ReviewPoint = Literal["after_modeling", "before_solving"]
+Retrieval = Literal["hybrid", "dense"]
+"""knowledge_base.store.RetrievalMode, repeated here so reading settings does not import chromadb."""
 
 
 @dataclass(kw_only=True)
@@ -37,7 +39,13 @@ class Context:
     solver: str = field(default="auto", metadata={"description": "auto, cplex, highs or scip"})
     solver_time_limit_s: float = field(default=60.0, metadata={"description": "time limit of one solver run"})
     max_iterations: int = field(default=4, metadata={"description": "cap on repair loops (Modeler re-tries and re-solves)"})
-    retrieval_threshold: float = field(default=0.3, metadata={"description": "below this similarity no template fits"})
+    retrieval: Retrieval = field(
+        default="hybrid",
+        metadata={"description": "hybrid (MiniLM embeddings + BM25 keywords, rank fusion) or dense (embeddings only)"},
+    )
+    retrieval_threshold: float = field(
+        default=0.3, metadata={"description": "below this cosine similarity of the best template no template fits (either mode)"}
+    )
     kb_path: str = field(default="", metadata={"description": "chromadb folder; default <cache>/kb"})
     user_templates_dir: str = field(default="", metadata={"description": "folder of the user's own template files"})
     runs_dir: str = field(default="runs", metadata={"description": "where reports and figures are saved"})

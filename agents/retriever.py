@@ -15,7 +15,7 @@ from agents.state import RetrievedTemplate, State, decision
 def retriever(state: State, runtime: Runtime[Context]) -> Command[Literal["modeler"]]:
     problem = state["problem"]
     query = problem["text"] + ("\n" + problem["data_text"] if problem["data_text"] else "")
-    hits = template_store(runtime.context).search(query, k=3)
+    hits = template_store(runtime.context).search(query, k=3, mode=runtime.context.retrieval)
     retrieved = [RetrievedTemplate(template_id=h.template_id, family=h.family, score=h.score) for h in hits]
     listing = ", ".join(f"{h.template_id} ({h.score:.2f})" for h in hits) or "nothing"
     return Command(
