@@ -206,8 +206,13 @@ def _kb(args: argparse.Namespace) -> int:
     else:
         if not args.query.strip():
             return _fail("kb search needs a query text", EXIT_BAD_INPUT)
-        print(f"{'similarity':>10s}  {'keywords':>8s}  template (family)   [{context.retrieval} retrieval]")
-        for hit in store.search(args.query, k=args.k, mode=context.retrieval):
+        try:
+            hits = store.search(args.query, k=args.k, mode=context.retrieval)
+        except ValueError as exc:  # an unknown retrieval mode from LAMOPT_RETRIEVAL
+            return _fail(str(exc), EXIT_BAD_INPUT)
+        print(f"{len(store.templates)} templates, content hash {store.content_hash}, {context.retrieval} retrieval")
+        print(f"{'similarity':>10s}  {'keywords':>8s}  template (family)")
+        for hit in hits:
             print(f"{hit.score:10.3f}  {hit.keyword:8.2f}  {hit.template_id}  ({hit.family})")
     return EXIT_OK
 
