@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import chromadb
+import pytest
 from chromadb.config import Settings
 
-from knowledge_base.catalog import load_templates
+from knowledge_base.catalog import AnyTemplate, load_templates
 from knowledge_base.store import COLLECTION, TemplateStore
+from knowledge_base.templates.leo_microservice_placement import LeoMicroservicePlacement
 from tests.conftest import ROOT
 
 USER_TEMPLATE = """
@@ -37,6 +39,70 @@ def test_finds_the_leo_template_and_scores_unrelated_text_low(kb_dir: Path, leo_
     hit = store.search(leo_text, k=1)[0]
     assert hit.template_id == "leo_microservice_placement" and hit.score > 0.5
     assert store.search("Tell me a joke about penguins.", k=1)[0].score < 0.3
+
+
+def described(template_id: str, family: str, title: str, description: str, example: str) -> AnyTemplate:
+    """A template that differs from the LEO one only in the words retrieval reads."""
+    attributes = {"id": template_id, "family": family, "title": title, "description": description, "examples": (example,)}
+    return type(template_id, (LeoMicroservicePlacement,), attributes)()  # type: ignore[no-any-return]
+
+
+# A fixed corpus, so the test does not change when templates are added to knowledge_base/templates/.
+POWER_CORPUS = [
+    described(
+        "min_total_power",
+        "power_control_sinr",
+        "Minimum total transmit power under SINR targets",
+        "Interfering links share a channel; choose transmit powers that meet every receiver's SINR target "
+        "with the least total power.",
+        "Three links with a gain table and noise powers need SINR of 6, 4 and 5; minimize total power.",
+    ),
+    described(
+        "max_min_sinr",
+        "power_control_sinr",
+        "Max-min SINR power control",
+        "Choose the transmit powers of interfering links to maximize the worst link's SINR under per-link power limits.",
+        "Four links, powers at most 10 mW: make the weakest SINR as large as possible.",
+    ),
+    described(
+        "bits_per_joule",
+        "energy_efficiency",
+        "Energy-efficient power allocation",
+        "Maximize bits per joule: sum rate divided by transmit plus circuit power, "
+        "solved by Dinkelbach's fractional programming.",
+        "Maximize energy efficiency of two links with circuit power 100 mW.",
+    ),
+    described(
+        "association",
+        "user_association",
+        "User association",
+        "Associate each user with one base station to maximize the sum rate under per-cell user limits.",
+        "Eight users, a macro and two small cells; each cell serves at most some users.",
+    ),
+]
+
+
+def test_hybrid_puts_the_template_naming_the_method_first_where_dense_alone_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("knowledge_base.store.load_templates", lambda user_dir=None: {t.id: t for t in POWER_CORPUS})
+    store = TemplateStore(tmp_path / "kb")
+    # The sentence is about setting link powers, which MiniLM matches to the power-control templates; only the
+    # word "Dinkelbach" says which formulation is meant, and only one template has it.
+    text = "Set the transmit powers of the links with Dinkelbach's method."
+    dense = store.search(text, k=4, mode="dense")
+    hybrid = store.search(text, k=4, mode="hybrid")
+    assert dense[0].template_id != "bits_per_joule"
+    assert hybrid[0].template_id == "bits_per_joule"
+    assert max(dense, key=lambda h: h.keyword).template_id == "bits_per_joule"
+    # The score keeps its meaning across modes: the same cosine similarity for the same template.
+    assert {h.template_id: h.score for h in hybrid} == {h.template_id: h.score for h in dense}
+    assert all(h.fused == 0.0 for h in dense) and hybrid[0].fused > 0.0
+
+
+def test_an_unknown_retrieval_mode_is_refused(kb_dir: Path) -> None:
+    with pytest.raises(ValueError, match="not one of hybrid, dense"):
+        TemplateStore(kb_dir).search("place microservices", mode="sparse")  # type: ignore[arg-type]
 
 
 def test_a_dropped_user_template_is_found_and_triggers_a_rebuild(tmp_path: Path) -> None:
