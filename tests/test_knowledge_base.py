@@ -18,19 +18,20 @@ from knowledge_base.store import COLLECTION, TemplateStore
 from knowledge_base.templates.leo_microservice_placement import LeoMicroservicePlacement
 from tests.conftest import ROOT
 
+# A topic no shipped template covers, so the test holds whatever templates knowledge_base/templates/ gains.
 USER_TEMPLATE = """
 from knowledge_base.templates.leo_microservice_placement import LeoMicroservicePlacement
 
 
-class UavPlacement(LeoMicroservicePlacement):
-    id = "user_uav_hover_points"
-    family = "uav_placement"
-    title = "UAV hovering positions for ground-user coverage"
-    description = "Choose hovering points of unmanned aerial vehicles (drones) so every ground user is covered."
-    examples = ("Place 3 UAVs over a disaster area so that all rescue teams have coverage.",)
+class RfidInventory(LeoMicroservicePlacement):
+    id = "user_rfid_inventory"
+    family = "rfid_inventory"
+    title = "RFID reader inventory rounds"
+    description = "Choose the frame sizes of an RFID reader's inventory rounds so that every tag in the warehouse is read."
+    examples = ("A reader must identify 200 passive tags on pallets; pick the slotted-ALOHA frame sizes.",)
 
 
-TEMPLATE = UavPlacement()
+TEMPLATE = RfidInventory()
 """
 
 
@@ -109,12 +110,15 @@ def test_a_dropped_user_template_is_found_and_triggers_a_rebuild(tmp_path: Path)
     kb, user = tmp_path / "kb", tmp_path / "mine"
     user.mkdir()
     before = TemplateStore(kb, user)
-    (user / "uav.py").write_text(USER_TEMPLATE)
+    (user / "rfid.py").write_text(USER_TEMPLATE)
     after = TemplateStore(kb, user)
     assert after.content_hash != before.content_hash
-    assert after.search("where should the drones hover to cover the rescue teams", k=1)[0].template_id == "user_uav_hover_points"
+    assert (
+        after.search("how large should the RFID reader's frames be to read all the tags", k=1)[0].template_id
+        == "user_rfid_inventory"
+    )
     shutil.rmtree(user)
-    assert "user_uav_hover_points" not in load_templates(None)
+    assert "user_rfid_inventory" not in load_templates(None)
     assert TemplateStore(kb, None).content_hash == before.content_hash
 
 
@@ -135,25 +139,24 @@ def content_hash_of(stdout: str) -> str:
 def test_lamopt_kb_search_finds_a_dropped_user_template_and_rebuilds_when_the_file_changes(tmp_path: Path) -> None:
     kb, user = tmp_path / "kb", tmp_path / "mine"
     user.mkdir()
-    (user / "uav.py").write_text(USER_TEMPLATE)
-    first = lamopt_kb(["search", "where should the drones hover to cover the rescue teams", "-k", "1"], kb, user)
+    (user / "rfid.py").write_text(USER_TEMPLATE)
+    first = lamopt_kb(["search", "how large should the RFID reader's frames be to read all the tags", "-k", "1"], kb, user)
     assert first.returncode == 0, first.stderr
-    assert "user_uav_hover_points  (uav_placement)" in first.stdout
+    assert "user_rfid_inventory  (rfid_inventory)" in first.stdout
 
     edited = USER_TEMPLATE.replace(
-        "Choose hovering points of unmanned aerial vehicles (drones) so every ground user is covered.",
-        "Moor tethered balloons carrying LTE base stations above flooded villages so that every shelter gets signal.",
+        "Choose the frame sizes of an RFID reader's inventory rounds so that every tag in the warehouse is read.",
+        "Plan the round trip of a robot that recharges the soil-moisture sensors of a vineyard before their batteries die.",
     )
     assert edited != USER_TEMPLATE
-    (user / "uav.py").write_text(edited)
-    second = lamopt_kb(
-        ["search", "moor tethered balloons over the flooded shelters", "-k", "1", "--retrieval", "dense"], kb, user
-    )
+    (user / "rfid.py").write_text(edited)
+    query = "in which order should the robot recharge the vineyard sensors"
+    second = lamopt_kb(["search", query, "-k", "1", "--retrieval", "dense"], kb, user)
     assert second.returncode == 0, second.stderr
-    assert "user_uav_hover_points  (uav_placement)" in second.stdout and "dense retrieval" in second.stdout
+    assert "user_rfid_inventory  (rfid_inventory)" in second.stdout and "dense retrieval" in second.stdout
     assert content_hash_of(second.stdout) != content_hash_of(first.stdout)
     # The persistent collection on disk now holds the edited description: the CLI rebuilt it, not just re-hashed.
     client = chromadb.PersistentClient(path=str(kb), settings=Settings(anonymized_telemetry=False))
-    stored = client.get_collection(COLLECTION).get(where={"template_id": "user_uav_hover_points"}, include=["documents"])
-    assert any("tethered balloons" in doc for doc in stored["documents"] or [])
-    assert not any("hovering points" in doc for doc in stored["documents"] or [])
+    stored = client.get_collection(COLLECTION).get(ids=["user_rfid_inventory"], include=["documents"])
+    assert any("vineyard" in doc for doc in stored["documents"] or [])
+    assert not any("warehouse" in doc for doc in stored["documents"] or [])
