@@ -1,11 +1,13 @@
 """Retrieval quality of the template store: recall@1 and recall@3 of the right family, dense vs. hybrid.
 
 A question counts as recalled at k when one of the first k templates the store returns belongs to the
-question's family (the field `family`). Two question sets: the shared dev set (long problems with tables,
+question's family (the field `family`). Question sets: the shared dev set (long problems with tables,
 ../shared/benchmarks/wireless_dev.jsonl) and benchmarks/data/retrieval_paraphrases.jsonl (short statements
-in varied words, five per family, some without the family's usual keywords). For the dev questions the
-template that solves each exactly is known (benchmarks/data/dev_templates.json); `template@1` counts how
-often it comes first, which is the template the Modeler fills.
+in varied words, five per family, some without the family's usual keywords). The store's design choices
+(what is embedded, the fusion and its tie-break) were made on these two; benchmarks/data/
+retrieval_heldout.jsonl (two more per family, written afterwards) shows how far they carry. For the dev
+questions the template that solves each exactly is known (benchmarks/data/dev_templates.json);
+`template@1` counts how often it comes first, which is the template the Modeler fills.
 
 The store holds whatever templates exist (shipped plus --user-templates), so the benchmark runs while
 templates are still being written; a question whose family has no template yet is left out of the recall
@@ -35,6 +37,7 @@ from knowledge_base.store import RETRIEVAL_MODES, Hit, RetrievalMode, TemplateSt
 
 DEV = ROOT.parent / "shared" / "benchmarks" / "wireless_dev.jsonl"
 PARAPHRASES = ROOT / "benchmarks" / "data" / "retrieval_paraphrases.jsonl"
+HELDOUT = ROOT / "benchmarks" / "data" / "retrieval_heldout.jsonl"
 EXPECTED_TEMPLATES = ROOT / "benchmarks" / "data" / "dev_templates.json"
 K = 3
 
@@ -119,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--dev", type=Path, default=DEV, help="the dev set (JSONL with question and family)")
     parser.add_argument("--paraphrases", type=Path, default=PARAPHRASES, help="the paraphrase set (JSONL)")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT, help="paraphrases not used to choose the retrieval design")
     parser.add_argument(
         "--user-templates", type=Path, default=_env_path("LAMOPT_USER_TEMPLATES_DIR"), help="extra template files"
     )
@@ -131,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    sets = [(name, path) for name, path in (("dev", args.dev), ("paraphrases", args.paraphrases)) if path.is_file()]
-    for name, path in (("dev", args.dev), ("paraphrases", args.paraphrases)):
+    named = (("dev", args.dev), ("paraphrases", args.paraphrases), ("held-out", args.heldout))
+    sets = [(name, path) for name, path in named if path.is_file()]
+    for name, path in named:
         if not path.is_file():
             print(f"note: {name} set {path} not found, skipped", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="lamopt-kb-") as scratch:
