@@ -15,8 +15,10 @@ against the schema and retries a bounded number of times with the error fed back
 from __future__ import annotations
 
 import atexit
+import ctypes
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -208,8 +210,17 @@ class EmbeddedServer:
             str(threads),
         ]
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        atexit.register(self.stop)
+            # The kernel's parent-death signal follows the thread that started the child, so it is only safe
+            # from the main thread; a server started from a worker thread relies on atexit alone.
+            on_main_thread = threading.current_thread() is threading.main_thread()
+            self.process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent if on_main_thread else None,
+            )
+        atexit.register(self.stop)  # a clean exit; _die_with_parent covers a kill, which skips atexit
         try:
             wait_until_ready(self.url, timeout_s=120, process=self.process)
         except LLMUnavailable as exc:
@@ -232,6 +243,17 @@ class EmbeddedServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
             self.log_path.unlink(missing_ok=True)
+
+
+PR_SET_PDEATHSIG = 1  # prctl option, from <linux/prctl.h>
+
+
+def _die_with_parent() -> None:
+    """In the server's child process before exec: the kernel sends it SIGTERM when lamopt dies (Linux), so a killed
+    run does not leave a 2 GB model server behind."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _free_port() -> int:

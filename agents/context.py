@@ -39,6 +39,11 @@ class Context:
     solver: str = field(default="auto", metadata={"description": "auto, cplex, highs or scip"})
     solver_time_limit_s: float = field(default=60.0, metadata={"description": "time limit of one solver run"})
     max_iterations: int = field(default=4, metadata={"description": "cap on repair loops (Modeler re-tries and re-solves)"})
+    code_repairs: int = field(default=2, metadata={"description": "times generated model code is repaired after an error"})
+    sandbox_memory_mb: int = field(default=1024, metadata={"description": "memory limit of the sandbox for generated code"})
+    use_rag: bool = field(default=True, metadata={"description": "use the template knowledge base (off: free-form only)"})
+    verify: bool = field(default=True, metadata={"description": "run the Verifier's checks (off: accept everything, ablation)"})
+    feedback: bool = field(default=True, metadata={"description": "loop on solver feedback (off: report the first outcome)"})
     retrieval: Retrieval = field(
         default="hybrid",
         metadata={"description": "hybrid (MiniLM embeddings + BM25 keywords, rank fusion) or dense (embeddings only)"},
@@ -60,6 +65,11 @@ class Context:
             if env is None or getattr(self, f.name) != f.default or f.name == "chat_model":
                 continue
             setattr(self, f.name, _convert(env, hints[f.name]))
+
+    @property
+    def loop_cap(self) -> int:
+        """Loops allowed before a run stops; without feedback (the ablation) the first verdict is final."""
+        return self.max_iterations if self.feedback else 1
 
     @property
     def kb_folder(self) -> Path:

@@ -16,6 +16,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from agents.context import Context
+from agents.freeform import GENERATED, SANDBOX
 from agents.knowledge import template_store
 from agents.state import Formulation, Plan, Result, State, decision
 from knowledge_base.catalog import AnyTemplate
@@ -23,13 +24,17 @@ from tools.registry import PYOMO_PORTFOLIO, ToolSpec, tool_named
 from tools.solvers import Status, solve
 from tools.solvers.diagnosis import explain_infeasibility
 from tools.solvers.portfolio import ProblemClass
+from tools.solvers.sandbox.runner import run_generated_model
 
 
 def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifier"]]:
     formulation, plan = state["formulation"], state["plan"]
     assert formulation is not None and plan is not None
-    template = template_store(runtime.context).get(formulation["template_id"])
     out_dir = Path(runtime.context.runs_dir) / str(get_config()["configurable"].get("thread_id", "run"))
+    if formulation["template_id"] == GENERATED:
+        result = _run_generated(formulation, plan, runtime.context)
+        return _done(result)
+    template = template_store(runtime.context).get(formulation["template_id"])
     tool = tool_named(template.tool)
     if tool is None:
         result = _failed(formulation, f"template {template.id} names tool {template.tool!r}, which the registry lacks")
@@ -37,6 +42,10 @@ def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
         result = _run_portfolio(template, formulation, plan, out_dir)
     else:
         result = _run_tool(tool, template, formulation, out_dir)
+    return _done(result)
+
+
+def _done(result: Result) -> Command[Literal["verifier"]]:
     objective = f", objective {result['objective']:g}" if result["objective"] is not None else ""
     reason = "; ".join(result["attempts"]) or result["log_excerpt"]
     return Command(
@@ -71,6 +80,48 @@ def _run_portfolio(template: AnyTemplate, formulation: Formulation, plan: Plan, 
         comparisons=template.comparisons(params, outcome.solution) if solved else [],
         figures=template.figures(params, outcome.solution, out_dir) if solved else [],
         checks={},
+    )
+
+
+def _run_generated(formulation: Formulation, plan: Plan, context: Context) -> Result:
+    """Generated code never runs here: the sandbox builds and solves it and sends back data, with its own re-check."""
+    started = time.perf_counter()
+    run = run_generated_model(
+        formulation.get("code", ""),
+        formulation["params"] or {},
+        time_limit_s=plan["time_limit_s"],
+        memory_mb=context.sandbox_memory_mb,
+    )
+    status = run.status or str(Status.ERROR)
+    recomputes = (
+        run.objective is not None
+        and run.recomputed_objective is not None
+        and abs(run.objective - run.recomputed_objective) <= 1e-6 * max(1.0, abs(run.objective))
+    )
+    checks = {"every constraint, bound and integrality holds at the solution": not run.violations} if run.solution else {}
+    if run.solution:
+        checks["the objective recomputes from the solution"] = recomputes
+    table = [{"variable": name, "value": round(value, 9)} for name, value in run.solution.items() if abs(value) > 1e-9]
+    message = run.error or f"{run.solver}: {status}" + (
+        f"; violations: {'; '.join(run.violations[:3])}" if run.violations else ""
+    )
+    return Result(
+        revision=formulation["revision"],
+        tool=SANDBOX,
+        status=status,
+        solver=run.solver or SANDBOX,
+        objective=run.objective,
+        bound=None,
+        gap=None,
+        time_s=round(time.perf_counter() - started, 4),
+        solution=dict(run.solution),
+        log_excerpt=message,
+        attempts=[message],
+        table=table,
+        conflicts=run.conflicts,
+        comparisons=[],
+        figures=[],
+        checks=checks,
     )
 
 

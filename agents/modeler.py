@@ -3,6 +3,7 @@
 The mathematics comes from the template; the LLM only fills the template's binding schema (which table
 holds the delays, which application starts at which microservice, ...) under constrained decoding. On a
 second pass it sees why its last answer was rejected (Verifier errors or the Optimizer's diagnosis).
+When no template fits, the LLM writes the formulation and its Pyomo code itself (agents/freeform.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from langgraph.types import Command
 import prompts
 from agents.backbone import StructuredOutputError, chat_model, endpoint_of, structured_call
 from agents.context import Context
+from agents.freeform import GENERATED, describe_example, states_a_problem, write_model
 from agents.knowledge import problem_data, template_store
 from agents.state import Formulation, SpecEntry, State, decision
 from knowledge_base.template import AssemblyError
@@ -24,17 +26,21 @@ from knowledge_base.template import AssemblyError
 def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verifier", "report"]]:
     context = runtime.context
     retrieved = state.get("retrieved") or []
+    previous = state.get("formulation")
+    if previous is not None and previous["template_id"] == GENERATED:
+        return _generate(state, context, "revised its own formulation")
     if not retrieved or retrieved[0]["score"] < context.retrieval_threshold:
         best = f"best match {retrieved[0]['template_id']} scored {retrieved[0]['score']:.2f}" if retrieved else "no templates"
-        return _no_model(f"no formulation template fits this text ({best}, threshold {context.retrieval_threshold})")
+        return _generate(
+            state, context, f"no formulation template fits this text ({best}, threshold {context.retrieval_threshold})"
+        )
     template = template_store(context).get(retrieved[0]["template_id"])
     data = problem_data(state["problem"])
     try:
         schema = template.binding_schema(data)
     except AssemblyError as exc:
-        return _no_model(f"template {template.id} matched, but the text lacks what it needs: {exc}")
+        return _generate(state, context, f"template {template.id} matched, but the text lacks what it needs: {exc}")
 
-    previous = state.get("formulation")
     tokens = 0
     prompt_hashes: dict[str, str] = {}
     human = state.get("human_binding")
@@ -102,6 +108,101 @@ def _ask_llm(
     except StructuredOutputError as exc:
         return {}, 0, used, str(exc)
     return binding, tokens, used, ""
+
+
+def _generate(state: State, context: Context, why: str) -> Command[Literal["verifier", "report"]]:
+    """The free-form path: the LLM writes the elements and the code; the sandbox checks that the code builds."""
+    if not states_a_problem(_problem_text(state)):
+        return _no_model(f"{why}; the text states no numbers or nothing to optimize, so no model is written")
+    previous = state.get("formulation")
+    store = template_store(context) if state.get("retrieved") else None
+    examples = (
+        [describe_example(t.title, t.math) for t in (store.get(h["template_id"]) for h in state["retrieved"][:2])]
+        if store
+        else []
+    )
+    earlier = {"elements": previous["binding"], "code": previous.get("code", "")} if previous is not None else None
+    made = write_model(_problem_text(state), examples, context, feedback=state.get("feedback", ""), previous=earlier)
+    if not made.elements and not made.code:
+        return _no_model(f"{why}; {made.error}")
+    formulation = Formulation(
+        revision=(previous["revision"] + 1) if previous else 1,
+        template_id=GENERATED,
+        problem_class=_problem_class(made.summary),
+        title="Formulation written by the Modeler (no template)",
+        math=_render_elements(made.elements),
+        binding=made.elements,
+        params=made.data,
+        assembly_error=made.error or None,
+        summary=made.summary,
+        code=made.code,
+    )
+    attempts = "; ".join(made.attempts) or made.error
+    return Command(
+        goto="verifier",
+        update={
+            "formulation": formulation,
+            "spec": _spec_of(made.data),
+            "result": None,
+            "verdict": None,
+            "human_binding": None,
+            "feedback": "",
+            "prompts": {**state.get("prompts", {}), **made.prompts},
+            "tokens": made.tokens,
+            "history": decision(
+                "modeler", f"formulation r{formulation['revision']} written without a template", f"{why}; sandbox: {attempts}"
+            ),
+        },
+    )
+
+
+def _problem_text(state: State) -> str:
+    problem = state["problem"]
+    return problem["text"] + ("\n\nAttached data:\n" + problem["data_text"] if problem["data_text"] else "")
+
+
+def _problem_class(summary: dict[str, Any]) -> str:
+    if summary.get("nonlinear"):
+        return "MINLP" if summary.get("integer_variables") else "NLP"
+    return "MILP" if summary.get("integer_variables") else "LP"
+
+
+def _spec_of(data: dict[str, Any]) -> list[SpecEntry]:
+    """Every number the LLM put into the generated model's data, for the Verifier's 'stated in the text' check."""
+    spec: list[SpecEntry] = []
+
+    def walk(name: str, value: Any) -> None:
+        if isinstance(value, bool):
+            return
+        if isinstance(value, (int, float)):
+            spec.append(SpecEntry(name=name, value=float(value), source="a parameter the Modeler wrote", default=None))
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{name}[{key}]", inner)
+        elif isinstance(value, list):
+            for i, inner in enumerate(value):
+                walk(f"{name}[{i}]", inner)
+
+    for name, value in data.items():
+        walk(name, value)
+    return spec
+
+
+def _render_elements(elements: dict[str, Any]) -> str:
+    """The five elements as a person reads them (the report shows this instead of a template's LaTeX)."""
+    lines = [f"Set {s.get('name')} = {{{', '.join(map(str, s.get('members', [])))}}}" for s in elements.get("sets", [])]
+    lines += [
+        f"Parameter {p.get('name')} = {json.dumps(p.get('value'))} {p.get('unit', '')}".rstrip() + f"  ({p.get('meaning', '')})"
+        for p in elements.get("parameters", [])
+    ]
+    lines += [
+        f"Variable {v.get('name')}[{', '.join(v.get('indexed_by') or [])}] ({v.get('domain')}): {v.get('meaning', '')}"
+        for v in elements.get("variables", [])
+    ]
+    objective = elements.get("objective") or {}
+    lines.append(f"{objective.get('sense', 'minimize')} {objective.get('expression', '')}")
+    lines += [f"subject to {c.get('name')}: {c.get('expression')}" for c in elements.get("constraints", [])]
+    return "\n".join(lines)
 
 
 def _no_model(reason: str) -> Command[Literal["verifier", "report"]]:

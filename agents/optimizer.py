@@ -12,6 +12,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from agents.context import Context
+from agents.freeform import SANDBOX
 from agents.review import ask_expert
 from agents.state import Plan, State, decision
 from tools.registry import PYOMO_PORTFOLIO
@@ -31,6 +32,10 @@ def optimizer(state: State, runtime: Runtime[Context]) -> Command[Route]:
     status = Status(result["status"])
     if status.has_solution and verdict["ok"]:
         return Command(goto="report", update={"history": decision("optimizer", "finish", f"{status} and verified")})
+    if result["tool"] == SANDBOX and (status is Status.ERROR or status.has_solution):
+        # Generated code that fails at solve time, or whose answer fails the re-check, is the Modeler's to fix.
+        why = "; ".join(verdict["errors"][:3]) if status.has_solution else result["log_excerpt"][-300:]
+        return _loop(state, context, "modeler", "repair the generated model", why, {"feedback": why})
     if status.has_solution:
         return _loop(
             state,
@@ -123,7 +128,7 @@ def _replan(state: State, skip: str) -> Plan:
 
 def _loop(state: State, context: Context, goto: Route, what: str, reason: str, update: dict[str, Any]) -> Command[Route]:
     iteration = state.get("iteration", 0) + 1
-    if iteration >= context.max_iterations:
+    if iteration >= context.loop_cap:
         return Command(
             goto="report",
             update={

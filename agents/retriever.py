@@ -15,9 +15,13 @@ from agents.state import RetrievedTemplate, State, decision
 def retriever(state: State, runtime: Runtime[Context]) -> Command[Literal["modeler"]]:
     problem = state["problem"]
     query = problem["text"] + ("\n" + problem["data_text"] if problem["data_text"] else "")
-    hits = template_store(runtime.context).search(query, k=3, mode=runtime.context.retrieval)
+    # The no-RAG ablation: no templates, so the Modeler writes every formulation itself.
+    context = runtime.context
+    hits = template_store(context).search(query, k=3, mode=context.retrieval) if context.use_rag else []
     retrieved = [RetrievedTemplate(template_id=h.template_id, family=h.family, score=h.score) for h in hits]
-    listing = ", ".join(f"{h.template_id} ({h.score:.2f})" for h in hits) or "nothing"
+    listing = ", ".join(f"{h.template_id} ({h.score:.2f})" for h in hits) or (
+        "nothing" if runtime.context.use_rag else "knowledge base switched off"
+    )
     return Command(
         goto="modeler",
         update={"retrieved": retrieved, "iteration": 0, "history": decision("retriever", "retrieved templates", listing)},

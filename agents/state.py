@@ -8,7 +8,7 @@ reducers that accumulate; every other field is overwritten by the agent that own
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 AgentName = Literal["retriever", "modeler", "verifier", "optimizer", "invoker", "report"]
 RunStatus = Literal["optimal", "feasible", "infeasible", "unbounded", "time_limit", "error", "no_model", "cap_reached", "stopped"]
@@ -47,7 +47,10 @@ class Formulation(TypedDict):
     params: dict[str, Any] | None
     """The assembled, validated parameters; None when assembly failed."""
     assembly_error: str | None
+    """Why no usable model came out: a template that could not be filled, or generated code that does not build."""
     summary: dict[str, Any]
+    code: NotRequired[str]
+    """For a generated formulation (template_id "generated"): the Pyomo source, run only in the sandbox."""
 
 
 class Verdict(TypedDict):

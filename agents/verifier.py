@@ -15,16 +15,29 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from agents.context import Context
+from agents.formulation_checks import (
+    integrality_conflict,
+    sense_conflict,
+    unit_mismatches,
+    unused_numbers,
+    unused_numbers_warning,
+)
+from agents.freeform import GENERATED, SANDBOX
 from agents.knowledge import problem_data, template_store
 from agents.review import ask_expert
 from agents.state import Formulation, State, Verdict, decision
 from tools.registry import PYOMO_PORTFOLIO
+from tools.solvers.metamorphic import tightened_optimum_check
 from tools.solvers.model_facts import model_size
+from tools.solvers.portfolio import ProblemClass
 from tools.solvers.solution_check import check_solution
 from tools.textdata import TextData
 
 MAX_VARIABLES = 200_000
 OBJECTIVE_TOLERANCE = 1e-6
+METAMORPHIC_MAX_VARIABLES = 2_000
+"""The metamorphic re-solve runs only where it is cheap: small models that solved quickly."""
+METAMORPHIC_MAX_SOLVE_S = 5.0
 
 
 def verifier(state: State, runtime: Runtime[Context]) -> Command[Literal["modeler", "optimizer", "report"]]:
@@ -36,10 +49,18 @@ def verifier(state: State, runtime: Runtime[Context]) -> Command[Literal["modele
 def _verify_formulation(state: State, context: Context) -> Command[Literal["modeler", "optimizer", "report"]]:
     formulation = state["formulation"]
     assert formulation is not None  # the Modeler routes to the report when there is none
+    if not context.verify:  # the ablation: every formulation goes to the solver unchecked
+        verdict = Verdict(phase="formulation", revision=formulation["revision"], ok=True, errors=[], warnings=[])
+        return Command(
+            goto="optimizer",
+            update={"verdict": verdict, "history": decision("verifier", "accepted unchecked", "verification is off")},
+        )
     errors: list[str] = []
     warnings: list[str] = []
+    generated = formulation["template_id"] == GENERATED
     if formulation["assembly_error"]:
-        errors.append(f"the template could not be filled: {formulation['assembly_error']}")
+        what = "the generated model is not usable" if generated else "the template could not be filled"
+        errors.append(f"{what}: {formulation['assembly_error']}")
     else:
         data = problem_data(state["problem"])
         for item in state.get("spec", []):
@@ -51,15 +72,21 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
                 errors.append(
                     f"{item['name']} = {item['value']:g} does not appear in the problem text or data ({item['source']})"
                 )
-        warnings += _unused_data(formulation["binding"], data)
-        errors += _build_errors(formulation, context)
+        values = [item["value"] for item in state.get("spec", [])]
+        warnings += unused_numbers_warning(unused_numbers(data, values, formulation.get("code", "")))
+        if generated:
+            errors += _generated_errors(formulation, state["problem"]["text"])
+            warnings += unit_mismatches(formulation["binding"].get("parameters", []))
+        else:
+            warnings += _unused_data(formulation["binding"], data)
+            errors += _build_errors(formulation, context)
     verdict = Verdict(phase="formulation", revision=formulation["revision"], ok=not errors, errors=errors, warnings=warnings)
     update: dict[str, Any] = {"verdict": verdict}
     if errors:
         reason = "; ".join(errors)
         iteration = state.get("iteration", 0) + 1
         update |= {"iteration": iteration, "history": decision("verifier", "rejected the formulation", reason)}
-        if iteration >= context.max_iterations:
+        if iteration >= context.loop_cap:
             update |= {"outcome": "cap_reached"}
             return Command(goto="report", update=update)
         return Command(goto="modeler", update=update | {"feedback": reason})
@@ -91,6 +118,17 @@ def _unused_data(binding: dict[str, Any], data: TextData) -> list[str]:
     return [f"the formulation does not use {item} of the text; check the model covers it" for item in unused]
 
 
+def _generated_errors(formulation: Formulation, text: str) -> list[str]:
+    """The LLM chose the objective's sense and the domains: check them against the words of the text."""
+    summary = formulation["summary"]
+    errors = [e for e in (sense_conflict(text, str(summary.get("sense", ""))), integrality_conflict(text, summary)) if e]
+    if not summary.get("variables") or not summary.get("constraints"):
+        errors.append(
+            f"the model is empty ({summary.get('variables', 0)} variables, {summary.get('constraints', 0)} constraints)"
+        )
+    return errors
+
+
 def _build_errors(formulation: Formulation, context: Context) -> list[str]:
     """Does the algebraic model build, and is its size sane? (A tool's formulation is just its validated input.)"""
     template = template_store(context).get(formulation["template_id"])
@@ -113,12 +151,22 @@ def _verify_solution(state: State, context: Context) -> Command[Literal["modeler
     errors: list[str] = []
     earlier = state.get("verdict")  # the formulation's warnings travel on into the report
     warnings: list[str] = list(earlier["warnings"]) if earlier and earlier["revision"] == formulation["revision"] else []
-    if not result["solution"]:
+    if not context.verify:
+        what, reason = "accepted unchecked", "verification is off"
+    elif not result["solution"]:
         what, reason = "nothing to re-check", f"the tool returned no solution ({result['status']})"
     elif result["tool"] == PYOMO_PORTFOLIO:
         errors = _recheck_algebraic(state, context)
         what = "re-checked the solution" if not errors else "found the solution wrong"
         reason = "every constraint holds and the objective recomputes" if not errors else "; ".join(errors)
+        if not errors and result["status"] == "optimal":
+            metamorphic, note = _metamorphic(state, context)
+            errors += metamorphic
+            reason += f"; {note}" if note else ""
+    elif result["tool"] == SANDBOX:
+        errors = [f"{name}: no" for name, ok in result["checks"].items() if not ok]
+        what = "re-checked the solution in the sandbox" if not errors else "found the solution wrong"
+        reason = "every constraint of the generated model holds and the objective recomputes" if not errors else "; ".join(errors)
     else:
         # A learned or black-box tool has no algebraic model to re-evaluate; its own checks are what we have.
         errors = [f"{name} does not hold" for name, ok in result["checks"].items() if not ok]
@@ -145,3 +193,18 @@ def _recheck_algebraic(state: State, context: Context) -> list[str]:
         if abs(check.objective - result["objective"]) > OBJECTIVE_TOLERANCE * max(1.0, abs(check.objective)):
             errors.append(f"the objective recomputes to {check.objective:g}, not the solver's {result['objective']:g}")
     return errors
+
+
+def _metamorphic(state: State, context: Context) -> tuple[list[str], str]:
+    """Tighten the budgets of a small, quickly solved model: its optimum must not improve."""
+    formulation, result = state["formulation"], state["result"]
+    assert formulation is not None and result is not None and result["objective"] is not None
+    template = template_store(context).get(formulation["template_id"])
+    model = template.build_model(template.params_model.model_validate(formulation["params"]))
+    if model_size(model).variables > METAMORPHIC_MAX_VARIABLES or result["time_s"] > METAMORPHIC_MAX_SOLVE_S:
+        return [], ""
+    problem_class: ProblemClass = formulation["problem_class"]  # type: ignore[assignment]  # portfolio templates declare these
+    check = tightened_optimum_check(model, problem_class, result["objective"], template.structural_constraints)
+    if not check.ok:
+        return [f"metamorphic check failed: {check.message}"], ""
+    return [], f"metamorphic check: {check.message}" if check.tightened else ""

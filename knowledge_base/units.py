@@ -81,6 +81,16 @@ def same_dimension(unit: str, target: str) -> bool:
     return True
 
 
+def is_unit(unit: str) -> bool:
+    """True when pint knows `unit` (so "ms", "dBm/Hz" and "Mbit/s" are units, "USD" and "trips" are not)."""
+    split = _split_log(_normalise(unit))
+    try:
+        registry().Quantity(1.0, split[1] if split else _normalise(unit))
+    except (pint.errors.UndefinedUnitError, AssertionError, ValueError, TypeError):
+        return False
+    return True
+
+
 def field_unit(model: type[Any], field: str) -> str | None:
     """The unit a pydantic params model declares for `field` (json_schema_extra={"unit": ...}), if any."""
     info = model.model_fields.get(field)

@@ -1,4 +1,4 @@
-"""The command line: `lamopt solve | doctor | serve-llm | kb`."""
+"""The command line: `lamopt solve | eval | doctor | serve-llm | kb`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_BAD_INPUT
-    handler = {"solve": _solve, "doctor": _doctor, "serve-llm": _serve_llm, "kb": _kb}[args.command]
+    handler = {"solve": _solve, "eval": _eval, "doctor": _doctor, "serve-llm": _serve_llm, "kb": _kb}[args.command]
     return int(handler(args))
 
 
@@ -39,6 +39,16 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--yes", action="store_true", help="approve every review point without asking")
     solve.add_argument("--review", default="", help="review points: after_modeling,before_solving")
     _add_settings(solve)
+    evaluate = sub.add_parser("eval", help="measure accuracy on a benchmark JSONL file (question + answer per line)")
+    evaluate.add_argument("file", help="benchmark records: id, question, answer (see ../shared/benchmarks)")
+    evaluate.add_argument("--limit", type=int, help="only the first N problems")
+    evaluate.add_argument("--out", help="folder for per-case JSONL and the summary (default runs/eval)")
+    evaluate.add_argument("--no-rag", action="store_true", help="ablation: no template knowledge base")
+    evaluate.add_argument("--no-verify", action="store_true", help="ablation: no Verifier checks")
+    evaluate.add_argument("--no-feedback", action="store_true", help="ablation: no repair or retune loops")
+    evaluate.add_argument("--direct", action="store_true", help="baseline: the LLM states the number, no agents")
+    evaluate.add_argument("--with-agents", action="store_true", help="also run the full agents beside the flags above")
+    _add_settings(evaluate)
     doctor = sub.add_parser("doctor", help="show what is available: LLM, solvers, knowledge base, GPU")
     _add_settings(doctor)
     serve = sub.add_parser("serve-llm", help="start a vLLM server (in its own environment) and wait until it answers")
@@ -168,6 +178,45 @@ def _ask_expert(request: dict[str, Any]) -> dict[str, Any]:
                 return {"action": "edit", "binding": json.loads(sys.stdin.readline())}
             except json.JSONDecodeError as exc:
                 print(f"not JSON: {exc}", file=sys.stderr)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from agents.backbone import LLMUnavailable
+    from lamopt.evaluate import EvalInputError, Mode, evaluate, read_cases, summary_table
+
+    path = Path(args.file)
+    try:
+        cases = read_cases(path, args.limit)
+    except (OSError, EvalInputError) as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    switches: list[tuple[Mode, bool]] = [
+        ("no-rag", args.no_rag), ("no-verify", args.no_verify), ("no-feedback", args.no_feedback), ("direct", args.direct)
+    ]  # fmt: skip
+    flagged: list[Mode] = [mode for mode, on in switches if on]
+    modes: list[Mode] = list(flagged)
+    if args.with_agents or not flagged:
+        modes.insert(0, "agents")
+    position = {case.id: i for i, case in enumerate(cases, start=1)}
+    out_dir = Path(args.out) if args.out else Path("runs") / "eval"
+    context = _context(args)
+    summaries = []
+    for mode in modes:
+        out = out_dir / f"{path.stem}-{mode}.jsonl"
+
+        def show(record: dict[str, Any], mode: str = mode) -> None:
+            verdict = "correct" if record["correct"] else f"wrong ({record['failure']})"
+            print(f"[{mode} {position[record['id']]}/{len(cases)}] {record['id']}: {verdict}, objective {record['objective']}, "
+                  f"expected {record['expected']}, {record['time_s']} s", file=sys.stderr, flush=True)  # fmt: skip
+
+        try:
+            summary = evaluate(cases, mode, context, out, on_case=show)
+        except LLMUnavailable as exc:
+            return _fail(f"{exc}\nFinished cases are saved in {out}; run the same command again to go on.", EXIT_LLM_DOWN)
+        summary |= {"file": str(path), "records": str(out)}
+        (out_dir / f"{path.stem}-{mode}-summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+        summaries.append(summary)
+    print(summary_table(summaries))
+    return EXIT_OK
 
 
 def _doctor(args: argparse.Namespace) -> int:

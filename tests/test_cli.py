@@ -102,3 +102,20 @@ def test_serve_llm_without_vllm_explains_how_to_install_it(tmp_path: Path) -> No
     out = lamopt(["serve-llm", "Qwen/Qwen2.5-7B-Instruct", "--vllm", str(tmp_path / "no-vllm")], tmp_path)
     assert out.returncode == 3
     assert "not found" in out.stderr and "pip install vllm" in out.stderr
+
+
+def test_eval_names_the_broken_line_of_a_benchmark_file(tmp_path: Path) -> None:
+    bench = tmp_path / "bench.jsonl"
+    bench.write_text('{"id": "a", "question": "q", "answer": 1}\nnot json\n')
+    out = lamopt(["eval", str(bench)], tmp_path)
+    assert out.returncode == 2
+    assert "line 2" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_eval_against_a_dead_endpoint_stops_and_says_how_to_go_on(tmp_path: Path) -> None:
+    bench = tmp_path / "bench.jsonl"
+    bench.write_text('{"id": "a", "question": "Maximize 3x with x at most 4.", "answer": 12}\n')
+    args = ["eval", str(bench), "--direct", "--out", str(tmp_path / "ev"), "--llm-backend", "openai"]
+    out = lamopt([*args, "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m"], tmp_path)
+    assert out.returncode == 3, out.stderr
+    assert "did not answer" in out.stderr and "run the same command again" in out.stderr

@@ -7,7 +7,7 @@ import math
 import pytest
 from pydantic import BaseModel, Field
 
-from knowledge_base.units import UnitError, convert, field_unit, same_dimension
+from knowledge_base.units import UnitError, convert, field_unit, is_unit, same_dimension
 
 
 @pytest.mark.parametrize(
@@ -42,6 +42,8 @@ def test_incompatible_or_unknown_units_are_refused_in_words() -> None:
     assert not same_dimension("dBm", "Hz")
     assert same_dimension("kHz", "GHz")
     assert math.isfinite(convert(-30.0, "dBm", "mW"))
+    assert is_unit("ms") and is_unit("dBm/Hz") and is_unit("Mbit/s")
+    assert not is_unit("USD") and not is_unit("trips")
 
 
 def test_field_unit_reads_the_params_schema() -> None:

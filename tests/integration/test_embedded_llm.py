@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,3 +82,28 @@ def test_demo_command_with_the_embedded_model_matches_brute_force(server: Embedd
     assert record["objective"] == pytest.approx(brute_force(params), abs=1e-6)
     assert record["path"] == ["retriever", "modeler", "verifier", "optimizer", "invoker", "verifier", "optimizer", "report"]
     assert "[modeler] formulation r1" in out.stderr  # each step was streamed as it happened
+
+
+def test_a_killed_lamopt_process_takes_its_model_server_with_it() -> None:
+    starter = (
+        "from agents.backbone import EmbeddedServer; import time; "
+        "print(EmbeddedServer.shared().process.pid, flush=True); time.sleep(300)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", starter], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    server = Path(f"/proc/{int(parent.stdout.readline())}/status")
+    assert _alive(server)
+    parent.kill()  # SIGKILL: no atexit handler runs in the parent
+    parent.wait()
+    deadline = time.monotonic() + 15
+    while _alive(server) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(server), "the model server outlived the killed lamopt process"
+
+
+def _alive(status: Path) -> bool:
+    """Running and not a zombie waiting to be reaped."""
+    try:
+        return "State:\tZ" not in status.read_text()
+    except FileNotFoundError:
+        return False

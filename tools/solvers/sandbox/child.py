@@ -18,8 +18,11 @@ from typing import Any
 # Imported before the audit hook goes up: loading solver libraries reads many files and is our code, not theirs.
 import pyomo.environ as pyo
 
+from tools.solvers.diagnosis import explain_infeasibility
 from tools.solvers.model_facts import model_size, objective_sense, variable_values
 from tools.solvers.portfolio import ProblemClass, solve
+from tools.solvers.solution_check import check_solution
+from tools.solvers.status import Status
 
 SCRATCH = Path.cwd().resolve()
 _BLOCKED_EVENTS = ("socket.", "subprocess.", "os.system", "os.exec", "os.spawn", "os.fork", "os.posix_spawn", "os.kill",
@@ -73,8 +76,16 @@ def main() -> None:
             )
             _ARMED = False  # the solver is our code; the generated code has finished running
             outcome = solve(model, problem_class, time_limit_s=request["time_limit_s"])
-            result |= {"status": str(outcome.status), "objective": outcome.objective, "solution": variable_values(model),
-                       "solver": outcome.solver}  # fmt: skip
+            values = variable_values(model) if outcome.solution else {}
+            result |= {"status": str(outcome.status), "objective": outcome.objective, "solution": values,
+                       "solver": outcome.solver, "problem_class": problem_class}  # fmt: skip
+            if values:  # re-evaluate every constraint at the solver's values, as the Verifier does for templates
+                check = check_solution(model, values)
+                result["violations"] = check.missing[:5] + check.violations
+                result["recomputed_objective"] = check.objective
+            if outcome.status is Status.INFEASIBLE:  # which constraints conflict, in words, for the repair loop
+                found = explain_infeasibility(model, request["time_limit_s"])
+                result["conflicts"] = [c.sentence() for c in found]
     except BaseException as exc:  # everything the code does wrong is reported, including SystemExit
         _ARMED = False
         result = {"ok": False, "error": _describe(exc, request["code"])}

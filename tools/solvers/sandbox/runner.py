@@ -36,6 +36,13 @@ class SandboxResult:
     status: str | None = None
     objective: float | None = None
     solution: dict[str, float] = field(default_factory=dict)
+    solver: str = ""
+    problem_class: str = ""
+    violations: list[str] = field(default_factory=list)
+    """Constraints, bounds or integrality the solver's values break, re-evaluated in the child after solving."""
+    recomputed_objective: float | None = None
+    conflicts: list[str] = field(default_factory=list)
+    """For an infeasible model: the constraints an elastic relaxation has to violate, in words."""
     isolated_network: bool = False
     """True when the child ran in a network namespace of its own (besides the audit hook)."""
 
@@ -85,7 +92,10 @@ def run_generated_model(
         return SandboxResult(
             ok=bool(data_back.get("ok")), error=str(data_back.get("error", "")), summary=data_back.get("summary", {}),
             status=data_back.get("status"), objective=data_back.get("objective"),
-            solution=data_back.get("solution", {}), isolated_network=isolated,
+            solution=data_back.get("solution", {}), solver=str(data_back.get("solver", "")),
+            problem_class=str(data_back.get("problem_class", "")), violations=list(data_back.get("violations", [])),
+            recomputed_objective=data_back.get("recomputed_objective"), conflicts=list(data_back.get("conflicts", [])),
+            isolated_network=isolated,
         )  # fmt: skip
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

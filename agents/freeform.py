@@ -1,0 +1,189 @@
+"""Free-form modeling, for problems no template fits: the LLM writes the five elements, then Pyomo code.
+
+Step one asks for the formulation's elements (sets, parameters with their values, variables with their
+domains, objective with its sense, constraints) as structured output; the parameters become the `data`
+the code receives. Step two asks for `build_model(data)`; the code is run only in the sandbox
+(tools/solvers/sandbox), first just to build the model, and an error comes back as one short line
+(the line, the exception) that is fed to the LLM to repair the code, a bounded number of times.
+Retrieved templates serve as worked examples: their mathematics goes into the prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import prompts
+from agents.backbone import StructuredOutputError, chat_model, endpoint_of, structured_call
+from agents.context import Context
+from tools.solvers.sandbox.runner import run_generated_model
+from tools.textdata import NUMBER
+
+GENERATED = "generated"
+"""The template id of a formulation the LLM wrote itself."""
+SANDBOX = "sandbox"
+"""The tool name on a generated formulation's results: its code ran in the sandbox, with the solver portfolio."""
+BUILD_CHECK_TIME_S = 20.0
+
+ELEMENTS_SCHEMA: dict[str, Any] = {
+    "title": "formulation_elements",
+    "type": "object",
+    "properties": {
+        "sets": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "members": {"type": "array", "items": {"type": "string"}}},
+                "required": ["name", "members"],
+            },
+        },
+        "parameters": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "description": "a Python identifier, one per number (profit_wheat, profit_corn)"},
+                    "value": {"type": "number"},
+                    "unit": {"type": "string"},
+                    "meaning": {"type": "string"},
+                },
+                "required": ["name", "value", "meaning"],
+            },
+        },
+        "variables": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "indexed_by": {"type": "array", "items": {"type": "string"}},
+                    "domain": {"enum": ["nonnegative real", "real", "nonnegative integer", "integer", "binary"]},
+                    "meaning": {"type": "string"},
+                },
+                "required": ["name", "domain", "meaning"],
+            },
+        },
+        "objective": {
+            "type": "object",
+            "properties": {"sense": {"enum": ["minimize", "maximize"]}, "expression": {"type": "string"}},
+            "required": ["sense", "expression"],
+        },
+        "constraints": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "expression": {"type": "string"}},
+                "required": ["name", "expression"],
+            },
+        },
+    },
+    "required": ["sets", "parameters", "variables", "objective", "constraints"],
+}
+CODE_SCHEMA: dict[str, Any] = {
+    "title": "pyomo_code",
+    "type": "object",
+    "properties": {"code": {"type": "string", "description": "Python source defining build_model(data)"}},
+    "required": ["code"],
+}
+
+
+_OBJECTIVE_WORDS = re.compile(
+    r"\b(maximi[sz]\w*|minimi[sz]\w*|optim\w*|best|most|least|lowest|highest|cheapest|fastest|smallest|largest|"
+    r"how (many|much)|allocat\w*|assign\w*|schedul\w*|plac\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def states_a_problem(text: str) -> bool:
+    """Worth asking the LLM for a model: the text has at least one number and says what to optimise or decide."""
+    return bool(NUMBER.search(text)) and bool(_OBJECTIVE_WORDS.search(text))
+
+
+@dataclass
+class GeneratedModel:
+    """What the free-form Modeler produced; `error` is set when no building model came out of it."""
+
+    elements: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    code: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+    tokens: int = 0
+    prompts: dict[str, str] = field(default_factory=dict)
+    attempts: list[str] = field(default_factory=list)
+    """One line per build attempt in the sandbox: 'builds' or the error fed back."""
+    error: str = ""
+
+
+def write_model(
+    problem_text: str,
+    worked_examples: list[str],
+    context: Context,
+    *,
+    feedback: str = "",
+    previous: dict[str, Any] | None = None,
+) -> GeneratedModel:
+    """Elements, then code, then build-and-repair in the sandbox. `previous` is the last generated
+    formulation (elements and code), revised in the light of `feedback` (a Verifier error or a diagnosis)."""
+    out = GeneratedModel()
+    model, endpoint = chat_model(context), endpoint_of(context)
+    examples = "\n\n".join(worked_examples) or "(none retrieved)"
+    revise = ""
+    if feedback and previous is not None:
+        revise = (
+            f"\n\nYour previous formulation was:\n{json.dumps(previous.get('elements', {}))}\n"
+            f"It was rejected because: {feedback}\nCorrect it."
+        )
+    elements_prompt = prompts.load("modeler_freeform_elements")
+    system, user = elements_prompt.render(problem=problem_text, examples=examples, revise=revise)
+    out.prompts[elements_prompt.name] = elements_prompt.sha
+    try:
+        out.elements, used = structured_call(
+            model, ELEMENTS_SCHEMA, system, user, attempts=context.structured_attempts, endpoint=endpoint
+        )
+    except StructuredOutputError as exc:
+        out.error = f"the LLM gave no usable formulation elements: {exc}"
+        return out
+    out.tokens += used
+    out.data = {str(p["name"]): p["value"] for p in out.elements.get("parameters", []) if "name" in p}
+
+    code_prompt = prompts.load("modeler_freeform_code")
+    out.prompts[code_prompt.name] = code_prompt.sha
+    system, user = code_prompt.render(
+        problem=problem_text,
+        elements=json.dumps(out.elements, indent=1),
+        data_keys=", ".join(sorted(out.data)) or "(none)",
+        revise=f"\n\nThe previous code was:\n{previous.get('code', '')}\nFix it: {feedback}" if revise and previous else "",
+    )
+    repair = prompts.load("modeler_freeform_repair")
+    for attempt in range(context.code_repairs + 1):
+        try:
+            answer, used = structured_call(
+                model, CODE_SCHEMA, system, user, attempts=context.structured_attempts, endpoint=endpoint
+            )
+        except StructuredOutputError as exc:
+            out.error = f"the LLM gave no code: {exc}"
+            return out
+        out.tokens += used
+        out.code = str(answer.get("code", ""))
+        built = run_generated_model(
+            out.code, out.data, solve=False, time_limit_s=BUILD_CHECK_TIME_S, memory_mb=context.sandbox_memory_mb
+        )
+        if built.ok:
+            out.summary = built.summary
+            out.attempts.append("builds")
+            out.error = ""
+            return out
+        out.error = f"the generated code does not build: {built.error}"
+        out.attempts.append(built.error)
+        if attempt == context.code_repairs:
+            break
+        out.prompts[repair.name] = repair.sha
+        system, user = repair.render(code=out.code, error=built.error, data_keys=", ".join(sorted(out.data)) or "(none)")
+    return out
+
+
+def describe_example(title: str, math: str) -> str:
+    """A retrieved template as a worked example for the prompt: its title and mathematics."""
+    return f"{title}:\n{math.strip()}"

@@ -1,0 +1,248 @@
+"""`lamopt eval FILE.jsonl`: run the agents on benchmark problems and measure how often they are right.
+
+Each record has a `question` and a numeric `answer` (None where the problem has no optimum). A case is
+correct when the run's verified objective matches the answer within the record's tolerance (default:
+relative 1e-3 or absolute 0.01, whichever is larger, since labels are often rounded to two decimals), or,
+for a problem without an optimum, when the run reports it infeasible or unbounded. Ablations switch off
+the knowledge base, the Verifier or the feedback loops; `direct` asks the LLM for the number with no agents.
+Every case is written to the JSONL output as soon as it ends; a restarted evaluation skips finished cases.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from langgraph.checkpoint.memory import InMemorySaver
+
+from agents.backbone import LLMUnavailable, StructuredOutputError, chat_model, endpoint_of, structured_call
+from agents.context import Context
+
+Mode = Literal["agents", "no-rag", "no-verify", "no-feedback", "direct"]
+MODES: tuple[Mode, ...] = ("agents", "no-rag", "no-verify", "no-feedback", "direct")
+DEFAULT_REL, DEFAULT_ABS = 1e-3, 0.01
+DIRECT_SCHEMA: dict[str, Any] = {
+    "title": "optimal_value",
+    "type": "object",
+    "properties": {"optimal_objective": {"type": "number"}},
+    "required": ["optimal_objective"],
+}
+DIRECT_SYSTEM = "You solve optimization word problems. Answer with JSON holding only the optimal objective value as a number."
+
+
+class EvalInputError(ValueError):
+    """The benchmark file cannot be read; the message names the line."""
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    question: str
+    answer: float | None
+    rel: float
+    abs: float
+    family: str
+
+
+def read_cases(path: Path, limit: int | None = None) -> list[Case]:
+    cases: list[Case] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            tolerance = record.get("tolerance") or {}
+            answer = record.get("answer")
+            cases.append(
+                Case(
+                    id=str(record.get("id", f"line-{number}")),
+                    question=str(record["question"]),
+                    answer=None if answer is None else float(answer),
+                    rel=float(tolerance.get("rel", DEFAULT_REL)),
+                    abs=float(tolerance.get("abs", DEFAULT_ABS)),
+                    family=str(record.get("family", "")),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise EvalInputError(f"{path}, line {number}: not a benchmark record ({type(exc).__name__}: {exc})") from exc
+        if limit is not None and len(cases) >= limit:
+            break
+    return cases
+
+
+def context_for(mode: Mode, base: Context) -> Context:
+    """The run settings of an ablation: the same settings as `base` with one part switched off."""
+    if mode == "no-rag":
+        return replace(base, use_rag=False)
+    if mode == "no-verify":
+        return replace(base, verify=False)
+    if mode == "no-feedback":
+        return replace(base, feedback=False)
+    return base
+
+
+def matches(case: Case, objective: float | None) -> bool:
+    if case.answer is None or objective is None:
+        return False
+    return abs(objective - case.answer) <= max(case.abs, case.rel * abs(case.answer))
+
+
+def failure_class(case: Case, status: str, correct: bool) -> str:
+    """Why a case failed, in the harness's fixed vocabulary ('' for a correct case)."""
+    if correct:
+        return ""
+    if status == "no_model":
+        return "no model"
+    if status == "cap_reached":
+        return "cap reached"
+    if status in ("error", "time_limit"):
+        return "solver error"
+    return "wrong model"  # a verified but wrong objective, or infeasible/unbounded where an optimum exists
+
+
+def run_case(case: Case, mode: Mode, context: Context) -> dict[str, Any]:
+    started = time.perf_counter()
+    if mode == "direct":
+        record = _direct(case, context)
+    else:
+        record = _agents(case, context_for(mode, context))
+    record["time_s"] = round(time.perf_counter() - started, 2)
+    return record
+
+
+def _agents(case: Case, context: Context) -> dict[str, Any]:
+    from lamopt.api import stream
+
+    path: list[str] = []
+    final: dict[str, Any] = {}
+    error = ""
+    try:
+        for step in stream(case.question, context=context, checkpointer=InMemorySaver()):
+            if step.kind == "agent":
+                path.append(step.node)
+            elif step.kind == "report":
+                final = step.data["state"]
+            elif step.kind == "review":  # an evaluation never waits for a person
+                error = "paused at a review point; run the evaluation without review points"
+    except LLMUnavailable:
+        raise  # a dead endpoint would fail every case alike: stop, and let a rerun go on from here
+    except Exception as exc:  # one broken case must not end the evaluation; it is recorded as an error
+        error = f"{type(exc).__name__}: {exc}"
+    report = final.get("report") or {}
+    status = str(report.get("status", "error"))
+    objective = report.get("objective")
+    if case.answer is None:
+        correct = status in ("infeasible", "unbounded")
+    else:
+        correct = matches(case, objective)
+    return {
+        "status": status,
+        "objective": objective,
+        "correct": correct,
+        "feasible": status in ("optimal", "feasible"),
+        "loops": int(final.get("iteration", 0)),
+        "tokens": int(final.get("tokens", 0)),
+        "template": report.get("template_id"),
+        "path": path,
+        "failure": failure_class(case, status, correct) if not error else "solver error",
+        "error": error or str(report.get("diagnosis", ""))[:300],
+        "prompts": final.get("prompts", {}),
+    }
+
+
+def _direct(case: Case, context: Context) -> dict[str, Any]:
+    """The baseline: the LLM alone states the optimal value, with no model, solver or check."""
+    try:
+        answer, tokens = structured_call(
+            chat_model(context), DIRECT_SCHEMA, DIRECT_SYSTEM, case.question, attempts=context.structured_attempts,
+            endpoint=endpoint_of(context),
+        )  # fmt: skip
+        objective: float | None = float(answer["optimal_objective"])
+        status, error = "answered", ""
+    except StructuredOutputError as exc:
+        objective, tokens, status, error = None, 0, "error", str(exc)[:300]
+    correct = matches(case, objective)
+    return {
+        "status": status,
+        "objective": objective,
+        "correct": correct,
+        "feasible": False,
+        "loops": 0,
+        "tokens": tokens,
+        "template": None,
+        "path": ["llm"],
+        "failure": "" if correct else ("no model" if objective is None else "wrong model"),
+        "error": error,
+        "prompts": {},
+    }
+
+
+def evaluate(
+    cases: list[Case],
+    mode: Mode,
+    context: Context,
+    out: Path,
+    on_case: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Run every case not yet in `out` (appending one line per case as it ends) and summarise all of them."""
+    done = {record["id"] for record in _records(out)}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for case in cases:
+        if case.id in done:
+            continue
+        record = {"id": case.id, "family": case.family, "mode": mode, "expected": case.answer, **run_case(case, mode, context)}
+        with out.open("a", encoding="utf-8") as sink:
+            if sink.tell() and not out.read_bytes().endswith(b"\n"):
+                sink.write("\n")  # a line cut short by a kill must not swallow this record
+            sink.write(json.dumps(record, default=str) + "\n")
+        if on_case is not None:
+            on_case(record)
+    wanted = {case.id for case in cases}
+    return summarise([r for r in _records(out) if r["id"] in wanted], mode)
+
+
+def summarise(records: list[dict[str, Any]], mode: str) -> dict[str, Any]:
+    n = len(records)
+    if n == 0:
+        return {"mode": mode, "cases": 0}
+    return {
+        "mode": mode,
+        "cases": n,
+        "accuracy": round(sum(r["correct"] for r in records) / n, 4),
+        "feasibility_rate": round(sum(r["feasible"] for r in records) / n, 4),
+        "mean_loops": round(sum(r["loops"] for r in records) / n, 3),
+        "mean_time_s": round(sum(r["time_s"] for r in records) / n, 2),
+        "mean_tokens": round(sum(r["tokens"] for r in records) / n, 1),
+        "failures": dict(Counter(r["failure"] for r in records if r["failure"])),
+    }
+
+
+def _records(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut short by a kill: that case is simply run again
+
+
+def summary_table(summaries: list[dict[str, Any]]) -> str:
+    header = f"{'mode':12s} {'cases':>5s} {'accuracy':>8s} {'feasible':>8s} {'loops':>5s} {'time/s':>7s} {'tokens':>7s}  failures"
+    lines = [header]
+    for s in summaries:
+        if not s.get("cases"):
+            lines.append(f"{s['mode']:12s} {0:5d}")
+            continue
+        failures = ", ".join(f"{k}: {v}" for k, v in sorted(s["failures"].items())) or "-"
+        lines.append(
+            f"{s['mode']:12s} {s['cases']:5d} {s['accuracy']:8.1%} {s['feasibility_rate']:8.1%} {s['mean_loops']:5.2f} "
+            f"{s['mean_time_s']:7.1f} {s['mean_tokens']:7.0f}  {failures}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""The Verifier's checks against the words of the text, and the metamorphic re-solve."""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+import pytest
+
+from agents.formulation_checks import (
+    integrality_conflict,
+    sense_conflict,
+    unit_mismatches,
+    unused_numbers,
+    unused_numbers_warning,
+)
+from tools.solvers.metamorphic import tightened_optimum_check
+from tools.textdata import parse_text
+
+
+def test_numbers_of_the_text_that_the_model_ignores_are_named() -> None:
+    data = parse_text("Budget 120 dollars, 3 products, a profit of 40 and 55 per unit; at most 7 units of the first.")
+    assert unused_numbers(data, [120.0, 40.0, 55.0], code="x <= 7") == [3.0]
+    warning = unused_numbers_warning([3.0])[0]
+    assert "3" in warning and "counts or labels" in warning
+    assert unused_numbers_warning([]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sense", "conflict"),
+    [
+        ("Maximize the total profit.", "min", "asks to maximize"),
+        ("We want to minimise the cost.", "max", "asks to minimize"),
+        ("Maximize profit.", "max", None),
+        ("Minimize cost, then maximize coverage.", "min", None),  # both words: not clear enough to judge
+        ("Find the plan.", "min", None),
+    ],
+)
+def test_objective_sense_must_match_the_words(text: str, sense: str, conflict: str | None) -> None:
+    found = sense_conflict(text, sense)
+    assert (found is None) if conflict is None else (conflict in str(found))
+
+
+def test_whole_units_need_an_integer_variable() -> None:
+    continuous = {"variables": 2, "integer_variables": 0}
+    assert integrality_conflict("How many trucks should be bought?", continuous) is not None
+    assert integrality_conflict("How many trucks should be bought?", {"variables": 2, "integer_variables": 2}) is None
+    assert integrality_conflict("Split the 5 MHz band among users.", continuous) is None
+
+
+def _knapsack() -> pyo.ConcreteModel:
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var([0, 1, 2], domain=pyo.Binary)
+    m.budget = pyo.Constraint(expr=4 * m.x[0] + 3 * m.x[1] + 2 * m.x[2] <= 6, doc="the budget")
+    m.value = pyo.Objective(expr=5 * m.x[0] + 4 * m.x[1] + 3 * m.x[2], sense=pyo.maximize)
+    return m
+
+
+def test_tightening_a_budget_does_not_improve_a_true_optimum() -> None:
+    check = tightened_optimum_check(_knapsack(), "MILP", optimum=8.0)  # x0 + x2 (cost 6) or x1 + x2 (cost 5): 8
+    assert check.ok and check.tightened == 1
+    assert check.objective is not None and check.objective <= 8.0
+
+
+def test_a_claimed_optimum_worse_than_the_truth_is_caught() -> None:
+    check = tightened_optimum_check(_knapsack(), "MILP", optimum=5.0)  # a solver that stopped at x0 alone
+    assert not check.ok
+    assert "improved the objective from 5 to" in check.message
+
+
+def test_parameters_in_different_units_of_one_quantity_are_named() -> None:
+    parameters = [
+        {"name": "deadline", "unit": "ms"},
+        {"name": "budget", "unit": "USD"},  # not a unit pint knows: skipped, not an error
+        {"name": "slot", "unit": "ms"},
+        {"name": "frame", "unit": "s"},
+        {"name": "bandwidth", "unit": "MHz"},
+    ]
+    assert unit_mismatches(parameters) == ["frame is in s and deadline in ms: convert one before the model combines them"]
+    assert unit_mismatches([{"name": "p", "unit": "dBm"}, {"name": "q", "unit": "W"}])[0].startswith("q is in W and p in dBm")

@@ -1,0 +1,131 @@
+"""Free-form modeling when no template fits: elements, code in the sandbox, repair loops, honest reports.
+
+A scripted fake model plays the LLM; the sandbox, the solvers and the graph are real.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fakes import ScriptedChatModel
+from tests.test_graph_paths import STRAIGHT, final_report, path_of, run
+
+FARM = (
+    "A farmer has 100 acres to plant with wheat and corn. Each acre of wheat gives a profit of 300 dollars and each "
+    "acre of corn 200 dollars. Wheat needs 2 hours of labour per acre and corn 1 hour; 150 hours of labour are "
+    "available. How many acres of each should be planted to maximize profit?"
+)
+FARM_OPTIMUM = 25000.0  # vertex w = 50, c = 50 of {w + c <= 100, 2w + c <= 150}: 300*50 + 200*50
+NO_TEMPLATE = {"retrieval_threshold": 0.99}  # every template scores below: the Modeler must write the model itself
+
+
+def elements(land_rule: str = "w + c <= land") -> dict[str, Any]:
+    return {
+        "sets": [],
+        "parameters": [
+            {"name": "land", "value": 100, "unit": "acre", "meaning": "acres available"},
+            {"name": "profit_wheat", "value": 300, "unit": "USD/acre", "meaning": "profit per acre of wheat"},
+            {"name": "profit_corn", "value": 200, "unit": "USD/acre", "meaning": "profit per acre of corn"},
+            {"name": "hours_wheat", "value": 2, "unit": "h/acre", "meaning": "labour per acre of wheat"},
+            {"name": "hours_corn", "value": 1, "unit": "h/acre", "meaning": "labour per acre of corn"},
+            {"name": "hours", "value": 150, "unit": "h", "meaning": "labour available"},
+        ],
+        "variables": [
+            {"name": "w", "domain": "nonnegative integer", "meaning": "acres of wheat"},
+            {"name": "c", "domain": "nonnegative integer", "meaning": "acres of corn"},
+        ],
+        "objective": {"sense": "maximize", "expression": "profit_wheat*w + profit_corn*c"},
+        "constraints": [
+            {"name": "land", "expression": land_rule},
+            {"name": "labour", "expression": "hours_wheat*w + hours_corn*c <= hours"},
+        ],
+    }
+
+
+def code(land_line: str = 'm.w + m.c <= data["land"]', labour_key: str = "hours", domain: str = "NonNegativeIntegers") -> str:
+    return f"""import pyomo.environ as pyo
+
+def build_model(data):
+    m = pyo.ConcreteModel()
+    m.w = pyo.Var(domain=pyo.{domain})
+    m.c = pyo.Var(domain=pyo.{domain})
+    m.land = pyo.Constraint(expr={land_line}, doc="the planted acres fit the land")
+    m.labour = pyo.Constraint(expr=data["hours_wheat"] * m.w + data["hours_corn"] * m.c <= data["{labour_key}"],
+                              doc="the labour needed fits the hours available")
+    m.profit = pyo.Objective(expr=data["profit_wheat"] * m.w + data["profit_corn"] * m.c, sense=pyo.maximize)
+    return m
+"""
+
+
+def test_no_template_fits_so_the_modeler_writes_code_that_the_sandbox_solves(kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[elements(), {"code": code()}])
+    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    assert path_of(steps) == STRAIGHT
+    report = final_report(steps)
+    assert report["status"] == "optimal"
+    assert report["objective"] == pytest.approx(FARM_OPTIMUM)
+    assert report["template_id"] == "generated"
+    assert {row["variable"]: row["value"] for row in report["solution"]} == {"w": 50.0, "c": 50.0}
+    assert "written without a template" in steps[1].text and "sandbox: builds" in steps[1].text
+    assert "re-checked the solution in the sandbox" in steps[5].text
+
+
+def test_generated_code_with_a_bug_gets_the_error_back_and_is_fixed(kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[elements(), {"code": code(labour_key="labor")}, {"code": code()}])
+    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    assert path_of(steps) == STRAIGHT
+    repair_request = fake.user_texts()[2]
+    assert "KeyError: 'labor'" in repair_request and "line " in repair_request
+    assert final_report(steps)["objective"] == pytest.approx(FARM_OPTIMUM)
+    assert "KeyError" in steps[1].text  # the history keeps the failed attempt
+
+
+def test_infeasible_generated_model_gets_its_conflict_in_words_and_is_repaired(kb_dir: Path) -> None:
+    wrong_elements = elements(land_rule="w >= land")
+    wrong_code = code(land_line='m.w >= data["land"]')
+    fake = ScriptedChatModel(script=[wrong_elements, {"code": wrong_code}, elements(), {"code": code()}])
+    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    assert path_of(steps) == [*STRAIGHT[:7], *STRAIGHT[1:]]
+    assert "infeasible" in steps[4].text
+    second_elements_request = fake.user_texts()[2]
+    assert "Conflicting constraints" in second_elements_request
+    assert "the planted acres fit the land" in second_elements_request or "the labour needed fits" in second_elements_request
+    report = final_report(steps)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(FARM_OPTIMUM)
+    assert report["iterations"] == 1
+
+
+def test_contradictory_text_gets_an_honest_report(kb_dir: Path) -> None:
+    text = FARM.replace("How many acres", "The farmer must plant at least 120 acres in total. How many acres")
+    minimum = elements(land_rule="w + c >= 120")
+    minimum["parameters"].append({"name": "minimum", "value": 120, "unit": "acre", "meaning": "acres to plant"})
+    contradictory = code(land_line='m.w + m.c >= data["minimum"]').replace(
+        "    m.profit",
+        '    m.area = pyo.Constraint(expr=m.w + m.c <= data["land"], doc="the planted acres fit the land")\n    m.profit',
+    )
+    fake = ScriptedChatModel(script=[minimum, {"code": contradictory}, minimum, {"code": contradictory}])
+    steps = run(text, fake, kb_dir, **NO_TEMPLATE)
+    assert path_of(steps)[-2:] == ["optimizer", "report"]
+    report = final_report(steps)
+    assert report["status"] == "infeasible"
+    assert "the problem as stated has no solution" in report["diagnosis"]
+    assert report["objective"] is None
+
+
+def test_continuous_variables_for_a_how_many_question_are_sent_back(kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[elements(), {"code": code(domain="NonNegativeReals")}, elements(), {"code": code()}])
+    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    assert path_of(steps) == ["retriever", "modeler", "verifier", *STRAIGHT[1:]]
+    assert "every variable of the model is continuous" in steps[2].text
+    assert "every variable of the model is continuous" in fake.user_texts()[2]
+    assert final_report(steps)["objective"] == pytest.approx(FARM_OPTIMUM)
+
+
+def test_without_the_knowledge_base_even_a_template_problem_is_written_freely(leo_text: str, kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[elements(), {"code": code()}])
+    steps = run(FARM, fake, kb_dir, use_rag=False)
+    assert "knowledge base switched off" in steps[0].text
+    assert final_report(steps)["template_id"] == "generated"
