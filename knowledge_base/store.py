@@ -175,8 +175,9 @@ class TemplateStore:
                     fused[template_id] += 1.0 / (RRF_K + rank)
             # Ties come when the two rankings swap a pair (1st/2nd vs 2nd/1st), typically sibling templates of
             # one family. BM25 breaks them: it reads the whole text, MiniLM only its first 256 word pieces, and
-            # siblings' similarities differ in the third decimal. Measured: 9 of 9 dev problems get their own
-            # template first this way, 7 of 9 with the dense tie-break (benchmarks/retrieval.py, template@1).
+            # siblings' similarities differ in the third decimal. Measured with the issue-4 templates: 9 of 9 dev
+            # problems get their own template first this way (benchmarks/retrieval.py, template@1), 7 of 9 when
+            # ties go to the dense similarity, as with dense retrieval alone.
             order = sorted(self._ids, key=lambda t: (-round(fused[t], 12), -keyword[t], -dense[t]))
         else:
             order = by_dense
