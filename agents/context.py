@@ -17,6 +17,8 @@ from tools.embedded_model import cache_dir
 
 Backend = Literal["embedded", "openai", "vllm"]
 ReviewPoint = Literal["after_modeling", "before_solving"]
+Retrieval = Literal["hybrid", "dense"]
+"""knowledge_base.store.RetrievalMode, repeated here so reading settings does not import chromadb."""
 
 
 @dataclass(kw_only=True)
@@ -42,7 +44,13 @@ class Context:
     use_rag: bool = field(default=True, metadata={"description": "use the template knowledge base (off: free-form only)"})
     verify: bool = field(default=True, metadata={"description": "run the Verifier's checks (off: accept everything, ablation)"})
     feedback: bool = field(default=True, metadata={"description": "loop on solver feedback (off: report the first outcome)"})
-    retrieval_threshold: float = field(default=0.3, metadata={"description": "below this similarity no template fits"})
+    retrieval: Retrieval = field(
+        default="hybrid",
+        metadata={"description": "hybrid (MiniLM embeddings + BM25 keywords, rank fusion) or dense (embeddings only)"},
+    )
+    retrieval_threshold: float = field(
+        default=0.3, metadata={"description": "below this cosine similarity of the best template no template fits (either mode)"}
+    )
     kb_path: str = field(default="", metadata={"description": "chromadb folder; default <cache>/kb"})
     user_templates_dir: str = field(default="", metadata={"description": "folder of the user's own template files"})
     runs_dir: str = field(default="runs", metadata={"description": "where reports and figures are saved"})

@@ -16,7 +16,8 @@ def retriever(state: State, runtime: Runtime[Context]) -> Command[Literal["model
     problem = state["problem"]
     query = problem["text"] + ("\n" + problem["data_text"] if problem["data_text"] else "")
     # The no-RAG ablation: no templates, so the Modeler writes every formulation itself.
-    hits = template_store(runtime.context).search(query, k=3) if runtime.context.use_rag else []
+    context = runtime.context
+    hits = template_store(context).search(query, k=3, mode=context.retrieval) if context.use_rag else []
     retrieved = [RetrievedTemplate(template_id=h.template_id, family=h.family, score=h.score) for h in hits]
     listing = ", ".join(f"{h.template_id} ({h.score:.2f})" for h in hits) or (
         "nothing" if runtime.context.use_rag else "knowledge base switched off"

@@ -1,7 +1,7 @@
 """Every template lamopt knows: the shipped ones in knowledge_base/templates/ and a user's folder of their own.
 
 A user adds a template by dropping a Python file that defines `TEMPLATE` into the folder named by the
-setting `user_templates_dir` (env LAMOPT_USER_TEMPLATES); no code change is needed. Those files are the
+setting `user_templates_dir` (env LAMOPT_USER_TEMPLATES_DIR); no code change is needed. Those files are the
 user's own code, loaded like a plugin; model-generated code never comes this way.
 """
 

@@ -73,6 +73,9 @@ def _add_settings(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--solver", choices=["auto", "cplex", "highs", "scip"])
     parser.add_argument("--max-iterations", type=int)
     parser.add_argument("--user-templates", help="folder of your own template files")
+    parser.add_argument(
+        "--retrieval", choices=["hybrid", "dense"], help="template retrieval: embeddings + keywords, or embeddings only"
+    )
 
 
 def _context(args: argparse.Namespace, review: tuple[str, ...] = ()) -> Any:
@@ -86,6 +89,7 @@ def _context(args: argparse.Namespace, review: tuple[str, ...] = ()) -> Any:
         ("solver", "solver"),
         ("max_iterations", "max_iterations"),
         ("user_templates_dir", "user_templates"),
+        ("retrieval", "retrieval"),
     ]:
         value = getattr(args, attr, None)
         if value is not None:
@@ -238,8 +242,9 @@ def _kb(args: argparse.Namespace) -> int:
     from agents.knowledge import template_store
     from knowledge_base.catalog import TemplateError
 
+    context = _context(args)
     try:
-        store = template_store(_context(args))
+        store = template_store(context)
     except TemplateError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     if args.action == "build":
@@ -250,8 +255,14 @@ def _kb(args: argparse.Namespace) -> int:
     else:
         if not args.query.strip():
             return _fail("kb search needs a query text", EXIT_BAD_INPUT)
-        for hit in store.search(args.query, k=args.k):
-            print(f"{hit.score:6.3f}  {hit.template_id}  ({hit.family})")
+        try:
+            hits = store.search(args.query, k=args.k, mode=context.retrieval)
+        except ValueError as exc:  # an unknown retrieval mode from LAMOPT_RETRIEVAL
+            return _fail(str(exc), EXIT_BAD_INPUT)
+        print(f"{len(store.templates)} templates, content hash {store.content_hash}, {context.retrieval} retrieval")
+        print(f"{'similarity':>10s}  {'keywords':>8s}  template (family)")
+        for hit in hits:
+            print(f"{hit.score:10.3f}  {hit.keyword:8.2f}  {hit.template_id}  ({hit.family})")
     return EXIT_OK
 
 
