@@ -24,6 +24,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, cast
 
 import jsonschema
@@ -71,14 +72,24 @@ class LlamaCppChat(ChatOpenAI):
 
 
 def structured_call(
-    model: BaseChatModel, schema: dict[str, Any], system: str, user: str, attempts: int = 3, endpoint: str = ""
+    model: BaseChatModel,
+    schema: dict[str, Any],
+    system: str,
+    user: str,
+    attempts: int = 3,
+    endpoint: str = "",
+    gate: AbstractContextManager[Any] | None = None,
 ) -> tuple[dict[str, Any], int]:
-    """Ask for JSON that fits `schema`; return it with the tokens spent. Bounded retries on invalid output."""
+    """Ask for JSON that fits `schema`; return it with the tokens spent. Bounded retries on invalid output.
+
+    `gate` is held around each request only (not between retries), so a batch's cap on concurrent LLM
+    requests counts requests in flight at the server."""
     messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
     tokens = 0
     problem = ""
     for _ in range(max(1, attempts)):
-        out = _invoke_structured(model, schema, messages, endpoint)
+        with gate or nullcontext():
+            out = _invoke_structured(model, schema, messages, endpoint)
         raw = out.get("raw")
         usage = getattr(raw, "usage_metadata", None) or {}
         tokens += int(usage.get("total_tokens", 0))

@@ -8,6 +8,7 @@ wrong in words. Other tools (DRIB-MOBO, LAM beamforming, ...) take the template'
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -33,10 +34,13 @@ def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
     tool = tool_named(template.tool)
     if tool is None:
         result = _failed(formulation, f"template {template.id} names tool {template.tool!r}, which the registry lacks")
-    elif tool.name == PYOMO_PORTFOLIO:
-        result = _run_portfolio(template, formulation, plan, out_dir)
     else:
-        result = _run_tool(tool, template, formulation, out_dir)
+        # A batch caps concurrent solves separately from LLM requests: solvers compete for the CPU cores.
+        with runtime.context.solver_gate or nullcontext():
+            if tool.name == PYOMO_PORTFOLIO:
+                result = _run_portfolio(template, formulation, plan, out_dir)
+            else:
+                result = _run_tool(tool, template, formulation, out_dir)
     objective = f", objective {result['objective']:g}" if result["objective"] is not None else ""
     reason = "; ".join(result["attempts"]) or result["log_excerpt"]
     return Command(

@@ -97,7 +97,13 @@ def _ask_llm(
     system, user = fill.render(template_title=title, problem=problem_text, data=data_text, feedback=feedback)
     try:
         binding, tokens = structured_call(
-            chat_model(context), schema, system, user, attempts=context.structured_attempts, endpoint=endpoint_of(context)
+            chat_model(context),
+            schema,
+            system,
+            user,
+            attempts=context.structured_attempts,
+            endpoint=endpoint_of(context),
+            gate=context.llm_gate,
         )
     except StructuredOutputError as exc:
         return {}, 0, used, str(exc)

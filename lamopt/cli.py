@@ -1,4 +1,4 @@
-"""The command line: `lamopt solve | doctor | serve-llm | kb`."""
+"""The command line: `lamopt solve | run | chat | doctor | serve-llm | kb`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_BAD_INPUT
-    handler = {"solve": _solve, "doctor": _doctor, "serve-llm": _serve_llm, "kb": _kb}[args.command]
+    handler = {"solve": _solve, "run": _run, "doctor": _doctor, "serve-llm": _serve_llm, "kb": _kb}[args.command]
     return int(handler(args))
 
 
@@ -37,8 +37,16 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--out", help="where to save the report (default runs/<thread>.md)")
     solve.add_argument("--resume", metavar="THREAD", help="continue a run from its last checkpoint")
     solve.add_argument("--yes", action="store_true", help="approve every review point without asking")
-    solve.add_argument("--review", default="", help="review points: after_modeling,before_solving")
+    solve.add_argument("--review", default="", help="review points: after_modeling,before_solving,missing_parameter")
     _add_settings(solve)
+    run = sub.add_parser("run", help="run a batch of problems (YAML or JSONL); resumable, one JSONL record per case")
+    run.add_argument("file", help="batch file: YAML list of cases (or {settings, cases}) or JSONL, one case per line")
+    run.add_argument("--out", help="results JSONL (default runs/<batch>.results.jsonl); rerun with it to resume")
+    run.add_argument("--jobs", type=int, default=4, help="cases at once")
+    run.add_argument("--llm-concurrency", type=int, default=4, help="LLM requests in flight at once")
+    run.add_argument("--solver-concurrency", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="solver runs at once")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_settings(run)
     doctor = sub.add_parser("doctor", help="show what is available: LLM, solvers, knowledge base, GPU")
     _add_settings(doctor)
     serve = sub.add_parser("serve-llm", help="start a vLLM server (in its own environment) and wait until it answers")
@@ -69,18 +77,19 @@ def _context(args: argparse.Namespace, review: tuple[str, ...] = ()) -> Any:
     from agents.context import Context
 
     settings: dict[str, Any] = {"review_points": review}
-    for field, attr in [
-        ("llm_backend", "llm_backend"),
-        ("llm_url", "llm_url"),
-        ("llm_model", "llm_model"),
-        ("solver", "solver"),
-        ("max_iterations", "max_iterations"),
-        ("user_templates_dir", "user_templates"),
-    ]:
-        value = getattr(args, attr, None)
-        if value is not None:
-            settings[field] = value
+    settings |= _given_settings(args)
     return Context(**settings)
+
+
+_SETTING_FLAGS = [
+    ("llm_backend", "llm_backend"),
+    ("llm_url", "llm_url"),
+    ("llm_model", "llm_model"),
+    ("solver", "solver"),
+    ("max_iterations", "max_iterations"),
+    ("user_templates_dir", "user_templates"),
+]
+"""Context field ← command-line option, for the settings every command takes."""
 
 
 def _read_text(raw: str) -> str:
@@ -96,12 +105,13 @@ def _read_text(raw: str) -> str:
 
 def _solve(args: argparse.Namespace) -> int:
     from agents.backbone import LLMUnavailable
+    from agents.context import ReviewPoint
     from lamopt.api import stream
     from lamopt.problem_input import InputError
     from lamopt.report_text import report_json, report_markdown
 
     review = tuple(p.strip() for p in args.review.split(",") if p.strip())
-    bad = [p for p in review if p not in ("after_modeling", "before_solving")]
+    bad = [p for p in review if p not in get_args(ReviewPoint)]
     if bad:
         return _fail(f"unknown review point(s): {', '.join(bad)}", EXIT_BAD_INPUT)
     try:
@@ -146,11 +156,53 @@ def _solve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run(args: argparse.Namespace) -> int:
+    from lamopt.problem_input import InputError
+    from lamopt.runs import run_batch, summary_table
+
+    batch = Path(args.file)
+    out = Path(args.out) if args.out else Path("runs") / f"{batch.stem}.results.jsonl"
+    base = _given_settings(args)
+    try:
+        outcome = run_batch(
+            batch,
+            out,
+            jobs=args.jobs,
+            llm_slots=args.llm_concurrency,
+            solver_slots=args.solver_concurrency,
+            base_settings=base,
+            progress=not args.no_progress,
+        )
+    except InputError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    print(summary_table(outcome.records))
+    print(f"{outcome.ran} cases run now, {outcome.skipped} already done; records in {out}", file=sys.stderr)
+    if outcome.unfinished:
+        return _fail(
+            f"{len(outcome.unfinished)} cases not finished (LLM endpoint down): run the same command again to finish them",
+            EXIT_LLM_DOWN,
+        )
+    return EXIT_OK
+
+
+def _given_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Context fields the command line set explicitly (the rest stay as each case or the environment says)."""
+    return {field: getattr(args, attr) for field, attr in _SETTING_FLAGS if getattr(args, attr, None) is not None}
+
+
 def _ask_expert(request: dict[str, Any]) -> dict[str, Any]:
-    shown = {k: v for k, v in request.items() if k != "review"}
+    shown = {k: v for k, v in request.items() if k not in ("review", "question")}
     print(f"\nReview point '{request.get('review')}':\n{json.dumps(shown, indent=2, default=str)[:4000]}", file=sys.stderr)
+    if request.get("question"):
+        print(f"\n{request['question']}", file=sys.stderr)
     while True:
-        print("approve [a], stop [s], or edit [e] (paste a JSON binding on one line): ", end="", file=sys.stderr, flush=True)
+        print(
+            "approve [a], stop [s], edit [e] (then paste a JSON binding on one line) "
+            "or answer [t] (then type the missing facts on one line): ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
         answer = sys.stdin.readline()
         if not answer:
             return {"action": "stop", "reason": "no answer on standard input (use --yes in scripts)"}
@@ -164,6 +216,10 @@ def _ask_expert(request: dict[str, Any]) -> dict[str, Any]:
                 return {"action": "edit", "binding": json.loads(sys.stdin.readline())}
             except json.JSONDecodeError as exc:
                 print(f"not JSON: {exc}", file=sys.stderr)
+        if choice in ("t", "answer"):
+            said = sys.stdin.readline().strip()
+            if said:
+                return {"action": "answer", "text": said}
 
 
 def _doctor(args: argparse.Namespace) -> int:
