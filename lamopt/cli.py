@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_BAD_INPUT
-    handler = {"solve": _solve, "run": _run, "doctor": _doctor, "serve-llm": _serve_llm, "kb": _kb}[args.command]
+    handler = {"solve": _solve, "run": _run, "chat": _chat, "doctor": _doctor, "serve-llm": _serve_llm, "kb": _kb}[args.command]
     return int(handler(args))
 
 
@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--solver-concurrency", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="solver runs at once")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     _add_settings(run)
+    chat = sub.add_parser("chat", help="the chat page (a local web page): problems, agent steps, reviews, follow-ups")
+    chat.add_argument("--host", default="127.0.0.1", help="bind address; anything but loopback requires a token")
+    chat.add_argument("--port", type=int, default=7860)
+    chat.add_argument("--token", help="login token when bound beyond loopback (default: LAMOPT_CHAT_TOKEN or a random one)")
+    chat.add_argument("--review", default="", help="review points: after_modeling,before_solving,missing_parameter")
+    _add_settings(chat)
     doctor = sub.add_parser("doctor", help="show what is available: LLM, solvers, knowledge base, GPU")
     _add_settings(doctor)
     serve = sub.add_parser("serve-llm", help="start a vLLM server (in its own environment) and wait until it answers")
@@ -105,15 +111,13 @@ def _read_text(raw: str) -> str:
 
 def _solve(args: argparse.Namespace) -> int:
     from agents.backbone import LLMUnavailable
-    from agents.context import ReviewPoint
     from lamopt.api import stream
     from lamopt.problem_input import InputError
     from lamopt.report_text import report_json, report_markdown
 
-    review = tuple(p.strip() for p in args.review.split(",") if p.strip())
-    bad = [p for p in review if p not in get_args(ReviewPoint)]
-    if bad:
-        return _fail(f"unknown review point(s): {', '.join(bad)}", EXIT_BAD_INPUT)
+    review = _review_points(args.review)
+    if isinstance(review, int):
+        return review
     try:
         text: str | None = None if args.resume else _read_text(args.text)
     except (OSError, UnicodeDecodeError) as exc:
@@ -183,6 +187,27 @@ def _run(args: argparse.Namespace) -> int:
             EXIT_LLM_DOWN,
         )
     return EXIT_OK
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from lamopt.chat import serve
+
+    review = _review_points(args.review)
+    if isinstance(review, int):
+        return review
+    serve(args.host, args.port, args.token, lambda: _context(args, review))
+    return EXIT_OK
+
+
+def _review_points(raw: str) -> tuple[str, ...] | int:
+    """The review points a comma-separated option names, or the exit code after saying which are unknown."""
+    from agents.context import ReviewPoint
+
+    review = tuple(p.strip() for p in raw.split(",") if p.strip())
+    bad = [p for p in review if p not in get_args(ReviewPoint)]
+    if bad:
+        return _fail(f"unknown review point(s): {', '.join(bad)}", EXIT_BAD_INPUT)
+    return review
 
 
 def _given_settings(args: argparse.Namespace) -> dict[str, Any]:

@@ -51,7 +51,7 @@ def placement_plot(
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(title, fontsize=10)
-    ax.legend(loc="lower center", fontsize=8, frameon=False, bbox_to_anchor=(0.5, -0.08))
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
