@@ -39,7 +39,15 @@ def chat_url(tmp_path_factory: pytest.TempPathFactory, kb_dir: Path) -> Iterator
     """The chat page with a scripted model and a review point before solving, in its own process."""
     work = tmp_path_factory.mktemp("chat")
     port = _free_port()
-    command = [sys.executable, "-m", "tests.drivers.chat_fake", str(port), str(kb_dir), str(work / "ck.sqlite"), str(work / "runs")]
+    command = [
+        sys.executable,
+        "-m",
+        "tests.drivers.chat_fake",
+        str(port),
+        str(kb_dir),
+        str(work / "ck.sqlite"),
+        str(work / "runs"),
+    ]
     log = (work / "server.log").open("w")
     server = subprocess.Popen(
         [*command, "before_solving"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=log
