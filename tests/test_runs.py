@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +198,70 @@ def test_a_batch_killed_mid_way_and_restarted_has_exactly_one_record_per_case(tm
     assert sorted(r["case"] for r in after) == ids  # each case once: none lost, none duplicated
     assert after[: len(before)] == before  # the records from before the kill are kept as written
     assert all(r["status"] == "optimal" for r in after)
+
+
+class _CountingOpenAIServer(ThreadingHTTPServer):
+    """An OpenAI-compatible endpoint on loopback that answers every chat completion with the LEO binding after a
+    pause, and counts how many requests it held at once: what a vLLM server would get to batch."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _CompletionHandler)
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.peak = 0
+        self.served = 0
+
+
+class _CompletionHandler(BaseHTTPRequestHandler):
+    server: _CountingOpenAIServer
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        with self.server.lock:
+            self.server.in_flight += 1
+            self.server.peak = max(self.server.peak, self.server.in_flight)
+        time.sleep(1.0)
+        body = json.dumps(
+            {
+                "id": "c",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "m",
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": json.dumps(leo_binding())}, "finish_reason": "stop"}
+                ],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+            }
+        ).encode()
+        with self.server.lock:
+            self.server.in_flight -= 1
+            self.server.served += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+
+def test_a_batch_sends_concurrent_http_requests_to_an_openai_compatible_server(tmp_path: Path, kb_dir: Path) -> None:
+    server = _CountingOpenAIServer()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    batch = _write_batch(tmp_path, [{"id": f"leo{i}", "text": EXAMPLE.read_text()} for i in range(4)])
+    try:
+        outcome = run_batch(
+            batch,
+            tmp_path / "results.jsonl",
+            jobs=4,
+            llm_slots=3,
+            base_settings={"llm_backend": "vllm", "llm_url": url, "llm_model": "m", "kb_path": str(kb_dir)},
+            progress=False,
+        )
+    finally:
+        server.shutdown()
+    assert outcome.ran == 4 and server.served == 4
+    assert {r["status"] for r in read_records(tmp_path / "results.jsonl")} == {"optimal"}
+    assert server.peak == 3  # three requests at the server together (the cap), never four
