@@ -26,6 +26,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SCREENSHOT = ROOT / "benchmarks" / "results" / "chat_leo.png"
 """Where the screenshot of a solved LEO problem is kept after the test (the test's tmp dir has it too)."""
 TIMEOUT_MS = 90_000
+SCROLL_TO_TOP = """e => {
+    let box = e.parentElement;
+    while (box && box.scrollHeight <= box.clientHeight + 1) box = box.parentElement;
+    if (box) box.scrollTop += e.getBoundingClientRect().top - box.getBoundingClientRect().top - 40;
+}"""
+"""Scroll the conversation (its own scroll box) so that element `e` is at the top."""
 
 
 def _free_port() -> int:
@@ -109,8 +115,11 @@ def test_a_leo_problem_streams_its_steps_pauses_for_review_and_ends_with_answer_
     plot = page.locator("#figures img").first
     expect(plot).to_be_visible(timeout=TIMEOUT_MS)
     assert plot.evaluate("img => img.naturalWidth") > 100  # the PNG loaded, not a broken image
-    chat.get_by_text("retriever · retrieved templates").scroll_into_view_if_needed()
-    page.screenshot(path=str(tmp_path / "chat_leo.png"), full_page=True)
+    # Frame the screenshot on the last agent steps and the top of the answer (status, objective, formulation).
+    page.wait_for_timeout(1000)  # the chat scrolls itself to the end while the answer settles; frame it after that
+    chat.get_by_text("invoker · ").evaluate(SCROLL_TO_TOP)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(tmp_path / "chat_leo.png"))  # the viewport: a full-page shot re-lays out and scrolls the chat
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(tmp_path / "chat_leo.png", SCREENSHOT)
     thread_label = page.locator("#threads input").input_value()
