@@ -134,7 +134,7 @@ _server_lock = threading.Lock()
 def chat_model(context: Context) -> BaseChatModel:
     """The chat model the settings ask for; one per distinct setting, shared by the agents of all runs."""
     if context.chat_model is not None:
-        return context.chat_model
+        return cast(BaseChatModel, context.chat_model)
     key = (context.llm_backend, context.llm_url, context.llm_model, context.llm_timeout_s, context.llm_max_tokens)
     with _lock:
         if key not in _models:

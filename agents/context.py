@@ -7,12 +7,9 @@ Every field can be set from the environment (LAMOPT_<FIELD NAME>), from the CLI,
 from __future__ import annotations
 
 import os
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, get_type_hints
-
-from langchain_core.language_models import BaseChatModel
 
 from tools.embedded_model import cache_dir
 
@@ -46,11 +43,14 @@ class Context:
     user_templates_dir: str = field(default="", metadata={"description": "folder of the user's own template files"})
     runs_dir: str = field(default="runs", metadata={"description": "where reports and figures are saved"})
     review_points: tuple[ReviewPoint, ...] = field(default=(), metadata={"description": "where a human expert is asked"})
-    chat_model: BaseChatModel | None = field(default=None, repr=False, metadata={"description": "inject a chat model (tests)"})
-    llm_gate: AbstractContextManager[Any] | None = field(
+    # The live objects below are typed Any so that LangGraph Studio can derive this class's JSON schema
+    # (pydantic has none for a chat model's callables or for AbstractContextManager).
+    chat_model: Any = field(default=None, repr=False, metadata={"description": "inject a BaseChatModel (tests)"})
+    # Context managers, e.g. threading.BoundedSemaphore.
+    llm_gate: Any = field(
         default=None, repr=False, metadata={"description": "held around each LLM request: caps concurrent requests (batch runs)"}
     )
-    solver_gate: AbstractContextManager[Any] | None = field(
+    solver_gate: Any = field(
         default=None, repr=False, metadata={"description": "held around each tool/solver run: caps concurrent solves"}
     )
 

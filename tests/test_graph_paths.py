@@ -236,3 +236,20 @@ def test_missing_parameter_review_asks_only_when_a_default_fills_a_gap(leo_text:
     stated = Context(chat_model=ScriptedChatModel(script=[leo_binding()]), kb_path=str(kb_dir), review_points=points)
     steps = list(stream(leo_text, context=stated, checkpointer=saver, thread_id="missing-2"))
     assert steps[-1].node == "after_modeling"  # nothing missing: no question
+
+
+def test_langgraph_json_names_a_graph_studio_can_load_with_its_settings_schema() -> None:
+    """LangGraph Studio / `langgraph dev` import the graph named in langgraph.json and show its context schema."""
+    import importlib.util
+    import json
+
+    config = json.loads((Path(__file__).resolve().parent.parent / "langgraph.json").read_text())
+    file, name = config["graphs"]["lamopt"].split(":")
+    spec = importlib.util.spec_from_file_location("studio_graph", Path(__file__).resolve().parent.parent / file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    graph = getattr(module, name)
+    assert set(graph.nodes) >= {"retriever", "modeler", "verifier", "optimizer", "invoker", "report"}
+    properties = graph.get_context_jsonschema()["properties"]
+    assert {"review_points", "llm_backend", "solver"} <= set(properties)
