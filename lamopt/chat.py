@@ -310,7 +310,9 @@ def build_app(
                     elem_id="prompt",
                 )
                 with gr.Row():
-                    uploads = gr.File(file_count="multiple", file_types=DATA_TYPES, label="data (JSON/CSV/YAML)", scale=3)
+                    uploads = gr.File(
+                        file_count="multiple", file_types=DATA_TYPES, label="data (JSON/CSV/YAML)", scale=3, elem_id="uploads"
+                    )
                     send = gr.Button("Send", variant="primary", elem_id="send", scale=1)
             with gr.Column(scale=2):
                 threads = gr.Dropdown(label="Threads", choices=[], elem_id="threads", interactive=True)

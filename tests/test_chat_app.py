@@ -54,7 +54,10 @@ def test_a_follow_up_revises_the_model_in_the_same_thread(tmp_path: Path, kb_dir
     placed = {row["microservice"]: row["satellite"] for row in values["report"]["solution"]}
     assert placed["B1"] != "S3" and values["report"]["objective"] >= 10.5
 
-    reopened = app.reopen(thread_id)[0]
+    # A restarted server (a new app on the same SQLite file) reopens the thread with both rounds.
+    restarted = ChatApp(app.make_context, sqlite_saver(tmp_path / "ck.sqlite"), tmp_path / "runs")
+    assert thread_id in {t for _, t in restarted.threads()}
+    reopened = restarted.reopen(thread_id)[0]
     users = [m["content"] for m in reopened if m["role"] == "user"]
     assert users[0].startswith("A LEO operator") and users[1] == FOLLOW_UP
     assert sum(1 for m in reopened if m.get("metadata", {}).get("title", "").startswith("retriever")) == 2

@@ -138,10 +138,17 @@ def test_a_leo_problem_streams_its_steps_pauses_for_review_and_ends_with_answer_
     assert hosts == {"127.0.0.1"}, f"the page reached beyond loopback: {hosts}"
 
 
-def test_stop_at_the_review_point_ends_without_solving(browser: Browser, chat_url: str) -> None:
+def test_an_uploaded_file_goes_with_the_problem_and_stop_at_review_ends_without_solving(
+    browser: Browser, chat_url: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "rates.csv"
+    data.write_text("application,requests per second\nA,30\nB,10\n")
     page = _open(browser, chat_url, [])
+    page.locator("#uploads input[type=file]").set_input_files(str(data))
+    expect(page.locator("#uploads")).to_contain_text("rates.csv", timeout=TIMEOUT_MS)
     page.locator("#prompt textarea").fill(EXAMPLE.read_text())
     page.locator("#send").click()
+    expect(page.locator("#chat")).to_contain_text("Attached: rates.csv", timeout=TIMEOUT_MS)
     expect(page.locator("#review").first).to_be_visible(timeout=TIMEOUT_MS)
     page.locator("#stop").click()
     chat = page.locator("#chat")
