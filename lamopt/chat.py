@@ -65,7 +65,7 @@ class ChatApp:
             ).fetchall()
         graph = build_graph(self.saver)
         choices = []
-        for (thread_id,) in ((r[0],) for r in rows):
+        for thread_id, _ in rows:
             values = graph.get_state({"configurable": {"thread_id": thread_id}}).values
             text = values.get("problem", {}).get("text", "")
             status = values.get("report", {}).get("status", "paused")
