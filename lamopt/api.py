@@ -89,6 +89,8 @@ def follow_up(
         "plan": None,
         "diagnosis": "",
         "diagnosed_binding": None,
+        "follow_up": text.strip(),
+        "ignored_follow_up": None,
     }
     yield from _run(graph_input, thread_id, context or Context(), saver)
 

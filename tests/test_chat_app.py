@@ -141,3 +141,17 @@ def test_two_threads_at_once_do_not_see_each_others_state(tmp_path: Path, kb_dir
     assert "S1 4, S2 3" in leo_state["problem"]["text"] and "S1 2, S2 2" in tiny_state["problem"]["text"]
     assert leo_state["report"]["status"] == "optimal" and tiny_state["report"]["status"] == "infeasible"
     assert {leo_id, tiny_id} <= {thread for _, thread in apps["leo"].threads()}
+
+
+def test_a_follow_up_the_template_cannot_express_is_reported_not_silently_dropped(tmp_path: Path, kb_dir: Path) -> None:
+    app, fake = _app(tmp_path, kb_dir, [leo_binding(), leo_binding()])
+    chat, thread_id = _last(list(app.send(EXAMPLE.read_text(), None, None, [])))
+    chat, _ = _last(list(app.send("Add a latency bound of 80 ms for application B.", None, thread_id, chat)))
+    report = app.snapshot(thread_id)[0]["report"]
+    assert report["objective"] == pytest.approx(10.5)
+    assert any("changed nothing in the model" in w and "80 ms" in w for w in report["warnings"])
+    assert "changed nothing in the model" in _text(chat)
+    # A later follow-up that does change the model clears the warning (the app's context holds the same fake).
+    fake.script.append(leo_binding(cpu_capacity_list="L3"))
+    _last(list(app.send(FOLLOW_UP, None, thread_id, chat)))
+    assert not any("changed nothing" in w for w in app.snapshot(thread_id)[0]["report"]["warnings"])
