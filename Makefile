@@ -11,24 +11,34 @@ export ORT_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TRANSFORMERS_VERBOSITY := error
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install test test-unit demo lint clean
+# The browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install test test-unit demo chat lint clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e ".[llm,dev]"
+	$(BIN)/pip install -q -e ".[llm,ui,dev]"
 	touch $(STAMP)
 
-test: install
+$(CHROMIUM):
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+test: install $(CHROMIUM)
 	$(BIN)/python -m pytest -q -ra
 
-test-unit: install
+test-unit: install $(CHROMIUM)
 	$(BIN)/python -m pytest -q -ra -m "not integration"
 
 demo: install
 	$(BIN)/lamopt solve @examples/leo_placement.txt --yes
+
+chat: install
+	$(BIN)/lamopt chat
 
 lint: install
 	$(BIN)/ruff check agents tools knowledge_base prompts lamopt tests benchmarks

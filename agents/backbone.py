@@ -26,6 +26,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, cast
 
 import jsonschema
@@ -73,14 +74,24 @@ class LlamaCppChat(ChatOpenAI):
 
 
 def structured_call(
-    model: BaseChatModel, schema: dict[str, Any], system: str, user: str, attempts: int = 3, endpoint: str = ""
+    model: BaseChatModel,
+    schema: dict[str, Any],
+    system: str,
+    user: str,
+    attempts: int = 3,
+    endpoint: str = "",
+    gate: AbstractContextManager[Any] | None = None,
 ) -> tuple[dict[str, Any], int]:
-    """Ask for JSON that fits `schema`; return it with the tokens spent. Bounded retries on invalid output."""
+    """Ask for JSON that fits `schema`; return it with the tokens spent. Bounded retries on invalid output.
+
+    `gate` is held around each request only (not between retries), so a batch's cap on concurrent LLM
+    requests counts requests in flight at the server."""
     messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
     tokens = 0
     problem = ""
     for _ in range(max(1, attempts)):
-        out = _invoke_structured(model, schema, messages, endpoint)
+        with gate or nullcontext():
+            out = _invoke_structured(model, schema, messages, endpoint)
         raw = out.get("raw")
         usage = getattr(raw, "usage_metadata", None) or {}
         tokens += int(usage.get("total_tokens", 0))
@@ -125,7 +136,7 @@ _server_lock = threading.Lock()
 def chat_model(context: Context) -> BaseChatModel:
     """The chat model the settings ask for; one per distinct setting, shared by the agents of all runs."""
     if context.chat_model is not None:
-        return context.chat_model
+        return cast(BaseChatModel, context.chat_model)
     key = (context.llm_backend, context.llm_url, context.llm_model, context.llm_timeout_s, context.llm_max_tokens)
     with _lock:
         if key not in _models:

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, get_type_hints
 
-from langchain_core.language_models import BaseChatModel
-
 from tools.embedded_model import cache_dir
 
 Backend = Literal["embedded", "openai", "vllm"]
-ReviewPoint = Literal["after_modeling", "before_solving"]
+ReviewPoint = Literal["after_modeling", "before_solving", "missing_parameter"]
 Retrieval = Literal["hybrid", "dense"]
 """knowledge_base.store.RetrievalMode, repeated here so reading settings does not import chromadb."""
+
+_NOT_FROM_ENV = frozenset({"chat_model", "llm_gate", "solver_gate"})
+"""Live objects a caller passes in; no environment variable can describe them."""
 
 
 @dataclass(kw_only=True)
@@ -55,14 +56,23 @@ class Context:
     user_templates_dir: str = field(default="", metadata={"description": "folder of the user's own template files"})
     runs_dir: str = field(default="runs", metadata={"description": "where reports and figures are saved"})
     review_points: tuple[ReviewPoint, ...] = field(default=(), metadata={"description": "where a human expert is asked"})
-    chat_model: BaseChatModel | None = field(default=None, repr=False, metadata={"description": "inject a chat model (tests)"})
+    # The live objects below are typed Any so that LangGraph Studio can derive this class's JSON schema
+    # (pydantic has none for a chat model's callables or for AbstractContextManager).
+    chat_model: Any = field(default=None, repr=False, metadata={"description": "inject a BaseChatModel (tests)"})
+    # Context managers, e.g. threading.BoundedSemaphore.
+    llm_gate: Any = field(
+        default=None, repr=False, metadata={"description": "held around each LLM request: caps concurrent requests (batch runs)"}
+    )
+    solver_gate: Any = field(
+        default=None, repr=False, metadata={"description": "held around each tool/solver run: caps concurrent solves"}
+    )
 
     def __post_init__(self) -> None:
         """Fill fields still at their default from LAMOPT_<NAME> environment variables."""
         hints = get_type_hints(type(self))
         for f in fields(self):
             env = os.environ.get(f"LAMOPT_{f.name.upper()}")
-            if env is None or getattr(self, f.name) != f.default or f.name == "chat_model":
+            if env is None or getattr(self, f.name) != f.default or f.name in _NOT_FROM_ENV:
                 continue
             setattr(self, f.name, _convert(env, hints[f.name]))
 

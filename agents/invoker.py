@@ -8,6 +8,7 @@ wrong in words. Other tools (DRIB-MOBO, LAM beamforming, ...) take the template'
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -31,17 +32,21 @@ def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
     formulation, plan = state["formulation"], state["plan"]
     assert formulation is not None and plan is not None
     out_dir = Path(runtime.context.runs_dir) / str(get_config()["configurable"].get("thread_id", "run"))
+    # A batch caps concurrent solves separately from LLM requests: solvers compete for the CPU cores.
+    gate = runtime.context.solver_gate or nullcontext()
     if formulation["template_id"] == GENERATED:
-        result = _run_generated(formulation, plan, runtime.context)
-        return _done(result)
+        with gate:
+            return _done(_run_generated(formulation, plan, runtime.context))
     template = template_store(runtime.context).get(formulation["template_id"])
     tool = tool_named(template.tool)
     if tool is None:
         result = _failed(formulation, f"template {template.id} names tool {template.tool!r}, which the registry lacks")
-    elif tool.name == PYOMO_PORTFOLIO:
-        result = _run_portfolio(template, formulation, plan, out_dir)
     else:
-        result = _run_tool(tool, template, formulation, out_dir)
+        with gate:
+            if tool.name == PYOMO_PORTFOLIO:
+                result = _run_portfolio(template, formulation, plan, out_dir)
+            else:
+                result = _run_tool(tool, template, formulation, out_dir)
     return _done(result)
 
 

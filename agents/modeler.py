@@ -70,6 +70,10 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
         summary=template.formulation_summary(template.params_model.model_validate(params)) if params else {},
     )
     reason = how + (f"; assembly failed: {assembly_error}" if assembly_error else f"; {len(spec)} parameter values")
+    asked = state.get("follow_up")
+    ignored = asked if asked and previous is not None and params is not None and params == previous["params"] else None
+    if ignored:
+        reason += "; the follow-up changed no parameter"
     return Command(
         goto="verifier",
         update={
@@ -79,6 +83,8 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
             "verdict": None,
             "human_binding": None,
             "feedback": "",
+            "follow_up": None,
+            "ignored_follow_up": ignored if asked else state.get("ignored_follow_up"),
             "prompts": {**state.get("prompts", {}), **prompt_hashes},
             "tokens": tokens,
             "history": decision("modeler", f"formulation r{formulation['revision']} from template {template.id}", reason),
@@ -103,7 +109,13 @@ def _ask_llm(
     system, user = fill.render(template_title=title, problem=problem_text, data=data_text, feedback=feedback)
     try:
         binding, tokens = structured_call(
-            chat_model(context), schema, system, user, attempts=context.structured_attempts, endpoint=endpoint_of(context)
+            chat_model(context),
+            schema,
+            system,
+            user,
+            attempts=context.structured_attempts,
+            endpoint=endpoint_of(context),
+            gate=context.llm_gate,
         )
     except StructuredOutputError as exc:
         return {}, 0, used, str(exc)

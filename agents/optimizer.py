@@ -82,7 +82,7 @@ def optimizer(state: State, runtime: Runtime[Context]) -> Command[Route]:
 def _plan_first_solve(state: State, context: Context) -> Command[Route]:
     plan = Plan(solver=context.solver, time_limit_s=context.solver_time_limit_s, skip=[])
     if "before_solving" in context.review_points:
-        routed = ask_expert("before_solving", "optimizer", {"formulation": state["formulation"], "plan": plan})
+        routed = ask_expert("before_solving", "optimizer", {"formulation": state["formulation"], "plan": plan}, state["problem"])
         if routed is not None:
             return routed
     reason = f"exact solver portfolio ({context.solver}), time limit {plan['time_limit_s']:g} s"

@@ -30,6 +30,11 @@ def report(state: State) -> dict[str, Any]:
     last_reason = state.get("history", [])[-1]["reason"] if state.get("history") else ""
     diagnosis = state.get("diagnosis") or ("" if status in ("optimal", "feasible") else last_reason)
     warnings = list(verdict["warnings"]) if verdict else []
+    if state.get("ignored_follow_up") and formulation is not None:
+        warnings.append(
+            f'the follow-up "{state["ignored_follow_up"]}" changed nothing in the model: template '
+            f"{formulation['template_id']} cannot express it, so this answer is the previous one"
+        )
     formulation_view: dict[str, Any] = {}
     if formulation is not None:
         formulation_view = {

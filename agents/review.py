@@ -1,7 +1,9 @@
 """Human expert review points: pause the graph with interrupt() and route on the person's answer.
 
-The answer is {"action": "approve"}, {"action": "edit", "binding": {...}} (the Modeler rebuilds the
-formulation from the person's binding, no LLM call) or {"action": "stop", "reason": "..."}.
+The answer is {"action": "approve"}; {"action": "edit", "binding": {...}} (the Modeler rebuilds the
+formulation from the person's binding, no LLM call); {"action": "answer", "text": "..."} (the person's
+words join the problem text, so their numbers count as stated, and the Modeler fills the template again);
+or {"action": "stop", "reason": "..."}.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from typing import Any
 from langgraph.types import Command, interrupt
 
 from agents.context import ReviewPoint
-from agents.state import AgentName, decision
+from agents.state import AgentName, Problem, decision
+
+ANSWER_MARKER = "\n\nAnswer from the human expert: "
+"""How an expert's answer is appended to the problem text (front doors split the conversation on it)."""
 
 
-def ask_expert(point: ReviewPoint, agent: AgentName, shown: dict[str, Any]) -> Command[Any] | None:
+def ask_expert(point: ReviewPoint, agent: AgentName, shown: dict[str, Any], problem: Problem) -> Command[Any] | None:
     """Pause for the expert; None means approved (carry on), otherwise where the run goes instead."""
     answer = interrupt({"review": point, **shown})
     action = answer.get("action", "approve") if isinstance(answer, dict) else str(answer)
@@ -27,6 +32,16 @@ def ask_expert(point: ReviewPoint, agent: AgentName, shown: dict[str, Any]) -> C
             update={
                 "human_binding": answer["binding"],
                 "history": decision(agent, f"human edited the formulation {where}", "binding replaced"),
+            },
+        )
+    if action == "answer" and isinstance(answer, dict) and str(answer.get("text", "")).strip():
+        said = str(answer["text"]).strip()
+        return Command(
+            goto="modeler",
+            update={
+                "problem": Problem(**{**problem, "text": problem["text"] + ANSWER_MARKER + said}),
+                "feedback": f"the human expert answered ({where}): {said}",
+                "history": decision(agent, f"human answered {where}", said),
             },
         )
     reason = answer.get("reason", "") if isinstance(answer, dict) else ""

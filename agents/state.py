@@ -128,6 +128,10 @@ class State(TypedDict, total=False):
     """A binding a human expert typed at a review point; the Modeler uses it instead of asking the LLM."""
     diagnosed_binding: dict[str, Any] | None
     """The binding whose model was last found infeasible, to tell a modeling slip from a contradictory text."""
+    follow_up: str | None
+    """The user's follow-up while its round runs (set by lamopt.api.follow_up; the Modeler clears it)."""
+    ignored_follow_up: str | None
+    """A follow-up that left every parameter as it was: the template cannot express it; the report says so."""
     outcome: RunStatus | None
     """Set by the agent that ends a run early (no template fits, cap reached, stopped by the human)."""
     iteration: int

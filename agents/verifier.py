@@ -25,7 +25,7 @@ from agents.formulation_checks import (
 from agents.freeform import GENERATED, SANDBOX
 from agents.knowledge import problem_data, template_store
 from agents.review import ask_expert
-from agents.state import Formulation, State, Verdict, decision
+from agents.state import Formulation, SpecEntry, State, Verdict, decision
 from tools.registry import PYOMO_PORTFOLIO
 from tools.solvers.metamorphic import tightened_optimum_check
 from tools.solvers.model_facts import model_size
@@ -58,6 +58,8 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
     errors: list[str] = []
     warnings: list[str] = []
     generated = formulation["template_id"] == GENERATED
+    defaulted: list[SpecEntry] = []
+    """Values the text does not state, filled with the template's default: the 'missing parameter' review asks."""
     if formulation["assembly_error"]:
         what = "the generated model is not usable" if generated else "the template could not be filled"
         errors.append(f"{what}: {formulation['assembly_error']}")
@@ -67,6 +69,7 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
             if data.mentions(item["value"]):
                 continue
             if item["default"] is not None and item["value"] == item["default"]:
+                defaulted.append(item)
                 warnings.append(f"{item['name']} = {item['value']:g} is the template's default, not a number from the text")
             else:
                 errors.append(
@@ -90,8 +93,18 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
             update |= {"outcome": "cap_reached"}
             return Command(goto="report", update=update)
         return Command(goto="modeler", update=update | {"feedback": reason})
+    if defaulted and "missing_parameter" in context.review_points:
+        defaults = ", ".join(f"{i['name']} = {i['value']:g}" for i in defaulted)
+        question = (
+            f"The text does not state {', '.join(i['name'] for i in defaulted)}. Give the values (they join the problem"
+            f" text), approve the template's defaults ({defaults}), or edit the binding."
+        )
+        shown = {"question": question, "missing": [i["name"] for i in defaulted], "formulation": formulation}
+        routed = ask_expert("missing_parameter", "verifier", shown, state["problem"])
+        if routed is not None:
+            return routed
     if "after_modeling" in context.review_points:
-        routed = ask_expert("after_modeling", "verifier", {"formulation": formulation, "warnings": warnings})
+        routed = ask_expert("after_modeling", "verifier", {"formulation": formulation, "warnings": warnings}, state["problem"])
         if routed is not None:
             return routed
     checked = f"{len(state.get('spec', []))} values found in the text; the model builds"

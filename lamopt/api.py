@@ -17,6 +17,9 @@ from agents.state import Report
 from lamopt.checkpoints import sqlite_saver
 from lamopt.problem_input import make_problem
 
+FOLLOW_UP_MARKER = "\n\nFollow-up from the user: "
+"""How a follow-up joins the thread's problem text (the chat page splits the conversation on it)."""
+
 
 @dataclass
 class Step:
@@ -45,9 +48,6 @@ def stream(
     text None, thread `thread_id` is continued from its last checkpoint: after a crash or a dead LLM endpoint
     the run picks up where it stopped, and `resume` answers the review point it paused at.
     """
-    context = context or Context()
-    saver = checkpointer or sqlite_saver()
-    graph = build_graph(saver)
     if text is not None:
         thread_id = thread_id or uuid.uuid4().hex[:12]
         graph_input: Any = {"problem": make_problem(text, data_files)}
@@ -55,6 +55,48 @@ def stream(
         raise ValueError("continuing a run needs its thread_id")
     else:
         graph_input = Command(resume=resume) if resume is not None else None
+    yield from _run(graph_input, thread_id, context or Context(), checkpointer or sqlite_saver())
+
+
+def follow_up(
+    thread_id: str,
+    text: str,
+    data_files: list[str] | None = None,
+    *,
+    context: Context | None = None,
+    checkpointer: BaseCheckpointSaver[Any] | None = None,
+) -> Iterator[Step]:
+    """Talk about a finished run in the same thread ("what if S3 loses half its CPU?").
+
+    The follow-up joins the problem text (its numbers then count as stated) and the Modeler revises the
+    thread's last formulation with the follow-up as the reason; the thread's history keeps both rounds.
+    """
+    saver = checkpointer or sqlite_saver()
+    config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+    before = build_graph(saver).get_state(config).values
+    if "problem" not in before:
+        raise ValueError(f"thread {thread_id} has no run to follow up")
+    previous = before["problem"]
+    files = [*previous["data_files"], *(data_files or [])]
+    problem = make_problem(previous["text"] + FOLLOW_UP_MARKER + text.strip(), files)
+    graph_input = {
+        "problem": problem,
+        "feedback": f"the user asked a follow-up; revise the formulation to answer it: {text.strip()}",
+        # A follow-up is a new round: the last round's answer and verdicts no longer apply.
+        "outcome": None,
+        "result": None,
+        "verdict": None,
+        "plan": None,
+        "diagnosis": "",
+        "diagnosed_binding": None,
+        "follow_up": text.strip(),
+        "ignored_follow_up": None,
+    }
+    yield from _run(graph_input, thread_id, context or Context(), saver)
+
+
+def _run(graph_input: Any, thread_id: str, context: Context, saver: BaseCheckpointSaver[Any]) -> Iterator[Step]:
+    graph = build_graph(saver)
     config: RunnableConfig = {"configurable": {"thread_id": thread_id}, "recursion_limit": RECURSION_LIMIT}
     for chunk in graph.stream(graph_input, config, context=context, stream_mode="updates"):
         for node, update in chunk.items():
@@ -65,7 +107,9 @@ def stream(
                 )
                 return
             for entry in (update or {}).get("history", []):
-                yield Step("agent", node, f"{entry['decision']}: {entry['reason']}", thread_id, {"update": update})
+                yield Step(
+                    "agent", node, f"{entry['decision']}: {entry['reason']}", thread_id, {"update": update, "entry": entry}
+                )
     final = graph.get_state(config).values
     if "report" in final:
         yield Step("report", "report", final["report"]["summary"], thread_id, {"report": final["report"], "state": final})

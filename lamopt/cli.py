@@ -1,4 +1,4 @@
-"""The command line: `lamopt solve | eval | doctor | serve-llm | kb`."""
+"""The command line: `lamopt solve | run | chat | eval | doctor | serve-llm | kb`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
@@ -23,8 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_BAD_INPUT
-    handler = {"solve": _solve, "eval": _eval, "doctor": _doctor, "serve-llm": _serve_llm, "kb": _kb}[args.command]
-    return int(handler(args))
+    handler = {"solve": _solve, "run": _run, "chat": _chat, "eval": _eval, "doctor": _doctor, "serve-llm": _serve_llm, "kb": _kb}
+    return int(handler[args.command](args))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,8 +37,22 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--out", help="where to save the report (default runs/<thread>.md)")
     solve.add_argument("--resume", metavar="THREAD", help="continue a run from its last checkpoint")
     solve.add_argument("--yes", action="store_true", help="approve every review point without asking")
-    solve.add_argument("--review", default="", help="review points: after_modeling,before_solving")
+    solve.add_argument("--review", default="", help="review points: after_modeling,before_solving,missing_parameter")
     _add_settings(solve)
+    run = sub.add_parser("run", help="run a batch of problems (YAML or JSONL); resumable, one JSONL record per case")
+    run.add_argument("file", help="batch file: YAML list of cases (or {settings, cases}) or JSONL, one case per line")
+    run.add_argument("--out", help="results JSONL (default runs/<batch>.results.jsonl); rerun with it to resume")
+    run.add_argument("--jobs", type=int, default=4, help="cases at once")
+    run.add_argument("--llm-concurrency", type=int, default=4, help="LLM requests in flight at once")
+    run.add_argument("--solver-concurrency", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="solver runs at once")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_settings(run)
+    chat = sub.add_parser("chat", help="the chat page (a local web page): problems, agent steps, reviews, follow-ups")
+    chat.add_argument("--host", default="127.0.0.1", help="bind address; anything but loopback requires a token")
+    chat.add_argument("--port", type=int, default=7860)
+    chat.add_argument("--token", help="login token when bound beyond loopback (default: LAMOPT_CHAT_TOKEN or a random one)")
+    chat.add_argument("--review", default="", help="review points: after_modeling,before_solving,missing_parameter")
+    _add_settings(chat)
     evaluate = sub.add_parser("eval", help="measure accuracy on a benchmark JSONL file (question + answer per line)")
     evaluate.add_argument("file", help="benchmark records: id, question, answer (see ../shared/benchmarks)")
     evaluate.add_argument("--limit", type=int, help="only the first N problems")
@@ -82,19 +96,20 @@ def _context(args: argparse.Namespace, review: tuple[str, ...] = ()) -> Any:
     from agents.context import Context
 
     settings: dict[str, Any] = {"review_points": review}
-    for field, attr in [
-        ("llm_backend", "llm_backend"),
-        ("llm_url", "llm_url"),
-        ("llm_model", "llm_model"),
-        ("solver", "solver"),
-        ("max_iterations", "max_iterations"),
-        ("user_templates_dir", "user_templates"),
-        ("retrieval", "retrieval"),
-    ]:
-        value = getattr(args, attr, None)
-        if value is not None:
-            settings[field] = value
+    settings |= _given_settings(args)
     return Context(**settings)
+
+
+_SETTING_FLAGS = [
+    ("llm_backend", "llm_backend"),
+    ("llm_url", "llm_url"),
+    ("llm_model", "llm_model"),
+    ("solver", "solver"),
+    ("max_iterations", "max_iterations"),
+    ("user_templates_dir", "user_templates"),
+    ("retrieval", "retrieval"),
+]
+"""Context field ← command-line option, for the settings every command takes."""
 
 
 def _read_text(raw: str) -> str:
@@ -114,10 +129,9 @@ def _solve(args: argparse.Namespace) -> int:
     from lamopt.problem_input import InputError
     from lamopt.report_text import report_json, report_markdown
 
-    review = tuple(p.strip() for p in args.review.split(",") if p.strip())
-    bad = [p for p in review if p not in ("after_modeling", "before_solving")]
-    if bad:
-        return _fail(f"unknown review point(s): {', '.join(bad)}", EXIT_BAD_INPUT)
+    review = _review_points(args.review)
+    if isinstance(review, int):
+        return review
     try:
         text: str | None = None if args.resume else _read_text(args.text)
     except (OSError, UnicodeDecodeError) as exc:
@@ -160,11 +174,74 @@ def _solve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run(args: argparse.Namespace) -> int:
+    from lamopt.problem_input import InputError
+    from lamopt.runs import run_batch, summary_table
+
+    batch = Path(args.file)
+    out = Path(args.out) if args.out else Path("runs") / f"{batch.stem}.results.jsonl"
+    base = _given_settings(args)
+    try:
+        outcome = run_batch(
+            batch,
+            out,
+            jobs=args.jobs,
+            llm_slots=args.llm_concurrency,
+            solver_slots=args.solver_concurrency,
+            base_settings=base,
+            progress=not args.no_progress,
+        )
+    except InputError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    print(summary_table(outcome.records))
+    print(f"{outcome.ran} cases run now, {outcome.skipped} already done; records in {out}", file=sys.stderr)
+    if outcome.unfinished:
+        return _fail(
+            f"{len(outcome.unfinished)} cases not finished (LLM endpoint down): run the same command again to finish them",
+            EXIT_LLM_DOWN,
+        )
+    return EXIT_OK
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from lamopt.chat import serve
+
+    review = _review_points(args.review)
+    if isinstance(review, int):
+        return review
+    serve(args.host, args.port, args.token, lambda: _context(args, review))
+    return EXIT_OK
+
+
+def _review_points(raw: str) -> tuple[str, ...] | int:
+    """The review points a comma-separated option names, or the exit code after saying which are unknown."""
+    from agents.context import ReviewPoint
+
+    review = tuple(p.strip() for p in raw.split(",") if p.strip())
+    bad = [p for p in review if p not in get_args(ReviewPoint)]
+    if bad:
+        return _fail(f"unknown review point(s): {', '.join(bad)}", EXIT_BAD_INPUT)
+    return review
+
+
+def _given_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Context fields the command line set explicitly (the rest stay as each case or the environment says)."""
+    return {field: getattr(args, attr) for field, attr in _SETTING_FLAGS if getattr(args, attr, None) is not None}
+
+
 def _ask_expert(request: dict[str, Any]) -> dict[str, Any]:
-    shown = {k: v for k, v in request.items() if k != "review"}
+    shown = {k: v for k, v in request.items() if k not in ("review", "question")}
     print(f"\nReview point '{request.get('review')}':\n{json.dumps(shown, indent=2, default=str)[:4000]}", file=sys.stderr)
+    if request.get("question"):
+        print(f"\n{request['question']}", file=sys.stderr)
     while True:
-        print("approve [a], stop [s], or edit [e] (paste a JSON binding on one line): ", end="", file=sys.stderr, flush=True)
+        print(
+            "approve [a], stop [s], edit [e] (then paste a JSON binding on one line) "
+            "or answer [t] (then type the missing facts on one line): ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
         answer = sys.stdin.readline()
         if not answer:
             return {"action": "stop", "reason": "no answer on standard input (use --yes in scripts)"}
@@ -178,6 +255,10 @@ def _ask_expert(request: dict[str, Any]) -> dict[str, Any]:
                 return {"action": "edit", "binding": json.loads(sys.stdin.readline())}
             except json.JSONDecodeError as exc:
                 print(f"not JSON: {exc}", file=sys.stderr)
+        if choice in ("t", "answer"):
+            said = sys.stdin.readline().strip()
+            if said:
+                return {"action": "answer", "text": said}
 
 
 def _eval(args: argparse.Namespace) -> int:

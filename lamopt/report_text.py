@@ -9,7 +9,9 @@ from typing import Any
 from agents.state import Decision, Report
 
 
-def report_markdown(report: Report, history: list[Decision], thread_id: str) -> str:
+def report_markdown(report: Report, history: list[Decision], thread_id: str, *, for_chat: bool = False) -> str:
+    """The report as Markdown with LaTeX math. `for_chat` leaves out what the chat page shows on its own
+    (the agents' steps, the figures as images)."""
     lines = [f"# lamopt report ({thread_id})", "", f"**Status:** {report['status']}. {report['summary']}"]
     if report["objective"] is not None:
         lines.append(f"**Objective:** {report['objective']:g}")
@@ -24,14 +26,15 @@ def report_markdown(report: Report, history: list[Decision], thread_id: str) -> 
         lines += ["", "## Solution", "", *_table(report["solution"])]
     if report["comparisons"]:
         lines += ["", "## Compared with baselines", "", *_table(report["comparisons"])]
-    if report["figures"]:
+    if report["figures"] and not for_chat:
         lines += ["", "## Figures", "", *(f"![{Path(f).stem}]({f})" for f in report["figures"])]
     if report["diagnosis"]:
         lines += ["", "## Diagnosis", "", report["diagnosis"]]
     if report["warnings"]:
         lines += ["", "## Warnings", "", *(f"- {w}" for w in report["warnings"])]
-    lines += ["", "## What the agents did", ""]
-    lines += [f"{i}. **{d['agent']}**: {d['decision']} — {d['reason']}" for i, d in enumerate(history, 1)]
+    if not for_chat:
+        lines += ["", "## What the agents did", ""]
+        lines += [f"{i}. **{d['agent']}**: {d['decision']} — {d['reason']}" for i, d in enumerate(history, 1)]
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -119,3 +120,22 @@ def test_eval_against_a_dead_endpoint_stops_and_says_how_to_go_on(tmp_path: Path
     out = lamopt([*args, "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m"], tmp_path)
     assert out.returncode == 3, out.stderr
     assert "did not answer" in out.stderr and "run the same command again" in out.stderr
+
+
+def test_run_with_a_dead_endpoint_records_nothing_and_says_to_run_again(tmp_path: Path, leo_text: str) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "leo", "text": leo_text}) + "\n" + json.dumps({"id": "bad", "text": " "}) + "\n")
+    out = lamopt(["run", str(batch), "--out", str(tmp_path / "r.jsonl")], tmp_path)
+    assert out.returncode == 2 and "case 2 has no problem text" in out.stderr and "Traceback" not in out.stderr
+    batch.write_text(json.dumps({"id": "leo", "text": leo_text}) + "\n")
+    dead = ["--llm-backend", "openai", "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m", "--no-progress"]
+    out = lamopt(["run", str(batch), "--out", str(tmp_path / "r.jsonl"), *dead], tmp_path)
+    assert out.returncode == 3, out.stderr
+    assert "case leo not finished" in out.stderr and "run the same command again" in out.stderr
+    assert (tmp_path / "r.jsonl").read_text() == ""
+
+
+def test_unknown_review_points_are_refused(tmp_path: Path) -> None:
+    for command in (["solve", "x", "--review", "after_lunch"], ["chat", "--review", "after_lunch"]):
+        out = lamopt(command, tmp_path)
+        assert out.returncode == 2 and "unknown review point(s): after_lunch" in out.stderr

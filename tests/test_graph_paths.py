@@ -206,3 +206,50 @@ def test_a_table_the_formulation_ignores_is_reported(leo_text: str, kb_dir: Path
     warnings = final_report(steps)["warnings"]
     assert any("does not use table T2" in w and "processing time" in w for w in warnings)
     assert not any("table T1" in w for w in warnings)
+
+
+def test_missing_parameter_review_asks_only_when_a_default_fills_a_gap(leo_text: str, kb_dir: Path) -> None:
+    no_rates = leo_text.replace(
+        "Application A receives 30 requests per second and application B receives 10 requests per second. ", ""
+    )
+    default_rates = leo_binding(
+        objective="total latency",
+        applications=[
+            {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 1},
+            {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 1},
+        ],
+    )
+    saver = InMemorySaver()
+    points: Any = ("missing_parameter", "after_modeling")
+    context = Context(chat_model=ScriptedChatModel(script=[default_rates]), kb_path=str(kb_dir), review_points=points)
+    asked = list(stream(no_rates, context=context, checkpointer=saver, thread_id="missing-1"))
+    assert asked[-1].node == "missing_parameter"
+    assert asked[-1].data["missing"] == ["request_rate[A]", "request_rate[B]"]
+    assert "approve the template's defaults (request_rate[A] = 1, request_rate[B] = 1)" in asked[-1].data["question"]
+    then = list(stream(None, context=context, checkpointer=saver, thread_id="missing-1", resume={"action": "approve"}))
+    assert then[-1].node == "after_modeling"  # the next review point still comes
+    done = list(stream(None, context=context, checkpointer=saver, thread_id="missing-1", resume={"action": "approve"}))
+    report = final_report(done)
+    assert report["objective"] == pytest.approx(8 + 18)
+    assert "request_rate[A] = 1 is the template's default, not a number from the text" in report["warnings"]
+
+    stated = Context(chat_model=ScriptedChatModel(script=[leo_binding()]), kb_path=str(kb_dir), review_points=points)
+    steps = list(stream(leo_text, context=stated, checkpointer=saver, thread_id="missing-2"))
+    assert steps[-1].node == "after_modeling"  # nothing missing: no question
+
+
+def test_langgraph_json_names_a_graph_studio_can_load_with_its_settings_schema() -> None:
+    """LangGraph Studio / `langgraph dev` import the graph named in langgraph.json and show its context schema."""
+    import importlib.util
+    import json
+
+    config = json.loads((Path(__file__).resolve().parent.parent / "langgraph.json").read_text())
+    file, name = config["graphs"]["lamopt"].split(":")
+    spec = importlib.util.spec_from_file_location("studio_graph", Path(__file__).resolve().parent.parent / file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    graph = getattr(module, name)
+    assert set(graph.nodes) >= {"retriever", "modeler", "verifier", "optimizer", "invoker", "report"}
+    properties = graph.get_context_jsonschema()["properties"]
+    assert {"review_points", "llm_backend", "solver"} <= set(properties)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import sys
+import threading
 
 import pyomo.environ as pyo
 import pytest
@@ -83,3 +85,29 @@ def test_diagnosis_names_the_conflicting_constraint_in_words() -> None:
     assert conflicts[0].violation == pytest.approx(4.0)  # all three items weigh 6 > 2
     assert "the picked weight fits the capacity" in conflicts[0].sentence()
     assert explain_infeasibility(knapsack()) == []
+
+
+def test_concurrent_solves_keep_their_own_logs_and_leave_stdout_alone() -> None:
+    """Chat threads and batch cases solve at once in one process: no log may leak into another's."""
+    stdout = sys.stdout
+    results: dict[tuple[str, int], list[str]] = {}
+
+    def work(solver: str, capacity: int, minimum: int) -> None:
+        for _ in range(3):
+            result = solve(knapsack(capacity, minimum), "MILP", preference=solver)
+            results.setdefault((solver, capacity), []).append(result.log_excerpt)
+
+    threads = [
+        threading.Thread(target=work, args=(solver, capacity, minimum))
+        for solver in ("highs", "cplex")
+        for capacity, minimum in ((4, 2), (6, 3))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sys.stdout is stdout
+    for capacity, objective, other in ((4, 5, 6), (6, 6, 5)):
+        for log in results[("highs", capacity)]:
+            assert f"{objective} (objective)" in log and f"{other} (objective)" not in log
+    assert all(log.count("Total (root+branch&cut)") == 1 for c in (4, 6) for log in results[("cplex", c)])

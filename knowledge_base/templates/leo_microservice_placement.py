@@ -10,12 +10,14 @@ sum_s y[e,s,t] = x[m',t], which is exact at binary x (each row and column of y s
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
+from tools.satnet.plots import placement_plot
 from tools.textdata import TextData
 
 ObjectiveKind = Literal["request-weighted average latency", "total latency", "worst-case latency"]
@@ -285,6 +287,12 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
                     }
                 )
         return rows
+
+    def figures(self, params: LeoPlacementParams, solution: dict[str, float], out_dir: Path) -> list[str]:
+        placed = self.placement(params, solution)
+        chains = {app.name: (app.access_satellite, app.chain) for app in params.applications}
+        path = placement_plot(params.satellites, placed, chains, out_dir / "placement.png", "Microservice placement")
+        return [str(path)]
 
     def formulation_summary(self, params: LeoPlacementParams) -> dict[str, Any]:
         return {

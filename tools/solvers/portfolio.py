@@ -10,10 +10,13 @@ from __future__ import annotations
 import io
 import logging
 import math
+import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from contextlib import redirect_stdout
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import pyomo.environ as pyo
@@ -125,14 +128,34 @@ def solve(
     return last
 
 
+_STDOUT_LOCK = threading.Lock()
+"""redirect_stdout swaps the process-wide sys.stdout: two solves capturing at once (concurrent chat threads or
+batch cases) would read each other's logs and could leave sys.stdout pointing at a finished run's buffer.
+CPLEX writes its log to a file of its own and runs concurrently; HiGHS and SCIP only tee to stdout, so they
+take turns while their output is captured."""
+
+
+def _solve_with_log(solver: Any, model: pyo.ConcreteModel, name: SolverName, buffer: io.StringIO) -> SolverResults:
+    """Solve, writing the solver's log into `buffer` without mixing in another thread's solve."""
+    if name == "cplex":
+        with tempfile.TemporaryDirectory(prefix="lamopt-solve-") as scratch:
+            logfile = Path(scratch) / "solver.log"
+            try:
+                return solver.solve(model, load_solutions=False, tee=False, logfile=str(logfile))
+            finally:
+                if logfile.exists():
+                    buffer.write(logfile.read_text(errors="replace"))
+    with _STDOUT_LOCK, redirect_stdout(buffer):
+        return solver.solve(model, load_solutions=False, tee=True)
+
+
 def _run_one(model: pyo.ConcreteModel, name: SolverName, time_limit_s: float) -> SolveResult:
     solver = pyo.SolverFactory(_PYOMO_NAMES[name])
     solver.options[_TIME_LIMIT_OPTION[name]] = time_limit_s
     buffer = io.StringIO()
     started = time.perf_counter()
     try:
-        with redirect_stdout(buffer):
-            results: SolverResults = solver.solve(model, load_solutions=False, tee=True)
+        results: SolverResults = _solve_with_log(solver, model, name, buffer)
     except Exception as exc:  # solver libraries raise their own types (CplexSolverError, RuntimeError, ...)
         elapsed = time.perf_counter() - started
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

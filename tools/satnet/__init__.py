@@ -1,0 +1,1 @@
+"""LEO satellite networks: helpers for placement answers (plots)."""
