@@ -1,0 +1,154 @@
+"""The user-association templates against brute-force enumeration of every association, and on the dev questions."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import pytest
+
+from knowledge_base.template import AssemblyError
+from knowledge_base.templates.association_load_balancing import TEMPLATE as LOAD
+from knowledge_base.templates.association_load_balancing import LoadBalancingParams
+from knowledge_base.templates.association_max_rate import TEMPLATE as MAX_RATE
+from knowledge_base.templates.association_max_rate import AssociationRateParams
+from knowledge_base.templates.association_proportional_fair import TEMPLATE as FAIR
+from knowledge_base.templates.association_proportional_fair import ProportionalFairParams
+from tests.templates_support import dev_item, solve_example, within
+from tools.textdata import parse_text
+
+
+def associations(users: list[str], options: dict[str, list[str]]) -> Any:
+    """Every way to give each user one of its covering cells."""
+    for choice in itertools.product(*(options[u] for u in users)):
+        yield dict(zip(users, choice, strict=True))
+
+
+def brute_max_rate(params: AssociationRateParams) -> float:
+    options = {u: [c for c in params.cells if params.rate[u][c] is not None] for u in params.users}
+    best = -math.inf
+    for chosen in associations(params.users, options):
+        if params.max_users and any(list(chosen.values()).count(c) > params.max_users[c] for c in params.cells):
+            continue
+        rates = [float(params.rate[u][c] or 0.0) for u, c in chosen.items()]
+        best = max(best, min(rates) if params.objective == "rate of the worst user" else sum(rates))
+    return best
+
+
+def brute_min_max_load(params: LoadBalancingParams) -> float:
+    options = {u: [c for c in params.cells if params.peak_rate[u][c] is not None] for u in params.users}
+    best = math.inf
+    for chosen in associations(params.users, options):
+        loads = dict.fromkeys(params.cells, 0.0)
+        for u, c in chosen.items():
+            loads[c] += params.demand[u] / float(params.peak_rate[u][c] or 1.0)
+        best = min(best, max(loads.values()))
+    return best
+
+
+def brute_proportional_fair(params: ProportionalFairParams) -> float:
+    options = {u: [c for c in params.cells if params.rate[u][c] is not None] for u in params.users}
+    best = -math.inf
+    for chosen in associations(params.users, options):
+        count = {c: list(chosen.values()).count(c) for c in params.cells}
+        best = max(best, sum(math.log(float(params.rate[u][c] or 0.0) / count[c]) for u, c in chosen.items()))
+    return best
+
+
+@pytest.mark.parametrize("objective", ["sum of user rates", "rate of the worst user"])
+def test_max_rate_example_equals_brute_force(objective: str) -> None:
+    binding = {
+        "rate_table": "T1",
+        "max_users_per_cell": {"values": {"Macro": 3, "Small-1": 1, "Small-2": 1}},
+        "objective": objective,
+    }
+    params, result = solve_example(MAX_RATE, MAX_RATE.examples[0], binding)
+    assert result.objective == pytest.approx(brute_max_rate(params), abs=1e-6)
+    if objective == "sum of user rates":
+        # By hand: Small-1 takes U1 (30, its best gain over Macro: +20), Small-2 takes U4 (35, +20 over Macro's 15);
+        # U2, U3, U5 go to Macro (12 + 8 + 18): 30 + 35 + 38 = 103.
+        assert result.objective == pytest.approx(103.0)
+    rates = [r["rate (Mbit/s)"] for r in MAX_RATE.solution_table(params, result.solution)]
+    assert (sum(rates) if objective == "sum of user rates" else min(rates)) == pytest.approx(result.objective)
+
+
+def test_max_rate_solves_dev_assoc_01() -> None:
+    item = dev_item("dev-assoc-01")
+    binding = {
+        "rate_table": "T1",
+        "max_users_per_cell": {"values": {"Macro": 4, "Small-1": 3, "Small-2": 2}},
+        "objective": "sum of user rates",
+    }
+    params, result = solve_example(MAX_RATE, item["question"], binding)
+    assert within(result.objective, item)
+    assert result.objective == pytest.approx(brute_max_rate(params), abs=1e-6)
+    assert all(params.rate[r["user"]][r["cell"]] is not None for r in MAX_RATE.solution_table(params, result.solution))
+
+
+def test_max_rate_schema_offers_the_cells_and_refuses_missing_limits() -> None:
+    data = parse_text(MAX_RATE.examples[0])
+    schema = MAX_RATE.binding_schema(data)["properties"]
+    numbers = schema["max_users_per_cell"]["anyOf"][1]
+    assert numbers["properties"]["values"]["required"] == ["Macro", "Small-1", "Small-2"]
+    with pytest.raises(AssemblyError, match="no value for Small-2"):
+        MAX_RATE.assemble({"rate_table": "T1", "max_users_per_cell": {"values": {"Macro": 3, "Small-1": 1}}}, data)
+    with pytest.raises(AssemblyError, match="no table 'T2'"):
+        MAX_RATE.assemble({"rate_table": "T2", "max_users_per_cell": "none"}, data)
+
+
+def test_load_balancing_example_equals_brute_force() -> None:
+    binding = {
+        "rate_table": "T1",
+        "peak_rate_columns": ["peak rate in C1 (Mbit/s)", "peak rate in C2 (Mbit/s)"],
+        "demand": "demand (Mbit/s)",
+    }
+    params, result = solve_example(LOAD, LOAD.examples[0], binding)
+    assert params.cells == ["C1", "C2"]
+    # By hand: U3 must use C1 (0.2), U4 must use C2 (0.2); U1 -> C2 (0.1) and U2 -> C1 (0.2) give loads 0.4 and 0.3,
+    # and no other choice of U1, U2 brings the larger load below 0.4.
+    assert result.objective == pytest.approx(0.4)
+    assert result.objective == pytest.approx(brute_min_max_load(params), abs=1e-9)
+    rows = LOAD.solution_table(params, result.solution)
+    assert max(r["cell load"] for r in rows) == pytest.approx(result.objective)
+
+
+def test_load_balancing_solves_dev_assoc_02() -> None:
+    item = dev_item("dev-assoc-02")
+    columns = [f"peak rate in C{k} (Mbit/s)" for k in (1, 2, 3)]
+    params, result = solve_example(
+        LOAD, item["question"], {"rate_table": "T1", "peak_rate_columns": columns, "demand": "demand (Mbit/s)"}
+    )
+    assert within(result.objective, item)
+    assert result.objective == pytest.approx(brute_min_max_load(params), abs=1e-9)
+
+
+def test_load_balancing_converts_the_demand_unit() -> None:
+    text = LOAD.examples[0].replace("demand (Mbit/s)", "demand (kbit/s)").replace("| U1 | 4 |", "| U1 | 4000 |")
+    text = (
+        text.replace("| U2 | 6 |", "| U2 | 6000 |").replace("| U3 | 5 |", "| U3 | 5000 |").replace("| U4 | 2 |", "| U4 | 2000 |")
+    )
+    binding = {
+        "rate_table": "T1",
+        "peak_rate_columns": ["peak rate in C1 (Mbit/s)", "peak rate in C2 (Mbit/s)"],
+        "demand": "demand (kbit/s)",
+    }
+    params, spec = LOAD.assemble(binding, parse_text(text))
+    assert params.demand["U1"] == pytest.approx(4.0)
+    assert any(item.name == "demand[U1,demand (kbit/s)]" and item.value == 4000 for item in spec)
+
+
+def test_proportional_fair_example_equals_brute_force() -> None:
+    params, result = solve_example(FAIR, FAIR.examples[0], {"rate_table": "T1"})
+    # By hand: U1, U2 on BS1 and U3, U4 on BS2: ln(10/2) + ln(8/2) + ln(9/2) + ln(6/2) = ln 270.
+    assert result.objective == pytest.approx(math.log(270.0))
+    assert result.objective == pytest.approx(brute_proportional_fair(params), abs=1e-6)
+    rows = FAIR.solution_table(params, result.solution)
+    assert sum(r["ln throughput"] for r in rows) == pytest.approx(result.objective)
+
+
+def test_proportional_fair_solves_dev_assoc_03() -> None:
+    item = dev_item("dev-assoc-03")
+    params, result = solve_example(FAIR, item["question"], {"rate_table": "T1"})
+    assert within(result.objective, item)
+    assert result.objective == pytest.approx(brute_proportional_fair(params), abs=1e-6)
