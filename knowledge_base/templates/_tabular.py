@@ -33,6 +33,12 @@ def unit_in(text: str, dimension_of: str) -> str | None:
     return None
 
 
+def stated_unit(text: str) -> str | None:
+    """The last parenthesised word of a header or label, whatever it measures: "CPU (cores)" -> "cores"."""
+    candidates: list[str] = _PARENTHESIS.findall(text)
+    return candidates[-1].strip() if candidates and candidates[-1].strip() else None
+
+
 def table(data: TextData, table_id: Any, what: str) -> Table:
     try:
         return data.table(str(table_id))
