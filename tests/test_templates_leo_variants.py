@@ -75,8 +75,8 @@ def brute_activation(params: LeoActivationParams) -> float:
 
 
 PROCESSING_BINDING = {
-    "delay_table": "T1",
-    "processing_table": "T2",
+    "delay_table": "T2",
+    "processing_table": "T1",
     "max_microservices_per_satellite": 2,
     "applications": [
         {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 1},

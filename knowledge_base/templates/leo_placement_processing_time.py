@@ -64,14 +64,13 @@ class LeoPlacementProcessingTime(Template[LeoProcessingParams]):
     id = "leo_placement_processing_time"
     family = "leo_service_placement"
     problem_class = "MILP"
-    title = "Microservice placement on LEO satellites with satellite-dependent processing times (min worst latency)"
+    title = "Latency-sensitive microservice chains on a multi-plane LEO constellation, processing time per satellite"
     description = (
-        "Place the microservices of application chains on LEO satellites (several orbital planes, intra-plane and "
-        "inter-plane links) when the satellites carry different processors: a table gives the processing time of each "
-        "microservice on each satellite. The end-to-end latency of an application is the one-way delays from its access "
-        "satellite through the chain and back, plus the processing times of its microservices where they are hosted. "
-        "Each satellite can host at most a given number of microservices (memory limit). Minimize the largest "
-        "(worst-case) end-to-end latency among the applications, or their total or average latency."
+        "Deploy latency-sensitive applications, chains of microservices, on a LEO constellation of several orbital "
+        "planes with intra-plane and inter-plane links. The satellites carry different processors: a table gives the "
+        "processing time (ms) of every microservice on every satellite. Each satellite can host at most a given number "
+        "of microservices (memory limit). An application's end-to-end latency is its transfer delays plus the "
+        "processing times of its microservices. Minimize the largest (worst-case, min-max) end-to-end latency."
     )
     math = r"""
 \textbf{Sets: } S \text{ satellites},\ M \text{ microservices},\ A \text{ applications with chains and access satellite } s_a
@@ -85,14 +84,13 @@ class LeoPlacementProcessingTime(Template[LeoProcessingParams]):
 \quad \sum_t y_{e,st}=x_{ms},\ \sum_s y_{e,st}=x_{m't}
 """
     examples = (
-        "Three satellites S1, S2, S3 are connected by inter-satellite links. The one-way delay in milliseconds between "
-        "each pair of satellites is:\n\n"
-        "| from/to | S1 | S2 | S3 |\n|---|---|---|---|\n| S1 | 0 | 4 | 7 |\n| S2 | 4 | 0 | 3 |\n| S3 | 7 | 3 | 0 |\n\n"
-        "Application A is a chain A1 -> A2 with users under satellite S1; application B is a chain B1 -> B2 with users "
-        "under satellite S3. The satellites carry different processors; the processing time (ms) of a microservice "
-        "depends on the satellite that hosts it:\n\n"
+        "The satellites carry different processors; the processing time (ms) of a microservice depends on the "
+        "satellite that hosts it:\n\n"
         "| microservice/satellite | S1 | S2 | S3 |\n|---|---|---|---|\n"
         "| A1 | 6 | 3 | 4 |\n| A2 | 4 | 2 | 3 |\n| B1 | 5 | 2 | 4 |\n| B2 | 3 | 1 | 2 |\n\n"
+        "Application A is a chain A1 -> A2 with users under satellite S1; application B is a chain B1 -> B2 with users "
+        "under satellite S3. The one-way delay in milliseconds between each pair of satellites is:\n\n"
+        "| from/to | S1 | S2 | S3 |\n|---|---|---|---|\n| S1 | 0 | 4 | 7 |\n| S2 | 4 | 0 | 3 |\n| S3 | 7 | 3 | 0 |\n\n"
         "Each satellite can host at most 2 microservices. The end-to-end latency of an application is the sum of the "
         "transfer delays from the access satellite through the chain and back plus the processing times. Minimize the "
         "largest end-to-end latency of the two applications.",
