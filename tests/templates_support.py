@@ -11,6 +11,7 @@ import pytest
 
 from knowledge_base.template import Template
 from tools.solvers import SolveResult, Status, solve
+from tools.solvers.solution_check import check_solution
 from tools.textdata import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,12 +35,23 @@ def dev_item(item_id: str) -> dict[str, Any]:
 
 
 def solve_example(template: Template[Any], text: str, binding: dict[str, Any]) -> tuple[Any, SolveResult]:
-    """Parse the text as the Modeler would, assemble the hand-filled binding, build and solve with the portfolio."""
+    """Parse the text as the Modeler would, assemble the hand-filled binding, build and solve with the portfolio.
+
+    Also what the Verifier will demand of the same run: every value the assembly records is stated in the text
+    (or is the template's default), the parameters survive the trip through JSON the graph state makes, and the
+    solution holds in a freshly built model with the same objective.
+    """
     data = parse_text(text)
     template.binding_schema(data)  # the text must hold what the template needs
-    params, _ = template.assemble(binding, data)
+    params, spec = template.assemble(binding, data)
+    for item in spec:
+        assert data.mentions(item.value) or item.value == item.default, f"{item.name} = {item.value} is not in the text"
     result = solve(template.build_model(params), template.problem_class)  # type: ignore[arg-type]
     assert result.status is Status.OPTIMAL, result.attempts
+    fresh = template.build_model(template.params_model.model_validate(json.loads(params.model_dump_json())))
+    check = check_solution(fresh, result.solution)
+    assert check.feasible, check.violations
+    assert check.objective == pytest.approx(result.objective, abs=1e-6)
     return params, result
 
 
