@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from knowledge_base.template import Template
@@ -42,7 +43,7 @@ def solve_example(template: Template[Any], text: str, binding: dict[str, Any]) -
     solution holds in a freshly built model with the same objective.
     """
     data = parse_text(text)
-    template.binding_schema(data)  # the text must hold what the template needs
+    jsonschema.validate(binding, template.binding_schema(data))  # what the LLM is held to under constrained decoding
     params, spec = template.assemble(binding, data)
     for item in spec:
         assert data.mentions(item.value) or item.value == item.default, f"{item.name} = {item.value} is not in the text"

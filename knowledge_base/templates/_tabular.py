@@ -83,15 +83,13 @@ def matrix(
 def per_name_field(
     data: TextData, names: Sequence[str], what: str, unit_hint: str | None, optional: bool = False
 ) -> dict[str, Any]:
-    """Schema of a value per name (per satellite, per cell, ...): a list of the text if one names exactly these, else numbers.
+    """Schema of a value per name (per satellite, per cell, ...): a list of the text that names exactly these, or numbers.
 
-    Code decides which form the text allows, so the model never has to choose between them. `unit_hint`
+    The names are the ones code found, so the model only picks a list id or copies numbers. `unit_hint`
     None means plain counts (no unit asked); `optional` adds the answer "none" for a text that states none.
     """
     wanted = set(names)
     lists = [n.id for n in data.lists if set(n.values) == wanted]
-    if lists:
-        return {"enum": [*lists, "none"] if optional else lists, "description": f"the list of the text that gives the {what}"}
     properties: dict[str, Any] = {
         "values": {"type": "object", "properties": {name: {"type": "number"} for name in names}, "required": list(names)}
     }
@@ -99,13 +97,15 @@ def per_name_field(
         properties["unit"] = {"type": "string", "description": f"the unit the text uses for them (e.g. {unit_hint})"}
     numbers = {
         "type": "object",
-        "description": f"the {what}, one number per name as the text states it",
+        "description": f"the {what}, one number per name as the text states it (when no list of the text gives them)",
         "properties": properties,
         "required": list(properties),
     }
-    if optional:
-        return {"anyOf": [{"enum": ["none"], "description": f"the text states no {what}"}, numbers]}
-    return numbers
+    # A list over the same names may hold another quantity (capacities where powers are asked), so numbers stay allowed.
+    choices = [*lists, "none"] if optional else lists
+    if not choices:
+        return numbers
+    return {"anyOf": [{"enum": choices, "description": f"the list of the text that gives the {what}"}, numbers]}
 
 
 def per_name_values(
