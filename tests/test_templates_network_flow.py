@@ -1,4 +1,4 @@
-"""The network-flow templates against independent computations: a path-based LP (scipy) and min-cut enumeration."""
+"""The network-flow templates against independent computations: a path LP (scipy), min-cut and path enumeration."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from knowledge_base.templates.max_flow import TEMPLATE as MAX_FLOW
 from knowledge_base.templates.max_flow import MaxFlowParams
 from knowledge_base.templates.multicommodity_flow import TEMPLATE as ROUTING
 from knowledge_base.templates.multicommodity_flow import MulticommodityParams
+from knowledge_base.templates.single_path_routing import TEMPLATE as SINGLE_PATH
 from tests.templates_support import solve_example
 from tools.textdata import parse_text
 
@@ -156,3 +157,62 @@ def test_max_flow_equals_the_min_cut(links: str) -> None:
     into_t = sum(r["flow (Mbit/s)"] for r in MAX_FLOW.solution_table(params, result.solution) if r["to"] == "T")
     out_of_t = sum(r["flow (Mbit/s)"] for r in MAX_FLOW.solution_table(params, result.solution) if r["from"] == "T")
     assert into_t - out_of_t == pytest.approx(result.objective)
+
+
+def brute_single_path(params: MulticommodityParams) -> float:
+    """Every combination of one simple path per demand, kept when the links' loads fit (or scored by utilisation)."""
+    graph = nx.MultiDiGraph()
+    for name, tail, head in params.arcs():
+        graph.add_edge(tail, head, key=name)
+    options = [
+        [[key for _, _, key in path] for path in nx.all_simple_edge_paths(graph, d.source, d.destination)] for d in params.demands
+    ]
+    capacity = {link.name: link.capacity for link in params.links}
+    weight = {link.name: link.cost for link in params.links}
+    best = float("inf")
+    for choice in itertools.product(*options):
+        load = dict.fromkeys(capacity, 0.0)
+        for demand, path in zip(params.demands, choice, strict=True):
+            for name in path:
+                load[name] += demand.rate
+        if params.objective == "minimum maximum link utilisation":
+            best = min(best, max(load[n] / capacity[n] for n in capacity))
+        elif all(load[n] <= capacity[n] + 1e-9 for n in capacity):
+            best = min(best, sum(d.rate * weight[n] for d, path in zip(params.demands, choice, strict=True) for n in path))
+    return best
+
+
+SINGLE_PATH_BINDING = {
+    "link_table": "T1",
+    "capacity_column": "capacity (Mbit/s)",
+    "links": "two-way links, the capacity shared by both directions",
+    "cost_column": "none",
+    "demands": [
+        {"source": "G", "destination": "M3", "rate": {"value": 30, "unit": "Mbit/s"}},
+        {"source": "G", "destination": "M1", "rate": {"value": 50, "unit": "Mbit/s"}},
+        {"source": "M2", "destination": "M3", "rate": {"value": 40, "unit": "Mbit/s"}},
+    ],
+    "objective": "minimum total routing cost",
+}
+
+
+@pytest.mark.parametrize(
+    ("links", "objective"),
+    [
+        ("two-way links, the capacity shared by both directions", "minimum total routing cost"),
+        ("two-way links, the capacity shared by both directions", "minimum maximum link utilisation"),
+        ("two-way links, the capacity available in each direction", "minimum maximum link utilisation"),
+    ],
+)
+def test_single_path_routing_equals_path_enumeration(links: str, objective: str) -> None:
+    params, result = solve_example(
+        SINGLE_PATH, SINGLE_PATH.examples[0], SINGLE_PATH_BINDING | {"links": links, "objective": objective}
+    )
+    assert result.objective == pytest.approx(brute_single_path(params), abs=1e-6)
+    rows = SINGLE_PATH.solution_table(params, result.solution)
+    assert [row["path"].split(" -> ")[0] for row in rows] == ["G", "G", "M2"]
+    assert [row["path"].split(" -> ")[-1] for row in rows] == ["M3", "M1", "M3"]
+    if objective == "minimum total routing cost":
+        # By hand: G->M1 and M2->M3 go direct (50 + 40 hop-Mbit/s); G->M3 needs two hops either way (60): 150.
+        assert result.objective == pytest.approx(150.0)
+        assert sum(row["hops"] * row["rate (Mbit/s)"] for row in rows) == pytest.approx(150.0)
