@@ -7,12 +7,12 @@ demands on a link stay within its capacity (times the utilisation U in the conge
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import AssemblyError, ProblemClass, SpecItem, Template
 from knowledge_base.templates import _links, _tabular
 from tools.textdata import TextData
 
@@ -54,7 +54,7 @@ class MulticommodityParams(BaseModel):
 class MulticommodityFlow(Template[MulticommodityParams]):
     id = "multicommodity_flow"
     family = "network_flow"
-    problem_class = "LP"
+    problem_class: ClassVar[ProblemClass] = "LP"  # declared wide: single_path_routing reuses this class as a MILP
     title = "Routing traffic demands over links with capacities (min-cost or min-congestion multicommodity flow)"
     description = (
         "Route several traffic demands (flows from a source node to a destination node, in Mbit/s) through a "
@@ -82,7 +82,15 @@ class MulticommodityFlow(Template[MulticommodityParams]):
         "Route the traffic matrix through the mesh backhaul so that the most utilised link is as lightly loaded as "
         "possible; link capacities are in Gbit/s.",
     )
-    tags = ("LP", "network_flow", "routing", "multicommodity flow", "link capacity", "traffic engineering", "congestion")
+    tags: ClassVar[tuple[str, ...]] = (
+        "LP",
+        "network_flow",
+        "routing",
+        "multicommodity flow",
+        "link capacity",
+        "traffic engineering",
+        "congestion",
+    )
     params_model = MulticommodityParams
     structural_constraints = frozenset({"conservation"})
 
