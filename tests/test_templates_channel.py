@@ -1,4 +1,4 @@
-"""The channel-assignment and resource-block templates against brute-force enumeration."""
+"""The channel-assignment, resource-block and interference-aware channel templates against brute-force enumeration."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import pytest
 from knowledge_base.template import AssemblyError
 from knowledge_base.templates.channel_assignment import TEMPLATE as CHANNELS
 from knowledge_base.templates.channel_assignment import ChannelAssignmentParams
+from knowledge_base.templates.interference_channel_allocation import TEMPLATE as INTERFERENCE
+from knowledge_base.templates.interference_channel_allocation import InterferenceAllocationParams
 from knowledge_base.templates.resource_block_allocation import TEMPLATE as BLOCKS
 from knowledge_base.templates.resource_block_allocation import ResourceBlockParams
 from tests.templates_support import solve_example
@@ -119,3 +121,54 @@ def test_resource_blocks_take_one_common_minimum_in_kbit() -> None:
     params, spec = BLOCKS.assemble(binding, parse_text(BLOCKS.examples[0] + " Each user needs 5000 kbit/s."))
     assert params.min_rate == {"U1": 5.0, "U2": 5.0, "U3": 5.0}
     assert any(item.name == "minimum_rate" and item.value == 5000 for item in spec)
+
+
+def brute_interference(params: InterferenceAllocationParams) -> float:
+    """Least co-channel interference over every channel choice, or the fewest channels of a conflict-free choice."""
+    pairs = params.pairs()
+    aps = params.access_points
+    if params.channels is not None and params.objective.startswith("least"):
+        return min(
+            sum(w for (a, b), w in pairs.items() if choice[aps.index(a)] == choice[aps.index(b)])
+            for choice in itertools.product(range(params.channels), repeat=len(aps))
+        )
+    for k in range(1, len(aps) + 1):
+        for choice in itertools.product(range(k), repeat=len(aps)):
+            if all(choice[aps.index(a)] != choice[aps.index(b)] for a, b in pairs):
+                return float(k)
+    return math.inf
+
+
+INTERFERENCE_BINDING = {
+    "interference_table": "T1",
+    "number_of_channels": 3,
+    "objective": "least total co-channel interference with the given channels",
+}
+
+
+def test_interference_allocation_equals_brute_force() -> None:
+    params, result = solve_example(INTERFERENCE, INTERFERENCE.examples[0], INTERFERENCE_BINDING)
+    # By hand: AP1, AP2, AP3, AP5 all interfere with each other, so with 3 channels some pair must share; AP5 with AP2
+    # or with AP1 (weight 1, the symmetric table counts a pair once) is the cheapest, and AP4 fits on AP1's channel: 1.
+    assert result.objective == pytest.approx(1.0)
+    assert result.objective == pytest.approx(brute_interference(params))
+    rows = INTERFERENCE.solution_table(params, result.solution)
+    assert sum(r["co-channel interference"] for r in rows) / 2 == pytest.approx(result.objective)
+
+
+def test_fewest_channels_is_the_chromatic_number() -> None:
+    binding = {
+        "interference_table": "T1",
+        "number_of_channels": 0,
+        "objective": "fewest channels with no interfering pair sharing one",
+    }
+    params, result = solve_example(INTERFERENCE, INTERFERENCE.examples[0], binding)
+    assert result.objective == pytest.approx(brute_interference(params))
+    assert result.objective == pytest.approx(4.0)  # AP1, AP2, AP3, AP5 interfere pairwise
+    assert all(r["co-channel interference"] == 0 for r in INTERFERENCE.solution_table(params, result.solution))
+
+
+def test_interference_needs_a_channel_count() -> None:
+    binding = INTERFERENCE_BINDING | {"number_of_channels": 0}
+    with pytest.raises(AssemblyError, match="number of available channels"):
+        INTERFERENCE.assemble(binding, parse_text(INTERFERENCE.examples[0]))
