@@ -31,6 +31,11 @@ def brute_max_rate(params: AssociationRateParams) -> float:
     for chosen in associations(params.users, options):
         if params.max_users and any(list(chosen.values()).count(c) > params.max_users[c] for c in params.cells):
             continue
+        if params.backhaul and any(
+            sum(float(params.rate[u][c] or 0.0) for u, cell in chosen.items() if cell == c) > params.backhaul[c] + 1e-9
+            for c in params.cells
+        ):
+            continue
         rates = [float(params.rate[u][c] or 0.0) for u, c in chosen.items()]
         best = max(best, min(rates) if params.objective == "rate of the worst user" else sum(rates))
     return best
@@ -61,6 +66,7 @@ def test_max_rate_example_equals_brute_force(objective: str) -> None:
     binding = {
         "rate_table": "T1",
         "max_users_per_cell": {"values": {"Macro": 3, "Small-1": 1, "Small-2": 1}},
+        "backhaul_capacity": "none",
         "objective": objective,
     }
     params, result = solve_example(MAX_RATE, MAX_RATE.examples[0], binding)
@@ -78,12 +84,33 @@ def test_max_rate_solves_dev_assoc_01() -> None:
     binding = {
         "rate_table": "T1",
         "max_users_per_cell": {"values": {"Macro": 4, "Small-1": 3, "Small-2": 2}},
+        "backhaul_capacity": "none",
         "objective": "sum of user rates",
     }
     params, result = solve_example(MAX_RATE, item["question"], binding)
     assert within(result.objective, item)
     assert result.objective == pytest.approx(brute_max_rate(params), abs=1e-6)
     assert all(params.rate[r["user"]][r["cell"]] is not None for r in MAX_RATE.solution_table(params, result.solution))
+
+
+def test_max_rate_with_backhaul_limits_equals_brute_force() -> None:
+    text = MAX_RATE.examples[0].replace(
+        "Find the association", "\nBackhaul capacity (Mbit/s): Macro 45, Small-1 40, Small-2 30.\nFind the association"
+    )
+    binding = {
+        "rate_table": "T1",
+        "max_users_per_cell": {"values": {"Macro": 3, "Small-1": 1, "Small-2": 1}},
+        "backhaul_capacity": "L1",
+        "objective": "sum of user rates",
+    }
+    params, result = solve_example(MAX_RATE, text, binding)
+    assert params.backhaul == {"Macro": 45.0, "Small-1": 40.0, "Small-2": 30.0}
+    assert result.objective == pytest.approx(brute_max_rate(params), abs=1e-6)
+    # By hand: U4 (35) no longer fits Small-2's 30 Mbit/s backhaul and goes to Macro (15). Small-2 then takes U5 (30)
+    # or U3 (20); the best completions (U1 on Small-1 with U2, U3, U4 on Macro = 35 <= 45, among others) reach 95.
+    assert result.objective == pytest.approx(95.0)
+    for row in MAX_RATE.solution_table(params, result.solution):
+        assert row["cell"] in params.cells
 
 
 def test_max_rate_schema_offers_the_cells_and_refuses_missing_limits() -> None:

@@ -1,8 +1,9 @@
-"""User association for the largest sum rate (or the best worst-user rate) under coverage and per-cell user limits.
+"""User association for the largest sum rate (or the best worst-user rate) under coverage, user and backhaul limits.
 
 Each user is associated with exactly one cell that covers it; x[u,c] is binary and exists only for the
 pairs the rate table covers, so coverage needs no constraint of its own. A user's rate depends only on its
-cell (no sharing), which keeps the objective linear.
+cell (no sharing), which keeps the objective linear. A cell may limit how many users it serves and how
+much traffic its backhaul carries (the sum of its users' rates).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class AssociationRateParams(BaseModel):
         json_schema_extra={"unit": "Mbit/s"}, description="rate[user][cell]; None where the cell does not cover the user"
     )
     max_users: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "users"})
+    backhaul: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "Mbit/s"})
     objective: Objective = "sum of user rates"
 
     @model_validator(mode="after")
@@ -38,6 +40,8 @@ class AssociationRateParams(BaseModel):
                 raise ValueError(f"user {user} is covered by no cell, so it cannot be associated")
         if self.max_users is not None and set(self.max_users) != set(self.cells):
             raise ValueError("the user limits do not name exactly the cells")
+        if self.backhaul is not None and set(self.backhaul) != set(self.cells):
+            raise ValueError("the backhaul capacities do not name exactly the cells")
         return self
 
     def covered(self) -> list[tuple[str, str]]:
@@ -48,20 +52,22 @@ class AssociationMaxRate(Template[AssociationRateParams]):
     id = "association_max_rate"
     family = "user_association"
     problem_class = "MILP"
-    title = "User association: maximize the sum rate (or worst-user rate) with coverage and per-cell user limits"
+    title = "User association: maximize the sum rate (or worst-user rate) with coverage, per-cell user and backhaul limits"
     description = (
         "Associate each user with exactly one cell or base station (macro cell, small cells, access points) of a "
         "heterogeneous network. A table gives the downlink rate each user obtains from each cell; '-' means the user "
         "is outside that cell's coverage. Each cell can serve at most a given number of users (scheduler limit, "
-        "cell capacity). The rate does not depend on how many users share the cell. Maximize the sum of the users' "
-        "rates (total throughput), or the rate of the worst user (max-min)."
+        "cell capacity) and carry at most its backhaul capacity. The rate does not depend on how many users share "
+        "the cell. Maximize the sum of the users' rates (total throughput), or the rate of the worst user (max-min)."
     )
     math = r"""
 \textbf{Sets: } U \text{ users},\ C \text{ cells},\ K\subseteq U\times C \text{ covered pairs (rate given)}
-\\ \textbf{Parameters: } r_{uc}\ \text{rate (Mbit/s)},\ N_c\ \text{most users cell } c \text{ may serve}
+\\ \textbf{Parameters: } r_{uc}\ \text{rate (Mbit/s)},\ N_c\ \text{most users cell } c \text{ may serve},
+\ B_c\ \text{backhaul (Mbit/s)}
 \\ \textbf{Variables: } x_{uc}\in\{0,1\}\ \forall (u,c)\in K,\ t \text{ (worst-user variant)}
 \\ \max\ \textstyle\sum_{(u,c)\in K} r_{uc}x_{uc} \quad(\text{or } \max t,\ t\le \sum_c r_{uc}x_{uc}\ \forall u)
-\\ \textstyle\sum_{c:(u,c)\in K} x_{uc} = 1\ \forall u, \qquad \sum_{u:(u,c)\in K} x_{uc}\le N_c\ \forall c
+\\ \textstyle\sum_{c:(u,c)\in K} x_{uc} = 1\ \forall u, \qquad \sum_{u:(u,c)\in K} x_{uc}\le N_c,
+\quad \sum_{u:(u,c)\in K} r_{uc}x_{uc}\le B_c\ \forall c
 """
     examples = (
         "A heterogeneous network has one macro cell (Macro) and two small cells (Small-1, Small-2). Each of five users "
@@ -74,7 +80,7 @@ class AssociationMaxRate(Template[AssociationRateParams]):
         "Assign every user to one access point it can hear so that the minimum user throughput is as large as "
         "possible; each access point serves at most four users.",
     )
-    tags = ("MILP", "user_association", "cell association", "coverage", "sum rate", "max-min", "HetNet", "load limit")
+    tags = ("MILP", "user_association", "cell association", "coverage", "sum rate", "max-min", "HetNet", "load limit", "backhaul")
     params_model = AssociationRateParams
     structural_constraints = frozenset({"one_cell", "worst_bound"})
 
@@ -89,9 +95,10 @@ class AssociationMaxRate(Template[AssociationRateParams]):
             "properties": {
                 "rate_table": {"enum": tables, "description": "table of rates: a row per user, a column per cell"},
                 "max_users_per_cell": tab.per_name_field(data, cells, "most users each cell may serve", None, optional=True),
+                "backhaul_capacity": tab.per_name_field(data, cells, "backhaul capacity of each cell", "Mbit/s", optional=True),
                 "objective": {"enum": list(get_args(Objective))},
             },
-            "required": ["rate_table", "max_users_per_cell", "objective"],
+            "required": ["rate_table", "max_users_per_cell", "backhaul_capacity", "objective"],
         }
 
     def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[AssociationRateParams, list[SpecItem]]:
@@ -101,12 +108,16 @@ class AssociationMaxRate(Template[AssociationRateParams]):
         scale = tab.convert_factor(unit, "Mbit/s")
         rate = tab.matrix(source, "rate", spec, scale=scale)
         max_users = tab.per_name_values(binding.get("max_users_per_cell"), data, list(source.columns), "max_users", None, spec)
+        backhaul = tab.per_name_values(
+            binding.get("backhaul_capacity", "none"), data, list(source.columns), "backhaul", "Mbit/s", spec
+        )
         try:
             params = AssociationRateParams(
                 users=list(source.rows),
                 cells=list(source.columns),
                 rate=rate,
                 max_users=max_users,
+                backhaul=backhaul,
                 objective=binding.get("objective", "sum of user rates"),
             )
         except ValueError as exc:
@@ -131,6 +142,13 @@ class AssociationMaxRate(Template[AssociationRateParams]):
                 m.C,
                 rule=lambda m, c: sum(m.x[u, c] for u in m.U if (u, c) in m.K) <= limit[c],
                 doc="cell {i} serves no more users than its limit",
+            )
+        if params.backhaul is not None:
+            backhaul = params.backhaul
+            m.backhaul_limit = pyo.Constraint(
+                m.C,
+                rule=lambda m, c: sum(float(rate[u][c] or 0.0) * m.x[u, c] for u in m.U if (u, c) in m.K) <= backhaul[c],
+                doc="the traffic of cell {i}'s users fits its backhaul",
             )
         m.user_rate = pyo.Expression(
             m.U, rule=lambda m, u: sum(rate[u][c] * m.x[u, c] for c in m.C if (u, c) in m.K), doc="rate of a user (Mbit/s)"
@@ -161,6 +179,7 @@ class AssociationMaxRate(Template[AssociationRateParams]):
             "cells": params.cells,
             "covered user-cell pairs": len(params.covered()),
             "user limits": params.max_users,
+            "backhaul capacities (Mbit/s)": params.backhaul,
             "objective": params.objective,
         }
 
