@@ -179,3 +179,11 @@ def test_proportional_fair_solves_dev_assoc_03() -> None:
     params, result = solve_example(FAIR, item["question"], {"rate_table": "T1"})
     assert within(result.objective, item)
     assert result.objective == pytest.approx(brute_proportional_fair(params), abs=1e-6)
+
+
+def test_prose_in_parentheses_is_not_taken_for_a_unit() -> None:
+    text = MAX_RATE.examples[0].replace("(Mbit/s)", "(kbit/s)").replace("coverage:", "coverage (see {note}):")
+    params, _ = MAX_RATE.assemble(
+        {"rate_table": "T1", "max_users_per_cell": "none", "backhaul_capacity": "none"}, parse_text(text)
+    )
+    assert params.rate["U1"]["Small-1"] == pytest.approx(0.030)  # 30 kbit/s in the template's Mbit/s

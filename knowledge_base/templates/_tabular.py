@@ -28,9 +28,16 @@ def unit_in(text: str, dimension_of: str) -> str | None:
     candidates: list[str] = _PARENTHESIS.findall(text)
     for candidate in reversed(candidates):
         unit = candidate.strip()
-        if unit and same_dimension(unit, dimension_of):
+        if unit and _is_unit_like(unit, dimension_of):
             return unit
     return None
+
+
+def _is_unit_like(text: str, dimension_of: str) -> bool:
+    try:
+        return same_dimension(text, dimension_of)
+    except Exception:  # pint's parser raises tokenizer errors on some prose ("{"); prose is simply not a unit
+        return False
 
 
 def stated_unit(text: str) -> str | None:
