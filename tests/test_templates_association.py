@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from knowledge_base.template import AssemblyError
+from knowledge_base.templates.association_bs_sleeping import TEMPLATE as SLEEPING
+from knowledge_base.templates.association_bs_sleeping import SleepingParams
 from knowledge_base.templates.association_load_balancing import TEMPLATE as LOAD
 from knowledge_base.templates.association_load_balancing import LoadBalancingParams
 from knowledge_base.templates.association_max_rate import TEMPLATE as MAX_RATE
@@ -187,3 +189,48 @@ def test_prose_in_parentheses_is_not_taken_for_a_unit() -> None:
         {"rate_table": "T1", "max_users_per_cell": "none", "backhaul_capacity": "none"}, parse_text(text)
     )
     assert params.rate["U1"]["Small-1"] == pytest.approx(0.030)  # 30 kbit/s in the template's Mbit/s
+
+
+def brute_sleeping(params: SleepingParams) -> float:
+    """Cheapest set of active base stations that can serve every user within the limits (all associations tried)."""
+    best = math.inf
+    for r in range(1, len(params.stations) + 1):
+        for active in itertools.combinations(params.stations, r):
+            options = {u: [c for c in active if params.usable(u, c)] for u in params.users}
+            if any(not o for o in options.values()):
+                continue
+            for chosen in associations(params.users, options):
+                if params.max_users and any(list(chosen.values()).count(c) > params.max_users[c] for c in active):
+                    continue
+                best = min(best, sum(params.power[c] for c in active))
+                break
+    return best
+
+
+SLEEPING_BINDING = {
+    "rate_table": "T1",
+    "minimum_rate": {"value": 10, "unit": "Mbit/s"},
+    "power": "L1",
+    "max_users": "L2",
+}
+
+
+def test_bs_sleeping_equals_brute_force() -> None:
+    params, result = solve_example(SLEEPING, SLEEPING.examples[0], SLEEPING_BINDING)
+    # By hand: with 3 users per station at least two stations are on; the cheapest pair BS3 + BS2 (190 W) serves
+    # U1, U4, U3 from BS2 and U2, U5, U6 from BS3, every rate >= 10 Mbit/s.
+    assert result.objective == pytest.approx(190.0)
+    assert result.objective == pytest.approx(brute_sleeping(params))
+    rows = SLEEPING.solution_table(params, result.solution)
+    assert all(r["rate (Mbit/s)"] >= 10 for r in rows)
+
+
+def test_bs_sleeping_without_user_limits_may_keep_one_station() -> None:
+    params, result = solve_example(SLEEPING, SLEEPING.examples[0], SLEEPING_BINDING | {"max_users": "none"})
+    assert result.objective == pytest.approx(brute_sleeping(params))
+
+
+def test_bs_sleeping_refuses_a_user_no_station_can_serve() -> None:
+    binding = SLEEPING_BINDING | {"minimum_rate": {"value": 26, "unit": "Mbit/s"}}
+    with pytest.raises(AssemblyError, match="no base station gives user U1"):
+        SLEEPING.assemble(binding, parse_text(SLEEPING.examples[0]))
