@@ -142,6 +142,16 @@ def test_load_balancing_example_equals_brute_force() -> None:
     assert max(r["cell load"] for r in rows) == pytest.approx(result.objective)
 
 
+def test_load_balancing_refuses_the_demand_column_as_a_cell() -> None:
+    binding = {
+        "rate_table": "T1",
+        "peak_rate_columns": ["demand (Mbit/s)", "peak rate in C1 (Mbit/s)"],
+        "demand": "demand (Mbit/s)",
+    }
+    with pytest.raises(AssemblyError, match="holds the demands"):
+        LOAD.assemble(binding, parse_text(LOAD.examples[0]))
+
+
 def test_load_balancing_solves_dev_assoc_02() -> None:
     item = dev_item("dev-assoc-02")
     columns = [f"peak rate in C{k} (Mbit/s)" for k in (1, 2, 3)]

@@ -109,6 +109,8 @@ class AssociationLoadBalancing(Template[LoadBalancingParams]):
         columns = [str(c) for c in binding.get("peak_rate_columns") or []]
         if not columns:
             raise AssemblyError("name the columns of the peak rates, one per cell")
+        if str(binding.get("demand")) in columns:
+            raise AssemblyError(f"column {binding.get('demand')!r} holds the demands; it cannot also be a cell's peak rates")
         cells = tab.distinct_part(columns)
         peak: dict[str, dict[str, float | None]] = {u: {} for u in source.rows}
         for column, cell in zip(columns, cells, strict=True):
