@@ -68,7 +68,6 @@ def test_max_rate_example_equals_brute_force(objective: str) -> None:
     binding = {
         "rate_table": "T1",
         "max_users_per_cell": {"values": {"Macro": 3, "Small-1": 1, "Small-2": 1}},
-        "backhaul_capacity": "none",
         "objective": objective,
     }
     params, result = solve_example(MAX_RATE, MAX_RATE.examples[0], binding)
@@ -86,7 +85,6 @@ def test_max_rate_solves_dev_assoc_01() -> None:
     binding = {
         "rate_table": "T1",
         "max_users_per_cell": {"values": {"Macro": 4, "Small-1": 3, "Small-2": 2}},
-        "backhaul_capacity": "none",
         "objective": "sum of user rates",
     }
     params, result = solve_example(MAX_RATE, item["question"], binding)
@@ -113,6 +111,24 @@ def test_max_rate_with_backhaul_limits_equals_brute_force() -> None:
     assert result.objective == pytest.approx(95.0)
     for row in MAX_RATE.solution_table(params, result.solution):
         assert row["cell"] in params.cells
+
+
+def test_max_rate_reads_what_the_small_model_gave_for_dev_assoc_01() -> None:
+    """Qwen2.5-Coder-0.5B filled the optional per-cell numbers it had no data for with zeros: they mean "none"."""
+    item = dev_item("dev-assoc-01")
+    data = parse_text(item["question"])
+    assert "backhaul_capacity" not in MAX_RATE.binding_schema(data)["properties"]  # the text has no backhaul to ask about
+    zeros = {"unit": "Mbit/s", "values": {"Macro": 0, "Small-1": 0, "Small-2": 0}}
+    binding = {
+        "rate_table": "T1",
+        "max_users_per_cell": {"values": {"Macro": 4, "Small-1": 3, "Small-2": 2}},
+        "backhaul_capacity": zeros,
+        "objective": "sum of user rates",
+    }
+    params, spec = MAX_RATE.assemble(binding, data)
+    assert params.backhaul is None and not any(s.name.startswith("backhaul") for s in spec)
+    params, _ = MAX_RATE.assemble(binding | {"max_users_per_cell": {"values": {"Macro": 0, "Small-1": 0, "Small-2": 0}}}, data)
+    assert params.max_users is None
 
 
 def test_max_rate_schema_offers_the_cells_and_refuses_missing_limits() -> None:
@@ -195,9 +211,7 @@ def test_proportional_fair_solves_dev_assoc_03() -> None:
 
 def test_prose_in_parentheses_is_not_taken_for_a_unit() -> None:
     text = MAX_RATE.examples[0].replace("(Mbit/s)", "(kbit/s)").replace("coverage:", "coverage (see {note}):")
-    params, _ = MAX_RATE.assemble(
-        {"rate_table": "T1", "max_users_per_cell": "none", "backhaul_capacity": "none"}, parse_text(text)
-    )
+    params, _ = MAX_RATE.assemble({"rate_table": "T1", "max_users_per_cell": "none"}, parse_text(text))
     assert params.rate["U1"]["Small-1"] == pytest.approx(0.030)  # 30 kbit/s in the template's Mbit/s
 
 

@@ -16,7 +16,6 @@ BINDINGS: dict[str, dict[str, Any]] = {
     "dev-assoc-01": {
         "rate_table": "T1",
         "max_users_per_cell": {"values": {"Macro": 4, "Small-1": 3, "Small-2": 2}},
-        "backhaul_capacity": "none",
         "objective": "sum of user rates",
     },
     "dev-assoc-02": {

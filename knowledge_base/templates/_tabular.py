@@ -102,9 +102,10 @@ def per_name_field(
     }
     if unit_hint is not None:
         properties["unit"] = {"type": "string", "description": f"the unit the text uses for them (e.g. {unit_hint})"}
+    when = "; every value 0 if the text states none" if optional else ""
     numbers = {
         "type": "object",
-        "description": f"the {what}, one number per name as the text states it (when no list of the text gives them)",
+        "description": f"the {what}, one number per name as the text states it (when no list of the text gives them){when}",
         "properties": properties,
         "required": list(properties),
     }
@@ -120,10 +121,15 @@ def per_name_values(
 ) -> dict[str, float] | None:
     """Read a `per_name_field` answer (a list id, "none", or {"unit": ..., "values": {name: number}}) in `target_unit`.
 
-    `target_unit` None: plain counts, taken as they are. Returns None for "none".
+    `target_unit` None: plain counts, taken as they are. Returns None for "none", and for numbers that are all 0:
+    the small model, asked for an optional value per name, tends to fill the numbers form with zeros rather
+    than answer "none" (seen with Qwen2.5-Coder-0.5B on dev-assoc-01), and no per-name limit is meant as 0.
     """
     if value == "none" or value is None:
         return None
+    if isinstance(value, dict) and isinstance(value.get("values"), dict) and value["values"]:
+        if all(isinstance(v, int | float) and v == 0 for v in value["values"].values()):
+            return None
     if isinstance(value, str):
         found = named_list(data, value, name)
         unit = found.unit or (unit_in(found.label, target_unit) if target_unit else None) or target_unit

@@ -89,16 +89,20 @@ class AssociationMaxRate(Template[AssociationRateParams]):
         if not tables:
             raise AssemblyError("this template needs a table of rates with a row per user and a column per cell")
         cells = list(dict.fromkeys(c for t in data.tables for c in t.columns))
+        properties: dict[str, Any] = {
+            "rate_table": {"enum": tables, "description": "table of rates: a row per user, a column per cell"},
+            "max_users_per_cell": tab.per_name_field(data, cells, "most users each cell may serve", None, optional=True),
+        }
+        if "backhaul" in data.text.lower():  # asked only when the text speaks of it: fewer fields for the small model to fill
+            properties["backhaul_capacity"] = tab.per_name_field(
+                data, cells, "backhaul capacity of each cell", "Mbit/s", optional=True
+            )
+        properties["objective"] = {"enum": list(get_args(Objective))}
         return {
             "title": "association_max_rate_binding",
             "type": "object",
-            "properties": {
-                "rate_table": {"enum": tables, "description": "table of rates: a row per user, a column per cell"},
-                "max_users_per_cell": tab.per_name_field(data, cells, "most users each cell may serve", None, optional=True),
-                "backhaul_capacity": tab.per_name_field(data, cells, "backhaul capacity of each cell", "Mbit/s", optional=True),
-                "objective": {"enum": list(get_args(Objective))},
-            },
-            "required": ["rate_table", "max_users_per_cell", "backhaul_capacity", "objective"],
+            "properties": properties,
+            "required": list(properties),
         }
 
     def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[AssociationRateParams, list[SpecItem]]:
