@@ -143,11 +143,7 @@ def test_max_rate_schema_offers_the_cells_and_refuses_missing_limits() -> None:
 
 
 def test_load_balancing_example_equals_brute_force() -> None:
-    binding = {
-        "rate_table": "T1",
-        "peak_rate_columns": ["peak rate in C1 (Mbit/s)", "peak rate in C2 (Mbit/s)"],
-        "demand": "demand (Mbit/s)",
-    }
+    binding = {"rate_table": "T1", "demand": "demand (Mbit/s)"}  # the peak-rate columns are the other columns
     params, result = solve_example(LOAD, LOAD.examples[0], binding)
     assert params.cells == ["C1", "C2"]
     # By hand: U3 must use C1 (0.2), U4 must use C2 (0.2); U1 -> C2 (0.1) and U2 -> C1 (0.2) give loads 0.4 and 0.3,
@@ -158,7 +154,19 @@ def test_load_balancing_example_equals_brute_force() -> None:
     assert max(r["cell load"] for r in rows) == pytest.approx(result.objective)
 
 
+def test_load_balancing_takes_a_demand_list_and_a_users_by_cells_table() -> None:
+    text = (
+        "Each user has a traffic demand; the table gives its peak rate (Mbit/s) from each cell.\n\n"
+        "| user | C1 | C2 |\n|---|---|---|\n| U1 | 20 | 40 |\n| U2 | 30 | 20 |\n| U3 | 25 | - |\n| U4 | - | 10 |\n\n"
+        "Demand (Mbit/s): U1 4, U2 6, U3 5, U4 2.\nMinimize the largest cell load."
+    )
+    params, result = solve_example(LOAD, text, {"rate_table": "T1", "demand": "L1"})
+    assert params.cells == ["C1", "C2"] and params.demand == {"U1": 4.0, "U2": 6.0, "U3": 5.0, "U4": 2.0}
+    assert result.objective == pytest.approx(0.4)  # the example's numbers, laid out differently
+
+
 def test_load_balancing_refuses_the_demand_column_as_a_cell() -> None:
+    """A binding that names the peak-rate columns itself (a human's) may not count the demand among them."""
     binding = {
         "rate_table": "T1",
         "peak_rate_columns": ["demand (Mbit/s)", "peak rate in C1 (Mbit/s)"],
@@ -170,10 +178,8 @@ def test_load_balancing_refuses_the_demand_column_as_a_cell() -> None:
 
 def test_load_balancing_solves_dev_assoc_02() -> None:
     item = dev_item("dev-assoc-02")
-    columns = [f"peak rate in C{k} (Mbit/s)" for k in (1, 2, 3)]
-    params, result = solve_example(
-        LOAD, item["question"], {"rate_table": "T1", "peak_rate_columns": columns, "demand": "demand (Mbit/s)"}
-    )
+    params, result = solve_example(LOAD, item["question"], {"rate_table": "T1", "demand": "demand (Mbit/s)"})
+    assert params.cells == ["C1", "C2", "C3"]
     assert within(result.objective, item)
     assert result.objective == pytest.approx(brute_min_max_load(params), abs=1e-9)
 
@@ -183,12 +189,7 @@ def test_load_balancing_converts_the_demand_unit() -> None:
     text = (
         text.replace("| U2 | 6 |", "| U2 | 6000 |").replace("| U3 | 5 |", "| U3 | 5000 |").replace("| U4 | 2 |", "| U4 | 2000 |")
     )
-    binding = {
-        "rate_table": "T1",
-        "peak_rate_columns": ["peak rate in C1 (Mbit/s)", "peak rate in C2 (Mbit/s)"],
-        "demand": "demand (kbit/s)",
-    }
-    params, spec = LOAD.assemble(binding, parse_text(text))
+    params, spec = LOAD.assemble({"rate_table": "T1", "demand": "demand (kbit/s)"}, parse_text(text))
     assert params.demand["U1"] == pytest.approx(4.0)
     assert any(item.name == "demand[U1,demand (kbit/s)]" and item.value == 4000 for item in spec)
 

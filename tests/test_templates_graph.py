@@ -20,7 +20,6 @@ BINDINGS: dict[str, dict[str, Any]] = {
     },
     "dev-assoc-02": {
         "rate_table": "T1",
-        "peak_rate_columns": [f"peak rate in C{k} (Mbit/s)" for k in (1, 2, 3)],
         "demand": "demand (Mbit/s)",
     },
     "dev-assoc-03": {"rate_table": "T1"},

@@ -86,30 +86,27 @@ class AssociationLoadBalancing(Template[LoadBalancingParams]):
             raise AssemblyError("this template needs a table of peak rates with a row per user and a column per cell")
         columns = list(dict.fromkeys(c for t in data.tables for c in t.columns))
         lists = [n.id for n in data.lists]
+        # The peak-rate columns are the table's other columns: asking the small model to list them, it also listed
+        # the demand column (seen with Qwen2.5-Coder-0.5B on dev-assoc-02), so code derives them.
         return {
             "title": "association_load_balancing_binding",
             "type": "object",
             "properties": {
-                "rate_table": {"enum": tables, "description": "table with a row per user and the peak rates per cell"},
-                "peak_rate_columns": {
-                    "type": "array",
-                    "items": {"enum": columns},
-                    "uniqueItems": True,
-                    "minItems": 1,
-                    "description": "the columns that hold a peak rate, one per cell",
-                },
+                "rate_table": {"enum": tables, "description": "table with a row per user, its demand and its peak rate per cell"},
                 "demand": {"enum": columns + lists, "description": "the column (or list) of the users' traffic demands"},
             },
-            "required": ["rate_table", "peak_rate_columns", "demand"],
+            "required": ["rate_table", "demand"],
         }
 
     def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[LoadBalancingParams, list[SpecItem]]:
         spec: list[SpecItem] = []
         source = tab.table(data, binding.get("rate_table"), "peak rate")
-        columns = [str(c) for c in binding.get("peak_rate_columns") or []]
+        demand_choice = str(binding.get("demand"))
+        given = binding.get("peak_rate_columns")  # a human binding may name them; otherwise every other column
+        columns = [str(c) for c in given] if given else [c for c in source.columns if c != demand_choice]
         if not columns:
-            raise AssemblyError("name the columns of the peak rates, one per cell")
-        if str(binding.get("demand")) in columns:
+            raise AssemblyError(f"table {source.id} has no peak-rate column besides the demands")
+        if demand_choice in columns:
             raise AssemblyError(f"column {binding.get('demand')!r} holds the demands; it cannot also be a cell's peak rates")
         cells = tab.distinct_part(columns)
         peak: dict[str, dict[str, float | None]] = {u: {} for u in source.rows}
@@ -118,7 +115,7 @@ class AssociationLoadBalancing(Template[LoadBalancingParams]):
             values = tab.matrix(source, "peak_rate", spec, columns=[column], scale=tab.convert_factor(unit, "Mbit/s"))
             for user in source.rows:
                 peak[user][cell] = values[user][column]
-        demand = self._demand(str(binding.get("demand")), source, data, spec)
+        demand = self._demand(demand_choice, source, data, spec)
         try:
             params = LoadBalancingParams(users=list(source.rows), cells=cells, demand=demand, peak_rate=peak)
         except ValueError as exc:
