@@ -1,0 +1,298 @@
+"""Consolidate microservices onto the fewest / cheapest LEO satellites: minimise the activation power of those switched on.
+
+Variant of leo_microservice_placement: the objective is the activation power of the satellites that host
+anything (on[s] binary, x[m,s] <= on[s]), and each application's round-trip latency must stay within its
+budget. The delay table may be in hops; the text's delay per hop (or per table unit) scales it to ms.
+CPU capacity is only available on a switched-on satellite (sum_m c_m x[m,s] <= C_s on[s]), which also
+tightens the relaxation. Transfers use the base template's exact linearisation of x[m,s] x[m',t].
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pyomo.environ as pyo
+from pydantic import BaseModel, Field, model_validator
+
+from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.templates import _tabular as tab
+from tools.textdata import TextData
+
+
+class BudgetedApplication(BaseModel):
+    name: str
+    chain: list[str] = Field(min_length=1, description="microservices in the order a request visits them")
+    access_satellite: str
+    latency_budget_ms: float | None = Field(default=None, gt=0, json_schema_extra={"unit": "ms"})
+
+
+class LeoActivationParams(BaseModel):
+    satellites: list[str] = Field(min_length=1)
+    delay_ms: dict[str, dict[str, float]] = Field(json_schema_extra={"unit": "ms"})
+    cpu_capacity: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
+    cpu_demand: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
+    activation_power: dict[str, float] = Field(json_schema_extra={"unit": "W"})
+    applications: list[BudgetedApplication] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LeoActivationParams:
+        satellites = set(self.satellites)
+        for app in self.applications:
+            if app.access_satellite not in satellites:
+                raise ValueError(f"application {app.name}: access satellite {app.access_satellite} is not a satellite")
+        for row, columns in self.delay_ms.items():
+            if row not in satellites or set(columns) != satellites:
+                raise ValueError(f"delay table row {row} does not cover exactly the satellites")
+        services = self.services
+        if len(services) != len(set(services)):
+            raise ValueError("a microservice appears in more than one place of the applications' chains")
+        if set(self.activation_power) != satellites:
+            raise ValueError("the activation powers do not name exactly the satellites")
+        if (self.cpu_demand is None) != (self.cpu_capacity is None):
+            raise ValueError("CPU requirements and CPU capacities must both be given, or neither")
+        if self.cpu_demand is not None and any(m not in self.cpu_demand for m in services):
+            raise ValueError("a microservice has no CPU requirement")
+        return self
+
+    @property
+    def services(self) -> list[str]:
+        return [m for app in self.applications for m in app.chain]
+
+
+class LeoPlacementActivationPower(Template[LeoActivationParams]):
+    id = "leo_placement_activation_power"
+    family = "leo_service_placement"
+    problem_class = "MILP"
+    title = "Consolidate microservices on the fewest / cheapest LEO satellites (min activation power, latency budgets)"
+    description = (
+        "Consolidate edge microservices of application chains onto as few and as cheap LEO satellites as possible. A "
+        "satellite that hosts at least one microservice must switch on its payload computer, which costs an activation "
+        "power (W); satellites that host nothing stay off. Each microservice is placed on exactly one satellite within "
+        "its CPU capacity, and each application's round-trip latency (access satellite, through the chain, back; "
+        "delay per inter-satellite hop) must not exceed its latency budget. Minimize the total activation power "
+        "(energy) of the switched-on satellites."
+    )
+    math = r"""
+\textbf{Sets: } S \text{ satellites},\ M \text{ microservices},\ A \text{ applications with chains and access satellite } s_a
+\\ \textbf{Parameters: } d_{st} = \delta\, h_{st}\ \text{delay (ms; } h \text{ hops, } \delta \text{ ms per hop)},
+\ c_m,\ C_s\ \text{CPU},\ P_s\ \text{activation power (W)},\ B_a\ \text{latency budget (ms)}
+\\ \textbf{Variables: } x_{ms}\in\{0,1\},\ o_s\in\{0,1\}\ (\text{switched on}),\ y_{e,st}\ge 0 \text{ for consecutive pairs}
+\\ \min\ \textstyle\sum_s P_s o_s
+\\ x_{ms}\le o_s,\quad \textstyle\sum_s x_{ms}=1,\quad \sum_m c_m x_{ms}\le C_s o_s,
+\quad \sum_t y_{e,st}=x_{ms},\ \sum_s y_{e,st}=x_{m't}
+\\ L_a = \textstyle\sum_s d_{s_a s}x_{m_{a,1}s} + \sum_{e\in a}\sum_{s,t} d_{st}y_{e,st}
++ \sum_s d_{s s_a}x_{m_{a,k_a}s}\ \le B_a\ \forall a
+"""
+    examples = (
+        "Four satellites S1-S4 form a ring. The number of inter-satellite hops between each pair of satellites is:\n\n"
+        "| hops | S1 | S2 | S3 | S4 |\n|---|---|---|---|---|\n"
+        "| S1 | 0 | 1 | 2 | 1 |\n| S2 | 1 | 0 | 1 | 2 |\n| S3 | 2 | 1 | 0 | 1 |\n| S4 | 1 | 2 | 1 | 0 |\n\n"
+        "Every hop adds 10 ms of one-way delay.\n"
+        "- Application A: chain A1 -> A2, access satellite S1, round-trip latency budget 20 ms.\n"
+        "- Application B: chain B1 -> B2, access satellite S3, round-trip latency budget 20 ms.\n\n"
+        "CPU requirement of each microservice (cores): A1 2, A2 2, B1 3, B2 1.\n"
+        "CPU capacity of each satellite (cores): S1 4, S2 8, S3 4, S4 3.\n"
+        "A satellite that hosts a microservice must be switched on; activation power (W): S1 10, S2 25, S3 12, S4 6.\n"
+        "Minimize the total activation power of the switched-on satellites.",
+        "Switch on as few satellites as possible to host the microservices, respecting CPU capacities and each "
+        "application's latency budget, minimizing the total power of the active satellites.",
+    )
+    tags = ("MILP", "leo_service_placement", "satellite", "consolidation", "activation power", "energy", "latency budget")
+    params_model = LeoActivationParams
+    structural_constraints = frozenset({"one_place", "only_if_on", "link_from", "link_to"})
+
+    def binding_schema(self, data: TextData) -> dict[str, Any]:
+        square = [t.id for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]
+        if not square or not data.chains:
+            raise AssemblyError(
+                "this template needs a table of delays (or hops) between satellites, rows and columns the same "
+                "satellites, and each application's chain of microservices written as A1 -> A2 -> A3"
+            )
+        satellites = list(dict.fromkeys(s for t in data.tables if t.id in square for s in t.rows))
+        services = list(dict.fromkeys(m for chain in data.chains for m in chain))
+        app = {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "description": "the application's name as the text writes it"},
+                "first_microservice": {"enum": [chain[0] for chain in data.chains]},
+                "access_satellite": {"enum": satellites, "description": "where its users' requests enter"},
+                "latency_budget": tab.quantity_field("its round-trip latency budget; value 0 if the text states none", "ms"),
+            },
+            "required": ["name", "first_microservice", "access_satellite", "latency_budget"],
+        }
+        return {
+            "title": "leo_activation_binding",
+            "type": "object",
+            "properties": {
+                "delay_table": {"enum": square, "description": "table of delays or hop counts between satellites"},
+                "delay_per_table_unit": tab.quantity_field(
+                    "the one-way delay one unit of the table stands for: "
+                    "the delay per hop for a table of hops, 1 ms for a table in ms",
+                    "ms",
+                ),
+                "cpu_requirement": tab.per_name_field(
+                    data, services, "CPU requirement of each microservice", "cores", optional=True
+                ),
+                "cpu_capacity": tab.per_name_field(data, satellites, "CPU capacity of each satellite", "cores", optional=True),
+                "activation_power": tab.per_name_field(data, satellites, "activation power of each satellite", "W"),
+                "applications": {"type": "array", "items": app, "minItems": len(data.chains), "maxItems": len(data.chains)},
+            },
+            "required": [
+                "delay_table",
+                "delay_per_table_unit",
+                "cpu_requirement",
+                "cpu_capacity",
+                "activation_power",
+                "applications",
+            ],
+        }
+
+    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[LeoActivationParams, list[SpecItem]]:
+        spec: list[SpecItem] = []
+        source = tab.table(data, binding.get("delay_table"), "delay")
+        per_unit = tab.quantity(binding.get("delay_per_table_unit"), "delay_per_table_unit", "ms", spec, default=1.0)
+        delay: dict[str, dict[str, float]] = {}
+        for row, cells in tab.matrix(source, "delay", spec, scale=per_unit).items():
+            if any(v is None for v in cells.values()):
+                raise AssemblyError(f"delay table {source.id} has a missing number in row {row}")
+            delay[row] = {c: float(v) for c, v in cells.items() if v is not None}
+        satellites = list(source.rows)
+        chains = {chain[0]: list(chain) for chain in data.chains}
+        applications = []
+        for entry in binding.get("applications", []):
+            head = entry.get("first_microservice")
+            if head not in chains:
+                raise AssemblyError(f"application {entry.get('name')}: {head} does not start any chain in the text")
+            name = str(entry.get("name") or head)
+            budget = tab.quantity(entry.get("latency_budget"), f"latency_budget[{name}]", "ms", spec, default=0.0)
+            applications.append(
+                BudgetedApplication(
+                    name=name,
+                    chain=chains.pop(head),
+                    access_satellite=entry.get("access_satellite", ""),
+                    latency_budget_ms=budget or None,
+                )
+            )
+        if chains:
+            raise AssemblyError(f"no application was given for the chain(s) starting at {', '.join(chains)}")
+        services = [m for app in applications for m in app.chain]
+        demand = tab.per_name_values(binding.get("cpu_requirement"), data, services, "cpu_demand", None, spec)
+        capacity = tab.per_name_values(binding.get("cpu_capacity"), data, satellites, "cpu_capacity", None, spec)
+        power = tab.per_name_values(binding.get("activation_power"), data, satellites, "activation_power", "W", spec)
+        if power is None:
+            raise AssemblyError("the activation power of each satellite is needed")
+        try:
+            params = LeoActivationParams(
+                satellites=satellites,
+                delay_ms=delay,
+                cpu_capacity=capacity,
+                cpu_demand=demand,
+                activation_power=power,
+                applications=applications,
+            )
+        except ValueError as exc:
+            raise AssemblyError(str(exc)) from exc
+        return params, spec
+
+    def build_model(self, params: LeoActivationParams) -> pyo.ConcreteModel:
+        m = pyo.ConcreteModel(name=self.id)
+        m.S = pyo.Set(initialize=params.satellites, ordered=True)
+        m.M = pyo.Set(initialize=params.services, ordered=True)
+        edges = [(a, i) for a, app in enumerate(params.applications) for i in range(len(app.chain) - 1)]
+        m.E = pyo.Set(initialize=edges, dimen=2, ordered=True)
+        m.x = pyo.Var(m.M, m.S, domain=pyo.Binary, doc="microservice placed on satellite")
+        m.on = pyo.Var(m.S, domain=pyo.Binary, doc="satellite's payload computer switched on")
+        m.y = pyo.Var(m.E, m.S, m.S, domain=pyo.NonNegativeReals, bounds=(0, 1), doc="both ends of a transfer placed")
+        m.one_place = pyo.Constraint(
+            m.M, rule=lambda m, k: sum(m.x[k, s] for s in m.S) == 1, doc="microservice {i} is placed on exactly one satellite"
+        )
+        m.only_if_on = pyo.Constraint(
+            m.M, m.S, rule=lambda m, k, s: m.x[k, s] <= m.on[s], doc="placement {i} needs its satellite switched on"
+        )
+        if params.cpu_demand is not None and params.cpu_capacity is not None:
+            demand, capacity = params.cpu_demand, params.cpu_capacity
+            m.cpu = pyo.Constraint(
+                m.S,
+                rule=lambda m, s: sum(demand[k] * m.x[k, s] for k in m.M) <= capacity[s] * m.on[s],
+                doc="the CPU requirement placed on satellite {i} fits its capacity",
+            )
+
+        def ends(a: int, i: int) -> tuple[str, str]:
+            chain = params.applications[a].chain
+            return chain[i], chain[i + 1]
+
+        m.link_from = pyo.Constraint(
+            m.E,
+            m.S,
+            rule=lambda m, a, i, s: sum(m.y[a, i, s, t] for t in m.S) == m.x[ends(a, i)[0], s],
+            doc="transfer {i} leaves the satellite of its first microservice",
+        )
+        m.link_to = pyo.Constraint(
+            m.E,
+            m.S,
+            rule=lambda m, a, i, t: sum(m.y[a, i, s, t] for s in m.S) == m.x[ends(a, i)[1], t],
+            doc="transfer {i} arrives at the satellite of its second microservice",
+        )
+        d = params.delay_ms
+
+        def latency(m: pyo.ConcreteModel, a: int) -> Any:
+            app = params.applications[a]
+            access, first, last = app.access_satellite, app.chain[0], app.chain[-1]
+            inner = sum(d[s][t] * m.y[a, i, s, t] for i in range(len(app.chain) - 1) for s in m.S for t in m.S)
+            return sum(d[access][s] * m.x[first, s] + d[s][access] * m.x[last, s] for s in m.S) + inner
+
+        m.A = pyo.RangeSet(0, len(params.applications) - 1)
+        m.latency = pyo.Expression(m.A, rule=latency, doc="round-trip latency of an application (ms)")
+        budgeted = [a for a, app in enumerate(params.applications) if app.latency_budget_ms is not None]
+        if budgeted:
+            m.B = pyo.Set(initialize=budgeted, ordered=True)
+            m.budget = pyo.Constraint(
+                m.B,
+                rule=lambda m, a: m.latency[a] <= float(params.applications[a].latency_budget_ms or 0.0),
+                doc="application {i} meets its round-trip latency budget",
+            )
+        power = params.activation_power
+        m.objective = pyo.Objective(expr=sum(power[s] * m.on[s] for s in m.S), sense=pyo.minimize)
+        return m
+
+    def placement(self, params: LeoActivationParams, solution: dict[str, float]) -> dict[str, str]:
+        return {k: s for k in params.services for s in params.satellites if solution.get(f"x[{k},{s}]", 0.0) > 0.5}
+
+    def app_latency(self, params: LeoActivationParams, app: BudgetedApplication, placed: dict[str, str]) -> float:
+        """Round-trip latency of one application recomputed from the placement alone, without the model."""
+        route = [app.access_satellite, *(placed[k] for k in app.chain), app.access_satellite]
+        return sum(params.delay_ms[a][b] for a, b in itertools.pairwise(route))
+
+    def solution_table(self, params: LeoActivationParams, solution: dict[str, float]) -> list[dict[str, Any]]:
+        placed = self.placement(params, solution)
+        rows: list[dict[str, Any]] = []
+        for app in params.applications:
+            latency = self.app_latency(params, app, placed) if all(k in placed for k in app.chain) else None
+            for service in app.chain:
+                satellite = placed.get(service, "?")
+                rows.append(
+                    {
+                        "application": app.name,
+                        "microservice": service,
+                        "satellite": satellite,
+                        "satellite power (W)": params.activation_power.get(satellite),
+                        "application latency (ms)": latency,
+                        "budget (ms)": app.latency_budget_ms,
+                    }
+                )
+        return rows
+
+    def formulation_summary(self, params: LeoActivationParams) -> dict[str, Any]:
+        return {
+            "satellites": len(params.satellites),
+            "microservices": len(params.services),
+            "applications": [
+                f"{a.name}: {' -> '.join(a.chain)} (access {a.access_satellite}, budget {a.latency_budget_ms} ms)"
+                for a in params.applications
+            ],
+            "capacity constraints": params.cpu_capacity is not None,
+        }
+
+
+TEMPLATE = LeoPlacementActivationPower()

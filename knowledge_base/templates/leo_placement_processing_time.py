@@ -1,0 +1,289 @@
+"""Microservice placement on LEO satellites when processing time depends on the hosting satellite.
+
+Variant of leo_microservice_placement: the end-to-end latency of an application adds, to the transfer
+delays, the processing time of each of its microservices on the satellite that hosts it (a table
+microservice x satellite), and each satellite hosts at most a given number of microservices (memory).
+The default objective is the worst application's latency (min-max). Transfers between consecutive
+microservices use the same exact linearisation of x[m,s] x[m',t] as the base template.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Literal, get_args
+
+import pyomo.environ as pyo
+from pydantic import BaseModel, Field, model_validator
+
+from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates.leo_microservice_placement import Application
+from tools.textdata import Table, TextData
+
+ObjectiveKind = Literal["worst-case latency", "total latency", "request-weighted average latency"]
+
+
+class LeoProcessingParams(BaseModel):
+    satellites: list[str] = Field(min_length=1)
+    delay_ms: dict[str, dict[str, float]] = Field(json_schema_extra={"unit": "ms"})
+    processing_ms: dict[str, dict[str, float]] = Field(
+        json_schema_extra={"unit": "ms"}, description="processing_ms[microservice][satellite]"
+    )
+    max_services_per_satellite: int | None = Field(default=None, ge=1, json_schema_extra={"unit": "microservices"})
+    applications: list[Application] = Field(min_length=1)
+    objective: ObjectiveKind = "worst-case latency"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LeoProcessingParams:
+        satellites = set(self.satellites)
+        for app in self.applications:
+            if app.access_satellite not in satellites:
+                raise ValueError(f"application {app.name}: access satellite {app.access_satellite} is not a satellite")
+        for row, columns in self.delay_ms.items():
+            if row not in satellites or set(columns) != satellites:
+                raise ValueError(f"delay table row {row} does not cover exactly the satellites")
+        services = self.services
+        if len(services) != len(set(services)):
+            raise ValueError("a microservice appears in more than one place of the applications' chains")
+        for service in services:
+            if set(self.processing_ms.get(service, {})) != satellites:
+                raise ValueError(f"the processing-time table has no full row for microservice {service}")
+        if self.max_services_per_satellite is not None and self.max_services_per_satellite * len(satellites) < len(services):
+            raise ValueError(
+                f"{len(services)} microservices cannot fit on {len(satellites)} satellites "
+                f"with at most {self.max_services_per_satellite} each"
+            )
+        return self
+
+    @property
+    def services(self) -> list[str]:
+        return [m for app in self.applications for m in app.chain]
+
+
+class LeoPlacementProcessingTime(Template[LeoProcessingParams]):
+    id = "leo_placement_processing_time"
+    family = "leo_service_placement"
+    problem_class = "MILP"
+    title = "Latency-sensitive microservice chains on a multi-plane LEO constellation, processing time per satellite"
+    description = (
+        "Deploy latency-sensitive applications, chains of microservices, on a LEO constellation of several orbital "
+        "planes with intra-plane and inter-plane links. The satellites carry different processors: a table gives the "
+        "processing time (ms) of every microservice on every satellite. Each satellite can host at most a given number "
+        "of microservices (memory limit). An application's end-to-end latency is its transfer delays plus the "
+        "processing times of its microservices. Minimize the largest (worst-case, min-max) end-to-end latency."
+    )
+    math = r"""
+\textbf{Sets: } S \text{ satellites},\ M \text{ microservices},\ A \text{ applications with chains and access satellite } s_a
+\\ \textbf{Parameters: } d_{st}\ \text{one-way delay (ms)},\ p_{ms}\ \text{processing time of } m \text{ on } s \text{ (ms)},
+\ K\ \text{most microservices per satellite},\ \lambda_a \text{ request rate}
+\\ \textbf{Variables: } x_{ms}\in\{0,1\},\ y_{e,st}\ge 0 \text{ for consecutive pairs } e=(m,m'),\ L \text{ (worst latency)}
+\\ \min\ L \quad(\text{or } \textstyle\sum_a L_a,\ \text{or } \sum_a\lambda_a L_a/\sum_a\lambda_a), \qquad L\ge L_a\ \forall a
+\\ L_a = \textstyle\sum_s d_{s_a s}x_{m_{a,1}s} + \sum_{e\in a}\sum_{s,t} d_{st}y_{e,st} + \sum_s d_{s s_a}x_{m_{a,k_a}s}
++ \sum_{m\in a}\sum_s p_{ms}x_{ms}
+\\ \textstyle\sum_s x_{ms}=1\ \forall m,\quad \sum_m x_{ms}\le K\ \forall s,
+\quad \sum_t y_{e,st}=x_{ms},\ \sum_s y_{e,st}=x_{m't}
+"""
+    examples = (
+        "The satellites carry different processors; the processing time (ms) of a microservice depends on the "
+        "satellite that hosts it:\n\n"
+        "| microservice/satellite | S1 | S2 | S3 |\n|---|---|---|---|\n"
+        "| A1 | 6 | 3 | 4 |\n| A2 | 4 | 2 | 3 |\n| B1 | 5 | 2 | 4 |\n| B2 | 3 | 1 | 2 |\n\n"
+        "Application A is a chain A1 -> A2 with users under satellite S1; application B is a chain B1 -> B2 with users "
+        "under satellite S3. The one-way delay in milliseconds between each pair of satellites is:\n\n"
+        "| from/to | S1 | S2 | S3 |\n|---|---|---|---|\n| S1 | 0 | 4 | 7 |\n| S2 | 4 | 0 | 3 |\n| S3 | 7 | 3 | 0 |\n\n"
+        "Each satellite can host at most 2 microservices. The end-to-end latency of an application is the sum of the "
+        "transfer delays from the access satellite through the chain and back plus the processing times. Minimize the "
+        "largest end-to-end latency of the two applications.",
+        "Deploy microservice chains on satellites whose processing speed differs, at most two microservices per "
+        "satellite, to minimize the worst application's end-to-end latency including processing time.",
+    )
+    tags = ("MILP", "leo_service_placement", "satellite", "microservice", "processing time", "min-max latency", "memory limit")
+    params_model = LeoProcessingParams
+    structural_constraints = frozenset({"one_place", "link_from", "link_to", "worst_bound"})
+
+    def binding_schema(self, data: TextData) -> dict[str, Any]:
+        square = [t.id for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]
+        services = {m for chain in data.chains for m in chain}
+        processing = [t.id for t in data.tables if t.id not in square and services and services <= set(t.rows)]
+        if not square or not data.chains or not processing:
+            raise AssemblyError(
+                "this template needs a table of delays between satellites, each application's chain written as "
+                "A1 -> A2 -> A3, and a table of processing times with a row per microservice and a column per satellite"
+            )
+        satellites = sorted({s for t in data.tables if t.id in square for s in t.rows})
+        app = {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "description": "the application's name as the text writes it"},
+                "first_microservice": {"enum": [chain[0] for chain in data.chains]},
+                "access_satellite": {"enum": satellites, "description": "where its users' requests enter"},
+                "requests_per_second": {"type": "number", "description": "the request rate the text states; 1 if none"},
+            },
+            "required": ["name", "first_microservice", "access_satellite", "requests_per_second"],
+        }
+        return {
+            "title": "leo_processing_binding",
+            "type": "object",
+            "properties": {
+                "delay_table": {"enum": square, "description": "table of one-way delays between satellites (ms)"},
+                "processing_table": {"enum": processing, "description": "processing time of each microservice on each satellite"},
+                "max_microservices_per_satellite": {
+                    "type": "integer",
+                    "description": "the most microservices one satellite may host; 0 if the text states no such limit",
+                },
+                "applications": {"type": "array", "items": app, "minItems": len(data.chains), "maxItems": len(data.chains)},
+                "objective": {"enum": list(get_args(ObjectiveKind))},
+            },
+            "required": ["delay_table", "processing_table", "max_microservices_per_satellite", "applications", "objective"],
+        }
+
+    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[LeoProcessingParams, list[SpecItem]]:
+        spec: list[SpecItem] = []
+        delays = tab.table(data, binding.get("delay_table"), "delay")
+        processing = tab.table(data, binding.get("processing_table"), "processing time")
+        delay_ms = self._full(delays, "delay_ms", "ms", spec)
+        processing_ms = self._full(processing, "processing_ms", "ms", spec)
+        chains = {chain[0]: list(chain) for chain in data.chains}
+        applications = []
+        for entry in binding.get("applications", []):
+            head = entry.get("first_microservice")
+            if head not in chains:
+                raise AssemblyError(f"application {entry.get('name')}: {head} does not start any chain in the text")
+            rate = float(entry.get("requests_per_second", 1.0))
+            spec.append(SpecItem(f"request_rate[{entry.get('name')}]", rate, "stated by the model from the text", default=1.0))
+            applications.append(
+                Application(
+                    name=str(entry.get("name") or head),
+                    chain=chains.pop(head),
+                    access_satellite=entry.get("access_satellite", ""),
+                    request_rate=rate,
+                )
+            )
+        if chains:
+            raise AssemblyError(f"no application was given for the chain(s) starting at {', '.join(chains)}")
+        limit = int(binding.get("max_microservices_per_satellite") or 0)
+        if limit > 0:
+            spec.append(SpecItem("max_services_per_satellite", float(limit), "stated by the model from the text"))
+        try:
+            params = LeoProcessingParams(
+                satellites=list(delays.rows),
+                delay_ms=delay_ms,
+                processing_ms={m: processing_ms[m] for m in processing_ms if any(m in a.chain for a in applications)},
+                max_services_per_satellite=limit if limit > 0 else None,
+                applications=applications,
+                objective=binding.get("objective", "worst-case latency"),
+            )
+        except ValueError as exc:
+            raise AssemblyError(str(exc)) from exc
+        return params, spec
+
+    @staticmethod
+    def _full(source: Table, name: str, unit: str, spec: list[SpecItem]) -> dict[str, dict[str, float]]:
+        scale = tab.convert_factor(tab.unit_in(source.caption, unit) or unit, unit)
+        full: dict[str, dict[str, float]] = {}
+        for row, cells in tab.matrix(source, name, spec, scale=scale).items():
+            full[row] = {}
+            for column, value in cells.items():
+                if value is None:
+                    raise AssemblyError(f"table {source.id} has no number for {row}, {column}")
+                full[row][column] = value
+        return full
+
+    def build_model(self, params: LeoProcessingParams) -> pyo.ConcreteModel:
+        m = pyo.ConcreteModel(name=self.id)
+        m.S = pyo.Set(initialize=params.satellites, ordered=True)
+        m.M = pyo.Set(initialize=params.services, ordered=True)
+        edges = [(a, i) for a, app in enumerate(params.applications) for i in range(len(app.chain) - 1)]
+        m.E = pyo.Set(initialize=edges, dimen=2, ordered=True)
+        m.A = pyo.RangeSet(0, len(params.applications) - 1)
+        m.x = pyo.Var(m.M, m.S, domain=pyo.Binary, doc="microservice placed on satellite")
+        m.y = pyo.Var(m.E, m.S, m.S, domain=pyo.NonNegativeReals, bounds=(0, 1), doc="both ends of a transfer placed")
+        m.one_place = pyo.Constraint(
+            m.M, rule=lambda m, k: sum(m.x[k, s] for s in m.S) == 1, doc="microservice {i} is placed on exactly one satellite"
+        )
+        if params.max_services_per_satellite is not None:
+            limit = params.max_services_per_satellite
+            m.host_limit = pyo.Constraint(
+                m.S,
+                rule=lambda m, s: sum(m.x[k, s] for k in m.M) <= limit,
+                doc="satellite {i} hosts no more microservices than allowed",
+            )
+
+        def ends(a: int, i: int) -> tuple[str, str]:
+            chain = params.applications[a].chain
+            return chain[i], chain[i + 1]
+
+        m.link_from = pyo.Constraint(
+            m.E,
+            m.S,
+            rule=lambda m, a, i, s: sum(m.y[a, i, s, t] for t in m.S) == m.x[ends(a, i)[0], s],
+            doc="transfer {i} leaves the satellite of its first microservice",
+        )
+        m.link_to = pyo.Constraint(
+            m.E,
+            m.S,
+            rule=lambda m, a, i, t: sum(m.y[a, i, s, t] for s in m.S) == m.x[ends(a, i)[1], t],
+            doc="transfer {i} arrives at the satellite of its second microservice",
+        )
+        d, p = params.delay_ms, params.processing_ms
+
+        def latency(m: pyo.ConcreteModel, a: int) -> Any:
+            app = params.applications[a]
+            access, first, last = app.access_satellite, app.chain[0], app.chain[-1]
+            transfers = sum(d[s][t] * m.y[a, i, s, t] for i in range(len(app.chain) - 1) for s in m.S for t in m.S)
+            edges_out = sum(d[access][s] * m.x[first, s] + d[s][access] * m.x[last, s] for s in m.S)
+            return edges_out + transfers + sum(p[k][s] * m.x[k, s] for k in app.chain for s in m.S)
+
+        m.latency = pyo.Expression(m.A, rule=latency, doc="end-to-end latency of an application: transfers plus processing (ms)")
+        if params.objective == "worst-case latency":
+            m.worst = pyo.Var(domain=pyo.NonNegativeReals)
+            m.worst_bound = pyo.Constraint(
+                m.A, rule=lambda m, a: m.worst >= m.latency[a], doc="the worst-case latency bounds application {i}"
+            )
+            m.objective = pyo.Objective(expr=m.worst, sense=pyo.minimize)
+        elif params.objective == "total latency":
+            m.objective = pyo.Objective(expr=sum(m.latency[a] for a in m.A), sense=pyo.minimize)
+        else:
+            total = sum(app.request_rate for app in params.applications)
+            m.objective = pyo.Objective(
+                expr=sum(app.request_rate * m.latency[a] for a, app in enumerate(params.applications)) / total, sense=pyo.minimize
+            )
+        return m
+
+    def placement(self, params: LeoProcessingParams, solution: dict[str, float]) -> dict[str, str]:
+        return {k: s for k in params.services for s in params.satellites if solution.get(f"x[{k},{s}]", 0.0) > 0.5}
+
+    def app_latency(self, params: LeoProcessingParams, app: Application, placed: dict[str, str]) -> float:
+        """End-to-end latency of one application recomputed from the placement alone, without the model."""
+        route = [app.access_satellite, *(placed[k] for k in app.chain), app.access_satellite]
+        transfers = sum(params.delay_ms[a][b] for a, b in itertools.pairwise(route))
+        return transfers + sum(params.processing_ms[k][placed[k]] for k in app.chain)
+
+    def solution_table(self, params: LeoProcessingParams, solution: dict[str, float]) -> list[dict[str, Any]]:
+        placed = self.placement(params, solution)
+        rows: list[dict[str, Any]] = []
+        for app in params.applications:
+            latency = self.app_latency(params, app, placed) if all(k in placed for k in app.chain) else None
+            for service in app.chain:
+                rows.append(
+                    {
+                        "application": app.name,
+                        "microservice": service,
+                        "satellite": placed.get(service, "?"),
+                        "processing (ms)": params.processing_ms[service].get(placed.get(service, ""), None),
+                        "application latency (ms)": latency,
+                    }
+                )
+        return rows
+
+    def formulation_summary(self, params: LeoProcessingParams) -> dict[str, Any]:
+        return {
+            "satellites": len(params.satellites),
+            "microservices": len(params.services),
+            "applications": [f"{a.name}: {' -> '.join(a.chain)} (access {a.access_satellite})" for a in params.applications],
+            "most microservices per satellite": params.max_services_per_satellite,
+            "objective": params.objective,
+        }
+
+
+TEMPLATE = LeoPlacementProcessingTime()

@@ -1,0 +1,59 @@
+"""Dev questions of this batch of templates through the whole graph: retrieval picks the template, a scripted model
+fills the binding the small LLM should give, and the Verifier accepts the formulation and re-checks the answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fakes import ScriptedChatModel
+from tests.templates_support import dev_item, within
+from tests.test_graph_paths import STRAIGHT, final_report, path_of, run
+
+BINDINGS: dict[str, dict[str, Any]] = {
+    "dev-assoc-01": {
+        "rate_table": "T1",
+        "max_users_per_cell": {"values": {"Macro": 4, "Small-1": 3, "Small-2": 2}},
+        "objective": "sum of user rates",
+    },
+    "dev-assoc-02": {
+        "rate_table": "T1",
+        "demand": "demand (Mbit/s)",
+    },
+    "dev-assoc-03": {"rate_table": "T1"},
+    "dev-leo-03": {
+        "delay_table": "T1",
+        "delay_per_table_unit": {"value": 5, "unit": "ms"},
+        "cpu_requirement": "L1",
+        "cpu_capacity": "L2",
+        "activation_power": {
+            "unit": "W",
+            "values": {"A1": 14, "A2": 18, "A3": 25, "A4": 22, "B1": 16, "B2": 15, "B3": 20, "B4": 24},
+        },
+        "applications": [
+            {"name": "P", "first_microservice": "P1", "access_satellite": "A1", "latency_budget": {"value": 25, "unit": "ms"}},
+            {"name": "Q", "first_microservice": "Q1", "access_satellite": "B3", "latency_budget": {"value": 25, "unit": "ms"}},
+            {"name": "R", "first_microservice": "R1", "access_satellite": "A3", "latency_budget": {"value": 15, "unit": "ms"}},
+        ],
+    },
+}
+TEMPLATE_OF = {
+    "dev-assoc-01": "association_max_rate",
+    "dev-assoc-02": "association_load_balancing",
+    "dev-assoc-03": "association_proportional_fair",
+    "dev-leo-03": "leo_placement_activation_power",
+}
+
+
+@pytest.mark.parametrize("item_id", sorted(BINDINGS))
+def test_dev_question_is_solved_and_verified_through_the_graph(item_id: str, kb_dir: Path) -> None:
+    item = dev_item(item_id)
+    fake = ScriptedChatModel(script=[BINDINGS[item_id]])
+    steps = run(item["question"], fake, kb_dir)
+    assert path_of(steps) == STRAIGHT, [s.text for s in steps]
+    assert TEMPLATE_OF[item_id] in steps[0].text or TEMPLATE_OF[item_id] in steps[1].text
+    report = final_report(steps)
+    assert report["status"] == "optimal"
+    assert within(report["objective"], item)
