@@ -57,6 +57,9 @@ class CellFreeBatch:
     def n_aps(self) -> int:
         return int(self.ap_power.shape[1])
 
+    def to(self, device: torch.device | str) -> CellFreeBatch:
+        return CellFreeBatch(self.H.to(device), self.ap_power.to(device), self.antennas_per_ap, self.fading.to(device))
+
     @property
     def n_users(self) -> int:
         return int(self.H.shape[1])
@@ -72,6 +75,11 @@ class IsacBatch:
     desired_pattern: torch.Tensor  # (B, G) float32, 1 inside a target's beam, 0 elsewhere
     grid_deg: torch.Tensor  # (G,) float32
     total_power: float = 1.0
+
+    def to(self, device: torch.device | str) -> IsacBatch:
+        """The same scenes on `device`; the angle grid stays on the CPU (steering vectors are built there)."""
+        return IsacBatch(self.H.to(device), self.sinr_target.to(device), self.target_angles_deg.to(device),
+                         self.desired_pattern.to(device), self.grid_deg, self.total_power)
 
     @property
     def n_antennas(self) -> int:

@@ -20,7 +20,7 @@ def shipped_checkpoint(task: str, pretrained: bool = True) -> Path:
 
 def save_checkpoint(model: LamBeamformer, path: Path, meta: dict[str, Any] | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.to(torch.float32) if v.is_floating_point() else v for k, v in model.trainable_state_dict().items()}
+    state = {k: (v.to(torch.float32) if v.is_floating_point() else v).cpu() for k, v in model.trainable_state_dict().items()}
     partial = path.with_suffix(f".partial-{os.getpid()}")
     torch.save({"config": model.config.to_dict(), "state": state, "meta": meta or {}}, partial)
     partial.replace(path)

@@ -60,13 +60,13 @@ class CellFreeCnnHead(nn.Module):
         per_user = raw[:, :2].sum(-1) / mask[:, 0].sum(-1).clamp_min(1.0)[:, None]  # masked mean over antennas
         n_users = user_mask.sum(-1, keepdim=True).clamp_min(1.0)
         q = limits.sum(-1, keepdim=True) / n_users * torch.exp(per_user[:, 0]) * user_mask
-        p = torch.exp(per_user[:, 1]) * user_mask
+        amplitude = torch.exp(0.5 * per_user[:, 1]) * user_mask  # sqrt(p_k), taken before masking: sqrt'(0) is infinite
         eye = torch.eye(n_antennas, dtype=H.dtype, device=H.device)
         gram = eye + H.mH @ (H * q[..., None].to(H.dtype))
         directions = torch.linalg.solve(gram, H.mH)  # (B, N, K)
         directions = directions / torch.linalg.vector_norm(directions, dim=-2, keepdim=True).clamp_min(1e-12)
         shaping = torch.exp(torch.tanh(raw[:, 2]) * 2.0).transpose(1, 2)  # (B, N, K), within [e^-2, e^2]
-        W = directions * shaping * p.sqrt()[:, None, :] * mask[:, 0].transpose(1, 2)
+        W = directions * shaping * amplitude[:, None, :] * mask[:, 0].transpose(1, 2)
         W = scale_to_per_ap(W, antennas_per_ap, limits) * torch.exp(self.log_gain)
         return project_per_ap(W, antennas_per_ap, limits)
 

@@ -12,6 +12,7 @@ ablation, seeded random).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass
 
 import torch
@@ -93,7 +94,9 @@ class LamBeamformer(nn.Module):
         lora = LoraConfig(
             r=config.lora_rank, lora_alpha=2 * config.lora_rank, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"]
         )
-        self.backbone = get_peft_model(backbone, lora)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # peft asks transformers a deprecated question; not ours to fix
+            self.backbone = get_peft_model(backbone, lora)
         self.encoder = CsiEncoder(config, width)
         self.type_embedding = nn.Embedding(N_CHANNEL_TYPES, width)
         self.scale_token = nn.Linear(1, width)
