@@ -81,7 +81,9 @@ def _add_train_beamformer(sub: Any) -> None:
     train.add_argument("--batch-size", type=int, default=32)
     train.add_argument("--sdr-labels", type=int, default=300, help="ISAC: scenes solved by SDR for the supervised stage")
     train.add_argument("--supervised-epochs", type=int, default=8, help="ISAC: epochs over the SDR labels")
-    train.add_argument("--random-backbone", action="store_true", help="ablation: a seeded random backbone, not the pretrained one")
+    train.add_argument(
+        "--random-backbone", action="store_true", help="ablation: a seeded random backbone, not the pretrained one"
+    )
     train.add_argument("--backbone-layers", type=int, default=2, help="first k layers of the embedded model")
     train.add_argument("--lora-rank", type=int, default=8)
     train.add_argument("--lr", type=float, default=1e-3)
@@ -273,7 +275,9 @@ def _train_beamformer(args: argparse.Namespace) -> int:
         )
     except (RuntimeError, ValueError, OSError) as exc:
         return _fail(f"training failed: {exc}", EXIT_BAD_INPUT)
-    print(f"checkpoint saved to {path} ({path.stat().st_size / 1e6:.1f} MB); use it with the beamforming tools' `checkpoint` input")
+    print(
+        f"checkpoint saved to {path} ({path.stat().st_size / 1e6:.1f} MB); use it with the beamforming tools' `checkpoint` input"
+    )
     return EXIT_OK
 
 

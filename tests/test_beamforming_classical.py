@@ -82,8 +82,9 @@ def test_sdr_meets_sinr_targets_after_rank_one_extraction() -> None:
     # Rank-one extraction keeps R, so the beampattern is still matched far better than an isotropic one.
     steering = ula_steering(scene.grid_deg.numpy(), 8)
     sdr_mse = beampattern_mse(beampattern(R, steering), scene.desired_pattern)
-    isotropic = beampattern_mse(beampattern(torch.eye(8, dtype=torch.complex64)[None].expand(3, -1, -1) / 8, steering),
-                                scene.desired_pattern)
+    isotropic = beampattern_mse(
+        beampattern(torch.eye(8, dtype=torch.complex64)[None].expand(3, -1, -1) / 8, steering), scene.desired_pattern
+    )
     assert (sdr_mse < 0.5 * isotropic).all()
 
 

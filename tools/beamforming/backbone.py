@@ -90,7 +90,7 @@ def build_backbone(num_layers: int = DEFAULT_LAYERS, pretrained: bool = True) ->
         missing, unexpected = model.load_state_dict(weights, strict=False)
         if unexpected or any(not name.startswith("embed_tokens") for name in missing):
             raise RuntimeError(f"backbone weights do not fit: missing={missing} unexpected={unexpected}")
-    model.eval()
+    model.train(False)  # eval mode; transformers' own eval() is untyped
     for parameter in model.parameters():
         parameter.requires_grad_(False)
     return model

@@ -36,6 +36,7 @@ class CellFreeCnnHead(nn.Module):
         self.conv2 = nn.Conv2d(hidden_channels, hidden_channels, 3, padding=1)
         self.out = nn.Conv2d(hidden_channels, 3, 1)
         nn.init.zeros_(self.out.weight)
+        assert self.out.bias is not None
         nn.init.zeros_(self.out.bias)
         # Pre-projection gain (log): above 1 pushes APs onto their limit, the projection brings them back.
         self.log_gain = nn.Parameter(torch.tensor(0.4))
@@ -105,10 +106,11 @@ class IsacHetGnnHead(nn.Module):
         self.layers = nn.ModuleList([_HetGnnLayer(hidden) for _ in range(layers)])
         self.gate = nn.Sequential(nn.Linear(1, 16), nn.ReLU(), nn.Linear(16, experts))
         # Each user expert emits a log-power and a complex correction to the MMSE-structured direction.
-        self.user_experts = nn.ModuleList([nn.Linear(hidden, 2 * n_antennas + 1) for _ in range(experts)])
-        for expert in self.user_experts:  # start at the plain structured beams with equal powers
+        user_experts = [nn.Linear(hidden, 2 * n_antennas + 1) for _ in range(experts)]
+        for expert in user_experts:  # start at the plain structured beams with equal powers
             nn.init.zeros_(expert.weight)
             nn.init.zeros_(expert.bias)
+        self.user_experts = nn.ModuleList(user_experts)
         self.radar_experts = nn.ModuleList([nn.Linear(hidden, 2 * n_antennas * n_antennas) for _ in range(experts)])
 
     def forward(

@@ -120,11 +120,10 @@ class LamBeamformer(nn.Module):
 
     def _run_backbone(self, context: list[torch.Tensor], user_tokens: torch.Tensor) -> torch.Tensor:
         sequence = torch.cat([torch.stack(context, 1), user_tokens], 1)
-        return self.backbone(inputs_embeds=sequence).last_hidden_state
+        states: torch.Tensor = self.backbone(inputs_embeds=sequence).last_hidden_state
+        return states
 
-    def cell_free(
-        self, H: torch.Tensor, antennas_per_ap: int, limits: torch.Tensor, fading: torch.Tensor
-    ) -> torch.Tensor:
+    def cell_free(self, H: torch.Tensor, antennas_per_ap: int, limits: torch.Tensor, fading: torch.Tensor) -> torch.Tensor:
         """Beams (B, N, K) within every AP's limit, for any K ≤ max_users and N ≤ max_antennas."""
         assert self.cellfree_head is not None, "this model was built for ISAC"
         if antennas_per_ap != self.config.antennas_per_ap:
@@ -140,7 +139,7 @@ class LamBeamformer(nn.Module):
         padded_limits = torch.ones(batch, max_aps, device=H.device)
         padded_limits[:, : limits.shape[1]] = limits
         H_padded, _ = pad_to(H, self.config.max_users, self.config.max_antennas)
-        W = self.cellfree_head(features, user_states, planes, H_padded, mask, antennas_per_ap, padded_limits)
+        W: torch.Tensor = self.cellfree_head(features, user_states, planes, H_padded, mask, antennas_per_ap, padded_limits)
         return W[:, :n, :k]
 
     def isac(

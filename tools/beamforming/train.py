@@ -26,7 +26,6 @@ from tools.beamforming.lam import LamBeamformer, LamConfig
 from tools.beamforming.metrics import beampattern, beampattern_mse, covariance, received_power, sinr, sum_rate
 from tools.beamforming.sdr import solve_sdr
 
-
 SDR_LABEL_SINR_DB = (4.0, 16.0)
 """Range of SINR requirements the ISAC model is trained on (the benchmark's 6-14 dB lie inside)."""
 
@@ -71,7 +70,7 @@ def train_cell_free(
             rate = sum_rate(scenes.H, W)
             loss = -(rate / n_users).mean()  # per-user rate so scenes of every size weigh alike
             opt.zero_grad()
-            loss.backward()
+            torch.autograd.backward(loss)
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
@@ -82,7 +81,9 @@ def train_cell_free(
     return history
 
 
-def isac_scenes(count: int, n_antennas: int, max_users: int, seed: int, sinr_db_range: tuple[float, float]) -> Iterator[IsacBatch]:
+def isac_scenes(
+    count: int, n_antennas: int, max_users: int, seed: int, sinr_db_range: tuple[float, float]
+) -> Iterator[IsacBatch]:
     """`count` single-scene batches with random user count and SINR requirement (one per scene)."""
     rng = np.random.default_rng(seed)
     for i in range(count):
@@ -105,7 +106,9 @@ def sdr_labels(
     return labels
 
 
-def _group_by_users(labels: list[tuple[IsacBatch, torch.Tensor, torch.Tensor]]) -> dict[int, tuple[IsacBatch, torch.Tensor, torch.Tensor]]:
+def _group_by_users(
+    labels: list[tuple[IsacBatch, torch.Tensor, torch.Tensor]],
+) -> dict[int, tuple[IsacBatch, torch.Tensor, torch.Tensor]]:
     """Stack labelled scenes of equal user count into one batch each."""
     groups: dict[int, list[tuple[IsacBatch, torch.Tensor, torch.Tensor]]] = {}
     for item in labels:
@@ -124,7 +127,9 @@ def _group_by_users(labels: list[tuple[IsacBatch, torch.Tensor, torch.Tensor]]) 
     return stacked
 
 
-def _isac_penalty_loss(model: LamBeamformer, scenes: IsacBatch, margin_db: float, weight: float) -> tuple[torch.Tensor, torch.Tensor]:
+def _isac_penalty_loss(
+    model: LamBeamformer, scenes: IsacBatch, margin_db: float, weight: float
+) -> tuple[torch.Tensor, torch.Tensor]:
     W, radar, _ = model.isac(scenes.H, scenes.sinr_target, scenes.desired_pattern)
     steering = ula_steering(scenes.grid_deg.numpy(), scenes.n_antennas).to(W.device)
     mse = beampattern_mse(beampattern(covariance(W, radar), steering), scenes.desired_pattern)
@@ -169,7 +174,7 @@ def train_isac(
                     gains_label = torch.log1p(received_power(scenes.H[idx], W_label[idx]))
                     loss = (R_err + (gains - gains_label).pow(2).mean((-2, -1))).mean()
                     opt.zero_grad()
-                    loss.backward()
+                    torch.autograd.backward(loss)
                     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                     opt.step()
                     history["supervised"].append(float(loss))
@@ -185,7 +190,7 @@ def train_isac(
             scenes = isac_batch(batch_size, cfg.max_antennas, users, gamma, seed=seed * 7_919 + step).to(device)
             loss, satisfied = _isac_penalty_loss(model, scenes, margin_db, penalty_weight)
             opt.zero_grad()
-            loss.backward()
+            torch.autograd.backward(loss)
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             history["penalty"].append(float(loss))
@@ -231,19 +236,31 @@ def train_beamformer(
     torch.manual_seed(seed)
     start = time.perf_counter()
     if task == "cellfree":
-        config = LamConfig("cellfree", max_users, max_aps * antennas_per_ap, antennas_per_ap,
-                           backbone_layers=backbone_layers, pretrained=pretrained, lora_rank=lora_rank)
+        config = LamConfig(
+            "cellfree",
+            max_users,
+            max_aps * antennas_per_ap,
+            antennas_per_ap,
+            backbone_layers=backbone_layers,
+            pretrained=pretrained,
+            lora_rank=lora_rank,
+        )
         model = LamBeamformer(config).to(device)
         history: dict[str, list[float]] = {"sum_rate": train_cell_free(model, steps, batch_size, seed, lr, progress=progress)}
     elif task == "isac":
-        config = LamConfig("isac", max_users, n_antennas, 1, backbone_layers=backbone_layers,
-                           pretrained=pretrained, lora_rank=lora_rank)
+        config = LamConfig(
+            "isac", max_users, n_antennas, 1, backbone_layers=backbone_layers, pretrained=pretrained, lora_rank=lora_rank
+        )
         model = LamBeamformer(config).to(device)
         if labels is None:
             labels = sdr_labels(sdr_label_count, n_antennas, max_users, seed + 17, SDR_LABEL_SINR_DB, progress)
         history = train_isac(model, labels, supervised_epochs, steps, batch_size, seed, lr, progress=progress)
     else:
         raise ValueError(f"task must be 'cellfree' or 'isac', not {task!r}")
-    meta = {"seed": seed, "steps": steps, "train_time_s": time.perf_counter() - start,
-            "final": {k: v[-20:] for k, v in history.items()}}
+    meta = {
+        "seed": seed,
+        "steps": steps,
+        "train_time_s": time.perf_counter() - start,
+        "final": {k: v[-20:] for k, v in history.items()},
+    }
     return save_checkpoint(model, out_path, meta)
