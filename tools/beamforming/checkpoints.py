@@ -31,7 +31,10 @@ def load_checkpoint(path: Path) -> tuple[LamBeamformer, dict[str, Any]]:
     """Rebuild the model (frozen backbone from the embedded GGUF cache) and load its trained parts."""
     payload = torch.load(path, map_location="cpu", weights_only=False)
     model = LamBeamformer(LamConfig(**payload["config"]))
-    missing, unexpected = model.load_state_dict(payload["state"], strict=False)
+    try:
+        missing, unexpected = model.load_state_dict(payload["state"], strict=False)
+    except RuntimeError as exc:  # shapes differ: the checkpoint was trained for other sizes than its config says
+        raise RuntimeError(f"checkpoint {path} does not fit its model: {exc}") from exc
     trainable = {name for name, p in model.named_parameters() if p.requires_grad}
     if unexpected or trainable & set(missing):
         raise RuntimeError(f"checkpoint {path} does not fit: missing={sorted(trainable & set(missing))} unexpected={unexpected}")
