@@ -244,14 +244,14 @@ def _kb(args: argparse.Namespace) -> int:
 
 
 def _train_beamformer(args: argparse.Namespace) -> int:
-    from tools.beamforming.train import train_beamformer
-
     backbone = "random" if args.random_backbone else "pretrained"
     out = Path(args.out) if args.out else Path(f"beamformer-{args.task}-{backbone}.pt")
     max_users = args.max_users if args.max_users is not None else (4 if args.task == "cellfree" else 2)
     sizes = [max_users, args.max_aps, args.antennas_per_ap, args.antennas, args.steps, args.batch_size, args.backbone_layers]
     if min(sizes) < 1 or args.sdr_labels < 1 or args.supervised_epochs < 0:
         return _fail("sizes, steps, batch size and label count must be positive", EXIT_BAD_INPUT)
+    from tools.beamforming.train import train_beamformer  # torch and transformers: only once the arguments are sound
+
     try:
         path = train_beamformer(
             args.task,
