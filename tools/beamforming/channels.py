@@ -233,7 +233,7 @@ def isac_batch(
     centres = -60.0 + sector * (np.arange(n_targets) + 0.5)
     targets = centres[None, :] + rng.uniform(-sector / 4.0, sector / 4.0, size=(batch, n_targets))
     if target_angles_deg is not None:
-        targets = np.broadcast_to(np.asarray(target_angles_deg, dtype=np.float64), (batch, len(target_angles_deg)))
+        targets = np.tile(np.asarray(target_angles_deg, dtype=np.float64), (batch, 1))
     grid = np.arange(-90.0, 90.0 + 1e-9, grid_step_deg)
     sinr = np.broadcast_to(10.0 ** (np.asarray(sinr_db, dtype=np.float64) / 10.0), (batch, n_users))
     return IsacBatch(
