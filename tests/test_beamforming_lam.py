@@ -191,3 +191,50 @@ def test_cli_trains_a_small_checkpoint_the_tool_can_load(tmp_path: Path) -> None
         timeout=120,
     )
     assert refused.returncode == 2 and "must be positive" in refused.stderr
+
+
+CELLFREE_TEXT = (
+    "A cell-free network has 8 access points with 2 antennas each serving 4 users; maximize the downlink sum rate "
+    "with a power limit per access point under Rayleigh fading."
+)
+ISAC_TEXT = (
+    "An ISAC base station with 8 antennas serves 2 users that each need an SINR of at least 10 dB while pointing "
+    "its radar beams at targets at -40, 0 and 40 degrees."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "binding", "tool", "methods"),
+    [
+        (
+            CELLFREE_TEXT,
+            {"access_points": 8, "antennas_per_access_point": 2, "users": 4, "fading": "rayleigh"},
+            "lam_beamforming_cellfree",
+            {"LAM", "MRT", "ZF", "RZF", "WMMSE", "LAM+WMMSE"},
+        ),
+        (
+            ISAC_TEXT,
+            {"antennas": 8, "users": 2, "min_sinr_db": 10, "target_angles_deg": [-40, 0, 40]},
+            "lam_beamforming_isac",
+            {"LAM", "SDR"},
+        ),
+    ],
+)
+def test_the_invoker_runs_the_beamforming_tool_and_the_report_compares_methods(
+    text: str, binding: dict[str, object], tool: str, methods: set[str], kb_dir: Path, tmp_path: Path
+) -> None:
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from agents.context import Context
+    from lamopt.api import stream
+    from tests.fakes import ScriptedChatModel
+
+    context = Context(chat_model=ScriptedChatModel(script=[binding]), kb_path=str(kb_dir), runs_dir=str(tmp_path))
+    steps = list(stream(text, context=context, checkpointer=InMemorySaver(), thread_id="bf-1"))
+    path = [s.node for s in steps if s.kind == "agent"]
+    assert path == ["retriever", "modeler", "verifier", "optimizer", "invoker", "verifier", "optimizer", "report"]
+    report = steps[-1].data["report"]
+    assert report["status"] == "feasible" and report["solver"] == tool, report
+    assert {row["method"] for row in report["solution"]} == methods  # the table: the LAM answer against the baselines
+    figure = Path(report["figures"][0])
+    assert figure.parent == tmp_path / "bf-1" and figure.read_bytes()[:8] == PNG_MAGIC
