@@ -204,6 +204,10 @@ def evaluate_isac(
     solved = torch.tensor([s in ("optimal", "optimal_inaccurate") for s in sdr.status])
     sdr_mse = _mse(scenes, sdr.W, sdr.radar)
     sdr_time = statistics.median(sdr.solve_time_s)
+    infeasible = sum(s.startswith("infeasible") for s in sdr.status)
+    print(
+        f"ISAC Γ={gamma_db:g} dB: SDR solved {int(solved.sum())} of {n_scenes} test scenes ({infeasible} infeasible)", flush=True
+    )
     rows = [IsacRow(gamma_db, "SDR", float(_met(scenes, sdr.W, sdr.radar).float().mean()) * 100.0, 1.0, 1e3 * sdr_time, None)]
     steering = ula_steering(scenes.grid_deg.numpy(), n_antennas)
     patterns = {"SDR": beampattern(covariance(sdr.W[:1], sdr.radar[:1]), steering)[0].numpy()}

@@ -24,7 +24,7 @@ from tools.beamforming.channels import IsacBatch, cell_free_batch, isac_batch, u
 from tools.beamforming.checkpoints import save_checkpoint
 from tools.beamforming.lam import LamBeamformer, LamConfig
 from tools.beamforming.metrics import beampattern, beampattern_mse, covariance, received_power, sinr, sum_rate
-from tools.beamforming.sdr import solve_sdr
+from tools.beamforming.sdr import FAST_SOLVERS, solve_sdr
 
 SDR_LABEL_SINR_DB = (4.0, 16.0)
 """Range of SINR requirements the ISAC model is trained on (the benchmark's 6-14 dB lie inside)."""
@@ -99,7 +99,7 @@ def sdr_labels(
     labels = []
     with _progress(count, "ISAC SDR labels", progress) as bar:
         for scene in isac_scenes(count, n_antennas, max_users, seed, sinr_db_range):
-            result = solve_sdr(scene)
+            result = solve_sdr(scene, FAST_SOLVERS)
             if result.status[0] in ("optimal", "optimal_inaccurate"):
                 labels.append((scene, result.W, result.radar))
             bar.update()
