@@ -142,6 +142,14 @@ def evaluate_cellfree(
             beams[name] = fn(H, limits, scenes.fading)
             timed = name == "WMMSE" or name.startswith("LAM")
             timings[name] = (_per_scene_time(fn, scenes, timing_scenes), _batch_time(fn, scenes)) if timed else (None, None)
+        batch_run = wmmse(H, M, limits, max_iter=wmmse_iter)
+        singles = [wmmse(H[b : b + 1], M, limits[b : b + 1], max_iter=wmmse_iter) for b in range(min(timing_scenes, n_scenes))]
+        print(
+            f"{size.label}: WMMSE from RZF ran {batch_run.iterations} iterations on the batch of {n_scenes} "
+            f"(converged: {batch_run.converged}); on single scenes {statistics.mean(r.iterations for r in singles):.1f} "
+            f"on average, {sum(r.converged for r in singles)} of {len(singles)} converged (tol 1e-4, cap {wmmse_iter})",
+            flush=True,
+        )
         for name in models:
             refined = wmmse(H, M, limits, W0=beams[name], max_iter=wmmse_iter)
             beams[f"{name}+WMMSE"] = refined.W
