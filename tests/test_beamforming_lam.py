@@ -14,11 +14,11 @@ import pytest
 import torch
 
 from tests.conftest import ROOT
-from tools.beamforming.channels import cell_free_batch, isac_batch
+from tools.beamforming.channels import cell_free_batch, isac_batch, ula_steering
 from tools.beamforming.checkpoints import load_checkpoint, save_checkpoint, shipped_checkpoint
 from tools.beamforming.lam import LamBeamformer, LamConfig
 from tools.beamforming.linear import mrt
-from tools.beamforming.metrics import ap_power, covariance, sum_rate
+from tools.beamforming.metrics import ap_power, beampattern, covariance, sum_rate
 from tools.beamforming.tool import CellFreeInput, IsacInput, run_cellfree_tool, run_isac_tool
 from tools.beamforming.train import train_cell_free
 
@@ -62,6 +62,18 @@ def test_shipped_isac_model_uses_exactly_the_power_budget_for_any_user_count() -
         assert torch.allclose(power, torch.ones(4), atol=1e-4)
         assert W.shape == (4, model.config.max_antennas, n_users)
         assert torch.allclose(gates.sum(-1), torch.ones(4, n_users), atol=1e-5)  # mixture-of-experts weights
+
+
+def test_untrained_isac_head_already_points_its_radar_power_at_the_targets() -> None:
+    torch.manual_seed(0)
+    model = LamBeamformer(LamConfig("isac", max_users=2, max_antennas=8, backbone_layers=1)).eval()
+    scenes = isac_batch(4, 8, 2, 10.0, seed=21)
+    with torch.no_grad():
+        _, radar, _ = model.isac(scenes.H, scenes.sinr_target, scenes.desired_pattern)
+    pattern = beampattern(radar @ radar.mH, ula_steering(scenes.grid_deg.numpy(), 8))  # the radar streams' share
+    inside = (pattern * scenes.desired_pattern).sum(-1) / scenes.desired_pattern.sum(-1)
+    outside = (pattern * (1 - scenes.desired_pattern)).sum(-1) / (1 - scenes.desired_pattern).sum(-1)
+    assert (inside > 2.0 * outside).all(), (inside, outside)
 
 
 def test_a_training_step_moves_lora_encoder_and_head_but_leaves_the_backbone_unchanged(small_model: LamBeamformer) -> None:

@@ -109,7 +109,7 @@ class LamBeamformer(nn.Module):
             self.sinr_token = nn.Linear(1, width)
             self.radar_token = nn.Linear(config.grid_points, width)
             self.radar_state = nn.Linear(width, config.head_dim)
-            self.isac_head = IsacHetGnnHead(config.head_dim, config.max_antennas)
+            self.isac_head = IsacHetGnnHead(config.head_dim, config.max_antennas, config.grid_points)
         else:
             raise ValueError(f"unknown task {config.task!r}")
 
@@ -168,6 +168,6 @@ class LamBeamformer(nn.Module):
         antenna_mask = mask[:, 0, 0, :, None]
         padded_H, _ = pad_to(H, self.config.max_users, self.config.max_antennas)
         W, radar, gates = self.isac_head(
-            user_states, radar_state, user_csi, padded_H, sinr_db, user_mask, antenna_mask, total_power
+            user_states, radar_state, user_csi, padded_H, sinr_db, user_mask, antenna_mask, desired_pattern, total_power
         )
         return W[:, :n, :k], radar[:, :n, :n], gates[:, :k]
