@@ -104,6 +104,8 @@ class IsacHetGnnHead(nn.Module):
     covariance Σ_θ d(θ) a(θ) a(θ)^H, whose beampattern is the desired mask smoothed by the array's resolution.
     All experts start at zero, so an untrained head already points its radar power at the targets."""
 
+    steering: torch.Tensor  # (G, N) buffer: ULA steering vectors on the beampattern grid
+
     def __init__(
         self, state_dim: int, n_antennas: int, grid_points: int = 91, hidden: int = 128, layers: int = 2, experts: int = 3
     ) -> None:
@@ -138,7 +140,8 @@ class IsacHetGnnHead(nn.Module):
             trace = torch.diagonal(R, dim1=-2, dim2=-1).real.sum(-1).clamp_min(1e-12)
             R = R * (total_power / trace)[:, None, None].to(R.dtype)
             values, vectors = torch.linalg.eigh(R)
-            return vectors * values.clamp_min(0.0).sqrt()[:, None, :].to(vectors.dtype)
+            root: torch.Tensor = vectors * values.clamp_min(0.0).sqrt()[:, None, :].to(vectors.dtype)
+            return root
 
     def forward(
         self,
