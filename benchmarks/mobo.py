@@ -48,22 +48,41 @@ class Tier:
 
 TIERS = {
     "small": Tier(
-        problems=("zdt1", "rib"), seeds=(0, 1), n_init=10, budget=25, batch_size=5,
+        problems=("zdt1", "rib"),
+        seeds=(0, 1),
+        n_init=10,
+        budget=25,
+        batch_size=5,
         drib=DribConfig(n_init=10, ddpm_iters=300, n_guided=100, n_unguided=100, n_genetic=200),
         qlog={"num_restarts": 2, "raw_samples": 64, "mc_samples": 32},
     ),
     "mid": Tier(
-        problems=(*BENCHMARK_NAMES, "rib"), seeds=(0, 1, 2), n_init=20, budget=60, batch_size=5,
-        drib=DribConfig(n_init=20), qlog={"num_restarts": 4, "raw_samples": 128, "mc_samples": 64},
+        problems=(*BENCHMARK_NAMES, "rib"),
+        seeds=(0, 1, 2),
+        n_init=20,
+        budget=60,
+        batch_size=5,
+        drib=DribConfig(n_init=20),
+        qlog={"num_restarts": 4, "raw_samples": 128, "mc_samples": 64},
     ),
     # same budget as mid with the 5 seeds; qLogNEHVI alone needs ~1-2 min per run on 2 CPU cores
     "full": Tier(
-        problems=(*BENCHMARK_NAMES, "rib"), seeds=(0, 1, 2, 3, 4), n_init=20, budget=60, batch_size=5,
-        drib=DribConfig(n_init=20), qlog={"num_restarts": 4, "raw_samples": 128, "mc_samples": 64},
+        problems=(*BENCHMARK_NAMES, "rib"),
+        seeds=(0, 1, 2, 3, 4),
+        n_init=20,
+        budget=60,
+        batch_size=5,
+        drib=DribConfig(n_init=20),
+        qlog={"num_restarts": 4, "raw_samples": 128, "mc_samples": 64},
     ),
     "long": Tier(
-        problems=(*BENCHMARK_NAMES, "rib"), seeds=(0, 1, 2, 3, 4), n_init=40, budget=100, batch_size=5,
-        drib=DribConfig(n_init=40), qlog={"num_restarts": 4, "raw_samples": 128, "mc_samples": 64},
+        problems=(*BENCHMARK_NAMES, "rib"),
+        seeds=(0, 1, 2, 3, 4),
+        n_init=40,
+        budget=100,
+        batch_size=5,
+        drib=DribConfig(n_init=40),
+        qlog={"num_restarts": 4, "raw_samples": 128, "mc_samples": 64},
     ),
 }
 
@@ -95,8 +114,13 @@ def run_tier(tier_name: str, results_path: Path, device: str | None) -> None:
                 start = time.perf_counter()
                 result = runner(method, tier, device)(problem, seed)
                 record = {
-                    "problem": problem_name, "method": method, "seed": seed, "time_s": time.perf_counter() - start,
-                    "evals": result.evals_history, "hv": result.hv_history, "operators": result.operator_history,
+                    "problem": problem_name,
+                    "method": method,
+                    "seed": seed,
+                    "time_s": time.perf_counter() - start,
+                    "evals": result.evals_history,
+                    "hv": result.hv_history,
+                    "operators": result.operator_history,
                     "ref_point": result.ref_point.tolist(),
                 }
                 with results_path.open("a") as handle:
@@ -144,8 +168,10 @@ def summarise(records: list[dict[str, Any]], plot_path: Path) -> None:
             hv = np.array(list(values.values()))
             p = None if method == "DRIB-MOBO" else paired_p_value(ours, values)
             p_text = "-" if p is None else f"{p:.3f}"
-            print(f"{problem:7s} {method:10s} {len(hv):5d} {hv.mean():14.4f} ± {hv.std(ddof=1) if len(hv) > 1 else 0:7.4f}"
-                  f" {p_text:>11s} {np.mean(times[(problem, method)]):8.1f}s")
+            print(
+                f"{problem:7s} {method:10s} {len(hv):5d} {hv.mean():14.4f} ± {hv.std(ddof=1) if len(hv) > 1 else 0:7.4f}"
+                f" {p_text:>11s} {np.mean(times[(problem, method)]):8.1f}s"
+            )
             runs = [r for r in records if r["problem"] == problem and r["method"] == method]
             length = min(len(r["hv"]) for r in runs)
             H = np.array([r["hv"][:length] for r in runs])
@@ -177,8 +203,11 @@ def main() -> None:
     if args.fresh and results_path.exists():
         results_path.unlink()
     tier = TIERS[args.tier]
-    print(f"tier {args.tier}: {len(tier.problems)} problems x {len(tier.seeds)} seeds, budget {tier.budget} "
-          f"({tier.n_init} initial + batches of {tier.batch_size}), methods {', '.join(METHODS)}", flush=True)
+    print(
+        f"tier {args.tier}: {len(tier.problems)} problems x {len(tier.seeds)} seeds, budget {tier.budget} "
+        f"({tier.n_init} initial + batches of {tier.batch_size}), methods {', '.join(METHODS)}",
+        flush=True,
+    )
     start = time.perf_counter()
     if not args.summarise_only:
         run_tier(args.tier, results_path, args.device)

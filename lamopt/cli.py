@@ -1,4 +1,4 @@
-"""The command line: `lamopt solve | run | chat | eval | doctor | serve-llm | kb`."""
+"""The command line: `lamopt solve | run | chat | eval | doctor | serve-llm | kb | train-beamformer`."""
 
 from __future__ import annotations
 
@@ -23,8 +23,17 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_BAD_INPUT
-    handler = {"solve": _solve, "run": _run, "chat": _chat, "eval": _eval, "doctor": _doctor, "serve-llm": _serve_llm, "kb": _kb}
-    return int(handler[args.command](args))
+    handler = {
+        "solve": _solve,
+        "run": _run,
+        "chat": _chat,
+        "eval": _eval,
+        "doctor": _doctor,
+        "serve-llm": _serve_llm,
+        "kb": _kb,
+        "train-beamformer": _train_beamformer,
+    }[args.command]
+    return int(handler(args))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,7 +86,38 @@ def _parser() -> argparse.ArgumentParser:
     kb.add_argument("query", nargs="?", default="")
     kb.add_argument("-k", type=int, default=3)
     _add_settings(kb)
+    _add_train_beamformer(sub)
     return parser
+
+
+def _add_train_beamformer(sub: Any) -> None:
+    train = sub.add_parser(
+        "train-beamformer",
+        help="train a LAM beamformer checkpoint (encoder, LoRA adapters, head) for a cell-free or ISAC size",
+        description="Train a LAM beamformer on the CPU (or GPU) and save its checkpoint; pass the file to the beamforming "
+        "tools as `checkpoint`. Cell-free trains unsupervised on the negative sum rate; ISAC solves SDR labels first, "
+        "trains on them, then fine-tunes with an SINR penalty.",
+    )
+    train.add_argument("task", choices=["cellfree", "isac"])
+    train.add_argument("--out", help="checkpoint file to write (default beamformer-<task>-<pretrained|random>.pt)")
+    train.add_argument("--max-users", type=int, default=None, help="most users the model serves (default 4 cell-free, 2 ISAC)")
+    train.add_argument("--max-aps", type=int, default=8, help="cell-free: most access points")
+    train.add_argument("--antennas-per-ap", type=int, default=2, help="cell-free: antennas at each AP")
+    train.add_argument("--antennas", type=int, default=8, help="ISAC: antennas of the base station's ULA")
+    train.add_argument("--steps", type=int, default=400, help="cell-free training steps, or ISAC penalty fine-tuning steps")
+    train.add_argument("--batch-size", type=int, default=32)
+    train.add_argument("--sdr-labels", type=int, default=300, help="ISAC: scenes solved by SDR for the supervised stage")
+    train.add_argument("--supervised-epochs", type=int, default=8, help="ISAC: epochs over the SDR labels")
+    train.add_argument(
+        "--random-backbone", action="store_true", help="ablation: a seeded random backbone, not the pretrained one"
+    )
+    train.add_argument("--backbone-layers", type=int, default=2, help="first k layers of the embedded model")
+    train.add_argument("--lora-rank", type=int, default=8)
+    train.add_argument("--lr", type=float, default=1e-3)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    train.add_argument("--device", default="cpu", help="torch device, e.g. cuda")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _add_settings(parser: argparse.ArgumentParser) -> None:
@@ -344,6 +384,44 @@ def _kb(args: argparse.Namespace) -> int:
         print(f"{'similarity':>10s}  {'keywords':>8s}  template (family)")
         for hit in hits:
             print(f"{hit.score:10.3f}  {hit.keyword:8.2f}  {hit.template_id}  ({hit.family})")
+    return EXIT_OK
+
+
+def _train_beamformer(args: argparse.Namespace) -> int:
+    backbone = "random" if args.random_backbone else "pretrained"
+    out = Path(args.out) if args.out else Path(f"beamformer-{args.task}-{backbone}.pt")
+    max_users = args.max_users if args.max_users is not None else (4 if args.task == "cellfree" else 2)
+    sizes = [max_users, args.max_aps, args.antennas_per_ap, args.antennas, args.steps, args.batch_size, args.backbone_layers]
+    if min(sizes) < 1 or args.sdr_labels < 1 or args.supervised_epochs < 0:
+        return _fail("sizes, steps, batch size and label count must be positive", EXIT_BAD_INPUT)
+    from tools.beamforming.train import train_beamformer  # torch and transformers: only once the arguments are sound
+
+    try:
+        path = train_beamformer(
+            args.task,
+            out,
+            max_users=max_users,
+            max_aps=args.max_aps,
+            antennas_per_ap=args.antennas_per_ap,
+            n_antennas=args.antennas,
+            steps=args.steps,
+            batch_size=args.batch_size,
+            pretrained=not args.random_backbone,
+            backbone_layers=args.backbone_layers,
+            lora_rank=args.lora_rank,
+            sdr_label_count=args.sdr_labels,
+            supervised_epochs=args.supervised_epochs,
+            seed=args.seed,
+            lr=args.lr,
+            threads=args.threads,
+            device=args.device,
+            progress=not args.quiet,
+        )
+    except (RuntimeError, ValueError, OSError) as exc:
+        return _fail(f"training failed: {exc}", EXIT_BAD_INPUT)
+    print(
+        f"checkpoint saved to {path} ({path.stat().st_size / 1e6:.1f} MB); use it with the beamforming tools' `checkpoint` input"
+    )
     return EXIT_OK
 
 

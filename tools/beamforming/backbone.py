@@ -27,11 +27,26 @@ def layers_cache_file(num_layers: int) -> Path:
     return cache_dir() / "models" / f"qwen2.5-coder-0.5b-first{num_layers}-layers.pt"
 
 
+def _cached_layers(num_layers: int) -> Path | None:
+    """A cached extract holding at least `num_layers` layers (the smallest such), if one exists."""
+    folder = cache_dir() / "models"
+    found = []
+    for path in folder.glob("qwen2.5-coder-0.5b-first*-layers.pt"):
+        count = path.name.removeprefix("qwen2.5-coder-0.5b-first").removesuffix("-layers.pt")
+        if count.isdigit() and int(count) >= num_layers:
+            found.append((int(count), path))
+    return min(found)[1] if found else None
+
+
 def extract_first_layers(num_layers: int = DEFAULT_LAYERS) -> Path:
-    """Load the GGUF once through transformers and save the first `num_layers` layers; returns the .pt path."""
+    """The .pt holding (at least) the first `num_layers` layers; loads the GGUF through transformers only when
+    no cached extract is deep enough, and then extracts at least DEFAULT_LAYERS, so that a smaller model
+    (a test's k = 1) and the shipped checkpoints' k = 2 share one two-minute extraction."""
+    cached = _cached_layers(num_layers)
+    if cached is not None:
+        return cached
+    num_layers = max(num_layers, DEFAULT_LAYERS)
     target = layers_cache_file(num_layers)
-    if target.exists():
-        return target
     from transformers import AutoModelForCausalLM  # the slow path only; kept local so imports stay light
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -66,14 +81,16 @@ def build_backbone(num_layers: int = DEFAULT_LAYERS, pretrained: bool = True) ->
     """A frozen k-layer Qwen2 stack; pretrained weights from the embedded model, or a seeded random init."""
     payload = torch.load(extract_first_layers(num_layers), map_location="cpu", weights_only=False)
     config = _backbone_config(payload["config"], num_layers)
+    deeper = tuple(f"layers.{i}." for i in range(num_layers, int(payload["num_layers"])))
+    weights = {name: t for name, t in payload["state_dict"].items() if not name.startswith(deeper)}
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(RANDOM_BACKBONE_SEED)
         model = Qwen2Model(config)
     if pretrained:
-        missing, unexpected = model.load_state_dict(payload["state_dict"], strict=False)
+        missing, unexpected = model.load_state_dict(weights, strict=False)
         if unexpected or any(not name.startswith("embed_tokens") for name in missing):
             raise RuntimeError(f"backbone weights do not fit: missing={missing} unexpected={unexpected}")
-    model.eval()
+    model.train(False)  # eval mode; transformers' own eval() is untyped
     for parameter in model.parameters():
         parameter.requires_grad_(False)
     return model

@@ -41,7 +41,8 @@ class PathLoss:
     def snr_db(self, distance_m: np.ndarray, shadowing_db: np.ndarray) -> np.ndarray:
         d = np.sqrt(distance_m**2 + self.height_difference_m**2)
         gain_db = self.intercept_db - 10.0 * self.exponent * np.log10(d) + shadowing_db
-        return gain_db + self.tx_power_dbm - self.noise_dbm
+        snr: np.ndarray = gain_db + self.tx_power_dbm - self.noise_dbm
+        return snr
 
 
 @dataclass
@@ -56,6 +57,9 @@ class CellFreeBatch:
     @property
     def n_aps(self) -> int:
         return int(self.ap_power.shape[1])
+
+    def to(self, device: torch.device | str) -> CellFreeBatch:
+        return CellFreeBatch(self.H.to(device), self.ap_power.to(device), self.antennas_per_ap, self.fading.to(device))
 
     @property
     def n_users(self) -> int:
@@ -72,6 +76,17 @@ class IsacBatch:
     desired_pattern: torch.Tensor  # (B, G) float32, 1 inside a target's beam, 0 elsewhere
     grid_deg: torch.Tensor  # (G,) float32
     total_power: float = 1.0
+
+    def to(self, device: torch.device | str) -> IsacBatch:
+        """The same scenes on `device`; the angle grid stays on the CPU (steering vectors are built there)."""
+        return IsacBatch(
+            self.H.to(device),
+            self.sinr_target.to(device),
+            self.target_angles_deg.to(device),
+            self.desired_pattern.to(device),
+            self.grid_deg,
+            self.total_power,
+        )
 
     @property
     def n_antennas(self) -> int:
@@ -98,9 +113,11 @@ def _small_scale(
     if fading is Fading.RAYLEIGH:
         return scatter
     if fading is Fading.RICIAN:
-        return math.sqrt(rician_k / (rician_k + 1.0)) * los + math.sqrt(1.0 / (rician_k + 1.0)) * scatter
+        rician: np.ndarray = math.sqrt(rician_k / (rician_k + 1.0)) * los + math.sqrt(1.0 / (rician_k + 1.0)) * scatter
+        return rician
     amplitude = np.sqrt(rng.gamma(shape=nakagami_m, scale=1.0 / nakagami_m, size=shape))
-    return amplitude * np.exp(1j * rng.uniform(0.0, 2.0 * math.pi, size=shape))
+    nakagami: np.ndarray = amplitude * np.exp(1j * rng.uniform(0.0, 2.0 * math.pi, size=shape))
+    return nakagami
 
 
 def cell_free_batch(
@@ -165,9 +182,7 @@ def _layout_channels(
     angle = np.degrees(np.arctan2(offset[..., 0], offset[..., 1]))
     los_phase = math.pi * np.sin(np.radians(angle))[..., None] * np.arange(antennas_per_ap)
     los = np.exp(1j * (los_phase + rng.uniform(0.0, 2.0 * math.pi, size=(batch, n_users, n_aps, 1))))
-    kinds = (
-        np.full(batch, int(fading)) if fading is not None else rng.integers(0, len(Fading), size=batch)
-    )
+    kinds = np.full(batch, int(fading)) if fading is not None else rng.integers(0, len(Fading), size=batch)
     small = np.empty((batch, n_users, n_aps, antennas_per_ap), dtype=np.complex128)
     for kind in np.unique(kinds):
         rows = kinds == kind
@@ -184,7 +199,8 @@ def _layout_channels(
 def desired_beampattern(target_angles_deg: np.ndarray, grid_deg: np.ndarray, beam_width_deg: float) -> np.ndarray:
     """1 within ±width/2 of any target angle, 0 elsewhere (Liu F. et al., TWC 2018); (B, G)."""
     gap = np.abs(grid_deg[None, None, :] - target_angles_deg[:, :, None])
-    return (gap <= beam_width_deg / 2.0).any(axis=1).astype(np.float32)
+    mask: np.ndarray = (gap <= beam_width_deg / 2.0).any(axis=1).astype(np.float32)
+    return mask
 
 
 def isac_batch(
@@ -208,9 +224,7 @@ def isac_batch(
     """
     rng = np.random.default_rng(seed)
     user_angles = rng.uniform(-60.0, 60.0, size=(batch, n_users))
-    los = ula_steering(user_angles, n_antennas).numpy() * np.exp(
-        1j * rng.uniform(0.0, 2.0 * math.pi, size=(batch, n_users, 1))
-    )
+    los = ula_steering(user_angles, n_antennas).numpy() * np.exp(1j * rng.uniform(0.0, 2.0 * math.pi, size=(batch, n_users, 1)))
     scatter = (rng.standard_normal(los.shape) + 1j * rng.standard_normal(los.shape)) / math.sqrt(2.0)
     small = math.sqrt(rician_k / (rician_k + 1.0)) * los + math.sqrt(1.0 / (rician_k + 1.0)) * scatter
     H = math.sqrt(10.0 ** (snr_db / 10.0)) * small
@@ -219,7 +233,7 @@ def isac_batch(
     centres = -60.0 + sector * (np.arange(n_targets) + 0.5)
     targets = centres[None, :] + rng.uniform(-sector / 4.0, sector / 4.0, size=(batch, n_targets))
     if target_angles_deg is not None:
-        targets = np.broadcast_to(np.asarray(target_angles_deg, dtype=np.float64), (batch, len(target_angles_deg)))
+        targets = np.tile(np.asarray(target_angles_deg, dtype=np.float64), (batch, 1))
     grid = np.arange(-90.0, 90.0 + 1e-9, grid_step_deg)
     sinr = np.broadcast_to(10.0 ** (np.asarray(sinr_db, dtype=np.float64) / 10.0), (batch, n_users))
     return IsacBatch(

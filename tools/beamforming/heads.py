@@ -11,9 +11,11 @@ Padded users and antennas are masked to zero everywhere, so they neither transmi
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
+from tools.beamforming.channels import ula_steering
 from tools.beamforming.power import project_per_ap, scale_to_per_ap, scale_to_total
 
 
@@ -36,6 +38,7 @@ class CellFreeCnnHead(nn.Module):
         self.conv2 = nn.Conv2d(hidden_channels, hidden_channels, 3, padding=1)
         self.out = nn.Conv2d(hidden_channels, 3, 1)
         nn.init.zeros_(self.out.weight)
+        assert self.out.bias is not None
         nn.init.zeros_(self.out.bias)
         # Pre-projection gain (log): above 1 pushes APs onto their limit, the projection brings them back.
         self.log_gain = nn.Parameter(torch.tensor(0.4))
@@ -60,13 +63,13 @@ class CellFreeCnnHead(nn.Module):
         per_user = raw[:, :2].sum(-1) / mask[:, 0].sum(-1).clamp_min(1.0)[:, None]  # masked mean over antennas
         n_users = user_mask.sum(-1, keepdim=True).clamp_min(1.0)
         q = limits.sum(-1, keepdim=True) / n_users * torch.exp(per_user[:, 0]) * user_mask
-        p = torch.exp(per_user[:, 1]) * user_mask
+        amplitude = torch.exp(0.5 * per_user[:, 1]) * user_mask  # sqrt(p_k), taken before masking: sqrt'(0) is infinite
         eye = torch.eye(n_antennas, dtype=H.dtype, device=H.device)
         gram = eye + H.mH @ (H * q[..., None].to(H.dtype))
         directions = torch.linalg.solve(gram, H.mH)  # (B, N, K)
         directions = directions / torch.linalg.vector_norm(directions, dim=-2, keepdim=True).clamp_min(1e-12)
         shaping = torch.exp(torch.tanh(raw[:, 2]) * 2.0).transpose(1, 2)  # (B, N, K), within [e^-2, e^2]
-        W = directions * shaping * p.sqrt()[:, None, :] * mask[:, 0].transpose(1, 2)
+        W = directions * shaping * amplitude[:, None, :] * mask[:, 0].transpose(1, 2)
         W = scale_to_per_ap(W, antennas_per_ap, limits) * torch.exp(self.log_gain)
         return project_per_ap(W, antennas_per_ap, limits)
 
@@ -97,19 +100,48 @@ class _HetGnnLayer(nn.Module):
 
 
 class IsacHetGnnHead(nn.Module):
-    def __init__(self, state_dim: int, n_antennas: int, hidden: int = 128, layers: int = 2, experts: int = 3) -> None:
+    """Users emit corrections to MMSE-structured beams; the radar node emits corrections to the square root of the
+    covariance Σ_θ d(θ) a(θ) a(θ)^H, whose beampattern is the desired mask smoothed by the array's resolution.
+    All experts start at zero, so an untrained head already points its radar power at the targets."""
+
+    steering: torch.Tensor  # (G, N) buffer: ULA steering vectors on the beampattern grid
+
+    def __init__(
+        self, state_dim: int, n_antennas: int, grid_points: int = 91, hidden: int = 128, layers: int = 2, experts: int = 3
+    ) -> None:
         super().__init__()
         self.n_antennas = n_antennas
+        grid = np.linspace(-90.0, 90.0, grid_points)  # the ISAC scenes' grid (channels.isac_batch, 2° steps)
+        self.register_buffer("steering", ula_steering(grid, n_antennas), persistent=False)  # (G, N)
         self.user_in = nn.Linear(state_dim + 2 * n_antennas + 1, hidden)
         self.radar_in = nn.Linear(state_dim + 1, hidden)
         self.layers = nn.ModuleList([_HetGnnLayer(hidden) for _ in range(layers)])
         self.gate = nn.Sequential(nn.Linear(1, 16), nn.ReLU(), nn.Linear(16, experts))
         # Each user expert emits a log-power and a complex correction to the MMSE-structured direction.
-        self.user_experts = nn.ModuleList([nn.Linear(hidden, 2 * n_antennas + 1) for _ in range(experts)])
-        for expert in self.user_experts:  # start at the plain structured beams with equal powers
+        user_experts = [nn.Linear(hidden, 2 * n_antennas + 1) for _ in range(experts)]
+        for expert in user_experts:  # start at the plain structured beams with equal powers
             nn.init.zeros_(expert.weight)
             nn.init.zeros_(expert.bias)
-        self.radar_experts = nn.ModuleList([nn.Linear(hidden, 2 * n_antennas * n_antennas) for _ in range(experts)])
+        self.user_experts = nn.ModuleList(user_experts)
+        radar_experts = [nn.Linear(hidden, 2 * n_antennas * n_antennas) for _ in range(experts)]
+        for expert in radar_experts:  # start at the matched-filter radar covariance
+            nn.init.zeros_(expert.weight)
+            nn.init.zeros_(expert.bias)
+        self.radar_experts = nn.ModuleList(radar_experts)
+
+    def radar_prior(self, desired: torch.Tensor, antenna_mask: torch.Tensor, total_power: float) -> torch.Tensor:
+        """(B, N, N) square root of Σ_θ d(θ) a(θ) a(θ)^H over the real antennas, at total power `total_power`.
+        A function of the input only (no parameters), so no gradient flows through the eigendecomposition."""
+        with torch.no_grad():
+            steering = self.steering.to(antenna_mask.device)[None] * antenna_mask.transpose(1, 2)  # (B, G, N)
+            weights = desired.to(steering.dtype)[..., None]
+            R = torch.einsum("bgn,bgm->bnm", steering * weights, steering.conj())
+            R = (R + R.mH) / 2
+            trace = torch.diagonal(R, dim1=-2, dim2=-1).real.sum(-1).clamp_min(1e-12)
+            R = R * (total_power / trace)[:, None, None].to(R.dtype)
+            values, vectors = torch.linalg.eigh(R)
+            root: torch.Tensor = vectors * values.clamp_min(0.0).sqrt()[:, None, :].to(vectors.dtype)
+            return root
 
     def forward(
         self,
@@ -120,6 +152,7 @@ class IsacHetGnnHead(nn.Module):
         sinr_db: torch.Tensor,  # (B, K) requirement in dB (0 on padded users)
         user_mask: torch.Tensor,  # (B, K, 1)
         antenna_mask: torch.Tensor,  # (B, N, 1)
+        desired: torch.Tensor,  # (B, G) desired beampattern on the grid
         total_power: float,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         gamma = (sinr_db / 10.0)[..., None]
@@ -145,7 +178,7 @@ class IsacHetGnnHead(nn.Module):
         correction = torch.complex(user_out[..., :n], user_out[..., n : 2 * n]).transpose(1, 2)
         W = (directions + correction) * torch.exp(user_out[..., 2 * n])[:, None, :]
         R = radar_out.reshape(-1, 2, n, n)
-        radar_beams = torch.complex(R[:, 0], R[:, 1])
+        radar_beams = self.radar_prior(desired, antenna_mask, total_power) + torch.complex(R[:, 0], R[:, 1])
         W = W * antenna_mask * user_mask.transpose(1, 2)
         radar_beams = radar_beams * antenna_mask
         W, radar_scaled = scale_to_total(W, total_power, radar_beams)

@@ -12,6 +12,7 @@ ablation, seeded random).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass
 
 import torch
@@ -93,7 +94,9 @@ class LamBeamformer(nn.Module):
         lora = LoraConfig(
             r=config.lora_rank, lora_alpha=2 * config.lora_rank, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"]
         )
-        self.backbone = get_peft_model(backbone, lora)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # peft asks transformers a deprecated question; not ours to fix
+            self.backbone = get_peft_model(backbone, lora)
         self.encoder = CsiEncoder(config, width)
         self.type_embedding = nn.Embedding(N_CHANNEL_TYPES, width)
         self.scale_token = nn.Linear(1, width)
@@ -106,7 +109,7 @@ class LamBeamformer(nn.Module):
             self.sinr_token = nn.Linear(1, width)
             self.radar_token = nn.Linear(config.grid_points, width)
             self.radar_state = nn.Linear(width, config.head_dim)
-            self.isac_head = IsacHetGnnHead(config.head_dim, config.max_antennas)
+            self.isac_head = IsacHetGnnHead(config.head_dim, config.max_antennas, config.grid_points)
         else:
             raise ValueError(f"unknown task {config.task!r}")
 
@@ -117,11 +120,10 @@ class LamBeamformer(nn.Module):
 
     def _run_backbone(self, context: list[torch.Tensor], user_tokens: torch.Tensor) -> torch.Tensor:
         sequence = torch.cat([torch.stack(context, 1), user_tokens], 1)
-        return self.backbone(inputs_embeds=sequence).last_hidden_state
+        states: torch.Tensor = self.backbone(inputs_embeds=sequence).last_hidden_state
+        return states
 
-    def cell_free(
-        self, H: torch.Tensor, antennas_per_ap: int, limits: torch.Tensor, fading: torch.Tensor
-    ) -> torch.Tensor:
+    def cell_free(self, H: torch.Tensor, antennas_per_ap: int, limits: torch.Tensor, fading: torch.Tensor) -> torch.Tensor:
         """Beams (B, N, K) within every AP's limit, for any K ≤ max_users and N ≤ max_antennas."""
         assert self.cellfree_head is not None, "this model was built for ISAC"
         if antennas_per_ap != self.config.antennas_per_ap:
@@ -137,7 +139,7 @@ class LamBeamformer(nn.Module):
         padded_limits = torch.ones(batch, max_aps, device=H.device)
         padded_limits[:, : limits.shape[1]] = limits
         H_padded, _ = pad_to(H, self.config.max_users, self.config.max_antennas)
-        W = self.cellfree_head(features, user_states, planes, H_padded, mask, antennas_per_ap, padded_limits)
+        W: torch.Tensor = self.cellfree_head(features, user_states, planes, H_padded, mask, antennas_per_ap, padded_limits)
         return W[:, :n, :k]
 
     def isac(
@@ -166,6 +168,6 @@ class LamBeamformer(nn.Module):
         antenna_mask = mask[:, 0, 0, :, None]
         padded_H, _ = pad_to(H, self.config.max_users, self.config.max_antennas)
         W, radar, gates = self.isac_head(
-            user_states, radar_state, user_csi, padded_H, sinr_db, user_mask, antenna_mask, total_power
+            user_states, radar_state, user_csi, padded_H, sinr_db, user_mask, antenna_mask, desired_pattern, total_power
         )
         return W[:, :n, :k], radar[:, :n, :n], gates[:, :k]

@@ -11,7 +11,8 @@ from tools.beamforming.power import scale_to_per_ap
 
 
 def _unit_columns(W: torch.Tensor) -> torch.Tensor:
-    return W / torch.linalg.vector_norm(W, dim=-2, keepdim=True).clamp_min(1e-30)
+    unit: torch.Tensor = W / torch.linalg.vector_norm(W, dim=-2, keepdim=True).clamp_min(1e-30)
+    return unit
 
 
 def mrt(H: torch.Tensor, antennas_per_ap: int, limits: torch.Tensor) -> torch.Tensor:

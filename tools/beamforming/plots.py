@@ -7,8 +7,8 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only; tools never open windows
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 
 def sum_rate_bars(rates: dict[str, float], path: Path, title: str) -> Path:
@@ -27,9 +27,7 @@ def sum_rate_bars(rates: dict[str, float], path: Path, title: str) -> Path:
     return path
 
 
-def beampattern_plot(
-    grid_deg: np.ndarray, patterns: dict[str, np.ndarray], desired: np.ndarray, path: Path, title: str
-) -> Path:
+def beampattern_plot(grid_deg: np.ndarray, patterns: dict[str, np.ndarray], desired: np.ndarray, path: Path, title: str) -> Path:
     """Patterns in dB relative to each curve's peak, with the desired mask shaded."""
     fig, ax = plt.subplots(figsize=(6.4, 3.6))
     ax.fill_between(grid_deg, -40, 0, where=desired > 0.5, color="0.85", label="desired beams")

@@ -11,14 +11,20 @@ def project_per_ap(W: torch.Tensor, antennas_per_ap: int, limits: torch.Tensor) 
     """Scale down the rows of every AP that exceeds its limit; (B, L) limits. Each AP's rows form one ball,
     so this row-block scaling is the exact Euclidean projection onto the feasible set."""
     used = ap_power(W, antennas_per_ap)
-    factor = torch.sqrt(limits / used.clamp_min(1e-30)).clamp(max=1.0)
+    # Divide only where an AP is over its limit: a silent (padded) AP would otherwise give limit / ~0, whose
+    # infinite derivative turns the zero gradient of the clamp into NaN during training.
+    over = used > limits
+    factor = torch.where(over, torch.sqrt(limits / torch.where(over, used, limits)), torch.ones_like(used))
     return W * factor.repeat_interleave(antennas_per_ap, dim=1)[..., None]
 
 
 def scale_to_per_ap(W: torch.Tensor, antennas_per_ap: int, limits: torch.Tensor) -> torch.Tensor:
     """One common factor so the most loaded AP sits exactly at its limit (keeps ZF nulls intact)."""
     used = ap_power(W, antennas_per_ap)
-    factor = torch.sqrt((limits / used.clamp_min(1e-30)).amin(-1))
+    active = used > 0
+    # Silent APs (zero beams, e.g. padding) impose nothing; dividing by their zero power would give NaN gradients.
+    ratio = torch.where(active, limits / torch.where(active, used, torch.ones_like(used)), torch.full_like(used, torch.inf))
+    factor = torch.sqrt(ratio.amin(-1).clamp(max=1e30))  # all-zero beams stay zero instead of 0 * inf
     return W * factor[:, None, None]
 
 

@@ -24,11 +24,18 @@ from tools.beamforming.channels import IsacBatch, cell_free_batch, isac_batch, u
 from tools.beamforming.checkpoints import save_checkpoint
 from tools.beamforming.lam import LamBeamformer, LamConfig
 from tools.beamforming.metrics import beampattern, beampattern_mse, covariance, received_power, sinr, sum_rate
-from tools.beamforming.sdr import solve_sdr
+from tools.beamforming.sdr import FAST_SOLVERS, solve_sdr
+
+SDR_LABEL_SINR_DB = (4.0, 16.0)
+"""Range of SINR requirements the ISAC model is trained on (the benchmark's 6-14 dB lie inside)."""
 
 
 def _optimizer(model: LamBeamformer, lr: float) -> torch.optim.Optimizer:
     return torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=1e-4)
+
+
+def model_device(model: torch.nn.Module) -> torch.device:
+    return next(model.parameters()).device
 
 
 def _progress(total: int, desc: str, enabled: bool) -> Any:
@@ -46,6 +53,7 @@ def train_cell_free(
 ) -> list[float]:
     """Minimise -sum rate on fresh scenes; returns the mean sum rate of each step."""
     cfg = model.config
+    device = model_device(model)
     max_aps = cfg.max_antennas // cfg.antennas_per_ap
     rng = np.random.default_rng(seed)
     opt = _optimizer(model, lr)
@@ -57,22 +65,25 @@ def train_cell_free(
             n_aps = int(rng.integers(min_aps, max_aps + 1))
             n_users = int(rng.integers(1, cfg.max_users + 1))
             scenes = cell_free_batch(batch_size, n_aps, cfg.antennas_per_ap, n_users, seed=seed * 100_003 + step)
+            scenes = scenes.to(device)
             W = model.cell_free(scenes.H, cfg.antennas_per_ap, scenes.ap_power, scenes.fading)
             rate = sum_rate(scenes.H, W)
             loss = -(rate / n_users).mean()  # per-user rate so scenes of every size weigh alike
             opt.zero_grad()
-            loss.backward()
+            torch.autograd.backward(loss)
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
-            history.append(float(rate.mean()))
+            history.append(float(rate.detach().mean()))
             bar.set_postfix(rate=f"{history[-1]:.2f}")
             bar.update()
     model.eval()
     return history
 
 
-def isac_scenes(count: int, n_antennas: int, max_users: int, seed: int, sinr_db_range: tuple[float, float]) -> Iterator[IsacBatch]:
+def isac_scenes(
+    count: int, n_antennas: int, max_users: int, seed: int, sinr_db_range: tuple[float, float]
+) -> Iterator[IsacBatch]:
     """`count` single-scene batches with random user count and SINR requirement (one per scene)."""
     rng = np.random.default_rng(seed)
     for i in range(count):
@@ -88,14 +99,16 @@ def sdr_labels(
     labels = []
     with _progress(count, "ISAC SDR labels", progress) as bar:
         for scene in isac_scenes(count, n_antennas, max_users, seed, sinr_db_range):
-            result = solve_sdr(scene)
+            result = solve_sdr(scene, FAST_SOLVERS)
             if result.status[0] in ("optimal", "optimal_inaccurate"):
                 labels.append((scene, result.W, result.radar))
             bar.update()
     return labels
 
 
-def _group_by_users(labels: list[tuple[IsacBatch, torch.Tensor, torch.Tensor]]) -> dict[int, tuple[IsacBatch, torch.Tensor, torch.Tensor]]:
+def _group_by_users(
+    labels: list[tuple[IsacBatch, torch.Tensor, torch.Tensor]],
+) -> dict[int, tuple[IsacBatch, torch.Tensor, torch.Tensor]]:
     """Stack labelled scenes of equal user count into one batch each."""
     groups: dict[int, list[tuple[IsacBatch, torch.Tensor, torch.Tensor]]] = {}
     for item in labels:
@@ -114,9 +127,11 @@ def _group_by_users(labels: list[tuple[IsacBatch, torch.Tensor, torch.Tensor]]) 
     return stacked
 
 
-def _isac_penalty_loss(model: LamBeamformer, scenes: IsacBatch, margin_db: float, weight: float) -> tuple[torch.Tensor, torch.Tensor]:
+def _isac_penalty_loss(
+    model: LamBeamformer, scenes: IsacBatch, margin_db: float, weight: float
+) -> tuple[torch.Tensor, torch.Tensor]:
     W, radar, _ = model.isac(scenes.H, scenes.sinr_target, scenes.desired_pattern)
-    steering = ula_steering(scenes.grid_deg.numpy(), scenes.n_antennas)
+    steering = ula_steering(scenes.grid_deg.numpy(), scenes.n_antennas).to(W.device)
     mse = beampattern_mse(beampattern(covariance(W, radar), steering), scenes.desired_pattern)
     shortfall = torch.relu(10.0 * torch.log10(scenes.sinr_target) + margin_db - 10.0 * torch.log10(sinr(scenes.H, W, radar)))
     return (mse + weight * shortfall.sum(-1)).mean(), (shortfall <= margin_db).float().mean()
@@ -130,7 +145,7 @@ def train_isac(
     batch_size: int,
     seed: int,
     lr: float = 1e-3,
-    sinr_db_range: tuple[float, float] = (4.0, 16.0),
+    sinr_db_range: tuple[float, float] = SDR_LABEL_SINR_DB,
     margin_db: float = 0.5,
     penalty_weight: float = 1.0,
     progress: bool = True,
@@ -138,7 +153,11 @@ def train_isac(
     """Supervised on SDR labels, then penalty fine-tuning; returns the loss histories."""
     cfg = model.config
     torch.manual_seed(seed)
-    grouped = _group_by_users(labels)
+    device = model_device(model)
+    grouped = {
+        users: (scenes.to(device), W_label.to(device), radar_label.to(device))
+        for users, (scenes, W_label, radar_label) in _group_by_users(labels).items()
+    }
     opt = _optimizer(model, lr)
     history: dict[str, list[float]] = {"supervised": [], "penalty": [], "satisfied": []}
     model.train()
@@ -146,7 +165,7 @@ def train_isac(
     with _progress(supervised_epochs * batches_per_epoch, "ISAC supervised (SDR labels)", progress) as bar:
         for _ in range(supervised_epochs):
             for scenes, W_label, radar_label in grouped.values():
-                order = torch.randperm(len(scenes.H))
+                order = torch.randperm(len(scenes.H)).to(device)
                 for start in range(0, len(order), batch_size):
                     idx = order[start : start + batch_size]
                     W, radar, _ = model.isac(scenes.H[idx], scenes.sinr_target[idx], scenes.desired_pattern[idx])
@@ -155,10 +174,10 @@ def train_isac(
                     gains_label = torch.log1p(received_power(scenes.H[idx], W_label[idx]))
                     loss = (R_err + (gains - gains_label).pow(2).mean((-2, -1))).mean()
                     opt.zero_grad()
-                    loss.backward()
+                    torch.autograd.backward(loss)
                     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                     opt.step()
-                    history["supervised"].append(float(loss))
+                    history["supervised"].append(float(loss.detach()))
                     bar.set_postfix(loss=f"{history['supervised'][-1]:.3f}")
                     bar.update()
     rng = np.random.default_rng(seed + 1)
@@ -168,15 +187,15 @@ def train_isac(
         for step in range(penalty_steps):
             users = int(rng.integers(1, cfg.max_users + 1))
             gamma = rng.uniform(*sinr_db_range, size=(batch_size, 1))
-            scenes = isac_batch(batch_size, cfg.max_antennas, users, gamma, seed=seed * 7_919 + step)
+            scenes = isac_batch(batch_size, cfg.max_antennas, users, gamma, seed=seed * 7_919 + step).to(device)
             loss, satisfied = _isac_penalty_loss(model, scenes, margin_db, penalty_weight)
             opt.zero_grad()
-            loss.backward()
+            torch.autograd.backward(loss)
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
-            history["penalty"].append(float(loss))
+            history["penalty"].append(float(loss.detach()))
             history["satisfied"].append(float(satisfied))
-            bar.set_postfix(loss=f"{float(loss):.3f}", sat=f"{float(satisfied):.2f}")
+            bar.set_postfix(loss=f"{history['penalty'][-1]:.3f}", sat=f"{float(satisfied):.2f}")
             bar.update()
     model.eval()
     return history
@@ -200,6 +219,8 @@ def train_beamformer(
     seed: int = 0,
     lr: float = 1e-3,
     threads: int = 1,
+    device: str = "cpu",
+    labels: list[tuple[IsacBatch, torch.Tensor, torch.Tensor]] | None = None,
     progress: bool = True,
 ) -> Path:
     """Train a LAM beamformer and save its checkpoint (encoder, LoRA adapters, head) to `out_path`.
@@ -208,24 +229,38 @@ def train_beamformer(
     unsupervised steps. task "isac": an `n_antennas` ULA and up to `max_users` users; `sdr_label_count`
     SDR solutions, `supervised_epochs` over them, then `steps` penalty fine-tuning steps.
     `pretrained=False` trains the random-backbone ablation. One thread by default: on a shared 2-core
-    machine torch's second thread mostly spins.
+    machine torch's second thread mostly spins. `labels` reuses SDR labels already solved (by `sdr_labels`
+    with the same sizes), so the pretrained and random ISAC variants can share them.
     """
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     start = time.perf_counter()
     if task == "cellfree":
-        config = LamConfig("cellfree", max_users, max_aps * antennas_per_ap, antennas_per_ap,
-                           backbone_layers=backbone_layers, pretrained=pretrained, lora_rank=lora_rank)
-        model = LamBeamformer(config)
+        config = LamConfig(
+            "cellfree",
+            max_users,
+            max_aps * antennas_per_ap,
+            antennas_per_ap,
+            backbone_layers=backbone_layers,
+            pretrained=pretrained,
+            lora_rank=lora_rank,
+        )
+        model = LamBeamformer(config).to(device)
         history: dict[str, list[float]] = {"sum_rate": train_cell_free(model, steps, batch_size, seed, lr, progress=progress)}
     elif task == "isac":
-        config = LamConfig("isac", max_users, n_antennas, 1, backbone_layers=backbone_layers,
-                           pretrained=pretrained, lora_rank=lora_rank)
-        model = LamBeamformer(config)
-        labels = sdr_labels(sdr_label_count, n_antennas, max_users, seed + 17, (4.0, 16.0), progress)
+        config = LamConfig(
+            "isac", max_users, n_antennas, 1, backbone_layers=backbone_layers, pretrained=pretrained, lora_rank=lora_rank
+        )
+        model = LamBeamformer(config).to(device)
+        if labels is None:
+            labels = sdr_labels(sdr_label_count, n_antennas, max_users, seed + 17, SDR_LABEL_SINR_DB, progress)
         history = train_isac(model, labels, supervised_epochs, steps, batch_size, seed, lr, progress=progress)
     else:
         raise ValueError(f"task must be 'cellfree' or 'isac', not {task!r}")
-    meta = {"seed": seed, "steps": steps, "train_time_s": time.perf_counter() - start,
-            "final": {k: v[-20:] for k, v in history.items()}}
+    meta = {
+        "seed": seed,
+        "steps": steps,
+        "train_time_s": time.perf_counter() - start,
+        "final": {k: v[-20:] for k, v in history.items()},
+    }
     return save_checkpoint(model, out_path, meta)

@@ -56,8 +56,6 @@ def _per_ap_dual_solution(
 
     The multipliers start from the total-power one and move multiplicatively towards complementary
     slackness (μ_l grows while AP l is over its limit and shrinks while it is under)."""
-    n = A.shape[-1]
-    eye = torch.eye(n, dtype=A.dtype, device=A.device)
     scale = torch.diagonal(A, dim1=-2, dim2=-1).real.mean(-1).clamp_min(1e-12)
     mu = (1e-2 * scale)[:, None].expand(-1, limits.shape[1]).clone()
     W = Bm
@@ -85,7 +83,8 @@ def wmmse(
     trace = [sum_rate(H, W, noise=noise)]
     converged = False
     iterations = 0
-    for iterations in range(1, max_iter + 1):
+    while iterations < max_iter:
+        iterations += 1
         u, alpha = _receivers_and_weights(H, W, noise)
         A, Bm = _quadratic(H, u, alpha)
         candidate = project_per_ap(_per_ap_dual_solution(A, Bm, antennas_per_ap, limits, dual_steps), antennas_per_ap, limits)

@@ -140,8 +140,13 @@ def qlognehvi(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             candidates, _ = optimize_acqf(
-                acquisition, bounds=bounds, q=q, num_restarts=num_restarts, raw_samples=raw_samples,
-                options={"batch_limit": 5, "maxiter": 100, "seed": seed + len(X)}, sequential=True,
+                acquisition,
+                bounds=bounds,
+                q=q,
+                num_restarts=num_restarts,
+                raw_samples=raw_samples,
+                options={"batch_limit": 5, "maxiter": 100, "seed": seed + len(X)},
+                sequential=True,
             )
         X_new = lower + candidates.detach().numpy() * (upper - lower)
         X, F = np.vstack([X, X_new]), np.vstack([F, problem.evaluate(X_new)])

@@ -20,12 +20,26 @@ from tools.diffusion.problems import reference_point_from_design
 FloatArray = NDArray[np.float64]
 
 FUNCTIONS: dict[str, Callable[..., FloatArray]] = {
-    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
-    "abs": np.abs, "tanh": np.tanh, "arctan": np.arctan, "minimum": np.minimum, "maximum": np.maximum,
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "exp": np.exp,
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "abs": np.abs,
+    "tanh": np.tanh,
+    "arctan": np.arctan,
+    "minimum": np.minimum,
+    "maximum": np.maximum,
 }
 CONSTANTS = {"pi": np.pi, "e": np.e}
 BINARY: dict[type[ast.operator], Callable[[FloatArray, FloatArray], FloatArray]] = {
-    ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply, ast.Div: np.divide, ast.Pow: np.power, ast.Mod: np.mod,
+    ast.Add: np.add,
+    ast.Sub: np.subtract,
+    ast.Mult: np.multiply,
+    ast.Div: np.divide,
+    ast.Pow: np.power,
+    ast.Mod: np.mod,
 }
 
 

@@ -40,9 +40,7 @@ def plot_pareto_front(F: FloatArray, pareto_F: FloatArray, names: Sequence[str],
     return path
 
 
-def plot_hv_curves(
-    curves: Mapping[str, Mapping[str, tuple[FloatArray, FloatArray, FloatArray]]], path: Path
-) -> Path:
+def plot_hv_curves(curves: Mapping[str, Mapping[str, tuple[FloatArray, FloatArray, FloatArray]]], path: Path) -> Path:
     """One panel per problem: mean hypervolume ± std over seeds against evaluations, one line per method.
 
     curves[problem][method] = (evaluations, mean, std).
@@ -58,7 +56,7 @@ def plot_hv_curves(
         ax.set_title(problem)
         ax.set_xlabel("evaluations")
         ax.set_ylabel("hypervolume")
-    for ax in list(axes.flat)[len(problems):]:
+    for ax in list(axes.flat)[len(problems) :]:
         ax.axis("off")
     axes.flat[0].legend(fontsize=8)
     fig.tight_layout()

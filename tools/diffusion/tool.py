@@ -94,7 +94,10 @@ def run_tool(inputs: DiffusionMOBOInput, out_dir: Path) -> dict[str, Any]:
         config = DribConfig(n_init=inputs.n_init)
         result = optimize(problem, inputs.budget, inputs.seed, inputs.batch_size, device=device, config=config)
         figure = plot_pareto_front(
-            result.F, result.pareto_F, names, f"DRIB-MOBO on {problem.name}: {len(result.pareto_F)} Pareto points",
+            result.F,
+            result.pareto_F,
+            names,
+            f"DRIB-MOBO on {problem.name}: {len(result.pareto_F)} Pareto points",
             Path(out_dir) / f"pareto_front_{problem.name}.png",
         )
         solution: dict[str, Any] = {
