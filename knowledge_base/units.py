@@ -9,6 +9,7 @@ logarithmic part is converted on its own and the per-unit part scales it.
 
 from __future__ import annotations
 
+import tokenize
 from functools import lru_cache
 from typing import Any
 
@@ -68,7 +69,7 @@ def _pint(value: float, source: str, goal: str, unit: str, target: str) -> float
         return float(ureg.Quantity(float(value), source).to(goal).magnitude)
     except (pint.errors.UndefinedUnitError, pint.errors.DimensionalityError, pint.errors.OffsetUnitCalculusError) as exc:
         raise UnitError(f"cannot express {value:g} {unit} in {target or 'a plain ratio'}: {exc}") from exc
-    except (AssertionError, ValueError, TypeError) as exc:  # pint's parser raises these on malformed units
+    except (AssertionError, ValueError, TypeError, tokenize.TokenError) as exc:  # pint's parser on malformed units
         raise UnitError(f"'{unit}' or '{target}' is not a unit pint understands") from exc
 
 
@@ -86,7 +87,7 @@ def is_unit(unit: str) -> bool:
     split = _split_log(_normalise(unit))
     try:
         registry().Quantity(1.0, split[1] if split else _normalise(unit))
-    except (pint.errors.UndefinedUnitError, AssertionError, ValueError, TypeError):
+    except (pint.errors.UndefinedUnitError, AssertionError, ValueError, TypeError, tokenize.TokenError):
         return False
     return True
 

@@ -4,35 +4,26 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
 from knowledge_base.template import Template
+from tests.conftest import DEV_PROBLEMS
 from tools.solvers import SolveResult, Status, solve
 from tools.solvers.solution_check import check_solution
 from tools.textdata import parse_text
 
-ROOT = Path(__file__).resolve().parent.parent
-DEV_SET = [ROOT / "shared" / "benchmarks" / "wireless_dev.jsonl", ROOT.parent / "shared" / "benchmarks" / "wireless_dev.jsonl"]
-
 
 @lru_cache(maxsize=1)
 def _dev_items() -> dict[str, dict[str, Any]]:
-    for path in DEV_SET:
-        if path.is_file():
-            return {item["id"]: item for item in map(json.loads, path.read_text().splitlines()) if item}
-    return {}
+    return {item["id"]: item for item in map(json.loads, DEV_PROBLEMS.read_text().splitlines()) if item}
 
 
 def dev_item(item_id: str) -> dict[str, Any]:
-    """One question of the shared dev benchmark; the test is skipped (not passed) where the shared folder is absent."""
-    items = _dev_items()
-    if not items:
-        pytest.skip(f"the shared dev benchmark is not on this machine ({DEV_SET[-1]})")
-    return items[item_id]
+    """One question of the dev benchmark (its copy in tests/data)."""
+    return _dev_items()[item_id]
 
 
 def solve_example(template: Template[Any], text: str, binding: dict[str, Any]) -> tuple[Any, SolveResult]:
