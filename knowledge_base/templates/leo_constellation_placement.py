@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from tools.satnet.baselines import branch_and_bound, random_placement, residual_capacity_heuristic
@@ -102,16 +102,19 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
     math = r"""
 \textbf{Sets: } S \text{ satellites},\ A \text{ applications},\ M_a \text{ microservices},\ E_a \text{ flows } (m,m'),
 \ K_m\subseteq S \text{ candidates}
-\\ \textbf{Parameters: } p_{ms}=w_m/f_s\ \text{processing},\ \tau_{e,st}=d_{st}+h_{st}D_e/R\ \text{transfer (propagation + transmission)},
+\\ \textbf{Parameters: } p_{ms}=w_m/f_s\ \text{processing},
+\ \tau_{e,st}=d_{st}+h_{st}D_e/R\ \text{transfer (propagation + transmission)},
 \ c_m,\ C_s\ \text{CPU cores},\ B_s\ \text{ISL data limit}
 \\ \textbf{Variables: } x_{ms}\in\{0,1\}\ (s\in K_m),\ y_{e,st}\ge 0,\ L_a \ge 0
 \\ \min\ \textstyle\sum_a L_a
 \\ \textstyle\sum_{s\in K_m} x_{ms} = 1,\quad \sum_m c_m x_{ms}\le C_s,\quad \sum_{e}\sum_{t\ne s} D_e (y_{e,st}+y_{e,ts})\le B_s
 \\ \textstyle\sum_t y_{e,st} = x_{ms},\ \sum_s y_{e,st} = x_{m't}\quad(\text{exact linearisation of } x_{ms}x_{m't})
-\\ \text{sum over edges: } L_a = \textstyle\sum_s \tau^{in}_{a,s} x_{m^{in}_a s} + \sum_{m,s} p_{ms}x_{ms} + \sum_{e,s,t}\tau_{e,st}y_{e,st}
+\\ \text{sum over edges: } L_a = \textstyle\sum_s \tau^{in}_{a,s} x_{m^{in}_a s} + \sum_{m,s} p_{ms}x_{ms}
++ \sum_{e,s,t}\tau_{e,st}y_{e,st}
 + \sum_s \tau^{out}_{a,s} x_{m^{out}_a s}
 \\ \text{critical path: } F_{m'} \ge F_m + \textstyle\sum_{s,t}\tau_{e,st}y_{e,st} + \sum_t p_{m't}x_{m't},
-\ F_{m^{in}_a}\ge \sum_s(\tau^{in}_{a,s}+p_{m^{in}_a s})x_{m^{in}_a s},\ L_a \ge F_{m^{out}_a} + \sum_s \tau^{out}_{a,s}x_{m^{out}_a s}
+\ F_{m^{in}_a}\ge \sum_s(\tau^{in}_{a,s}+p_{m^{in}_a s})x_{m^{in}_a s},
+\ L_a \ge F_{m^{out}_a} + \sum_s \tau^{out}_{a,s}x_{m^{out}_a s}
 """
     examples = (
         "Deploy 3 applications of 4 microservices each on a Walker-Delta constellation of 6 planes with 10 satellites "

@@ -133,6 +133,16 @@ def is_scenario_file(data: Any) -> bool:
     return isinstance(data, dict) and data.get("format") == FORMAT
 
 
+def file_summary(data: dict[str, Any]) -> str:
+    """A scenario file in a few lines, for the Modeler's prompt: the whole file would bury the model in numbers."""
+    apps = data.get("applications", [])
+    services = sum(len(a.get("microservices", [])) for a in apps)
+    return (
+        f"satnet scenario file ({data.get('description', 'no description')}): {len(data.get('satellites', []))} satellites, "
+        f"{len(data.get('links', []))} inter-satellite links, {len(apps)} applications with {services} microservices"
+    )
+
+
 def load(path: Path) -> Scenario:
     """Read a scenario file; routing is recomputed from its positions and links (the dropped links stay out)."""
     data = json.loads(Path(path).read_text())
