@@ -221,3 +221,11 @@ def test_no_method_claims_a_placement_when_capacities_are_too_small() -> None:
     assert exact.placement is None and exact.proved_optimal
     params = LeoConstellationParams(scenario=small_config(0, satellite_cpu_cores=(1.0, 1.0), microservice_cpu_cores=(2.0, 2.0)))
     assert solve(TEMPLATE.build_model(params), "MILP").status is Status.INFEASIBLE
+
+
+def test_changing_capacities_keeps_the_applications_and_the_geometry() -> None:
+    roomy, cramped = generate(small_config(9)), generate(small_config(9, satellite_cpu_cores=(1.0, 1.0)))
+    assert np.array_equal(roomy.constellation.positions_km, cramped.constellation.positions_km)
+    for a, b in zip(roomy.applications, cramped.applications, strict=True):
+        assert (a.access_satellite, a.flows) == (b.access_satellite, b.flows)
+        assert [m.candidates for m in a.microservices] == [m.candidates for m in b.microservices]

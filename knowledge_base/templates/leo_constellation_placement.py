@@ -194,8 +194,12 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
                 isl_rate_mbps=values["isl_rate_mbps"],
                 satellite_comm_mbit=values["satellite_isl_limit_mbit"] or None,
                 branching=0.0 if binding.get("application_shape") == "chains" else 0.3,
-                **_range("satellite_cpu_cores", values, ScenarioConfig.model_fields["satellite_cpu_cores"].default),
-                **_range("microservice_cpu_cores", values, ScenarioConfig.model_fields["microservice_cpu_cores"].default),
+                satellite_cpu_cores=_range(
+                    "satellite_cpu_cores", values, ScenarioConfig.model_fields["satellite_cpu_cores"].default
+                ),
+                microservice_cpu_cores=_range(
+                    "microservice_cpu_cores", values, ScenarioConfig.model_fields["microservice_cpu_cores"].default
+                ),
             )
         except ValueError as exc:
             raise AssemblyError(str(exc).replace("\n", " ")) from exc
@@ -421,12 +425,13 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
         return summary
 
 
-def _range(name: str, values: dict[str, float], default: tuple[float, float]) -> dict[str, tuple[float, float]]:
+def _range(name: str, values: dict[str, float], default: tuple[float, float]) -> tuple[float, float]:
+    """A (min, max) range from the binding: one stated value stands for both ends; none stated gives the default."""
     low, high = values[f"{name}_min"], values[f"{name}_max"]
     if low == 0 and high == 0:
-        return {name: default}
+        return default
     low, high = (low or high), (high or low)
-    return {name: (min(low, high), max(low, high))}
+    return (min(low, high), max(low, high))
 
 
 def _is_scenario_path(path: str) -> bool:

@@ -93,7 +93,7 @@ def random_placement(scenario: Scenario, variant: LatencyVariant, seed: int = 0,
     rng = np.random.default_rng(seed)
     candidates = {m.name: m.candidates for a in scenario.applications for m in a.microservices}
     for _ in range(attempts):
-        capacity, placement = _Capacity(scenario), {}
+        capacity, placement = _Capacity(scenario), Placement()
         for _app, service in _order(scenario):
             room = [s for s in candidates[service] if capacity.fits(service, s, placement)]
             if not room:
@@ -108,7 +108,7 @@ def residual_capacity_heuristic(scenario: Scenario, variant: LatencyVariant) -> 
     """Each microservice on the candidate with the most CPU cores left (ties: the one nearest its predecessor)."""
     started = time.perf_counter()
     costs = Costs(scenario)
-    capacity, placement = _Capacity(scenario), {}
+    capacity, placement = _Capacity(scenario), Placement()
     for app, service in _order(scenario):
         upstream = [f.source for f in app.flows if f.target == service]
         anchor = placement[upstream[0]] if upstream else app.access_satellite
@@ -185,7 +185,7 @@ def branch_and_bound(
     start = residual_capacity_heuristic(scenario, variant)
     best_total = start.total_ms if start.total_ms is not None else float("inf")
     best: Placement | None = dict(start.placement) if start.placement is not None else None
-    capacity, placement = _Capacity(scenario), {}
+    capacity, placement = _Capacity(scenario), Placement()
     nodes = 0
     stopped = False
 

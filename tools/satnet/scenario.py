@@ -105,10 +105,8 @@ class Scenario:
         if not dropped:
             return f"all {total} +Grid links have line of sight"
         lowest = min(d[2] for d in dropped)
-        return (
-            f"{len(dropped)} of {total} +Grid links pass too close to the Earth (down to {lowest:g} km altitude) "
-            "and were left out"
-        )
+        how_low = f"down to {lowest:g} km altitude" if lowest >= 0 else "some through the Earth itself"
+        return f"{len(dropped)} of {total} +Grid links pass too close to the Earth ({how_low}) and were left out"
 
     def to_json(self) -> dict[str, Any]:
         c = self.constellation
@@ -188,20 +186,21 @@ def generate(config: ScenarioConfig) -> Scenario:
 @lru_cache(maxsize=8)
 def _generate(config_json: str) -> Scenario:
     config = ScenarioConfig.model_validate_json(config_json)
-    rng = np.random.default_rng(config.seed)
+    # One random stream per part, so changing the capacities does not move the applications, and so on.
+    geometry, resources, workload = (np.random.default_rng([config.seed, part]) for part in range(3))
     shell = config.shell
     names = [satellite_name(p, k) for p in range(shell.planes) for k in range(shell.satellites_per_plane)]
-    positions = walker_positions(shell, rng, config.perturbation_deg, config.altitude_jitter_km)
+    positions = walker_positions(shell, geometry, config.perturbation_deg, config.altitude_jitter_km)
     constellation = build_constellation(names, positions, grid_links(shell), config.min_link_altitude_km)
 
-    def draw(bounds: tuple[float, float], size: int, integer: bool = False) -> list[float]:
+    def draw(rng: np.random.Generator, bounds: tuple[float, float], size: int, integer: bool = False) -> list[float]:
         low, high = bounds
         if integer:
             return [float(v) for v in rng.integers(int(low), int(high) + 1, size)]
         return [round(float(v), 4) for v in rng.uniform(low, high, size)]
 
-    cores = draw(config.satellite_cpu_cores, len(names), integer=_whole(config.satellite_cpu_cores))
-    clocks = draw(config.satellite_cpu_ghz, len(names))
+    cores = draw(resources, config.satellite_cpu_cores, len(names), integer=_whole(config.satellite_cpu_cores))
+    clocks = draw(resources, config.satellite_cpu_ghz, len(names))
     satellites = tuple(
         Satellite(name=n, cpu_cores=c, cpu_ghz=g, comm_mbit=config.satellite_comm_mbit)
         for n, c, g in zip(names, cores, clocks, strict=True)
@@ -209,22 +208,22 @@ def _generate(config_json: str) -> Scenario:
     applications: list[Application] = []
     size = config.microservices_per_application
     for a in range(config.applications):
-        access = int(rng.integers(0, len(names)))
+        access = int(workload.integers(0, len(names)))
         near = np.flatnonzero((constellation.hops[access] >= 0) & (constellation.hops[access] <= config.candidate_hops))
         k = min(config.candidates_per_microservice, len(near))
-        demand = draw(config.microservice_cpu_cores, size, integer=_whole(config.microservice_cpu_cores))
-        work = draw(config.microservice_workload_gcycles, size)
+        demand = draw(resources, config.microservice_cpu_cores, size, integer=_whole(config.microservice_cpu_cores))
+        work = draw(workload, config.microservice_workload_gcycles, size)
         services = [
             Microservice(
                 name=f"A{a + 1}M{i + 1}",
                 workload_gcycles=work[i],
                 cpu_cores=demand[i],
-                candidates=[names[j] for j in sorted(rng.choice(near, size=k, replace=False))],
+                candidates=[names[j] for j in sorted(workload.choice(near, size=k, replace=False))],
             )
             for i in range(size)
         ]
-        edges = random_dag(rng, size, config.branching)
-        data = draw(config.flow_data_mbit, len(edges) + 2)
+        edges = random_dag(workload, size, config.branching)
+        data = draw(workload, config.flow_data_mbit, len(edges) + 2)
         flows = [
             Flow(source=services[i].name, target=services[j].name, data_mbit=d) for (i, j), d in zip(edges, data, strict=False)
         ]
