@@ -222,6 +222,7 @@ SCALE_CASES = (
     # (planes, per plane, altitude, applications, microservices each, candidates)
     (72, 22, 550, 10, 4, 8),
     (72, 22, 550, 20, 5, 8),
+    (72, 22, 550, 50, 6, 10),
 )
 
 

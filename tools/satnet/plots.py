@@ -49,9 +49,11 @@ def plot_placement(
             x + k * width, [latency.get(n, 0.0) for n in names], width, label=f"{method} (total {sum(latency.values()):.1f} ms)"
         )
     right.set_xticks(x + width * (len(bars) - 1) / 2, names, rotation=45 if len(names) > 8 else 0)
+    highest = max((v for latency in bars.values() for v in latency.values()), default=1.0)
+    right.set_ylim(0, highest * 1.3)  # room for the legend above the bars
     right.set_ylabel("end-to-end latency (ms)")
     right.set_title(f"per-application latency ({subtitle})", fontsize=9)
-    right.legend(fontsize=8)
+    right.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
