@@ -110,6 +110,8 @@ def run_agent(per_plane: int, seed: int, variant: LatencyVariant, runs_dir: Path
         "template": report["template_id"],
         "iterations": report["iterations"],
         "variant": report["formulation"].get("instance", {}).get("latency variant solved", ""),
+        "diagnosis": report["diagnosis"],
+        "warnings": report["warnings"],
         "time_s": time.perf_counter() - started,
     }
 
