@@ -103,7 +103,9 @@ def run_agent(per_plane: int, seed: int, variant: LatencyVariant, runs_dir: Path
     from lamopt.api import solve as agent_solve
 
     started = time.perf_counter()
-    report = agent_solve(fig4_request(per_plane, seed, variant), context=Context(runs_dir=str(runs_dir)))
+    # A private knowledge-base folder: the shared default one is rebuilt whenever another checkout's templates differ.
+    context = Context(runs_dir=str(runs_dir), kb_path=str(runs_dir / "kb"))
+    report = agent_solve(fig4_request(per_plane, seed, variant), context=context)
     return {
         "status": report["status"],
         "objective": report["objective"],
