@@ -12,6 +12,7 @@ critical (longest) path of each application's DAG (finish-time variables); the r
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
@@ -76,6 +77,19 @@ _NUMBER_FIELDS: dict[str, tuple[str, str]] = {
     "isl_rate_mbps": ("number", "inter-satellite link rate in Mbit/s; 0 if not stated"),
     "satellite_isl_limit_mbit": ("number", "ISL data limit per satellite in Mbit per request; 0 if not stated"),
 }
+_OPTIONAL_FIELD_TOPICS: dict[str, str] = {
+    "inclination_deg": r"inclin",
+    "phasing_factor": r"phas",
+    "seed": r"seed",
+    "satellite_cpu_cores_min": r"\bcores?\b|\bCPU",
+    "satellite_cpu_cores_max": r"\bcores?\b|\bCPU",
+    "microservice_cpu_cores_min": r"\bcores?\b|\bCPU",
+    "microservice_cpu_cores_max": r"\bcores?\b|\bCPU",
+    "candidates_per_microservice": r"candidate",
+    "isl_rate_mbps": r"[MG]bit/s|[MG]bps|link rate|data rate",
+    "satellite_isl_limit_mbit": r"\blimit",
+}
+"""A field the text does not talk about is left out of the form (its default applies), e.g. no 'seed' without 'seed'."""
 _REQUIRED_FOR_GENERATION = ("planes", "satellites_per_plane", "altitude_km", "applications", "microservices_per_application")
 _DEFAULTS: dict[str, float] = {
     "inclination_deg": 53.0,
@@ -130,15 +144,18 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
         scenario_files = [Path(f).name for f in data.files if _is_scenario_path(f)]
+        # Only the fields the text talks about: a shorter form is filled faster and better by a small model.
+        asked = [name for name in _NUMBER_FIELDS if name in _REQUIRED_FOR_GENERATION or _mentioned(name, data.text)]
         properties: dict[str, Any] = {
-            name: {"type": kind, "description": description} for name, (kind, description) in _NUMBER_FIELDS.items()
+            name: {"type": _NUMBER_FIELDS[name][0], "description": _NUMBER_FIELDS[name][1]} for name in asked
         }
         properties["application_shape"] = {"enum": list(SHAPES), "description": "chains, or DAGs whose branches run in parallel"}
         properties["latency"] = {
             "enum": list(get_args(LatencyVariant)),
             "description": "sum over edges: add every processing and transfer; critical path: longest path of each DAG",
         }
-        properties["scenario_file"] = {"enum": [*scenario_files, "none"], "description": "an attached scenario file to use"}
+        if scenario_files:
+            properties["scenario_file"] = {"enum": [*scenario_files, "none"], "description": "an attached scenario file to use"}
         return {
             "title": "leo_constellation_binding",
             "type": "object",
@@ -423,6 +440,10 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
         )
         summary["objective"] = "minimize the total end-to-end latency over all applications"
         return summary
+
+
+def _mentioned(field: str, text: str) -> bool:
+    return bool(re.search(_OPTIONAL_FIELD_TOPICS.get(field, "$^"), text, flags=re.IGNORECASE))
 
 
 def _range(name: str, values: dict[str, float], default: tuple[float, float]) -> tuple[float, float]:
