@@ -143,3 +143,28 @@ def test_capacities_too_small_end_in_a_report_that_names_the_conflict(kb_dir: Pa
     assert "placed on exactly one" not in report["diagnosis"]  # structural constraints are not blamed
     repair_request = fake.user_texts()[1]
     assert "The model is infeasible" in repair_request and "satellite P" in repair_request
+
+
+def test_the_form_asks_only_for_what_the_text_talks_about() -> None:
+    from tools.textdata import parse_text
+
+    bare = "Deploy 3 applications of 4 microservices on a constellation of 6 planes with 10 satellites each at 550 km."
+    asked = set(TEMPLATE.binding_schema(parse_text(bare))["properties"])
+    assert asked == {
+        "planes",
+        "satellites_per_plane",
+        "altitude_km",
+        "applications",
+        "microservices_per_application",
+        "application_shape",
+        "latency",
+    }
+    full = set(TEMPLATE.binding_schema(parse_text(REQUEST))["properties"])
+    assert {"inclination_deg", "phasing_factor", "seed", "satellite_cpu_cores_min", "microservice_cpu_cores_max"} <= full
+    assert "candidates_per_microservice" not in full and "scenario_file" not in full
+    params, spec = TEMPLATE.assemble(
+        {"planes": 6, "satellites_per_plane": 10, "altitude_km": 550, "applications": 3, "microservices_per_application": 4},
+        parse_text(bare),
+    )
+    assert params.scenario is not None and params.scenario.shell.inclination_deg == 53  # the documented default
+    assert {s.name for s in spec if s.default is not None} >= {"inclination_deg", "seed", "phasing_factor"}
