@@ -14,6 +14,7 @@ to HiGHS), build and solve times, and the MILP against the heuristic and random 
     PYTHONPATH=. python benchmarks/leo_fig4.py --tier fig4              # ~1 min on 2 cores
     PYTHONPATH=. python benchmarks/leo_fig4.py --tier fig4 --agent      # + 3 whole-graph runs with the CPU LLM (slow)
     PYTHONPATH=. python benchmarks/leo_fig4.py --tier scale             # a few minutes
+    PYTHONPATH=. python benchmarks/leo_fig4.py --summarise-only         # table and chart again from the saved JSONL
 """
 
 from __future__ import annotations
@@ -215,7 +216,10 @@ def plot_fig4(records: list[dict[str, Any]], variant: LatencyVariant, path: Path
         ax.bar(x + k * width, means, width, yerr=errors, capsize=3, label=method)
     ax.set_xticks(x + width * (len(shown) - 1) / 2, [f"{s} satellites" for s in sizes])
     ax.set_ylabel("total end-to-end latency (ms)")
-    ax.set_title(f"Microservice deployment on Walker-Delta shells at {FIG4_ALTITUDE_KM} km ({variant}; mean ± sd over seeds)")
+    ax.set_title(
+        f"Microservice deployment on Walker-Delta shells at {FIG4_ALTITUDE_KM} km\nlatency: {variant}; mean ± sd over seeds",
+        fontsize=10,
+    )
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -294,9 +298,15 @@ def main() -> None:
     parser.add_argument("--agent", action="store_true", help="also run the whole graph with the embedded LLM (seed 0 per size)")
     parser.add_argument("--bnb-limit", type=float, default=60.0, help="seconds for the branch and bound per scenario")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--summarise-only", action="store_true", help="print the table and redraw the chart from the saved JSONL")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     variant: LatencyVariant = args.latency
+    if args.summarise_only:
+        records = [json.loads(line) for line in (args.out / "leo_fig4.jsonl").read_text().splitlines() if line.strip()]
+        print_fig4(records, variant)
+        plot_fig4(records, variant, args.out / "leo_fig4.png")
+        return
     if args.tier in ("fig4", "all"):
         (args.out / "leo_fig4.jsonl").unlink(missing_ok=True)
         records = run_fig4(args.seeds, variant, args.agent, args.bnb_limit, args.out)
