@@ -47,7 +47,6 @@ FIG4_ALTITUDE_KM = 1300
 FIG4_SIZES = (8, 10, 12)
 FIG4_APPS, FIG4_SERVICES = 3, 4
 RANDOM_DRAWS = 10
-METHODS = ("random", "heuristic", "agent", "exact MILP", "branch and bound")
 
 
 def fig4_config(per_plane: int, seed: int) -> ScenarioConfig:
@@ -156,8 +155,8 @@ def run_fig4(seeds: int, variant: LatencyVariant, agent: bool, bnb_limit_s: floa
 
 def print_fig4(records: list[dict[str, Any]], variant: LatencyVariant) -> None:
     print(f"\nFig. 4 reproduction: total end-to-end latency (ms), latency = {variant}, mean over seeds")
-    header = f"{'shell':>6} {'seeds':>5} {'random':>9} {'heuristic':>10} {'agent':>9} {'exact MILP':>11} {'B&B':>9}"
-    header += f" {'MILP s':>7} {'B&B s':>7} {'B&B proved':>10} {'agent=opt':>9} {'vs heur.':>9} {'vs rand.':>9}"
+    header = f"{'shell':>6} {'seeds':>5} {'random':>9} {'heuristic':>10} {'exact MILP':>11} {'B&B':>9}"
+    header += f" {'MILP s':>7} {'B&B s':>7} {'B&B proved':>10} {'heur. vs opt':>12} {'rand. vs opt':>12}"
     print(header)
     for size in dict.fromkeys(r["size"] for r in records):
         rows = [r for r in records if r["size"] == size]
@@ -165,22 +164,27 @@ def print_fig4(records: list[dict[str, Any]], variant: LatencyVariant) -> None:
         heuristic = [r["heuristic_ms"] for r in rows if r["heuristic_ms"] is not None]
         random_ = [r["random_ms"] for r in rows if r["random_ms"] is not None]
         bnb = [r["bnb_ms"] for r in rows if r["bnb_ms"] is not None]
-        agents = [r for r in rows if "agent" in r]
-        agent_ms = [a["agent"]["objective"] for a in agents if a["agent"]["objective"] is not None]
-        agent_ok = [
-            a["agent"]["objective"] is not None
-            and abs(a["agent"]["objective"] - a["exact"]["objective"]) < 1e-6 * a["exact"]["objective"]
-            for a in agents
-        ]
         mean_exact = statistics.fmean(exact)
         print(
-            f"{size:>6} {len(rows):>5} {_mean(random_):>9} {_mean(heuristic):>10} "
-            f"{_mean(agent_ms) if agents else 'not run':>9} {mean_exact:>11.2f} {_mean(bnb):>9} "
+            f"{size:>6} {len(rows):>5} {_mean(random_):>9} {_mean(heuristic):>10} {mean_exact:>11.2f} {_mean(bnb):>9} "
             f"{statistics.fmean(r['exact']['solve_s'] for r in rows):>7.3f} {statistics.fmean(r['bnb_s'] for r in rows):>7.2f} "
             f"{sum(r['bnb_proved'] for r in rows):>5}/{len(rows):<4} "
-            f"{(f'{sum(agent_ok)}/{len(agent_ok)}' if agents else '-'):>9} "
-            f"{_percent(heuristic, mean_exact):>9} {_percent(random_, mean_exact):>9}"
+            f"{_percent(heuristic, mean_exact):>12} {_percent(random_, mean_exact):>12}"
         )
+    agents = [r for r in records if "agent" in r]
+    if agents:
+        print("\nThe agents' answer (lamopt.api.solve, embedded CPU LLM) on seed 0 of each size")
+        print(
+            f"{'shell':>6} {'status':>8} {'agent':>9} {'exact MILP':>11} {'agent=opt':>9} {'heuristic':>10} {'random':>9} "
+            f"{'loops':>5} {'wall s':>7}"
+        )
+        for r in agents:
+            a, optimum = r["agent"], r["exact"]["objective"]
+            same = a["objective"] is not None and abs(a["objective"] - optimum) <= 1e-6 * optimum
+            print(
+                f"{r['size']:>6} {a['status']:>8} {_ms(a['objective'])} {optimum:>11.2f} {'yes' if same else 'NO':>9} "
+                f"{_ms(r['heuristic_ms'])} {_ms(r['random_ms'])} {a['iterations']:>5} {a['time_s']:>7.0f}"
+            )
     mismatches = [r for r in records if r["bnb_proved"] and abs(r["bnb_ms"] - r["exact"]["objective"]) > 1e-6 * r["bnb_ms"]]
     print(f"branch and bound (proved) vs MILP disagreements: {len(mismatches)}")
     recomputed = [r for r in records if abs(r["exact"]["recomputed"] - r["exact"]["objective"]) > 1e-6 * r["exact"]["objective"]]
@@ -197,30 +201,43 @@ def _percent(values: list[float], optimum: float) -> str:
 
 
 def plot_fig4(records: list[dict[str, Any]], variant: LatencyVariant, path: Path) -> None:
+    """Left: every method, mean ± sd over seeds. Right (when the agents ran): seed 0 only, with the agents' answer."""
     sizes = list(dict.fromkeys(r["size"] for r in records))
-    series: dict[str, list[list[float]]] = {m: [] for m in METHODS}
-    for size in sizes:
-        rows = [r for r in records if r["size"] == size]
-        series["random"].append([r["random_ms"] for r in rows if r["random_ms"] is not None])
-        series["heuristic"].append([r["heuristic_ms"] for r in rows if r["heuristic_ms"] is not None])
-        series["agent"].append([r["agent"]["objective"] for r in rows if "agent" in r and r["agent"]["objective"] is not None])
-        series["exact MILP"].append([r["exact"]["objective"] for r in rows])
-        series["branch and bound"].append([r["bnb_ms"] for r in rows if r["bnb_ms"] is not None])
-    shown = [m for m in METHODS if any(series[m])]
-    width = 0.8 / len(shown)
-    x = np.arange(len(sizes))
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for k, method in enumerate(shown):
-        means = [statistics.fmean(v) if v else 0.0 for v in series[method]]
-        errors = [statistics.stdev(v) if len(v) > 1 else 0.0 for v in series[method]]
-        ax.bar(x + k * width, means, width, yerr=errors, capsize=3, label=method)
-    ax.set_xticks(x + width * (len(shown) - 1) / 2, [f"{s} satellites" for s in sizes])
-    ax.set_ylabel("total end-to-end latency (ms)")
-    ax.set_title(
-        f"Microservice deployment on Walker-Delta shells at {FIG4_ALTITUDE_KM} km\nlatency: {variant}; mean ± sd over seeds",
-        fontsize=10,
-    )
-    ax.legend(fontsize=8)
+    with_agent = [r for r in records if "agent" in r]
+    fig, axes = plt.subplots(1, 2 if with_agent else 1, figsize=(13 if with_agent else 8, 4.5), squeeze=False)
+
+    def bars(ax: Any, series: dict[str, list[list[float]]], labels: list[str]) -> None:
+        shown = [m for m in series if any(series[m])]
+        width = 0.8 / len(shown)
+        x = np.arange(len(labels))
+        for k, method in enumerate(shown):
+            means = [statistics.fmean(v) if v else 0.0 for v in series[method]]
+            errors = [statistics.stdev(v) if len(v) > 1 else 0.0 for v in series[method]]
+            ax.bar(x + k * width, means, width, yerr=errors, capsize=3, label=method)
+        ax.set_xticks(x + width * (len(shown) - 1) / 2, [f"{s} satellites" for s in labels])
+        ax.set_ylabel("total end-to-end latency (ms)")
+        ax.legend(fontsize=8)
+
+    def column(rows: list[dict[str, Any]], pick: Any) -> list[float]:
+        return [v for v in (pick(r) for r in rows) if v is not None]
+
+    def series_of(rows_by_size: list[list[dict[str, Any]]], agent: bool) -> dict[str, list[list[float]]]:
+        series: dict[str, list[list[float]]] = {
+            "random": [column(rows, lambda r: r["random_ms"]) for rows in rows_by_size],
+            "heuristic": [column(rows, lambda r: r["heuristic_ms"]) for rows in rows_by_size],
+        }
+        if agent:
+            series["agent"] = [column(rows, lambda r: r["agent"]["objective"]) for rows in rows_by_size]
+        series["exact MILP"] = [column(rows, lambda r: r["exact"]["objective"]) for rows in rows_by_size]
+        series["branch and bound"] = [column(rows, lambda r: r["bnb_ms"]) for rows in rows_by_size]
+        return series
+
+    bars(axes[0][0], series_of([[r for r in records if r["size"] == s] for s in sizes], agent=False), sizes)
+    axes[0][0].set_title(f"Walker-Delta shells at {FIG4_ALTITUDE_KM} km, latency: {variant}\nmean ± sd over seeds", fontsize=10)
+    if with_agent:
+        agent_sizes = list(dict.fromkeys(r["size"] for r in with_agent))
+        bars(axes[0][1], series_of([[r for r in with_agent if r["size"] == s] for s in agent_sizes], agent=True), agent_sizes)
+        axes[0][1].set_title("seed 0, with the agents' answer (whole graph, embedded CPU LLM)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
