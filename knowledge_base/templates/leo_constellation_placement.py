@@ -180,6 +180,9 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
             params = LeoConstellationParams(scenario_file=str(Path(paths[0]).resolve()), latency=latency)
             spec.append(SpecItem("applications", float(len(scenario.applications)), f"scenario file {chosen}"))
             return params, spec
+        mismatch = _contradicted_by_text(binding, data.text)
+        if mismatch:
+            raise AssemblyError(mismatch)
         values: dict[str, float] = {}
         for name, (_kind, _description) in _NUMBER_FIELDS.items():
             raw = binding.get(name, 0)
@@ -440,6 +443,53 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
         )
         summary["objective"] = "minimize the total end-to-end latency over all applications"
         return summary
+
+
+_NUMBER = r"(\d+(?:\.\d+)?)"
+_PHRASES: dict[str, str] = {
+    "planes": _NUMBER + r"\s+(?:orbital\s+)?planes\b",
+    "satellites_per_plane": _NUMBER + r"\s+satellites\s+(?:each|per\s+plane|in\s+each)",
+    "altitude_km": _NUMBER + r"\s*km\b",
+    "applications": _NUMBER + r"\s+(?:\w+\s+)?applications\b",
+    "microservices_per_application": _NUMBER + r"\s+microservices\b",
+}
+"""How the text says these numbers: a small model often swaps them (6 planes of 10 satellites -> 10 planes)."""
+
+
+def _contradicted_by_text(binding: dict[str, Any], text: str) -> str:
+    """Code reads the phrases the numbers come from; a value the text's own phrase contradicts is refused, in words.
+
+    The Verifier only checks that a number occurs somewhere in the text, which a swapped pair passes; here the
+    number must be the one in its phrase ("6 planes", "each satellite has 1 CPU core") when the text has one.
+    """
+    problems: list[str] = []
+    for name, pattern in _PHRASES.items():
+        found = list(re.finditer(pattern, text, flags=re.IGNORECASE))
+        if found and name in binding and _as_float(binding[name]) not in {float(m.group(1)) for m in found}:
+            problems.append(f"{name} = {binding[name]} but the text says " + " / ".join(f"'{m.group(0)}'" for m in found))
+    clauses = re.split(r"[.;,]|\band\b", text)
+    for subject, other, prefix in (
+        ("satellite", "microservice", "satellite_cpu_cores"),
+        ("microservice", "satellite", "microservice_cpu_cores"),
+    ):
+        said = [
+            c
+            for c in clauses
+            if re.search(subject, c, re.I) and not re.search(other, c, re.I) and re.search(r"\bcores?\b", c, re.I)
+        ]
+        stated = {float(n) for c in said for n in re.findall(_NUMBER, c)}
+        for end in ("min", "max"):
+            value = _as_float(binding.get(f"{prefix}_{end}", 0))
+            if stated and value and value not in stated:
+                problems.append(f"{prefix}_{end} = {value:g} but the text says '{said[0].strip()}'")
+    return "; ".join(problems)
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _mentioned(field: str, text: str) -> bool:
