@@ -180,6 +180,8 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
             params = LeoConstellationParams(scenario_file=str(Path(paths[0]).resolve()), latency=latency)
             spec.append(SpecItem("applications", float(len(scenario.applications)), f"scenario file {chosen}"))
             return params, spec
+        read = _read_by_code(data.text)
+        binding = {**binding, **{name: value for name, (value, _phrase) in read.items()}}
         mismatch = _contradicted_by_text(binding, data.text)
         if mismatch:
             raise AssemblyError(mismatch)
@@ -196,7 +198,8 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
                 value = _DEFAULTS[name]
                 spec.append(SpecItem(name, value, "template default (not stated in the text)", default=value))
             elif value != 0:
-                spec.append(SpecItem(name, value, "stated in the text"))
+                source = f"read by code from '{read[name][1]}'" if name in read else "stated in the text"
+                spec.append(SpecItem(name, value, source))
             values[name] = value
         try:
             config = ScenarioConfig(
@@ -483,6 +486,38 @@ def _contradicted_by_text(binding: dict[str, Any], text: str) -> str:
             if stated and value and value not in stated:
                 problems.append(f"{prefix}_{end} = {value:g} but the text says '{said[0].strip()}'")
     return "; ".join(problems)
+
+
+def _read_by_code(text: str) -> dict[str, tuple[float, str]]:
+    """The numbers whose phrase occurs with one value only: code takes them from the text, not from the LLM."""
+    read: dict[str, tuple[float, str]] = {}
+    for name, pattern in _PHRASES.items():
+        found = list(re.finditer(pattern, text, flags=re.IGNORECASE))
+        if found and len({float(m.group(1)) for m in found}) == 1:
+            read[name] = (float(found[0].group(1)), found[0].group(0))
+    for clause, prefix in _core_clauses(text):
+        numbers = sorted({float(n) for n in re.findall(_NUMBER, clause)})
+        if 1 <= len(numbers) <= 2:
+            read[f"{prefix}_min"], read[f"{prefix}_max"] = (numbers[0], clause.strip()), (numbers[-1], clause.strip())
+    return read
+
+
+def _core_clauses(text: str) -> list[tuple[str, str]]:
+    """The one clause about satellites' cores and the one about microservices' cores, where each is unique."""
+    clauses = re.split(r"[.;,]|\band\b", text)
+    found: list[tuple[str, str]] = []
+    for subject, other, prefix in (
+        ("satellite", "microservice", "satellite_cpu_cores"),
+        ("microservice", "satellite", "microservice_cpu_cores"),
+    ):
+        said = [
+            c
+            for c in clauses
+            if re.search(subject, c, re.I) and not re.search(other, c, re.I) and re.search(r"\bcores?\b", c, re.I)
+        ]
+        if len(said) == 1:
+            found.append((said[0], prefix))
+    return found
 
 
 def _as_float(value: Any) -> float | None:
