@@ -25,4 +25,4 @@ def template_store(context: Context) -> TemplateStore:
 def problem_data(problem: Problem) -> TextData:
     """The problem's tables, lists and numbers, read by code from the text and any attached data."""
     text = problem["text"] + ("\n\n" + problem["data_text"] if problem["data_text"] else "")
-    return parse_text(text, extra_numbers=tuple(problem["data_numbers"]))
+    return parse_text(text, extra_numbers=tuple(problem["data_numbers"]), files=tuple(problem["data_files"]))

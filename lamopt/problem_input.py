@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from agents.state import Problem
+from tools.satnet.scenario import file_summary, is_scenario_file
 from tools.textdata import NUMBER
 
 
@@ -43,7 +44,8 @@ def render_data_file(path: Path) -> str:
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
-            return _render(json.loads(raw))
+            data = json.loads(raw)
+            return file_summary(data) if is_scenario_file(data) else _render(data)
         if suffix in (".yaml", ".yml"):
             return _render(yaml.safe_load(raw))
         if suffix == ".csv":

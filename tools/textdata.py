@@ -60,6 +60,8 @@ class TextData:
     chains: tuple[tuple[str, ...], ...] = ()
     extra_numbers: tuple[float, ...] = field(default=())
     """Numbers from attached data files: they count as 'in the problem' for the Verifier too."""
+    files: tuple[str, ...] = field(default=())
+    """Paths of the attached data files, for templates that read a whole file (e.g. a satnet scenario)."""
 
     def mentions(self, value: float, rel: float = 1e-9) -> bool:
         """Does the text (or attached data) state this number literally?"""
@@ -84,7 +86,7 @@ class TextData:
         return "\n".join(lines) if lines else "(no tables or lists found)"
 
 
-def parse_text(text: str, extra_numbers: tuple[float, ...] = ()) -> TextData:
+def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[str, ...] = ()) -> TextData:
     numbers = tuple(float(m.group()) for m in NUMBER.finditer(text))
     return TextData(
         text=text,
@@ -93,6 +95,7 @@ def parse_text(text: str, extra_numbers: tuple[float, ...] = ()) -> TextData:
         lists=_lists(text),
         chains=_chains(text),
         extra_numbers=extra_numbers,
+        files=files,
     )
 
 

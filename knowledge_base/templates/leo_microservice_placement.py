@@ -17,7 +17,7 @@ import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
-from tools.satnet.plots import placement_plot
+from tools.satnet.plots import ring_plot
 from tools.textdata import TextData
 
 ObjectiveKind = Literal["request-weighted average latency", "total latency", "worst-case latency"]
@@ -291,7 +291,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
     def figures(self, params: LeoPlacementParams, solution: dict[str, float], out_dir: Path) -> list[str]:
         placed = self.placement(params, solution)
         chains = {app.name: (app.access_satellite, app.chain) for app in params.applications}
-        path = placement_plot(params.satellites, placed, chains, out_dir / "placement.png", "Microservice placement")
+        path = ring_plot(params.satellites, placed, chains, out_dir / "placement.png", "Microservice placement")
         return [str(path)]
 
     def formulation_summary(self, params: LeoPlacementParams) -> dict[str, Any]:

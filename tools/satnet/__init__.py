@@ -1,1 +1,2 @@
-"""LEO satellite networks: helpers for placement answers (plots)."""
+"""LEO satellite networks for microservice deployment: Walker-Delta constellations, ISL routing, DAG applications,
+latency evaluation and baselines (random, heuristic, exact branch and bound)."""
