@@ -10,6 +10,7 @@ Retrieved templates serve as worked examples: their mathematics goes into the pr
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from dataclasses import dataclass, field
@@ -166,7 +167,7 @@ def write_model(
             out.error = f"the LLM gave no code: {exc}"
             return out
         out.tokens += used
-        out.code = str(answer.get("code", ""))
+        out.code = tidy_code(str(answer.get("code", "")))
         built = run_generated_model(
             out.code, out.data, solve=False, time_limit_s=BUILD_CHECK_TIME_S, memory_mb=context.sandbox_memory_mb
         )
@@ -182,6 +183,32 @@ def write_model(
         out.prompts[repair.name] = repair.sha
         system, user = repair.render(code=out.code, error=built.error, data_keys=", ".join(sorted(out.data)) or "(none)")
     return out
+
+
+def tidy_code(code: str) -> str:
+    """The code without what small models wrap around it: markdown fences, and prose or example usage after it.
+
+    Kept are the definitions of the longest run of lines from the top that parses and defines build_model; when
+    none does, the code is returned as it came, so the sandbox's syntax error (with its line) goes back to the model.
+    """
+    lines = [line for line in code.strip().splitlines() if not line.lstrip().startswith("```")]
+    for end in range(len(lines), 0, -1):
+        candidate = "\n".join(lines[:end])
+        if "def build_model" not in candidate:
+            break
+        try:
+            tree = ast.parse(candidate)
+        except SyntaxError:
+            continue
+        return "\n\n".join(ast.get_source_segment(candidate, node) or "" for node in tree.body if _definition(node)) + "\n"
+    return code
+
+
+def _definition(node: ast.stmt) -> bool:
+    """Imports, functions, classes and constant assignments; not example usage (`model = build_model(data)`, print)."""
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
+        return True
+    return isinstance(node, ast.Assign) and not any(isinstance(inner, ast.Call) for inner in ast.walk(node.value))
 
 
 def describe_example(title: str, math: str) -> str:

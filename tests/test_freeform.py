@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from agents.freeform import tidy_code
 from tests.fakes import ScriptedChatModel
 from tests.test_graph_paths import STRAIGHT, final_report, path_of, run
 
@@ -129,3 +130,12 @@ def test_without_the_knowledge_base_even_a_template_problem_is_written_freely(le
     steps = run(FARM, fake, kb_dir, use_rag=False)
     assert "knowledge base switched off" in steps[0].text
     assert final_report(steps)["template_id"] == "generated"
+
+
+def test_fences_and_prose_around_generated_code_are_cut_off() -> None:
+    wrapped = "```python\n" + code() + "\nmodel = build_model(data)\n```\n\nThis code defines the farm model and its constraints."
+    tidy = tidy_code(wrapped)
+    assert tidy.startswith("import pyomo.environ as pyo") and "This code defines" not in tidy and "```" not in tidy
+    assert "def build_model" in tidy and "model = build_model(data)" not in tidy
+    broken = "def build_model(data):\n    return (\n"
+    assert tidy_code(broken) == broken  # nothing parses: the sandbox reports the syntax error to the model
