@@ -87,6 +87,17 @@ def matrix(
     return values
 
 
+def column(source: Table, name: str, what: str, spec: list[SpecItem]) -> dict[str, float]:
+    """One column of a table as row -> number; every row must have one (`what` names the rows in the message)."""
+    values: dict[str, float] = {}
+    for row, cells in matrix(source, what, spec, columns=[name]).items():
+        cell = cells[name]
+        if cell is None:
+            raise AssemblyError(f"{what} {row} has no number in column {name!r}")
+        values[row] = cell
+    return values
+
+
 def per_name_field(
     data: TextData, names: Sequence[str], what: str, unit_hint: str | None, optional: bool = False
 ) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._objectives import rate_objective
 from tools.textdata import TextData
 
 Objective = Literal["sum of user rates", "rate of the worst user"]
@@ -157,14 +158,7 @@ class AssociationMaxRate(Template[AssociationRateParams]):
         m.user_rate = pyo.Expression(
             m.U, rule=lambda m, u: sum(rate[u][c] * m.x[u, c] for c in m.C if (u, c) in m.K), doc="rate of a user (Mbit/s)"
         )
-        if params.objective == "rate of the worst user":
-            m.worst = pyo.Var(domain=pyo.Reals)
-            m.worst_bound = pyo.Constraint(
-                m.U, rule=lambda m, u: m.worst <= m.user_rate[u], doc="user {i} gets at least the worst rate"
-            )
-            m.objective = pyo.Objective(expr=m.worst, sense=pyo.maximize)
-        else:
-            m.objective = pyo.Objective(expr=sum(m.user_rate[u] for u in m.U), sense=pyo.maximize)
+        rate_objective(m, worst_user=params.objective == "rate of the worst user")
         return m
 
     def association(self, params: AssociationRateParams, solution: dict[str, float]) -> dict[str, str]:

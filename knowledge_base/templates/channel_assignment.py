@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._objectives import rate_objective
 from tools.textdata import TextData
 
 Objective = Literal["sum rate", "rate of the worst user"]
@@ -132,14 +133,7 @@ class ChannelAssignment(Template[ChannelAssignmentParams]):
         m.user_rate = pyo.Expression(
             m.U, rule=lambda m, u: sum(float(rate[u][k] or 0.0) * m.x[u, k] for k in m.K if (u, k) in m.P), doc="rate of a user"
         )
-        if params.objective == "rate of the worst user":
-            m.worst = pyo.Var(domain=pyo.Reals)
-            m.worst_bound = pyo.Constraint(
-                m.U, rule=lambda m, u: m.worst <= m.user_rate[u], doc="user {i} gets at least the worst rate"
-            )
-            m.objective = pyo.Objective(expr=m.worst, sense=pyo.maximize)
-        else:
-            m.objective = pyo.Objective(expr=sum(m.user_rate[u] for u in m.U), sense=pyo.maximize)
+        rate_objective(m, worst_user=params.objective == "rate of the worst user")
         return m
 
     def assignment(self, params: ChannelAssignmentParams, solution: dict[str, float]) -> dict[str, str]:

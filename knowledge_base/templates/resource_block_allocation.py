@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._objectives import rate_objective
 from tools.textdata import TextData
 
 Objective = Literal["sum rate", "rate of the worst user"]
@@ -141,14 +142,7 @@ class ResourceBlockAllocation(Template[ResourceBlockParams]):
             m.min_rate = pyo.Constraint(
                 m.U, rule=lambda m, u: m.user_rate[u] >= floor[u], doc="user {i} reaches its minimum rate"
             )
-        if params.objective == "rate of the worst user":
-            m.worst = pyo.Var(domain=pyo.Reals)
-            m.worst_bound = pyo.Constraint(
-                m.U, rule=lambda m, u: m.worst <= m.user_rate[u], doc="user {i} gets at least the worst rate"
-            )
-            m.objective = pyo.Objective(expr=m.worst, sense=pyo.maximize)
-        else:
-            m.objective = pyo.Objective(expr=sum(m.user_rate[u] for u in m.U), sense=pyo.maximize)
+        rate_objective(m, worst_user=params.objective == "rate of the worst user")
         return m
 
     def allocation(self, params: ResourceBlockParams, solution: dict[str, float]) -> dict[str, str]:

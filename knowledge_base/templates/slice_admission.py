@@ -107,7 +107,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         spec: list[SpecItem] = []
         source = tab.table(data, binding.get("slice_table"), "slice")
         revenue_column = str(binding.get("revenue_column"))
-        value = self._column(source, revenue_column, spec)
+        value = tab.column(source, revenue_column, "slice", spec)
         resources = []
         for entry in binding.get("resources") or []:
             column = str(entry.get("column"))
@@ -115,7 +115,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
                 raise AssemblyError(f"column {column!r} is the revenue; a resource needs a column of demands")
             unit = tab.stated_unit(column) or str((entry.get("capacity") or {}).get("unit") or "")
             capacity = tab.quantity(entry.get("capacity"), f"capacity[{column}]", unit, spec)
-            resources.append(Resource(name=column, capacity=capacity, demand=self._column(source, column, spec)))
+            resources.append(Resource(name=column, capacity=capacity, demand=tab.column(source, column, "slice", spec)))
         if not resources:
             raise AssemblyError("name at least one resource: the column of demands and its capacity")
         try:
@@ -129,16 +129,6 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         except ValueError as exc:
             raise AssemblyError(str(exc)) from exc
         return params, spec
-
-    @staticmethod
-    def _column(source: Any, column: str, spec: list[SpecItem]) -> dict[str, float]:
-        values: dict[str, float] = {}
-        for row, cells in tab.matrix(source, "slice", spec, columns=[column]).items():
-            cell = cells[column]
-            if cell is None:
-                raise AssemblyError(f"slice {row} has no number in column {column!r}")
-            values[row] = cell
-        return values
 
     def build_model(self, params: SliceAdmissionParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

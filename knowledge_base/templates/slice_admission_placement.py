@@ -112,7 +112,7 @@ class SliceAdmissionPlacement(Template[SlicePlacementParams]):
         spec: list[SpecItem] = []
         source = tab.table(data, binding.get("slice_table"), "slice")
         revenue_column = str(binding.get("revenue_column"))
-        value = self._column(source, revenue_column, spec)
+        value = tab.column(source, revenue_column, "slice", spec)
         resources: list[NodeResource] = []
         nodes: list[str] | None = None
         for entry in binding.get("resources") or []:
@@ -132,7 +132,7 @@ class SliceAdmissionPlacement(Template[SlicePlacementParams]):
             if column_unit and list_unit and column_unit != list_unit:
                 factor = tab.convert_factor(list_unit, column_unit)
                 capacity = {n: v * factor for n, v in capacity.items()}
-            resources.append(NodeResource(name=column, demand=self._column(source, column, spec), capacity=capacity))
+            resources.append(NodeResource(name=column, demand=tab.column(source, column, "slice", spec), capacity=capacity))
         if not resources or nodes is None:
             raise AssemblyError("name at least one resource: the column of demands and the list of node capacities")
         try:
@@ -147,16 +147,6 @@ class SliceAdmissionPlacement(Template[SlicePlacementParams]):
         except ValueError as exc:
             raise AssemblyError(str(exc)) from exc
         return params, spec
-
-    @staticmethod
-    def _column(source: Any, column: str, spec: list[SpecItem]) -> dict[str, float]:
-        values: dict[str, float] = {}
-        for row, cells in tab.matrix(source, "slice", spec, columns=[column]).items():
-            cell = cells[column]
-            if cell is None:
-                raise AssemblyError(f"slice {row} has no number in column {column!r}")
-            values[row] = cell
-        return values
 
     def build_model(self, params: SlicePlacementParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)
