@@ -5,7 +5,8 @@ correct when the run's verified objective matches the answer within the record's
 relative 1e-3 or absolute 0.01, whichever is larger, since labels are often rounded to two decimals), or,
 for a problem without an optimum, when the run reports it infeasible or unbounded. Ablations switch off
 the knowledge base, the Verifier or the feedback loops; `direct` asks the LLM for the number with no agents.
-Every case is written to the JSONL output as soon as it ends; a restarted evaluation skips finished cases.
+Every case is written to the JSONL output as soon as it ends (the batch runner's writer: whole lines, fsync'd); a
+restarted evaluation skips finished cases and cuts off a line torn by a kill.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +23,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from agents.backbone import LLMUnavailable, StructuredOutputError, chat_model, endpoint_of, structured_call
 from agents.context import Context
+from lamopt.runs import RecordWriter, read_records
 
 Mode = Literal["agents", "no-rag", "no-verify", "no-feedback", "direct"]
 MODES: tuple[Mode, ...] = ("agents", "no-rag", "no-verify", "no-feedback", "direct")
@@ -190,20 +192,26 @@ def evaluate(
     on_case: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Run every case not yet in `out` (appending one line per case as it ends) and summarise all of them."""
-    done = {record["id"] for record in _records(out)}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for case in cases:
-        if case.id in done:
-            continue
-        record = {"id": case.id, "family": case.family, "mode": mode, "expected": case.answer, **run_case(case, mode, context)}
-        with out.open("a", encoding="utf-8") as sink:
-            if sink.tell() and not out.read_bytes().endswith(b"\n"):
-                sink.write("\n")  # a line cut short by a kill must not swallow this record
-            sink.write(json.dumps(record, default=str) + "\n")
-        if on_case is not None:
-            on_case(record)
+    done = {record["id"] for record in read_records(out)}
+    writer = RecordWriter(out)
+    try:
+        for case in cases:
+            if case.id in done:
+                continue
+            record = {
+                "id": case.id,
+                "family": case.family,
+                "mode": mode,
+                "expected": case.answer,
+                **run_case(case, mode, context),
+            }
+            writer.write(record)
+            if on_case is not None:
+                on_case(record)
+    finally:
+        writer.close()
     wanted = {case.id for case in cases}
-    return summarise([r for r in _records(out) if r["id"] in wanted], mode)
+    return summarise([r for r in read_records(out) if r["id"] in wanted], mode)
 
 
 def summarise(records: list[dict[str, Any]], mode: str) -> dict[str, Any]:
@@ -220,17 +228,6 @@ def summarise(records: list[dict[str, Any]], mode: str) -> dict[str, Any]:
         "mean_tokens": round(sum(r["tokens"] for r in records) / n, 1),
         "failures": dict(Counter(r["failure"] for r in records if r["failure"])),
     }
-
-
-def _records(path: Path) -> Iterator[dict[str, Any]]:
-    if not path.exists():
-        return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut short by a kill: that case is simply run again
 
 
 def summary_table(summaries: list[dict[str, Any]]) -> str:
