@@ -41,6 +41,10 @@ class Context:
     solver_time_limit_s: float = field(default=60.0, metadata={"description": "time limit of one solver run"})
     max_iterations: int = field(default=4, metadata={"description": "cap on repair loops (Modeler re-tries and re-solves)"})
     code_repairs: int = field(default=2, metadata={"description": "times generated model code is repaired after an error"})
+    code_from_elements: bool = field(
+        default=True,
+        metadata={"description": "write a free-form model's code from its elements when they are plain algebra (off: the LLM writes it)"},
+    )
     sandbox_memory_mb: int = field(default=1024, metadata={"description": "memory limit of the sandbox for generated code"})
     use_rag: bool = field(default=True, metadata={"description": "use the template knowledge base (off: free-form only)"})
     verify: bool = field(default=True, metadata={"description": "run the Verifier's checks (off: accept everything, ablation)"})

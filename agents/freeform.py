@@ -16,9 +16,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from langchain_core.language_models import BaseChatModel
+
 import prompts
 from agents.backbone import StructuredOutputError, chat_model, endpoint_of, structured_call
 from agents.context import Context
+from agents.elements_code import ElementsError, code_from_elements, plain_algebra
 from tools.solvers.sandbox.runner import run_generated_model
 from tools.textdata import NUMBER
 
@@ -55,6 +58,7 @@ ELEMENTS_SCHEMA: dict[str, Any] = {
         },
         "variables": {
             "type": "array",
+            "minItems": 1,
             "items": {
                 "type": "object",
                 "properties": {
@@ -73,9 +77,10 @@ ELEMENTS_SCHEMA: dict[str, Any] = {
         },
         "constraints": {
             "type": "array",
+            "minItems": 1,
             "items": {
                 "type": "object",
-                "properties": {"name": {"type": "string"}, "expression": {"type": "string"}},
+                "properties": {"name": {"type": "string"}, "expression": {"type": "string"}, "meaning": {"type": "string"}},
                 "required": ["name", "expression"],
             },
         },
@@ -147,6 +152,8 @@ def write_model(
         out.error = f"the LLM gave no usable formulation elements: {exc}"
         return out
     out.tokens += used
+    if context.code_from_elements and plain_algebra(out.elements):
+        return _code_from_elements(out, model, endpoint, elements_prompt, problem_text, examples, context)
     out.data = {str(p["name"]): p["value"] for p in out.elements.get("parameters", []) if "name" in p}
 
     code_prompt = prompts.load("modeler_freeform_code")
@@ -182,6 +189,51 @@ def write_model(
             break
         out.prompts[repair.name] = repair.sha
         system, user = repair.render(code=out.code, error=built.error, data_keys=", ".join(sorted(out.data)) or "(none)")
+    return out
+
+
+def _code_from_elements(
+    out: GeneratedModel,
+    model: BaseChatModel,
+    endpoint: str,
+    elements_prompt: prompts.Prompt,
+    problem_text: str,
+    examples: str,
+    context: Context,
+) -> GeneratedModel:
+    """Scalar elements: the code is written from them (agents/elements_code.py) and built in the sandbox; what
+    does not read or build goes back to the LLM with the elements, which it corrects, a bounded number of times."""
+    for attempt in range(context.code_repairs + 1):
+        try:
+            out.code, out.data = code_from_elements(out.elements)
+            built = run_generated_model(
+                out.code, out.data, solve=False, time_limit_s=BUILD_CHECK_TIME_S, memory_mb=context.sandbox_memory_mb
+            )
+            problem = "" if built.ok else f"the code written from them does not build: {built.error}"
+        except ElementsError as exc:
+            out.code, problem = "", str(exc)
+        if not problem:
+            out.summary, out.error = built.summary, ""
+            out.attempts.append("builds (code written from the elements)")
+            return out
+        out.error = f"the elements are not a usable model: {problem}"
+        out.attempts.append(problem)
+        if attempt == context.code_repairs:
+            break
+        revise = f"\n\nYour previous answer was:\n{json.dumps(out.elements)}\nIt is not usable: {problem}\nCorrect it."
+        system, user = elements_prompt.render(problem=problem_text, examples=examples, revise=revise)
+        try:
+            out.elements, used = structured_call(
+                model, ELEMENTS_SCHEMA, system, user, attempts=context.structured_attempts, endpoint=endpoint
+            )
+        except StructuredOutputError as exc:
+            out.error = f"the LLM gave no usable formulation elements: {exc}"
+            return out
+        out.tokens += used
+        if not plain_algebra(out.elements):
+            out.error = "the corrected elements index their variables by sets; the code must be written by the LLM"
+            out.attempts.append(out.error)
+            break
     return out
 
 

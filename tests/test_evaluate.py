@@ -10,7 +10,7 @@ import pytest
 from agents.context import Context
 from lamopt.evaluate import EvalInputError, evaluate, read_cases, summary_table
 from tests.fakes import ScriptedChatModel
-from tests.test_freeform import FARM, code, elements
+from tests.test_freeform import FARM, elements
 
 
 def _cases(tmp_path: Path) -> Path:
@@ -25,7 +25,7 @@ def _cases(tmp_path: Path) -> Path:
 
 def test_each_case_is_recorded_and_summarised_and_a_rerun_skips_finished_cases(tmp_path: Path, kb_dir: Path) -> None:
     cases = read_cases(_cases(tmp_path))
-    fake = ScriptedChatModel(script=[elements(), {"code": code()}, elements(), {"code": code()}])
+    fake = ScriptedChatModel(script=[elements(), elements()])
     context = Context(chat_model=fake, kb_path=str(kb_dir), retrieval_threshold=0.99)
     out = tmp_path / "out" / "bench-agents.jsonl"
     summary = evaluate(cases, "agents", context, out)
@@ -55,7 +55,7 @@ def test_a_case_cut_short_by_a_kill_is_run_again_without_corrupting_the_file(tmp
 
 def test_the_no_verify_ablation_skips_the_verifier_checks(tmp_path: Path, kb_dir: Path) -> None:
     cases = read_cases(_cases(tmp_path))[:1]
-    fake = ScriptedChatModel(script=[elements(), {"code": code(domain="NonNegativeReals")}])
+    fake = ScriptedChatModel(script=[elements(domain="nonnegative real")])
     context = Context(chat_model=fake, kb_path=str(kb_dir), retrieval_threshold=0.99)
     summary = evaluate(cases, "no-verify", context, tmp_path / "nv.jsonl")
     record = json.loads((tmp_path / "nv.jsonl").read_text())

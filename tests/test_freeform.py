@@ -21,9 +21,10 @@ FARM = (
 )
 FARM_OPTIMUM = 25000.0  # vertex w = 50, c = 50 of {w + c <= 100, 2w + c <= 150}: 300*50 + 200*50
 NO_TEMPLATE = {"retrieval_threshold": 0.99}  # every template scores below: the Modeler must write the model itself
+LLM_WRITES_CODE = {**NO_TEMPLATE, "code_from_elements": False}  # the LLM writes build_model(data), not the Modeler's code
 
 
-def elements(land_rule: str = "w + c <= land") -> dict[str, Any]:
+def elements(land_rule: str = "w + c <= land", domain: str = "nonnegative integer") -> dict[str, Any]:
     return {
         "sets": [],
         "parameters": [
@@ -35,8 +36,8 @@ def elements(land_rule: str = "w + c <= land") -> dict[str, Any]:
             {"name": "hours", "value": 150, "unit": "h", "meaning": "labour available"},
         ],
         "variables": [
-            {"name": "w", "domain": "nonnegative integer", "meaning": "acres of wheat"},
-            {"name": "c", "domain": "nonnegative integer", "meaning": "acres of corn"},
+            {"name": "w", "domain": domain, "meaning": "acres of wheat"},
+            {"name": "c", "domain": domain, "meaning": "acres of corn"},
         ],
         "objective": {"sense": "maximize", "expression": "profit_wheat*w + profit_corn*c"},
         "constraints": [
@@ -63,7 +64,7 @@ def build_model(data):
 
 def test_no_template_fits_so_the_modeler_writes_code_that_the_sandbox_solves(kb_dir: Path) -> None:
     fake = ScriptedChatModel(script=[elements(), {"code": code()}])
-    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    steps = run(FARM, fake, kb_dir, **LLM_WRITES_CODE)
     assert path_of(steps) == STRAIGHT
     report = final_report(steps)
     assert report["status"] == "optimal"
@@ -76,7 +77,7 @@ def test_no_template_fits_so_the_modeler_writes_code_that_the_sandbox_solves(kb_
 
 def test_generated_code_with_a_bug_gets_the_error_back_and_is_fixed(kb_dir: Path) -> None:
     fake = ScriptedChatModel(script=[elements(), {"code": code(labour_key="labor")}, {"code": code()}])
-    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    steps = run(FARM, fake, kb_dir, **LLM_WRITES_CODE)
     assert path_of(steps) == STRAIGHT
     repair_request = fake.user_texts()[2]
     assert "KeyError: 'labor'" in repair_request and "line " in repair_request
@@ -88,7 +89,7 @@ def test_infeasible_generated_model_gets_its_conflict_in_words_and_is_repaired(k
     wrong_elements = elements(land_rule="w >= land")
     wrong_code = code(land_line='m.w >= data["land"]')
     fake = ScriptedChatModel(script=[wrong_elements, {"code": wrong_code}, elements(), {"code": code()}])
-    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    steps = run(FARM, fake, kb_dir, **LLM_WRITES_CODE)
     assert path_of(steps) == [*STRAIGHT[:7], *STRAIGHT[1:]]
     assert "infeasible" in steps[4].text
     second_elements_request = fake.user_texts()[2]
@@ -108,7 +109,7 @@ def test_contradictory_text_gets_an_honest_report(kb_dir: Path) -> None:
         '    m.area = pyo.Constraint(expr=m.w + m.c <= data["land"], doc="the planted acres fit the land")\n    m.profit',
     )
     fake = ScriptedChatModel(script=[minimum, {"code": contradictory}, minimum, {"code": contradictory}])
-    steps = run(text, fake, kb_dir, **NO_TEMPLATE)
+    steps = run(text, fake, kb_dir, **LLM_WRITES_CODE)
     assert path_of(steps)[-2:] == ["optimizer", "report"]
     report = final_report(steps)
     assert report["status"] == "infeasible"
@@ -118,7 +119,7 @@ def test_contradictory_text_gets_an_honest_report(kb_dir: Path) -> None:
 
 def test_continuous_variables_for_a_how_many_question_are_sent_back(kb_dir: Path) -> None:
     fake = ScriptedChatModel(script=[elements(), {"code": code(domain="NonNegativeReals")}, elements(), {"code": code()}])
-    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    steps = run(FARM, fake, kb_dir, **LLM_WRITES_CODE)
     assert path_of(steps) == ["retriever", "modeler", "verifier", *STRAIGHT[1:]]
     assert "every variable of the model is continuous" in steps[2].text
     assert "every variable of the model is continuous" in fake.user_texts()[2]
@@ -126,7 +127,7 @@ def test_continuous_variables_for_a_how_many_question_are_sent_back(kb_dir: Path
 
 
 def test_without_the_knowledge_base_even_a_template_problem_is_written_freely(leo_text: str, kb_dir: Path) -> None:
-    fake = ScriptedChatModel(script=[elements(), {"code": code()}])
+    fake = ScriptedChatModel(script=[elements()])
     steps = run(FARM, fake, kb_dir, use_rag=False)
     assert "knowledge base switched off" in steps[0].text
     assert final_report(steps)["template_id"] == "generated"
@@ -139,3 +140,40 @@ def test_fences_and_prose_around_generated_code_are_cut_off() -> None:
     assert "def build_model" in tidy and "model = build_model(data)" not in tidy
     broken = "def build_model(data):\n    return (\n"
     assert tidy_code(broken) == broken  # nothing parses: the sandbox reports the syntax error to the model
+
+
+def literal_elements(labour_rule: str = "2 * w + 1 * c <= 150") -> dict[str, Any]:
+    """What the small model writes: no parameters, the text's numbers right in the expressions."""
+    return {
+        "sets": [],
+        "parameters": [],
+        "variables": [
+            {"name": "w", "domain": "nonnegative integer", "meaning": "acres of wheat"},
+            {"name": "c", "domain": "nonnegative integer", "meaning": "acres of corn"},
+        ],
+        "objective": {"sense": "maximize", "expression": "300 w + 200 c"},
+        "constraints": [{"name": "land", "expression": "w + c ≤ 100"}, {"name": "labour", "expression": labour_rule}],
+    }
+
+
+def test_scalar_elements_get_their_code_written_from_them_and_solved(kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[literal_elements()])
+    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    assert path_of(steps) == STRAIGHT
+    assert len(fake.user_texts()) == 1  # no request for code: it was written from the elements
+    assert "code written from the elements" in steps[1].text
+    report = final_report(steps)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(FARM_OPTIMUM)
+    assert {row["variable"]: row["value"] for row in report["solution"]} == {"w": 50.0, "c": 50.0}
+
+
+def test_elements_that_are_not_algebra_go_back_with_what_is_wrong(kb_dir: Path) -> None:
+    broken = literal_elements(labour_rule="150 hours of labour")
+    broken["constraints"].append({"name": "corn_share", "expression": "corn <= 80"})
+    fake = ScriptedChatModel(script=[broken, literal_elements()])
+    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    correction_request = fake.user_texts()[1]
+    assert "'150 hours of labour' is not an algebraic expression" in correction_request
+    assert "uses corn, which is neither a variable nor a parameter" in correction_request
+    assert final_report(steps)["objective"] == pytest.approx(FARM_OPTIMUM)
+    assert "not an algebraic expression" in steps[1].text  # the history keeps the failed attempt

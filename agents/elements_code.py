@@ -1,0 +1,210 @@
+"""Pyomo code written from formulation elements that are plain algebra, so the LLM need not write Python.
+
+A small model (the embedded 0.5B one) writes "10 * boat + 8 * canoe >= 300" far more reliably than a whole
+`build_model(data)` function with its imports, components and string quoting. When every variable of the
+elements is a scalar, the objective and constraints are algebraic expressions over the variable and
+parameter names, and this module turns them into the function's source. What it cannot read comes back as
+an `ElementsError` whose message names the element and what is wrong, so the Modeler can ask the LLM again.
+
+The expressions are still the LLM's: the source written here runs only in the sandbox, like any generated
+code. Everyday notation is tidied first ($, thousands commas, 60% as 60/100, "3x" as 3*x, = as ==, ≤ and ≥),
+and a chained bound "20 <= x + y <= 80" becomes two constraints, since Pyomo cannot take a chained comparison
+with variables on both sides.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from typing import Any
+
+import pyomo.environ as pyo
+
+DOMAINS = {
+    "nonnegative real": "NonNegativeReals",
+    "real": "Reals",
+    "nonnegative integer": "NonNegativeIntegers",
+    "integer": "Integers",
+    "binary": "Binary",
+}
+OBJECTIVE = "objective"
+_RESERVED = frozenset({OBJECTIVE, "m", "data", "pyo", "build_model"})
+_ALLOWED = (
+    ast.Expression, ast.BinOp, ast.UnaryOp, ast.Compare, ast.Name, ast.Constant, ast.Load,
+    ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd,
+    ast.LtE, ast.GtE, ast.Eq, ast.Lt, ast.Gt,
+)  # fmt: skip
+_BELOW = (ast.LtE, ast.Lt)
+_ABOVE = (ast.GtE, ast.Gt)
+
+
+class ElementsError(ValueError):
+    """The elements are not plain algebra this module can write code for; the message is meant for the LLM."""
+
+
+def plain_algebra(elements: dict[str, Any]) -> bool:
+    """Every variable is a scalar (no sets to index it by), so the expressions can be read as they stand."""
+    variables = elements.get("variables") or []
+    return bool(variables) and not any(v.get("indexed_by") for v in variables if isinstance(v, dict))
+
+
+def code_from_elements(elements: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The source of `build_model(data)` for scalar elements, and the `data` it reads: the parameters' values
+    under the identifiers the code uses for their names."""
+    variables = {_identifier(str(v.get("name", ""))): v for v in elements.get("variables") or []}
+    parameters = [_identifier(str(p.get("name", ""))) for p in elements.get("parameters") or [] if isinstance(p, dict)]
+    renames = {str(v.get("name", "")): name for name, v in variables.items()}
+    renames |= {str(p.get("name", "")): _identifier(str(p.get("name", ""))) for p in elements.get("parameters") or []}
+    problems: list[str] = []
+    if not variables:
+        raise ElementsError("there are no variables: name one for each quantity the problem asks to decide")
+    for name, variable in variables.items():
+        if variable.get("domain", "nonnegative real") not in DOMAINS:
+            problems.append(f"variable {name} has domain {variable.get('domain')!r}; use one of {', '.join(DOMAINS)}")
+
+    objective = elements.get("objective") or {}
+    sense = str(objective.get("sense", ""))
+    if sense not in ("minimize", "maximize"):
+        problems.append(f"the objective's sense is {sense!r}; it must be minimize or maximize")
+    lines = ["import pyomo.environ as pyo", "", "", "def build_model(data):", "    m = pyo.ConcreteModel()"]
+    for name, variable in variables.items():
+        domain = DOMAINS.get(str(variable.get("domain", "nonnegative real")), "NonNegativeReals")
+        lines.append(f"    m.{name} = pyo.Var(domain=pyo.{domain}, doc={str(variable.get('meaning', name))!r})")
+
+    known = set(variables) | set(parameters)
+    objective_text = str(objective.get("expression", ""))
+    try:
+        goal = _read("the objective", objective_text, renames, known, set(variables))
+        if isinstance(goal, ast.Compare):
+            raise ElementsError(f"the objective {objective_text!r} compares; it must be an expression to {sense or 'optimise'}")
+    except ElementsError as exc:
+        problems.append(str(exc))
+        goal = None
+
+    taken = set(variables) | _RESERVED
+    constraints = [c for c in elements.get("constraints") or [] if isinstance(c, dict)]
+    if not constraints:
+        problems.append("there are no constraints: write one for each requirement or limit the text states")
+    for number, constraint in enumerate(constraints, start=1):
+        label = str(constraint.get("name") or constraint.get("meaning") or f"constraint {number}")
+        text = str(constraint.get("expression", ""))
+        try:
+            for part, comparison in enumerate(_inequalities(label, _read(f"constraint {label!r}", text, renames, known, set(variables)))):
+                component = _unique(f"c{number}_{_identifier(label)}" + (f"_{part + 1}" if part else ""), taken)
+                doc = str(constraint.get("meaning") or label)
+                lines.append(f"    m.{component} = pyo.Constraint(expr={_as_pyomo(comparison, set(variables))}, doc={doc!r})")
+        except ElementsError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ElementsError("; ".join(problems))
+    assert goal is not None
+    lines.append(f"    m.{OBJECTIVE} = pyo.Objective(expr={_as_pyomo(goal, set(variables))}, sense=pyo.{sense})")
+    lines.append("    return m")
+    data = {_identifier(str(p["name"])): p["value"] for p in elements.get("parameters") or [] if isinstance(p, dict) and "name" in p}
+    return "\n".join(lines) + "\n", data
+
+
+def normalise(expression: str, renames: dict[str, str]) -> str:
+    """Everyday notation as Python: names as identifiers, no currency or thousands commas, percentages as
+    fractions, implicit products made explicit, a single = as ==."""
+    text = expression
+    for original in sorted(renames, key=len, reverse=True):
+        if original and original != renames[original]:
+            text = re.sub(rf"(?<![\w]){re.escape(original)}(?![\w])", renames[original], text)
+    for old, new in (("≤", "<="), ("≥", ">="), ("×", "*"), ("·", "*"), ("−", "-"), ("÷", "/"), ("^", "**")):
+        text = text.replace(old, new)
+    text = re.sub(r"[$€£]", "", text)
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+    text = re.sub(r"(\d+(?:\.\d+)?)\s*%", r"(\1/100)", text)
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?=[A-Za-z_(])(?![eE][-+]?\d)", r"\1*", text)
+    text = re.sub(r"(?<![<>=!])=(?!=)", "==", text)
+    return text.strip()
+
+
+def _read(what: str, expression: str, renames: dict[str, str], known: set[str], variables: set[str]) -> ast.expr:
+    """The expression's syntax tree, checked: only arithmetic and comparisons of known names and numbers."""
+    text = normalise(expression, renames)
+    if not text:
+        raise ElementsError(f"{what} is empty")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        raise ElementsError(
+            f"{what}: {expression!r} is not an algebraic expression (write it like 3 * x + 2 * y <= 10)"
+        ) from None
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED):
+            raise ElementsError(f"{what}: {expression!r} uses {type(node).__name__}; only + - * / ** and <= >= == are allowed")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
+            raise ElementsError(f"{what}: {expression!r} contains the text {node.value!r}; use numbers and names only")
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    unknown = sorted(names - known)
+    if unknown:
+        raise ElementsError(
+            f"{what}: {expression!r} uses {', '.join(unknown)}, which is neither a variable nor a parameter"
+            f" (the variables are {', '.join(sorted(variables))})"
+        )
+    if not names & variables:
+        raise ElementsError(f"{what}: {expression!r} involves no variable (the variables are {', '.join(sorted(variables))})")
+    return tree.body
+
+
+def _inequalities(label: str, tree: ast.expr) -> list[ast.Compare]:
+    """One comparison per constraint; `a <= e <= b` split into `a <= e` and `e <= b`."""
+    if not isinstance(tree, ast.Compare):
+        raise ElementsError(f"constraint {label!r}: {ast.unparse(tree)!r} has no <=, >= or ==")
+    operands = [tree.left, *tree.comparators]
+    if len(tree.ops) > 1 and not (all(isinstance(o, _BELOW) for o in tree.ops) or all(isinstance(o, _ABOVE) for o in tree.ops)):
+        raise ElementsError(f"constraint {label!r}: {ast.unparse(tree)!r} mixes directions; write one bound per constraint")
+    # A strict inequality is read as non-strict: solvers work on closed sets, and the text's "less than" means a limit.
+    return [
+        ast.Compare(left=operands[i], ops=[_closed(op)], comparators=[operands[i + 1]]) for i, op in enumerate(tree.ops)
+    ]
+
+
+def _closed(op: ast.cmpop) -> ast.cmpop:
+    if isinstance(op, ast.Lt):
+        return ast.LtE()
+    if isinstance(op, ast.Gt):
+        return ast.GtE()
+    return op
+
+
+class _ToPyomo(ast.NodeTransformer):
+    """Variable names become model components (m.x); parameter names become data lookups (data['p'])."""
+
+    def __init__(self, variables: set[str]) -> None:
+        self.variables = variables
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id in self.variables:
+            return ast.Attribute(value=ast.Name(id="m", ctx=ast.Load()), attr=node.id, ctx=ast.Load())
+        return ast.Subscript(value=ast.Name(id="data", ctx=ast.Load()), slice=ast.Constant(value=node.id), ctx=ast.Load())
+
+
+def _as_pyomo(tree: ast.expr, variables: set[str]) -> str:
+    rewritten = _ToPyomo(variables).visit(ast.fix_missing_locations(ast.Expression(body=tree)))
+    return ast.unparse(rewritten.body)
+
+
+def _identifier(name: str) -> str:
+    """A Python identifier for a name the LLM chose ("counter-top" → counter_top), clear of Pyomo's own
+    block attributes and of the names the written code uses itself."""
+    text = re.sub(r"\W+", "_", name.strip()).strip("_") or "x"
+    if text[0].isdigit():
+        text = f"x_{text}"
+    if keyword.iskeyword(text) or text in _RESERVED or hasattr(_EMPTY_MODEL, text):
+        text = f"{text}_"
+    return text
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, n = name[:48], 2
+    while candidate in taken or hasattr(_EMPTY_MODEL, candidate):
+        candidate, n = f"{name[:44]}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+_EMPTY_MODEL = pyo.ConcreteModel()
