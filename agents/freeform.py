@@ -96,7 +96,7 @@ CODE_SCHEMA: dict[str, Any] = {
 
 
 _OBJECTIVE_WORDS = re.compile(
-    r"\b(maximi[sz]\w*|minimi[sz]\w*|optim\w*|best|most|least|lowest|highest|cheapest|fastest|smallest|largest|"
+    r"\b(maxim\w*|minim\w*|optim\w*|best|most|least|lowest|highest|cheapest|fastest|smallest|largest|"
     r"how (many|much)|allocat\w*|assign\w*|schedul\w*|plac\w*)\b",
     re.IGNORECASE,
 )

@@ -79,6 +79,13 @@ def test_solution_check_catches_a_violated_constraint_and_a_wrong_objective() ->
     assert check_solution(knapsack(), {"x[1]": 1}).missing == ["x[2]", "x[3]"]
 
 
+def test_a_variable_no_constraint_mentions_needs_no_value() -> None:
+    model = knapsack()
+    model.spare = pyo.Var(domain=pyo.NonNegativeIntegers)  # declared, used nowhere: solvers never see it
+    check = check_solution(model, {"x[1]": 1, "x[2]": 1, "x[3]": 0})
+    assert check.feasible and check.missing == [] and check.objective == pytest.approx(5.0)
+
+
 def test_diagnosis_names_the_conflicting_constraint_in_words() -> None:
     conflicts = explain_infeasibility(knapsack(capacity=2, minimum=3), keep=frozenset({"enough"}))
     assert [c.constraint for c in conflicts] == ["cap"]

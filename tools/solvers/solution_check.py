@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
+from pyomo.core.expr.visitor import identify_variables
 
 
 @dataclass
@@ -19,7 +20,7 @@ class SolutionCheck:
     violations: list[str] = field(default_factory=list)
     """One line per violated constraint, bound or domain, worst first, at most `max_reported`."""
     missing: list[str] = field(default_factory=list)
-    """Variables of the model that the solution gives no value for."""
+    """Variables of the model's constraints or objective that the solution gives no value for."""
 
 
 def check_solution(
@@ -27,9 +28,11 @@ def check_solution(
 ) -> SolutionCheck:
     violations: list[tuple[float, str]] = []
     missing: list[str] = []
+    used = _variables_in_use(model)
     for var in model.component_data_objects(pyo.Var, active=True, descend_into=True):
         if var.name not in solution:
-            missing.append(var.name)
+            if id(var) in used:  # a variable no constraint or objective mentions is never sent to a solver
+                missing.append(var.name)
             continue
         value = solution[var.name]
         var.set_value(value, skip_validation=True)
@@ -59,3 +62,12 @@ def check_solution(
         break
     violations.sort(key=lambda item: -item[0])
     return SolutionCheck(feasible=not violations, objective=objective, violations=[text for _, text in violations[:max_reported]])
+
+
+def _variables_in_use(model: pyo.ConcreteModel) -> set[int]:
+    """Ids of the variables that some active constraint or objective mentions."""
+    used: set[int] = set()
+    for component in (pyo.Constraint, pyo.Objective):
+        for data in model.component_data_objects(component, active=True, descend_into=True):
+            used.update(id(var) for var in identify_variables(data.expr, include_fixed=False))
+    return used
