@@ -43,7 +43,7 @@ class Context:
     code_repairs: int = field(default=2, metadata={"description": "times generated model code is repaired after an error"})
     code_from_elements: bool = field(
         default=True,
-        metadata={"description": "write a free-form model's code from its elements when they are plain algebra (off: the LLM writes it)"},
+        metadata={"description": "write a free-form model's code from plain-algebra elements (off: the LLM writes it)"},
     )
     sandbox_memory_mb: int = field(default=1024, metadata={"description": "memory limit of the sandbox for generated code"})
     use_rag: bool = field(default=True, metadata={"description": "use the template knowledge base (off: free-form only)"})

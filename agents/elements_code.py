@@ -56,6 +56,7 @@ def code_from_elements(elements: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     parameters = [_identifier(str(p.get("name", ""))) for p in elements.get("parameters") or [] if isinstance(p, dict)]
     renames = {str(v.get("name", "")): name for name, v in variables.items()}
     renames |= {str(p.get("name", "")): _identifier(str(p.get("name", ""))) for p in elements.get("parameters") or []}
+    renames = _with_plurals(renames)
     problems: list[str] = []
     if not variables:
         raise ElementsError("there are no variables: name one for each quantity the problem asks to decide")
@@ -90,7 +91,8 @@ def code_from_elements(elements: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         label = str(constraint.get("name") or constraint.get("meaning") or f"constraint {number}")
         text = str(constraint.get("expression", ""))
         try:
-            for part, comparison in enumerate(_inequalities(label, _read(f"constraint {label!r}", text, renames, known, set(variables)))):
+            tree = _read(f"constraint {label!r}", text, renames, known, set(variables))
+            for part, comparison in enumerate(_inequalities(label, tree)):
                 component = _unique(f"c{number}_{_identifier(label)}" + (f"_{part + 1}" if part else ""), taken)
                 doc = str(constraint.get("meaning") or label)
                 lines.append(f"    m.{component} = pyo.Constraint(expr={_as_pyomo(comparison, set(variables))}, doc={doc!r})")
@@ -101,7 +103,8 @@ def code_from_elements(elements: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     assert goal is not None
     lines.append(f"    m.{OBJECTIVE} = pyo.Objective(expr={_as_pyomo(goal, set(variables))}, sense=pyo.{sense})")
     lines.append("    return m")
-    data = {_identifier(str(p["name"])): p["value"] for p in elements.get("parameters") or [] if isinstance(p, dict) and "name" in p}
+    stated = [p for p in elements.get("parameters") or [] if isinstance(p, dict) and "name" in p]
+    data = {_identifier(str(p["name"])): p["value"] for p in stated}
     return "\n".join(lines) + "\n", data
 
 
@@ -120,6 +123,18 @@ def normalise(expression: str, renames: dict[str, str]) -> str:
     text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?=[A-Za-z_(])(?![eE][-+]?\d)", r"\1*", text)
     text = re.sub(r"(?<![<>=!])=(?!=)", "==", text)
     return text.strip()
+
+
+def _with_plurals(renames: dict[str, str]) -> dict[str, str]:
+    """Also read a name's plural or singular as that name (scooter for scooters), where no other name is it:
+    small models write the one in the variables and the other in the constraints."""
+    taken = set(renames) | set(renames.values())
+    variants: dict[str, str] = {}
+    for original, identifier in renames.items():
+        for variant in (original[:-1] if original.endswith("s") else original + "s",):
+            if variant and variant not in taken:
+                variants.setdefault(variant, identifier)
+    return renames | variants
 
 
 def _read(what: str, expression: str, renames: dict[str, str], known: set[str], variables: set[str]) -> ast.expr:
@@ -158,9 +173,7 @@ def _inequalities(label: str, tree: ast.expr) -> list[ast.Compare]:
     if len(tree.ops) > 1 and not (all(isinstance(o, _BELOW) for o in tree.ops) or all(isinstance(o, _ABOVE) for o in tree.ops)):
         raise ElementsError(f"constraint {label!r}: {ast.unparse(tree)!r} mixes directions; write one bound per constraint")
     # A strict inequality is read as non-strict: solvers work on closed sets, and the text's "less than" means a limit.
-    return [
-        ast.Compare(left=operands[i], ops=[_closed(op)], comparators=[operands[i + 1]]) for i, op in enumerate(tree.ops)
-    ]
+    return [ast.Compare(left=operands[i], ops=[_closed(op)], comparators=[operands[i + 1]]) for i, op in enumerate(tree.ops)]
 
 
 def _closed(op: ast.cmpop) -> ast.cmpop:

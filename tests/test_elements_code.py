@@ -31,9 +31,7 @@ DUCKS = {  # NL4OPT nl4opt-000 as the small model should write it: boats carry 1
 
 def _ducks_by_enumeration() -> float:
     feasible = (
-        20 * b + 40 * c
-        for b, c in itertools.product(range(13), range(60))
-        if c >= 0.6 * (b + c) and 10 * b + 8 * c == 300
+        20 * b + 40 * c for b, c in itertools.product(range(13), range(60)) if c >= 0.6 * (b + c) and 10 * b + 8 * c == 300
     )
     return min(feasible)
 
@@ -119,6 +117,14 @@ def test_variables_named_like_pyomo_attributes_or_keywords_are_renamed() -> None
     assert result.ok, result.error
     assert result.objective == pytest.approx(3.0)
     assert set(result.solution) == {"name_", "lambda_"}
+
+
+def test_a_plural_or_singular_of_a_variable_name_means_that_variable() -> None:
+    elements = _with_constraint("scooter + ys >= 2", objective="3 * scooters + 2 * y")
+    elements["variables"][0]["name"] = "scooters"
+    code, _ = code_from_elements(elements)
+    assert "m.scooters + m.y >= 2" in code  # scooter is scooters; ys is y, there being no variable ys
+    assert run_generated_model(code, {}).objective == pytest.approx(4.0)  # y = 2 is the cheaper way to reach 2
 
 
 def test_only_scalar_elements_are_plain_algebra() -> None:
