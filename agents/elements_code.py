@@ -40,7 +40,14 @@ _ABOVE = (ast.GtE, ast.Gt)
 
 
 class ElementsError(ValueError):
-    """The elements are not plain algebra this module can write code for; the message is meant for the LLM."""
+    """The elements are not plain algebra this module can write code for; the message is meant for the LLM.
+
+    `expressions` names the expressions that did not read, each with what is wrong: the key is "objective"
+    or the constraint's position in the elements' list, so that each can be asked for again on its own."""
+
+    def __init__(self, message: str, expressions: dict[str | int, str] | None = None) -> None:
+        super().__init__(message)
+        self.expressions = expressions or {}
 
 
 def plain_algebra(elements: dict[str, Any]) -> bool:
@@ -58,6 +65,7 @@ def code_from_elements(elements: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     renames |= {str(p.get("name", "")): _identifier(str(p.get("name", ""))) for p in elements.get("parameters") or []}
     renames = _with_plurals(renames)
     problems: list[str] = []
+    unreadable: dict[str | int, str] = {}
     if not variables:
         raise ElementsError("there are no variables: name one for each quantity the problem asks to decide")
     for name, variable in variables.items():
@@ -81,13 +89,15 @@ def code_from_elements(elements: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             raise ElementsError(f"the objective {objective_text!r} compares; it must be an expression to {sense or 'optimise'}")
     except ElementsError as exc:
         problems.append(str(exc))
+        unreadable["objective"] = str(exc)
         goal = None
 
     taken = set(variables) | _RESERVED
-    constraints = [c for c in elements.get("constraints") or [] if isinstance(c, dict)]
+    constraints = elements.get("constraints") or []
     if not constraints:
         problems.append("there are no constraints: write one for each requirement or limit the text states")
-    for number, constraint in enumerate(constraints, start=1):
+    for position, constraint in enumerate(constraints):
+        number = position + 1
         label = str(constraint.get("name") or constraint.get("meaning") or f"constraint {number}")
         text = str(constraint.get("expression", ""))
         try:
@@ -98,8 +108,9 @@ def code_from_elements(elements: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                 lines.append(f"    m.{component} = pyo.Constraint(expr={_as_pyomo(comparison, set(variables))}, doc={doc!r})")
         except ElementsError as exc:
             problems.append(str(exc))
+            unreadable[position] = str(exc)
     if problems:
-        raise ElementsError("; ".join(problems))
+        raise ElementsError("; ".join(problems), unreadable)
     assert goal is not None
     lines.append(f"    m.{OBJECTIVE} = pyo.Objective(expr={_as_pyomo(goal, set(variables))}, sense=pyo.{sense})")
     lines.append("    return m")

@@ -87,6 +87,14 @@ ELEMENTS_SCHEMA: dict[str, Any] = {
     },
     "required": ["sets", "parameters", "variables", "objective", "constraints"],
 }
+EXPRESSION_SCHEMA: dict[str, Any] = {
+    "title": "expression",
+    "type": "object",
+    "properties": {"expression": {"type": "string"}},
+    "required": ["expression"],
+}
+MAX_EXPRESSIONS_MENDED = 6
+"""More unreadable expressions than this and the elements as a whole are asked for again."""
 CODE_SCHEMA: dict[str, Any] = {
     "title": "pyomo_code",
     "type": "object",
@@ -201,9 +209,13 @@ def _code_from_elements(
     examples: str,
     context: Context,
 ) -> GeneratedModel:
-    """Scalar elements: the code is written from them (agents/elements_code.py) and built in the sandbox; what
-    does not read or build goes back to the LLM with the elements, which it corrects, a bounded number of times."""
+    """Scalar elements: the code is written from them (agents/elements_code.py) and built in the sandbox.
+
+    An expression that does not read is asked for again on its own, with what is wrong with it (a small model
+    repeats a whole answer it is shown, but mends one line); code that does not build sends the whole elements
+    back with the sandbox's error. Both count against `code_repairs`."""
     for attempt in range(context.code_repairs + 1):
+        unreadable: dict[str | int, str] = {}
         try:
             out.code, out.data = code_from_elements(out.elements)
             built = run_generated_model(
@@ -211,7 +223,7 @@ def _code_from_elements(
             )
             problem = "" if built.ok else f"the code written from them does not build: {built.error}"
         except ElementsError as exc:
-            out.code, problem = "", str(exc)
+            out.code, problem, unreadable = "", str(exc), exc.expressions
         if not problem:
             out.summary, out.error = built.summary, ""
             out.attempts.append("builds (code written from the elements)")
@@ -220,14 +232,17 @@ def _code_from_elements(
         out.attempts.append(problem)
         if attempt == context.code_repairs:
             break
-        revise = f"\n\nYour previous answer was:\n{json.dumps(out.elements)}\nIt is not usable: {problem}\nCorrect it."
-        system, user = elements_prompt.render(problem=problem_text, examples=examples, revise=revise)
         try:
+            if unreadable and len(unreadable) <= MAX_EXPRESSIONS_MENDED:
+                out.tokens += _mend_expressions(out, unreadable, model, endpoint, problem_text, context)
+                continue
+            revise = f"\n\nYour previous answer was:\n{json.dumps(out.elements)}\nIt is not usable: {problem}\nCorrect it."
+            system, user = elements_prompt.render(problem=problem_text, examples=examples, revise=revise)
             out.elements, used = structured_call(
                 model, ELEMENTS_SCHEMA, system, user, attempts=context.structured_attempts, endpoint=endpoint
             )
         except StructuredOutputError as exc:
-            out.error = f"the LLM gave no usable formulation elements: {exc}"
+            out.error = f"the LLM gave no usable correction of the elements: {exc}"
             return out
         out.tokens += used
         if not plain_algebra(out.elements):
@@ -235,6 +250,37 @@ def _code_from_elements(
             out.attempts.append(out.error)
             break
     return out
+
+
+def _mend_expressions(
+    out: GeneratedModel,
+    unreadable: dict[str | int, str],
+    model: BaseChatModel,
+    endpoint: str,
+    problem_text: str,
+    context: Context,
+) -> int:
+    """Ask for each unreadable expression again, on its own, and put the answers into the elements."""
+    prompt = prompts.load("modeler_freeform_expression")
+    out.prompts[prompt.name] = prompt.sha
+    variables = ", ".join(f"{v.get('name')} ({v.get('meaning', '')})" for v in out.elements.get("variables", []))
+    tokens = 0
+    for where, problem_found in unreadable.items():
+        element = out.elements["objective"] if where == "objective" else out.elements["constraints"][int(where)]
+        what = "objective" if where == "objective" else f"constraint {element.get('name') or element.get('meaning') or ''}"
+        system, user = prompt.render(
+            problem=problem_text,
+            variables=variables,
+            what=what.strip(),
+            written=str(element.get("expression", "")),
+            problem_found=problem_found,
+        )
+        answer, used = structured_call(
+            model, EXPRESSION_SCHEMA, system, user, attempts=context.structured_attempts, endpoint=endpoint
+        )
+        element["expression"] = str(answer["expression"])
+        tokens += used
+    return tokens
 
 
 def tidy_code(code: str) -> str:

@@ -167,13 +167,22 @@ def test_scalar_elements_get_their_code_written_from_them_and_solved(kb_dir: Pat
     assert {row["variable"]: row["value"] for row in report["solution"]} == {"w": 50.0, "c": 50.0}
 
 
-def test_elements_that_are_not_algebra_go_back_with_what_is_wrong(kb_dir: Path) -> None:
+def test_expressions_that_are_not_algebra_are_asked_for_again_one_by_one(kb_dir: Path) -> None:
     broken = literal_elements(labour_rule="150 hours of labour")
     broken["constraints"].append({"name": "corn_share", "expression": "corn <= 80"})
-    fake = ScriptedChatModel(script=[broken, literal_elements()])
+    fake = ScriptedChatModel(script=[broken, {"expression": "2 * w + 1 * c <= 150"}, {"expression": "c <= 80"}])
     steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
-    correction_request = fake.user_texts()[1]
-    assert "'150 hours of labour' is not an algebraic expression" in correction_request
-    assert "uses corn, which is neither a variable nor a parameter" in correction_request
+    labour_request, corn_request = fake.user_texts()[1:3]
+    assert "'150 hours of labour'" in labour_request and "is not an algebraic expression" in labour_request
+    assert "uses corn, which is neither a variable nor a parameter" in corn_request
+    assert "w (acres of wheat), c (acres of corn)" in corn_request
     assert final_report(steps)["objective"] == pytest.approx(FARM_OPTIMUM)
     assert "not an algebraic expression" in steps[1].text  # the history keeps the failed attempt
+
+
+def test_elements_whose_code_does_not_build_go_back_whole_with_the_sandbox_error(kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[literal_elements(labour_rule="w / 0 <= 150"), literal_elements()])
+    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    correction_request = fake.user_texts()[1]
+    assert "ZeroDivisionError" in correction_request and "Your previous answer was" in correction_request
+    assert final_report(steps)["objective"] == pytest.approx(FARM_OPTIMUM)
