@@ -1,10 +1,12 @@
-"""Free-form modeling, for problems no template fits: the LLM writes the five elements, then Pyomo code.
+"""Free-form modeling, for problems no template fits: the LLM writes the five elements, then the code is written.
 
 Step one asks for the formulation's elements (sets, parameters with their values, variables with their
 domains, objective with its sense, constraints) as structured output; the parameters become the `data`
-the code receives. Step two asks for `build_model(data)`; the code is run only in the sandbox
-(tools/solvers/sandbox), first just to build the model, and an error comes back as one short line
-(the line, the exception) that is fed to the LLM to repair the code, a bounded number of times.
+the code receives. Step two gets `build_model(data)`: written from the elements by agents/elements_code.py
+when they are plain algebra (scalar variables, expressions over names and numbers), else asked of the LLM.
+Either way the code is run only in the sandbox (tools/solvers/sandbox), first just to build the model, and
+what is wrong goes back to the LLM a bounded number of times: an unreadable expression on its own, the
+sandbox's one-line error (the line, the exception) with the code or the elements it came from.
 Retrieved templates serve as worked examples: their mathematics goes into the prompt.
 """
 
