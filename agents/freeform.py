@@ -143,27 +143,19 @@ def write_model(
     """Elements, then code, then build-and-repair in the sandbox. `previous` is the last generated
     formulation (elements and code), revised in the light of `feedback` (a Verifier error or a diagnosis)."""
     out = GeneratedModel()
-    model, endpoint = chat_model(context), endpoint_of(context)
-    examples = "\n\n".join(worked_examples) or "(none retrieved)"
+    asking = _Asking(
+        chat_model(context), endpoint_of(context), context, problem_text, "\n\n".join(worked_examples) or "(none retrieved)"
+    )
     revise = ""
     if feedback and previous is not None:
         revise = (
             f"\n\nYour previous formulation was:\n{json.dumps(previous.get('elements', {}))}\n"
             f"It was rejected because: {feedback}\nCorrect it."
         )
-    elements_prompt = prompts.load("modeler_freeform_elements")
-    system, user = elements_prompt.render(problem=problem_text, examples=examples, revise=revise)
-    out.prompts[elements_prompt.name] = elements_prompt.sha
-    try:
-        out.elements, used = structured_call(
-            model, ELEMENTS_SCHEMA, system, user, attempts=context.structured_attempts, endpoint=endpoint
-        )
-    except StructuredOutputError as exc:
-        out.error = f"the LLM gave no usable formulation elements: {exc}"
+    if not _ask_elements(out, asking, revise):
         return out
-    out.tokens += used
     if context.code_from_elements and plain_algebra(out.elements):
-        return _code_from_elements(out, model, endpoint, elements_prompt, problem_text, examples, context)
+        return _code_from_elements(out, asking)
     out.data = {str(p["name"]): p["value"] for p in out.elements.get("parameters", []) if "name" in p}
 
     code_prompt = prompts.load("modeler_freeform_code")
@@ -176,14 +168,9 @@ def write_model(
     )
     repair = prompts.load("modeler_freeform_repair")
     for attempt in range(context.code_repairs + 1):
-        try:
-            answer, used = structured_call(
-                model, CODE_SCHEMA, system, user, attempts=context.structured_attempts, endpoint=endpoint
-            )
-        except StructuredOutputError as exc:
-            out.error = f"the LLM gave no code: {exc}"
+        answer = asking.call(out, CODE_SCHEMA, system, user)
+        if answer is None:
             return out
-        out.tokens += used
         out.code = tidy_code(str(answer.get("code", "")))
         built = run_generated_model(
             out.code, out.data, solve=False, time_limit_s=BUILD_CHECK_TIME_S, memory_mb=context.sandbox_memory_mb
@@ -202,20 +189,13 @@ def write_model(
     return out
 
 
-def _code_from_elements(
-    out: GeneratedModel,
-    model: BaseChatModel,
-    endpoint: str,
-    elements_prompt: prompts.Prompt,
-    problem_text: str,
-    examples: str,
-    context: Context,
-) -> GeneratedModel:
+def _code_from_elements(out: GeneratedModel, asking: _Asking) -> GeneratedModel:
     """Scalar elements: the code is written from them (agents/elements_code.py) and built in the sandbox.
 
     An expression that does not read is asked for again on its own, with what is wrong with it (a small model
     repeats a whole answer it is shown, but mends one line); code that does not build sends the whole elements
     back with the sandbox's error. Both count against `code_repairs`."""
+    context = asking.context
     for attempt in range(context.code_repairs + 1):
         unreadable: dict[str | int, str] = {}
         try:
@@ -234,19 +214,13 @@ def _code_from_elements(
         out.attempts.append(problem)
         if attempt == context.code_repairs:
             break
-        try:
-            if unreadable and len(unreadable) <= MAX_EXPRESSIONS_MENDED:
-                out.tokens += _mend_expressions(out, unreadable, model, endpoint, problem_text, context)
-                continue
-            revise = f"\n\nYour previous answer was:\n{json.dumps(out.elements)}\nIt is not usable: {problem}\nCorrect it."
-            system, user = elements_prompt.render(problem=problem_text, examples=examples, revise=revise)
-            out.elements, used = structured_call(
-                model, ELEMENTS_SCHEMA, system, user, attempts=context.structured_attempts, endpoint=endpoint
-            )
-        except StructuredOutputError as exc:
-            out.error = f"the LLM gave no usable correction of the elements: {exc}"
+        if unreadable and len(unreadable) <= MAX_EXPRESSIONS_MENDED:
+            if not _mend_expressions(out, unreadable, asking):
+                return out
+            continue
+        revise = f"\n\nYour previous answer was:\n{json.dumps(out.elements)}\nIt is not usable: {problem}\nCorrect it."
+        if not _ask_elements(out, asking, revise):
             return out
-        out.tokens += used
         if not plain_algebra(out.elements):
             out.error = "the corrected elements index their variables by sets; the code must be written by the LLM"
             out.attempts.append(out.error)
@@ -254,35 +228,63 @@ def _code_from_elements(
     return out
 
 
-def _mend_expressions(
-    out: GeneratedModel,
-    unreadable: dict[str | int, str],
-    model: BaseChatModel,
-    endpoint: str,
-    problem_text: str,
-    context: Context,
-) -> int:
-    """Ask for each unreadable expression again, on its own, and put the answers into the elements."""
+def _mend_expressions(out: GeneratedModel, unreadable: dict[str | int, str], asking: _Asking) -> bool:
+    """Ask for each unreadable expression again, on its own, and put the answers into the elements.
+    False, with `out.error` set, when the LLM gave no answer."""
     prompt = prompts.load("modeler_freeform_expression")
     out.prompts[prompt.name] = prompt.sha
     variables = ", ".join(f"{v.get('name')} ({v.get('meaning', '')})" for v in out.elements.get("variables", []))
-    tokens = 0
     for where, problem_found in unreadable.items():
         element = out.elements["objective"] if where == "objective" else out.elements["constraints"][int(where)]
         what = "objective" if where == "objective" else f"constraint {element.get('name') or element.get('meaning') or ''}"
         system, user = prompt.render(
-            problem=problem_text,
+            problem=asking.problem_text,
             variables=variables,
             what=what.strip(),
             written=str(element.get("expression", "")),
             problem_found=problem_found,
         )
-        answer, used = structured_call(
-            model, EXPRESSION_SCHEMA, system, user, attempts=context.structured_attempts, endpoint=endpoint
-        )
+        answer = asking.call(out, EXPRESSION_SCHEMA, system, user)
+        if answer is None:
+            return False
         element["expression"] = str(answer["expression"])
-        tokens += used
-    return tokens
+    return True
+
+
+def _ask_elements(out: GeneratedModel, asking: _Asking, revise: str) -> bool:
+    """Ask for the five elements (again, when `revise` says what was wrong). False, with `out.error` set,
+    when the LLM gave none."""
+    prompt = prompts.load("modeler_freeform_elements")
+    out.prompts[prompt.name] = prompt.sha
+    system, user = prompt.render(problem=asking.problem_text, examples=asking.examples, revise=revise)
+    answer = asking.call(out, ELEMENTS_SCHEMA, system, user)
+    if answer is None:
+        return False
+    out.elements = answer
+    return True
+
+
+@dataclass
+class _Asking:
+    """What every request of the free-form Modeler to the LLM needs."""
+
+    model: BaseChatModel
+    endpoint: str
+    context: Context
+    problem_text: str
+    examples: str
+
+    def call(self, out: GeneratedModel, schema: dict[str, Any], system: str, user: str) -> dict[str, Any] | None:
+        """The structured answer, its tokens added to `out`; None, with `out.error` set, when none came."""
+        try:
+            answer, used = structured_call(
+                self.model, schema, system, user, attempts=self.context.structured_attempts, endpoint=self.endpoint
+            )
+        except StructuredOutputError as exc:
+            out.error = f"the LLM gave no usable {schema['title'].replace('_', ' ')}: {exc}"
+            return None
+        out.tokens += used
+        return answer
 
 
 def tidy_code(code: str) -> str:
