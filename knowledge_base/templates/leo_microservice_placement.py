@@ -9,7 +9,6 @@ sum_s y[e,s,t] = x[m',t], which is exact at binary x (each row and column of y s
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -17,6 +16,14 @@ import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.templates._chain_transfers import (
+    add_latency_objective,
+    add_transfer_links,
+    add_transfer_variables,
+    placement_of,
+    round_trip_delay,
+    route_delay,
+)
 from tools.satnet.plots import ring_plot
 from tools.textdata import TextData
 
@@ -201,10 +208,8 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         m = pyo.ConcreteModel(name=self.id)
         m.S = pyo.Set(initialize=params.satellites, ordered=True)
         m.M = pyo.Set(initialize=params.services, ordered=True)
-        edges = [(a, i) for a, app in enumerate(params.applications) for i in range(len(app.chain) - 1)]
-        m.E = pyo.Set(initialize=edges, dimen=2, ordered=True)
         m.x = pyo.Var(m.M, m.S, domain=pyo.Binary, doc="microservice placed on satellite")
-        m.y = pyo.Var(m.E, m.S, m.S, domain=pyo.NonNegativeReals, bounds=(0, 1), doc="both ends of a transfer placed")
+        add_transfer_variables(m, params.applications)
         m.one_place = pyo.Constraint(
             m.M, rule=lambda m, s: sum(m.x[s, t] for t in m.S) == 1, doc="microservice {i} is placed on exactly one satellite"
         )
@@ -215,62 +220,22 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
                 rule=lambda m, s: sum(demand[k] * m.x[k, s] for k in m.M) <= capacity[s],
                 doc="the CPU requirement placed on satellite {i} fits its capacity",
             )
-
-        def ends(e: tuple[int, int]) -> tuple[str, str]:
-            chain = params.applications[e[0]].chain
-            return chain[e[1]], chain[e[1] + 1]
-
-        m.link_from = pyo.Constraint(
-            m.E,
-            m.S,
-            rule=lambda m, a, i, s: sum(m.y[a, i, s, t] for t in m.S) == m.x[ends((a, i))[0], s],
-            doc="transfer {i} leaves the satellite of its first microservice",
-        )
-        m.link_to = pyo.Constraint(
-            m.E,
-            m.S,
-            rule=lambda m, a, i, t: sum(m.y[a, i, s, t] for s in m.S) == m.x[ends((a, i))[1], t],
-            doc="transfer {i} arrives at the satellite of its second microservice",
-        )
-        d = params.delay_ms
-
-        def latency(m: pyo.ConcreteModel, a: int) -> Any:
-            app = params.applications[a]
-            access = app.access_satellite
-            first, last = app.chain[0], app.chain[-1]
-            inner = sum(d[s][t] * m.y[a, i, s, t] for i in range(len(app.chain) - 1) for s in m.S for t in m.S)
-            return sum(d[access][s] * m.x[first, s] + d[s][access] * m.x[last, s] for s in m.S) + inner
-
+        add_transfer_links(m, params.applications)
         m.A = pyo.RangeSet(0, len(params.applications) - 1)
-        m.latency = pyo.Expression(m.A, rule=latency, doc="round-trip latency of an application (ms)")
-        if params.objective == "worst-case latency":
-            m.worst = pyo.Var(domain=pyo.NonNegativeReals)
-            m.worst_bound = pyo.Constraint(
-                m.A, rule=lambda m, a: m.worst >= m.latency[a], doc="the worst-case latency bounds application {i}"
-            )
-            m.objective = pyo.Objective(expr=m.worst, sense=pyo.minimize)
-        elif params.objective == "total latency":
-            m.objective = pyo.Objective(expr=sum(m.latency[a] for a in m.A), sense=pyo.minimize)
-        else:
-            total = sum(app.request_rate for app in params.applications)
-            m.objective = pyo.Objective(
-                expr=sum(app.request_rate * m.latency[a] for a, app in enumerate(params.applications)) / total,
-                sense=pyo.minimize,
-            )
+        m.latency = pyo.Expression(
+            m.A,
+            rule=lambda m, a: round_trip_delay(m, params.delay_ms, params.applications[a], a),
+            doc="round-trip latency of an application (ms)",
+        )
+        add_latency_objective(m, params.objective, [app.request_rate for app in params.applications])
         return m
 
     def placement(self, params: LeoPlacementParams, solution: dict[str, float]) -> dict[str, str]:
-        placed: dict[str, str] = {}
-        for service in params.services:
-            for satellite in params.satellites:
-                if solution.get(f"x[{service},{satellite}]", 0.0) > 0.5:
-                    placed[service] = satellite
-        return placed
+        return placement_of(params.services, params.satellites, solution)
 
     def app_latency(self, params: LeoPlacementParams, app: Application, placed: dict[str, str]) -> float:
         """Round-trip latency of one application recomputed from the placement alone, without the model."""
-        route = [app.access_satellite, *(placed[m] for m in app.chain), app.access_satellite]
-        return sum(params.delay_ms[a][b] for a, b in itertools.pairwise(route))
+        return route_delay(params.delay_ms, app, placed)
 
     def solution_table(self, params: LeoPlacementParams, solution: dict[str, float]) -> list[dict[str, Any]]:
         placed = self.placement(params, solution)

@@ -9,7 +9,6 @@ tightens the relaxation. Transfers use the base template's exact linearisation o
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import pyomo.environ as pyo
@@ -17,6 +16,13 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._chain_transfers import (
+    add_transfer_links,
+    add_transfer_variables,
+    placement_of,
+    round_trip_delay,
+    route_delay,
+)
 from tools.textdata import TextData
 
 
@@ -199,11 +205,9 @@ class LeoPlacementActivationPower(Template[LeoActivationParams]):
         m = pyo.ConcreteModel(name=self.id)
         m.S = pyo.Set(initialize=params.satellites, ordered=True)
         m.M = pyo.Set(initialize=params.services, ordered=True)
-        edges = [(a, i) for a, app in enumerate(params.applications) for i in range(len(app.chain) - 1)]
-        m.E = pyo.Set(initialize=edges, dimen=2, ordered=True)
         m.x = pyo.Var(m.M, m.S, domain=pyo.Binary, doc="microservice placed on satellite")
         m.on = pyo.Var(m.S, domain=pyo.Binary, doc="satellite's payload computer switched on")
-        m.y = pyo.Var(m.E, m.S, m.S, domain=pyo.NonNegativeReals, bounds=(0, 1), doc="both ends of a transfer placed")
+        add_transfer_variables(m, params.applications)
         m.one_place = pyo.Constraint(
             m.M, rule=lambda m, k: sum(m.x[k, s] for s in m.S) == 1, doc="microservice {i} is placed on exactly one satellite"
         )
@@ -217,33 +221,13 @@ class LeoPlacementActivationPower(Template[LeoActivationParams]):
                 rule=lambda m, s: sum(demand[k] * m.x[k, s] for k in m.M) <= capacity[s] * m.on[s],
                 doc="the CPU requirement placed on satellite {i} fits its capacity",
             )
-
-        def ends(a: int, i: int) -> tuple[str, str]:
-            chain = params.applications[a].chain
-            return chain[i], chain[i + 1]
-
-        m.link_from = pyo.Constraint(
-            m.E,
-            m.S,
-            rule=lambda m, a, i, s: sum(m.y[a, i, s, t] for t in m.S) == m.x[ends(a, i)[0], s],
-            doc="transfer {i} leaves the satellite of its first microservice",
-        )
-        m.link_to = pyo.Constraint(
-            m.E,
-            m.S,
-            rule=lambda m, a, i, t: sum(m.y[a, i, s, t] for s in m.S) == m.x[ends(a, i)[1], t],
-            doc="transfer {i} arrives at the satellite of its second microservice",
-        )
-        d = params.delay_ms
-
-        def latency(m: pyo.ConcreteModel, a: int) -> Any:
-            app = params.applications[a]
-            access, first, last = app.access_satellite, app.chain[0], app.chain[-1]
-            inner = sum(d[s][t] * m.y[a, i, s, t] for i in range(len(app.chain) - 1) for s in m.S for t in m.S)
-            return sum(d[access][s] * m.x[first, s] + d[s][access] * m.x[last, s] for s in m.S) + inner
-
+        add_transfer_links(m, params.applications)
         m.A = pyo.RangeSet(0, len(params.applications) - 1)
-        m.latency = pyo.Expression(m.A, rule=latency, doc="round-trip latency of an application (ms)")
+        m.latency = pyo.Expression(
+            m.A,
+            rule=lambda m, a: round_trip_delay(m, params.delay_ms, params.applications[a], a),
+            doc="round-trip latency of an application (ms)",
+        )
         budgeted = [a for a, app in enumerate(params.applications) if app.latency_budget_ms is not None]
         if budgeted:
             m.B = pyo.Set(initialize=budgeted, ordered=True)
@@ -257,12 +241,11 @@ class LeoPlacementActivationPower(Template[LeoActivationParams]):
         return m
 
     def placement(self, params: LeoActivationParams, solution: dict[str, float]) -> dict[str, str]:
-        return {k: s for k in params.services for s in params.satellites if solution.get(f"x[{k},{s}]", 0.0) > 0.5}
+        return placement_of(params.services, params.satellites, solution)
 
     def app_latency(self, params: LeoActivationParams, app: BudgetedApplication, placed: dict[str, str]) -> float:
         """Round-trip latency of one application recomputed from the placement alone, without the model."""
-        route = [app.access_satellite, *(placed[k] for k in app.chain), app.access_satellite]
-        return sum(params.delay_ms[a][b] for a, b in itertools.pairwise(route))
+        return route_delay(params.delay_ms, app, placed)
 
     def solution_table(self, params: LeoActivationParams, solution: dict[str, float]) -> list[dict[str, Any]]:
         placed = self.placement(params, solution)

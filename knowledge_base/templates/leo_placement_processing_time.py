@@ -9,7 +9,6 @@ microservices use the same exact linearisation of x[m,s] x[m',t] as the base tem
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, Literal, get_args
 
 import pyomo.environ as pyo
@@ -17,6 +16,14 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._chain_transfers import (
+    add_latency_objective,
+    add_transfer_links,
+    add_transfer_variables,
+    placement_of,
+    round_trip_delay,
+    route_delay,
+)
 from knowledge_base.templates.leo_microservice_placement import Application
 from tools.textdata import Table, TextData
 
@@ -193,11 +200,9 @@ class LeoPlacementProcessingTime(Template[LeoProcessingParams]):
         m = pyo.ConcreteModel(name=self.id)
         m.S = pyo.Set(initialize=params.satellites, ordered=True)
         m.M = pyo.Set(initialize=params.services, ordered=True)
-        edges = [(a, i) for a, app in enumerate(params.applications) for i in range(len(app.chain) - 1)]
-        m.E = pyo.Set(initialize=edges, dimen=2, ordered=True)
         m.A = pyo.RangeSet(0, len(params.applications) - 1)
         m.x = pyo.Var(m.M, m.S, domain=pyo.Binary, doc="microservice placed on satellite")
-        m.y = pyo.Var(m.E, m.S, m.S, domain=pyo.NonNegativeReals, bounds=(0, 1), doc="both ends of a transfer placed")
+        add_transfer_variables(m, params.applications)
         m.one_place = pyo.Constraint(
             m.M, rule=lambda m, k: sum(m.x[k, s] for s in m.S) == 1, doc="microservice {i} is placed on exactly one satellite"
         )
@@ -208,56 +213,24 @@ class LeoPlacementProcessingTime(Template[LeoProcessingParams]):
                 rule=lambda m, s: sum(m.x[k, s] for k in m.M) <= limit,
                 doc="satellite {i} hosts no more microservices than allowed",
             )
-
-        def ends(a: int, i: int) -> tuple[str, str]:
-            chain = params.applications[a].chain
-            return chain[i], chain[i + 1]
-
-        m.link_from = pyo.Constraint(
-            m.E,
-            m.S,
-            rule=lambda m, a, i, s: sum(m.y[a, i, s, t] for t in m.S) == m.x[ends(a, i)[0], s],
-            doc="transfer {i} leaves the satellite of its first microservice",
-        )
-        m.link_to = pyo.Constraint(
-            m.E,
-            m.S,
-            rule=lambda m, a, i, t: sum(m.y[a, i, s, t] for s in m.S) == m.x[ends(a, i)[1], t],
-            doc="transfer {i} arrives at the satellite of its second microservice",
-        )
-        d, p = params.delay_ms, params.processing_ms
+        add_transfer_links(m, params.applications)
+        p = params.processing_ms
 
         def latency(m: pyo.ConcreteModel, a: int) -> Any:
             app = params.applications[a]
-            access, first, last = app.access_satellite, app.chain[0], app.chain[-1]
-            transfers = sum(d[s][t] * m.y[a, i, s, t] for i in range(len(app.chain) - 1) for s in m.S for t in m.S)
-            edges_out = sum(d[access][s] * m.x[first, s] + d[s][access] * m.x[last, s] for s in m.S)
-            return edges_out + transfers + sum(p[k][s] * m.x[k, s] for k in app.chain for s in m.S)
+            processing = sum(p[k][s] * m.x[k, s] for k in app.chain for s in m.S)
+            return round_trip_delay(m, params.delay_ms, app, a) + processing
 
         m.latency = pyo.Expression(m.A, rule=latency, doc="end-to-end latency of an application: transfers plus processing (ms)")
-        if params.objective == "worst-case latency":
-            m.worst = pyo.Var(domain=pyo.NonNegativeReals)
-            m.worst_bound = pyo.Constraint(
-                m.A, rule=lambda m, a: m.worst >= m.latency[a], doc="the worst-case latency bounds application {i}"
-            )
-            m.objective = pyo.Objective(expr=m.worst, sense=pyo.minimize)
-        elif params.objective == "total latency":
-            m.objective = pyo.Objective(expr=sum(m.latency[a] for a in m.A), sense=pyo.minimize)
-        else:
-            total = sum(app.request_rate for app in params.applications)
-            m.objective = pyo.Objective(
-                expr=sum(app.request_rate * m.latency[a] for a, app in enumerate(params.applications)) / total, sense=pyo.minimize
-            )
+        add_latency_objective(m, params.objective, [app.request_rate for app in params.applications])
         return m
 
     def placement(self, params: LeoProcessingParams, solution: dict[str, float]) -> dict[str, str]:
-        return {k: s for k in params.services for s in params.satellites if solution.get(f"x[{k},{s}]", 0.0) > 0.5}
+        return placement_of(params.services, params.satellites, solution)
 
     def app_latency(self, params: LeoProcessingParams, app: Application, placed: dict[str, str]) -> float:
         """End-to-end latency of one application recomputed from the placement alone, without the model."""
-        route = [app.access_satellite, *(placed[k] for k in app.chain), app.access_satellite]
-        transfers = sum(params.delay_ms[a][b] for a, b in itertools.pairwise(route))
-        return transfers + sum(params.processing_ms[k][placed[k]] for k in app.chain)
+        return route_delay(params.delay_ms, app, placed) + sum(params.processing_ms[k][placed[k]] for k in app.chain)
 
     def solution_table(self, params: LeoProcessingParams, solution: dict[str, float]) -> list[dict[str, Any]]:
         placed = self.placement(params, solution)
