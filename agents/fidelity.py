@@ -1,0 +1,282 @@
+"""Fidelity: does the formulation answer the question that was asked? The Verifier's checks before solving.
+
+Two checks, each done by code where code can (tools/question.py reads the text):
+
+- **The asked quantity**: what the text asks to report (its kinds, aggregate, sense and unit) against what the
+  formulation's objective measures. A mismatch rejects the formulation in words: "the question asks for the
+  total handover cost; this model minimizes the largest cell load".
+- **Requirement coverage**: every requirement clause of the text is mapped to a constraint, to the objective, or
+  to "not a requirement" with a reason. Code decides first: a clause whose numbers the formulation uses is
+  covered; a hard requirement (at most, at least, must, ...) with a number the formulation never uses, or that
+  names particular users or satellites the formulation never mentions, is not. What code cannot decide (clauses
+  without numbers or names) goes to one structured LLM call that is shown the formulation's named constraints
+  and objective. An uncovered clause rejects the formulation and is named.
+
+Each finding carries a reason class (`asked_quantity`, `uncovered_clause`) so that the Optimizer can tell a
+template that cannot express the question (drop it, try another path) from a slip in filling it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from knowledge_base.units import UnitError, convert, is_unit, same_dimension
+from tools.question import AskedQuantity, Clause, Objective, requirement_clauses
+from tools.textdata import TextData
+
+CoverageStatus = Literal["covered", "not a requirement", "uncovered", "unclear"]
+FindingClass = Literal["asked_quantity", "uncovered_clause"]
+NOT_A_REQUIREMENT = "not a requirement"
+NOT_MODELLED = "nothing in the model"
+OBJECTIVE = "objective"
+_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason to reject a formulation, with its class (what the Optimizer does about it) and its words."""
+
+    kind: FindingClass
+    message: str
+
+
+@dataclass(frozen=True)
+class NamedConstraint:
+    """A constraint of the formulation as the LLM sees it when it maps clauses: its name and what it says."""
+
+    name: str
+    says: str
+
+
+@dataclass(frozen=True)
+class ClauseCoverage:
+    clause: Clause
+    status: CoverageStatus
+    by: str
+    """The constraint (or 'objective') that models it, 'numbers' when code matched its numbers, or ''."""
+    reason: str
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The asked quantity
+
+
+def objective_mismatch(asked: AskedQuantity | None, objective: Objective | None) -> str | None:
+    """Words for how the formulation's objective differs from what the text asks; None when nothing is against it.
+
+    Conservative: a side whose kind, aggregate or unit code could not read does not count against the other."""
+    if asked is None or objective is None:
+        return None
+    wanted, have = asked.describe(), objective.describe()
+    if asked.sense is not None and asked.sense != objective.sense:
+        return f"the question asks for {wanted}; this model {have}"
+    if asked.kinds and objective.kinds and not asked.kinds & objective.kinds:
+        return f"the question asks for {wanted}; this model {have}"
+    if asked.aggregate and objective.aggregate and asked.aggregate != objective.aggregate:
+        return f"the question asks for {wanted}; this model {have}"
+    if asked.unit is not None and objective.unit is not None and _different_dimensions(asked.unit, objective.unit):
+        return f"the question asks for {wanted}; this model {have}, which is not measured in {asked.unit or 'a pure number'}"
+    return None
+
+
+def in_asked_unit(value: float, asked: AskedQuantity | None, objective: Objective | None) -> tuple[float, str] | None:
+    """The objective value in the unit the question asks for (350 mW for 0.35 W); None when no conversion applies."""
+    if asked is None or objective is None or not asked.unit or not objective.unit or asked.unit == objective.unit:
+        return None
+    if not (is_unit(asked.unit) and is_unit(objective.unit)):
+        return None
+    try:
+        return convert(value, objective.unit, asked.unit), asked.unit
+    except UnitError:
+        return None
+
+
+def _different_dimensions(unit: str, other: str) -> bool:
+    if unit == other:
+        return False
+    if not (is_unit(unit or "1") and is_unit(other or "1")):
+        return False  # a unit pint does not know (USD, trips, "natural logarithms") says nothing
+    try:
+        return not same_dimension(unit or "1", other or "1")
+    except UnitError:
+        return False
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Requirement coverage
+
+
+def code_coverage(
+    clauses: Sequence[Clause],
+    used: Iterable[float],
+    data: TextData,
+    mentioned: Iterable[str],
+) -> list[ClauseCoverage]:
+    """What code can say of each clause: covered by its numbers, uncovered (a hard requirement with a number or
+    a name the formulation never uses), or unclear (for the LLM to map)."""
+    used_values = [float(v) for v in used]
+    said = {str(m) for m in mentioned}
+    groups = _entity_groups(data)
+    out: list[ClauseCoverage] = []
+    for clause in clauses:
+        unused = [n for n in clause.numbers if n != 0 and not _is_used(n, used_values)]
+        named = _particular_names(clause.text, groups)
+        if clause.numbers and not unused and not (named and clause.strong and not named & said):
+            out.append(ClauseCoverage(clause, "covered", "numbers", "the model uses its numbers"))
+        elif unused and clause.strong:
+            listed = ", ".join(f"{n:g}" for n in unused)
+            out.append(ClauseCoverage(clause, "uncovered", "", f"the model uses no parameter equal to {listed}"))
+        elif named and clause.strong and not named & said:
+            listed = ", ".join(sorted(named))
+            out.append(ClauseCoverage(clause, "uncovered", "", f"the model says nothing in particular of {listed}"))
+        else:
+            out.append(ClauseCoverage(clause, "unclear", "", ""))
+    return out
+
+
+def llm_coverage(
+    pending: Sequence[ClauseCoverage],
+    constraints: Sequence[NamedConstraint],
+    objective: str,
+    ask: Callable[[dict[str, Any], dict[str, str]], dict[str, Any]],
+) -> list[ClauseCoverage]:
+    """Map the clauses code left unclear with one structured LLM call; code's verdicts pass through unchanged.
+
+    `ask(schema, values)` renders the prompt with `values` and returns the schema-valid JSON (the caller owns the
+    prompt, the gate and the token count)."""
+    unclear = [c for c in pending if c.status == "unclear"]
+    if not unclear:
+        return list(pending)
+    choices = [c.name for c in constraints] + [OBJECTIVE, NOT_A_REQUIREMENT, NOT_MODELLED]
+    schema = coverage_schema(len(unclear), choices)
+    listing = "\n".join(f"{n + 1}. {c.clause.text}" for n, c in enumerate(unclear))
+    named = "\n".join(f"- {c.name}: {c.says}" for c in constraints) or "(none)"
+    answer = ask(schema, {"clauses": listing, "constraints": named, "objective": objective})
+    by_number = {int(item["clause"]): item for item in answer.get("clauses", []) if isinstance(item, dict)}
+    mapped: dict[int, ClauseCoverage] = {}
+    for n, coverage in enumerate(unclear):
+        item = by_number.get(n + 1)
+        if item is None:
+            mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "unclear", "", "the LLM did not map it")
+            continue
+        target, why = str(item.get("covered_by", "")), str(item.get("reason", "")).strip()
+        if target == NOT_A_REQUIREMENT:
+            mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "not a requirement", "", why)
+        elif target == NOT_MODELLED:
+            # A small model says "nothing" too readily: a constraint that says what the clause says outvotes it.
+            twin = _same_words(coverage.clause.text, constraints)
+            if twin is not None:
+                mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "covered", twin.name, f"it says: {twin.says}")
+            else:
+                mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", why or "no constraint models it")
+        else:
+            mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "covered", target, why)
+    return [mapped.get(c.clause.index, c) for c in pending]
+
+
+def coverage_schema(count: int, choices: list[str]) -> dict[str, Any]:
+    return {
+        "title": "requirement_coverage",
+        "type": "object",
+        "properties": {
+            "clauses": {
+                "type": "array",
+                "minItems": count,
+                "maxItems": count,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "clause": {"type": "integer", "minimum": 1, "maximum": count},
+                        "covered_by": {"enum": choices},
+                        "reason": {"type": "string"},
+                    },
+                    "required": ["clause", "covered_by", "reason"],
+                },
+            }
+        },
+        "required": ["clauses"],
+    }
+
+
+def coverage_findings(coverage: Sequence[ClauseCoverage]) -> list[Finding]:
+    """An uncovered clause rejects the formulation, named in words."""
+    return [
+        Finding(
+            "uncovered_clause",
+            f"the text requires “{_short(c.clause.text)}”, which no constraint of this model expresses ({c.reason})",
+        )
+        for c in coverage
+        if c.status == "uncovered"
+    ]
+
+
+def fidelity_clauses(text: str) -> list[Clause]:
+    """The requirement clauses the coverage check maps (the problem's own text, not attached data files)."""
+    return requirement_clauses(text)
+
+
+_STOP = frozenset(
+    "a an the of to in on at by for with and or is are be been being its it their this that these those each every all "
+    "any as from into than then so such no not can may must should which who whom whose per one".split()
+)
+SAME_WORDS = 0.5
+"""Share of a clause's content words that a constraint's sentence must repeat to count as saying the same."""
+
+
+def _content_words(text: str) -> set[str]:
+    words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z][A-Za-z\-]+", text)}
+    return {w for w in words if w not in _STOP and len(w) > 2}
+
+
+def _same_words(clause: str, constraints: Sequence[NamedConstraint]) -> NamedConstraint | None:
+    words = _content_words(clause)
+    if not words:
+        return None
+    best = max(constraints, key=lambda c: len(words & _content_words(f"{c.name} {c.says}")), default=None)
+    shared = len(words & _content_words(f"{best.name} {best.says}")) if best is not None else 0
+    if best is None or shared < 2 or shared < SAME_WORDS * len(words):
+        return None
+    return best
+
+
+def _is_used(number: float, used: list[float]) -> bool:
+    return any(abs(number - value) <= _TOLERANCE * max(1.0, abs(value)) for value in used)
+
+
+def _entity_groups(data: TextData) -> list[set[str]]:
+    """Names of things code found in the text, by group: a table's rows, its columns, a list's names, a chain."""
+    groups = [set(t.rows) for t in data.tables] + [set(t.columns) for t in data.tables]
+    groups += [set(n.values) for n in data.lists] + [set(chain) for chain in data.chains]
+    named = [{name for name in group if _NAME_OF_A_THING.match(name)} for group in groups]
+    return [g for g in named if len(g) >= 2]
+
+
+_NAME_OF_A_THING = re.compile(r"^(?:[A-Z][\w\-]*|[A-Za-z][\w\-]*\d[\w\-]*)$")
+"""'U3', 'AP1', 'Macro', 'Small-1', 'tx2' name things; 'demand' or 'rate (Mbit/s)' name columns of numbers."""
+
+
+def _particular_names(text: str, groups: list[set[str]]) -> set[str]:
+    """Names of a proper part of a group that the clause mentions ('U3 and U7 must be served'); a range such as
+    'U1-U8' or a mention of every member is the group as a whole, not a particular requirement."""
+    found: set[str] = set()
+    for group in groups:
+        present = {name for name in group if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)}
+        if not present or present == group:
+            continue
+        if any(
+            re.search(rf"{re.escape(a)}\s*(?:-|–|to|\.\.\.?|…|,\s*\.\.\.,?)\s*{re.escape(b)}", text)
+            for a in present
+            for b in present
+            if a != b
+        ):
+            continue
+        found |= present
+    return found
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,199 @@
+"""Fidelity by code: what the text asks (quantity, sense, unit) and which of its requirements a model leaves out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from agents.fidelity import (
+    NOT_A_REQUIREMENT,
+    NOT_MODELLED,
+    NamedConstraint,
+    code_coverage,
+    coverage_findings,
+    in_asked_unit,
+    llm_coverage,
+    objective_mismatch,
+)
+from tests.conftest import DEV_PROBLEMS
+from tools.question import Objective, asked_quantity, clause_numbers, requirement_clauses
+from tools.textdata import parse_text
+
+PRIORITY = (
+    "A campus network has three cells A, B, C and six users. Each served user occupies resource blocks (RBs) of its "
+    "cell and backhaul capacity; a user that is not served costs nothing. Cell A has 12 RBs, B has 10 and C has 8; "
+    "the backhaul of every cell carries at most 60 Mbit/s.\n\n"
+    "| user | priority weight | RBs needed | backhaul (Mbit/s) |\n|---|---|---|---|\n"
+    "| U1 | 5 | 4 | 20 |\n| U2 | 3 | 3 | 15 |\n| U3 | 4 | 5 | 25 |\n\n"
+    "Choose which users to serve, and by which cell, to maximize the total priority weight of the users served. "
+    "Report the maximum total priority weight."
+)
+HANDOVER = (
+    "After a reconfiguration, each of eight users must be re-associated with one of three cells; moving a user "
+    "costs the handover cost in the table, and every cell's load must stay at most 0.9. What is the minimum total "
+    "handover cost?"
+)
+LOAD = Objective(sense="min", measures="the largest cell load", unit="")
+
+
+def _dev() -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in map(json.loads, DEV_PROBLEMS.read_text().splitlines())}
+
+
+@pytest.mark.parametrize(
+    ("case", "sense", "kind", "aggregate", "unit"),
+    [
+        ("dev-assoc-01", "max", "rate", "sum", "Mbit/s"),
+        ("dev-assoc-02", "min", "load", "max", ""),
+        ("dev-assoc-03", "max", "log_utility", "sum", ""),
+        ("dev-leo-01", "min", "time", "mean", "milliseconds"),
+        ("dev-leo-02", "min", "time", "max", "milliseconds"),
+        ("dev-leo-03", "min", "power", "sum", "watts"),
+        ("dev-power-01", "min", "power", "sum", "mW"),
+        ("dev-power-02", "max", "sinr", "min", ""),
+        ("dev-power-03", "min", "power", "sum", "mW"),
+    ],
+)
+def test_the_asked_quantity_of_each_dev_problem(case: str, sense: str, kind: str, aggregate: str, unit: str) -> None:
+    asked = asked_quantity(_dev()[case]["question"])
+    assert asked is not None
+    assert (asked.sense, asked.aggregate, asked.unit) == (sense, aggregate, unit), asked
+    assert kind in asked.kinds, asked
+
+
+def test_a_how_many_question_asks_for_the_objective_it_names_not_the_decision() -> None:
+    asked = asked_quantity("A bakery makes bread and cake ... How many of each should it bake to maximize profit?")
+    assert asked is not None and asked.sense == "max" and asked.kinds == {"profit"}
+
+
+def test_the_report_word_is_the_aggregate_when_the_verb_says_the_sense() -> None:
+    text = "Choose the powers to maximize the minimum SINR over the links. Report the optimal value of this minimum SINR."
+    asked = asked_quantity(text)
+    assert asked is not None and (asked.sense, asked.aggregate) == ("max", "min") and "sinr" in asked.kinds
+
+
+def test_a_model_of_another_quantity_is_named_in_words() -> None:
+    priority, handover = asked_quantity(PRIORITY), asked_quantity(HANDOVER)
+    assert priority is not None and handover is not None
+    assert objective_mismatch(priority, LOAD) == (
+        "the question asks for the maximum total priority weight; this model minimizes the largest cell load"
+    )
+    assert objective_mismatch(handover, LOAD) == (
+        "the question asks for the minimum total handover cost; this model minimizes the largest cell load"
+    )
+    assert objective_mismatch(priority, Objective("max", "the total priority weight of the served users")) is None
+    assert objective_mismatch(handover, Objective("min", "the total handover cost")) is None
+
+
+def test_sense_aggregate_and_unit_each_reject_on_their_own() -> None:
+    asked = asked_quantity("Find the placement that minimizes the largest latency. Report it in milliseconds.")
+    assert asked is not None and asked.unit == "milliseconds"
+    assert objective_mismatch(asked, Objective("max", "the largest latency", "ms")) is not None  # sense
+    assert objective_mismatch(asked, Objective("min", "the total latency", "ms")) is not None  # aggregate
+    assert objective_mismatch(asked, Objective("min", "the largest latency", "W")) is not None  # unit
+    assert objective_mismatch(asked, Objective("min", "the worst-case latency", "s")) is None  # same dimension
+
+
+def test_a_phrase_code_cannot_read_rejects_nothing() -> None:
+    asked = asked_quantity("How many of each should be made to minimize the amount of slime produced?")
+    assert asked is not None and not asked.kinds
+    assert objective_mismatch(asked, Objective("min", "the total cost")) is None
+
+
+def test_the_answer_converts_to_the_unit_asked() -> None:
+    asked = asked_quantity("Minimize the total transmit power. Report it in milliwatts (mW).")
+    converted = in_asked_unit(0.35, asked, Objective("min", "the total transmit power", "W"))
+    assert converted is not None and converted[1] == "mW" and converted[0] == pytest.approx(350.0)
+
+
+def test_numbers_that_name_things_are_labels_not_requirements() -> None:
+    assert clause_numbers("Link 1 needs SINR >= 6, link 2 needs SINR >= 4 and link 3 needs SINR >= 5.") == (6, 4, 5)
+    assert clause_numbers("Macro at most 4, Small-1 at most 3, Small-2 at most 2.") == (4, 3, 2)
+    assert clause_numbers("i = 1, 2, 3 transmit at most 20 mW") == (20,)
+    assert clause_numbers("at least 60% of the budget of $15,000") == (60, 15000, 0.6)
+
+
+def test_requirement_clauses_skip_table_rows_and_keep_bullets() -> None:
+    text = (
+        "Three APs serve five users.\n\n| user | AP1 | AP2 |\n|---|---|---|\n| U1 | 10 | 12 |\n\n"
+        "- Each AP's airtime (the sum of demand / rate of its users) must be at most 0.8.\n"
+        "- User U3 must be served by AP2.\nThe weather is fine. Maximize the sum rate."
+    )
+    clauses = requirement_clauses(text)
+    assert [c.text for c in clauses if c.strong] == [
+        "Each AP's airtime (the sum of demand / rate of its users) must be at most 0.8.",
+        "User U3 must be served by AP2.",
+    ]
+    assert not any("|" in c.text or "weather" in c.text for c in clauses)
+
+
+AIRTIME = (
+    "Three access points AP1, AP2, AP3 must serve all users U1-U4. Each user is served by exactly one AP; the table gives the "
+    "rate (Mbit/s) and the demand.\n\n| user | demand | AP1 | AP2 | AP3 |\n|---|---|---|---|---|\n"
+    "| U1 | 2 | 10 | 20 | 5 |\n| U2 | 3 | 12 | 6 | 9 |\n| U3 | 1 | 8 | 8 | 16 |\n| U4 | 4 | 20 | 10 | 10 |\n\n"
+    "The airtime of each AP, the sum of demand / rate over its users, must be at most 0.8. U2 must not be served by AP1.\n"
+    "Minimize the number of active APs."
+)
+
+
+def test_a_hard_requirement_whose_number_the_model_never_uses_is_uncovered() -> None:
+    data = parse_text(AIRTIME)
+    table_values = [v for t in data.tables for row in t.cells for v in row if v is not None]
+    coverage = code_coverage(requirement_clauses(AIRTIME), table_values, data, mentioned=["T1"])
+    by_text = {c.clause.text: c for c in coverage}
+    airtime = by_text["The airtime of each AP, the sum of demand / rate over its users, must be at most 0.8."]
+    assert airtime.status == "uncovered" and "0.8" in airtime.reason
+    forbidden = by_text["U2 must not be served by AP1."]
+    assert forbidden.status == "uncovered" and "AP1" in forbidden.reason and "U2" in forbidden.reason
+    # a clause without numbers or particular names is for the LLM, not rejected by code
+    assert by_text["Each user is served by exactly one AP; the table gives the rate (Mbit/s) and the demand."].status == "unclear"
+    [finding, *_] = coverage_findings(coverage)
+    assert finding.kind == "uncovered_clause" and "must be at most 0.8" in finding.message
+
+    # naming the whole group ("U1-U4", every AP) is no particular requirement
+    assert by_text["Three access points AP1, AP2, AP3 must serve all users U1-U4."].status != "uncovered"
+    # the same clauses are covered once the model uses the number and names the pair
+    covered = code_coverage(requirement_clauses(AIRTIME), [*table_values, 0.8], data, mentioned=["U2", "AP1"])
+    assert not coverage_findings(covered)
+
+
+def test_the_llm_maps_only_what_code_left_unclear_and_says_what_it_saw() -> None:
+    data = parse_text(AIRTIME)
+    coverage = code_coverage(requirement_clauses(AIRTIME), [0.8], data, mentioned=["U2", "AP1"])
+    asked: list[dict[str, Any]] = []
+
+    def ask(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        asked.append({"schema": schema, "values": values})
+        count = schema["properties"]["clauses"]["minItems"]
+        answers = [NOT_A_REQUIREMENT, "one_ap", NOT_MODELLED]
+        return {"clauses": [{"clause": n + 1, "covered_by": answers[n % 3], "reason": "r"} for n in range(count)]}
+
+    mapped = llm_coverage(
+        coverage, [NamedConstraint("one_ap", "user {i} is served by exactly one AP")], "the number of active APs", ask
+    )
+    unclear = [c for c in coverage if c.status == "unclear"]
+    assert len(asked) == 1 and unclear
+    shown = asked[0]["values"]
+    assert "one_ap: user {i} is served by exactly one AP" in shown["constraints"]
+    assert all(c.clause.text in shown["clauses"] for c in unclear)
+    assert "must be at most 0.8" not in shown["clauses"]  # decided by code: covered by its number
+    choices = asked[0]["schema"]["properties"]["clauses"]["items"]["properties"]["covered_by"]["enum"]
+    assert choices == ["one_ap", "objective", NOT_A_REQUIREMENT, NOT_MODELLED]
+    statuses = [m.status for m in mapped if m.clause.index in {c.clause.index for c in unclear}]
+    assert statuses[:3] == ["not a requirement", "covered", "uncovered"][: len(statuses[:3])]
+
+
+def test_a_constraint_that_says_the_same_words_outvotes_the_llms_nothing() -> None:
+    text = "Each user must be served by exactly one cell that covers it. The weather must be fine."
+    coverage = code_coverage(requirement_clauses(text), [], parse_text(text), [])
+    one_cell = NamedConstraint("one_cell", "user {i} is served by exactly one cell that covers it")
+
+    def nothing(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        count = schema["properties"]["clauses"]["minItems"]
+        return {"clauses": [{"clause": n + 1, "covered_by": NOT_MODELLED, "reason": "none"} for n in range(count)]}
+
+    mapped = {m.clause.text: m for m in llm_coverage(coverage, [one_cell], "the sum rate", nothing)}
+    assert mapped["Each user must be served by exactly one cell that covers it."].by == "one_cell"
+    assert mapped["The weather must be fine."].status == "uncovered"

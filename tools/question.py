@@ -1,0 +1,426 @@
+"""What a problem text asks for, read by code: the quantity to report, and the clauses that state requirements.
+
+A formulation can be internally perfect and answer another question (ARCHITECTURE.md, "Fidelity"). The
+Verifier holds every formulation against two things found here, before any solver runs:
+
+- **The asked quantity**: the phrase the text asks to report or optimise ("Report the minimum total handover
+  cost", "What is the maximum number of users that can be served?", "... that maximizes the sum of the users'
+  rates"), with its sense (minimum or maximum), its unit ("in Mbit/s", "as a fraction") and what it measures: a
+  small vocabulary of quantity *kinds* (rate, load, cost, power, latency, ...) and an *aggregate* (a total, the
+  largest, the smallest, an average). A formulation's objective is described in the same words, so the two
+  compare by kind, aggregate, sense and unit.
+- **Requirement clauses**: the sentences, bullets and notes that state a requirement (must, at most, at least,
+  exactly, cannot, no more than, only if, each, every, ...), each with the numbers and the names it mentions, so
+  that code can tell whether the formulation uses them.
+
+Nothing here calls an LLM. The vocabulary errs on the side of silence: a phrase whose kind it cannot name has
+no kinds, and the Verifier then does not reject on kind at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from tools.textdata import NUMBER
+
+Sense = Literal["min", "max"]
+Aggregate = Literal["sum", "max", "min", "mean"]
+
+# Quantity kinds, most specific first: a phrase gets every kind whose pattern it contains.
+_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("energy_efficiency", r"energy[- ]efficien\w*|bits? per joule|bits?/j(?:oule)?\b|\bbit/j\b"),
+        ("sinr", r"\bsinrs?\b|\bsnrs?\b|\bsirs?\b|signal[- ]to[- ](?:interference|noise)"),
+        ("log_utility", r"\blog(?:arithms?|arithmic)?\b|\bln\b|proportional[- ]fair\w*"),
+        ("rate", r"\b(?:sum[- ]?rates?|rates?|throughputs?|goodputs?|bit ?rates?|spectral efficienc\w*|data volume)\b"),
+        ("load", r"\bloads?\b|\butili[sz]ations?\b|\boccupanc\w*"),
+        ("cost", r"\bcosts?\b|\bexpens\w*|\bprices?\b|\bspend\w*|\bdollars?\b|\bfees?\b|\bpenalt\w*"),
+        ("profit", r"\bprofits?\b|\brevenues?\b|\bincome\b|\bearnings?\b"),
+        ("power", r"\bpowers?\b|\bwatts?\b|\bmilliwatts?\b"),
+        ("energy", r"\benergy\b(?![- ]efficien)|\bjoules?\b"),
+        (
+            "time",
+            r"\blatenc\w*|\bdelays?\b|\bresponse times?\b|\bcompletion times?\b|\bmakespan\b|\bround[- ]trip\b|"
+            r"\btimes?\b|\bdurations?\b|\bmilliseconds?\b|\bseconds?\b|\bhours?\b|\bminutes?\b",
+        ),
+        ("weight", r"\bweights?\b|\bpriorit\w*|\butilit\w*|\brewards?\b|\bscores?\b|\bbenefits?\b"),
+        ("count", r"\bnumber of\b|\bhow many\b|\bcounts?\b|\bfewest\b"),
+        ("bandwidth", r"\bbandwidths?\b|\bspectrum\b|\bhz\b|\bkhz\b|\bmhz\b|\bghz\b|\bresource blocks?\b|\bchannels?\b"),
+        ("flow", r"\bflows?\b"),
+        ("distance", r"\bdistances?\b|\blengths?\b|\bkilomet\w*|\bmet(?:er|re)s?\b"),
+        ("hops", r"\bhops?\b|\bhop[- ]counts?\b"),
+        ("coverage", r"\bcoverage\b|\bcovered\b"),
+        ("bits", r"\bbits?\b|\bbytes?\b|\bmegabits?\b"),
+    )
+)
+_NOT_A_KIND = re.compile(r"\b(?:value|objective|optimum|amount|result|answer|figure|quantity)\b", re.IGNORECASE)
+
+_AGGREGATES: tuple[tuple[Aggregate, re.Pattern[str]], ...] = (
+    ("mean", re.compile(r"\b(?:average|mean|weighted average|per[- ]request)\b", re.IGNORECASE)),
+    (
+        "max",
+        re.compile(
+            r"\b(?:largest|maximum|max|worst(?:[- ]case)?|highest|peak|bottleneck|most[- ]loaded|greatest)\b", re.IGNORECASE
+        ),
+    ),
+    ("min", re.compile(r"\b(?:smallest|minimum|min|weakest|lowest|least|worst[- ]off)\b", re.IGNORECASE)),
+    ("sum", re.compile(r"\b(?:total|sum|overall|aggregate|combined|network[- ]wide|altogether|all together)\b", re.IGNORECASE)),
+)
+
+_MIN_WORDS = r"minimum|minimal|smallest|lowest|least|fewest|shortest|cheapest|min"
+_MAX_WORDS = r"maximum|maximal|largest|highest|greatest|most|longest|max|best"
+_SENSE_WORD = re.compile(rf"^(?:the\s+|this\s+|that\s+|its\s+)?(?P<word>{_MIN_WORDS}|{_MAX_WORDS})\b\s*", re.IGNORECASE)
+_VALUE_OF = re.compile(
+    r"^(?:the\s+)?(?:optimal|optimum|best|resulting|achievable|attainable|corresponding|final)?\s*"
+    r"(?:value|objective(?: value)?|optimum)\s+(?:of\s+)?(?:the\s+|this\s+|that\s+|its\s+)?",
+    re.IGNORECASE,
+)
+_NP_END = re.compile(
+    r"\s+(?:in|as|for|subject|while|such that|so that|under|given|when|if|and report|and state|to the nearest|"
+    r"rounded|that|which|where)\b|[.?!;:(\n]",
+    re.IGNORECASE,
+)
+_OPTIMISE = re.compile(
+    r"\b(?P<verb>minimi[sz]\w*|maximi[sz]\w*)\s+(?:the\s+|its\s+|their\s+|our\s+|a\s+)?(?P<np>[^.?!;\n]+)", re.IGNORECASE
+)
+_AT_BEST = re.compile(
+    r"\b(?:at|with|for|uses?|using|needs?|needing|requires?|requiring|achieves?|achieving|gives?|giving|yields?|has)\s+"
+    rf"(?:the\s+|a\s+)?(?!(?:most|least)\b)(?P<word>{_MIN_WORDS}|{_MAX_WORDS})\s+(?:possible\s+)?(?P<np>[^.?!;\n]+)",
+    re.IGNORECASE,
+)
+_REDUCE = re.compile(r"\b(?:reduce|decrease|lower|cut)\s+(?:the\s+|its\s+|their\s+)?(?P<np>[^.?!;\n]+)", re.IGNORECASE)
+_ASKED = (
+    re.compile(r"\breport\s+(?:back\s+)?(?:only\s+)?(?:the\s+|this\s+|that\s+|its\s+|your\s+)?(?P<np>[^.?!;\n]+)", re.IGNORECASE),
+    re.compile(r"\bwhat\s+(?:is|are|will be|would be|was)\s+(?:the\s+|this\s+|that\s+)?(?P<np>[^.?!;\n]+)", re.IGNORECASE),
+    re.compile(
+        r"\b(?:find|determine|compute|calculate|give|state|obtain|output|return)\s+(?:the\s+|this\s+|that\s+)"
+        rf"(?P<np>(?:{_MIN_WORDS}|{_MAX_WORDS}|optimal|optimum)\b[^.?!;\n]*)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\bhow\s+(?P<how>much|many|long|large|small|low|high|few)\s+(?P<np>[^.?!;\n]+)", re.IGNORECASE),
+)
+_AS_POSSIBLE = re.compile(
+    r"(?P<np>(?:the\s+)?[\w\-' ]{3,80}?)\s+(?:is|are|be|stays?|remains?|gets?)?\s*as\s+"
+    r"(?P<adj>small|low|short|few|little|cheap|large|high|great|long|much|many|good|strong)\s+as\s+possible",
+    re.IGNORECASE,
+)
+_UNIT_IN = re.compile(
+    r"\bin\s+(?P<unit>(?:[A-Za-zµ%][\w/µ%^\-]*)(?:\s*\((?P<abbr>[^)]{1,12})\))?)",
+    re.IGNORECASE,
+)
+_DIMENSIONLESS = re.compile(
+    r"\bas an? (?:fraction|ratio|linear ratio|percentage|share|number)\b|\bdimensionless\b", re.IGNORECASE
+)
+_HOW_SENSE: dict[str, Sense | None] = {
+    "much": None, "many": None, "long": "max", "large": "max", "high": "max", "small": "min", "low": "min", "few": "min",
+}  # fmt: skip
+_AT_MOST_LEAST = re.compile(r"\bat (?P<which>most|least)\b|\b(?P<up>maximum|minimum)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AskedQuantity:
+    """What the text asks to report or optimise, as code reads it."""
+
+    phrase: str
+    """The noun phrase, as written ('total handover cost', 'maximum sum rate')."""
+    sense: Sense | None
+    kinds: frozenset[str]
+    aggregate: Aggregate | None
+    unit: str | None
+    """The unit the answer is asked in ('Mbit/s', 'ms', 'mW'); '' for a dimensionless answer; None when unstated."""
+    sentence: str
+
+    def describe(self) -> str:
+        sense = {"min": "the minimum ", "max": "the maximum ", None: "the "}[self.sense]
+        unit = f" (in {self.unit})" if self.unit else ""
+        return f"{sense}{self.phrase}{unit}"
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What a formulation's objective measures, in the words a person uses: 'the largest cell load' (min, '')."""
+
+    sense: Sense
+    measures: str
+    unit: str | None = None
+    """The unit of the objective's value ('Mbit/s', 'ms', 'W'); '' for a pure number; None when not known."""
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return quantity_kinds(self.measures)
+
+    @property
+    def aggregate(self) -> Aggregate | None:
+        return aggregate_of(self.measures)
+
+    def describe(self) -> str:
+        verb = "minimizes" if self.sense == "min" else "maximizes"
+        unit = f" (in {self.unit})" if self.unit else ""
+        return f"{verb} {self.measures}{unit}"
+
+
+def quantity_kinds(phrase: str) -> frozenset[str]:
+    """The kinds of quantity a phrase names ('total handover cost' → {cost}); empty when none is recognised."""
+    return frozenset(kind for kind, pattern in _KINDS if pattern.search(phrase))
+
+
+def aggregate_of(phrase: str) -> Aggregate | None:
+    """How the phrase combines many values into one: a total, the largest, the smallest, an average."""
+    for aggregate, pattern in _AGGREGATES:
+        if pattern.search(phrase):
+            return aggregate
+    return None
+
+
+def asked_quantity(text: str) -> AskedQuantity | None:
+    """The quantity the text asks for; None when code finds no request to report or optimise anything."""
+    asked = _last_asked_phrase(text)
+    optimised = [(m.start(), _sense_of_verb(m.group("verb")), _noun_phrase(m.group("np"))) for m in _OPTIMISE.finditer(text)]
+    possible = [(m.start(), _adjective_sense(m.group("adj")), _noun_phrase(m.group("np"))) for m in _AS_POSSIBLE.finditer(text)]
+    at_best = [(m.start(), _word_sense(m.group("word")), _noun_phrase(m.group("np"))) for m in _AT_BEST.finditer(text)]
+    reduced: list[tuple[int, Sense | None, str]] = [
+        (m.start(), "min", _noun_phrase(m.group("np"))) for m in _REDUCE.finditer(text)
+    ]
+    goals = sorted(optimised + possible + [g for g in at_best + reduced if g[2]])
+    if asked is None and not goals:
+        return None
+    if asked is None:
+        start, sense, phrase = goals[-1]
+        sentence = _sentence_around(text, start)
+        return _quantity(phrase, sense, _unit_of(sentence, phrase), sentence)
+    start, phrase, lead_sense, sentence = asked
+    before = [goal for goal in goals if goal[0] <= start + len(sentence)]
+    goal = before[-1] if before else (goals[-1] if goals else None)
+    sense, aggregate_hint = lead_sense, None
+    if goal is not None and goal[1] is not None:
+        if lead_sense is not None and lead_sense != goal[1]:
+            # "maximize the minimum SINR ... Report the optimal value of this minimum SINR": the report's leading
+            # word is the aggregate, the verb says the sense.
+            aggregate_hint = lead_sense
+        sense = goal[1]
+    kinds = quantity_kinds(phrase)
+    if goal is not None and (not kinds or _refers_back(phrase)):
+        phrase = f"{phrase} ({goal[2]})" if phrase and _NOT_A_KIND.sub("", phrase).strip(" ,") else goal[2]
+    found = _quantity(phrase, sense, _unit_of(sentence, phrase), sentence)
+    if found.aggregate is None and aggregate_hint is not None:
+        return AskedQuantity(found.phrase, found.sense, found.kinds, aggregate_hint, found.unit, found.sentence)
+    return found
+
+
+def _quantity(phrase: str, sense: Sense | None, unit: str | None, sentence: str) -> AskedQuantity:
+    return AskedQuantity(
+        phrase=phrase.strip(), sense=sense, kinds=quantity_kinds(phrase), aggregate=aggregate_of(phrase), unit=unit,
+        sentence=sentence.strip(),
+    )  # fmt: skip
+
+
+def _last_asked_phrase(text: str) -> tuple[int, str, Sense | None, str] | None:
+    """The last 'Report the ...' / 'What is the ...' / 'Find the minimum ...' / 'How many ...' of the text."""
+    found: list[tuple[int, str, Sense | None, str]] = []
+    for pattern in _ASKED:
+        for match in pattern.finditer(text):
+            raw = match.group("np")
+            lead: Sense | None = None
+            if "how" in match.groupdict() and match.group("how"):
+                if _OPTIMISE.search(raw) or _AS_POSSIBLE.search(raw):
+                    continue  # "how many of each ... to maximize profit": the decision, not the quantity asked
+                how = match.group("how").lower()
+                lead = _HOW_SENSE[how]
+                if how in ("many", "much"):
+                    raw = ("number of " if how == "many" else "amount of ") + raw
+                bound = _AT_MOST_LEAST.search(raw)
+                if lead is None and bound:
+                    lead = "max" if (bound.group("which") or bound.group("up") or "").lower() in ("most", "maximum") else "min"
+            phrase, sense = _strip_sense(_noun_phrase(raw))
+            if not phrase:
+                continue
+            found.append((match.start(), phrase, sense or lead, _sentence_around(text, match.start())))
+    return max(found, key=lambda item: item[0]) if found else None
+
+
+def _strip_sense(phrase: str) -> tuple[str, Sense | None]:
+    """'minimum total handover cost' → ('total handover cost', 'min'); 'optimal value of the sum' → ('sum', None)."""
+    phrase = _VALUE_OF.sub("", phrase).strip()
+    match = _SENSE_WORD.match(phrase)
+    if not match:
+        return phrase, None
+    rest = phrase[match.end() :].strip()
+    rest = re.sub(r"^(?:possible|achievable|attainable|feasible|value of|of)\s+", "", rest, flags=re.IGNORECASE).strip()
+    rest = _VALUE_OF.sub("", rest).strip()
+    if not rest:  # "report the minimum": the word is the whole phrase
+        return phrase, None
+    return rest, _word_sense(match.group("word"))
+
+
+def _noun_phrase(raw: str) -> str:
+    end = _NP_END.search(raw)
+    phrase = raw[: end.start()] if end else raw
+    return re.sub(r"\s+", " ", phrase).strip(" ,")
+
+
+def _refers_back(phrase: str) -> bool:
+    return bool(re.search(r"\b(?:this|that|it|its|the above|such)\b", phrase, re.IGNORECASE)) or bool(
+        _NOT_A_KIND.fullmatch(phrase.strip())
+    )
+
+
+def _word_sense(word: str) -> Sense:
+    return "min" if re.fullmatch(_MIN_WORDS, word, re.IGNORECASE) else "max"
+
+
+def _sense_of_verb(verb: str) -> Sense:
+    return "min" if verb.lower().startswith("minim") else "max"
+
+
+def _adjective_sense(adjective: str) -> Sense:
+    return "min" if adjective.lower() in ("small", "low", "short", "few", "little", "cheap") else "max"
+
+
+def _sentence_around(text: str, index: int) -> str:
+    starts = [m.end() for m in re.finditer(r"[.?!]\s+|\n", text[:index])]
+    start = starts[-1] if starts else 0
+    end = re.search(r"[.?!](?:\s|$)|\n", text[index:])
+    return text[start : index + (end.end() if end else len(text) - index)].strip()
+
+
+def _unit_of(sentence: str, phrase: str) -> str | None:
+    """The unit the answer is asked in: 'in Mbit/s', 'in milliwatts (mW)', 'as a fraction' (dimensionless → '')."""
+    for match in _UNIT_IN.finditer(sentence):
+        if re.search(r"\bnot\s*$", sentence[: match.start()], re.IGNORECASE):
+            continue  # "as a linear ratio (not in dB)"
+        abbreviation = match.group("abbr")
+        unit = (abbreviation or match.group("unit").split("(")[0]).strip().rstrip(".,;")
+        if unit.lower() in ("the", "a", "an", "each", "total", "order", "terms", "linear", "which", "this", "that"):
+            continue
+        return unit
+    if _DIMENSIONLESS.search(sentence):
+        return ""
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Requirement clauses
+
+_STRONG_CUES = re.compile(
+    r"\b(?:must(?: not)?|at most|at least|exactly|cannot|can ?not|can't|may not|must not|shall|no more than|no less than|"
+    r"no fewer than|no greater than|not (?:exceed|be (?:more|less|greater|lower|higher) than|more than|less than|below|above)|"
+    r"exceed\w*|up to|only if|if and only if|limited to|is limited|are limited|required|requires?|requirements?|"
+    r"capped|budgets?|capacit(?:y|ies)|guarantee\w*|mandatory|forbidden|not allowed|prohibited|needs? at least|"
+    r"is allowed|are allowed|must be|has to|have to|needs? to)\b|[≤≥]|<=|>=",
+    re.IGNORECASE,
+)
+_WEAK_CUES = re.compile(r"\b(?:each|every|all|any|should|needs?|only|either|both|whole|integer|whole number)\b", re.IGNORECASE)
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|approx|etc|cf|resp|no|fig|eq)\.", re.IGNORECASE)
+_NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "twice": 2, "double": 2, "half": 0.5, "triple": 3, "thrice": 3,
+}  # fmt: skip
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_PERCENT = re.compile(r"(?<![\w.])([-+]?\d+(?:\.\d+)?)\s*(?:%|percent\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One sentence, bullet or note of the text that states a requirement."""
+
+    index: int
+    text: str
+    numbers: tuple[float, ...]
+    """Numbers written with digits (a percentage also as its fraction: 80% → 80 and 0.8)."""
+    word_numbers: tuple[float, ...]
+    """Numbers written as words ('at most two', 'twice as many'): code cannot always tell them from counts."""
+    strong: bool
+    """States a hard requirement (must, at most, at least, exactly, cannot, no more than, ...)."""
+    asks: bool
+    """Is (or contains) the question itself: what to optimise or report."""
+
+
+def requirement_clauses(text: str) -> list[Clause]:
+    """The sentences, bullets and table notes of the text that state a requirement, in order."""
+    clauses: list[Clause] = []
+    for piece in _pieces(text):
+        strong = bool(_STRONG_CUES.search(piece))
+        if not strong and not _WEAK_CUES.search(piece):
+            continue
+        asks = bool(_OPTIMISE.search(piece) or any(p.search(piece) for p in _ASKED) or _AS_POSSIBLE.search(piece))
+        clauses.append(
+            Clause(
+                index=len(clauses),
+                text=piece,
+                numbers=clause_numbers(piece),
+                word_numbers=tuple(float(_NUMBER_WORDS[w.lower()]) for w in _NUMBER_WORD.findall(piece)),
+                strong=strong,
+                asks=asks,
+            )
+        )
+    return clauses
+
+
+def clause_numbers(piece: str) -> tuple[float, ...]:
+    """The quantities of a piece of text written in digits (a percentage also as its fraction), without labels.
+
+    Labels are numbers that name a thing rather than measure it: 'link 1', 'Small-1', 'user 2:', 'i = 1, 2, 3'."""
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", piece)
+    text = _INDEX_LIST.sub(lambda m: " " * len(m.group(0)), text)
+    numbers: list[float] = []
+    for match in NUMBER.finditer(text):
+        if match.group() in ("+", "-") or _is_label(text, match.start(), match.end()):
+            continue
+        numbers.append(float(match.group()))
+    numbers += [float(m.group(1)) / 100 for m in _PERCENT.finditer(text)]
+    return tuple(dict.fromkeys(numbers))
+
+
+_LABEL_NOUNS = (
+    r"link|user|ue|cell|node|satellite|sat|plane|slot|application|app|server|tx|rx|bs|ap|gnb|enb|channel|subcarrier|"
+    r"carrier|slice|task|job|machine|item|route|path|sector|beam|antenna|site|shift|product|type|case|step|option|stage|"
+    r"phase|level|class|group|zone|area|region|band|port|device|terminal|station|base station|router|switch|"
+    r"microservice|service|function|vnf|flow|commodity|demand|request|source|sink|relay|hop|tier|layer|"
+    r"transmitter|receiver|pair|cluster|block|rb|prb|frame|round|iteration|warehouse|factory|plant|store|shop|customer|"
+    r"city|depot|facility|location|candidate|truck|vehicle|worker|employee|project|period|week|day|month|year|quarter"
+)
+_LABEL_BEFORE = re.compile(rf"(?:\b(?:{_LABEL_NOUNS})s?\s*#?\s*|[A-Za-z][\w]*[-_])$", re.IGNORECASE)
+_INDEX_LIST = re.compile(r"\b[a-z]\s*=\s*\d+(?:\s*,\s*(?:\d+|\.\.\.|…))+", re.IGNORECASE)
+
+
+def _is_label(text: str, start: int, end: int) -> bool:
+    """'link 1', 'Small-1', 'S 3': a number right after a noun of things (and not followed by a unit-like word)."""
+    before = text[max(0, start - 30) : start]
+    if not _LABEL_BEFORE.search(before):
+        return False
+    after = text[end : end + 12]
+    # "link 1 needs", "user 2: 6 dB" are labels; "budget 25 ms" or "at most 4" are not (no label noun before them).
+    return not re.match(r"\s*(?:%|percent\b)", after)
+
+
+def _pieces(text: str) -> list[str]:
+    """Sentences of the prose, bullets and notes; table rows (lines starting with '|') are data, not clauses."""
+    pieces: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            pieces.extend(_sentences(" ".join(paragraph)))
+            paragraph.clear()
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("|"):
+            flush()
+            continue
+        if re.match(r"^(?:[-*•]|\d+[.)])\s+", stripped):
+            flush()
+            pieces.extend(_sentences(re.sub(r"^(?:[-*•]|\d+[.)])\s+", "", stripped)))
+            continue
+        paragraph.append(stripped)
+    flush()
+    return [p for p in pieces if len(p) > 3]
+
+
+def _sentences(paragraph: str) -> list[str]:
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\0"), paragraph)
+    parts = re.split(r"(?<=[.?!])\s+(?=[A-Z(\"'])", protected)
+    return [part.replace("\0", ".").strip() for part in parts if part.strip()]
