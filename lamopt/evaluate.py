@@ -94,6 +94,15 @@ def matches(case: Case, objective: float | None) -> bool:
     return abs(objective - case.answer) <= max(case.abs, case.rel * abs(case.answer))
 
 
+ANSWERED = ("optimal", "feasible", "answered")
+"""Statuses of a run that ends with a number it gives as the answer (verified, or stated by the LLM alone)."""
+
+
+def confidently_wrong(record: dict[str, Any]) -> bool:
+    """The worst outcome: a number given as the answer, and wrong (an answer where no optimum exists counts too)."""
+    return record["status"] in ANSWERED and record.get("objective") is not None and not record["correct"]
+
+
 def failure_class(case: Case, status: str, correct: bool) -> str:
     """Why a case failed, in the harness's fixed vocabulary ('' for a correct case)."""
     if correct:
@@ -222,6 +231,8 @@ def summarise(records: list[dict[str, Any]], mode: str) -> dict[str, Any]:
         "mode": mode,
         "cases": n,
         "accuracy": round(sum(r["correct"] for r in records) / n, 4),
+        "confidently_wrong": round(sum(confidently_wrong(r) for r in records) / n, 4),
+        "no_answer": round(sum(r["status"] not in ANSWERED or r.get("objective") is None for r in records) / n, 4),
         "feasibility_rate": round(sum(r["feasible"] for r in records) / n, 4),
         "mean_loops": round(sum(r["loops"] for r in records) / n, 3),
         "mean_time_s": round(sum(r["time_s"] for r in records) / n, 2),
@@ -231,7 +242,10 @@ def summarise(records: list[dict[str, Any]], mode: str) -> dict[str, Any]:
 
 
 def summary_table(summaries: list[dict[str, Any]]) -> str:
-    header = f"{'mode':12s} {'cases':>5s} {'accuracy':>8s} {'feasible':>8s} {'loops':>5s} {'time/s':>7s} {'tokens':>7s}  failures"
+    header = (
+        f"{'mode':12s} {'cases':>5s} {'accuracy':>8s} {'conf.wrong':>10s} {'no answer':>9s} {'feasible':>8s} {'loops':>5s} "
+        f"{'time/s':>7s} {'tokens':>7s}  failures"
+    )
     lines = [header]
     for s in summaries:
         if not s.get("cases"):
@@ -239,7 +253,8 @@ def summary_table(summaries: list[dict[str, Any]]) -> str:
             continue
         failures = ", ".join(f"{k}: {v}" for k, v in sorted(s["failures"].items())) or "-"
         lines.append(
-            f"{s['mode']:12s} {s['cases']:5d} {s['accuracy']:8.1%} {s['feasibility_rate']:8.1%} {s['mean_loops']:5.2f} "
+            f"{s['mode']:12s} {s['cases']:5d} {s['accuracy']:8.1%} {s.get('confidently_wrong', 0.0):10.1%} "
+            f"{s.get('no_answer', 0.0):9.1%} {s['feasibility_rate']:8.1%} {s['mean_loops']:5.2f} "
             f"{s['mean_time_s']:7.1f} {s['mean_tokens']:7.0f}  {failures}"
         )
     return "\n".join(lines)

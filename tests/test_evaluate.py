@@ -36,11 +36,20 @@ def test_each_case_is_recorded_and_summarised_and_a_rerun_skips_finished_cases(t
     assert records[0]["path"][0] == "retriever" and records[0]["path"][-1] == "report"
     assert records[0]["tokens"] > 0 and records[0]["time_s"] > 0
     assert summary["accuracy"] == 0.5 and summary["feasibility_rate"] == 1.0 and summary["failures"] == {"wrong model": 1}
+    # The mislabelled case got a verified answer that does not match: the worst kind of failure, counted apart.
+    assert summary["confidently_wrong"] == 0.5 and summary["no_answer"] == 0.0
     # Restarted: nothing is asked of the model again (its script is empty) and nothing is duplicated.
     again = evaluate(cases, "agents", Context(chat_model=ScriptedChatModel(), kb_path=str(kb_dir)), out)
     assert again == summary
     assert len(out.read_text().splitlines()) == 2
-    assert "50.0%" in summary_table([summary])
+    assert "50.0%" in summary_table([summary]) and "conf.wrong" in summary_table([summary])
+
+
+def test_a_direct_answer_that_is_wrong_is_confidently_wrong_and_no_number_is_no_answer(tmp_path: Path, kb_dir: Path) -> None:
+    cases = read_cases(_cases(tmp_path))
+    fake = ScriptedChatModel(script=[{"optimal_objective": 24000}, {"nothing": 1}, {"nothing": 1}, {"nothing": 1}])
+    summary = evaluate(cases, "direct", Context(chat_model=fake, kb_path=str(kb_dir)), tmp_path / "d.jsonl")
+    assert summary["accuracy"] == 0.0 and summary["confidently_wrong"] == 0.5 and summary["no_answer"] == 0.5
 
 
 def test_a_case_cut_short_by_a_kill_is_run_again_without_corrupting_the_file(tmp_path: Path, kb_dir: Path) -> None:
