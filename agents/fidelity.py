@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
-from tools.question import AskedQuantity, Clause, Objective, requirement_clauses
+from tools.question import AskedQuantity, Clause, Measure, requirement_clauses
 from tools.textdata import TextData
 
 CoverageStatus = Literal["covered", "not a requirement", "uncovered", "unclear"]
@@ -64,7 +64,7 @@ class ClauseCoverage:
 # The asked quantity
 
 
-def objective_mismatch(asked: AskedQuantity | None, objective: Objective | None) -> str | None:
+def objective_mismatch(asked: AskedQuantity | None, objective: Measure | None) -> str | None:
     """Words for how the formulation's objective differs from what the text asks; None when nothing is against it.
 
     Conservative: a side whose kind, aggregate or unit code could not read does not count against the other."""
@@ -82,7 +82,7 @@ def objective_mismatch(asked: AskedQuantity | None, objective: Objective | None)
     return None
 
 
-def in_asked_unit(value: float, asked: AskedQuantity | None, objective: Objective | None) -> tuple[float, str] | None:
+def in_asked_unit(value: float, asked: AskedQuantity | None, objective: Measure | None) -> tuple[float, str] | None:
     """The objective value in the unit the question asks for (350 mW for 0.35 W); None when no conversion applies."""
     if asked is None or objective is None or not asked.unit or not objective.unit or asked.unit == objective.unit:
         return None

@@ -9,6 +9,7 @@ the parsed text into validated parameters. The Pyomo model is built by `build_mo
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Generic, Literal, TypeVar
@@ -16,6 +17,7 @@ from typing import Any, ClassVar, Generic, Literal, TypeVar
 import pyomo.environ as pyo
 from pydantic import BaseModel
 
+from tools.question import Measure
 from tools.textdata import TextData
 
 ProblemClass = Literal["LP", "MILP", "NLP", "MINLP", "multi-objective", "beamforming"]
@@ -54,6 +56,15 @@ class Template(ABC, Generic[P]):
     structural_constraints: ClassVar[frozenset[str]] = frozenset()
     """Constraint components that define the model (not the problem's data): infeasibility diagnosis keeps them."""
     params_model: type[P]
+    objectives: ClassVar[Mapping[str, Measure]] = {}
+    """What each objective variant measures, by the name the binding's `objective` field takes ('' when the template
+    has a single objective). The Verifier holds it against the quantity the question asks for; empty: not described."""
+
+    def objective(self, params: P) -> Measure | None:
+        """What these parameters' objective measures: the variant `params.objective` names, or the only one."""
+        if len(self.objectives) == 1:
+            return next(iter(self.objectives.values()))
+        return self.objectives.get(str(getattr(params, "objective", "")))
 
     def document(self) -> str:
         """The text the knowledge base embeds for this template."""

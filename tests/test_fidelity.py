@@ -18,7 +18,7 @@ from agents.fidelity import (
     objective_mismatch,
 )
 from tests.conftest import DEV_PROBLEMS
-from tools.question import Objective, asked_quantity, clause_numbers, requirement_clauses
+from tools.question import Measure, asked_quantity, clause_numbers, requirement_clauses
 from tools.textdata import parse_text
 
 PRIORITY = (
@@ -35,7 +35,7 @@ HANDOVER = (
     "costs the handover cost in the table, and every cell's load must stay at most 0.9. What is the minimum total "
     "handover cost?"
 )
-LOAD = Objective(sense="min", measures="the largest cell load", unit="")
+LOAD = Measure(sense="min", measures="the largest cell load", unit="")
 
 
 def _dev() -> dict[str, dict[str, Any]]:
@@ -83,28 +83,28 @@ def test_a_model_of_another_quantity_is_named_in_words() -> None:
     assert objective_mismatch(handover, LOAD) == (
         "the question asks for the minimum total handover cost; this model minimizes the largest cell load"
     )
-    assert objective_mismatch(priority, Objective("max", "the total priority weight of the served users")) is None
-    assert objective_mismatch(handover, Objective("min", "the total handover cost")) is None
+    assert objective_mismatch(priority, Measure("max", "the total priority weight of the served users")) is None
+    assert objective_mismatch(handover, Measure("min", "the total handover cost")) is None
 
 
 def test_sense_aggregate_and_unit_each_reject_on_their_own() -> None:
     asked = asked_quantity("Find the placement that minimizes the largest latency. Report it in milliseconds.")
     assert asked is not None and asked.unit == "milliseconds"
-    assert objective_mismatch(asked, Objective("max", "the largest latency", "ms")) is not None  # sense
-    assert objective_mismatch(asked, Objective("min", "the total latency", "ms")) is not None  # aggregate
-    assert objective_mismatch(asked, Objective("min", "the largest latency", "W")) is not None  # unit
-    assert objective_mismatch(asked, Objective("min", "the worst-case latency", "s")) is None  # same dimension
+    assert objective_mismatch(asked, Measure("max", "the largest latency", "ms")) is not None  # sense
+    assert objective_mismatch(asked, Measure("min", "the total latency", "ms")) is not None  # aggregate
+    assert objective_mismatch(asked, Measure("min", "the largest latency", "W")) is not None  # unit
+    assert objective_mismatch(asked, Measure("min", "the worst-case latency", "s")) is None  # same dimension
 
 
 def test_a_phrase_code_cannot_read_rejects_nothing() -> None:
     asked = asked_quantity("How many of each should be made to minimize the amount of slime produced?")
     assert asked is not None and not asked.kinds
-    assert objective_mismatch(asked, Objective("min", "the total cost")) is None
+    assert objective_mismatch(asked, Measure("min", "the total cost")) is None
 
 
 def test_the_answer_converts_to_the_unit_asked() -> None:
     asked = asked_quantity("Minimize the total transmit power. Report it in milliwatts (mW).")
-    converted = in_asked_unit(0.35, asked, Objective("min", "the total transmit power", "W"))
+    converted = in_asked_unit(0.35, asked, Measure("min", "the total transmit power", "W"))
     assert converted is not None and converted[1] == "mW" and converted[0] == pytest.approx(350.0)
 
 
@@ -197,3 +197,19 @@ def test_a_constraint_that_says_the_same_words_outvotes_the_llms_nothing() -> No
     mapped = {m.clause.text: m for m in llm_coverage(coverage, [one_cell], "the sum rate", nothing)}
     assert mapped["Each user must be served by exactly one cell that covers it."].by == "one_cell"
     assert mapped["The weather must be fine."].status == "uncovered"
+
+
+def test_every_template_says_what_each_objective_variant_measures_and_its_examples_ask_for_one() -> None:
+    from typing import get_args
+
+    from knowledge_base.catalog import load_templates
+
+    for template in load_templates(None).values():
+        field = template.params_model.model_fields.get("objective")
+        variants = set(get_args(field.annotation)) if field is not None else set()
+        if template.tool == "pyomo_portfolio" or template.objectives:
+            assert set(template.objectives) == variants or (not variants and len(template.objectives) == 1), template.id
+        for example in template.examples:
+            asked = asked_quantity(example)
+            fitting = [name for name, measure in template.objectives.items() if objective_mismatch(asked, measure) is None]
+            assert fitting or not template.objectives, (template.id, example[-120:], asked)

@@ -20,7 +20,9 @@ no kinds, and the Verifier then does not reject on kind at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 from tools.textdata import NUMBER
@@ -107,6 +109,12 @@ _AS_POSSIBLE = re.compile(
     r"(?P<adj>small|low|short|few|little|cheap|large|high|great|long|much|many|good|strong)\s+as\s+possible",
     re.IGNORECASE,
 )
+_AS_FEW = re.compile(r"\bas\s+(?P<adj>few|little|many|much)\s+(?P<np>[\w\-' ]{2,60}?)\s+as\s+possible", re.IGNORECASE)
+_PASSIVE = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:that|so that|such that|and|where|while)\s+)(?:the\s+)?(?P<np>[\w\-' ]{3,60}?)\s+(?:is|are|gets?|be)\s+"
+    r"(?P<verb>minimi[sz]ed|maximi[sz]ed)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 _UNIT_IN = re.compile(
     r"\bin\s+(?P<unit>(?:[A-Za-zµ%][\w/µ%^\-]*)(?:\s*\((?P<abbr>[^)]{1,12})\))?)",
     re.IGNORECASE,
@@ -139,8 +147,13 @@ class AskedQuantity:
         return f"{sense}{self.phrase}{unit}"
 
 
+def measures(variants: Mapping[str, Measure]) -> Mapping[str, Measure]:
+    """A template's objective variants, read-only: the binding's `objective` choice → what it measures."""
+    return MappingProxyType(dict(variants))
+
+
 @dataclass(frozen=True)
-class Objective:
+class Measure:
     """What a formulation's objective measures, in the words a person uses: 'the largest cell load' (min, '')."""
 
     sense: Sense
@@ -181,6 +194,8 @@ def asked_quantity(text: str) -> AskedQuantity | None:
     optimised = [(m.start(), _sense_of_verb(m.group("verb")), _noun_phrase(m.group("np"))) for m in _OPTIMISE.finditer(text)]
     possible = [(m.start(), _adjective_sense(m.group("adj")), _noun_phrase(m.group("np"))) for m in _AS_POSSIBLE.finditer(text)]
     at_best = [(m.start(), _word_sense(m.group("word")), _noun_phrase(m.group("np"))) for m in _AT_BEST.finditer(text)]
+    possible += [(m.start(), _adjective_sense(m.group("adj")), _noun_phrase(m.group("np"))) for m in _AS_FEW.finditer(text)]
+    possible += [(m.start(), _sense_of_verb(m.group("verb")), _noun_phrase(m.group("np"))) for m in _PASSIVE.finditer(text)]
     reduced: list[tuple[int, Sense | None, str]] = [
         (m.start(), "min", _noun_phrase(m.group("np"))) for m in _REDUCE.finditer(text)
     ]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
@@ -52,6 +53,11 @@ class AssociationBsSleeping(Template[SleepingParams]):
     family = "user_association"
     problem_class = "MILP"
     title = "Energy-saving user association: switch base stations off (sleep mode) and serve all users with least power"
+    objectives = measures(
+        {
+            "": Measure("min", "the total power of the switched-on base stations", "W"),
+        }
+    )
     description = (
         "Save energy in a cellular network by putting base stations (or small cells, access points) to sleep: every "
         "user must be associated with one active base station that gives it at least a minimum rate, each base station "

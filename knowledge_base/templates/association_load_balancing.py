@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
@@ -53,6 +54,11 @@ class AssociationLoadBalancing(Template[LoadBalancingParams]):
     family = "user_association"
     problem_class = "MILP"
     title = "User association for load balancing: minimize the maximum cell load"
+    objectives = measures(
+        {
+            "": Measure("min", "the largest cell load", ""),
+        }
+    )
     description = (
         "Balance the load of the cells of an LTE / 5G network by choosing which cell serves each user. Each user has a "
         "constant traffic demand and is served by exactly one cell that covers it; served by cell c with peak rate "

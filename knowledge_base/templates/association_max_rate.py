@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, model_validator
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._objectives import rate_objective
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 Objective = Literal["sum of user rates", "rate of the worst user"]
@@ -54,6 +55,12 @@ class AssociationMaxRate(Template[AssociationRateParams]):
     family = "user_association"
     problem_class = "MILP"
     title = "User association: maximize the sum rate (or worst-user rate) with coverage, per-cell user and backhaul limits"
+    objectives = measures(
+        {
+            "sum of user rates": Measure("max", "the sum rate of the users", "Mbit/s"),
+            "rate of the worst user": Measure("max", "the smallest user rate", "Mbit/s"),
+        }
+    )
     description = (
         "Associate each user with exactly one cell or base station (macro cell, small cells, access points) of a "
         "heterogeneous network. A table gives the downlink rate each user obtains from each cell; '-' means the user "

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
@@ -53,6 +54,11 @@ class AssociationProportionalFair(Template[ProportionalFairParams]):
     family = "user_association"
     problem_class = "MILP"
     title = "Proportional-fair user association with equal (round-robin) time sharing"
+    objectives = measures(
+        {
+            "": Measure("max", "the sum of the logarithms of the users' throughputs (proportional fairness)", ""),
+        }
+    )
     description = (
         "Associate each user with exactly one base station; every base station divides its time equally among its "
         "users (round-robin), so a user's throughput is its full rate divided by the number of users sharing that base "

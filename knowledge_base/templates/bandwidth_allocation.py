@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates._stated_quantities import LINEAR, quantity_schema, read_quantity, read_series, series_schema
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 BandwidthObjective = Literal[
@@ -61,6 +62,16 @@ class BandwidthAllocation(Template[BandwidthParams]):
     problem_class = "NLP"
     method = "one solver call: SCIP for the delay and fairness objectives (convex), an LP for the max-min rate"
     title = "Bandwidth allocation: split a band among users (min worst or total delay, fairness)"
+    objectives = measures(
+        {
+            "minimize the worst-case delay": Measure("min", "the largest delay of a user", "ms"),
+            "minimize the total delay": Measure("min", "the total delay of the users", "ms"),
+            "maximize proportional fairness (sum of log rates)": Measure(
+                "max", "the weighted sum of the logarithms of the users' rates", None
+            ),
+            "maximize the minimum rate": Measure("max", "the smallest user rate", None),
+        }
+    )
     description = (
         "Divide a total bandwidth (a band of so many MHz) among users. Each user has a spectral efficiency "
         "(bit/s/Hz, from its channel quality) and some data to send or download; its rate is bandwidth times spectral "

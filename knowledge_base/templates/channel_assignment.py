@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._objectives import rate_objective
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 Objective = Literal["sum rate", "rate of the worst user"]
@@ -49,6 +50,12 @@ class ChannelAssignment(Template[ChannelAssignmentParams]):
     family = "channel_assignment"
     problem_class = "MILP"
     title = "Channel / subcarrier assignment: one channel per user, one user per channel (max sum rate or max-min)"
+    objectives = measures(
+        {
+            "sum rate": Measure("max", "the sum rate of the users", "Mbit/s"),
+            "rate of the worst user": Measure("max", "the smallest user rate", "Mbit/s"),
+        }
+    )
     description = (
         "Assign orthogonal channels (subcarriers, frequency bands, time slots) to users: each user gets one channel "
         "and each channel is given to at most one user, so there is no interference. A table gives the rate (or SNR-"

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, model_validator
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates._stated_quantities import LINEAR, quantity_schema, read_quantity, read_series, series_schema
 from knowledge_base.units import UnitError, convert
+from tools.question import Measure, measures
 from tools.textdata import Table, TextData
 
 CoverageObjective = Literal[
@@ -69,6 +70,14 @@ class CoveragePlacement(Template[CoverageParams]):
     family = "coverage_placement"
     problem_class = "MILP"
     title = "UAV / base-station placement for coverage (maximum coverage or set cover over candidate sites)"
+    objectives = measures(
+        {
+            "maximize the covered demand with a limited number of sites": Measure("max", "the total covered demand", None),
+            "cover every demand point with the fewest sites (or least total site cost)": Measure(
+                "min", "the number of sites or their total cost", None
+            ),
+        }
+    )
     description = (
         "Choose where to place UAVs (drones hovering as aerial base stations) or base stations among candidate "
         "locations so that ground users or demand points are covered: a point is covered when it lies within the "

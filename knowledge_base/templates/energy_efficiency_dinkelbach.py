@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, model_validator
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates._interference import GAIN_UNITS, POWER_UNITS
 from knowledge_base.templates._stated_quantities import LINEAR, quantity_schema, read_quantity, read_series, series_schema
+from tools.question import Measure, measures
 from tools.solvers.methods import MethodResult, dinkelbach
 from tools.textdata import TextData
 
@@ -71,6 +72,11 @@ class EnergyEfficiencyDinkelbach(Template[EnergyEfficiencyParams]):
     tool = "energy_efficiency_dinkelbach"
     method = "Dinkelbach's method: a sequence of concave problems max rate - lam * power (convex NLPs), lam <- rate/power"
     title = "Energy-efficient power allocation: maximize bits per Joule (sum rate over consumed power)"
+    objectives = measures(
+        {
+            "": Measure("max", "the energy efficiency (bits per joule)", None),
+        }
+    )
     description = (
         "Maximize the energy efficiency (bits per Joule, sum rate divided by total consumed power) of a transmitter "
         "serving users on orthogonal channels (OFDMA subchannels, separate bands). The consumed power is a fixed "

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 Objective = Literal[
@@ -60,6 +61,14 @@ class InterferenceChannelAllocation(Template[InterferenceAllocationParams]):
     family = "channel_assignment"
     problem_class = "MILP"
     title = "Channel allocation for interfering Wi-Fi access points / cells: least co-channel interference or fewest channels"
+    objectives = measures(
+        {
+            "least total co-channel interference with the given channels": Measure(
+                "min", "the total co-channel interference", None
+            ),
+            "fewest channels with no interfering pair sharing one": Measure("min", "the number of channels used", ""),
+        }
+    )
     description = (
         "Allocate frequency channels to Wi-Fi access points (or cells, base stations, links) that interfere with their "
         "neighbours: a table gives the interference (or conflict, 1 = they interfere) between each pair of access "

@@ -21,6 +21,7 @@ import pyomo.environ as pyo
 from pydantic import BaseModel, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
+from tools.question import Measure, measures
 from tools.satnet.baselines import branch_and_bound, random_placement, residual_capacity_heuristic
 from tools.satnet.constellation import WalkerDelta
 from tools.satnet.latency import Costs, LatencyVariant, Placement, evaluate
@@ -105,6 +106,11 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
     family = "leo_service_placement"
     problem_class = "MILP"
     title = "Microservice deployment on a Walker-Delta LEO constellation (minimum total end-to-end latency)"
+    objectives = measures(
+        {
+            "": Measure("min", "the total end-to-end latency of the applications", "ms"),
+        }
+    )
     description = (
         "Deploy the microservices of several applications on a Walker-Delta LEO satellite constellation given by its "
         "number of orbital planes, satellites per plane, altitude, inclination and phasing, with +Grid inter-satellite "

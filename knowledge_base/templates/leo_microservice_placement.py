@@ -24,6 +24,7 @@ from knowledge_base.templates._chain_transfers import (
     round_trip_delay,
     route_delay,
 )
+from tools.question import Measure, measures
 from tools.satnet.plots import ring_plot
 from tools.textdata import TextData
 
@@ -75,6 +76,13 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
     family = "leo_service_placement"
     problem_class = "MILP"
     title = "Microservice placement on LEO satellites (minimum end-to-end latency)"
+    objectives = measures(
+        {
+            "request-weighted average latency": Measure("min", "the request-weighted average round-trip latency", "ms"),
+            "total latency": Measure("min", "the total round-trip latency of the applications", "ms"),
+            "worst-case latency": Measure("min", "the worst-case round-trip latency of an application", "ms"),
+        }
+    )
     description = (
         "Deploy the microservices of applications (chains of containerized microservices) on the satellites of a "
         "LEO constellation connected by inter-satellite links (ISLs). Each microservice is placed on exactly one "

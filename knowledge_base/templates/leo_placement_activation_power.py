@@ -23,6 +23,7 @@ from knowledge_base.templates._chain_transfers import (
     round_trip_delay,
     route_delay,
 )
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
@@ -71,6 +72,11 @@ class LeoPlacementActivationPower(Template[LeoActivationParams]):
     family = "leo_service_placement"
     problem_class = "MILP"
     title = "Consolidate microservices on the fewest / cheapest LEO satellites (min activation power, latency budgets)"
+    objectives = measures(
+        {
+            "": Measure("min", "the total activation power of the switched-on satellites", "W"),
+        }
+    )
     description = (
         "Consolidate edge microservices of application chains onto as few and as cheap LEO satellites as possible. A "
         "satellite that hosts at least one microservice must switch on its payload computer, which costs an activation "

@@ -25,6 +25,7 @@ from knowledge_base.templates._chain_transfers import (
     route_delay,
 )
 from knowledge_base.templates.leo_microservice_placement import Application
+from tools.question import Measure, measures
 from tools.textdata import Table, TextData
 
 ObjectiveKind = Literal["worst-case latency", "total latency", "request-weighted average latency"]
@@ -72,6 +73,13 @@ class LeoPlacementProcessingTime(Template[LeoProcessingParams]):
     family = "leo_service_placement"
     problem_class = "MILP"
     title = "Latency-sensitive microservice chains on a multi-plane LEO constellation, processing time per satellite"
+    objectives = measures(
+        {
+            "worst-case latency": Measure("min", "the worst-case end-to-end latency of an application", "ms"),
+            "total latency": Measure("min", "the total end-to-end latency of the applications", "ms"),
+            "request-weighted average latency": Measure("min", "the request-weighted average end-to-end latency", "ms"),
+        }
+    )
     description = (
         "Deploy latency-sensitive applications, chains of microservices, on a LEO constellation of several orbital "
         "planes with intra-plane and inter-plane links. The satellites carry different processors: a table gives the "

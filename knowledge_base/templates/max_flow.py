@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _links
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
@@ -42,6 +43,11 @@ class MaxFlow(Template[MaxFlowParams]):
     family = "network_flow"
     problem_class = "LP"
     title = "Maximum throughput between two nodes through links with capacities (max flow / min cut)"
+    objectives = measures(
+        {
+            "": Measure("max", "the total flow (throughput) from the source to the sink", None),
+        }
+    )
     description = (
         "Find the largest traffic rate (maximum throughput) that can be sent from a source node (gateway, ground "
         "station, server) to a destination node through a network whose links have capacities; a table lists each "

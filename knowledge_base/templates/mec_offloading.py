@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates._stated_quantities import quantity_schema, read_quantity, read_series, series_schema
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 OffloadingObjective = Literal["minimize the total energy of the devices", "minimize the total latency"]
@@ -66,6 +67,12 @@ class MecOffloading(Template[OffloadingParams]):
     family = "mec_offloading"
     problem_class = "MILP"
     title = "MEC computation offloading: which tasks to offload to the edge server (binary decisions)"
+    objectives = measures(
+        {
+            "minimize the total energy of the devices": Measure("min", "the total energy the devices spend", "J"),
+            "minimize the total latency": Measure("min", "the total latency of the tasks", "ms"),
+        }
+    )
     description = (
         "Mobile devices have computation tasks, each with input data size, required CPU cycles and a deadline. A task "
         "is either computed locally on the device CPU or offloaded: its data is uploaded over the wireless uplink and "

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates._stated_quantities import quantity_schema, read_quantity, read_series, series_schema
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 PartialObjective = Literal["minimize the total latency", "minimize the worst-case latency"]
@@ -59,6 +60,12 @@ class MecPartialOffloading(Template[PartialOffloadingParams]):
     family = "mec_offloading"
     problem_class = "LP"
     title = "MEC partial offloading: split each task between the device and the edge server (minimum latency)"
+    objectives = measures(
+        {
+            "minimize the total latency": Measure("min", "the total latency of the tasks", "ms"),
+            "minimize the worst-case latency": Measure("min", "the largest latency of a task", "ms"),
+        }
+    )
     description = (
         "Computation tasks can be partitioned: a fraction of each task's input bits is offloaded over the uplink and "
         "computed on the mobile edge computing (MEC) server while the rest is computed locally on the device, in "

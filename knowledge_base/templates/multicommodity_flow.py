@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, ProblemClass, SpecItem, Template
 from knowledge_base.templates import _links, _tabular
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 Objective = Literal["minimum total routing cost", "minimum maximum link utilisation"]
@@ -56,6 +57,12 @@ class MulticommodityFlow(Template[MulticommodityParams]):
     family = "network_flow"
     problem_class: ClassVar[ProblemClass] = "LP"  # declared wide: single_path_routing reuses this class as a MILP
     title = "Routing traffic demands over links with capacities (min-cost or min-congestion multicommodity flow)"
+    objectives = measures(
+        {
+            "minimum total routing cost": Measure("min", "the total routing cost", None),
+            "minimum maximum link utilisation": Measure("min", "the largest link utilisation", ""),
+        }
+    )
     description = (
         "Route several traffic demands (flows from a source node to a destination node, in Mbit/s) through a "
         "backhaul / transport / mesh network whose links have capacities; a table lists each link (A->B) with its "

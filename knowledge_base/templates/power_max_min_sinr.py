@@ -16,6 +16,7 @@ import pyomo.environ as pyo
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates._interference import NETWORK_FIELDS, InterferenceNetwork, db, network_schema, read_network
+from tools.question import Measure, measures
 from tools.solvers.methods import MethodResult, bisection
 from tools.textdata import TextData
 
@@ -34,6 +35,11 @@ class MaxMinSinr(Template[MaxMinSinrParams]):
     tool = "max_min_sinr_bisection"
     method = "bisection on the common SINR target; each step an LP feasibility problem (minimum power at that target)"
     title = "Power control: maximize the minimum SINR (max-min fairness) of interfering links"
+    objectives = measures(
+        {
+            "": Measure("max", "the smallest SINR of the links", ""),
+        }
+    )
     description = (
         "Interfering links share one channel: transmitter i serves receiver i and the other transmitters interfere. "
         "Given the power gains between transmitters and receivers, receiver noise powers and a maximum transmit power "

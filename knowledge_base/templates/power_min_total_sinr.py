@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates._interference import NETWORK_FIELDS, InterferenceNetwork, db, network_schema, read_network
 from knowledge_base.templates._stated_quantities import LINEAR, per_element_schema, read_per_element
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
@@ -33,6 +34,11 @@ class MinTotalPowerSinr(Template[MinPowerSinrParams]):
     family = "power_control_sinr"
     problem_class = "LP"
     title = "Power control: minimum total transmit power meeting every link's SINR target"
+    objectives = measures(
+        {
+            "": Measure("min", "the total transmit power", "mW"),
+        }
+    )
     description = (
         "Interfering wireless links (transmitter i sends to receiver i) share the same frequency channel, so every "
         "receiver hears the other transmitters as interference. Given the channel power gains between transmitters and "

@@ -18,6 +18,7 @@ from pydantic import Field, model_validator
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates._interference import NETWORK_FIELDS, InterferenceNetwork, db, network_schema, read_network
 from knowledge_base.templates._stated_quantities import LINEAR, per_element_schema, read_per_element, read_quantity
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 SPECTRAL = "bit/s/Hz"
@@ -56,6 +57,11 @@ class SumRatePowerControl(Template[SumRateParams]):
     problem_class = "NLP"
     method = "global nonconvex NLP by SCIP (spatial branch-and-bound)"
     title = "Power control: maximize the (weighted) sum rate of interfering links"
+    objectives = measures(
+        {
+            "": Measure("max", "the weighted sum rate of the links", None),
+        }
+    )
     description = (
         "Interfering links reuse one channel (transmitter i serves receiver i; the others interfere). Given the channel "
         "power gains, noise power and maximum transmit powers, choose the transmit powers that maximize the sum rate "

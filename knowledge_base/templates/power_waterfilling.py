@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, model_validator
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates._interference import GAIN_UNITS, POWER_UNITS
 from knowledge_base.templates._stated_quantities import LINEAR, quantity_schema, read_quantity, read_series, series_schema
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 WaterfillingObjective = Literal[
@@ -59,6 +60,12 @@ class Waterfilling(Template[WaterfillingParams]):
     family = "power_control_sinr"
     problem_class = "NLP"
     title = "Power allocation over subcarriers / parallel channels (water-filling; least power for a rate target)"
+    objectives = measures(
+        {
+            "maximize the sum rate under a total power budget": Measure("max", "the sum rate over the subcarriers", "Mbit/s"),
+            "minimize the total power that reaches a rate target": Measure("min", "the total transmit power", "mW"),
+        }
+    )
     description = (
         "Allocate transmit power across OFDM subcarriers or parallel channels (no interference between them) with "
         "different channel gains. Maximize the total rate (sum of B log2(1 + gain * power / noise)) under a total "

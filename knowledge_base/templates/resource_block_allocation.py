@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, model_validator
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._objectives import rate_objective
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 Objective = Literal["sum rate", "rate of the worst user"]
@@ -48,6 +49,12 @@ class ResourceBlockAllocation(Template[ResourceBlockParams]):
     family = "channel_assignment"
     problem_class = "MILP"
     title = "Resource-block / subcarrier allocation with per-user minimum rates (users may get several blocks)"
+    objectives = measures(
+        {
+            "sum rate": Measure("max", "the sum rate of the users", "Mbit/s"),
+            "rate of the worst user": Measure("max", "the smallest user rate", "Mbit/s"),
+        }
+    )
     description = (
         "Allocate the resource blocks (RBs, subcarriers, subchannels) of an LTE / 5G NR / OFDMA scheduler to users: "
         "each resource block goes to at most one user, a user may get several blocks and its rate is the sum of the "

@@ -14,6 +14,7 @@ from typing import Any
 import pyomo.environ as pyo
 
 from knowledge_base.templates.multicommodity_flow import MulticommodityFlow, MulticommodityParams
+from tools.question import Measure, measures
 
 
 class SinglePathRouting(MulticommodityFlow):
@@ -21,6 +22,12 @@ class SinglePathRouting(MulticommodityFlow):
     family = "network_flow"
     problem_class = "MILP"
     title = "Single-path (unsplittable) routing of traffic demands within link capacities: min-hop, min-cost or min congestion"
+    objectives = measures(
+        {
+            "minimum total routing cost": Measure("min", "the total routing cost (cost or hops per link, by traffic)", None),
+            "minimum maximum link utilisation": Measure("min", "the largest link utilisation", ""),
+        }
+    )
     description = (
         "Route each traffic demand (source node to destination node, in Mbit/s) along exactly one path, without "
         "splitting it, through a network whose links have capacities; a table lists each link (A->B) with its "

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
@@ -48,6 +49,11 @@ class SliceAdmission(Template[SliceAdmissionParams]):
     family = "slice_admission"
     problem_class = "MILP"
     title = "Network slice admission control: admit the slice requests with the largest revenue within capacities"
+    objectives = measures(
+        {
+            "": Measure("max", "the total revenue of the admitted slices", None),
+        }
+    )
     description = (
         "An operator (infrastructure provider) receives network slice requests (eMBB, URLLC, mMTC tenants); each "
         "slice brings a revenue (or priority, utility) and needs resources: bandwidth / resource blocks, CPU cores, "

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
@@ -50,6 +51,11 @@ class SliceAdmissionPlacement(Template[SlicePlacementParams]):
     family = "slice_admission"
     problem_class = "MILP"
     title = "Slice admission and placement: admit slices and host each on one edge node within the nodes' capacities"
+    objectives = measures(
+        {
+            "": Measure("max", "the total revenue of the admitted slices", None),
+        }
+    )
     description = (
         "Network slice requests (with revenue and CPU / memory / bandwidth demands) must be admitted or rejected, and "
         "each admitted slice is hosted entirely on one edge node, data centre or server (it cannot be split). Every "
