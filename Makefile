@@ -16,7 +16,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 # The browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install test test-unit demo chat lint clean
+.PHONY: install install-1.5b test test-unit demo chat lint clean
 
 install: $(STAMP)
 
@@ -24,6 +24,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -e ".[llm,ui,dev]"
 	touch $(STAMP)
+
+# The optional 1.5B embedded model (about 1.1 GB); choose it with LAMOPT_EMBEDDED_MODEL=qwen2.5-coder-1.5b.
+install-1.5b: install
+	$(BIN)/pip install -q -e ".[llm,llm-1.5b,ui,dev]"
 
 $(CHROMIUM):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium

