@@ -356,7 +356,7 @@ class Clause:
 def requirement_clauses(text: str) -> list[Clause]:
     """The sentences, bullets and table notes of the text that state a requirement, in order."""
     clauses: list[Clause] = []
-    for piece in _pieces(text):
+    for piece in sentences(text):
         strong = bool(_STRONG_CUES.search(piece))
         if not strong and not _WEAK_CUES.search(piece):
             continue
@@ -411,8 +411,8 @@ def _is_label(text: str, start: int, end: int) -> bool:
     return not re.match(r"\s*(?:%|percent\b)", after)
 
 
-def _pieces(text: str) -> list[str]:
-    """Sentences of the prose, bullets and notes; table rows (lines starting with '|') are data, not clauses."""
+def sentences(text: str) -> list[str]:
+    """The sentences of the prose, bullets and notes, in order; table rows (lines starting with '|') are data."""
     pieces: list[str] = []
     paragraph: list[str] = []
 

@@ -1,0 +1,193 @@
+"""Free-form modeling in small steps, for small models: variables, then one request per sentence, then the objective.
+
+A 0.5B or 1.5B model asked for a whole formulation at once drops requirements, invents names and writes
+objectives as computed numbers (the NL4OPT failures of the second round). Asked for one thing at a time, with
+solved examples of exactly that thing, it does much better:
+
+1. the decision variables (name, meaning, domain), with the variables of similar solved problems as examples;
+2. for each sentence of the text that states a number or a requirement, the constraints that sentence states
+   (often none: a sentence may only give data another sentence uses), with solved clause → constraint pairs of
+   similar problems as examples;
+3. the objective's expression, its sense and what it measures taken from the question by code
+   (tools/question.py), not from the model.
+
+Code assembles the five elements (scalar variables, no sets), which agents/elements_code.py turns into a model
+that runs only in the sandbox. Every constraint keeps the sentence it came from, so the Verifier's coverage
+check and a repair can name it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from tools.question import AskedQuantity, asked_quantity, clause_numbers, sentences
+
+DOMAINS = ["nonnegative real", "nonnegative integer", "binary", "real", "integer"]
+MAX_VARIABLES = 10
+MAX_PER_SENTENCE = 4
+VARIABLES_SCHEMA: dict[str, Any] = {
+    "title": "decision_variables",
+    "type": "object",
+    "properties": {
+        "variables": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_VARIABLES,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string", "description": "a short Python identifier"},
+                    "meaning": {"type": "string"},
+                    "domain": {"enum": DOMAINS},
+                },
+                "required": ["name", "meaning", "domain"],
+            },
+        }
+    },
+    "required": ["variables"],
+}
+SENTENCE_SCHEMA: dict[str, Any] = {
+    "title": "constraints_of_a_sentence",
+    "type": "object",
+    "properties": {
+        "constraints": {
+            "type": "array",
+            "maxItems": MAX_PER_SENTENCE,
+            "items": {"type": "string", "description": "one inequality or equation over the variable names and numbers"},
+        }
+    },
+    "required": ["constraints"],
+}
+OBJECTIVE_SCHEMA: dict[str, Any] = {
+    "title": "objective_expression",
+    "type": "object",
+    "properties": {"expression": {"type": "string", "description": "an expression over the variable names and numbers"}},
+    "required": ["expression"],
+}
+SENSE_WORDS = {"min": "minimize", "max": "maximize"}
+
+
+class Example(Protocol):
+    """A solved problem of the bank (knowledge_base/bank.py), as far as the steps use it."""
+
+    text: str
+
+    @property
+    def variable_lines(self) -> list[str]: ...
+
+    @property
+    def clause_lines(self) -> list[str]: ...
+
+
+Ask = Callable[[str, dict[str, Any], dict[str, str]], dict[str, Any]]
+"""ask(prompt name, schema, values) → the schema-valid answer (the caller holds the gate and counts the tokens)."""
+
+
+@dataclass
+class Steps:
+    """What the steps produced: the five elements, and for each constraint the sentence it came from."""
+
+    elements: dict[str, Any] = field(default_factory=dict)
+    sentences: list[str] = field(default_factory=list)
+    """Every sentence asked about, in order (those that gave no constraint too)."""
+    asked: AskedQuantity | None = None
+
+
+def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str = "") -> Steps:
+    """The formulation's elements, asked for one small piece at a time."""
+    variable_examples = "\n\n".join(f"Problem: {e.text}\nVariables:\n" + "\n".join(e.variable_lines) for e in examples)
+    clause_examples = "\n".join(line for e in examples for line in e.clause_lines)
+    revise = f"\n\nAn earlier formulation was rejected: {feedback}" if feedback else ""
+
+    found = ask(
+        "modeler_steps_variables",
+        VARIABLES_SCHEMA,
+        {"problem": text, "examples": variable_examples or "(none)", "revise": revise},
+    )
+    variables = _unique_variables(found.get("variables", []))
+    listing = "\n".join(f"- {v['name']}: {v['meaning']} ({v['domain']})" for v in variables)
+    steps = Steps(asked=asked_quantity(text))
+
+    constraints: list[dict[str, str]] = []
+    for sentence in constraint_sentences(text, steps.asked):
+        steps.sentences.append(sentence)
+        answer = ask(
+            "modeler_steps_constraint",
+            SENTENCE_SCHEMA,
+            {
+                "problem": text,
+                "variables": listing,
+                "sentence": sentence,
+                "examples": clause_examples or "(none)",
+                "revise": revise,
+            },
+        )
+        for expression in answer.get("constraints", [])[:MAX_PER_SENTENCE]:
+            if str(expression).strip():
+                constraints.append(
+                    {"name": f"s{len(steps.sentences)}", "expression": str(expression).strip(), "meaning": sentence}
+                )
+
+    asked = steps.asked
+    sense = SENSE_WORDS.get(asked.sense or "", "") if asked else ""
+    goal = asked.phrase if asked else "the quantity the question asks for"
+    objective = ask(
+        "modeler_steps_objective",
+        OBJECTIVE_SCHEMA,
+        {"problem": text, "variables": listing, "sense": sense or "optimize", "goal": goal, "revise": revise},
+    )
+    steps.elements = {
+        "sets": [],
+        "parameters": [],
+        "variables": variables,
+        "objective": {"sense": sense or _sense_from_words(text), "expression": str(objective.get("expression", ""))},
+        "constraints": constraints,
+    }
+    return steps
+
+
+def constraint_sentences(text: str, asked: AskedQuantity | None) -> list[str]:
+    """The sentences that may state a constraint: those with a number or a word of requirement, not the question."""
+    question = asked.sentence if asked else ""
+    chosen: list[str] = []
+    for sentence in sentences(text):
+        if question and sentence.strip() == question.strip() and not clause_numbers(sentence):
+            continue
+        if clause_numbers(sentence) or _REQUIREMENT.search(sentence):
+            chosen.append(sentence)
+    return chosen
+
+
+_REQUIREMENT = re.compile(
+    r"\b(?:must|at most|at least|exactly|cannot|can not|no more than|no less than|exceed|only|limit\w*|available|"
+    r"budget|capacity|require\w*|need\w*|should|twice|half|more than|less than|fewer than|ratio|percent|"
+    r"as many|equal\w*)\b|%",
+    re.IGNORECASE,
+)
+
+
+def _unique_variables(raw: list[Any]) -> list[dict[str, str]]:
+    seen: set[str] = set()
+    variables: list[dict[str, str]] = []
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        name = re.sub(r"\W+", "_", str(item.get("name", "")).strip()).strip("_")
+        if not name or name.lower() in seen:
+            continue
+        seen.add(name.lower())
+        domain = str(item.get("domain", "nonnegative real"))
+        variables.append(
+            {"name": name, "meaning": str(item.get("meaning", "")), "domain": domain if domain in DOMAINS else "nonnegative real"}
+        )
+    return variables
+
+
+def _sense_from_words(text: str) -> str:
+    """When code found no asked quantity: the sense the text's words lean to (minimize when it says so)."""
+    return (
+        "minimize" if re.search(r"\bminimi[sz]|\bleast\b|\bfewest\b|\bcheapest\b|\blowest\b", text, re.IGNORECASE) else "maximize"
+    )

@@ -1,0 +1,105 @@
+"""Free-form modeling in steps: variables, a request per sentence, the objective; code assembles and the sandbox solves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import prompts
+from agents.decomposed import constraint_sentences, extract
+from agents.elements_code import code_from_elements
+from tools.question import asked_quantity
+from tools.solvers.sandbox.runner import run_generated_model
+
+BAKERY = (
+    "A bakery makes loaves and cakes. A loaf needs 2 hours of oven time and a cake 3 hours; the oven is available "
+    "for at most 120 hours a week. The bakery must make at least 10 cakes. Each loaf brings a profit of $4 and each "
+    "cake $7. How many of each should it bake to maximize its profit?"
+)
+
+
+class Scripted:
+    """The steps' LLM: answers by prompt name in order, and keeps what each request was shown."""
+
+    def __init__(self, answers: dict[str, list[dict[str, Any]]]) -> None:
+        self.answers = {name: list(items) for name, items in answers.items()}
+        self.asked: list[tuple[str, dict[str, str]]] = []
+
+    def __call__(self, name: str, schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        prompts.load(name).render(**values)  # every placeholder of the prompt file is given
+        self.asked.append((name, values))
+        return self.answers[name].pop(0)
+
+
+def _bakery_llm() -> Scripted:
+    return Scripted(
+        {
+            "modeler_steps_variables": [
+                {
+                    "variables": [
+                        {"name": "loaves", "meaning": "loaves baked", "domain": "nonnegative integer"},
+                        {"name": "cakes", "meaning": "cakes baked", "domain": "nonnegative integer"},
+                        {"name": "loaves", "meaning": "a repeat the code drops", "domain": "binary"},
+                    ]
+                }
+            ],
+            "modeler_steps_constraint": [
+                {"constraints": ["2 * loaves + 3 * cakes <= 120"]},
+                {"constraints": ["cakes >= 10"]},
+                {"constraints": []},  # the profits are data the objective uses
+            ],
+            "modeler_steps_objective": [{"expression": "4 * loaves + 7 * cakes"}],
+        }
+    )
+
+
+def test_each_sentence_is_asked_on_its_own_and_the_question_gives_the_sense() -> None:
+    llm = _bakery_llm()
+    steps = extract(BAKERY, llm)
+    names = [name for name, _ in llm.asked]
+    assert names == ["modeler_steps_variables", *["modeler_steps_constraint"] * 3, "modeler_steps_objective"]
+    asked_sentences = [values["sentence"] for name, values in llm.asked if name == "modeler_steps_constraint"]
+    assert "The bakery must make at least 10 cakes." in asked_sentences
+    assert not any("How many" in s for s in asked_sentences)  # the question states no number: no constraint to ask for
+    objective_request = llm.asked[-1][1]
+    assert objective_request["sense"] == "maximize" and objective_request["goal"] == "profit"
+    assert "- loaves: loaves baked (nonnegative integer)" in objective_request["variables"]
+    elements = steps.elements
+    assert [v["name"] for v in elements["variables"]] == ["loaves", "cakes"]  # the repeated name is dropped
+    assert elements["objective"] == {"sense": "maximize", "expression": "4 * loaves + 7 * cakes"}
+    assert [c["meaning"] for c in elements["constraints"]] == asked_sentences[:2]
+    assert asked_sentences[0].startswith("A loaf needs") and asked_sentences[2].startswith("Each loaf brings")
+
+
+def test_the_assembled_elements_solve_in_the_sandbox_to_the_enumerated_optimum() -> None:
+    steps = extract(BAKERY, _bakery_llm())
+    code, data = code_from_elements(steps.elements)
+    result = run_generated_model(code, data, solve=True, time_limit_s=20)
+    assert result.ok, result.error
+    best = max(4 * x + 7 * y for x in range(61) for y in range(10, 41) if 2 * x + 3 * y <= 120)
+    assert result.objective == pytest.approx(best)
+
+
+def test_feedback_and_examples_reach_every_request() -> None:
+    class Solved:
+        text = "A farm grows wheat on at most 50 acres."
+
+        @property
+        def variable_lines(self) -> list[str]:
+            return ["- wheat: acres of wheat (nonnegative real)"]
+
+        @property
+        def clause_lines(self) -> list[str]:
+            return ['"A farm grows wheat on at most 50 acres." -> wheat <= 50']
+
+    llm = _bakery_llm()
+    extract(BAKERY, llm, examples=[Solved()], feedback="the optimum sets every variable to 0")
+    assert all("every variable to 0" in values["revise"] for _, values in llm.asked)
+    assert "acres of wheat" in llm.asked[0][1]["examples"]
+    assert "wheat <= 50" in llm.asked[1][1]["examples"]
+
+
+def test_sentences_without_numbers_or_requirements_are_not_asked_about() -> None:
+    text = "A shop sells tea and coffee. It likes its customers. It has 30 kg of beans. Maximize the revenue."
+    assert constraint_sentences(text, asked_quantity(text)) == ["It has 30 kg of beans."]
