@@ -213,3 +213,15 @@ def test_every_template_says_what_each_objective_variant_measures_and_its_exampl
             asked = asked_quantity(example)
             fitting = [name for name, measure in template.objectives.items() if objective_mismatch(asked, measure) is None]
             assert fitting or not template.objectives, (template.id, example[-120:], asked)
+
+
+def test_the_goal_of_a_so_that_clause_and_a_unit_given_after_the_question() -> None:
+    text = (
+        "Decide which jobs run at the edge so that the sum of the completion times is as small as possible. "
+        "What is that smallest sum? Give it in milliseconds."
+    )
+    asked = asked_quantity(text)
+    assert asked is not None
+    assert (asked.sense, asked.aggregate, asked.unit) == ("min", "sum", "milliseconds") and "time" in asked.kinds
+    both = asked_quantity("Place them so that the delay of A plus the delay of B is as small as possible. Report that sum.")
+    assert both is not None and both.aggregate == "sum" and "time" in both.kinds

@@ -69,7 +69,10 @@ _AGGREGATES: tuple[tuple[Aggregate, re.Pattern[str]], ...] = (
         ),
     ),
     ("min", re.compile(r"\b(?:smallest|minimum|min|weakest|lowest|least|worst[- ]off)\b", re.IGNORECASE)),
-    ("sum", re.compile(r"\b(?:total|sum|overall|aggregate|combined|network[- ]wide|altogether|all together)\b", re.IGNORECASE)),
+    (
+        "sum",
+        re.compile(r"\b(?:total|sum|overall|aggregate|combined|network[- ]wide|altogether|all together|plus)\b", re.IGNORECASE),
+    ),
 )
 
 _MIN_WORDS = r"minimum|minimal|smallest|lowest|least|fewest|shortest|cheapest|min"
@@ -104,14 +107,15 @@ _ASKED = (
     ),
     re.compile(r"\bhow\s+(?P<how>much|many|long|large|small|low|high|few)\s+(?P<np>[^.?!;\n]+)", re.IGNORECASE),
 )
+_CLAUSE_START = r"(?:^|[,;:(]\s*|\b(?:so that|such that|that|and|where|while|make|makes|keep|keeps|want|wants|with)\s+)"
 _AS_POSSIBLE = re.compile(
-    r"(?P<np>(?:the\s+)?[\w\-' ]{3,80}?)\s+(?:is|are|be|stays?|remains?|gets?)?\s*as\s+"
+    _CLAUSE_START + r"(?:the\s+)?(?P<np>[\w\-'/ ]{3,160}?)\s+(?:is|are|be|stays?|remains?|gets?)?\s*as\s+"
     r"(?P<adj>small|low|short|few|little|cheap|large|high|great|long|much|many|good|strong)\s+as\s+possible",
-    re.IGNORECASE,
+    re.IGNORECASE | re.MULTILINE,
 )
 _AS_FEW = re.compile(r"\bas\s+(?P<adj>few|little|many|much)\s+(?P<np>[\w\-' ]{2,60}?)\s+as\s+possible", re.IGNORECASE)
 _PASSIVE = re.compile(
-    r"(?:^|[,;:]\s*|\b(?:that|so that|such that|and|where|while)\s+)(?:the\s+)?(?P<np>[\w\-' ]{3,60}?)\s+(?:is|are|gets?|be)\s+"
+    _CLAUSE_START + r"(?:the\s+)?(?P<np>[\w\-'/ ]{3,120}?)\s+(?:is|are|gets?|be)\s+"
     r"(?P<verb>minimi[sz]ed|maximi[sz]ed)\b",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -192,10 +196,10 @@ def asked_quantity(text: str) -> AskedQuantity | None:
     """The quantity the text asks for; None when code finds no request to report or optimise anything."""
     asked = _last_asked_phrase(text)
     optimised = [(m.start(), _sense_of_verb(m.group("verb")), _noun_phrase(m.group("np"))) for m in _OPTIMISE.finditer(text)]
-    possible = [(m.start(), _adjective_sense(m.group("adj")), _noun_phrase(m.group("np"))) for m in _AS_POSSIBLE.finditer(text)]
+    possible = [(m.start(), _adjective_sense(m.group("adj")), _last_clause(m.group("np"))) for m in _AS_POSSIBLE.finditer(text)]
     at_best = [(m.start(), _word_sense(m.group("word")), _noun_phrase(m.group("np"))) for m in _AT_BEST.finditer(text)]
     possible += [(m.start(), _adjective_sense(m.group("adj")), _noun_phrase(m.group("np"))) for m in _AS_FEW.finditer(text)]
-    possible += [(m.start(), _sense_of_verb(m.group("verb")), _noun_phrase(m.group("np"))) for m in _PASSIVE.finditer(text)]
+    possible += [(m.start(), _sense_of_verb(m.group("verb")), _last_clause(m.group("np"))) for m in _PASSIVE.finditer(text)]
     reduced: list[tuple[int, Sense | None, str]] = [
         (m.start(), "min", _noun_phrase(m.group("np"))) for m in _REDUCE.finditer(text)
     ]
@@ -205,7 +209,7 @@ def asked_quantity(text: str) -> AskedQuantity | None:
     if asked is None:
         start, sense, phrase = goals[-1]
         sentence = _sentence_around(text, start)
-        return _quantity(phrase, sense, _unit_of(sentence, phrase), sentence)
+        return _quantity(phrase, sense, _asked_unit(text, sentence, phrase), sentence)
     start, phrase, lead_sense, sentence = asked
     before = [goal for goal in goals if goal[0] <= start + len(sentence)]
     goal = before[-1] if before else (goals[-1] if goals else None)
@@ -219,7 +223,7 @@ def asked_quantity(text: str) -> AskedQuantity | None:
     kinds = quantity_kinds(phrase)
     if goal is not None and (not kinds or _refers_back(phrase)):
         phrase = f"{phrase} ({goal[2]})" if phrase and _NOT_A_KIND.sub("", phrase).strip(" ,") else goal[2]
-    found = _quantity(phrase, sense, _unit_of(sentence, phrase), sentence)
+    found = _quantity(phrase, sense, _asked_unit(text, sentence, phrase), sentence)
     if found.aggregate is None and aggregate_hint is not None:
         return AskedQuantity(found.phrase, found.sense, found.kinds, aggregate_hint, found.unit, found.sentence)
     return found
@@ -276,6 +280,14 @@ def _noun_phrase(raw: str) -> str:
     return re.sub(r"\s+", " ", phrase).strip(" ,")
 
 
+def _last_clause(raw: str) -> str:
+    """The subject of '... so that the sum of the completion times is as small as possible': the words after the
+    last clause boundary before the verb."""
+    tail = re.split(r"\b(?:so that|such that|in order that|wants?|make|makes|keep|keeps)\b|[,;:(]", raw, flags=re.IGNORECASE)[-1]
+    tail = re.sub(r"\s+to$", "", tail.strip())
+    return _noun_phrase(re.sub(r"^\s*(?:the|its|their|our)\s+", "", tail, flags=re.IGNORECASE))
+
+
 def _refers_back(phrase: str) -> bool:
     return bool(re.search(r"\b(?:this|that|it|its|the above|such)\b", phrase, re.IGNORECASE)) or bool(
         _NOT_A_KIND.fullmatch(phrase.strip())
@@ -299,6 +311,19 @@ def _sentence_around(text: str, index: int) -> str:
     start = starts[-1] if starts else 0
     end = re.search(r"[.?!](?:\s|$)|\n", text[index:])
     return text[start : index + (end.end() if end else len(text) - index)].strip()
+
+
+_UNIT_SENTENCE = re.compile(r"^\s*(?:answer|give|report|express|state|write|round)\b[^.?!]*", re.IGNORECASE)
+
+
+def _asked_unit(text: str, sentence: str, phrase: str) -> str | None:
+    """The unit in the asked sentence, or in a short instruction right after it ('... ? Give it in dB.')."""
+    unit = _unit_of(sentence, phrase)
+    if unit is not None:
+        return unit
+    after = text[text.find(sentence) + len(sentence) :] if sentence and sentence in text else ""
+    follow = _UNIT_SENTENCE.match(after)
+    return _unit_of(follow.group(0), phrase) if follow else None
 
 
 def _unit_of(sentence: str, phrase: str) -> str | None:
