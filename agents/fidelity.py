@@ -84,9 +84,9 @@ def objective_mismatch(asked: AskedQuantity | None, objective: Measure | None) -
 
 def in_asked_unit(value: float, asked: AskedQuantity | None, objective: Measure | None) -> tuple[float, str] | None:
     """The objective value in the unit the question asks for (350 mW for 0.35 W); None when no conversion applies."""
-    if asked is None or objective is None or not asked.unit or not objective.unit or asked.unit == objective.unit:
-        return None
-    if not (is_unit(asked.unit) and is_unit(objective.unit)):
+    if asked is None or objective is None or not asked.unit or objective.unit is None or asked.unit == objective.unit:
+        return None  # a pure-number objective ('') still converts: to dB, or to percent
+    if not (is_unit(asked.unit) and is_unit(objective.unit or "1")):
         return None
     try:
         return convert(value, objective.unit, asked.unit), asked.unit

@@ -106,6 +106,12 @@ def test_the_answer_converts_to_the_unit_asked() -> None:
     asked = asked_quantity("Minimize the total transmit power. Report it in milliwatts (mW).")
     converted = in_asked_unit(0.35, asked, Measure("min", "the total transmit power", "W"))
     assert converted is not None and converted[1] == "mW" and converted[0] == pytest.approx(350.0)
+    in_db = in_asked_unit(
+        8.0, asked_quantity("Maximize the minimum SINR. Give it in dB."), Measure("max", "the smallest SINR", "")
+    )
+    assert in_db is not None and in_db[0] == pytest.approx(9.0309, abs=1e-4)
+    as_percent = in_asked_unit(0.95, asked_quantity("Report the largest link utilization in percent."), Measure("min", "u", ""))
+    assert as_percent is not None and as_percent[0] == pytest.approx(95.0)
 
 
 def test_numbers_that_name_things_are_labels_not_requirements() -> None:
