@@ -33,6 +33,8 @@ NOT_A_REQUIREMENT = "not a requirement"
 NOT_MODELLED = "nothing in the model"
 OBJECTIVE = "objective"
 _TOLERANCE = 1e-6
+DEFINING_KINDS = frozenset({"log_utility", "energy_efficiency", "sinr"})
+"""Kinds that change what a quantity is: a sum of log-rates is not a sum rate, bits per joule are not bits."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ def objective_mismatch(asked: AskedQuantity | None, objective: Measure | None) -
     wanted, have = asked.describe(), objective.describe()
     if asked.sense is not None and asked.sense != objective.sense:
         return f"the question asks for {wanted}; this model {have}"
-    if asked.kinds and objective.kinds and not asked.kinds & objective.kinds:
+    if asked.kinds and objective.kinds and (
+        not asked.kinds & objective.kinds or asked.kinds & DEFINING_KINDS != objective.kinds & DEFINING_KINDS
+    ):
         return f"the question asks for {wanted}; this model {have}"
     if asked.aggregate and objective.aggregate and asked.aggregate != objective.aggregate:
         return f"the question asks for {wanted}; this model {have}"

@@ -96,6 +96,13 @@ def test_sense_aggregate_and_unit_each_reject_on_their_own() -> None:
     assert objective_mismatch(asked, Measure("min", "the worst-case latency", "s")) is None  # same dimension
 
 
+def test_a_sum_of_log_rates_is_not_a_sum_rate() -> None:
+    asked = asked_quantity("Split the band to maximize the total throughput. Report it in Mbit/s.")
+    fair = Measure("max", "the weighted sum of the logarithms of the users' rates")
+    assert objective_mismatch(asked, fair) is not None
+    assert objective_mismatch(asked, Measure("max", "the sum rate of the users", "Mbit/s")) is None
+
+
 def test_a_phrase_code_cannot_read_rejects_nothing() -> None:
     asked = asked_quantity("How many of each should be made to minimize the amount of slime produced?")
     assert asked is not None and not asked.kinds
