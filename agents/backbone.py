@@ -10,6 +10,10 @@ Structured output: vLLM and OpenAI take `response_format` json_schema (constrain
 server refuses that (HTTP 500) but enforces `{"type": "json_object", "schema": ...}` with a grammar, so
 `LlamaCppChat` overrides `with_structured_output` to send that. `structured_call` then validates the JSON
 against the schema and retries a bounded number of times with the error fed back.
+
+Agents ask through `ask`, the one door to the LLM: it renders a prompt of prompts/, holds the run's
+concurrency gate (Context.llm_gate) around each request, and adds the tokens and the hash of every prompt
+used to the caller's `Spent`, so each run records what it told the model.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import jsonschema
@@ -38,7 +43,9 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableParallel
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
+import prompts
 from agents.context import Context
+from prompts import Prompt
 from tools.embedded_model import cache_dir, gguf_path
 
 
@@ -73,6 +80,39 @@ class LlamaCppChat(ChatOpenAI):
         return RunnableParallel(raw=bound) | RunnableLambda(lambda out: parse(out["raw"]))
 
 
+@dataclass
+class Spent:
+    """What a run's requests to the LLM cost: tokens, and name -> hash of every prompt they used."""
+
+    tokens: int = 0
+    prompts: dict[str, str] = field(default_factory=dict)
+
+    def use(self, prompt: Prompt) -> Prompt:
+        """Record that `prompt` goes into a request (also a part of one, such as a repair paragraph)."""
+        self.prompts[prompt.name] = prompt.sha
+        return prompt
+
+
+def ask(context: Context, prompt: Prompt, schema: dict[str, Any], spent: Spent, **values: str) -> dict[str, Any]:
+    """The one way agents ask the LLM: `prompt` rendered with `values`, JSON that fits `schema` back.
+
+    The run's gate caps requests in flight, the tokens and every prompt used are added to `spent`, and
+    StructuredOutputError says that no schema-valid JSON came within the allowed attempts."""
+    system, user = spent.use(prompt).render(**values)
+    answer, tokens = structured_call(
+        chat_model(context),
+        schema,
+        system,
+        user,
+        attempts=context.structured_attempts,
+        endpoint=endpoint_of(context),
+        gate=context.llm_gate,
+        spent=spent,
+    )
+    spent.tokens += tokens
+    return answer
+
+
 def structured_call(
     model: BaseChatModel,
     schema: dict[str, Any],
@@ -81,11 +121,12 @@ def structured_call(
     attempts: int = 3,
     endpoint: str = "",
     gate: AbstractContextManager[Any] | None = None,
+    spent: Spent | None = None,
 ) -> tuple[dict[str, Any], int]:
     """Ask for JSON that fits `schema`; return it with the tokens spent. Bounded retries on invalid output.
 
     `gate` is held around each request only (not between retries), so a batch's cap on concurrent LLM
-    requests counts requests in flight at the server."""
+    requests counts requests in flight at the server. A retry's prompt is recorded in `spent`."""
     messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
     tokens = 0
     problem = ""
@@ -104,7 +145,10 @@ def structured_call(
             except jsonschema.ValidationError as exc:
                 problem = exc.message
         content = raw.content if isinstance(raw, AIMessage) else json.dumps(parsed)
-        messages += [AIMessage(content), HumanMessage(f"That JSON does not fit the schema: {problem}. Answer again.")]
+        retry = prompts.load("structured_retry")
+        if spent is not None:
+            spent.use(retry)
+        messages += [AIMessage(content), HumanMessage(retry.render(problem=problem)[1])]
     raise StructuredOutputError(f"no schema-valid JSON after {attempts} attempts; last problem: {problem}")
 
 

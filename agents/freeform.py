@@ -18,12 +18,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
-
 import prompts
-from agents.backbone import StructuredOutputError, chat_model, endpoint_of, structured_call
+from agents.backbone import Spent, StructuredOutputError, ask
 from agents.context import Context
 from agents.elements_code import ElementsError, code_from_elements, plain_algebra
+from prompts import Prompt
 from tools.solvers.sandbox.runner import run_generated_model
 from tools.textdata import NUMBER
 
@@ -125,8 +124,8 @@ class GeneratedModel:
     data: dict[str, Any] = field(default_factory=dict)
     code: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
-    tokens: int = 0
-    prompts: dict[str, str] = field(default_factory=dict)
+    spent: Spent = field(default_factory=Spent)
+    """Tokens and the prompts used, over every request."""
     attempts: list[str] = field(default_factory=list)
     """One line per build attempt in the sandbox: 'builds' or the error fed back."""
     error: str = ""
@@ -143,32 +142,27 @@ def write_model(
     """Elements, then code, then build-and-repair in the sandbox. `previous` is the last generated
     formulation (elements and code), revised in the light of `feedback` (a Verifier error or a diagnosis)."""
     out = GeneratedModel()
-    asking = _Asking(
-        chat_model(context), endpoint_of(context), context, problem_text, "\n\n".join(worked_examples) or "(none retrieved)"
-    )
+    asking = _Asking(context, problem_text, "\n\n".join(worked_examples) or "(none retrieved)")
     revise = ""
     if feedback and previous is not None:
-        revise = (
-            f"\n\nYour previous formulation was:\n{json.dumps(previous.get('elements', {}))}\n"
-            f"It was rejected because: {feedback}\nCorrect it."
-        )
+        revise = _paragraph(out, "modeler_freeform_revise_elements", json.dumps(previous.get("elements", {})), feedback)
     if not _ask_elements(out, asking, revise):
         return out
     if context.code_from_elements and plain_algebra(out.elements):
         return _code_from_elements(out, asking)
     out.data = {str(p["name"]): p["value"] for p in out.elements.get("parameters", []) if "name" in p}
 
-    code_prompt = prompts.load("modeler_freeform_code")
-    out.prompts[code_prompt.name] = code_prompt.sha
-    system, user = code_prompt.render(
-        problem=problem_text,
-        elements=json.dumps(out.elements, indent=1),
-        data_keys=", ".join(sorted(out.data)) or "(none)",
-        revise=f"\n\nThe previous code was:\n{previous.get('code', '')}\nFix it: {feedback}" if revise and previous else "",
-    )
-    repair = prompts.load("modeler_freeform_repair")
+    request = prompts.load("modeler_freeform_code")
+    values = {
+        "problem": problem_text,
+        "elements": json.dumps(out.elements, indent=1),
+        "data_keys": ", ".join(sorted(out.data)) or "(none)",
+        "revise": "",
+    }
+    if revise and previous:
+        values["revise"] = _paragraph(out, "modeler_freeform_revise_code", previous.get("code", ""), feedback)
     for attempt in range(context.code_repairs + 1):
-        answer = asking.call(out, CODE_SCHEMA, system, user)
+        answer = asking.call(out, request, CODE_SCHEMA, **values)
         if answer is None:
             return out
         out.code = tidy_code(str(answer.get("code", "")))
@@ -184,9 +178,14 @@ def write_model(
         out.attempts.append(built.error)
         if attempt == context.code_repairs:
             break
-        out.prompts[repair.name] = repair.sha
-        system, user = repair.render(code=out.code, error=built.error, data_keys=", ".join(sorted(out.data)) or "(none)")
+        request = prompts.load("modeler_freeform_repair")
+        values = {"code": out.code, "error": built.error, "data_keys": ", ".join(sorted(out.data)) or "(none)"}
     return out
+
+
+def _paragraph(out: GeneratedModel, name: str, previous: str, reason: str) -> str:
+    """A paragraph of prompts/ appended to a request: what the LLM answered before and why it did not do."""
+    return "\n\n" + out.spent.use(prompts.load(name)).user.format(previous=previous, reason=reason)
 
 
 def _code_from_elements(out: GeneratedModel, asking: _Asking) -> GeneratedModel:
@@ -218,7 +217,7 @@ def _code_from_elements(out: GeneratedModel, asking: _Asking) -> GeneratedModel:
             if not _mend_expressions(out, unreadable, asking):
                 return out
             continue
-        revise = f"\n\nYour previous answer was:\n{json.dumps(out.elements)}\nIt is not usable: {problem}\nCorrect it."
+        revise = _paragraph(out, "modeler_freeform_unusable_elements", json.dumps(out.elements), problem)
         if not _ask_elements(out, asking, revise):
             return out
         if not plain_algebra(out.elements):
@@ -232,19 +231,20 @@ def _mend_expressions(out: GeneratedModel, unreadable: dict[str | int, str], ask
     """Ask for each unreadable expression again, on its own, and put the answers into the elements.
     False, with `out.error` set, when the LLM gave no answer."""
     prompt = prompts.load("modeler_freeform_expression")
-    out.prompts[prompt.name] = prompt.sha
     variables = ", ".join(f"{v.get('name')} ({v.get('meaning', '')})" for v in out.elements.get("variables", []))
     for where, problem_found in unreadable.items():
         element = out.elements["objective"] if where == "objective" else out.elements["constraints"][int(where)]
         what = "objective" if where == "objective" else f"constraint {element.get('name') or element.get('meaning') or ''}"
-        system, user = prompt.render(
+        answer = asking.call(
+            out,
+            prompt,
+            EXPRESSION_SCHEMA,
             problem=asking.problem_text,
             variables=variables,
             what=what.strip(),
             written=str(element.get("expression", "")),
             problem_found=problem_found,
         )
-        answer = asking.call(out, EXPRESSION_SCHEMA, system, user)
         if answer is None:
             return False
         element["expression"] = str(answer["expression"])
@@ -255,9 +255,7 @@ def _ask_elements(out: GeneratedModel, asking: _Asking, revise: str) -> bool:
     """Ask for the five elements (again, when `revise` says what was wrong). False, with `out.error` set,
     when the LLM gave none."""
     prompt = prompts.load("modeler_freeform_elements")
-    out.prompts[prompt.name] = prompt.sha
-    system, user = prompt.render(problem=asking.problem_text, examples=asking.examples, revise=revise)
-    answer = asking.call(out, ELEMENTS_SCHEMA, system, user)
+    answer = asking.call(out, prompt, ELEMENTS_SCHEMA, problem=asking.problem_text, examples=asking.examples, revise=revise)
     if answer is None:
         return False
     out.elements = answer
@@ -268,23 +266,17 @@ def _ask_elements(out: GeneratedModel, asking: _Asking, revise: str) -> bool:
 class _Asking:
     """What every request of the free-form Modeler to the LLM needs."""
 
-    model: BaseChatModel
-    endpoint: str
     context: Context
     problem_text: str
     examples: str
 
-    def call(self, out: GeneratedModel, schema: dict[str, Any], system: str, user: str) -> dict[str, Any] | None:
-        """The structured answer, its tokens added to `out`; None, with `out.error` set, when none came."""
+    def call(self, out: GeneratedModel, prompt: Prompt, schema: dict[str, Any], **values: str) -> dict[str, Any] | None:
+        """The structured answer (through backbone.ask, into `out.spent`); None, with `out.error` set, when none came."""
         try:
-            answer, used = structured_call(
-                self.model, schema, system, user, attempts=self.context.structured_attempts, endpoint=self.endpoint
-            )
+            return ask(self.context, prompt, schema, out.spent, **values)
         except StructuredOutputError as exc:
             out.error = f"the LLM gave no usable {schema['title'].replace('_', ' ')}: {exc}"
             return None
-        out.tokens += used
-        return answer
 
 
 def tidy_code(code: str) -> str:

@@ -18,7 +18,7 @@ from langgraph.types import Command
 
 from agents.context import Context
 from agents.freeform import GENERATED, SANDBOX
-from agents.knowledge import template_store
+from agents.knowledge import built_model, template_store
 from agents.state import Formulation, Plan, Result, State, decision
 from knowledge_base.catalog import AnyTemplate
 from tools.registry import PYOMO_PORTFOLIO, ToolSpec, tool_named
@@ -28,7 +28,7 @@ from tools.solvers.portfolio import ProblemClass
 from tools.solvers.sandbox.runner import run_generated_model
 
 
-def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifier"]]:
+def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_solution"]]:
     formulation, plan = state["formulation"], state["plan"]
     assert formulation is not None and plan is not None
     out_dir = Path(runtime.context.runs_dir) / str(get_config()["configurable"].get("thread_id", "run"))
@@ -44,28 +44,29 @@ def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
     else:
         with gate:
             if tool.name == PYOMO_PORTFOLIO:
-                result = _run_portfolio(template, formulation, plan, out_dir)
+                result = _run_portfolio(runtime.context, template, formulation, plan, out_dir)
             else:
                 result = _run_tool(tool, template, formulation, out_dir)
     return _done(result)
 
 
-def _done(result: Result) -> Command[Literal["verifier"]]:
+def _done(result: Result) -> Command[Literal["verify_solution"]]:
     objective = f", objective {result['objective']:g}" if result["objective"] is not None else ""
     reason = "; ".join(result["attempts"]) or result["log_excerpt"]
     return Command(
-        goto="verifier",
+        goto="verify_solution",
         update={"result": result, "history": decision("invoker", f"{result['solver']}: {result['status']}{objective}", reason)},
     )
 
 
-def _run_portfolio(template: AnyTemplate, formulation: Formulation, plan: Plan, out_dir: Path) -> Result:
+def _run_portfolio(context: Context, template: AnyTemplate, formulation: Formulation, plan: Plan, out_dir: Path) -> Result:
     params = template.params_model.model_validate(formulation["params"])
     problem_class = cast(ProblemClass, formulation["problem_class"])  # portfolio templates declare only these
-    outcome = solve(template.build_model(params), problem_class, plan["solver"], plan["time_limit_s"], plan["skip"])
+    outcome = solve(built_model(context, formulation), problem_class, plan["solver"], plan["time_limit_s"], plan["skip"])
     conflicts: list[str] = []
-    if outcome.status is Status.INFEASIBLE:
-        found = explain_infeasibility(template.build_model(params), plan["time_limit_s"], template.structural_constraints)
+    if outcome.status is Status.INFEASIBLE:  # the diagnosis relaxes a copy of its own
+        model = built_model(context, formulation, copy=False)
+        found = explain_infeasibility(model, plan["time_limit_s"], template.structural_constraints)
         conflicts = [c.sentence() for c in found]
     solved = bool(outcome.solution)
     return Result(

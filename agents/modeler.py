@@ -15,15 +15,15 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 import prompts
-from agents.backbone import StructuredOutputError, chat_model, endpoint_of, structured_call
+from agents.backbone import Spent, StructuredOutputError, ask
 from agents.context import Context
 from agents.freeform import GENERATED, describe_example, states_a_problem, write_model
 from agents.knowledge import problem_data, template_store
-from agents.state import Formulation, SpecEntry, State, decision
+from agents.state import Formulation, SpecEntry, State, decision, problem_text, start_round
 from knowledge_base.template import AssemblyError
 
 
-def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verifier", "report"]]:
+def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_formulation", "report"]]:
     context = runtime.context
     retrieved = state.get("retrieved") or []
     previous = state.get("formulation")
@@ -35,19 +35,18 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
             state, context, f"no formulation template fits this text ({best}, threshold {context.retrieval_threshold})"
         )
     template = template_store(context).get(retrieved[0]["template_id"])
-    data = problem_data(state["problem"])
+    data = problem_data(state)
     try:
         schema = template.binding_schema(data)
     except AssemblyError as exc:
         return _generate(state, context, f"template {template.id} matched, but the text lacks what it needs: {exc}")
 
-    tokens = 0
-    prompt_hashes: dict[str, str] = {}
+    spent = Spent()
     human = state.get("human_binding")
     if human is not None:
         binding, how = dict(human), "took the binding the human expert gave"
     else:
-        binding, tokens, prompt_hashes, failure = _ask_llm(template.title, schema, state, context, previous)
+        binding, failure = _ask_llm(template.title, schema, state, context, previous, spent)
         how = "filled the template with the LLM" if not failure else f"LLM gave no usable binding: {failure}"
     assembly_error: str | None = None
     params: dict[str, Any] | None = None
@@ -75,56 +74,38 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verifie
     if ignored:
         reason += "; the follow-up changed no parameter"
     return Command(
-        goto="verifier",
+        goto="verify_formulation",
         update={
+            **start_round(),
             "formulation": formulation,
             "spec": spec,
-            "result": None,
-            "verdict": None,
-            "human_binding": None,
-            "feedback": "",
-            "follow_up": None,
             "ignored_follow_up": ignored if asked else state.get("ignored_follow_up"),
-            "prompts": {**state.get("prompts", {}), **prompt_hashes},
-            "tokens": tokens,
+            "prompts": {**state.get("prompts", {}), **spent.prompts},
+            "tokens": spent.tokens,
             "history": decision("modeler", f"formulation r{formulation['revision']} from template {template.id}", reason),
         },
     )
 
 
 def _ask_llm(
-    title: str, schema: dict[str, Any], state: State, context: Context, previous: Formulation | None
-) -> tuple[dict[str, Any], int, dict[str, str], str]:
-    fill = prompts.load("modeler_fill_template")
-    used = {fill.name: fill.sha}
+    title: str, schema: dict[str, Any], state: State, context: Context, previous: Formulation | None, spent: Spent
+) -> tuple[dict[str, Any], str]:
+    """The binding the LLM fills in (empty, with why, when it gave none usable)."""
     feedback = ""
     if state.get("feedback") and previous is not None:
-        repair = prompts.load("modeler_repair_feedback")
-        used[repair.name] = repair.sha
+        repair = spent.use(prompts.load("modeler_repair_feedback"))
         feedback = repair.user.format(previous=json.dumps(previous["binding"]), reason=state["feedback"])
-    data_text = problem_data(state["problem"]).describe()
-    problem_text = state["problem"]["text"] + (
-        "\n\nAttached data:\n" + state["problem"]["data_text"] if state["problem"]["data_text"] else ""
-    )
-    system, user = fill.render(template_title=title, problem=problem_text, data=data_text, feedback=feedback)
+    fill = prompts.load("modeler_fill_template")
+    values = {"template_title": title, "problem": problem_text(state), "data": problem_data(state).describe()}
     try:
-        binding, tokens = structured_call(
-            chat_model(context),
-            schema,
-            system,
-            user,
-            attempts=context.structured_attempts,
-            endpoint=endpoint_of(context),
-            gate=context.llm_gate,
-        )
+        return ask(context, fill, schema, spent, **values, feedback=feedback), ""
     except StructuredOutputError as exc:
-        return {}, 0, used, str(exc)
-    return binding, tokens, used, ""
+        return {}, str(exc)
 
 
-def _generate(state: State, context: Context, why: str) -> Command[Literal["verifier", "report"]]:
+def _generate(state: State, context: Context, why: str) -> Command[Literal["verify_formulation", "report"]]:
     """The free-form path: the LLM writes the elements and the code; the sandbox checks that the code builds."""
-    if not states_a_problem(_problem_text(state)):
+    if not states_a_problem(problem_text(state)):
         return _no_model(f"{why}; the text states no numbers or nothing to optimize, so no model is written")
     previous = state.get("formulation")
     store = template_store(context) if state.get("retrieved") else None
@@ -134,7 +115,7 @@ def _generate(state: State, context: Context, why: str) -> Command[Literal["veri
         else []
     )
     earlier = {"elements": previous["binding"], "code": previous.get("code", "")} if previous is not None else None
-    made = write_model(_problem_text(state), examples, context, feedback=state.get("feedback", ""), previous=earlier)
+    made = write_model(problem_text(state), examples, context, feedback=state.get("feedback", ""), previous=earlier)
     if not made.elements and not made.code:
         return _no_model(f"{why}; {made.error}")
     formulation = Formulation(
@@ -151,26 +132,18 @@ def _generate(state: State, context: Context, why: str) -> Command[Literal["veri
     )
     attempts = "; ".join(made.attempts) or made.error
     return Command(
-        goto="verifier",
+        goto="verify_formulation",
         update={
+            **start_round(),
             "formulation": formulation,
             "spec": _spec_of(made.data),
-            "result": None,
-            "verdict": None,
-            "human_binding": None,
-            "feedback": "",
-            "prompts": {**state.get("prompts", {}), **made.prompts},
-            "tokens": made.tokens,
+            "prompts": {**state.get("prompts", {}), **made.spent.prompts},
+            "tokens": made.spent.tokens,
             "history": decision(
                 "modeler", f"formulation r{formulation['revision']} written without a template", f"{why}; sandbox: {attempts}"
             ),
         },
     )
-
-
-def _problem_text(state: State) -> str:
-    problem = state["problem"]
-    return problem["text"] + ("\n\nAttached data:\n" + problem["data_text"] if problem["data_text"] else "")
 
 
 def _problem_class(summary: dict[str, Any]) -> str:
@@ -217,7 +190,7 @@ def _render_elements(elements: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _no_model(reason: str) -> Command[Literal["verifier", "report"]]:
+def _no_model(reason: str) -> Command[Literal["verify_formulation", "report"]]:
     return Command(
         goto="report",
         update={"formulation": None, "outcome": "no_model", "history": decision("modeler", "no formulation", reason)},

@@ -1,4 +1,5 @@
-"""Optimizer: plan the solve, read the feedback, and decide: finish, retune and re-run, or repair the model.
+"""Optimizer: plan the solve (node plan), read the feedback and decide (node decide): finish, retune and re-run,
+or repair the model.
 
 Every decision and its reason go into `history`. Every loop (re-solve or back to the Modeler) counts
 against `max_iterations`; a run that hits the cap ends with a report that says so.
@@ -22,13 +23,23 @@ Route = Literal["invoker", "modeler", "report"]
 TIME_LIMIT_GROWTH = 4.0
 
 
-def optimizer(state: State, runtime: Runtime[Context]) -> Command[Route]:
+def plan(state: State, runtime: Runtime[Context]) -> Command[Route]:
+    """The planning phase: a verified formulation gets its first solve (or the expert's word before it)."""
     context = runtime.context
-    result = state.get("result")
-    if result is None:
-        return _plan_first_solve(state, context)
-    verdict = state["verdict"]
-    assert verdict is not None
+    first = Plan(solver=context.solver, time_limit_s=context.solver_time_limit_s, skip=[])
+    if "before_solving" in context.review_points:
+        routed = ask_expert("before_solving", "optimizer", {"formulation": state["formulation"], "plan": first}, state["problem"])
+        if routed is not None:
+            return routed
+    reason = f"exact solver portfolio ({context.solver}), time limit {first['time_limit_s']:g} s"
+    return Command(goto="invoker", update={"plan": first, "history": decision("optimizer", "solve", reason)})
+
+
+def decide(state: State, runtime: Runtime[Context]) -> Command[Route]:
+    """The deciding phase: read the checked result and finish, retune and re-run, or send the Modeler back."""
+    context = runtime.context
+    result, verdict = state["result"], state["verdict"]
+    assert result is not None and verdict is not None
     status = Status(result["status"])
     if status.has_solution and verdict["ok"]:
         return Command(goto="report", update={"history": decision("optimizer", "finish", f"{status} and verified")})
@@ -46,15 +57,15 @@ def optimizer(state: State, runtime: Runtime[Context]) -> Command[Route]:
             {"plan": _replan(state, skip=result["solver"])},
         )
     if status is Status.TIME_LIMIT:
-        plan = state["plan"]
-        assert plan is not None
-        longer = Plan(solver=plan["solver"], time_limit_s=plan["time_limit_s"] * TIME_LIMIT_GROWTH, skip=plan["skip"])
+        current = state["plan"]
+        assert current is not None
+        longer = Plan(solver=current["solver"], time_limit_s=current["time_limit_s"] * TIME_LIMIT_GROWTH, skip=current["skip"])
         return _loop(
             state,
             context,
             "invoker",
             "retune: longer time limit",
-            f"no answer within {plan['time_limit_s']:g} s; trying {longer['time_limit_s']:g} s",
+            f"no answer within {current['time_limit_s']:g} s; trying {longer['time_limit_s']:g} s",
             {"plan": longer},
         )
     if status is Status.ERROR and result["tool"] != PYOMO_PORTFOLIO:
@@ -77,16 +88,6 @@ def optimizer(state: State, runtime: Runtime[Context]) -> Command[Route]:
             {"plan": _replan(state, skip=result["solver"])},
         )
     return _repair(state, context, status, result["conflicts"])
-
-
-def _plan_first_solve(state: State, context: Context) -> Command[Route]:
-    plan = Plan(solver=context.solver, time_limit_s=context.solver_time_limit_s, skip=[])
-    if "before_solving" in context.review_points:
-        routed = ask_expert("before_solving", "optimizer", {"formulation": state["formulation"], "plan": plan}, state["problem"])
-        if routed is not None:
-            return routed
-    reason = f"exact solver portfolio ({context.solver}), time limit {plan['time_limit_s']:g} s"
-    return Command(goto="invoker", update={"plan": plan, "history": decision("optimizer", "solve", reason)})
 
 
 def _repair(state: State, context: Context, status: Status, conflicts: list[str]) -> Command[Route]:
@@ -121,9 +122,9 @@ def _repair(state: State, context: Context, status: Status, conflicts: list[str]
 
 
 def _replan(state: State, skip: str) -> Plan:
-    plan = state["plan"]
-    assert plan is not None
-    return Plan(solver="auto", time_limit_s=plan["time_limit_s"], skip=[*plan["skip"], skip])
+    current = state["plan"]
+    assert current is not None
+    return Plan(solver="auto", time_limit_s=current["time_limit_s"], skip=[*current["skip"], skip])
 
 
 def _loop(state: State, context: Context, goto: Route, what: str, reason: str, update: dict[str, Any]) -> Command[Route]:
@@ -138,6 +139,4 @@ def _loop(state: State, context: Context, goto: Route, what: str, reason: str, u
                 "history": decision("optimizer", "stop: iteration cap reached", reason),
             },
         )
-    if goto == "invoker":
-        update = {**update, "result": None}  # the next result must come from the new run, not linger from this one
     return Command(goto=goto, update={**update, "iteration": iteration, "history": decision("optimizer", what, reason)})

@@ -2,7 +2,7 @@
 
 The answer is {"action": "approve"}; {"action": "edit", "binding": {...}} (the Modeler rebuilds the
 formulation from the person's binding, no LLM call); {"action": "answer", "text": "..."} (the person's
-words join the problem text, so their numbers count as stated, and the Modeler fills the template again);
+words join the problem as a turn, so their numbers count as stated, and the Modeler fills the template again);
 or {"action": "stop", "reason": "..."}.
 """
 
@@ -13,10 +13,7 @@ from typing import Any
 from langgraph.types import Command, interrupt
 
 from agents.context import ReviewPoint
-from agents.state import AgentName, Problem, decision
-
-ANSWER_MARKER = "\n\nAnswer from the human expert: "
-"""How an expert's answer is appended to the problem text (front doors split the conversation on it)."""
+from agents.state import AgentName, Problem, decision, with_turn
 
 
 def ask_expert(point: ReviewPoint, agent: AgentName, shown: dict[str, Any], problem: Problem) -> Command[Any] | None:
@@ -39,7 +36,7 @@ def ask_expert(point: ReviewPoint, agent: AgentName, shown: dict[str, Any], prob
         return Command(
             goto="modeler",
             update={
-                "problem": Problem(**{**problem, "text": problem["text"] + ANSWER_MARKER + said}),
+                "problem": with_turn(problem, "answer", said),
                 "feedback": f"the human expert answered ({where}): {said}",
                 "history": decision(agent, f"human answered {where}", said),
             },

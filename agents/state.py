@@ -14,8 +14,19 @@ AgentName = Literal["retriever", "modeler", "verifier", "optimizer", "invoker", 
 RunStatus = Literal["optimal", "feasible", "infeasible", "unbounded", "time_limit", "error", "no_model", "cap_reached", "stopped"]
 
 
+class Turn(TypedDict):
+    """Something the user said after stating the problem."""
+
+    kind: Literal["follow_up", "answer"]
+    """A follow-up on an answer (lamopt.api.follow_up), or an answer to a review point's question (agents/review.py)."""
+    text: str
+
+
 class Problem(TypedDict):
     text: str
+    """The problem as the user first stated it."""
+    turns: NotRequired[list[Turn]]
+    """What the user said since, in order; their numbers count as stated too (problem_text joins them in)."""
     data_files: list[str]
     data_numbers: list[float]
     """Every number in the attached data files: they count as stated in the problem."""
@@ -129,7 +140,7 @@ class State(TypedDict, total=False):
     diagnosed_binding: dict[str, Any] | None
     """The binding whose model was last found infeasible, to tell a modeling slip from a contradictory text."""
     follow_up: str | None
-    """The user's follow-up while its round runs (set by lamopt.api.follow_up; the Modeler clears it)."""
+    """The user's follow-up while its round runs (set by start_round; the Modeler's next formulation clears it)."""
     ignored_follow_up: str | None
     """A follow-up that left every parameter as it was: the template cannot express it; the report says so."""
     outcome: RunStatus | None
@@ -145,3 +156,46 @@ class State(TypedDict, total=False):
 def decision(agent: AgentName, what: str, reason: str) -> list[Decision]:
     """One history entry, as the list the `history` reducer appends."""
     return [Decision(agent=agent, decision=what, reason=reason)]
+
+
+TURN_MARKERS: dict[str, str] = {
+    "follow_up": "\n\nFollow-up from the user: ",
+    "answer": "\n\nAnswer from the human expert: ",
+}
+"""How each later turn joins the problem as the agents (and the LLM) read it."""
+
+
+def problem_text(state: State, *, with_data: bool = True) -> str:
+    """The problem as every agent reads it: the statement, each later turn, then the attached data.
+
+    `with_data` False gives only what the user wrote (the words a check of the text's wording reads)."""
+    problem = state["problem"]
+    said = problem["text"] + "".join(TURN_MARKERS[t["kind"]] + t["text"] for t in problem.get("turns", []))
+    if with_data and problem["data_text"]:
+        return said + "\n\nAttached data:\n" + problem["data_text"]
+    return said
+
+
+def with_turn(problem: Problem, kind: Literal["follow_up", "answer"], text: str) -> Problem:
+    """The problem with one more thing the user said."""
+    return Problem(**{**problem, "turns": [*problem.get("turns", []), Turn(kind=kind, text=text)]})
+
+
+def start_round(follow_up: str | None = None) -> dict[str, Any]:
+    """The state update that starts a round: the last answer and its verdicts no longer apply.
+
+    The Modeler starts one with every formulation it writes (from a template or free-form). A follow-up
+    (`follow_up`, the user's words) starts a new question in the same thread: it also forgets how the last
+    round ended (outcome, plan, diagnosis) and asks the Modeler to revise the formulation to answer it."""
+    fresh: dict[str, Any] = {"result": None, "verdict": None, "human_binding": None, "feedback": "", "follow_up": None}
+    if follow_up is None:
+        return fresh
+    return fresh | {
+        "feedback": f"the user asked a follow-up; revise the formulation to answer it: {follow_up}",
+        "follow_up": follow_up,
+        "outcome": None,
+        "plan": None,
+        "diagnosis": "",
+        "diagnosed_binding": None,
+        "ignored_follow_up": None,
+    }

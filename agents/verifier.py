@@ -1,4 +1,5 @@
-"""Verifier: check the formulation before any solver runs, and the solution after.
+"""Verifier: check the formulation before any solver runs (node verify_formulation), and the solution after
+(node verify_solution).
 
 Before solving: the template could be filled; every number the Modeler put into the parameters is stated
 in the problem text or the attached data (or is the template's documented default); the model builds;
@@ -23,9 +24,9 @@ from agents.formulation_checks import (
     unused_numbers_warning,
 )
 from agents.freeform import GENERATED, SANDBOX
-from agents.knowledge import problem_data, template_store
+from agents.knowledge import built_model, problem_data, template_store
 from agents.review import ask_expert
-from agents.state import Formulation, SpecEntry, State, Verdict, decision
+from agents.state import Formulation, Result, SpecEntry, State, Verdict, decision, problem_text
 from tools.registry import PYOMO_PORTFOLIO
 from tools.solvers.metamorphic import tightened_optimum_check
 from tools.solvers.model_facts import model_size
@@ -40,19 +41,15 @@ METAMORPHIC_MAX_VARIABLES = 2_000
 METAMORPHIC_MAX_SOLVE_S = 5.0
 
 
-def verifier(state: State, runtime: Runtime[Context]) -> Command[Literal["modeler", "optimizer", "report"]]:
-    if state.get("result") is None:
-        return _verify_formulation(state, runtime.context)
-    return _verify_solution(state, runtime.context)
-
-
-def _verify_formulation(state: State, context: Context) -> Command[Literal["modeler", "optimizer", "report"]]:
+def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Literal["modeler", "plan", "report"]]:
+    """The formulation phase: check what the Modeler wrote before any solver runs."""
+    context = runtime.context
     formulation = state["formulation"]
     assert formulation is not None  # the Modeler routes to the report when there is none
     if not context.verify:  # the ablation: every formulation goes to the solver unchecked
         verdict = Verdict(phase="formulation", revision=formulation["revision"], ok=True, errors=[], warnings=[])
         return Command(
-            goto="optimizer",
+            goto="plan",
             update={"verdict": verdict, "history": decision("verifier", "accepted unchecked", "verification is off")},
         )
     errors: list[str] = []
@@ -64,7 +61,7 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
         what = "the generated model is not usable" if generated else "the template could not be filled"
         errors.append(f"{what}: {formulation['assembly_error']}")
     else:
-        data = problem_data(state["problem"])
+        data = problem_data(state)
         for item in state.get("spec", []):
             if data.mentions(item["value"]):
                 continue
@@ -78,7 +75,7 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
         values = [item["value"] for item in state.get("spec", [])]
         warnings += unused_numbers_warning(unused_numbers(data, values, formulation.get("code", "")))
         if generated:
-            errors += _generated_errors(formulation, state["problem"]["text"])
+            errors += _generated_errors(formulation, problem_text(state, with_data=False))
             warnings += unit_mismatches(formulation["binding"].get("parameters", []))
         else:
             warnings += _unused_data(formulation["binding"], data)
@@ -108,7 +105,7 @@ def _verify_formulation(state: State, context: Context) -> Command[Literal["mode
         if routed is not None:
             return routed
     checked = f"{len(state.get('spec', []))} values found in the text; the model builds"
-    return Command(goto="optimizer", update=update | {"history": decision("verifier", "accepted the formulation", checked)})
+    return Command(goto="plan", update=update | {"history": decision("verifier", "accepted the formulation", checked)})
 
 
 def _unused_data(binding: dict[str, Any], data: TextData) -> list[str]:
@@ -144,11 +141,10 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
 
 def _build_errors(formulation: Formulation, context: Context) -> list[str]:
     """Does the algebraic model build, and is its size sane? (A tool's formulation is just its validated input.)"""
-    template = template_store(context).get(formulation["template_id"])
-    if template.tool != PYOMO_PORTFOLIO:
+    if template_store(context).get(formulation["template_id"]).tool != PYOMO_PORTFOLIO:
         return []
     try:
-        size = model_size(template.build_model(template.params_model.model_validate(formulation["params"])))
+        size = model_size(built_model(context, formulation, copy=False))
     except Exception as exc:  # a template bug or odd parameters: say so instead of crashing the run
         return [f"the model does not build: {type(exc).__name__}: {exc}"]
     if size.variables == 0 or size.constraints == 0:
@@ -158,7 +154,9 @@ def _build_errors(formulation: Formulation, context: Context) -> list[str]:
     return []
 
 
-def _verify_solution(state: State, context: Context) -> Command[Literal["modeler", "optimizer", "report"]]:
+def verify_solution(state: State, runtime: Runtime[Context]) -> Command[Literal["decide"]]:
+    """The solution phase: re-check the tool's answer without trusting it; the Optimizer decides what follows."""
+    context = runtime.context
     formulation, result = state["formulation"], state["result"]
     assert formulation is not None and result is not None
     errors: list[str] = []
@@ -169,11 +167,11 @@ def _verify_solution(state: State, context: Context) -> Command[Literal["modeler
     elif not result["solution"]:
         what, reason = "nothing to re-check", f"the tool returned no solution ({result['status']})"
     elif result["tool"] == PYOMO_PORTFOLIO:
-        errors = _recheck_algebraic(state, context)
+        errors = _recheck_algebraic(formulation, result, context)
         what = "re-checked the solution" if not errors else "found the solution wrong"
         reason = "every constraint holds and the objective recomputes" if not errors else "; ".join(errors)
         if not errors and result["status"] == "optimal":
-            metamorphic, note = _metamorphic(state, context)
+            metamorphic, note = _metamorphic(formulation, result, context)
             errors += metamorphic
             reason += f"; {note}" if note else ""
     elif result["tool"] == SANDBOX:
@@ -188,16 +186,12 @@ def _verify_solution(state: State, context: Context) -> Command[Literal["modeler
         passed = ", ".join(result["checks"]) or "none reported"
         reason = f"checks passed: {passed}" if not errors else "; ".join(errors)
     verdict = Verdict(phase="solution", revision=formulation["revision"], ok=not errors, errors=errors, warnings=warnings)
-    return Command(goto="optimizer", update={"verdict": verdict, "history": decision("verifier", what, reason)})
+    return Command(goto="decide", update={"verdict": verdict, "history": decision("verifier", what, reason)})
 
 
-def _recheck_algebraic(state: State, context: Context) -> list[str]:
-    """Load the solver's values into a freshly built model and re-evaluate everything, trusting nothing."""
-    formulation, result = state["formulation"], state["result"]
-    assert formulation is not None and result is not None
-    template = template_store(context).get(formulation["template_id"])
-    fresh = template.build_model(template.params_model.model_validate(formulation["params"]))
-    check = check_solution(fresh, {k: float(v) for k, v in result["solution"].items()})
+def _recheck_algebraic(formulation: Formulation, result: Result, context: Context) -> list[str]:
+    """Load the solver's values into a fresh copy of the model and re-evaluate everything, trusting nothing."""
+    check = check_solution(built_model(context, formulation), {k: float(v) for k, v in result["solution"].items()})
     errors: list[str] = []
     if check.missing:
         errors.append(f"the solution gives no value for {', '.join(check.missing[:5])}")
@@ -208,16 +202,15 @@ def _recheck_algebraic(state: State, context: Context) -> list[str]:
     return errors
 
 
-def _metamorphic(state: State, context: Context) -> tuple[list[str], str]:
+def _metamorphic(formulation: Formulation, result: Result, context: Context) -> tuple[list[str], str]:
     """Tighten the budgets of a small, quickly solved model: its optimum must not improve."""
-    formulation, result = state["formulation"], state["result"]
-    assert formulation is not None and result is not None and result["objective"] is not None
-    template = template_store(context).get(formulation["template_id"])
-    model = template.build_model(template.params_model.model_validate(formulation["params"]))
+    assert result["objective"] is not None
+    model = built_model(context, formulation)
     if model_size(model).variables > METAMORPHIC_MAX_VARIABLES or result["time_s"] > METAMORPHIC_MAX_SOLVE_S:
         return [], ""
     problem_class: ProblemClass = formulation["problem_class"]  # type: ignore[assignment]  # portfolio templates declare these
-    check = tightened_optimum_check(model, problem_class, result["objective"], template.structural_constraints)
+    keep = template_store(context).get(formulation["template_id"]).structural_constraints
+    check = tightened_optimum_check(model, problem_class, result["objective"], keep)
     if not check.ok:
         return [f"metamorphic check failed: {check.message}"], ""
     return [], f"metamorphic check: {check.message}" if check.tightened else ""

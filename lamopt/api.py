@@ -13,12 +13,9 @@ from langgraph.types import Command
 
 from agents.context import Context
 from agents.graph import RECURSION_LIMIT, build_graph
-from agents.state import Report
+from agents.state import Report, Turn, start_round
 from lamopt.checkpoints import sqlite_saver
 from lamopt.problem_input import make_problem
-
-FOLLOW_UP_MARKER = "\n\nFollow-up from the user: "
-"""How a follow-up joins the thread's problem text (the chat page splits the conversation on it)."""
 
 
 @dataclass
@@ -28,6 +25,7 @@ class Step:
     kind: str
     """"agent", "review" (paused at a review point; answer with `stream(resume=...)`) or "report"."""
     node: str
+    """The agent that took the step (data["node"] names the graph node, the phase), the review point, or "report"."""
     text: str
     thread_id: str
     data: dict[str, Any] = field(default_factory=dict)
@@ -68,7 +66,7 @@ def follow_up(
 ) -> Iterator[Step]:
     """Talk about a finished run in the same thread ("what if S3 loses half its CPU?").
 
-    The follow-up joins the problem text (its numbers then count as stated) and the Modeler revises the
+    The follow-up joins the problem as a turn (its numbers then count as stated) and the Modeler revises the
     thread's last formulation with the follow-up as the reason; the thread's history keeps both rounds.
     """
     saver = checkpointer or sqlite_saver()
@@ -77,22 +75,9 @@ def follow_up(
     if "problem" not in before:
         raise ValueError(f"thread {thread_id} has no run to follow up")
     previous = before["problem"]
-    files = [*previous["data_files"], *(data_files or [])]
-    problem = make_problem(previous["text"] + FOLLOW_UP_MARKER + text.strip(), files)
-    graph_input = {
-        "problem": problem,
-        "feedback": f"the user asked a follow-up; revise the formulation to answer it: {text.strip()}",
-        # A follow-up is a new round: the last round's answer and verdicts no longer apply.
-        "outcome": None,
-        "result": None,
-        "verdict": None,
-        "plan": None,
-        "diagnosis": "",
-        "diagnosed_binding": None,
-        "follow_up": text.strip(),
-        "ignored_follow_up": None,
-    }
-    yield from _run(graph_input, thread_id, context or Context(), saver)
+    turns = [*previous.get("turns", []), Turn(kind="follow_up", text=text.strip())]
+    problem = make_problem(previous["text"], [*previous["data_files"], *(data_files or [])], turns=turns)
+    yield from _run({"problem": problem, **start_round(follow_up=text.strip())}, thread_id, context or Context(), saver)
 
 
 def _run(graph_input: Any, thread_id: str, context: Context, saver: BaseCheckpointSaver[Any]) -> Iterator[Step]:
@@ -107,9 +92,8 @@ def _run(graph_input: Any, thread_id: str, context: Context, saver: BaseCheckpoi
                 )
                 return
             for entry in (update or {}).get("history", []):
-                yield Step(
-                    "agent", node, f"{entry['decision']}: {entry['reason']}", thread_id, {"update": update, "entry": entry}
-                )
+                data = {"update": update, "entry": entry, "node": node}
+                yield Step("agent", entry["agent"], f"{entry['decision']}: {entry['reason']}", thread_id, data)
     final = graph.get_state(config).values
     if "report" in final:
         yield Step("report", "report", final["report"]["summary"], thread_id, {"report": final["report"], "state": final})

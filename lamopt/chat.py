@@ -18,7 +18,6 @@ for _name, _value in (
     os.environ.setdefault(_name, _value)
 
 import json  # noqa: E402  (the environment above must be set before gradio is imported)
-import re  # noqa: E402
 import secrets  # noqa: E402
 import shutil  # noqa: E402
 import uuid  # noqa: E402
@@ -33,8 +32,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver  # noqa: E402
 from agents.backbone import LLMUnavailable  # noqa: E402
 from agents.context import Context  # noqa: E402
 from agents.graph import build_graph  # noqa: E402
-from agents.review import ANSWER_MARKER  # noqa: E402
-from lamopt.api import FOLLOW_UP_MARKER, Step, follow_up, stream  # noqa: E402
+from lamopt.api import Step, follow_up, stream  # noqa: E402
 from lamopt.checkpoints import sqlite_saver  # noqa: E402
 from lamopt.problem_input import InputError  # noqa: E402
 from lamopt.report_text import report_markdown  # noqa: E402
@@ -83,7 +81,8 @@ class ChatApp:
         if not thread_id:
             return self.show([], None)
         values, review = self.snapshot(thread_id)
-        said = _split_conversation(values.get("problem", {}).get("text", ""))
+        problem = values.get("problem")
+        said = [problem["text"], *(t["text"] for t in problem.get("turns", []))] if problem else []
         chat: list[Message] = []
         for entry in values.get("history", []):
             if entry["agent"] == "retriever" and said:
@@ -223,12 +222,6 @@ class ChatApp:
         table = pd.DataFrame(report["solution"]) if report and report["solution"] else pd.DataFrame()
         figures = [f for f in (report or {}).get("figures", []) if Path(f).is_file()]
         return (chat, thread_id, threads, *panel, table, figures)
-
-
-def _split_conversation(text: str) -> list[str]:
-    """The user's turns in a thread's problem text: the problem, then each follow-up and review answer."""
-    pattern = "|".join(re.escape(m) for m in (FOLLOW_UP_MARKER, ANSWER_MARKER))
-    return [part for part in re.split(pattern, text) if part.strip()] if text else []
 
 
 def _note(text: str) -> Message:

@@ -21,7 +21,8 @@ from typing import Any, Literal
 
 from langgraph.checkpoint.memory import InMemorySaver
 
-from agents.backbone import LLMUnavailable, StructuredOutputError, chat_model, endpoint_of, structured_call
+import prompts
+from agents.backbone import LLMUnavailable, Spent, StructuredOutputError, ask
 from agents.context import Context
 from lamopt.runs import RecordWriter, read_records
 
@@ -34,7 +35,6 @@ DIRECT_SCHEMA: dict[str, Any] = {
     "properties": {"optimal_objective": {"type": "number"}},
     "required": ["optimal_objective"],
 }
-DIRECT_SYSTEM = "You solve optimization word problems. Answer with JSON holding only the optimal objective value as a number."
 
 
 class EvalInputError(ValueError):
@@ -168,15 +168,13 @@ def _agents(case: Case, context: Context) -> dict[str, Any]:
 
 def _direct(case: Case, context: Context) -> dict[str, Any]:
     """The baseline: the LLM alone states the optimal value, with no model, solver or check."""
+    spent = Spent()
     try:
-        answer, tokens = structured_call(
-            chat_model(context), DIRECT_SCHEMA, DIRECT_SYSTEM, case.question, attempts=context.structured_attempts,
-            endpoint=endpoint_of(context),
-        )  # fmt: skip
+        answer = ask(context, prompts.load("direct_answer"), DIRECT_SCHEMA, spent, question=case.question)
         objective: float | None = float(answer["optimal_objective"])
         status, error = "answered", ""
     except StructuredOutputError as exc:
-        objective, tokens, status, error = None, 0, "error", str(exc)[:300]
+        objective, status, error = None, "error", str(exc)[:300]
     correct = matches(case, objective)
     return {
         "status": status,
@@ -184,12 +182,12 @@ def _direct(case: Case, context: Context) -> dict[str, Any]:
         "correct": correct,
         "feasible": False,
         "loops": 0,
-        "tokens": tokens,
+        "tokens": spent.tokens,
         "template": None,
         "path": ["llm"],
         "failure": "" if correct else ("no model" if objective is None else "wrong model"),
         "error": error,
-        "prompts": {},
+        "prompts": spent.prompts,
     }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from agents.state import Problem
+from agents.state import Problem, Turn, problem_text
 from tools.satnet.scenario import file_summary, is_scenario_file
 from tools.textdata import NUMBER
 
@@ -22,18 +22,21 @@ class InputError(ValueError):
 MAX_TEXT_CHARS = 50_000
 
 
-def make_problem(text: str, data_files: list[str] | None = None) -> Problem:
+def make_problem(text: str, data_files: list[str] | None = None, turns: list[Turn] | None = None) -> Problem:
+    """The problem from what the user stated, attached and (`turns`) said since in the same thread."""
     text = (text or "").strip()
     if not text:
         raise InputError("the problem text is empty: describe the optimization problem in words")
-    if len(text) > MAX_TEXT_CHARS:
-        raise InputError(f"the problem text has {len(text)} characters; the limit is {MAX_TEXT_CHARS}")
+    said = len(problem_text({"problem": Problem(text=text, turns=turns or [], data_files=[], data_numbers=[], data_text="")}))
+    if said > MAX_TEXT_CHARS:
+        raise InputError(f"the problem text has {said} characters; the limit is {MAX_TEXT_CHARS}")
     rendered: list[str] = []
     for name in data_files or []:
         rendered.append(f"Data file {Path(name).name}:\n{render_data_file(Path(name))}")
     data_text = "\n\n".join(rendered)
     numbers = [float(m.group()) for m in NUMBER.finditer(data_text)]
-    return Problem(text=text, data_files=[str(Path(n)) for n in data_files or []], data_numbers=numbers, data_text=data_text)
+    files = [str(Path(n)) for n in data_files or []]
+    return Problem(text=text, turns=list(turns or []), data_files=files, data_numbers=numbers, data_text=data_text)
 
 
 def render_data_file(path: Path) -> str:

@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from langgraph.checkpoint.memory import InMemorySaver
 
+from agents.context import Context
 from agents.freeform import tidy_code
+from lamopt.api import follow_up, stream
 from tests.fakes import ScriptedChatModel
 from tests.test_graph_paths import STRAIGHT, final_report, path_of, run
 
@@ -186,3 +189,17 @@ def test_elements_whose_code_does_not_build_go_back_whole_with_the_sandbox_error
     correction_request = fake.user_texts()[1]
     assert "ZeroDivisionError" in correction_request and "Your previous answer was" in correction_request
     assert final_report(steps)["objective"] == pytest.approx(FARM_OPTIMUM)
+
+
+def test_a_follow_up_on_a_free_form_answer_is_answered_and_its_round_closed(kb_dir: Path) -> None:
+    """The free-form Modeler starts its round like the template path: the follow-up is consumed, not left pending."""
+    saver = InMemorySaver()
+    fake = ScriptedChatModel(script=[literal_elements(), literal_elements(labour_rule="2 * w + 1 * c <= 120")])
+    context = Context(chat_model=fake, kb_path=str(kb_dir), **NO_TEMPLATE)
+    first = list(stream(FARM, context=context, checkpointer=saver, thread_id="farm-1"))
+    assert final_report(first)["objective"] == pytest.approx(FARM_OPTIMUM)
+    then = list(follow_up("farm-1", "What if only 120 hours of labour are available?", context=context, checkpointer=saver))
+    assert final_report(then)["objective"] == pytest.approx(22000.0)  # vertex w = 20, c = 80
+    assert "Follow-up from the user: What if only 120 hours" in fake.user_texts()[1]
+    state = then[-1].data["state"]
+    assert state["follow_up"] is None and [t["kind"] for t in state["problem"]["turns"]] == ["follow_up"]

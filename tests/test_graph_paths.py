@@ -250,6 +250,15 @@ def test_langgraph_json_names_a_graph_studio_can_load_with_its_settings_schema()
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     graph = getattr(module, name)
-    assert set(graph.nodes) >= {"retriever", "modeler", "verifier", "optimizer", "invoker", "report"}
+    phases = {"retriever", "modeler", "verify_formulation", "plan", "invoker", "verify_solution", "decide", "report"}
+    assert set(graph.nodes) >= phases
     properties = graph.get_context_jsonschema()["properties"]
     assert {"review_points", "llm_backend", "solver"} <= set(properties)
+
+
+def test_readme_shows_the_graph_as_it_is_wired() -> None:
+    """The picture in README.md is LangGraph's own drawing of the compiled graph, phases and routes included."""
+    from agents.graph import graph
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert "```mermaid\n" + graph.get_graph().draw_mermaid().rstrip("\n") + "\n```" in readme

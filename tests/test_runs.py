@@ -174,6 +174,28 @@ def test_llm_requests_are_capped_separately_from_cases(tmp_path: Path, kb_dir: P
     assert _PEAK[0] == peak
 
 
+def test_free_form_requests_respect_llm_concurrency(tmp_path: Path, kb_dir: Path) -> None:
+    """`--llm-concurrency` caps the free-form Modeler's requests too (they once went past the gate)."""
+    from tests.test_freeform import FARM, FARM_OPTIMUM, NO_TEMPLATE, literal_elements
+
+    batch = _write_batch(tmp_path, [{"id": f"farm{i}", "text": FARM, "settings": NO_TEMPLATE} for i in range(3)])
+    _PEAK[0] = 0
+    outcome = run_batch(
+        batch,
+        tmp_path / "results.jsonl",
+        jobs=3,
+        llm_slots=1,
+        make_context=lambda s: Context(
+            chat_model=_CountingModel(script=[literal_elements()], delay_s=1.0), kb_path=str(kb_dir), **s
+        ),
+        progress=False,
+    )
+    records = read_records(tmp_path / "results.jsonl")
+    assert outcome.ran == 3 and {r["template"] for r in records} == {"generated"}
+    assert all(r["objective"] == pytest.approx(FARM_OPTIMUM) for r in records)
+    assert _PEAK[0] == 1
+
+
 def test_a_batch_killed_mid_way_and_restarted_has_exactly_one_record_per_case(tmp_path: Path, kb_dir: Path) -> None:
     ids = [f"leo-{i}" for i in range(6)]
     batch = _write_batch(tmp_path, [{"id": i, "text": EXAMPLE.read_text()} for i in ids])

@@ -13,7 +13,7 @@ from typing import Any
 from langchain_core.outputs import ChatResult
 
 from agents.context import Context
-from lamopt.api import FOLLOW_UP_MARKER
+from agents.state import TURN_MARKERS
 from lamopt.chat import serve
 from tests.conftest import leo_binding
 from tests.fakes import ScriptedChatModel
@@ -26,7 +26,8 @@ class LeoModel(ScriptedChatModel):
     def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
         time.sleep(0.5)
         asked = str(messages[-1].content)
-        follow_up = FOLLOW_UP_MARKER.strip() in asked and "CPU capacity" in asked.split(FOLLOW_UP_MARKER.strip())[-1]
+        marker = TURN_MARKERS["follow_up"].strip()
+        follow_up = marker in asked and "CPU capacity" in asked.split(marker)[-1]
         self.script = [leo_binding(cpu_capacity_list="L3") if follow_up else leo_binding()]
         return super()._generate(messages, stop, run_manager, **kwargs)
 
