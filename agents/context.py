@@ -16,6 +16,7 @@ from tools.embedded_model import cache_dir
 Backend = Literal["embedded", "openai", "vllm"]
 ReviewPoint = Literal["after_modeling", "before_solving", "missing_parameter"]
 Retrieval = Literal["hybrid", "dense"]
+FreeForm = Literal["auto", "steps", "whole"]
 """knowledge_base.store.RetrievalMode, repeated here so reading settings does not import chromadb."""
 
 _NOT_FROM_ENV = frozenset({"chat_model", "llm_gate", "solver_gate"})
@@ -46,6 +47,22 @@ class Context:
         metadata={"description": "write a free-form model's code from plain-algebra elements (off: the LLM writes it)"},
     )
     sandbox_memory_mb: int = field(default=1024, metadata={"description": "memory limit of the sandbox for generated code"})
+    run_budget_s: float = field(
+        default=300.0,
+        metadata={"description": "wall-clock budget of a run (one round); past it the run ends: no verified answer, out of time"},
+    )
+    samples: int = field(
+        default=1, metadata={"description": "candidate formulations per run; above 1 they are sampled and the answer is voted"}
+    )
+    sample_temperature: float = field(default=0.7, metadata={"description": "LLM temperature of the candidates when samples > 1"})
+    freeform: FreeForm = field(
+        default="auto",
+        metadata={"description": "free-form modeling: steps (a request per sentence), whole (all elements at once), auto"},
+    )
+    embedded_model: str = field(
+        default="qwen2.5-coder-0.5b",
+        metadata={"description": "the embedded model: qwen2.5-coder-0.5b or qwen2.5-coder-1.5b (make install-1.5b)"},
+    )
     use_rag: bool = field(default=True, metadata={"description": "use the template knowledge base (off: free-form only)"})
     verify: bool = field(default=True, metadata={"description": "run the Verifier's checks (off: accept everything, ablation)"})
     feedback: bool = field(default=True, metadata={"description": "loop on solver feedback (off: report the first outcome)"})

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
-from tools.question import AskedQuantity, Clause, Measure, requirement_clauses
+from tools.question import AskedQuantity, Clause, Measure, asked_quantity, requirement_clauses
 from tools.textdata import TextData
 
 CoverageStatus = Literal["covered", "not a requirement", "uncovered", "unclear"]
@@ -75,8 +75,10 @@ def objective_mismatch(asked: AskedQuantity | None, objective: Measure | None) -
     wanted, have = asked.describe(), objective.describe()
     if asked.sense is not None and asked.sense != objective.sense:
         return f"the question asks for {wanted}; this model {have}"
-    if asked.kinds and objective.kinds and (
-        not asked.kinds & objective.kinds or asked.kinds & DEFINING_KINDS != objective.kinds & DEFINING_KINDS
+    if (
+        asked.kinds
+        and objective.kinds
+        and (not asked.kinds & objective.kinds or asked.kinds & DEFINING_KINDS != objective.kinds & DEFINING_KINDS)
     ):
         return f"the question asks for {wanted}; this model {have}"
     if asked.aggregate and objective.aggregate and asked.aggregate != objective.aggregate:
@@ -118,27 +120,44 @@ def code_coverage(
     used: Iterable[float],
     data: TextData,
     mentioned: Iterable[str],
+    constraints: Sequence[NamedConstraint] = (),
 ) -> list[ClauseCoverage]:
-    """What code can say of each clause: covered by its numbers, uncovered (a hard requirement with a number or
-    a name the formulation never uses), or unclear (for the LLM to map)."""
+    """What code can say of each clause: covered by its numbers or by a constraint that says the same words,
+    uncovered (a hard requirement with a number or a name the formulation never uses), or unclear."""
     used_values = [float(v) for v in used]
-    said = {str(m) for m in mentioned}
+    said = [str(m) for m in mentioned]
     groups = _entity_groups(data)
     out: list[ClauseCoverage] = []
     for clause in clauses:
         unused = [n for n in clause.numbers if n != 0 and not _is_used(n, used_values)]
         named = _particular_names(clause.text, groups)
-        if clause.numbers and not unused and not (named and clause.strong and not named & said):
-            out.append(ClauseCoverage(clause, "covered", "numbers", "the model uses its numbers"))
-        elif unused and clause.strong:
+        unsaid = sorted(n for n in named if not any(_names(n, m) for m in said)) if clause.strong else []
+        if unused and clause.hard:
             listed = ", ".join(f"{n:g}" for n in unused)
             out.append(ClauseCoverage(clause, "uncovered", "", f"the model uses no parameter equal to {listed}"))
-        elif named and clause.strong and not named & said:
-            listed = ", ".join(sorted(named))
-            out.append(ClauseCoverage(clause, "uncovered", "", f"the model says nothing in particular of {listed}"))
+        elif unsaid and len(unsaid) == len(named):
+            out.append(ClauseCoverage(clause, "uncovered", "", f"the model says nothing in particular of {', '.join(unsaid)}"))
+        elif clause.numbers and not unused:
+            out.append(ClauseCoverage(clause, "covered", "numbers", "the model uses its numbers"))
+        elif clause.asks and not (unused and clause.hard):
+            out.append(ClauseCoverage(clause, "covered", OBJECTIVE, "it states what to optimise, which the objective measures"))
+        elif (twin := _same_words(clause.text, constraints)) is not None and not unused:
+            out.append(ClauseCoverage(clause, "covered", twin.name, f"it says: {twin.says}"))
+        elif unused:
+            listed = ", ".join(f"{n:g}" for n in unused)
+            out.append(ClauseCoverage(clause, "unclear", "", f"the model uses no parameter equal to {listed}"))
         else:
             out.append(ClauseCoverage(clause, "unclear", "", ""))
     return out
+
+
+def for_the_llm(coverage: ClauseCoverage) -> bool:
+    """The clauses worth a question to the LLM: a hard requirement code could not place, or numbers it never uses."""
+    return coverage.status == "unclear" and (coverage.clause.strong or bool(coverage.reason))
+
+
+def _names(name: str, text: str) -> bool:
+    return bool(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
 
 
 def llm_coverage(
@@ -151,7 +170,7 @@ def llm_coverage(
 
     `ask(schema, values)` renders the prompt with `values` and returns the schema-valid JSON (the caller owns the
     prompt, the gate and the token count)."""
-    unclear = [c for c in pending if c.status == "unclear"]
+    unclear = [c for c in pending if for_the_llm(c)]
     if not unclear:
         return list(pending)
     choices = [c.name for c in constraints] + [OBJECTIVE, NOT_A_REQUIREMENT, NOT_MODELLED]
@@ -188,7 +207,6 @@ def coverage_schema(count: int, choices: list[str]) -> dict[str, Any]:
         "properties": {
             "clauses": {
                 "type": "array",
-                "minItems": count,
                 "maxItems": count,
                 "items": {
                     "type": "object",
@@ -226,8 +244,9 @@ _STOP = frozenset(
     "a an the of to in on at by for with and or is are be been being its it their this that these those each every all "
     "any as from into than then so such no not can may must should which who whom whose per one".split()
 )
-SAME_WORDS = 0.5
-"""Share of a clause's content words that a constraint's sentence must repeat to count as saying the same."""
+SAME_WORDS = 0.34
+"""Share of a clause's content words (at least three of them) that a constraint's sentence must repeat to count as
+saying the same."""
 
 
 def _content_words(text: str) -> set[str]:
@@ -241,7 +260,7 @@ def _same_words(clause: str, constraints: Sequence[NamedConstraint]) -> NamedCon
         return None
     best = max(constraints, key=lambda c: len(words & _content_words(f"{c.name} {c.says}")), default=None)
     shared = len(words & _content_words(f"{best.name} {best.says}")) if best is not None else 0
-    if best is None or shared < 2 or shared < SAME_WORDS * len(words):
+    if best is None or shared < 3 or shared < SAME_WORDS * len(words):
         return None
     return best
 
@@ -284,3 +303,49 @@ def _particular_names(text: str, groups: list[set[str]]) -> set[str]:
 def _short(text: str, limit: int = 160) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The whole check, as the Verifier runs it
+
+
+@dataclass(frozen=True)
+class FidelityCheck:
+    findings: list[Finding]
+    coverage: list[ClauseCoverage]
+    asked: AskedQuantity | None
+
+
+def check_fidelity(
+    text: str,
+    data: TextData,
+    measure: Measure | None,
+    used: Iterable[float],
+    mentioned: Iterable[str],
+    constraints: Sequence[NamedConstraint],
+    ask: Callable[[dict[str, Any], dict[str, str]], dict[str, Any]] | None,
+) -> FidelityCheck:
+    """Hold a formulation against the question: the asked quantity, then every requirement clause.
+
+    `text` is what the user wrote (not attached data); `used` every number the formulation uses; `mentioned` the
+    words of what the Modeler wrote (its binding or elements and code); `ask` maps clauses code left unclear
+    (None: they stay unclear, which rejects nothing)."""
+    asked = asked_quantity(text)
+    findings: list[Finding] = []
+    mismatch = objective_mismatch(asked, measure)
+    if mismatch:
+        findings.append(Finding("asked_quantity", mismatch))
+    coverage = code_coverage(requirement_clauses(text), used, data, mentioned, constraints)
+    if ask is not None and not findings:
+        objective = measure.describe() if measure is not None else "(not described)"
+        coverage = llm_coverage(coverage, constraints, objective, ask)
+    return FidelityCheck(findings + coverage_findings(coverage), coverage, asked)
+
+
+def could_express(clause: str, optional_fields: dict[str, str]) -> list[str]:
+    """Optional fields of a template's binding that say what the clause says (by their names and descriptions):
+    the template may yet express the clause if the Modeler fills one of them."""
+    words = _content_words(clause)
+    return [
+        name for name, says in optional_fields.items() if len(words & _content_words(f"{name.replace('_', ' ')} {says}")) >= 2
+    ]

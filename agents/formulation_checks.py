@@ -30,7 +30,7 @@ MAX_LISTED = 8
 
 def unused_numbers(data: TextData, used_values: list[float], code: str = "") -> list[float]:
     """Numbers of the text (and attached data) that no parameter value and no literal of the code equals."""
-    used = [*used_values, *_code_literals(code)]
+    used = [*used_values, *code_literals(code)]
     unused: list[float] = []
     for number in dict.fromkeys((*data.numbers, *data.extra_numbers)):
         if not any(abs(number - value) <= 1e-9 * max(1.0, abs(value)) for value in used):
@@ -65,7 +65,7 @@ def integrality_conflict(text: str, summary: dict[str, Any]) -> str | None:
     return None
 
 
-def _code_literals(code: str) -> list[float]:
+def code_literals(code: str) -> list[float]:
     if not code:
         return []
     try:

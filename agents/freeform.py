@@ -15,12 +15,14 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import prompts
 from agents.backbone import Spent, StructuredOutputError, ask
 from agents.context import Context
+from agents.decomposed import Example, extract
 from agents.elements_code import ElementsError, code_from_elements, plain_algebra
 from prompts import Prompt
 from tools.solvers.sandbox.runner import run_generated_model
@@ -181,6 +183,30 @@ def write_model(
         request = prompts.load("modeler_freeform_repair")
         values = {"code": out.code, "error": built.error, "data_keys": ", ".join(sorted(out.data)) or "(none)"}
     return out
+
+
+def write_model_in_steps(
+    problem_text: str, context: Context, *, feedback: str = "", examples: Sequence[Example] = ()
+) -> GeneratedModel:
+    """The elements asked for in small steps (agents/decomposed.py), then code written from them and built in the
+    sandbox, with the same repairs as the whole path. `feedback` (why the last formulation was rejected) goes
+    into every request."""
+    out = GeneratedModel()
+    asking = _Asking(context, problem_text, "(none)")
+
+    def step(name: str, schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        return ask(context, prompts.load(name), schema, out.spent, **values)
+
+    try:
+        steps = extract(problem_text, step, examples, feedback)
+    except StructuredOutputError as exc:
+        out.error = f"the LLM gave no usable answer to a step: {exc}"
+        return out
+    out.elements = {**steps.elements, "written_in_steps": True}
+    if not out.elements["variables"]:
+        out.error = "the LLM named no decision variable"
+        return out
+    return _code_from_elements(out, asking)
 
 
 def _paragraph(out: GeneratedModel, name: str, previous: str, reason: str) -> str:

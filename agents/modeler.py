@@ -9,6 +9,7 @@ When no template fits, the LLM writes the formulation and its Pyomo code itself 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -16,31 +17,44 @@ from langgraph.types import Command
 
 import prompts
 from agents.backbone import Spent, StructuredOutputError, ask
+from agents.budget import out_of_time, over_budget
 from agents.context import Context
-from agents.freeform import GENERATED, describe_example, states_a_problem, write_model
+from agents.fidelity import objective_mismatch
+from agents.freeform import GENERATED, describe_example, states_a_problem, write_model, write_model_in_steps
 from agents.knowledge import problem_data, template_store
-from agents.state import Formulation, SpecEntry, State, decision, problem_text, start_round
+from agents.state import Dropped, Formulation, SpecEntry, State, decision, problem_text, start_round
+from knowledge_base.catalog import AnyTemplate
 from knowledge_base.template import AssemblyError
+from tools.question import asked_quantity
+
+MAX_TEMPLATES = 3
+"""Templates a run tries, best retrieval score first, before it writes the model itself."""
+
+
+@dataclass
+class _Choice:
+    """The template the Modeler fills next (None: none can express the question), and the templates it passed over."""
+
+    template: AnyTemplate | None
+    schema: dict[str, Any]
+    dropped: list[Dropped]
+    why: str
 
 
 def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_formulation", "report"]]:
     context = runtime.context
-    retrieved = state.get("retrieved") or []
+    if over_budget(state, context):
+        return Command(goto="report", update=out_of_time(state, context, "modeler"))
     previous = state.get("formulation")
     if previous is not None and previous["template_id"] == GENERATED:
-        return _generate(state, context, "revised its own formulation")
-    if not retrieved or retrieved[0]["score"] < context.retrieval_threshold:
-        best = f"best match {retrieved[0]['template_id']} scored {retrieved[0]['score']:.2f}" if retrieved else "no templates"
-        return _generate(
-            state, context, f"no formulation template fits this text ({best}, threshold {context.retrieval_threshold})"
-        )
-    template = template_store(context).get(retrieved[0]["template_id"])
+        return _generate(state, context, "revised its own formulation", state.get("dropped", []))
+    choice = _choose_template(state, context)
+    if choice.template is None:
+        return _generate(state, context, choice.why, choice.dropped)
+    template, schema = choice.template, choice.schema
     data = problem_data(state)
-    try:
-        schema = template.binding_schema(data)
-    except AssemblyError as exc:
-        return _generate(state, context, f"template {template.id} matched, but the text lacks what it needs: {exc}")
-
+    if previous is not None and previous["template_id"] != template.id:
+        previous = None  # another template: the last binding and its feedback were for the one dropped
     spent = Spent()
     human = state.get("human_binding")
     if human is not None:
@@ -57,8 +71,9 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_
         spec = [SpecEntry(name=i.name, value=i.value, source=i.source, default=i.default) for i in items]
     except AssemblyError as exc:
         assembly_error = str(exc)
+    last = state.get("formulation")
     formulation = Formulation(
-        revision=(previous["revision"] + 1) if previous else 1,
+        revision=(last["revision"] + 1) if last else 1,
         template_id=template.id,
         problem_class=template.problem_class,
         title=template.title,
@@ -69,8 +84,10 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_
         summary=template.formulation_summary(template.params_model.model_validate(params)) if params else {},
     )
     reason = how + (f"; assembly failed: {assembly_error}" if assembly_error else f"; {len(spec)} parameter values")
+    if choice.why:
+        reason = f"{choice.why}; {reason}"
     asked = state.get("follow_up")
-    ignored = asked if asked and previous is not None and params is not None and params == previous["params"] else None
+    ignored = asked if asked and last is not None and params is not None and params == last["params"] else None
     if ignored:
         reason += "; the follow-up changed no parameter"
     return Command(
@@ -79,12 +96,67 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_
             **start_round(),
             "formulation": formulation,
             "spec": spec,
+            "dropped": choice.dropped,
             "ignored_follow_up": ignored if asked else state.get("ignored_follow_up"),
             "prompts": {**state.get("prompts", {}), **spent.prompts},
             "tokens": spent.tokens,
             "history": decision("modeler", f"formulation r{formulation['revision']} from template {template.id}", reason),
         },
     )
+
+
+def _choose_template(state: State, context: Context) -> _Choice:
+    """The template to fill: the last one again while it is not dropped, else the best retrieved one that can express
+    the quantity the question asks for (read by code); its `objective` choices narrowed to the variants that can."""
+    retrieved = state.get("retrieved") or []
+    dropped = list(state.get("dropped", []))
+    fitting = [h for h in retrieved if h["score"] >= context.retrieval_threshold][:MAX_TEMPLATES]
+    if not fitting:
+        best = f"best match {retrieved[0]['template_id']} scored {retrieved[0]['score']:.2f}" if retrieved else "no templates"
+        return _Choice(
+            None, {}, dropped, f"no formulation template fits this text ({best}, threshold {context.retrieval_threshold})"
+        )
+    previous = state.get("formulation")
+    order = [h["template_id"] for h in fitting]
+    if previous is not None and previous["template_id"] in order:
+        order.remove(previous["template_id"])
+        order.insert(0, previous["template_id"])
+    asked = asked_quantity(problem_text(state, with_data=False))
+    data = problem_data(state)
+    passed: list[str] = []
+    for template_id in order:
+        if any(d["template_id"] == template_id for d in dropped):
+            continue
+        template = template_store(context).get(template_id)
+        try:
+            schema = template.binding_schema(data)
+        except AssemblyError as exc:
+            dropped.append(Dropped(template_id=template_id, reason=f"the text lacks what it needs: {exc}"))
+            passed.append(f"{template_id}: the text lacks what it needs ({exc})")
+            continue
+        variants = {name: m for name, m in template.objectives.items() if objective_mismatch(asked, m) is None}
+        if template.objectives and not variants:
+            mismatch = (
+                objective_mismatch(asked, next(iter(template.objectives.values()))) or "it cannot express the asked quantity"
+            )
+            dropped.append(Dropped(template_id=template_id, reason=mismatch))
+            passed.append(f"{template_id}: {mismatch}")
+            continue
+        narrowed = _narrowed(schema, list(variants)) if len(variants) < len(template.objectives) else schema
+        return _Choice(template, narrowed, dropped, "; ".join(f"passed over {p}" for p in passed))
+    reasons = "; ".join(f"{d['template_id']}: {d['reason']}" for d in dropped) or "none fits"
+    return _Choice(None, {}, dropped, f"no template can express this question ({reasons})")
+
+
+def _narrowed(schema: dict[str, Any], variants: list[str]) -> dict[str, Any]:
+    """The binding schema whose `objective` choices are only the variants that measure what the question asks."""
+    field = (schema.get("properties") or {}).get("objective")
+    if not isinstance(field, dict) or "enum" not in field:
+        return schema
+    kept = [v for v in field["enum"] if v in variants]
+    if not kept:
+        return schema
+    return {**schema, "properties": {**schema["properties"], "objective": {**field, "enum": kept}}}
 
 
 def _ask_llm(
@@ -103,21 +175,31 @@ def _ask_llm(
         return {}, str(exc)
 
 
-def _generate(state: State, context: Context, why: str) -> Command[Literal["verify_formulation", "report"]]:
-    """The free-form path: the LLM writes the elements and the code; the sandbox checks that the code builds."""
-    if not states_a_problem(problem_text(state)):
-        return _no_model(f"{why}; the text states no numbers or nothing to optimize, so no model is written")
+def _generate(
+    state: State, context: Context, why: str, dropped: list[Dropped]
+) -> Command[Literal["verify_formulation", "report"]]:
+    """The free-form path: the LLM writes the elements (whole, or in steps for a small model) and code writes or the
+    LLM writes the code; the sandbox checks that the code builds."""
+    text = problem_text(state)
+    if not states_a_problem(text):
+        return _no_model(f"{why}; the text states no numbers or nothing to optimize, so no model is written", dropped)
     previous = state.get("formulation")
-    store = template_store(context) if state.get("retrieved") else None
-    examples = (
-        [describe_example(t.title, t.math) for t in (store.get(h["template_id"]) for h in state["retrieved"][:2])]
-        if store
-        else []
-    )
-    earlier = {"elements": previous["binding"], "code": previous.get("code", "")} if previous is not None else None
-    made = write_model(problem_text(state), examples, context, feedback=state.get("feedback", ""), previous=earlier)
+    mine = previous if previous is not None and previous["template_id"] == GENERATED else None
+    feedback = state.get("feedback", "") if mine is not None else ""
+    if _in_steps(state, context, mine):
+        made = write_model_in_steps(text, context, feedback=feedback)
+        why += "; written in steps (variables, a request per sentence, the objective)"
+    else:
+        store = template_store(context) if state.get("retrieved") else None
+        examples = (
+            [describe_example(t.title, t.math) for t in (store.get(h["template_id"]) for h in state["retrieved"][:2])]
+            if store
+            else []
+        )
+        earlier = {"elements": mine["binding"], "code": mine.get("code", "")} if mine is not None else None
+        made = write_model(text, examples, context, feedback=feedback, previous=earlier)
     if not made.elements and not made.code:
-        return _no_model(f"{why}; {made.error}")
+        return _no_model(f"{why}; {made.error}", dropped)
     formulation = Formulation(
         revision=(previous["revision"] + 1) if previous else 1,
         template_id=GENERATED,
@@ -137,6 +219,7 @@ def _generate(state: State, context: Context, why: str) -> Command[Literal["veri
             **start_round(),
             "formulation": formulation,
             "spec": _spec_of(made.data),
+            "dropped": dropped,
             "prompts": {**state.get("prompts", {}), **made.spent.prompts},
             "tokens": made.spent.tokens,
             "history": decision(
@@ -144,6 +227,16 @@ def _generate(state: State, context: Context, why: str) -> Command[Literal["veri
             ),
         },
     )
+
+
+def _in_steps(state: State, context: Context, mine: Formulation | None) -> bool:
+    """Steps for a text a small model can model by sentences: no tables (their data need index sets), and no
+    earlier formulation of this run written whole (a revision stays in the way it was written)."""
+    if context.freeform != "auto":
+        return context.freeform == "steps"
+    if mine is not None:
+        return bool(mine["binding"].get("written_in_steps"))
+    return not problem_data(state).tables
 
 
 def _problem_class(summary: dict[str, Any]) -> str:
@@ -190,8 +283,14 @@ def _render_elements(elements: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _no_model(reason: str) -> Command[Literal["verify_formulation", "report"]]:
+def _no_model(reason: str, dropped: list[Dropped]) -> Command[Literal["verify_formulation", "report"]]:
     return Command(
         goto="report",
-        update={"formulation": None, "outcome": "no_model", "history": decision("modeler", "no formulation", reason)},
+        update={
+            "formulation": None,
+            "outcome": "no_model",
+            "dropped": dropped,
+            "diagnosis": reason,
+            "history": decision("modeler", "no formulation", reason),
+        },
     )

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
+from agents.budget import out_of_time, over_budget
 from agents.context import Context
 from agents.freeform import SANDBOX
 from agents.review import ask_expert
@@ -139,4 +140,6 @@ def _loop(state: State, context: Context, goto: Route, what: str, reason: str, u
                 "history": decision("optimizer", "stop: iteration cap reached", reason),
             },
         )
+    if over_budget(state, context):
+        return Command(goto="report", update=out_of_time(state, context, "optimizer", {"iteration": iteration}))
     return Command(goto=goto, update={**update, "iteration": iteration, "history": decision("optimizer", what, reason)})

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.state import Report, RunStatus, State, decision
+from langgraph.runtime import Runtime
+
+from agents.context import Context
+from agents.fidelity import in_asked_unit
+from agents.freeform import GENERATED
+from agents.knowledge import formulation_template
+from agents.state import Answer, Formulation, Report, RunStatus, State, decision, problem_text
+from tools.question import AskedQuantity, asked_quantity
 
 _SUMMARIES: dict[str, str] = {
     "optimal": "Solved to optimality; the solution was re-checked against every constraint.",
@@ -16,10 +23,11 @@ _SUMMARIES: dict[str, str] = {
     "no_model": "No formulation could be built for this text.",
     "cap_reached": "Stopped at the iteration cap without a verified answer.",
     "stopped": "Stopped by the human expert.",
+    "out_of_time": "No verified answer: out of time (the run's time budget ended before a verified answer).",
 }
 
 
-def report(state: State) -> dict[str, Any]:
+def report(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     formulation = state.get("formulation")
     result = state.get("result")
     verdict = state.get("verdict")
@@ -45,6 +53,8 @@ def report(state: State) -> dict[str, Any]:
             "instance": formulation["summary"],
             "revision": formulation["revision"],
         }
+    asked = asked_quantity(problem_text(state, with_data=False))
+    objective = result["objective"] if result and verified else None
     final = Report(
         status=status,
         objective=result["objective"] if result and verified else None,
@@ -58,5 +68,26 @@ def report(state: State) -> dict[str, Any]:
         warnings=warnings,
         diagnosis=diagnosis,
         summary=_SUMMARIES.get(status, status),
+        asked=asked.describe() if asked else "",
+        answer=_answer(objective, asked, formulation, runtime.context),
+        coverage=state.get("coverage", []),
+        dropped=state.get("dropped", []),
     )
     return {"report": final, "history": decision("report", f"report: {status}", final["summary"])}
+
+
+def _answer(
+    objective: float | None, asked: AskedQuantity | None, formulation: Formulation | None, context: Context
+) -> Answer | None:
+    """The verified objective in the unit the question asks for (0.35 W asked in mW is 350 mW)."""
+    if objective is None:
+        return None
+    measure = None
+    if formulation is not None and formulation["template_id"] != GENERATED and formulation["params"] is not None:
+        template, params = formulation_template(context, formulation)
+        measure = template.objective(params)
+    converted = in_asked_unit(objective, asked, measure)
+    if converted is not None:
+        return Answer(value=converted[0], unit=converted[1])
+    unit = measure.unit if measure is not None and measure.unit else (asked.unit if asked and asked.unit else "")
+    return Answer(value=objective, unit=unit or "")

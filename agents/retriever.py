@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 from langgraph.runtime import Runtime
@@ -22,5 +23,12 @@ def retriever(state: State, runtime: Runtime[Context]) -> Command[Literal["model
     )
     return Command(
         goto="modeler",
-        update={"retrieved": retrieved, "iteration": 0, "history": decision("retriever", "retrieved templates", listing)},
+        update={
+            "retrieved": retrieved,
+            "iteration": 0,
+            "dropped": [],
+            "rejected": [],
+            "started_at": time.time(),  # the run's time budget counts from here
+            "history": decision("retriever", "retrieved templates", listing),
+        },
     )

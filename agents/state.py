@@ -8,10 +8,17 @@ reducers that accumulate; every other field is overwritten by the agent that own
 from __future__ import annotations
 
 import operator
+import time
 from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 AgentName = Literal["retriever", "modeler", "verifier", "optimizer", "invoker", "report"]
-RunStatus = Literal["optimal", "feasible", "infeasible", "unbounded", "time_limit", "error", "no_model", "cap_reached", "stopped"]
+RunStatus = Literal[
+    "optimal", "feasible", "infeasible", "unbounded", "time_limit", "error", "no_model", "cap_reached", "stopped", "out_of_time"
+]
+FindingKind = Literal["binding", "asked_quantity", "uncovered_clause", "repeated"]
+"""Why a formulation was rejected, as the Optimizer and the Modeler act on it: a slip in filling the template
+(`binding`: try again with the reason), a template that cannot express what the question asks or requires
+(`asked_quantity`, `uncovered_clause`: drop the template), or the same formulation given again (`repeated`)."""
 
 
 class Turn(TypedDict):
@@ -64,12 +71,44 @@ class Formulation(TypedDict):
     """For a generated formulation (template_id "generated"): the Pyomo source, run only in the sandbox."""
 
 
+class Finding(TypedDict):
+    kind: FindingKind
+    message: str
+
+
 class Verdict(TypedDict):
     phase: Literal["formulation", "solution"]
     revision: int
     ok: bool
     errors: list[str]
     warnings: list[str]
+    findings: NotRequired[list[Finding]]
+    """The errors by kind (a formulation phase's), so the next step knows whether to retry or move on."""
+
+
+class Dropped(TypedDict):
+    """A template the run no longer tries: it cannot express what the question asks, and why."""
+
+    template_id: str
+    reason: str
+
+
+class Rejected(TypedDict):
+    """A formulation the Verifier rejected, by a fingerprint of what the Modeler wrote, so it is never tried again."""
+
+    template_id: str
+    fingerprint: str
+    kinds: list[FindingKind]
+    reason: str
+
+
+class ClauseCheck(TypedDict):
+    """One requirement clause of the text and what models it, for the report."""
+
+    clause: str
+    status: Literal["covered", "not a requirement", "uncovered", "unclear"]
+    by: str
+    reason: str
 
 
 class Plan(TypedDict):
@@ -109,6 +148,11 @@ class Decision(TypedDict):
     reason: str
 
 
+class Answer(TypedDict):
+    value: float
+    unit: str
+
+
 class Report(TypedDict):
     status: RunStatus
     objective: float | None
@@ -122,6 +166,12 @@ class Report(TypedDict):
     warnings: list[str]
     diagnosis: str
     summary: str
+    asked: NotRequired[str]
+    """The quantity the question asks for, as code read it ('' when it found none)."""
+    answer: NotRequired[Answer | None]
+    """The verified objective in the unit the question asks for (the objective itself when no conversion applies)."""
+    coverage: NotRequired[list[ClauseCheck]]
+    dropped: NotRequired[list[Dropped]]
 
 
 class State(TypedDict, total=False):
@@ -146,6 +196,14 @@ class State(TypedDict, total=False):
     outcome: RunStatus | None
     """Set by the agent that ends a run early (no template fits, cap reached, stopped by the human)."""
     iteration: int
+    dropped: list[Dropped]
+    """Templates this run no longer tries (the Modeler moves on to the next one or writes the model itself)."""
+    rejected: list[Rejected]
+    """Every formulation rejected so far, so that none is tried twice for the same reason."""
+    coverage: list[ClauseCheck]
+    """The requirement clauses of the text and what models each, as the last formulation check found them."""
+    started_at: float
+    """When this round began (time.time()), for the run's time budget (Context.run_budget_s)."""
     prompts: dict[str, str]
     """Name → hash of every prompt this run used."""
     history: Annotated[list[Decision], operator.add]
@@ -191,6 +249,9 @@ def start_round(follow_up: str | None = None) -> dict[str, Any]:
     if follow_up is None:
         return fresh
     return fresh | {
+        "started_at": time.time(),
+        "dropped": [],
+        "rejected": [],
         "feedback": f"the user asked a follow-up; revise the formulation to answer it: {follow_up}",
         "follow_up": follow_up,
         "outcome": None,

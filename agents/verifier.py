@@ -10,13 +10,22 @@ solver's claim. Errors block the solver (or the answer); warnings go into the re
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from typing import Any, Literal
 
+import pyomo.environ as pyo
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
+import prompts
+from agents.backbone import Spent, StructuredOutputError, ask
+from agents.budget import out_of_time, over_budget
 from agents.context import Context
+from agents.fidelity import FidelityCheck, NamedConstraint, check_fidelity, could_express
 from agents.formulation_checks import (
+    code_literals,
     integrality_conflict,
     sense_conflict,
     unit_mismatches,
@@ -24,9 +33,24 @@ from agents.formulation_checks import (
     unused_numbers_warning,
 )
 from agents.freeform import GENERATED, SANDBOX
-from agents.knowledge import built_model, problem_data, template_store
+from agents.knowledge import built_model, formulation_template, problem_data, template_store
 from agents.review import ask_expert
-from agents.state import Formulation, Result, SpecEntry, State, Verdict, decision, problem_text
+from agents.state import (
+    ClauseCheck,
+    Dropped,
+    Finding,
+    FindingKind,
+    Formulation,
+    Rejected,
+    Result,
+    SpecEntry,
+    State,
+    Verdict,
+    decision,
+    problem_text,
+)
+from knowledge_base.template import AssemblyError
+from tools.question import Measure, requirement_clauses
 from tools.registry import PYOMO_PORTFOLIO
 from tools.solvers.metamorphic import tightened_optimum_check
 from tools.solvers.model_facts import model_size
@@ -42,7 +66,8 @@ METAMORPHIC_MAX_SOLVE_S = 5.0
 
 
 def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Literal["modeler", "plan", "report"]]:
-    """The formulation phase: check what the Modeler wrote before any solver runs."""
+    """The formulation phase: check what the Modeler wrote before any solver runs, and whether it answers the
+    question that was asked (agents/fidelity.py)."""
     context = runtime.context
     formulation = state["formulation"]
     assert formulation is not None  # the Modeler routes to the report when there is none
@@ -52,14 +77,16 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
             goto="plan",
             update={"verdict": verdict, "history": decision("verifier", "accepted unchecked", "verification is off")},
         )
-    errors: list[str] = []
+    findings: list[Finding] = []
     warnings: list[str] = []
     generated = formulation["template_id"] == GENERATED
     defaulted: list[SpecEntry] = []
     """Values the text does not state, filled with the template's default: the 'missing parameter' review asks."""
+    spent = Spent()
+    coverage: list[ClauseCheck] = []
     if formulation["assembly_error"]:
         what = "the generated model is not usable" if generated else "the template could not be filled"
-        errors.append(f"{what}: {formulation['assembly_error']}")
+        findings.append(Finding(kind="binding", message=f"{what}: {formulation['assembly_error']}"))
     else:
         data = problem_data(state)
         for item in state.get("spec", []):
@@ -69,27 +96,38 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
                 defaulted.append(item)
                 warnings.append(f"{item['name']} = {item['value']:g} is the template's default, not a number from the text")
             else:
-                errors.append(
-                    f"{item['name']} = {item['value']:g} does not appear in the problem text or data ({item['source']})"
-                )
+                message = f"{item['name']} = {item['value']:g} does not appear in the problem text or data ({item['source']})"
+                findings.append(Finding(kind="binding", message=message))
         values = [item["value"] for item in state.get("spec", [])]
         warnings += unused_numbers_warning(unused_numbers(data, values, formulation.get("code", "")))
         if generated:
-            errors += _generated_errors(formulation, problem_text(state, with_data=False))
+            findings += _binding_findings(_generated_errors(formulation, problem_text(state, with_data=False)))
             warnings += unit_mismatches(formulation["binding"].get("parameters", []))
         else:
             warnings += _unused_data(formulation["binding"], data)
-            errors += _build_errors(formulation, context)
-    verdict = Verdict(phase="formulation", revision=formulation["revision"], ok=not errors, errors=errors, warnings=warnings)
-    update: dict[str, Any] = {"verdict": verdict}
+            findings += _binding_findings(_build_errors(formulation, context))
+        if not findings:
+            fidelity = _fidelity(state, context, formulation, data, values, spent)
+            findings += [Finding(kind=f.kind, message=f.message) for f in fidelity.findings]
+            coverage = [ClauseCheck(clause=c.clause.text, status=c.status, by=c.by, reason=c.reason) for c in fidelity.coverage]
+            warnings += [
+                f"requirement not mapped to the model: \u201c{c['clause']}\u201d" for c in coverage if c["status"] == "unclear"
+            ]
+    findings += _repeated(state, formulation, findings)
+    errors = [f["message"] for f in findings]
+    verdict = Verdict(
+        phase="formulation", revision=formulation["revision"], ok=not errors, errors=errors, warnings=warnings, findings=findings
+    )
+    update: dict[str, Any] = {
+        "verdict": verdict,
+        "coverage": coverage,
+        "tokens": spent.tokens,
+        "prompts": {**state.get("prompts", {}), **spent.prompts},
+    }
     if errors:
-        reason = "; ".join(errors)
-        iteration = state.get("iteration", 0) + 1
-        update |= {"iteration": iteration, "history": decision("verifier", "rejected the formulation", reason)}
-        if iteration >= context.loop_cap:
-            update |= {"outcome": "cap_reached"}
-            return Command(goto="report", update=update)
-        return Command(goto="modeler", update=update | {"feedback": reason})
+        return _rejected(state, context, formulation, findings, update)
+    if over_budget(state, context):
+        return Command(goto="report", update=out_of_time(state, context, "verifier", update))
     if defaulted and "missing_parameter" in context.review_points:
         defaults = ", ".join(f"{i['name']} = {i['value']:g}" for i in defaulted)
         question = (
@@ -105,7 +143,154 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
         if routed is not None:
             return routed
     checked = f"{len(state.get('spec', []))} values found in the text; the model builds"
+    if coverage:
+        covered = sum(c["status"] in ("covered", "not a requirement") for c in coverage)
+        checked += f"; it answers the question asked and {covered} of {len(coverage)} requirement clauses map to it"
     return Command(goto="plan", update=update | {"history": decision("verifier", "accepted the formulation", checked)})
+
+
+TEMPLATE_LEVEL: frozenset[FindingKind] = frozenset({"asked_quantity", "uncovered_clause", "repeated"})
+
+
+def _rejected(
+    state: State, context: Context, formulation: Formulation, findings: list[Finding], update: dict[str, Any]
+) -> Command[Literal["modeler", "plan", "report"]]:
+    """Send the formulation back, or drop its template when the template cannot express the question."""
+    reason = "; ".join(f["message"] for f in findings)
+    kinds = sorted({f["kind"] for f in findings})
+    iteration = state.get("iteration", 0) + 1
+    rejected = Rejected(
+        template_id=formulation["template_id"],
+        fingerprint=fingerprint(formulation),
+        kinds=kinds,
+        reason=reason,
+    )
+    update |= {
+        "iteration": iteration,
+        "rejected": [*state.get("rejected", []), rejected],
+        "history": decision("verifier", "rejected the formulation", reason),
+    }
+    drop = _drop_reason(state, context, formulation, findings)
+    if drop:
+        update |= {
+            "dropped": [*state.get("dropped", []), Dropped(template_id=formulation["template_id"], reason=drop)],
+            "history": decision("verifier", "rejected the formulation", reason)
+            + decision("verifier", f"dropped template {formulation['template_id']}", drop),
+        }
+    repeated_generated = formulation["template_id"] == GENERATED and any(f["kind"] == "repeated" for f in findings)
+    if iteration >= context.loop_cap or repeated_generated:
+        return Command(goto="report", update=update | {"outcome": "cap_reached", "diagnosis": reason})
+    if over_budget(state, context):
+        return Command(goto="report", update=out_of_time(state, context, "verifier", update))
+    return Command(goto="modeler", update=update | {"feedback": "" if drop else reason})
+
+
+def _drop_reason(state: State, context: Context, formulation: Formulation, findings: list[Finding]) -> str:
+    """Why the template cannot express the question ('' when a corrected binding may yet do)."""
+    if formulation["template_id"] == GENERATED:
+        return ""
+    level = [f for f in findings if f["kind"] in TEMPLATE_LEVEL]
+    if not level:
+        return ""
+    if all(f["kind"] == "uncovered_clause" for f in level):
+        # A clause the binding left out may still fit an optional field of the template: one more try, naming it.
+        template = template_store(context).get(formulation["template_id"])
+        try:
+            optional = optional_fields(template.binding_schema(problem_data(state)), formulation["binding"])
+        except AssemblyError:
+            optional = {}
+        earlier = [r for r in state.get("rejected", []) if r["template_id"] == template.id and "uncovered_clause" in r["kinds"]]
+        if not earlier and all(could_express(f["message"], optional) for f in level):
+            return ""
+    return "; ".join(f["message"] for f in level)
+
+
+def _binding_findings(errors: list[str]) -> list[Finding]:
+    return [Finding(kind="binding", message=e) for e in errors]
+
+
+def _repeated(state: State, formulation: Formulation, findings: list[Finding]) -> list[Finding]:
+    """The same formulation as one already rejected: the Modeler is going round in circles."""
+    mark = fingerprint(formulation)
+    for earlier in state.get("rejected", []):
+        if earlier["fingerprint"] == mark and earlier["template_id"] == formulation["template_id"]:
+            return [Finding(kind="repeated", message=f"the Modeler wrote a formulation already rejected ({earlier['reason']})")]
+    return []
+
+
+def fingerprint(formulation: Formulation) -> str:
+    """What the Modeler wrote, as a short hash: the binding (or elements) and any code."""
+    written = json.dumps([formulation["template_id"], formulation["binding"], formulation.get("code", "")], sort_keys=True)
+    return hashlib.sha256(written.encode()).hexdigest()[:16]
+
+
+def optional_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[str, str]:
+    """The binding schema's optional fields the binding left empty, with their descriptions."""
+    required = set(schema.get("required", []))
+    return {
+        name: str(spec.get("description", "")) if isinstance(spec, dict) else ""
+        for name, spec in (schema.get("properties") or {}).items()
+        if name not in required and binding.get(name) in (None, "", [], {}, "none")
+    }
+
+
+def _fidelity(
+    state: State, context: Context, formulation: Formulation, data: TextData, values: list[float], spent: Spent
+) -> FidelityCheck:
+    """Does the formulation answer the question asked and model every requirement clause of the text?"""
+    generated = formulation["template_id"] == GENERATED
+    if generated:
+        measure = _generated_measure(formulation)
+        constraints = [
+            NamedConstraint(str(c.get("name", "")), str(c.get("meaning") or c.get("expression", "")))
+            for c in formulation["binding"].get("constraints", [])
+            if isinstance(c, dict)
+        ]
+        used = [*values, *code_literals(formulation.get("code", ""))]
+    else:
+        template, params = formulation_template(context, formulation)
+        measure = template.objective(params)
+        constraints = _named_constraints(context, formulation) if template.tool == PYOMO_PORTFOLIO else []
+        used = [*values, *_numbers_in(formulation["params"])]
+    mentioned = [json.dumps(formulation["binding"]), formulation.get("code", "")]
+    requirements = prompts.load("verifier_requirements")
+
+    def ask_llm(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        return ask(context, requirements, schema, spent, **values)
+
+    try:
+        return check_fidelity(problem_text(state, with_data=False), data, measure, used, mentioned, constraints, ask_llm)
+    except StructuredOutputError:  # the mapping is the LLM's; without it, code's verdicts stand
+        return check_fidelity(problem_text(state, with_data=False), data, measure, used, mentioned, constraints, None)
+
+
+def _generated_measure(formulation: Formulation) -> Measure | None:
+    objective = formulation["binding"].get("objective") or {}
+    sense = {"minimize": "min", "maximize": "max"}.get(str(objective.get("sense", "")))
+    if sense is None:
+        return None
+    return Measure(sense, str(objective.get("measures") or ""), None)  # type: ignore[arg-type]
+
+
+def _named_constraints(context: Context, formulation: Formulation) -> list[NamedConstraint]:
+    model = built_model(context, formulation, copy=False)
+    return [
+        NamedConstraint(component.local_name, (component.doc or component.local_name).replace("{i}", "each"))
+        for component in model.component_objects(pyo.Constraint, active=True)
+    ]
+
+
+def _numbers_in(value: Any) -> list[float]:
+    """Every number in the assembled parameters (converted values too: a unit the template stores differently)."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [float(value)]
+    if isinstance(value, dict):
+        return [n for inner in value.values() for n in _numbers_in(inner)]
+    if isinstance(value, list):
+        return [n for inner in value for n in _numbers_in(inner)]
+    return []
 
 
 def _unused_data(binding: dict[str, Any], data: TextData) -> list[str]:
@@ -176,6 +361,7 @@ def verify_solution(state: State, runtime: Runtime[Context]) -> Command[Literal[
             reason += f"; {note}" if note else ""
     elif result["tool"] == SANDBOX:
         errors = [f"{name}: no" for name, ok in result["checks"].items() if not ok]
+        errors += _all_zero(formulation, result, problem_text(state, with_data=False))
         what = "re-checked the solution in the sandbox" if not errors else "found the solution wrong"
         reason = "every constraint of the generated model holds and the objective recomputes" if not errors else "; ".join(errors)
     else:
@@ -187,6 +373,26 @@ def verify_solution(state: State, runtime: Runtime[Context]) -> Command[Literal[
         reason = f"checks passed: {passed}" if not errors else "; ".join(errors)
     verdict = Verdict(phase="solution", revision=formulation["revision"], ok=not errors, errors=errors, warnings=warnings)
     return Command(goto="decide", update={"verdict": verdict, "history": decision("verifier", what, reason)})
+
+
+def _all_zero(formulation: Formulation, result: Result, text: str) -> list[str]:
+    """A generated minimization whose optimum does nothing at all (every variable 0) almost always lacks a
+    requirement to meet ('at least ...'): ask for it by name instead of reporting 0 as the answer."""
+    objective = formulation["binding"].get("objective") or {}
+    values = [float(v) for v in result["solution"].values() if isinstance(v, (int, float))]
+    if objective.get("sense") != "minimize" or not values or any(abs(v) > 1e-9 for v in values):
+        return []
+    wants = [c.text for c in requirement_clauses(text) if _LOWER_BOUND.search(c.text)]
+    if not wants:  # nothing in the text asks for more than nothing: 0 may well be the answer
+        return []
+    named = "; ".join(f"\u201c{w}\u201d" for w in wants[:3])
+    return [
+        "every variable is 0 at the optimum of this minimization, so a requirement to meet is missing or points the wrong"
+        f" way (a lower bound written as an upper bound); check: {named}"
+    ]
+
+
+_LOWER_BOUND = re.compile(r"\b(?:at least|minimum|no less than|no fewer than|needs?|must|require\w*|demand\w*)\b", re.IGNORECASE)
 
 
 def _recheck_algebraic(formulation: Formulation, result: Result, context: Context) -> list[str]:

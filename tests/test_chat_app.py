@@ -82,7 +82,6 @@ def test_a_review_question_is_answered_from_the_message_box(tmp_path: Path, kb_d
         "Application A receives 30 requests per second and application B receives 10 requests per second. ", ""
     )
     defaults = leo_binding(
-        objective="total latency",
         applications=[
             {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 1},
             {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 1},

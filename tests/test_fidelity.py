@@ -179,7 +179,7 @@ def test_the_llm_maps_only_what_code_left_unclear_and_says_what_it_saw() -> None
 
     def ask(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
         asked.append({"schema": schema, "values": values})
-        count = schema["properties"]["clauses"]["minItems"]
+        count = schema["properties"]["clauses"]["maxItems"]
         answers = [NOT_A_REQUIREMENT, "one_ap", NOT_MODELLED]
         return {"clauses": [{"clause": n + 1, "covered_by": answers[n % 3], "reason": "r"} for n in range(count)]}
 
@@ -204,7 +204,7 @@ def test_a_constraint_that_says_the_same_words_outvotes_the_llms_nothing() -> No
     one_cell = NamedConstraint("one_cell", "user {i} is served by exactly one cell that covers it")
 
     def nothing(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
-        count = schema["properties"]["clauses"]["minItems"]
+        count = schema["properties"]["clauses"]["maxItems"]
         return {"clauses": [{"clause": n + 1, "covered_by": NOT_MODELLED, "reason": "none"} for n in range(count)]}
 
     mapped = {m.clause.text: m for m in llm_coverage(coverage, [one_cell], "the sum rate", nothing)}

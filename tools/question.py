@@ -344,14 +344,20 @@ def _unit_of(sentence: str, phrase: str) -> str | None:
 # --------------------------------------------------------------------------------------------------------------
 # Requirement clauses
 
-_STRONG_CUES = re.compile(
+_HARD_CUES = re.compile(
     r"\b(?:must(?: not)?|at most|at least|exactly|cannot|can ?not|can't|may not|must not|shall|no more than|no less than|"
     r"no fewer than|no greater than|not (?:exceed|be (?:more|less|greater|lower|higher) than|more than|less than|below|above)|"
-    r"exceed\w*|up to|only if|if and only if|limited to|is limited|are limited|required|requires?|requirements?|"
-    r"capped|budgets?|capacit(?:y|ies)|guarantee\w*|mandatory|forbidden|not allowed|prohibited|needs? at least|"
-    r"is allowed|are allowed|must be|has to|have to|needs? to)\b|[≤≥]|<=|>=",
+    r"exceed\w*|up to|only if|if and only if|limited to|is limited|are limited|capped|mandatory|forbidden|not allowed|"
+    r"prohibited|needs? at least|must be|has to|have to|needs? to|between\s+[-+]?\d[\d.,]*\s*\S*\s+and\s+[-+]?\d)\b|"
+    r"[≤≥]|<=|>=",
     re.IGNORECASE,
 )
+"""Words that make a sentence a hard requirement: a limit, a minimum, an obligation, a prohibition."""
+_NOUN_CUES = re.compile(
+    r"\b(?:required|requires?|requirements?|budgets?|capacit(?:y|ies)|guarantee\w*|is allowed|are allowed)\b", re.IGNORECASE
+)
+"""Nouns of requirements ('CPU capacity (cores): S1 4, ...'): usually a limit, sometimes only data (a capacity that
+no longer applies), so code alone does not reject on them."""
 _WEAK_CUES = re.compile(r"\b(?:each|every|all|any|should|needs?|only|either|both|whole|integer|whole number)\b", re.IGNORECASE)
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|vs|approx|etc|cf|resp|no|fig|eq)\.", re.IGNORECASE)
 _NUMBER_WORDS = {
@@ -373,7 +379,9 @@ class Clause:
     word_numbers: tuple[float, ...]
     """Numbers written as words ('at most two', 'twice as many'): code cannot always tell them from counts."""
     strong: bool
-    """States a hard requirement (must, at most, at least, exactly, cannot, no more than, ...)."""
+    """States a requirement (must, at most, at least, exactly, cannot, no more than, a capacity, a budget, ...)."""
+    hard: bool
+    """States it with a limit or obligation word (must, at most, at least, exactly, cannot, ...), not a noun alone."""
     asks: bool
     """Is (or contains) the question itself: what to optimise or report."""
 
@@ -382,7 +390,8 @@ def requirement_clauses(text: str) -> list[Clause]:
     """The sentences, bullets and table notes of the text that state a requirement, in order."""
     clauses: list[Clause] = []
     for piece in sentences(text):
-        strong = bool(_STRONG_CUES.search(piece))
+        hard = bool(_HARD_CUES.search(piece))
+        strong = hard or bool(_NOUN_CUES.search(piece))
         if not strong and not _WEAK_CUES.search(piece):
             continue
         asks = bool(_OPTIMISE.search(piece) or any(p.search(piece) for p in _ASKED) or _AS_POSSIBLE.search(piece))
@@ -393,6 +402,7 @@ def requirement_clauses(text: str) -> list[Clause]:
                 numbers=clause_numbers(piece),
                 word_numbers=tuple(float(_NUMBER_WORDS[w.lower()]) for w in _NUMBER_WORD.findall(piece)),
                 strong=strong,
+                hard=hard,
                 asks=asks,
             )
         )
