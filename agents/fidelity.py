@@ -336,7 +336,7 @@ def check_fidelity(
     if mismatch:
         findings.append(Finding("asked_quantity", mismatch))
     coverage = code_coverage(requirement_clauses(text), used, data, mentioned, constraints)
-    if ask is not None and not findings:
+    if ask is not None and not findings and not coverage_findings(coverage):  # rejected by code: no need to ask
         objective = measure.describe() if measure is not None else "(not described)"
         coverage = llm_coverage(coverage, constraints, objective, ask)
     return FidelityCheck(findings + coverage_findings(coverage), coverage, asked)

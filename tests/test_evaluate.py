@@ -26,7 +26,7 @@ def _cases(tmp_path: Path) -> Path:
 def test_each_case_is_recorded_and_summarised_and_a_rerun_skips_finished_cases(tmp_path: Path, kb_dir: Path) -> None:
     cases = read_cases(_cases(tmp_path))
     fake = ScriptedChatModel(script=[elements(), elements()])
-    context = Context(chat_model=fake, kb_path=str(kb_dir), retrieval_threshold=0.99)
+    context = Context(chat_model=fake, kb_path=str(kb_dir), retrieval_threshold=0.99, freeform="whole")
     out = tmp_path / "out" / "bench-agents.jsonl"
     summary = evaluate(cases, "agents", context, out)
     records = [json.loads(line) for line in out.read_text().splitlines()]
@@ -65,7 +65,7 @@ def test_a_case_cut_short_by_a_kill_is_run_again_without_corrupting_the_file(tmp
 def test_the_no_verify_ablation_skips_the_verifier_checks(tmp_path: Path, kb_dir: Path) -> None:
     cases = read_cases(_cases(tmp_path))[:1]
     fake = ScriptedChatModel(script=[elements(domain="nonnegative real")])
-    context = Context(chat_model=fake, kb_path=str(kb_dir), retrieval_threshold=0.99)
+    context = Context(chat_model=fake, kb_path=str(kb_dir), retrieval_threshold=0.99, freeform="whole")
     summary = evaluate(cases, "no-verify", context, tmp_path / "nv.jsonl")
     record = json.loads((tmp_path / "nv.jsonl").read_text())
     assert record["loops"] == 0 and summary["cases"] == 1  # the continuous model was not sent back

@@ -23,7 +23,9 @@ FARM = (
     "available. How many acres of each should be planted to maximize profit?"
 )
 FARM_OPTIMUM = 25000.0  # vertex w = 50, c = 50 of {w + c <= 100, 2w + c <= 150}: 300*50 + 200*50
-NO_TEMPLATE = {"retrieval_threshold": 0.99}  # every template scores below: the Modeler must write the model itself
+NO_TEMPLATE = {"retrieval_threshold": 0.99, "freeform": "whole"}
+"""Every template scores below the threshold: the Modeler writes the model itself, all five elements at once (the
+path these tests are about; tests/test_decomposed.py has the path in steps)."""
 LLM_WRITES_CODE = {**NO_TEMPLATE, "code_from_elements": False}  # the LLM writes build_model(data), not the Modeler's code
 
 
@@ -131,7 +133,7 @@ def test_continuous_variables_for_a_how_many_question_are_sent_back(kb_dir: Path
 
 def test_without_the_knowledge_base_even_a_template_problem_is_written_freely(leo_text: str, kb_dir: Path) -> None:
     fake = ScriptedChatModel(script=[elements()])
-    steps = run(FARM, fake, kb_dir, use_rag=False)
+    steps = run(FARM, fake, kb_dir, use_rag=False, freeform="whole")
     assert "knowledge base switched off" in steps[0].text
     assert final_report(steps)["template_id"] == "generated"
 
@@ -194,7 +196,9 @@ def test_elements_whose_code_does_not_build_go_back_whole_with_the_sandbox_error
 def test_a_follow_up_on_a_free_form_answer_is_answered_and_its_round_closed(kb_dir: Path) -> None:
     """The free-form Modeler starts its round like the template path: the follow-up is consumed, not left pending."""
     saver = InMemorySaver()
-    fake = ScriptedChatModel(script=[literal_elements(), literal_elements(labour_rule="2 * w + 1 * c <= 120")])
+    # The follow-up leaves the sentence with 150 hours unused: the Verifier asks the LLM whether it still applies.
+    superseded = {"clauses": [{"clause": 1, "covered_by": "not a requirement", "reason": "the follow-up replaces it"}]}
+    fake = ScriptedChatModel(script=[literal_elements(), literal_elements(labour_rule="2 * w + 1 * c <= 120"), superseded])
     context = Context(chat_model=fake, kb_path=str(kb_dir), **NO_TEMPLATE)
     first = list(stream(FARM, context=context, checkpointer=saver, thread_id="farm-1"))
     assert final_report(first)["objective"] == pytest.approx(FARM_OPTIMUM)

@@ -52,6 +52,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("count", r"\bnumber of\b|\bhow many\b|\bcounts?\b|\bfewest\b"),
         ("bandwidth", r"\bbandwidths?\b|\bspectrum\b|\bhz\b|\bkhz\b|\bmhz\b|\bghz\b|\bresource blocks?\b|\bchannels?\b"),
         ("flow", r"\bflows?\b"),
+        ("interference", r"\binterferen\w*|\bco-channel\b"),
         ("distance", r"\bdistances?\b|\blengths?\b|\bkilomet\w*|\bmet(?:er|re)s?\b"),
         ("hops", r"\bhops?\b|\bhop[- ]counts?\b"),
         ("coverage", r"\bcoverage\b|\bcovered\b"),
