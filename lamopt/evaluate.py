@@ -111,6 +111,8 @@ def failure_class(case: Case, status: str, correct: bool) -> str:
         return "no model"
     if status == "cap_reached":
         return "cap reached"
+    if status == "out_of_time":
+        return "out of time"
     if status in ("error", "time_limit"):
         return "solver error"
     return "wrong model"  # a verified but wrong objective, or infeasible/unbounded where an optimum exists
@@ -146,7 +148,8 @@ def _agents(case: Case, context: Context) -> dict[str, Any]:
         error = f"{type(exc).__name__}: {exc}"
     report = final.get("report") or {}
     status = str(report.get("status", "error"))
-    objective = report.get("objective")
+    answer = report.get("answer") or {}
+    objective = answer.get("value", report.get("objective"))  # in the unit the question asks for
     if case.answer is None:
         correct = status in ("infeasible", "unbounded")
     else:

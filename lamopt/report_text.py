@@ -13,8 +13,13 @@ def report_markdown(report: Report, history: list[Decision], thread_id: str, *, 
     """The report as Markdown with LaTeX math. `for_chat` leaves out what the chat page shows on its own
     (the agents' steps, the figures as images)."""
     lines = [f"# lamopt report ({thread_id})", "", f"**Status:** {report['status']}. {report['summary']}"]
+    if report.get("asked"):
+        lines.append(f"**Asked:** {report['asked']}")
     if report["objective"] is not None:
         lines.append(f"**Objective:** {report['objective']:g}")
+        answer = report.get("answer")
+        if answer and (answer["value"] != report["objective"] or answer["unit"]):
+            lines.append(f"**Answer:** {answer['value']:g} {answer['unit']}".rstrip())
     lines.append(f"**Solver:** {report['solver'] or '-'}; **loops:** {report['iterations']}")
     formulation = report["formulation"]
     if formulation:
@@ -30,6 +35,15 @@ def report_markdown(report: Report, history: list[Decision], thread_id: str, *, 
         lines += ["", "## Figures", "", *(f"![{Path(f).stem}]({f})" for f in report["figures"])]
     if report["diagnosis"]:
         lines += ["", "## Diagnosis", "", report["diagnosis"]]
+    coverage = [
+        {"requirement": c["clause"], "status": c["status"], "modelled by": c["by"] or "-", "why": c["reason"]}
+        for c in report.get("coverage", [])
+    ]
+    if coverage:
+        lines += ["", "## Requirements of the text and what models them", "", *_table(coverage)]
+    dropped = [f"- {d['template_id']}: {d['reason']}" for d in report.get("dropped", [])]
+    if dropped:
+        lines += ["", "## Templates passed over", "", *dropped]
     if report["warnings"]:
         lines += ["", "## Warnings", "", *(f"- {w}" for w in report["warnings"])]
     if not for_chat:
@@ -43,6 +57,8 @@ def report_json(report: Report, history: list[Decision], thread_id: str, tokens:
         "thread_id": thread_id,
         "status": report["status"],
         "objective": report["objective"],
+        "asked": report.get("asked", ""),
+        "answer": report.get("answer"),
         "solver": report["solver"],
         "iterations": report["iterations"],
         "template": report["template_id"],
@@ -51,6 +67,8 @@ def report_json(report: Report, history: list[Decision], thread_id: str, tokens:
         "figures": report["figures"],
         "diagnosis": report["diagnosis"],
         "warnings": report["warnings"],
+        "coverage": report.get("coverage", []),
+        "dropped": report.get("dropped", []),
         "path": [d["agent"] for d in history],
         "history": history,
         "tokens": tokens,

@@ -12,6 +12,7 @@ import pytest
 
 from agents.context import Context
 from lamopt.api import stream
+from lamopt.report_text import report_markdown
 from tests.fakes import ScriptedChatModel
 from tests.test_graph_paths import final_report, run
 
@@ -108,6 +109,9 @@ def test_a_question_for_the_served_priority_weight_is_not_answered_with_a_cell_l
     assert report["asked"] == "the maximum total priority weight"
     assert "association_load_balancing" in {d["template_id"] for d in report["dropped"]}
     assert "Each user is served by at most one cell" in fake.user_texts()[1]  # the clause code could not place
+    markdown = report_markdown(report, [], "t")  # type: ignore[arg-type]
+    assert "**Asked:** the maximum total priority weight" in markdown
+    assert "## Templates passed over" in markdown and "## Requirements of the text and what models them" in markdown
 
 
 def test_a_question_for_the_total_handover_cost_is_not_answered_with_a_cell_load(kb_dir: Path) -> None:
