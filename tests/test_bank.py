@@ -19,6 +19,7 @@ import pytest
 from agents.elements_code import code_from_elements
 from knowledge_base.bank import BANK_FILE, BankError, BankItem, ExampleBank, load_bank, similar_examples
 from tests.conftest import ROOT
+from tools.question import requirement_clauses
 from tools.solvers.sandbox.runner import run_generated_model
 
 DOMAINS = ("production", "blending", "diet", "transport", "assignment", "scheduling", "staffing", "investment", "wireless")
@@ -54,6 +55,16 @@ def test_every_clause_occurs_verbatim_in_its_text(items: list[BankItem]) -> None
     for item in items:
         clauses = [item.objective.clause, *(c.clause for c in item.constraints), *(n.clause for n in item.not_requirements)]
         assert [c for c in clauses if c not in item.text] == [], item.id
+
+
+def test_every_requirement_clause_code_finds_is_annotated(items: list[BankItem]) -> None:
+    # The Verifier's clause reader (tools/question.py) must find nothing in a bank text that the item does not map
+    # to a constraint, the objective or "not a requirement, because ...": the examples show a complete mapping.
+    unmapped = []
+    for item in items:
+        spans = [item.objective.clause, *(c.clause for c in item.constraints), *(n.clause for n in item.not_requirements)]
+        unmapped += [(item.id, c.text) for c in requirement_clauses(item.text) if not any(s in c.text for s in spans)]
+    assert unmapped == []
 
 
 def test_a_clause_that_is_not_in_the_text_is_refused(tmp_path: Path) -> None:
