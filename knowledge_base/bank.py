@@ -151,6 +151,8 @@ class ExampleBank:
     retrieval: MiniLM similarity and BM25 over the texts, merged by reciprocal-rank fusion."""
 
     def __init__(self, path: Path, items: list[BankItem] | None = None) -> None:
+        # chromadb and the template store (which loads every template) are imported only when retrieval is used:
+        # reading and checking the bank (benchmarks/bank_check.py) needs neither.
         import chromadb
         from chromadb.config import Settings
 
