@@ -14,6 +14,9 @@ Retrieval modes:
   measures both; hybrid recalls more of the paraphrase set (README, "Template retrieval").
 In both modes `Hit.score` is the dense cosine similarity, so a threshold on it (the Modeler's "no template
 fits") means the same thing whatever the mode: hybrid changes which template comes first, not the scale.
+
+The hashed collection, the dense similarities and the fusion are module functions: the bank of solved examples
+(knowledge_base/bank.py) retrieves its items with the same machinery, in a collection of its own.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -135,27 +139,12 @@ class TemplateStore:
     def _ensure_collection(self) -> Any:
         # One collection per template set, named by its content hash: two checkouts (or a user's template folder
         # and none) sharing a store folder each find their own instead of deleting the other's mid-run.
-        digest = _content_hash(self.templates)
-        name = f"{COLLECTION}-{digest}"
-        try:
-            collection = self._client.get_collection(name, embedding_function=MiniLMEmbedding())  # type: ignore[arg-type]  # chromadb types it for images too
-            if collection.count() == len(self.templates):
-                return collection
-            self._client.delete_collection(name)  # a build that died half-way
-        except (chromadb.errors.NotFoundError, ValueError):
-            pass
-        collection = self._client.get_or_create_collection(
-            name,
-            embedding_function=MiniLMEmbedding(),  # type: ignore[arg-type]
-            metadata={"hnsw:space": "cosine", "content_hash": digest},
+        return hashed_collection(
+            self._client,
+            COLLECTION,
+            {t.id: t.document() for t in self.templates.values()},
+            {t.id: {"family": t.family, "problem_class": t.problem_class, "title": t.title} for t in self.templates.values()},
         )
-        templates = list(self.templates.values())
-        collection.upsert(
-            ids=[t.id for t in templates],
-            documents=[t.document() for t in templates],
-            metadatas=[{"family": t.family, "problem_class": t.problem_class, "title": t.title} for t in templates],
-        )
-        return collection
 
     @property
     def content_hash(self) -> str:
@@ -169,23 +158,12 @@ class TemplateStore:
         if not self._ids:
             return []
         k = max(1, min(k, len(self._ids)))
-        dense = self._dense_similarities(text)
-        by_dense = sorted(self._ids, key=lambda t: -dense[t])
+        dense = dense_similarities(self.collection, text, self._ids)
         keyword = dict(zip(self._ids, self._keywords.scores(text), strict=True))
-        fused = dict.fromkeys(self._ids, 0.0)
         if mode == "hybrid":
-            by_keyword = sorted((t for t in self._ids if keyword[t] > 0), key=lambda t: -keyword[t])
-            for ranking in (by_dense, by_keyword):
-                for rank, template_id in enumerate(ranking, start=1):
-                    fused[template_id] += 1.0 / (RRF_K + rank)
-            # Ties come when the two rankings swap a pair (1st/2nd vs 2nd/1st), typically sibling templates of
-            # one family. BM25 breaks them: it reads the whole text, MiniLM only its first 256 word pieces, and
-            # siblings' similarities differ in the third decimal. Measured with the issue-4 templates: 9 of 9 dev
-            # problems get their own template first this way (benchmarks/retrieval.py, template@1), 7 of 9 when
-            # ties go to the dense similarity, as with dense retrieval alone.
-            order = sorted(self._ids, key=lambda t: (-round(fused[t], 12), -keyword[t], -dense[t]))
+            order, fused = hybrid_order(self._ids, dense, keyword)
         else:
-            order = by_dense
+            order, fused = sorted(self._ids, key=lambda t: -dense[t]), dict.fromkeys(self._ids, 0.0)
         return [
             Hit(
                 template_id=t,
@@ -197,21 +175,59 @@ class TemplateStore:
             for t in order[:k]
         ]
 
-    def _dense_similarities(self, text: str) -> dict[str, float]:
-        """Every template's cosine similarity to the text (all of them: the fusion needs the whole ranking)."""
-        found = self.collection.query(query_texts=[_prose(text)], n_results=len(self._ids), include=["distances"])
-        similarity = dict.fromkeys(self._ids, -1.0)
-        for template_id, distance in zip(found["ids"][0], found["distances"][0], strict=True):
-            similarity[template_id] = 1.0 - float(distance)
-        return similarity
-
     def get(self, template_id: str) -> AnyTemplate:
         return self.templates[template_id]
 
 
-def _content_hash(templates: dict[str, AnyTemplate]) -> str:
+def content_hash(documents: Mapping[str, str]) -> str:
+    """A short digest of every (id, document) pair: it names the collection that holds them."""
     digest = hashlib.sha256()
-    for template_id in sorted(templates):
-        digest.update(template_id.encode())
-        digest.update(templates[template_id].document().encode())
+    for key in sorted(documents):
+        digest.update(key.encode())
+        digest.update(documents[key].encode())
     return digest.hexdigest()[:16]
+
+
+def hashed_collection(client: Any, prefix: str, documents: Mapping[str, str], metadatas: Mapping[str, Mapping[str, Any]]) -> Any:
+    """The collection `<prefix>-<content hash>` holding `documents` (id -> text) with MiniLM embeddings: reused
+    when it is complete, built when it is missing or a build died half-way."""
+    digest = content_hash(documents)
+    name = f"{prefix}-{digest}"
+    try:
+        collection = client.get_collection(name, embedding_function=MiniLMEmbedding())
+        if collection.count() == len(documents):
+            return collection
+        client.delete_collection(name)  # a build that died half-way
+    except (chromadb.errors.NotFoundError, ValueError):
+        pass
+    collection = client.get_or_create_collection(
+        name, embedding_function=MiniLMEmbedding(), metadata={"hnsw:space": "cosine", "content_hash": digest}
+    )
+    ids = list(documents)
+    collection.upsert(ids=ids, documents=[documents[i] for i in ids], metadatas=[dict(metadatas[i]) for i in ids])
+    return collection
+
+
+def dense_similarities(collection: Any, text: str, ids: list[str]) -> dict[str, float]:
+    """Every document's cosine similarity to the text (all of them: the fusion needs the whole ranking)."""
+    found = collection.query(query_texts=[_prose(text)], n_results=len(ids), include=["distances"])
+    similarity = dict.fromkeys(ids, -1.0)
+    for key, distance in zip(found["ids"][0], found["distances"][0], strict=True):
+        similarity[key] = 1.0 - float(distance)
+    return similarity
+
+
+def hybrid_order(ids: list[str], dense: dict[str, float], keyword: dict[str, float]) -> tuple[list[str], dict[str, float]]:
+    """The dense and keyword rankings merged by reciprocal-rank fusion: the ids best first, and each id's fused score."""
+    by_dense = sorted(ids, key=lambda t: -dense[t])
+    by_keyword = sorted((t for t in ids if keyword[t] > 0), key=lambda t: -keyword[t])
+    fused = dict.fromkeys(ids, 0.0)
+    for ranking in (by_dense, by_keyword):
+        for rank, key in enumerate(ranking, start=1):
+            fused[key] += 1.0 / (RRF_K + rank)
+    # Ties come when the two rankings swap a pair (1st/2nd vs 2nd/1st), typically sibling templates of
+    # one family. BM25 breaks them: it reads the whole text, MiniLM only its first 256 word pieces, and
+    # siblings' similarities differ in the third decimal. Measured with the issue-4 templates: 9 of 9 dev
+    # problems get their own template first this way (benchmarks/retrieval.py, template@1), 7 of 9 when
+    # ties go to the dense similarity, as with dense retrieval alone.
+    return sorted(ids, key=lambda t: (-round(fused[t], 12), -keyword[t], -dense[t])), fused
