@@ -18,11 +18,13 @@ check and a repair can name it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from knowledge_base.bank import BankItem
 from tools.question import AskedQuantity, asked_quantity, clause_numbers, sentences
 
 DOMAINS = ["nonnegative real", "nonnegative integer", "binary", "real", "integer"]
@@ -70,16 +72,27 @@ OBJECTIVE_SCHEMA: dict[str, Any] = {
 SENSE_WORDS = {"min": "minimize", "max": "maximize"}
 
 
-class Example(Protocol):
-    """A solved problem of the bank (knowledge_base/bank.py), as far as the steps use it."""
+@dataclass(frozen=True)
+class Example:
+    """A solved problem shown as a few-shot example: its text, its variables, and each sentence with its constraints."""
 
     text: str
+    variable_lines: list[str]
+    clause_lines: list[str]
 
-    @property
-    def variable_lines(self) -> list[str]: ...
 
-    @property
-    def clause_lines(self) -> list[str]: ...
+def example_of(item: BankItem) -> Example:
+    """A solved problem of the bank (knowledge_base/bank.py) as the steps show it."""
+    by_clause: dict[str, list[str]] = {}
+    for constraint in item.constraints:
+        by_clause.setdefault(constraint.clause, []).append(constraint.expression)
+    lines = [f'"{clause}" -> {json.dumps(expressions)}' for clause, expressions in by_clause.items()]
+    lines += [f'"{n.clause}" -> [] ({n.reason})' for n in item.not_requirements]
+    return Example(
+        text=item.text,
+        variable_lines=[f"- {v.name}: {v.meaning} ({v.domain})" for v in item.variables],
+        clause_lines=lines,
+    )
 
 
 Ask = Callable[[str, dict[str, Any], dict[str, str]], dict[str, Any]]

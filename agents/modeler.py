@@ -19,14 +19,18 @@ import prompts
 from agents.backbone import Spent, StructuredOutputError, ask
 from agents.budget import out_of_time, over_budget
 from agents.context import Context
+from agents.decomposed import example_of
 from agents.fidelity import objective_mismatch
 from agents.freeform import GENERATED, describe_example, states_a_problem, write_model, write_model_in_steps
 from agents.knowledge import problem_data, template_store
 from agents.state import Dropped, Formulation, SpecEntry, State, decision, problem_text, start_round
+from knowledge_base.bank import similar_examples
 from knowledge_base.catalog import AnyTemplate
 from knowledge_base.template import AssemblyError
 from tools.question import asked_quantity
 
+EXAMPLES = 2
+"""Solved problems of the bank shown to each step of the free-form path."""
 MAX_TEMPLATES = 3
 """Templates a run tries, best retrieval score first, before it writes the model itself."""
 
@@ -187,7 +191,9 @@ def _generate(
     mine = previous if previous is not None and previous["template_id"] == GENERATED else None
     feedback = state.get("feedback", "") if mine is not None else ""
     if _in_steps(state, context, mine):
-        made = write_model_in_steps(text, context, feedback=feedback)
+        # Solved problems like this one, from the bank beside the templates (none in the no-knowledge-base ablation).
+        solved = similar_examples(text, k=EXAMPLES, kb_path=context.kb_folder) if context.use_rag else []
+        made = write_model_in_steps(text, context, feedback=feedback, examples=[example_of(i) for i in solved])
         why += "; written in steps (variables, a request per sentence, the objective)"
     else:
         store = template_store(context) if state.get("retrieved") else None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import prompts
-from agents.decomposed import constraint_sentences, extract
+from agents.decomposed import Example, constraint_sentences, example_of, extract
 from agents.elements_code import code_from_elements
 from tools.question import asked_quantity
 from tools.solvers.sandbox.runner import run_generated_model
@@ -82,19 +83,14 @@ def test_the_assembled_elements_solve_in_the_sandbox_to_the_enumerated_optimum()
 
 
 def test_feedback_and_examples_reach_every_request() -> None:
-    class Solved:
-        text = "A farm grows wheat on at most 50 acres."
-
-        @property
-        def variable_lines(self) -> list[str]:
-            return ["- wheat: acres of wheat (nonnegative real)"]
-
-        @property
-        def clause_lines(self) -> list[str]:
-            return ['"A farm grows wheat on at most 50 acres." -> wheat <= 50']
+    solved = Example(
+        text="A farm grows wheat on at most 50 acres.",
+        variable_lines=["- wheat: acres of wheat (nonnegative real)"],
+        clause_lines=['"A farm grows wheat on at most 50 acres." -> ["wheat <= 50"]'],
+    )
 
     llm = _bakery_llm()
-    extract(BAKERY, llm, examples=[Solved()], feedback="the optimum sets every variable to 0")
+    extract(BAKERY, llm, examples=[solved], feedback="the optimum sets every variable to 0")
     assert all("every variable to 0" in values["revise"] for _, values in llm.asked)
     assert "acres of wheat" in llm.asked[0][1]["examples"]
     assert "wheat <= 50" in llm.asked[1][1]["examples"]
@@ -103,3 +99,38 @@ def test_feedback_and_examples_reach_every_request() -> None:
 def test_sentences_without_numbers_or_requirements_are_not_asked_about() -> None:
     text = "A shop sells tea and coffee. It likes its customers. It has 30 kg of beans. Maximize the revenue."
     assert constraint_sentences(text, asked_quantity(text)) == ["It has 30 kg of beans."]
+
+
+def test_a_bank_item_shows_its_variables_and_each_sentence_with_its_constraints() -> None:
+    from knowledge_base.bank import load_bank
+
+    item = next(i for i in load_bank() if len(i.constraints) >= 2)
+    example = example_of(item)
+    assert example.text == item.text
+    assert all(f"- {v.name}: " in "\n".join(example.variable_lines) for v in item.variables)
+    for constraint in item.constraints:
+        assert any(constraint.clause in line and constraint.expression in line for line in example.clause_lines)
+
+
+def test_through_the_graph_the_steps_show_solved_examples_of_the_bank_and_the_answer_is_verified(kb_dir: Path) -> None:
+    from knowledge_base.bank import load_bank
+    from tests.fakes import ScriptedChatModel
+    from tests.test_graph_paths import final_report, run
+
+    llm = _bakery_llm()
+    script = [
+        llm.answers["modeler_steps_variables"][0],
+        *llm.answers["modeler_steps_constraint"],
+        llm.answers["modeler_steps_objective"][0],
+    ]
+    fake = ScriptedChatModel(script=script)
+    steps = run(BAKERY, fake, kb_dir, retrieval_threshold=0.99)  # no template fits: written in steps (auto, no tables)
+    report = final_report(steps)
+    assert report["status"] == "optimal" and report["template_id"] == "generated"
+    assert report["objective"] == pytest.approx(
+        max(4 * x + 7 * y for x in range(61) for y in range(10, 41) if 2 * x + 3 * y <= 120)
+    )
+    bank_texts = {item.text for item in load_bank()}
+    shown = str(fake.requests[0][0].content)  # the variables step's system prompt
+    assert sum(text in shown for text in bank_texts) == 2  # two solved problems of the bank, retrieved for this text
+    assert "written in steps" in " ".join(s.text for s in steps if s.kind == "agent")
