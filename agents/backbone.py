@@ -181,7 +181,10 @@ def chat_model(context: Context) -> BaseChatModel:
     """The chat model the settings ask for; one per distinct setting, shared by the agents of all runs."""
     if context.chat_model is not None:
         return cast(BaseChatModel, context.chat_model)
-    key = (context.llm_backend, context.llm_url, context.llm_model, context.llm_timeout_s, context.llm_max_tokens)
+    key = (
+        context.llm_backend, context.llm_url, context.llm_model, context.llm_timeout_s, context.llm_max_tokens,
+        context.llm_temperature, context.llm_seed,
+    )  # fmt: skip
     with _lock:
         if key not in _models:
             _models[key] = _build(context)
@@ -198,12 +201,12 @@ def endpoint_of(context: Context) -> str:
 
 def _build(context: Context) -> BaseChatModel:
     common: dict[str, Any] = {
-        "temperature": 0.0,
+        "temperature": context.llm_temperature,
         "timeout": context.llm_timeout_s,
         "max_retries": context.llm_max_retries,
         # llama.cpp's server ignores max_completion_tokens (what ChatOpenAI sends), so send max_tokens too.
         "extra_body": {"max_tokens": context.llm_max_tokens},
-        "seed": 0,
+        "seed": context.llm_seed,
     }
     api_key = context.llm_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
     if context.llm_backend == "embedded":

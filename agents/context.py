@@ -36,6 +36,10 @@ class Context:
     llm_timeout_s: float = field(default=180.0, metadata={"description": "per-request timeout"})
     llm_max_retries: int = field(default=2, metadata={"description": "retries of a failed or timed-out request"})
     llm_max_tokens: int = field(default=600, metadata={"description": "cap on generated tokens per request"})
+    llm_temperature: float = field(
+        default=0.0, metadata={"description": "sampling temperature (0: the same prompt gives the same answer)"}
+    )
+    llm_seed: int = field(default=0, metadata={"description": "sampling seed (candidates of a vote differ by it)"})
     llm_threads: int = field(default=2, metadata={"description": "CPU threads of the embedded model"})
     structured_attempts: int = field(default=3, metadata={"description": "tries to get schema-valid JSON from the model"})
     solver: str = field(default="auto", metadata={"description": "auto, cplex, highs or scip"})

@@ -13,7 +13,17 @@ from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
 AgentName = Literal["retriever", "modeler", "verifier", "optimizer", "invoker", "report"]
 RunStatus = Literal[
-    "optimal", "feasible", "infeasible", "unbounded", "time_limit", "error", "no_model", "cap_reached", "stopped", "out_of_time"
+    "optimal",
+    "feasible",
+    "infeasible",
+    "unbounded",
+    "time_limit",
+    "error",
+    "no_model",
+    "cap_reached",
+    "stopped",
+    "out_of_time",
+    "no_agreement",
 ]
 FindingKind = Literal["binding", "asked_quantity", "uncovered_clause", "repeated"]
 """Why a formulation was rejected, as the Optimizer and the Modeler act on it: a slip in filling the template
@@ -172,6 +182,9 @@ class Report(TypedDict):
     """The verified objective in the unit the question asks for (the objective itself when no conversion applies)."""
     coverage: NotRequired[list[ClauseCheck]]
     dropped: NotRequired[list[Dropped]]
+    vote: NotRequired[str]
+    """With several candidate formulations: how they voted ('4 of 5 candidates: 181; 1: 198')."""
+    low_confidence: NotRequired[bool]
 
 
 class State(TypedDict, total=False):

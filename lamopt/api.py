@@ -16,6 +16,7 @@ from agents.graph import RECURSION_LIMIT, build_graph
 from agents.state import Report, Turn, start_round
 from lamopt.checkpoints import sqlite_saver
 from lamopt.problem_input import make_problem
+from lamopt.vote import run_candidates, voted
 
 
 @dataclass
@@ -106,8 +107,12 @@ def solve(
     context: Context | None = None,
     checkpointer: BaseCheckpointSaver[Any] | None = None,
 ) -> Report:
-    """Solve one problem end to end, approving every review point, and return its report."""
+    """Solve one problem end to end, approving every review point, and return its report. With `context.samples`
+    above 1, that many candidate runs and the report of their vote (lamopt/vote.py)."""
     context = context or Context()
+    if context.samples > 1:
+        runs = run_candidates(context, lambda candidate: solve(text, data_files, context=candidate, checkpointer=checkpointer))
+        return voted(runs)[0]
     thread_id: str | None = None
     steps = stream(text, data_files, context=context, checkpointer=checkpointer)
     while True:

@@ -24,7 +24,9 @@ from langgraph.checkpoint.memory import InMemorySaver
 import prompts
 from agents.backbone import LLMUnavailable, Spent, StructuredOutputError, ask
 from agents.context import Context
+from agents.state import Report
 from lamopt.runs import RecordWriter, read_records
+from lamopt.vote import answer_value, run_candidates, voted
 
 Mode = Literal["agents", "no-rag", "no-verify", "no-feedback", "direct"]
 MODES: tuple[Mode, ...] = ("agents", "no-rag", "no-verify", "no-feedback", "direct")
@@ -113,6 +115,8 @@ def failure_class(case: Case, status: str, correct: bool) -> str:
         return "cap reached"
     if status == "out_of_time":
         return "out of time"
+    if status == "no_agreement":
+        return "no agreement"
     if status in ("error", "time_limit"):
         return "solver error"
     return "wrong model"  # a verified but wrong objective, or infeasible/unbounded where an optimum exists
@@ -129,6 +133,24 @@ def run_case(case: Case, mode: Mode, context: Context) -> dict[str, Any]:
 
 
 def _agents(case: Case, context: Context) -> dict[str, Any]:
+    """One case through the agents; with `context.samples` > 1, that many candidates and their vote."""
+    if context.samples <= 1:
+        report, state, path, error = _one_run(case, context)
+        return _record(case, report, state, path, error)
+    runs = run_candidates(context, lambda candidate: _one_run(case, candidate))
+    report, result = voted([r[0] for r in runs])
+    winner = runs[result.winners[0]] if result.winners else runs[0]
+    record = _record(case, report, winner[1], winner[2], winner[3])
+    record["tokens"] = sum(int(r[1].get("tokens", 0)) for r in runs)
+    record["loops"] = sum(int(r[1].get("iteration", 0)) for r in runs)
+    record["vote"] = report.get("vote", "")
+    record["low_confidence"] = bool(report.get("low_confidence"))
+    record["candidates"] = [{"status": r[0]["status"], "objective": answer_value(r[0])} for r in runs]
+    return record
+
+
+def _one_run(case: Case, context: Context) -> tuple[Report, dict[str, Any], list[str], str]:
+    """The report, final state, path and error ('' when none) of one run of the agents on the case."""
     from lamopt.api import stream
 
     path: list[str] = []
@@ -146,14 +168,14 @@ def _agents(case: Case, context: Context) -> dict[str, Any]:
         raise  # a dead endpoint would fail every case alike: stop, and let a rerun go on from here
     except Exception as exc:  # one broken case must not end the evaluation; it is recorded as an error
         error = f"{type(exc).__name__}: {exc}"
-    report = final.get("report") or {}
+    report: Report = final.get("report") or {"status": "error", "objective": None}  # type: ignore[assignment]
+    return report, final, path, error
+
+
+def _record(case: Case, report: Report, final: dict[str, Any], path: list[str], error: str) -> dict[str, Any]:
     status = str(report.get("status", "error"))
-    answer = report.get("answer") or {}
-    objective = answer.get("value", report.get("objective"))  # in the unit the question asks for
-    if case.answer is None:
-        correct = status in ("infeasible", "unbounded")
-    else:
-        correct = matches(case, objective)
+    objective = answer_value(report)
+    correct = status in ("infeasible", "unbounded") if case.answer is None else matches(case, objective)
     return {
         "status": status,
         "objective": objective,

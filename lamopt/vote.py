@@ -5,15 +5,22 @@ above zero; every candidate is checked and solved by the whole graph. Agreement 
 independently verified formulations is the confidence a user sees (ARCHITECTURE.md, "Fidelity"):
 
 - the answer is the value of the largest group of verified candidates whose objectives agree (relative 1e-6);
-- a narrow majority (less than two thirds of the verified candidates, or less than half of all) is low confidence;
+- a narrow majority (a lead of one candidate, or less than half of all candidates) is low confidence;
 - a tie between the largest groups is no verified answer, unless a single candidate passed every check at all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
+
+from agents.context import Context
+from agents.state import Report
 
 AGREE_REL = 1e-6
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,10 +50,13 @@ class Vote:
 
     @property
     def low_confidence(self) -> bool:
+        """A narrow majority: the agreeing candidates lead the next group by one (or stand alone), or are fewer
+        than half of all candidates."""
         if self.answer is None:
             return False
         agreeing = len(self.groups[0][1])
-        return agreeing * 3 < 2 * self.verified or agreeing * 2 < self.candidates
+        runner_up = len(self.groups[1][1]) if len(self.groups) > 1 else 0
+        return agreeing - runner_up <= 1 or agreeing * 2 < self.candidates
 
     def describe(self) -> str:
         """'4 of 5 candidates: 181; 1: 198', then what that means."""
@@ -78,3 +88,45 @@ def vote(objectives: list[float | None], rel: float = AGREE_REL) -> Vote:
             groups.append((value, [index]))
     groups.sort(key=lambda group: (-len(group[1]), group[1][0]))
     return Vote(candidates=len(objectives), groups=groups)
+
+
+def voted(reports: list[Report]) -> tuple[Report, Vote]:
+    """One report from the candidates' reports: the first agreeing candidate's, with the vote in it; when no value
+    wins, the first candidate's report with no verified answer and the vote as the reason."""
+    values = [answer_value(r) if r["status"] in ("optimal", "feasible") else None for r in reports]
+    result = vote(values)
+    said = result.describe()
+    if result.answer is None:
+        base = reports[0]
+        final = Report(**{**base, "status": "no_agreement", "objective": None, "solution": [], "comparisons": [],
+                          "figures": [], "answer": None, "diagnosis": f"the candidate formulations disagree: {said}",
+                          "summary": "No verified answer: the candidate formulations disagree."})  # fmt: skip
+    else:
+        winner = reports[result.winners[0]]
+        note = " (low confidence: a narrow majority)" if result.low_confidence else ""
+        final = Report(**{**winner, "summary": f"{winner['summary']} Vote: {said}.{note}"})
+    final["vote"] = said
+    final["low_confidence"] = result.low_confidence
+    return final, result
+
+
+def answer_value(report: Report) -> float | None:
+    """The verified answer in the unit the question asks for (the objective itself when no conversion applies)."""
+    answer = report.get("answer")
+    return answer["value"] if answer else report.get("objective")
+
+
+def run_candidates(context: Context, run_one: Callable[[Context], T]) -> list[T]:
+    """Run the agents `context.samples` times, each sampling at `sample_temperature` with a seed of its own.
+
+    On the embedded model the candidates run one after the other (its llama.cpp server answers one request at a
+    time, and each candidate's time budget should be its own); on a served model (vLLM, any OpenAI-compatible URL)
+    they run together, so the server batches their requests (the run's LLM gate still caps them)."""
+    contexts = [
+        replace(context, samples=1, llm_temperature=context.sample_temperature, llm_seed=index + 1)
+        for index in range(max(1, context.samples))
+    ]
+    if context.llm_backend == "embedded" and not context.llm_url:
+        return [run_one(c) for c in contexts]
+    with ThreadPoolExecutor(max_workers=len(contexts)) as pool:
+        return list(pool.map(run_one, contexts))

@@ -174,8 +174,8 @@ def test_scalar_elements_get_their_code_written_from_them_and_solved(kb_dir: Pat
 
 def test_expressions_that_are_not_algebra_are_asked_for_again_one_by_one(kb_dir: Path) -> None:
     broken = literal_elements(labour_rule="150 hours of labour")
-    broken["constraints"].append({"name": "corn_share", "expression": "corn <= 80"})
-    fake = ScriptedChatModel(script=[broken, {"expression": "2 * w + 1 * c <= 150"}, {"expression": "c <= 80"}])
+    broken["constraints"].append({"name": "corn_land", "expression": "corn <= 100"})
+    fake = ScriptedChatModel(script=[broken, {"expression": "2 * w + 1 * c <= 150"}, {"expression": "c <= 100"}])
     steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
     labour_request, corn_request = fake.user_texts()[1:3]
     assert "'150 hours of labour'" in labour_request and "is not an algebraic expression" in labour_request

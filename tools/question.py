@@ -401,13 +401,18 @@ def requirement_clauses(text: str) -> list[Clause]:
                 index=len(clauses),
                 text=piece,
                 numbers=clause_numbers(piece),
-                word_numbers=tuple(float(_NUMBER_WORDS[w.lower()]) for w in _NUMBER_WORD.findall(piece)),
+                word_numbers=word_numbers(piece),
                 strong=strong,
                 hard=hard,
                 asks=asks,
             )
         )
     return clauses
+
+
+def word_numbers(text: str) -> tuple[float, ...]:
+    """Numbers written as words ('two', 'twice', 'half')."""
+    return tuple(float(_NUMBER_WORDS[w.lower()]) for w in _NUMBER_WORD.findall(text))
 
 
 def clause_numbers(piece: str) -> tuple[float, ...]:

@@ -1,0 +1,94 @@
+"""Several candidate formulations and a vote, through the whole graph with a scripted fake LLM (real sandbox and
+solvers); and the all-zero minimization that asks for its missing lower bound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agents.context import Context
+from lamopt.api import solve
+from lamopt.evaluate import Case, run_case
+from tests.fakes import ScriptedChatModel
+from tests.test_freeform import FARM, FARM_OPTIMUM, NO_TEMPLATE, elements
+from tests.test_graph_paths import final_report, run
+
+SWAPPED = 30000.0  # the profits read the wrong way round: max 200 w + 300 c on the same land and labour -> c = 100
+
+
+def swapped() -> dict[str, Any]:
+    wrong = elements()
+    wrong["objective"] = {"sense": "maximize", "expression": "profit_corn*w + profit_wheat*c"}
+    return wrong
+
+
+def _context(fake: ScriptedChatModel, kb_dir: Path, samples: int) -> Context:
+    return Context(chat_model=fake, kb_path=str(kb_dir), samples=samples, **NO_TEMPLATE)  # type: ignore[arg-type]
+
+
+def test_three_candidates_that_disagree_give_the_majority_answer_with_low_confidence(kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[elements(), swapped(), elements()])
+    report = solve(FARM, context=_context(fake, kb_dir, 3))
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(FARM_OPTIMUM)
+    assert report["vote"] == "2 of 3 candidates: 25000; 1: 30000 (low confidence)"
+    assert report["low_confidence"] and "low confidence" in report["summary"]
+    assert len(fake.requests) == 3  # one formulation per candidate
+
+
+def test_a_tie_is_no_verified_answer(kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[elements(), swapped()])
+    report = solve(FARM, context=_context(fake, kb_dir, 2))
+    assert report["status"] == "no_agreement" and report["objective"] is None
+    assert "the candidate formulations disagree: 1 of 2 candidates: 25000; 1: 30000" in report["diagnosis"]
+
+
+def test_a_tie_is_broken_when_one_candidate_alone_passed_every_check(kb_dir: Path) -> None:
+    unstated = elements(land_rule="w + c <= 120")  # 120 acres is not in the text: rejected, twice, then the cap
+    fake = ScriptedChatModel(script=[unstated, unstated, elements()])
+    report = solve(FARM, context=_context(fake, kb_dir, 2))
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(FARM_OPTIMUM)
+    assert report["vote"].startswith("1 of 2 candidates: 25000; 1 not verified")
+
+
+def test_the_evaluation_records_the_vote_of_each_case(kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[elements(), swapped(), elements()])
+    record = run_case(Case("farm", FARM, FARM_OPTIMUM, 1e-6, 1e-6, ""), "agents", _context(fake, kb_dir, 3))
+    assert record["correct"] and record["vote"].startswith("2 of 3 candidates: 25000")
+    assert [c["objective"] for c in record["candidates"]] == pytest.approx([FARM_OPTIMUM, SWAPPED, FARM_OPTIMUM])
+
+
+def test_an_all_zero_optimum_of_a_minimization_asks_for_the_missing_lower_bound(kb_dir: Path) -> None:
+    text = (
+        "A depot hires vans and trucks. A van carries 2 tonnes and costs $60 a day, a truck carries 5 tonnes and costs "
+        "$130 a day. The depot must move at least 40 tonnes a day. How many of each should it hire to minimize its cost?"
+    )
+
+    def hire(rule: str) -> dict[str, Any]:
+        return {
+            "sets": [],
+            "parameters": [],
+            "variables": [
+                {"name": "vans", "domain": "nonnegative integer", "meaning": "vans hired"},
+                {"name": "trucks", "domain": "nonnegative integer", "meaning": "trucks hired"},
+            ],
+            "objective": {"sense": "minimize", "expression": "60 * vans + 130 * trucks"},
+            "constraints": [{"name": "tonnes", "expression": rule, "meaning": "tonnes moved a day"}],
+        }
+
+    fake = ScriptedChatModel(script=[hire("2 * vans + 5 * trucks <= 40"), hire("2 * vans + 5 * trucks >= 40")])
+    steps = run(text, fake, kb_dir, **NO_TEMPLATE)
+    repair = fake.user_texts()[1]
+    assert "every variable is 0 at the optimum of this minimization" in repair
+    assert "The depot must move at least 40 tonnes a day." in repair  # the requirement named
+    report = final_report(steps)
+    best = min(60 * v + 130 * t for v in range(21) for t in range(9) if 2 * v + 5 * t >= 40)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(best)
+
+
+def test_a_number_written_into_an_expression_must_be_stated_in_the_text_too(kb_dir: Path) -> None:
+    fake = ScriptedChatModel(script=[elements(land_rule="w + c <= 120"), elements()])
+    steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
+    assert "the model uses the number 120, which the text does not state" in fake.user_texts()[1]
+    assert final_report(steps)["objective"] == pytest.approx(FARM_OPTIMUM)
