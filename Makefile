@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 
 # The optional 1.5B embedded model (about 1.1 GB); choose it with LAMOPT_EMBEDDED_MODEL=qwen2.5-coder-1.5b.
 install-1.5b: install
-	$(BIN)/pip install -q -e ".[llm,llm-1.5b,ui,dev]"
+	$(BIN)/pip install -q -e ".[llm,llm-1-5b,ui,dev]"
 
 $(CHROMIUM):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium

