@@ -57,9 +57,16 @@ class ChainPlacementParams(BaseModel, Generic[App]):
         return [m for app in self.applications for m in app.chain]
 
 
-def square_tables(data: TextData) -> list[str]:
-    """Tables whose rows and columns are the same names: delays (or hops) between satellites."""
-    return [t.id for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]
+def square_tables(data: TextData, delays: str = "delays") -> list[str]:
+    """Tables whose rows and columns are the same names: `delays` (or hops) between satellites. Without one, or
+    without the applications' chains, the template cannot be filled: an AssemblyError says what it needs."""
+    square = [t.id for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]
+    if not square or not data.chains:
+        raise AssemblyError(
+            f"this template needs a table of {delays} between satellites (rows and columns the same satellites) "
+            "and each application's chain of microservices written as A1 -> A2 -> A3"
+        )
+    return square
 
 
 def applications_field(data: TextData, satellites: list[str], more: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, binding_object
+from knowledge_base.template import SpecItem, binding_object
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._chain_transfers import (
     ChainApp,
@@ -95,11 +95,6 @@ class LeoMicroservicePlacement(ChainPlacement[LeoPlacementParams]):
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
         square = square_tables(data)
-        if not square or not data.chains:
-            raise AssemblyError(
-                "this template needs a table of delays between satellites (rows and columns the same satellites) "
-                "and each application's chain of microservices written as A1 -> A2 -> A3"
-            )
         satellites = sorted({s for t in data.tables if t.id in square for s in t.rows})
         services = {m for chain in data.chains for m in chain}
         demand_lists = [n.id for n in data.lists if set(n.values) <= services]

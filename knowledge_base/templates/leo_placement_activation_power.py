@@ -92,12 +92,7 @@ class LeoPlacementActivationPower(ChainPlacement[LeoActivationParams]):
     structural_constraints = frozenset({"one_place", "only_if_on", "link_from", "link_to"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        square = square_tables(data)
-        if not square or not data.chains:
-            raise AssemblyError(
-                "this template needs a table of delays (or hops) between satellites, rows and columns the same "
-                "satellites, and each application's chain of microservices written as A1 -> A2 -> A3"
-            )
+        square = square_tables(data, "delays (or hops)")
         satellites = list(dict.fromkeys(s for t in data.tables if t.id in square for s in t.rows))
         services = list(dict.fromkeys(m for chain in data.chains for m in chain))
         budget = {"latency_budget": tab.quantity_field("its round-trip latency budget; value 0 if the text states none", "ms")}

@@ -99,7 +99,7 @@ class LeoPlacementProcessingTime(ChainPlacement[LeoProcessingParams]):
         square = square_tables(data)
         services = {m for chain in data.chains for m in chain}
         processing = [t.id for t in data.tables if t.id not in square and services and services <= set(t.rows)]
-        if not square or not data.chains or not processing:
+        if not processing:
             raise AssemblyError(
                 "this template needs a table of delays between satellites, each application's chain written as "
                 "A1 -> A2 -> A3, and a table of processing times with a row per microservice and a column per satellite"

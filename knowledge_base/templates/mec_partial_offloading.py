@@ -2,7 +2,7 @@
 
 A bit-wise partitionable task sends a fraction lambda_k of its input to the edge and computes the rest locally, in
 parallel; its latency is the slower branch, max((1 - lambda_k) t_local, lambda_k t_edge). Unlike binary
-offloading (mec_offloading.py, a MILP) the fractions are continuous and the max is linearised with an
+offloading (mec_binary_offloading.py, a MILP) the fractions are continuous and the max is linearised with an
 epigraph variable, so the whole problem is an LP: minimise the total or the worst latency under the edge
 server's cycle budget.
 """
