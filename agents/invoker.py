@@ -21,6 +21,7 @@ from agents.freeform import GENERATED, SANDBOX
 from agents.knowledge import built_model, template_store
 from agents.state import Formulation, Plan, Result, State, decision
 from knowledge_base.catalog import AnyTemplate
+from knowledge_base.template import ToolTemplate
 from tools.registry import PYOMO_PORTFOLIO, ToolSpec, tool_named
 from tools.solvers import Status, solve
 from tools.solvers.diagnosis import explain_infeasibility
@@ -132,15 +133,15 @@ def _run_generated(formulation: Formulation, plan: Plan, context: Context) -> Re
 
 
 def _run_tool(tool: ToolSpec, template: AnyTemplate, formulation: Formulation, out_dir: Path) -> Result:
-    """A non-algebraic tool: its input model is filled from the template's parameters; it returns data."""
+    """A registered tool: it takes what the template makes of its parameters (`tool_input`) and returns data."""
     started = time.perf_counter()
+    params = template.params_model.model_validate(formulation["params"])
     try:
-        input_model, entry = tool.load()
-        out: dict[str, Any] = entry(input_model.model_validate(formulation["params"]), out_dir)
+        tool_input = template.tool_input(params) if isinstance(template, ToolTemplate) else params.model_dump()
+        out: dict[str, Any] = tool.run(tool_input, out_dir)
     except Exception as exc:  # a tool's failure is a result the Optimizer reads, not a crash of the run
         return _failed(formulation, f"{tool.name} failed: {type(exc).__name__}: {exc}", tool.name, time.perf_counter() - started)
     solution = dict(out.get("solution") or {})
-    params = template.params_model.model_validate(formulation["params"])
     return Result(
         revision=formulation["revision"],
         tool=tool.name,

@@ -39,6 +39,16 @@ class AssemblyError(ValueError):
     """The binding cannot be turned into parameters; the message says why, in words the Modeler can use."""
 
 
+def binding_object(title: str, properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """A binding schema: an object with these properties, every one required unless `required` says otherwise."""
+    return {
+        "title": title,
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+    }
+
+
 class Template(ABC, Generic[P]):
     id: ClassVar[str]
     family: ClassVar[str]
@@ -74,9 +84,24 @@ class Template(ABC, Generic[P]):
     def binding_schema(self, data: TextData) -> dict[str, Any]:
         """JSON schema of what the LLM fills for this text: choices are ids and names that code found."""
 
-    @abstractmethod
     def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[P, list[SpecItem]]:
-        """Turn the filled binding into parameters; raise AssemblyError with a usable message when it can't."""
+        """Turn the filled binding into validated parameters; raise AssemblyError with a usable message when it can't.
+
+        `read` gathers the values (recording each number it takes in `spec`); they are validated here, once, and
+        whatever is wrong with them (pydantic's ValidationError, any other ValueError) comes back as an
+        AssemblyError in words, which the Modeler hands to the LLM instead of the run crashing."""
+        spec: list[SpecItem] = []
+        try:
+            return self.params_model(**self.read(binding, data, spec)), spec
+        except AssemblyError:
+            raise
+        except ValueError as exc:
+            raise AssemblyError(str(exc)) from exc
+
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        """The parameters' values (not yet validated) from the binding and the parsed text; AssemblyError when the
+        binding points at nothing usable. Every template reads here (a user's template may override `assemble`)."""
+        raise NotImplementedError(f"template {self.id} reads no binding: define read() (or assemble())")
 
     @abstractmethod
     def build_model(self, params: P) -> pyo.ConcreteModel:
@@ -97,3 +122,21 @@ class Template(ABC, Generic[P]):
     def formulation_summary(self, params: P) -> dict[str, Any]:
         """Sets and sizes of this instance, for the report and the Verifier's sanity checks."""
         return {}
+
+
+class ToolTemplate(Template[P]):
+    """A template whose formulations a registered tool solves (tools/registry.py), not the solver portfolio.
+
+    The tool takes `tool_input(params)`: by default the parameters as plain data, which the registry validates
+    into the tool's own input model (so a template need not import a torch-heavy tool); a method tool (bisection,
+    Dinkelbach) takes the problem object the template builds. Without an algebraic model, `build_model` says so."""
+
+    tool: ClassVar[str]
+    no_model: ClassVar[str] = "has no algebraic model"
+    """Why the solver portfolio cannot take it, for `build_model`'s error."""
+
+    def tool_input(self, params: P) -> Any:
+        return params.model_dump()
+
+    def build_model(self, params: P) -> pyo.ConcreteModel:
+        raise NotImplementedError(f"{self.id} {self.no_model}; the {self.tool} tool solves it")

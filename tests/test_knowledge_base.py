@@ -162,3 +162,15 @@ def test_lamopt_kb_search_finds_a_dropped_user_template_and_rebuilds_when_the_fi
     )
     assert any("vineyard" in doc for doc in stored["documents"] or [])
     assert not any("warehouse" in doc for doc in stored["documents"] or [])
+
+
+def test_each_shipped_template_file_is_named_after_its_template_id() -> None:
+    """One name for a template: `knowledge_base/templates/<id>.py` defines the template with that id."""
+    import importlib
+    import pkgutil
+
+    import knowledge_base.templates as shipped
+
+    for info in pkgutil.iter_modules(shipped.__path__):
+        if not info.name.startswith("_"):
+            assert importlib.import_module(f"{shipped.__name__}.{info.name}").TEMPLATE.id == info.name

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from knowledge_base.template import AssemblyError
-from knowledge_base.templates.coverage_placement import MAX_COVERAGE, SET_COVER, TEMPLATE, CoverageParams
+from knowledge_base.templates.coverage_site_placement import MAX_COVERAGE, SET_COVER, TEMPLATE, CoverageParams
 from tools.solvers import Status, solve
 from tools.textdata import parse_text
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from knowledge_base.templates.mec_offloading import TEMPLATE
+from knowledge_base.templates.mec_binary_offloading import TEMPLATE
 from tools.solvers import Status, solve
 from tools.textdata import parse_text
 

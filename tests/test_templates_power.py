@@ -21,10 +21,10 @@ from scipy.optimize import brentq
 from knowledge_base.template import AssemblyError
 from knowledge_base.templates._interference import InterferenceNetwork
 from knowledge_base.templates.power_max_min_sinr import TEMPLATE as MAX_MIN
-from knowledge_base.templates.power_max_min_sinr import run_tool
-from knowledge_base.templates.power_min_total_sinr import TEMPLATE as MIN_POWER
-from knowledge_base.templates.power_sum_rate import TEMPLATE as SUM_RATE
+from knowledge_base.templates.power_min_total_sinr_targets import TEMPLATE as MIN_POWER
+from knowledge_base.templates.power_weighted_sum_rate import TEMPLATE as SUM_RATE
 from tests.conftest import DEV_PROBLEMS
+from tools.registry import tool_named
 from tools.solvers import Status, solve
 from tools.textdata import parse_text
 
@@ -157,7 +157,7 @@ def test_max_min_sinr_solves_dev_power_02_by_bisection() -> None:
     params, _ = MAX_MIN.assemble(
         network_binding(values([0.1, 0.15, 0.12, 0.1], "mW"), values([10], "mW")), parse_text(case["question"])
     )
-    out = run_tool(params, Path("."))
+    out = tool_named(MAX_MIN.tool).run(MAX_MIN.tool_input(params), Path("."))  # as the Invoker runs it
     assert out["status"] == "optimal"
     assert out["objective"] == pytest.approx(case["answer"], rel=case["tolerance"]["rel"])
     assert out["objective"] == pytest.approx(closed_form_max_min(params), rel=1e-6)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from knowledge_base.templates.power_waterfilling import MAX_RATE, MIN_POWER, TEMPLATE, WaterfillingParams
+from knowledge_base.templates.power_waterfilling_subcarriers import MAX_RATE, MIN_POWER, TEMPLATE, WaterfillingParams
 from tools.solvers import Status, solve
 from tools.textdata import parse_text
 

@@ -92,3 +92,20 @@ def test_energy_efficiency_goes_to_the_dinkelbach_tool(kb_dir: Path, tmp_path: P
     assert report["solver"] == "energy_efficiency_dinkelbach" and report["status"] == "optimal"
     assert report["iterations"] == 0
     assert [row["EE (Mbit/J)"] for row in report["solution"]] == [pytest.approx(report["objective"])] * 3
+
+
+def test_every_registry_entry_points_at_tools_and_every_template_names_a_registered_tool() -> None:
+    """Layers: a tool never imports a template, so every entry's module lives under tools/ (or is the portfolio)."""
+    import importlib
+
+    from knowledge_base.catalog import load_templates
+    from knowledge_base.template import ToolTemplate
+    from tools.registry import PYOMO_PORTFOLIO, TOOLS
+
+    for spec in TOOLS.values():
+        assert spec.name == PYOMO_PORTFOLIO or spec.module.startswith("tools."), spec
+        if spec.module:
+            assert callable(getattr(importlib.import_module(spec.module), spec.entry))
+    for template in load_templates().values():
+        assert template.tool in TOOLS, template.id
+        assert (template.tool != PYOMO_PORTFOLIO) == isinstance(template, ToolTemplate), template.id

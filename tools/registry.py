@@ -1,9 +1,10 @@
 """The tool catalogue the Invoker chooses from: what each tool solves and how to call it.
 
 A template names the tool that solves its formulations (`Template.tool`). The Pyomo solver portfolio takes
-every algebraic LP/MILP/NLP/MINLP model; the other tools take a pydantic input model (the template's
-parameters) and return plain data. Their modules are imported only when a run needs them: torch-heavy
-tools must not slow down every start-up.
+every algebraic LP/MILP/NLP/MINLP model; the other tools take what the template's `tool_input` gives (its
+parameters, validated into the tool's input model, or a method's problem object) and return plain data. Every
+entry points at a module under tools/: tools never import a template. Their modules are imported only when a
+run needs them: torch-heavy tools must not slow down every start-up.
 """
 
 from __future__ import annotations
@@ -26,15 +27,21 @@ class ToolSpec:
     problem_classes: tuple[str, ...]
     """Formulation classes the tool takes (as templates declare them)."""
     module: str = ""
-    """Module holding the tool's entry point; empty for the solver portfolio, which the Invoker calls itself."""
+    """Module (under tools/) holding the tool's entry point; empty for the solver portfolio, which the Invoker calls itself."""
     entry: str = "run_tool"
     input_model: str = ""
+    """The pydantic model the tool's input is validated into; empty for a method tool, which takes the template's
+    problem object (tools.solvers.methods.BisectionProblem, DinkelbachProblem) as it is."""
 
-    def load(self) -> tuple[type[BaseModel], Callable[[BaseModel, Path], dict[str, Any]]]:
-        """The tool's input model and entry point: `entry(inputs, out_dir) -> {status, objective, solution, figures,
-        summary, time_s}`."""
+    def run(self, tool_input: Any, out_dir: Path) -> dict[str, Any]:
+        """Call the tool: `entry(inputs, out_dir) -> {status, objective, solution, figures, summary, time_s, checks}`.
+        Its module is imported only now, so torch-heavy tools cost nothing until a run needs them."""
         module = importlib.import_module(self.module)
-        return getattr(module, self.input_model), getattr(module, self.entry)
+        entry: Callable[[Any, Path], dict[str, Any]] = getattr(module, self.entry)
+        if self.input_model:
+            input_model: type[BaseModel] = getattr(module, self.input_model)
+            tool_input = input_model.model_validate(tool_input)
+        return entry(tool_input, out_dir)
 
 
 TOOLS: dict[str, ToolSpec] = {
@@ -72,15 +79,15 @@ TOOLS: dict[str, ToolSpec] = {
             name="max_min_sinr_bisection",
             description="Max-min SINR power control: bisection on the common SINR target, one LP feasibility problem a step.",
             problem_classes=("NLP",),
-            module="knowledge_base.templates.power_max_min_sinr",
-            input_model="MaxMinSinrParams",
+            module="tools.solvers.methods",
+            entry="run_bisection",
         ),
         ToolSpec(
             name="energy_efficiency_dinkelbach",
             description="Energy efficiency (bits per Joule): Dinkelbach's method, one concave NLP a step, over the portfolio.",
             problem_classes=("NLP",),
-            module="knowledge_base.templates.energy_efficiency_dinkelbach",
-            input_model="EnergyEfficiencyParams",
+            module="tools.solvers.methods",
+            entry="run_dinkelbach",
         ),
     )
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?![\w])")
 _NAME = r"[A-Za-z][\w\-]*"
@@ -173,3 +174,84 @@ def _chains(text: str) -> tuple[tuple[str, ...], ...]:
         if chain not in chains:
             chains.append(chain)
     return tuple(chains)
+
+
+# --- Numbers read from the phrase that states them ------------------------------------------------------------------
+# A small model often swaps numbers that occur together ("6 planes of 10 satellites" -> 10 planes). Where the text
+# says a number in a recognisable phrase, code reads it from there, and refuses a value the phrase contradicts.
+
+_PHRASE_NUMBER = r"(\d+(?:\.\d+)?)"
+CONSTELLATION_PHRASES: dict[str, str] = {
+    "planes": _PHRASE_NUMBER + r"\s+(?:orbital\s+)?planes\b",
+    "satellites_per_plane": _PHRASE_NUMBER + r"\s+satellites\s+(?:each|per\s+plane|in\s+each)",
+    "altitude_km": _PHRASE_NUMBER + r"\s*km\b",
+    "applications": _PHRASE_NUMBER + r"\s+(?:\w+\s+)?applications\b",
+    "microservices_per_application": _PHRASE_NUMBER + r"\s+microservices\b",
+}
+"""How a text states a LEO constellation's and its workload's numbers (the first group is the number)."""
+CORE_SUBJECTS: tuple[tuple[str, str, str], ...] = (
+    ("satellite", "microservice", "satellite_cpu_cores"),
+    ("microservice", "satellite", "microservice_cpu_cores"),
+)
+"""(subject, the other subject, field prefix): a clause about the subject's cores, not the other's, gives the
+prefix's _min and _max ("each satellite has 4 to 8 CPU cores")."""
+
+
+def _phrase_matches(text: str, pattern: str) -> list[re.Match[str]]:
+    return list(re.finditer(pattern, text, flags=re.IGNORECASE))
+
+
+def subject_clauses(text: str, subject: str, other: str, word: str = r"\bcores?\b") -> list[str]:
+    """The clauses (split at . ; , and "and") that speak of `subject` and `word` but not of `other`."""
+    clauses = re.split(r"[.;,]|\band\b", text)
+    return [c for c in clauses if re.search(subject, c, re.I) and not re.search(other, c, re.I) and re.search(word, c, re.I)]
+
+
+def read_by_phrase(
+    text: str, phrases: dict[str, str], subjects: tuple[tuple[str, str, str], ...] = ()
+) -> dict[str, tuple[float, str]]:
+    """name -> (number, the phrase it was read from), for the numbers whose phrase occurs with one value only, and
+    the (min, max) of each subject whose cores one clause alone states."""
+    read: dict[str, tuple[float, str]] = {}
+    for name, pattern in phrases.items():
+        found = _phrase_matches(text, pattern)
+        if found and len({float(m.group(1)) for m in found}) == 1:
+            read[name] = (float(found[0].group(1)), found[0].group(0))
+    for subject, other, prefix in subjects:
+        said = subject_clauses(text, subject, other)
+        if len(said) != 1:
+            continue
+        numbers = sorted({float(n) for n in re.findall(_PHRASE_NUMBER, said[0])})
+        if 1 <= len(numbers) <= 2:
+            read[f"{prefix}_min"], read[f"{prefix}_max"] = (numbers[0], said[0].strip()), (numbers[-1], said[0].strip())
+    return read
+
+
+def contradicted_by_phrase(
+    values: dict[str, Any], text: str, phrases: dict[str, str], subjects: tuple[tuple[str, str, str], ...] = ()
+) -> str:
+    """What in `values` the text's own phrases contradict, in words ('' when nothing does).
+
+    A number must be one of those its phrase states ("6 planes") where the text has the phrase; a subject's core
+    range must use numbers its clauses state. The Verifier only checks that a number occurs somewhere, which a
+    swapped pair passes."""
+    problems: list[str] = []
+    for name, pattern in phrases.items():
+        found = _phrase_matches(text, pattern)
+        if found and name in values and _as_float(values[name]) not in {float(m.group(1)) for m in found}:
+            problems.append(f"{name} = {values[name]} but the text says " + " / ".join(f"'{m.group(0)}'" for m in found))
+    for subject, other, prefix in subjects:
+        said = subject_clauses(text, subject, other)
+        stated = {float(n) for c in said for n in re.findall(_PHRASE_NUMBER, c)}
+        for end in ("min", "max"):
+            value = _as_float(values.get(f"{prefix}_{end}", 0))
+            if stated and value and value not in stated:
+                problems.append(f"{prefix}_{end} = {value:g} but the text says '{said[0].strip()}'")
+    return "; ".join(problems)
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None

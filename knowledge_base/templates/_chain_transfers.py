@@ -1,5 +1,6 @@
-"""The service-chain placement model the LEO placement templates share: transfers between consecutive
-microservices of a chain, linearised exactly, and the latency and placement read from them.
+"""What the LEO placement templates share: applications as chains of microservices (their parameters, how the
+binding names them, the checks), the model of transfers between consecutive microservices, linearised exactly,
+and the placement, latency and solution table read from an answer.
 
 `y[a, i, s, t]` is 1 when transfer i of application a goes from satellite s to satellite t; Σ_t y = x of the
 transfer's first microservice and Σ_s y = x of its second make y the product of the two placements without
@@ -10,9 +11,125 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import pyomo.environ as pyo
+from pydantic import BaseModel, Field, model_validator
+
+from knowledge_base.template import AssemblyError, SpecItem, Template
+from tools.textdata import TextData
+
+
+class ChainApp(BaseModel):
+    """An application: a chain of microservices its requests visit in order, entering at an access satellite."""
+
+    name: str
+    chain: list[str] = Field(min_length=1, description="microservices in the order a request visits them")
+    access_satellite: str
+
+
+App = TypeVar("App", bound=ChainApp)
+
+
+class ChainPlacementParams(BaseModel, Generic[App]):
+    """The satellites, the delays between them and the applications every LEO placement template has."""
+
+    satellites: list[str] = Field(min_length=1)
+    delay_ms: dict[str, dict[str, float]] = Field(json_schema_extra={"unit": "ms"})
+    applications: list[App] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _chains_fit(self) -> ChainPlacementParams[App]:
+        satellites = set(self.satellites)
+        for app in self.applications:
+            if app.access_satellite not in satellites:
+                raise ValueError(f"application {app.name}: access satellite {app.access_satellite} is not a satellite")
+        for row, columns in self.delay_ms.items():
+            if row not in satellites or set(columns) != satellites:
+                raise ValueError(f"delay table row {row} does not cover exactly the satellites")
+        services = self.services
+        if len(services) != len(set(services)):
+            raise ValueError("a microservice appears in more than one place of the applications' chains")
+        return self
+
+    @property
+    def services(self) -> list[str]:
+        return [m for app in self.applications for m in app.chain]
+
+
+def square_tables(data: TextData, delays: str = "delays") -> list[str]:
+    """Tables whose rows and columns are the same names: `delays` (or hops) between satellites. Without one, or
+    without the applications' chains, the template cannot be filled: an AssemblyError says what it needs."""
+    square = [t.id for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]
+    if not square or not data.chains:
+        raise AssemblyError(
+            f"this template needs a table of {delays} between satellites (rows and columns the same satellites) "
+            "and each application's chain of microservices written as A1 -> A2 -> A3"
+        )
+    return square
+
+
+def applications_field(data: TextData, satellites: list[str], more: dict[str, Any]) -> dict[str, Any]:
+    """The binding's list of applications, one per chain of the text: its name, first microservice, access satellite
+    and the template's `more` properties."""
+    properties: dict[str, Any] = {
+        "name": {"type": "string", "description": "the application's name as the text writes it"},
+        "first_microservice": {"enum": [chain[0] for chain in data.chains]},
+        "access_satellite": {"enum": satellites, "description": "where its users' requests enter"},
+        **more,
+    }
+    app = {"type": "object", "properties": properties, "required": list(properties)}
+    return {"type": "array", "items": app, "minItems": len(data.chains), "maxItems": len(data.chains)}
+
+
+def named_chains(binding: dict[str, Any], data: TextData) -> list[tuple[dict[str, Any], str, list[str]]]:
+    """(binding entry, name, chain) of each application the binding names; every chain of the text exactly once."""
+    chains = {chain[0]: list(chain) for chain in data.chains}
+    found: list[tuple[dict[str, Any], str, list[str]]] = []
+    for entry in binding.get("applications", []):
+        head = entry.get("first_microservice")
+        if head not in chains:
+            raise AssemblyError(f"application {entry.get('name')}: {head} does not start any chain in the text")
+        found.append((entry, str(entry.get("name") or head), chains.pop(head)))
+    if chains:
+        raise AssemblyError(f"no application was given for the chain(s) starting at {', '.join(chains)}")
+    return found
+
+
+def request_rate(entry: dict[str, Any], spec: list[SpecItem]) -> float:
+    """The request rate the binding gives an application (1, the documented default, when none)."""
+    rate = float(entry.get("requests_per_second", 1.0))
+    spec.append(SpecItem(f"request_rate[{entry.get('name')}]", rate, "stated by the model from the text", default=1.0))
+    return rate
+
+
+CP = TypeVar("CP", bound="ChainPlacementParams[Any]")
+
+
+class ChainPlacement(Template[CP]):
+    """A LEO placement template: the answer read back as a placement and a table of applications' latencies."""
+
+    family = "leo_service_placement"
+    problem_class = "MILP"
+
+    def placement(self, params: CP, solution: dict[str, float]) -> dict[str, str]:
+        return placement_of(params.services, params.satellites, solution)
+
+    def app_latency(self, params: CP, app: Any, placed: dict[str, str]) -> float:
+        """Round-trip latency of one application recomputed from the placement alone, without the model."""
+        return route_delay(params.delay_ms, app, placed)
+
+    def row(self, params: CP, app: Any, service: str, satellite: str, latency: float | None) -> dict[str, Any]:
+        """One row of the solution table: where a microservice runs and its application's latency."""
+        return {"application": app.name, "microservice": service, "satellite": satellite, "application latency (ms)": latency}
+
+    def solution_table(self, params: CP, solution: dict[str, float]) -> list[dict[str, Any]]:
+        placed = self.placement(params, solution)
+        rows: list[dict[str, Any]] = []
+        for app in params.applications:
+            latency = self.app_latency(params, app, placed) if all(m in placed for m in app.chain) else None
+            rows += [self.row(params, app, service, placed.get(service, "?"), latency) for service in app.chain]
+        return rows
 
 
 class Chain(Protocol):

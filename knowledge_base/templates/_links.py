@@ -31,6 +31,18 @@ class Link(BaseModel):
     cost: float = Field(default=1.0, description="cost of one unit of traffic on the link")
 
 
+class LinkNetwork(BaseModel):
+    """The nodes and links of a flow template's network, and the unit its capacities (and flows) are in."""
+
+    nodes: list[str] = Field(min_length=2)
+    links: list[Link] = Field(min_length=1)
+    direction: Direction = "one-way (directed) links"
+    unit: str = "Mbit/s"
+
+    def arcs(self) -> list[tuple[str, str, str]]:
+        return arcs(self.links, self.direction)
+
+
 def link_ends(label: str) -> tuple[str, str] | None:
     """("A", "B") for "A->B", "A - B", "(A,B)", "A to B"; None when the label does not name two nodes."""
     match = _ENDS.match(label.strip())
@@ -65,6 +77,17 @@ def schema_parts(data: TextData) -> dict[str, Any]:
         "link_table": {"enum": [t.id for t in tables], "description": "the table of links"},
         "capacity_column": {"enum": list(dict.fromkeys(c for t in tables for c in t.columns))},
         "links": {"enum": list(get_args(Direction)), "description": "how traffic may use a link"},
+    }
+
+
+def read_network(binding: dict[str, Any], data: TextData, spec: list[SpecItem], cost_column: str | None = None) -> dict[str, Any]:
+    """The LinkNetwork values the binding points at: the links' nodes, the links, their direction, the unit."""
+    links, unit = read_links(binding, data, spec, cost_column)
+    return {
+        "nodes": list(dict.fromkeys(n for link in links for n in (link.tail, link.head))),
+        "links": links,
+        "direction": binding.get("links", "one-way (directed) links"),
+        "unit": unit,
     }
 
 

@@ -1,11 +1,11 @@
 """Numbers the text states in prose ("noise -100 dBm", "a 20 MHz band"), asked of the LLM as value + unit.
 
 Code cannot read such numbers reliably (they are not in a table or a list), so the binding asks the model to
-copy the number and pick its unit from an enum; `read_quantity` converts it to the unit the template's
-parameters use with knowledge_base.units (pint), and records the number as the text wrote it, so the
-Verifier can find it in the text. A parameter that has one value per element (a noise power per receiver)
-may come from a "label: name value, ..." list that code found, or from numbers the model copies, one for all
-elements or one per element in order.
+copy the number and pick its unit (from an enum, `quantity_schema`, or as written, `_tabular.quantity_field`);
+`read_quantity`, the one reader of such a number, converts it to the unit the template's parameters use with
+knowledge_base.units (pint), and records the number as the text wrote it, so the Verifier can find it in the
+text. A parameter that has one value per element (a noise power per receiver) may come from a "label: name
+value, ..." list that code found, or from numbers the model copies, one for all elements or one per element in order.
 """
 
 from __future__ import annotations
@@ -65,20 +65,35 @@ def _list_unit(list_unit: str, chosen: str, target: str) -> str:
 
 
 def read_quantity(entry: Any, target: str, name: str, spec: list[SpecItem], default: float | None = None) -> float:
-    """The binding's {value, unit} in the `target` unit; `default` (in `target`) where the binding gives none."""
+    """The one reader of a stated quantity: the binding's {value, unit} in the `target` unit.
+
+    The number is recorded as the text states it (before conversion); it counts as the template's default when it
+    converts to `default`. Without a number the binding falls back on `default` (in `target`), recorded as the
+    template's default so the Verifier warns that the text did not state it; with no default that is an error."""
     if not isinstance(entry, dict) or entry.get("value") is None:
-        if default is not None:
-            return default
-        raise AssemblyError(f"{name}: the binding gives no number for it; copy the number and its unit from the text")
-    value, unit = float(entry["value"]), str(entry.get("unit") or LINEAR)
+        if default is None:
+            raise AssemblyError(f"{name}: the binding gives no number for it; copy the number and its unit from the text")
+        spec.append(SpecItem(name, default, "the template's default", default=default))
+        return default
     try:
-        converted = convert(value, _unit(unit), _unit(target))
+        value = float(entry["value"])
+    except (TypeError, ValueError) as exc:
+        raise AssemblyError(f"{name}: {entry['value']!r} is not a number") from exc
+    unit = str(entry.get("unit") or target)
+    converted = convert_stated(value, unit, target, name)
+    # A value equal to the documented default ("0 if none") need not be in the text; the Verifier warns instead.
+    spec.append(
+        SpecItem(name, value, f"stated in the text in {unit}, copied by the model", value if converted == default else None)
+    )
+    return converted
+
+
+def convert_stated(value: float, unit: str, target: str, name: str) -> float:
+    """`value` in `unit` converted to `target` ("linear" is a plain ratio); AssemblyError names `name` when it cannot."""
+    try:
+        return convert(value, _unit(unit), _unit(target))
     except UnitError as exc:
         raise AssemblyError(f"{name}: {exc}") from exc
-    # A value equal to the documented default ("0 if none") need not be in the text; the Verifier warns instead.
-    is_default = default is not None and converted == default
-    spec.append(SpecItem(f"{name} ({unit})", value, "stated in the text, copied by the model", value if is_default else None))
-    return converted
 
 
 def read_per_element(
@@ -126,12 +141,7 @@ def read_per_element(
                 f"{name}: give one number for all of {', '.join(elements)} or one each in that order (got {len(values)})"
             )
         source = "stated in the text, copied by the model"
-    converted: dict[str, float] = {}
-    for element, value in stated.items():
-        try:
-            converted[element] = convert(value, _unit(unit), _unit(target))
-        except UnitError as exc:
-            raise AssemblyError(f"{name}: {exc}") from exc
+    converted = {element: convert_stated(value, unit, target, name) for element, value in stated.items()}
     for value in dict.fromkeys(stated.values()):  # each distinct number once: that is what the text states
         spec.append(SpecItem(f"{name} ({unit})", value, source, value if value == default else None))
     return converted
@@ -180,9 +190,6 @@ def read_series(
     for element, value in stated_or_none.items():
         if value is None:
             raise AssemblyError(f"{name}: {where} has no number for {element}")
-        try:
-            values[element] = convert(value, _unit(unit), _unit(target))
-        except UnitError as exc:
-            raise AssemblyError(f"{name}: {exc}") from exc
+        values[element] = convert_stated(value, unit, target, name)
         spec.append(SpecItem(f"{name}[{element}] ({unit})", value, where))
     return values

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from knowledge_base.template import AssemblyError, SpecItem
-from knowledge_base.units import UnitError, convert, same_dimension
+from knowledge_base.templates._stated_quantities import convert_stated
+from knowledge_base.units import same_dimension
 from tools.textdata import NamedList, Table, TextData
 
 _PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
@@ -85,6 +86,39 @@ def matrix(
             if cell is not None:
                 spec.append(SpecItem(f"{name}[{row},{column}]", cell, f"table {source.id}, row {row}, column {column}"))
     return values
+
+
+def rate_matrix(
+    data: TextData, table_id: Any, what: str, spec: list[SpecItem]
+) -> tuple[Table, dict[str, dict[str, float | None]]]:
+    """A table of rates (users x cells, blocks or channels) in Mbit/s, the unit read from its caption (default Mbit/s)."""
+    source = table(data, table_id, what)
+    unit = unit_in(source.caption, "Mbit/s") or "Mbit/s"
+    return source, matrix(source, "rate", spec, scale=convert_factor(unit, "Mbit/s"))
+
+
+def user_rates(
+    data: TextData, binding: dict[str, Any], layouts: tuple[str, ...], spec: list[SpecItem]
+) -> tuple[list[str], list[str], dict[str, dict[str, float | None]]]:
+    """Users, the resources they may get (channels, blocks) and rate[user][resource], from the binding's `rate_table`
+    laid out as `table_layout` says: layouts[0] has a row per user, the other a row per resource."""
+    source, cells = rate_matrix(data, binding.get("rate_table"), "rate", spec)
+    if binding.get("table_layout", layouts[0]) == layouts[0]:
+        return list(source.rows), list(source.columns), cells
+    users, resources = list(source.columns), list(source.rows)
+    return users, resources, {u: {k: cells[k][u] for k in resources} for u in users}
+
+
+def full_matrix(source: Table, name: str, spec: list[SpecItem], scale: float = 1.0) -> dict[str, dict[str, float]]:
+    """Every cell of a table, times `scale`; a cell without a number is an AssemblyError (a delay table, a cost table)."""
+    full: dict[str, dict[str, float]] = {}
+    for row, cells in matrix(source, name, spec, scale=scale).items():
+        full[row] = {}
+        for column, value in cells.items():
+            if value is None:
+                raise AssemblyError(f"table {source.id} has no number for {row}, {column}")
+            full[row][column] = value
+    return full
 
 
 def column(source: Table, name: str, what: str, spec: list[SpecItem]) -> dict[str, float]:
@@ -161,7 +195,7 @@ def per_name_values(
     spec.extend(SpecItem(f"{name}[{k}]", raw[k], source) for k in names)
     if target_unit is None or unit is None:
         return {k: raw[k] for k in names}
-    return {k: _convert(raw[k], unit, target_unit, f"{name}[{k}]") for k in names}
+    return {k: convert_stated(raw[k], unit, target_unit, f"{name}[{k}]") for k in names}
 
 
 def distinct_part(headers: Sequence[str]) -> list[str]:
@@ -183,7 +217,8 @@ def distinct_part(headers: Sequence[str]) -> list[str]:
 
 
 def quantity_field(what: str, unit_hint: str) -> dict[str, Any]:
-    """Schema of one number the text states, with its unit (a noise power, a budget, a delay per hop)."""
+    """Schema of one number the text states, with its unit as written (a noise power, a budget, a delay per hop);
+    `_stated_quantities.read_quantity` reads the answer."""
     return {
         "type": "object",
         "description": what,
@@ -195,28 +230,6 @@ def quantity_field(what: str, unit_hint: str) -> dict[str, Any]:
     }
 
 
-def quantity(value: Any, name: str, target_unit: str, spec: list[SpecItem], default: float | None = None) -> float:
-    """Read a `quantity_field` answer, record the stated number and return it converted to `target_unit`."""
-    if not isinstance(value, dict) or "value" not in value:
-        if default is not None:
-            spec.append(SpecItem(name, default, "the template's default", default=default))
-            return default
-        raise AssemblyError(f"{name}: expected {{'value': number, 'unit': text}}, got {value!r}")
-    try:
-        number = float(value["value"])
-    except (TypeError, ValueError) as exc:
-        raise AssemblyError(f"{name}: {value['value']!r} is not a number") from exc
-    spec.append(SpecItem(name, number, "stated by the model from the text", default=default))
-    return _convert(number, str(value.get("unit") or target_unit), target_unit, name)
-
-
 def convert_factor(unit: str, target_unit: str) -> float:
     """The factor that takes a value in `unit` to `target_unit` (linear units only: rates, times, powers in W)."""
-    return _convert(1.0, unit, target_unit, f"a value in {unit}")
-
-
-def _convert(number: float, unit: str, target_unit: str, name: str) -> float:
-    try:
-        return convert(number, unit, target_unit)
-    except UnitError as exc:
-        raise AssemblyError(f"{name}: {exc}") from exc
+    return convert_stated(1.0, unit, target_unit, f"a value in {unit}")

@@ -13,8 +13,10 @@ from typing import Any
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._association import add_association, associated, one_cell_each, rate_tables
+from knowledge_base.templates._stated_quantities import read_quantity
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
@@ -90,53 +92,39 @@ class AssociationBsSleeping(Template[SleepingParams]):
     structural_constraints = frozenset({"one_station", "only_if_on"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        tables = [t for t in data.tables if t.columns and t.rows]
-        if not tables:
-            raise AssemblyError("this template needs a table of rates with a row per user and a column per base station")
+        tables = rate_tables(data, "a table of rates with a row per user and a column per base station")
         stations = list(dict.fromkeys(c for t in tables for c in t.columns))
-        return {
-            "title": "bs_sleeping_binding",
-            "type": "object",
-            "properties": {
-                "rate_table": {"enum": [t.id for t in tables], "description": "the table of rates: a row per user"},
-                "minimum_rate": tab.quantity_field("the rate every user must get; value 0 if the text states none", "Mbit/s"),
-                "power": tab.per_name_field(data, stations, "power of each base station when it is on", "W"),
-                "max_users": tab.per_name_field(data, stations, "most users each base station may serve", None, optional=True),
-            },
-            "required": ["rate_table", "minimum_rate", "power", "max_users"],
+        properties = {
+            "rate_table": {"enum": [t.id for t in tables], "description": "the table of rates: a row per user"},
+            "minimum_rate": tab.quantity_field("the rate every user must get; value 0 if the text states none", "Mbit/s"),
+            "power": tab.per_name_field(data, stations, "power of each base station when it is on", "W"),
+            "max_users": tab.per_name_field(data, stations, "most users each base station may serve", None, optional=True),
         }
+        return binding_object("bs_sleeping_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[SleepingParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        source = tab.table(data, binding.get("rate_table"), "rate")
-        unit = tab.unit_in(source.caption, "Mbit/s") or "Mbit/s"
-        rate = tab.matrix(source, "rate", spec, scale=tab.convert_factor(unit, "Mbit/s"))
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        source, rate = tab.rate_matrix(data, binding.get("rate_table"), "rate", spec)
         stations = list(source.columns)
-        min_rate = tab.quantity(binding.get("minimum_rate"), "minimum_rate", "Mbit/s", spec, default=0.0)
+        min_rate = read_quantity(binding.get("minimum_rate"), "Mbit/s", "minimum_rate", spec, default=0.0)
         power = tab.per_name_values(binding.get("power"), data, stations, "power", "W", spec)
         if power is None:
             raise AssemblyError("the power of each base station when on is needed")
         max_users = tab.per_name_values(binding.get("max_users"), data, stations, "max_users", None, spec)
-        try:
-            params = SleepingParams(
-                users=list(source.rows), stations=stations, rate=rate, min_rate=min_rate, power=power, max_users=max_users
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+        return {
+            "users": list(source.rows),
+            "stations": stations,
+            "rate": rate,
+            "min_rate": min_rate,
+            "power": power,
+            "max_users": max_users,
+        }
 
     def build_model(self, params: SleepingParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)
-        m.U = pyo.Set(initialize=params.users, ordered=True)
-        m.C = pyo.Set(initialize=params.stations, ordered=True)
-        m.K = pyo.Set(initialize=params.pairs(), dimen=2, ordered=True)
+        add_association(m, params.users, params.stations, params.pairs())
         m.x = pyo.Var(m.K, domain=pyo.Binary, doc="user served by base station")
         m.on = pyo.Var(m.C, domain=pyo.Binary, doc="base station active")
-        m.one_station = pyo.Constraint(
-            m.U,
-            rule=lambda m, u: sum(m.x[u, c] for c in m.C if (u, c) in m.K) == 1,
-            doc="user {i} is served by exactly one base station",
-        )
+        m.one_station = one_cell_each(m, "user {i} is served by exactly one base station")
         m.only_if_on = pyo.Constraint(
             m.K, rule=lambda m, u, c: m.x[u, c] <= m.on[c], doc="association {i} needs its base station on"
         )
@@ -151,7 +139,7 @@ class AssociationBsSleeping(Template[SleepingParams]):
         return m
 
     def solution_table(self, params: SleepingParams, solution: dict[str, float]) -> list[dict[str, Any]]:
-        chosen = {u: c for u, c in params.pairs() if solution.get(f"x[{u},{c}]", 0.0) > 0.5}
+        chosen = associated(params.pairs(), solution)
         return [
             {"user": u, "base station": chosen.get(u, "?"), "rate (Mbit/s)": params.rate[u][chosen[u]] if u in chosen else None}
             for u in params.users

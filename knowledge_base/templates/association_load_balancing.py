@@ -12,8 +12,9 @@ from typing import Any
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._association import add_association, associated, one_cell_each, rate_tables
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
@@ -87,25 +88,18 @@ class AssociationLoadBalancing(Template[LoadBalancingParams]):
     structural_constraints = frozenset({"one_cell", "max_load"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        tables = [t.id for t in data.tables if t.columns and t.rows]
-        if not tables:
-            raise AssemblyError("this template needs a table of peak rates with a row per user and a column per cell")
+        tables = [t.id for t in rate_tables(data, "a table of peak rates with a row per user and a column per cell")]
         columns = list(dict.fromkeys(c for t in data.tables for c in t.columns))
         lists = [n.id for n in data.lists]
         # The peak-rate columns are the table's other columns: asking the small model to list them, it also listed
         # the demand column (seen with Qwen2.5-Coder-0.5B on dev-assoc-02), so code derives them.
-        return {
-            "title": "association_load_balancing_binding",
-            "type": "object",
-            "properties": {
-                "rate_table": {"enum": tables, "description": "table with a row per user, its demand and its peak rate per cell"},
-                "demand": {"enum": columns + lists, "description": "the column (or list) of the users' traffic demands"},
-            },
-            "required": ["rate_table", "demand"],
+        properties = {
+            "rate_table": {"enum": tables, "description": "table with a row per user, its demand and its peak rate per cell"},
+            "demand": {"enum": columns + lists, "description": "the column (or list) of the users' traffic demands"},
         }
+        return binding_object("association_load_balancing_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[LoadBalancingParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         source = tab.table(data, binding.get("rate_table"), "peak rate")
         demand_choice = str(binding.get("demand"))
         given = binding.get("peak_rate_columns")  # a human binding may name them; otherwise every other column
@@ -122,11 +116,7 @@ class AssociationLoadBalancing(Template[LoadBalancingParams]):
             for user in source.rows:
                 peak[user][cell] = values[user][column]
         demand = self._demand(demand_choice, source, data, spec)
-        try:
-            params = LoadBalancingParams(users=list(source.rows), cells=cells, demand=demand, peak_rate=peak)
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+        return {"users": list(source.rows), "cells": cells, "demand": demand, "peak_rate": peak}
 
     @staticmethod
     def _demand(choice: str, source: Any, data: TextData, spec: list[SpecItem]) -> dict[str, float]:
@@ -146,16 +136,10 @@ class AssociationLoadBalancing(Template[LoadBalancingParams]):
 
     def build_model(self, params: LoadBalancingParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)
-        m.U = pyo.Set(initialize=params.users, ordered=True)
-        m.C = pyo.Set(initialize=params.cells, ordered=True)
-        m.K = pyo.Set(initialize=params.covered(), dimen=2, ordered=True)
+        add_association(m, params.users, params.cells, params.covered())
         m.x = pyo.Var(m.K, domain=pyo.Binary, doc="user associated with cell")
         m.peak = pyo.Var(domain=pyo.NonNegativeReals, doc="largest cell load (fraction)")
-        m.one_cell = pyo.Constraint(
-            m.U,
-            rule=lambda m, u: sum(m.x[u, c] for c in m.C if (u, c) in m.K) == 1,
-            doc="user {i} is served by exactly one cell that covers it",
-        )
+        m.one_cell = one_cell_each(m, "user {i} is served by exactly one cell that covers it")
         m.cell_load = pyo.Expression(
             m.C,
             rule=lambda m, c: sum(params.load_share(u, c) * m.x[u, c] for u in m.U if (u, c) in m.K),
@@ -167,9 +151,6 @@ class AssociationLoadBalancing(Template[LoadBalancingParams]):
         m.objective = pyo.Objective(expr=m.peak, sense=pyo.minimize)
         return m
 
-    def association(self, params: LoadBalancingParams, solution: dict[str, float]) -> dict[str, str]:
-        return {u: c for u, c in params.covered() if solution.get(f"x[{u},{c}]", 0.0) > 0.5}
-
     def cell_loads(self, params: LoadBalancingParams, chosen: dict[str, str]) -> dict[str, float]:
         """Loads recomputed from the association alone, without the model."""
         loads = {c: 0.0 for c in params.cells}
@@ -178,7 +159,7 @@ class AssociationLoadBalancing(Template[LoadBalancingParams]):
         return loads
 
     def solution_table(self, params: LoadBalancingParams, solution: dict[str, float]) -> list[dict[str, Any]]:
-        chosen = self.association(params, solution)
+        chosen = associated(params.covered(), solution)
         loads = self.cell_loads(params, chosen)
         return [
             {

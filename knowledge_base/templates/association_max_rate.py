@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any, Literal, get_args
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, Template, binding_object
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._association import CoveredRates, add_association, associated, one_cell_each, rate_tables
 from knowledge_base.templates._objectives import rate_objective
 from tools.question import Measure, measures
 from tools.textdata import TextData
@@ -22,32 +23,18 @@ from tools.textdata import TextData
 Objective = Literal["sum of user rates", "rate of the worst user"]
 
 
-class AssociationRateParams(BaseModel):
-    users: list[str] = Field(min_length=1)
-    cells: list[str] = Field(min_length=1)
-    rate: dict[str, dict[str, float | None]] = Field(
-        json_schema_extra={"unit": "Mbit/s"}, description="rate[user][cell]; None where the cell does not cover the user"
-    )
+class AssociationRateParams(CoveredRates):
     max_users: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "users"})
     backhaul: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "Mbit/s"})
     objective: Objective = "sum of user rates"
 
     @model_validator(mode="after")
     def _consistent(self) -> AssociationRateParams:
-        for user in self.users:
-            row = self.rate.get(user, {})
-            if set(row) != set(self.cells):
-                raise ValueError(f"rate table row {user} does not name exactly the cells {', '.join(self.cells)}")
-            if all(value is None for value in row.values()):
-                raise ValueError(f"user {user} is covered by no cell, so it cannot be associated")
         if self.max_users is not None and set(self.max_users) != set(self.cells):
             raise ValueError("the user limits do not name exactly the cells")
         if self.backhaul is not None and set(self.backhaul) != set(self.cells):
             raise ValueError("the backhaul capacities do not name exactly the cells")
         return self
-
-    def covered(self) -> list[tuple[str, str]]:
-        return [(u, c) for u in self.users for c in self.cells if self.rate[u][c] is not None]
 
 
 class AssociationMaxRate(Template[AssociationRateParams]):
@@ -93,9 +80,7 @@ class AssociationMaxRate(Template[AssociationRateParams]):
     structural_constraints = frozenset({"one_cell", "worst_bound"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        tables = [t.id for t in data.tables if t.columns and t.rows]
-        if not tables:
-            raise AssemblyError("this template needs a table of rates with a row per user and a column per cell")
+        tables = [t.id for t in rate_tables(data, "a table of rates with a row per user and a column per cell")]
         cells = list(dict.fromkeys(c for t in data.tables for c in t.columns))
         properties: dict[str, Any] = {
             "rate_table": {"enum": tables, "description": "table of rates: a row per user, a column per cell"},
@@ -106,48 +91,26 @@ class AssociationMaxRate(Template[AssociationRateParams]):
                 data, cells, "backhaul capacity of each cell", "Mbit/s", optional=True
             )
         properties["objective"] = {"enum": list(get_args(Objective))}
-        return {
-            "title": "association_max_rate_binding",
-            "type": "object",
-            "properties": properties,
-            "required": list(properties),
-        }
+        return binding_object("association_max_rate_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[AssociationRateParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        source = tab.table(data, binding.get("rate_table"), "rate")
-        unit = tab.unit_in(source.caption, "Mbit/s") or "Mbit/s"
-        scale = tab.convert_factor(unit, "Mbit/s")
-        rate = tab.matrix(source, "rate", spec, scale=scale)
-        max_users = tab.per_name_values(binding.get("max_users_per_cell"), data, list(source.columns), "max_users", None, spec)
-        backhaul = tab.per_name_values(
-            binding.get("backhaul_capacity", "none"), data, list(source.columns), "backhaul", "Mbit/s", spec
-        )
-        try:
-            params = AssociationRateParams(
-                users=list(source.rows),
-                cells=list(source.columns),
-                rate=rate,
-                max_users=max_users,
-                backhaul=backhaul,
-                objective=binding.get("objective", "sum of user rates"),
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        source, rate = tab.rate_matrix(data, binding.get("rate_table"), "rate", spec)
+        cells = list(source.columns)
+        return {
+            "users": list(source.rows),
+            "cells": cells,
+            "rate": rate,
+            "max_users": tab.per_name_values(binding.get("max_users_per_cell"), data, cells, "max_users", None, spec),
+            "backhaul": tab.per_name_values(binding.get("backhaul_capacity", "none"), data, cells, "backhaul", "Mbit/s", spec),
+            "objective": binding.get("objective", "sum of user rates"),
+        }
 
     def build_model(self, params: AssociationRateParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)
-        m.U = pyo.Set(initialize=params.users, ordered=True)
-        m.C = pyo.Set(initialize=params.cells, ordered=True)
-        m.K = pyo.Set(initialize=params.covered(), dimen=2, ordered=True)
+        add_association(m, params.users, params.cells, params.covered())
         m.x = pyo.Var(m.K, domain=pyo.Binary, doc="user associated with cell")
         rate = params.rate
-        m.one_cell = pyo.Constraint(
-            m.U,
-            rule=lambda m, u: sum(m.x[u, c] for c in m.C if (u, c) in m.K) == 1,
-            doc="user {i} is associated with exactly one cell that covers it",
-        )
+        m.one_cell = one_cell_each(m, "user {i} is associated with exactly one cell that covers it")
         if params.max_users is not None:
             limit = params.max_users
             m.user_limit = pyo.Constraint(
@@ -168,11 +131,8 @@ class AssociationMaxRate(Template[AssociationRateParams]):
         rate_objective(m, worst_user=params.objective == "rate of the worst user")
         return m
 
-    def association(self, params: AssociationRateParams, solution: dict[str, float]) -> dict[str, str]:
-        return {u: c for u, c in params.covered() if solution.get(f"x[{u},{c}]", 0.0) > 0.5}
-
     def solution_table(self, params: AssociationRateParams, solution: dict[str, float]) -> list[dict[str, Any]]:
-        chosen = self.association(params, solution)
+        chosen = associated(params.covered(), solution)
         return [
             {"user": u, "cell": chosen.get(u, "?"), "rate (Mbit/s)": params.rate[u][chosen[u]] if u in chosen else None}
             for u in params.users

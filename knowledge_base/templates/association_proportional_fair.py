@@ -12,36 +12,24 @@ import math
 from typing import Any
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
+from pydantic import model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, Template, binding_object
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._association import CoveredRates, add_association, associated, one_cell_each, rate_tables
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
-class ProportionalFairParams(BaseModel):
-    users: list[str] = Field(min_length=1)
-    cells: list[str] = Field(min_length=1)
-    rate: dict[str, dict[str, float | None]] = Field(
-        json_schema_extra={"unit": "Mbit/s"},
-        description="rate[user][cell] when the user has the cell to itself; None where the cell does not cover the user",
-    )
+class ProportionalFairParams(CoveredRates):
+    """rate[user][cell] is the rate when the user has the cell to itself."""
 
     @model_validator(mode="after")
-    def _consistent(self) -> ProportionalFairParams:
+    def _positive(self) -> ProportionalFairParams:
         for user in self.users:
-            row = self.rate.get(user, {})
-            if set(row) != set(self.cells):
-                raise ValueError(f"rate table row {user} does not name exactly the cells {', '.join(self.cells)}")
-            if all(value is None for value in row.values()):
-                raise ValueError(f"user {user} is covered by no cell, so it cannot be associated")
-            if any(value is not None and value <= 0 for value in row.values()):
+            if any(value is not None and value <= 0 for value in self.rate[user].values()):
                 raise ValueError(f"user {user} has a rate that is not positive; its logarithm is undefined")
         return self
-
-    def covered(self) -> list[tuple[str, str]]:
-        return [(u, c) for u in self.users for c in self.cells if self.rate[u][c] is not None]
 
     def log_rate(self, user: str, cell: str) -> float:
         rate = self.rate[user][cell]
@@ -88,42 +76,23 @@ class AssociationProportionalFair(Template[ProportionalFairParams]):
     structural_constraints = frozenset({"one_cell", "one_count", "count_matches"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        tables = [t.id for t in data.tables if t.columns and t.rows]
-        if not tables:
-            raise AssemblyError("this template needs a table of rates with a row per user and a column per base station")
-        return {
-            "title": "association_proportional_fair_binding",
-            "type": "object",
-            "properties": {
-                "rate_table": {"enum": tables, "description": "table of full rates: a row per user, a column per base station"}
-            },
-            "required": ["rate_table"],
+        tables = [t.id for t in rate_tables(data, "a table of rates with a row per user and a column per base station")]
+        properties = {
+            "rate_table": {"enum": tables, "description": "table of full rates: a row per user, a column per base station"}
         }
+        return binding_object("association_proportional_fair_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[ProportionalFairParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        source = tab.table(data, binding.get("rate_table"), "rate")
-        unit = tab.unit_in(source.caption, "Mbit/s") or "Mbit/s"
-        rate = tab.matrix(source, "rate", spec, scale=tab.convert_factor(unit, "Mbit/s"))
-        try:
-            params = ProportionalFairParams(users=list(source.rows), cells=list(source.columns), rate=rate)
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        source, rate = tab.rate_matrix(data, binding.get("rate_table"), "rate", spec)
+        return {"users": list(source.rows), "cells": list(source.columns), "rate": rate}
 
     def build_model(self, params: ProportionalFairParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)
-        m.U = pyo.Set(initialize=params.users, ordered=True)
-        m.C = pyo.Set(initialize=params.cells, ordered=True)
-        m.K = pyo.Set(initialize=params.covered(), dimen=2, ordered=True)
+        add_association(m, params.users, params.cells, params.covered())
         m.N = pyo.RangeSet(0, len(params.users))
         m.x = pyo.Var(m.K, domain=pyo.Binary, doc="user associated with base station")
         m.z = pyo.Var(m.C, m.N, domain=pyo.Binary, doc="base station serves exactly this many users")
-        m.one_cell = pyo.Constraint(
-            m.U,
-            rule=lambda m, u: sum(m.x[u, c] for c in m.C if (u, c) in m.K) == 1,
-            doc="user {i} is associated with exactly one base station that covers it",
-        )
+        m.one_cell = one_cell_each(m, "user {i} is associated with exactly one base station that covers it")
         m.one_count = pyo.Constraint(
             m.C, rule=lambda m, c: sum(m.z[c, k] for k in m.N) == 1, doc="base station {i} has one user count"
         )
@@ -137,16 +106,13 @@ class AssociationProportionalFair(Template[ProportionalFairParams]):
         m.objective = pyo.Objective(expr=own - sharing, sense=pyo.maximize)
         return m
 
-    def association(self, params: ProportionalFairParams, solution: dict[str, float]) -> dict[str, str]:
-        return {u: c for u, c in params.covered() if solution.get(f"x[{u},{c}]", 0.0) > 0.5}
-
     def throughputs(self, params: ProportionalFairParams, chosen: dict[str, str]) -> dict[str, float]:
         """Each user's throughput recomputed from the association alone: its rate over its cell's user count."""
         count = {c: sum(1 for cell in chosen.values() if cell == c) for c in params.cells}
         return {u: float(params.rate[u][c] or 0.0) / count[c] for u, c in chosen.items()}
 
     def solution_table(self, params: ProportionalFairParams, solution: dict[str, float]) -> list[dict[str, Any]]:
-        chosen = self.association(params, solution)
+        chosen = associated(params.covered(), solution)
         throughput = self.throughputs(params, chosen)
         return [
             {

@@ -114,8 +114,7 @@ class BandwidthAllocation(Template[BandwidthParams]):
             "required": ["spectral_efficiency", "data_size", "weights", "total_bandwidth", "objective"],
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[BandwidthParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         efficiency = read_series(binding.get("spectral_efficiency"), "bit/s/Hz", "spectral efficiency", data, spec)
         assert efficiency is not None  # not optional
         values: dict[str, Any] = {
@@ -126,10 +125,7 @@ class BandwidthAllocation(Template[BandwidthParams]):
             "total_bandwidth_mhz": read_quantity(binding.get("total_bandwidth"), "MHz", "total bandwidth", spec),
             "objective": binding.get("objective", "minimize the worst-case delay"),
         }
-        try:
-            return BandwidthParams(**values), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+        return values
 
     def build_model(self, params: BandwidthParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

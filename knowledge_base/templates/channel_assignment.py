@@ -12,8 +12,9 @@ from typing import Any, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, Template, binding_object
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._association import rate_tables
 from knowledge_base.templates._objectives import rate_objective
 from tools.question import Measure, measures
 from tools.textdata import TextData
@@ -83,40 +84,24 @@ class ChannelAssignment(Template[ChannelAssignmentParams]):
     structural_constraints = frozenset({"channel_per_user", "user_per_channel", "worst_bound"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        tables = [t.id for t in data.tables if t.columns and t.rows]
-        if not tables:
-            raise AssemblyError("this template needs a table of rates of each user on each channel")
-        return {
-            "title": "channel_assignment_binding",
-            "type": "object",
-            "properties": {
-                "rate_table": {"enum": tables, "description": "the table of rates of users on channels"},
-                "table_layout": {"enum": list(get_args(Orientation))},
-                "service": {"enum": list(get_args(Service))},
-                "objective": {"enum": list(get_args(Objective))},
-            },
-            "required": ["rate_table", "table_layout", "service", "objective"],
+        tables = [t.id for t in rate_tables(data, "a table of rates of each user on each channel")]
+        properties = {
+            "rate_table": {"enum": tables, "description": "the table of rates of users on channels"},
+            "table_layout": {"enum": list(get_args(Orientation))},
+            "service": {"enum": list(get_args(Service))},
+            "objective": {"enum": list(get_args(Objective))},
         }
+        return binding_object("channel_assignment_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[ChannelAssignmentParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        source = tab.table(data, binding.get("rate_table"), "rate")
-        unit = tab.unit_in(source.caption, "Mbit/s") or "Mbit/s"
-        cells = tab.matrix(source, "rate", spec, scale=tab.convert_factor(unit, "Mbit/s"))
-        by_user = binding.get("table_layout", get_args(Orientation)[0]) == get_args(Orientation)[0]
-        users, channels = (list(source.rows), list(source.columns)) if by_user else (list(source.columns), list(source.rows))
-        rate = cells if by_user else {u: {k: cells[k][u] for k in channels} for u in users}
-        try:
-            params = ChannelAssignmentParams(
-                users=users,
-                channels=channels,
-                rate=rate,
-                service=binding.get("service", "every user gets exactly one channel"),
-                objective=binding.get("objective", "sum rate"),
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        users, channels, rate = tab.user_rates(data, binding, get_args(Orientation), spec)
+        return {
+            "users": users,
+            "channels": channels,
+            "rate": rate,
+            "service": binding.get("service", "every user gets exactly one channel"),
+            "objective": binding.get("objective", "sum rate"),
+        }
 
     def build_model(self, params: ChannelAssignmentParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

@@ -11,17 +11,16 @@ p_k >= (2^(R_min/B) - 1) / a_k, so the rate floor adds no nonlinear constraint.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, ToolTemplate
 from knowledge_base.templates._interference import GAIN_UNITS, POWER_UNITS
 from knowledge_base.templates._stated_quantities import LINEAR, quantity_schema, read_quantity, read_series, series_schema
 from tools.question import Measure, measures
-from tools.solvers.methods import MethodResult, dinkelbach
+from tools.solvers.methods import DinkelbachProblem, MethodResult
 from tools.textdata import TextData
 
 
@@ -65,7 +64,7 @@ class EnergyEfficiencyParams(BaseModel):
         return sum(self.rate(u, power_w[u]) for u in self.users) / self.consumed(power_w)
 
 
-class EnergyEfficiencyDinkelbach(Template[EnergyEfficiencyParams]):
+class EnergyEfficiencyDinkelbach(ToolTemplate[EnergyEfficiencyParams]):
     id = "energy_efficiency_dinkelbach"
     family = "energy_efficiency"
     problem_class = "NLP"
@@ -119,8 +118,7 @@ class EnergyEfficiencyDinkelbach(Template[EnergyEfficiencyParams]):
             "required": ["channel_gains", "noise_power", "bandwidth", "circuit_power", "power_budget", "min_rate"],
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[EnergyEfficiencyParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         gains = read_series(binding.get("channel_gains"), LINEAR, "channel gain", data, spec)
         assert gains is not None  # not optional
         values: dict[str, Any] = {
@@ -135,10 +133,7 @@ class EnergyEfficiencyDinkelbach(Template[EnergyEfficiencyParams]):
                 binding.get("amplifier_efficiency"), LINEAR, "amplifier efficiency", spec, default=1.0
             ),
         }
-        try:
-            return EnergyEfficiencyParams(**values), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+        return values
 
     def _powers(self, m: pyo.ConcreteModel, params: EnergyEfficiencyParams) -> None:
         m.U = pyo.Set(initialize=params.users, ordered=True)
@@ -168,12 +163,23 @@ class EnergyEfficiencyDinkelbach(Template[EnergyEfficiencyParams]):
     def _power_of(self, params: EnergyEfficiencyParams, solution: dict[str, float]) -> dict[str, float]:
         return {u: max(0.0, solution.get(f"p[{u}]", 0.0)) for u in params.users}
 
-    def solve_by_dinkelbach(self, params: EnergyEfficiencyParams, time_limit_s: float = 60.0) -> MethodResult:
+    def tool_input(self, params: EnergyEfficiencyParams) -> DinkelbachProblem:
+        """What the registry's Dinkelbach tool solves: the parametric NLPs, the ratio's parts, this template's checks."""
+
         def parts(solution: dict[str, float]) -> tuple[float, float]:
             power = self._power_of(params, solution)
             return sum(params.rate(u, power[u]) for u in params.users), params.consumed(power)
 
-        return dinkelbach(lambda lam: self.parametric_model(params, lam), parts, problem_class="NLP", time_limit_s=time_limit_s)
+        return DinkelbachProblem(
+            lambda lam: self.parametric_model(params, lam),
+            parts,
+            "Dinkelbach's method (EE in Mbit/J)",
+            problem_class="NLP",
+            checks=lambda result: self.checks(params, result),
+        )
+
+    def solve_by_dinkelbach(self, params: EnergyEfficiencyParams, time_limit_s: float = 60.0) -> MethodResult:
+        return self.tool_input(params).solve(time_limit_s)
 
     def checks(self, params: EnergyEfficiencyParams, result: MethodResult) -> dict[str, bool]:
         """Recomputed from the powers alone: budget, rate floors, and the reported efficiency."""
@@ -207,9 +213,3 @@ class EnergyEfficiencyDinkelbach(Template[EnergyEfficiencyParams]):
 
 
 TEMPLATE = EnergyEfficiencyDinkelbach()
-
-
-def run_tool(params: EnergyEfficiencyParams, out_dir: Path) -> dict[str, Any]:
-    """The registry entry `energy_efficiency_dinkelbach`: Dinkelbach over the solver portfolio, with checks."""
-    result = TEMPLATE.solve_by_dinkelbach(params)
-    return result.tool_output("Dinkelbach's method (EE in Mbit/J)", TEMPLATE.checks(params, result))

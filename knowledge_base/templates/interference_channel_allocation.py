@@ -120,8 +120,7 @@ class InterferenceChannelAllocation(Template[InterferenceAllocationParams]):
             "required": ["interference_table", "number_of_channels", "objective"],
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[InterferenceAllocationParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         source = tab.table(data, binding.get("interference_table"), "interference")
         interference = {
             row: {column: float(value or 0.0) for column, value in cells.items()}  # "-" or blank: no interference
@@ -130,16 +129,12 @@ class InterferenceChannelAllocation(Template[InterferenceAllocationParams]):
         channels = int(binding.get("number_of_channels") or 0)
         if channels > 0:
             spec.append(SpecItem("channels", float(channels), "stated by the model from the text"))
-        try:
-            params = InterferenceAllocationParams(
-                access_points=list(source.rows),
-                interference=interference,
-                channels=channels or None,
-                objective=binding.get("objective", get_args(Objective)[0]),
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+        return {
+            "access_points": list(source.rows),
+            "interference": interference,
+            "channels": channels or None,
+            "objective": binding.get("objective", get_args(Objective)[0]),
+        }
 
     def build_model(self, params: InterferenceAllocationParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

@@ -27,7 +27,7 @@ from tools.satnet.constellation import WalkerDelta
 from tools.satnet.latency import Costs, LatencyVariant, Placement, evaluate
 from tools.satnet.plots import plot_placement
 from tools.satnet.scenario import Scenario, ScenarioConfig, generate, is_scenario_file, load
-from tools.textdata import TextData
+from tools.textdata import CONSTELLATION_PHRASES, CORE_SUBJECTS, TextData, contradicted_by_phrase, read_by_phrase
 
 SHAPES = ("chains", "DAGs with parallel branches")
 COMPARISON_BNB_TIME_S = 10.0
@@ -169,26 +169,16 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
             "required": list(properties),
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[LeoConstellationParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         latency = binding.get("latency", "sum over edges")
         if latency not in get_args(LatencyVariant):
             raise AssemblyError(f"latency must be one of {', '.join(get_args(LatencyVariant))}, not {latency!r}")
         chosen = binding.get("scenario_file") or "none"
         if chosen != "none":
-            paths = [f for f in data.files if Path(f).name == chosen]
-            if not paths:
-                raise AssemblyError(f"no attached file is named {chosen}")
-            try:
-                scenario = load(Path(paths[0]))
-            except (ValueError, KeyError, OSError) as exc:
-                raise AssemblyError(f"the scenario file {chosen} cannot be read: {exc}") from exc
-            params = LeoConstellationParams(scenario_file=str(Path(paths[0]).resolve()), latency=latency)
-            spec.append(SpecItem("applications", float(len(scenario.applications)), f"scenario file {chosen}"))
-            return params, spec
-        read = _read_by_code(data.text)
+            return {"scenario_file": self._scenario_file(chosen, data, spec), "latency": latency}
+        read = read_by_phrase(data.text, CONSTELLATION_PHRASES, CORE_SUBJECTS)
         binding = {**binding, **{name: value for name, (value, _phrase) in read.items()}}
-        mismatch = _contradicted_by_text(binding, data.text)
+        mismatch = contradicted_by_phrase(binding, data.text, CONSTELLATION_PHRASES, CORE_SUBJECTS)
         if mismatch:
             raise AssemblyError(mismatch)
         values: dict[str, float] = {}
@@ -232,132 +222,28 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
             )
         except ValueError as exc:
             raise AssemblyError(str(exc).replace("\n", " ")) from exc
-        return LeoConstellationParams(scenario=config, latency=latency), spec
+        return {"scenario": config, "latency": latency}
+
+    @staticmethod
+    def _scenario_file(chosen: str, data: TextData, spec: list[SpecItem]) -> str:
+        """The attached scenario file the binding names, read once to check it (its path, resolved)."""
+        paths = [f for f in data.files if Path(f).name == chosen]
+        if not paths:
+            raise AssemblyError(f"no attached file is named {chosen}")
+        try:
+            scenario = load(Path(paths[0]))
+        except (ValueError, KeyError, OSError) as exc:
+            raise AssemblyError(f"the scenario file {chosen} cannot be read: {exc}") from exc
+        spec.append(SpecItem("applications", float(len(scenario.applications)), f"scenario file {chosen}"))
+        return str(Path(paths[0]).resolve())
 
     def build_model(self, params: LeoConstellationParams) -> pyo.ConcreteModel:
-        scenario = scenario_of(params)
-        costs = Costs(scenario)
-        hops = scenario.constellation.hops
-        index = scenario.constellation.index
-        services = {m.name: m for a in scenario.applications for m in a.microservices}
-        flows = {(f.source, f.target): f for a in scenario.applications for f in a.flows}
+        scene = _Scene(scenario_of(params))
         m = pyo.ConcreteModel(name=self.id)
-        m.X = pyo.Set(initialize=[(name, s) for name, ms in services.items() for s in ms.candidates], dimen=2, ordered=True)
-        pairs = [
-            (src, dst, s, t)
-            for (src, dst) in flows
-            for s in services[src].candidates
-            for t in services[dst].candidates
-            if hops[index[s], index[t]] >= 0  # no route: the pair cannot be chosen
-        ]
-        m.Y = pyo.Set(initialize=pairs, dimen=4, ordered=True)
-        m.x = pyo.Var(m.X, domain=pyo.Binary, doc="microservice placed on candidate satellite")
-        m.y = pyo.Var(m.Y, bounds=(0, 1), doc="flow between the satellites of its two microservices")
-        by_service: dict[str, list[str]] = {name: list(ms.candidates) for name, ms in services.items()}
-        m.one_place = pyo.Constraint(
-            list(services),
-            rule=lambda m, name: sum(m.x[name, s] for s in by_service[name]) == 1,
-            doc="microservice {i} is placed on exactly one of its candidate satellites",
-        )
-        hosted: dict[str, list[str]] = {}
-        for name, ms in services.items():
-            for s in ms.candidates:
-                hosted.setdefault(s, []).append(name)
-        capacity = scenario.by_name
-        m.cpu = pyo.Constraint(
-            sorted(hosted),
-            rule=lambda m, s: sum(services[n].cpu_cores * m.x[n, s] for n in hosted[s]) <= capacity[s].cpu_cores,
-            doc="the CPU cores of the microservices placed on satellite {i} fit its CPU capacity",
-        )
-        traffic: dict[str, list[tuple[float, tuple[str, str, str, str]]]] = {}
-        for key in pairs:
-            src, dst, s, t = key
-            if s != t:
-                data = flows[(src, dst)].data_mbit
-                traffic.setdefault(s, []).append((data, key))
-                traffic.setdefault(t, []).append((data, key))
-        limited = sorted(s for s in traffic if capacity[s].comm_mbit is not None)
-        if limited:
-            m.comm = pyo.Constraint(
-                limited,
-                rule=lambda m, s: sum(d * m.y[k] for d, k in traffic[s]) <= capacity[s].comm_mbit,
-                doc="the ISL data sent and received by the microservices on satellite {i} stays within its limit",
-            )
-        rows: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
-        columns: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {}
-        by_flow: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
-        for key in pairs:
-            src, dst, s, t = key
-            by_flow.setdefault((src, dst), []).append(key)
-            rows.setdefault((src, dst, s), []).append(key)
-            columns.setdefault((src, dst, t), []).append(key)
-        m.link_from = pyo.Constraint(
-            [(src, dst, s) for (src, dst) in flows for s in services[src].candidates],
-            rule=lambda m, src, dst, s: sum(m.y[k] for k in rows.get((src, dst, s), [])) == m.x[src, s],
-            doc="flow {i} leaves the satellite of its first microservice",
-        )
-        m.link_to = pyo.Constraint(
-            [(src, dst, t) for (src, dst) in flows for t in services[dst].candidates],
-            rule=lambda m, src, dst, t: sum(m.y[k] for k in columns.get((src, dst, t), [])) == m.x[dst, t],
-            doc="flow {i} arrives at the satellite of its second microservice",
-        )
-
-        def processing(name: str) -> Any:
-            return sum(costs.processing_ms(name, s) * m.x[name, s] for s in by_service[name])
-
-        def transfer(src: str, dst: str) -> Any:
-            data = flows[(src, dst)].data_mbit
-            return sum(costs.transfer_ms(data, k[2], k[3]) * m.y[k] for k in by_flow.get((src, dst), []))
-
-        def arrive(app_index: int) -> Any:
-            app = scenario.applications[app_index]
-            return sum(
-                costs.transfer_ms(app.request_mbit, app.access_satellite, s) * m.x[app.entry, s] for s in by_service[app.entry]
-            )
-
-        def leave(app_index: int) -> Any:
-            app = scenario.applications[app_index]
-            return sum(
-                costs.transfer_ms(app.response_mbit, s, app.access_satellite) * m.x[app.exit, s] for s in by_service[app.exit]
-            )
-
-        for app in scenario.applications:  # a candidate with no route to or from the access satellite cannot be used
-            for name in {app.entry, app.exit}:
-                for s in by_service[name]:
-                    if hops[index[app.access_satellite], index[s]] < 0:
-                        m.x[name, s].fix(0)
-        m.A = pyo.RangeSet(0, len(scenario.applications) - 1)
-        m.latency = pyo.Var(m.A, domain=pyo.NonNegativeReals, doc="end-to-end latency of an application (ms)")
-        if params.latency == "sum over edges":
-            m.total = pyo.Constraint(
-                m.A,
-                rule=lambda m, a: (
-                    m.latency[a]
-                    == arrive(a)
-                    + sum(processing(x.name) for x in scenario.applications[a].microservices)
-                    + sum(transfer(f.source, f.target) for f in scenario.applications[a].flows)
-                    + leave(a)
-                ),
-                doc="the latency of application {i} adds its processing, transmission and propagation delays",
-            )
-        else:
-            m.finish = pyo.Var(list(services), domain=pyo.NonNegativeReals, doc="time a microservice finishes (ms)")
-            entries = {a.entry: i for i, a in enumerate(scenario.applications)}
-            m.entry_time = pyo.Constraint(
-                list(entries),
-                rule=lambda m, name: m.finish[name] >= arrive(entries[name]) + processing(name),
-                doc="the entry microservice {i} finishes after the request arrives and it has processed it",
-            )
-            m.precedence = pyo.Constraint(
-                list(flows),
-                rule=lambda m, src, dst: m.finish[dst] >= m.finish[src] + transfer(src, dst) + processing(dst),
-                doc="microservice {i} finishes after its predecessor's data has arrived and it has processed it",
-            )
-            m.end_to_end = pyo.Constraint(
-                m.A,
-                rule=lambda m, a: m.latency[a] >= m.finish[scenario.applications[a].exit] + leave(a),
-                doc="the latency of application {i} covers its critical path and the response",
-            )
+        _add_placement(m, scene)
+        _add_capacities(m, scene)
+        _add_transfer_links(m, scene)
+        _add_latency(m, scene, params.latency)
         m.objective = pyo.Objective(expr=sum(m.latency[a] for a in m.A), sense=pyo.minimize)
         return m
 
@@ -454,83 +340,152 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
         return summary
 
 
-_NUMBER = r"(\d+(?:\.\d+)?)"
-_PHRASES: dict[str, str] = {
-    "planes": _NUMBER + r"\s+(?:orbital\s+)?planes\b",
-    "satellites_per_plane": _NUMBER + r"\s+satellites\s+(?:each|per\s+plane|in\s+each)",
-    "altitude_km": _NUMBER + r"\s*km\b",
-    "applications": _NUMBER + r"\s+(?:\w+\s+)?applications\b",
-    "microservices_per_application": _NUMBER + r"\s+microservices\b",
-}
-"""How the text says these numbers: a small model often swaps them (6 planes of 10 satellites -> 10 planes)."""
+Pair = tuple[str, str, str, str]
+"""(first microservice, second microservice, satellite of the first, satellite of the second) of a flow."""
 
 
-def _contradicted_by_text(binding: dict[str, Any], text: str) -> str:
-    """Code reads the phrases the numbers come from; a value the text's own phrase contradicts is refused, in words.
+class _Scene:
+    """The scenario as the MILP indexes it: microservices and flows by name, the routable satellite pairs of each
+    flow, and the groupings the constraints sum over."""
 
-    The Verifier only checks that a number occurs somewhere in the text, which a swapped pair passes; here the
-    number must be the one in its phrase ("6 planes", "each satellite has 1 CPU core") when the text has one.
-    """
-    problems: list[str] = []
-    for name, pattern in _PHRASES.items():
-        found = list(re.finditer(pattern, text, flags=re.IGNORECASE))
-        if found and name in binding and _as_float(binding[name]) not in {float(m.group(1)) for m in found}:
-            problems.append(f"{name} = {binding[name]} but the text says " + " / ".join(f"'{m.group(0)}'" for m in found))
-    clauses = re.split(r"[.;,]|\band\b", text)
-    for subject, other, prefix in (
-        ("satellite", "microservice", "satellite_cpu_cores"),
-        ("microservice", "satellite", "microservice_cpu_cores"),
-    ):
-        said = [
-            c
-            for c in clauses
-            if re.search(subject, c, re.I) and not re.search(other, c, re.I) and re.search(r"\bcores?\b", c, re.I)
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.costs = Costs(scenario)
+        self.hops, self.index = scenario.constellation.hops, scenario.constellation.index
+        self.services = {m.name: m for a in scenario.applications for m in a.microservices}
+        self.flows = {(f.source, f.target): f for a in scenario.applications for f in a.flows}
+        self.pairs: list[Pair] = [
+            (src, dst, s, t)
+            for (src, dst) in self.flows
+            for s in self.services[src].candidates
+            for t in self.services[dst].candidates
+            if self.hops[self.index[s], self.index[t]] >= 0  # no route: the pair cannot be chosen
         ]
-        stated = {float(n) for c in said for n in re.findall(_NUMBER, c)}
-        for end in ("min", "max"):
-            value = _as_float(binding.get(f"{prefix}_{end}", 0))
-            if stated and value and value not in stated:
-                problems.append(f"{prefix}_{end} = {value:g} but the text says '{said[0].strip()}'")
-    return "; ".join(problems)
+        self.by_service: dict[str, list[str]] = {name: list(ms.candidates) for name, ms in self.services.items()}
+        self.hosted: dict[str, list[str]] = {}
+        for name, ms in self.services.items():
+            for s in ms.candidates:
+                self.hosted.setdefault(s, []).append(name)
+        self.traffic: dict[str, list[tuple[float, Pair]]] = {}
+        self.rows: dict[tuple[str, str, str], list[Pair]] = {}
+        self.columns: dict[tuple[str, str, str], list[Pair]] = {}
+        self.by_flow: dict[tuple[str, str], list[Pair]] = {}
+        for key in self.pairs:
+            src, dst, s, t = key
+            if s != t:
+                data = self.flows[(src, dst)].data_mbit
+                self.traffic.setdefault(s, []).append((data, key))
+                self.traffic.setdefault(t, []).append((data, key))
+        for key in self.pairs:
+            src, dst, s, t = key
+            self.by_flow.setdefault((src, dst), []).append(key)
+            self.rows.setdefault((src, dst, s), []).append(key)
+            self.columns.setdefault((src, dst, t), []).append(key)
 
 
-def _read_by_code(text: str) -> dict[str, tuple[float, str]]:
-    """The numbers whose phrase occurs with one value only: code takes them from the text, not from the LLM."""
-    read: dict[str, tuple[float, str]] = {}
-    for name, pattern in _PHRASES.items():
-        found = list(re.finditer(pattern, text, flags=re.IGNORECASE))
-        if found and len({float(m.group(1)) for m in found}) == 1:
-            read[name] = (float(found[0].group(1)), found[0].group(0))
-    for clause, prefix in _core_clauses(text):
-        numbers = sorted({float(n) for n in re.findall(_NUMBER, clause)})
-        if 1 <= len(numbers) <= 2:
-            read[f"{prefix}_min"], read[f"{prefix}_max"] = (numbers[0], clause.strip()), (numbers[-1], clause.strip())
-    return read
+def _add_placement(m: pyo.ConcreteModel, scene: _Scene) -> None:
+    """x[m,s] on candidate satellites, y over the routable pairs of each flow, each microservice placed once."""
+    m.X = pyo.Set(initialize=[(name, s) for name, ms in scene.services.items() for s in ms.candidates], dimen=2, ordered=True)
+    m.Y = pyo.Set(initialize=scene.pairs, dimen=4, ordered=True)
+    m.x = pyo.Var(m.X, domain=pyo.Binary, doc="microservice placed on candidate satellite")
+    m.y = pyo.Var(m.Y, bounds=(0, 1), doc="flow between the satellites of its two microservices")
+    m.one_place = pyo.Constraint(
+        list(scene.services),
+        rule=lambda m, name: sum(m.x[name, s] for s in scene.by_service[name]) == 1,
+        doc="microservice {i} is placed on exactly one of its candidate satellites",
+    )
 
 
-def _core_clauses(text: str) -> list[tuple[str, str]]:
-    """The one clause about satellites' cores and the one about microservices' cores, where each is unique."""
-    clauses = re.split(r"[.;,]|\band\b", text)
-    found: list[tuple[str, str]] = []
-    for subject, other, prefix in (
-        ("satellite", "microservice", "satellite_cpu_cores"),
-        ("microservice", "satellite", "microservice_cpu_cores"),
-    ):
-        said = [
-            c
-            for c in clauses
-            if re.search(subject, c, re.I) and not re.search(other, c, re.I) and re.search(r"\bcores?\b", c, re.I)
-        ]
-        if len(said) == 1:
-            found.append((said[0], prefix))
-    return found
+def _add_capacities(m: pyo.ConcreteModel, scene: _Scene) -> None:
+    """CPU cores per satellite, and the ISL data a satellite sends and receives where it has a limit."""
+    capacity, services, hosted, traffic = scene.scenario.by_name, scene.services, scene.hosted, scene.traffic
+    m.cpu = pyo.Constraint(
+        sorted(hosted),
+        rule=lambda m, s: sum(services[n].cpu_cores * m.x[n, s] for n in hosted[s]) <= capacity[s].cpu_cores,
+        doc="the CPU cores of the microservices placed on satellite {i} fit its CPU capacity",
+    )
+    limited = sorted(s for s in traffic if capacity[s].comm_mbit is not None)
+    if limited:
+        m.comm = pyo.Constraint(
+            limited,
+            rule=lambda m, s: sum(d * m.y[k] for d, k in traffic[s]) <= capacity[s].comm_mbit,
+            doc="the ISL data sent and received by the microservices on satellite {i} stays within its limit",
+        )
 
 
-def _as_float(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+def _add_transfer_links(m: pyo.ConcreteModel, scene: _Scene) -> None:
+    """The exact linearisation: a flow's y rows sum to the placement of its first microservice, its columns to its second."""
+    flows, services = scene.flows, scene.services
+    m.link_from = pyo.Constraint(
+        [(src, dst, s) for (src, dst) in flows for s in services[src].candidates],
+        rule=lambda m, src, dst, s: sum(m.y[k] for k in scene.rows.get((src, dst, s), [])) == m.x[src, s],
+        doc="flow {i} leaves the satellite of its first microservice",
+    )
+    m.link_to = pyo.Constraint(
+        [(src, dst, t) for (src, dst) in flows for t in services[dst].candidates],
+        rule=lambda m, src, dst, t: sum(m.y[k] for k in scene.columns.get((src, dst, t), [])) == m.x[dst, t],
+        doc="flow {i} arrives at the satellite of its second microservice",
+    )
+
+
+def _add_latency(m: pyo.ConcreteModel, scene: _Scene, variant: LatencyVariant) -> None:
+    """Each application's latency: processing, transmission and propagation summed, or along its critical path."""
+    scenario, costs, by_service = scene.scenario, scene.costs, scene.by_service
+
+    def processing(name: str) -> Any:
+        return sum(costs.processing_ms(name, s) * m.x[name, s] for s in by_service[name])
+
+    def transfer(src: str, dst: str) -> Any:
+        data = scene.flows[(src, dst)].data_mbit
+        return sum(costs.transfer_ms(data, k[2], k[3]) * m.y[k] for k in scene.by_flow.get((src, dst), []))
+
+    def arrive(app_index: int) -> Any:
+        app = scenario.applications[app_index]
+        return sum(
+            costs.transfer_ms(app.request_mbit, app.access_satellite, s) * m.x[app.entry, s] for s in by_service[app.entry]
+        )
+
+    def leave(app_index: int) -> Any:
+        app = scenario.applications[app_index]
+        return sum(costs.transfer_ms(app.response_mbit, s, app.access_satellite) * m.x[app.exit, s] for s in by_service[app.exit])
+
+    for app in scenario.applications:  # a candidate with no route to or from the access satellite cannot be used
+        for name in {app.entry, app.exit}:
+            for s in by_service[name]:
+                if scene.hops[scene.index[app.access_satellite], scene.index[s]] < 0:
+                    m.x[name, s].fix(0)
+    m.A = pyo.RangeSet(0, len(scenario.applications) - 1)
+    m.latency = pyo.Var(m.A, domain=pyo.NonNegativeReals, doc="end-to-end latency of an application (ms)")
+    if variant == "sum over edges":
+        m.total = pyo.Constraint(
+            m.A,
+            rule=lambda m, a: (
+                m.latency[a]
+                == arrive(a)
+                + sum(processing(x.name) for x in scenario.applications[a].microservices)
+                + sum(transfer(f.source, f.target) for f in scenario.applications[a].flows)
+                + leave(a)
+            ),
+            doc="the latency of application {i} adds its processing, transmission and propagation delays",
+        )
+        return
+    m.finish = pyo.Var(list(scene.services), domain=pyo.NonNegativeReals, doc="time a microservice finishes (ms)")
+    entries = {a.entry: i for i, a in enumerate(scenario.applications)}
+    m.entry_time = pyo.Constraint(
+        list(entries),
+        rule=lambda m, name: m.finish[name] >= arrive(entries[name]) + processing(name),
+        doc="the entry microservice {i} finishes after the request arrives and it has processed it",
+    )
+    m.precedence = pyo.Constraint(
+        list(scene.flows),
+        rule=lambda m, src, dst: m.finish[dst] >= m.finish[src] + transfer(src, dst) + processing(dst),
+        doc="microservice {i} finishes after its predecessor's data has arrived and it has processed it",
+    )
+    m.end_to_end = pyo.Constraint(
+        m.A,
+        rule=lambda m, a: m.latency[a] >= m.finish[scenario.applications[a].exit] + leave(a),
+        doc="the latency of application {i} covers its critical path and the response",
+    )
 
 
 def _mentioned(field: str, text: str) -> bool:

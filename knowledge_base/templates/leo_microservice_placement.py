@@ -13,16 +13,22 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, binding_object
+from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._chain_transfers import (
+    ChainApp,
+    ChainPlacement,
+    ChainPlacementParams,
     add_latency_objective,
     add_transfer_links,
     add_transfer_variables,
-    placement_of,
+    applications_field,
+    named_chains,
+    request_rate,
     round_trip_delay,
-    route_delay,
+    square_tables,
 )
 from tools.question import Measure, measures
 from tools.satnet.plots import ring_plot
@@ -31,50 +37,30 @@ from tools.textdata import TextData
 ObjectiveKind = Literal["request-weighted average latency", "total latency", "worst-case latency"]
 
 
-class Application(BaseModel):
-    name: str
-    chain: list[str] = Field(min_length=1, description="microservices in the order a request visits them")
-    access_satellite: str
+class Application(ChainApp):
     request_rate: float = Field(default=1.0, gt=0, json_schema_extra={"unit": "1/s"})
 
 
-class LeoPlacementParams(BaseModel):
-    satellites: list[str] = Field(min_length=1)
-    delay_ms: dict[str, dict[str, float]] = Field(json_schema_extra={"unit": "ms"})
+class LeoPlacementParams(ChainPlacementParams[Application]):
     cpu_capacity: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
     cpu_demand: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
-    applications: list[Application] = Field(min_length=1)
     objective: ObjectiveKind = "request-weighted average latency"
 
     @model_validator(mode="after")
     def _consistent(self) -> LeoPlacementParams:
-        satellites = set(self.satellites)
-        for app in self.applications:
-            if app.access_satellite not in satellites:
-                raise ValueError(f"application {app.name}: access satellite {app.access_satellite} is not a satellite")
-        for row, columns in self.delay_ms.items():
-            if row not in satellites or set(columns) != satellites:
-                raise ValueError(f"delay table row {row} does not cover exactly the satellites")
-        services = [m for app in self.applications for m in app.chain]
-        if len(services) != len(set(services)):
-            raise ValueError("a microservice appears in more than one place of the applications' chains")
         if self.cpu_demand is not None:
-            missing = [m for m in services if m not in self.cpu_demand]
+            missing = [m for m in self.services if m not in self.cpu_demand]
             if missing:
                 raise ValueError(f"no CPU requirement for {', '.join(missing)}")
-        if self.cpu_capacity is not None and set(self.cpu_capacity) != satellites:
+        if self.cpu_capacity is not None and set(self.cpu_capacity) != set(self.satellites):
             raise ValueError("the CPU capacities do not name exactly the satellites")
+        if (self.cpu_demand is None) != (self.cpu_capacity is None):
+            raise ValueError("CPU requirements and CPU capacities must both be given, or neither")
         return self
 
-    @property
-    def services(self) -> list[str]:
-        return [m for app in self.applications for m in app.chain]
 
-
-class LeoMicroservicePlacement(Template[LeoPlacementParams]):
+class LeoMicroservicePlacement(ChainPlacement[LeoPlacementParams]):
     id = "leo_microservice_placement"
-    family = "leo_service_placement"
-    problem_class = "MILP"
     title = "Microservice placement on LEO satellites (minimum end-to-end latency)"
     objectives = measures(
         {
@@ -116,99 +102,49 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
     structural_constraints = frozenset({"one_place", "link_from", "link_to", "worst_bound"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        square = [t.id for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]
-        if not square or not data.chains:
-            raise AssemblyError(
-                "this template needs a table of delays between satellites (rows and columns the same satellites) "
-                "and each application's chain of microservices written as A1 -> A2 -> A3"
-            )
+        square = square_tables(data)
         satellites = sorted({s for t in data.tables if t.id in square for s in t.rows})
         services = {m for chain in data.chains for m in chain}
         demand_lists = [n.id for n in data.lists if set(n.values) <= services]
         capacity_lists = [n.id for n in data.lists if set(n.values) <= set(satellites)]
-        app = {
-            "type": "object",
-            "properties": {
-                "name": {"type": "string", "description": "the application's name as the text writes it"},
-                "first_microservice": {"enum": [chain[0] for chain in data.chains]},
-                "access_satellite": {"enum": satellites, "description": "where its users' requests enter"},
-                "requests_per_second": {
-                    "type": "number",
-                    "description": "the request rate the text states for it; 1 if the text states none",
-                },
-            },
-            "required": ["name", "first_microservice", "access_satellite", "requests_per_second"],
+        rate = {
+            "requests_per_second": {
+                "type": "number",
+                "description": "the request rate the text states for it; 1 if the text states none",
+            }
         }
-        return {
-            "title": "leo_placement_binding",
-            "type": "object",
-            "properties": {
-                "delay_table": {"enum": square, "description": "table of one-way delays between satellites"},
-                "cpu_requirement_list": {"enum": [*demand_lists, "none"]},
-                "cpu_capacity_list": {"enum": [*capacity_lists, "none"]},
-                "applications": {"type": "array", "items": app, "minItems": len(data.chains), "maxItems": len(data.chains)},
-                "objective": {"enum": list(get_args(ObjectiveKind))},
-            },
-            "required": ["delay_table", "cpu_requirement_list", "cpu_capacity_list", "applications", "objective"],
+        properties = {
+            "delay_table": {"enum": square, "description": "table of one-way delays between satellites"},
+            "cpu_requirement_list": {"enum": [*demand_lists, "none"]},
+            "cpu_capacity_list": {"enum": [*capacity_lists, "none"]},
+            "applications": applications_field(data, satellites, rate),
+            "objective": {"enum": list(get_args(ObjectiveKind))},
         }
+        return binding_object("leo_placement_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[LeoPlacementParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        try:
-            table = data.table(binding["delay_table"])
-        except KeyError as exc:
-            raise AssemblyError(str(exc)) from exc
-        delay: dict[str, dict[str, float]] = {}
-        for row, columns in table.as_matrix().items():
-            delay[row] = {}
-            for column, value in columns.items():
-                if value is None:
-                    raise AssemblyError(f"delay table {table.id} has no number for {row} -> {column}")
-                delay[row][column] = value
-                spec.append(SpecItem(f"delay_ms[{row},{column}]", value, f"table {table.id}, row {row}, column {column}"))
-        chains = {chain[0]: list(chain) for chain in data.chains}
-        applications = []
-        for entry in binding.get("applications", []):
-            head = entry.get("first_microservice")
-            if head not in chains:
-                raise AssemblyError(f"application {entry.get('name')}: {head} does not start any chain in the text")
-            rate = float(entry.get("requests_per_second", 1.0))
-            applications.append(
-                Application(
-                    name=str(entry.get("name") or head),
-                    chain=chains.pop(head),
-                    access_satellite=entry.get("access_satellite", ""),
-                    request_rate=rate,
-                )
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        table = tab.table(data, binding.get("delay_table"), "delay")
+        delay = tab.full_matrix(table, "delay_ms", spec)
+        applications = [
+            Application(
+                name=name, chain=chain, access_satellite=entry.get("access_satellite", ""), request_rate=request_rate(entry, spec)
             )
-            spec.append(SpecItem(f"request_rate[{entry.get('name')}]", rate, "stated by the model from the text", default=1.0))
-        if chains:
-            raise AssemblyError(f"no application was given for the chain(s) starting at {', '.join(chains)}")
-        demand = self._list(binding.get("cpu_requirement_list"), data, "cpu_demand", spec)
-        capacity = self._list(binding.get("cpu_capacity_list"), data, "cpu_capacity", spec)
-        try:
-            params = LeoPlacementParams(
-                satellites=list(table.rows),
-                delay_ms=delay,
-                cpu_capacity=capacity,
-                cpu_demand=demand,
-                applications=applications,
-                objective=binding.get("objective", "request-weighted average latency"),
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        if (demand is None) != (capacity is None):
-            raise AssemblyError("CPU requirements and CPU capacities must both be given, or neither")
-        return params, spec
+            for entry, name, chain in named_chains(binding, data)
+        ]
+        return {
+            "satellites": list(table.rows),
+            "delay_ms": delay,
+            "cpu_demand": self._list(binding.get("cpu_requirement_list"), data, "cpu_demand", spec),
+            "cpu_capacity": self._list(binding.get("cpu_capacity_list"), data, "cpu_capacity", spec),
+            "applications": applications,
+            "objective": binding.get("objective", "request-weighted average latency"),
+        }
 
     @staticmethod
     def _list(list_id: str | None, data: TextData, name: str, spec: list[SpecItem]) -> dict[str, float] | None:
         if not list_id or list_id == "none":
             return None
-        try:
-            named = data.named_list(list_id)
-        except KeyError as exc:
-            raise AssemblyError(str(exc)) from exc
+        named = tab.named_list(data, list_id, name)
         spec.extend(SpecItem(f"{name}[{k}]", v, f"list {named.id} '{named.label}'") for k, v in named.values.items())
         return dict(named.values)
 
@@ -237,29 +173,6 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         )
         add_latency_objective(m, params.objective, [app.request_rate for app in params.applications])
         return m
-
-    def placement(self, params: LeoPlacementParams, solution: dict[str, float]) -> dict[str, str]:
-        return placement_of(params.services, params.satellites, solution)
-
-    def app_latency(self, params: LeoPlacementParams, app: Application, placed: dict[str, str]) -> float:
-        """Round-trip latency of one application recomputed from the placement alone, without the model."""
-        return route_delay(params.delay_ms, app, placed)
-
-    def solution_table(self, params: LeoPlacementParams, solution: dict[str, float]) -> list[dict[str, Any]]:
-        placed = self.placement(params, solution)
-        rows: list[dict[str, Any]] = []
-        for app in params.applications:
-            latency = self.app_latency(params, app, placed) if all(m in placed for m in app.chain) else None
-            for service in app.chain:
-                rows.append(
-                    {
-                        "application": app.name,
-                        "microservice": service,
-                        "satellite": placed.get(service, "?"),
-                        "application latency (ms)": latency,
-                    }
-                )
-        return rows
 
     def figures(self, params: LeoPlacementParams, solution: dict[str, float], out_dir: Path) -> list[str]:
         placed = self.placement(params, solution)

@@ -12,65 +12,48 @@ from __future__ import annotations
 from typing import Any
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import AssemblyError, SpecItem, binding_object
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._chain_transfers import (
+    ChainApp,
+    ChainPlacement,
+    ChainPlacementParams,
     add_transfer_links,
     add_transfer_variables,
-    placement_of,
+    applications_field,
+    named_chains,
     round_trip_delay,
-    route_delay,
+    square_tables,
 )
+from knowledge_base.templates._stated_quantities import read_quantity
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
-class BudgetedApplication(BaseModel):
-    name: str
-    chain: list[str] = Field(min_length=1, description="microservices in the order a request visits them")
-    access_satellite: str
+class BudgetedApplication(ChainApp):
     latency_budget_ms: float | None = Field(default=None, gt=0, json_schema_extra={"unit": "ms"})
 
 
-class LeoActivationParams(BaseModel):
-    satellites: list[str] = Field(min_length=1)
-    delay_ms: dict[str, dict[str, float]] = Field(json_schema_extra={"unit": "ms"})
+class LeoActivationParams(ChainPlacementParams[BudgetedApplication]):
     cpu_capacity: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
     cpu_demand: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
     activation_power: dict[str, float] = Field(json_schema_extra={"unit": "W"})
-    applications: list[BudgetedApplication] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> LeoActivationParams:
-        satellites = set(self.satellites)
-        for app in self.applications:
-            if app.access_satellite not in satellites:
-                raise ValueError(f"application {app.name}: access satellite {app.access_satellite} is not a satellite")
-        for row, columns in self.delay_ms.items():
-            if row not in satellites or set(columns) != satellites:
-                raise ValueError(f"delay table row {row} does not cover exactly the satellites")
-        services = self.services
-        if len(services) != len(set(services)):
-            raise ValueError("a microservice appears in more than one place of the applications' chains")
-        if set(self.activation_power) != satellites:
+        if set(self.activation_power) != set(self.satellites):
             raise ValueError("the activation powers do not name exactly the satellites")
         if (self.cpu_demand is None) != (self.cpu_capacity is None):
             raise ValueError("CPU requirements and CPU capacities must both be given, or neither")
-        if self.cpu_demand is not None and any(m not in self.cpu_demand for m in services):
+        if self.cpu_demand is not None and any(m not in self.cpu_demand for m in self.services):
             raise ValueError("a microservice has no CPU requirement")
         return self
 
-    @property
-    def services(self) -> list[str]:
-        return [m for app in self.applications for m in app.chain]
 
-
-class LeoPlacementActivationPower(Template[LeoActivationParams]):
+class LeoPlacementActivationPower(ChainPlacement[LeoActivationParams]):
     id = "leo_placement_activation_power"
-    family = "leo_service_placement"
-    problem_class = "MILP"
     title = "Consolidate microservices on the fewest / cheapest LEO satellites (min activation power, latency budgets)"
     objectives = measures(
         {
@@ -115,97 +98,51 @@ class LeoPlacementActivationPower(Template[LeoActivationParams]):
     structural_constraints = frozenset({"one_place", "only_if_on", "link_from", "link_to"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        square = [t.id for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]
-        if not square or not data.chains:
-            raise AssemblyError(
-                "this template needs a table of delays (or hops) between satellites, rows and columns the same "
-                "satellites, and each application's chain of microservices written as A1 -> A2 -> A3"
-            )
+        square = square_tables(data, "delays (or hops)")
         satellites = list(dict.fromkeys(s for t in data.tables if t.id in square for s in t.rows))
         services = list(dict.fromkeys(m for chain in data.chains for m in chain))
-        app = {
-            "type": "object",
-            "properties": {
-                "name": {"type": "string", "description": "the application's name as the text writes it"},
-                "first_microservice": {"enum": [chain[0] for chain in data.chains]},
-                "access_satellite": {"enum": satellites, "description": "where its users' requests enter"},
-                "latency_budget": tab.quantity_field("its round-trip latency budget; value 0 if the text states none", "ms"),
-            },
-            "required": ["name", "first_microservice", "access_satellite", "latency_budget"],
+        budget = {"latency_budget": tab.quantity_field("its round-trip latency budget; value 0 if the text states none", "ms")}
+        properties = {
+            "delay_table": {"enum": square, "description": "table of delays or hop counts between satellites"},
+            "delay_per_table_unit": tab.quantity_field(
+                "the one-way delay one unit of the table stands for: "
+                "the delay per hop for a table of hops, 1 ms for a table in ms",
+                "ms",
+            ),
+            "cpu_requirement": tab.per_name_field(data, services, "CPU requirement of each microservice", "cores", optional=True),
+            "cpu_capacity": tab.per_name_field(data, satellites, "CPU capacity of each satellite", "cores", optional=True),
+            "activation_power": tab.per_name_field(data, satellites, "activation power of each satellite", "W"),
+            "applications": applications_field(data, satellites, budget),
         }
-        return {
-            "title": "leo_activation_binding",
-            "type": "object",
-            "properties": {
-                "delay_table": {"enum": square, "description": "table of delays or hop counts between satellites"},
-                "delay_per_table_unit": tab.quantity_field(
-                    "the one-way delay one unit of the table stands for: "
-                    "the delay per hop for a table of hops, 1 ms for a table in ms",
-                    "ms",
-                ),
-                "cpu_requirement": tab.per_name_field(
-                    data, services, "CPU requirement of each microservice", "cores", optional=True
-                ),
-                "cpu_capacity": tab.per_name_field(data, satellites, "CPU capacity of each satellite", "cores", optional=True),
-                "activation_power": tab.per_name_field(data, satellites, "activation power of each satellite", "W"),
-                "applications": {"type": "array", "items": app, "minItems": len(data.chains), "maxItems": len(data.chains)},
-            },
-            "required": [
-                "delay_table",
-                "delay_per_table_unit",
-                "cpu_requirement",
-                "cpu_capacity",
-                "activation_power",
-                "applications",
-            ],
-        }
+        return binding_object("leo_activation_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[LeoActivationParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         source = tab.table(data, binding.get("delay_table"), "delay")
-        per_unit = tab.quantity(binding.get("delay_per_table_unit"), "delay_per_table_unit", "ms", spec, default=1.0)
-        delay: dict[str, dict[str, float]] = {}
-        for row, cells in tab.matrix(source, "delay", spec, scale=per_unit).items():
-            if any(v is None for v in cells.values()):
-                raise AssemblyError(f"delay table {source.id} has a missing number in row {row}")
-            delay[row] = {c: float(v) for c, v in cells.items() if v is not None}
+        per_unit = read_quantity(binding.get("delay_per_table_unit"), "ms", "delay_per_table_unit", spec, default=1.0)
+        delay = tab.full_matrix(source, "delay", spec, scale=per_unit)
         satellites = list(source.rows)
-        chains = {chain[0]: list(chain) for chain in data.chains}
         applications = []
-        for entry in binding.get("applications", []):
-            head = entry.get("first_microservice")
-            if head not in chains:
-                raise AssemblyError(f"application {entry.get('name')}: {head} does not start any chain in the text")
-            name = str(entry.get("name") or head)
-            budget = tab.quantity(entry.get("latency_budget"), f"latency_budget[{name}]", "ms", spec, default=0.0)
+        for entry, name, chain in named_chains(binding, data):
+            budget = read_quantity(entry.get("latency_budget"), "ms", f"latency_budget[{name}]", spec, default=0.0)
             applications.append(
                 BudgetedApplication(
-                    name=name,
-                    chain=chains.pop(head),
-                    access_satellite=entry.get("access_satellite", ""),
-                    latency_budget_ms=budget or None,
+                    name=name, chain=chain, access_satellite=entry.get("access_satellite", ""), latency_budget_ms=budget or None
                 )
             )
-        if chains:
-            raise AssemblyError(f"no application was given for the chain(s) starting at {', '.join(chains)}")
         services = [m for app in applications for m in app.chain]
         demand = tab.per_name_values(binding.get("cpu_requirement"), data, services, "cpu_demand", None, spec)
         capacity = tab.per_name_values(binding.get("cpu_capacity"), data, satellites, "cpu_capacity", None, spec)
         power = tab.per_name_values(binding.get("activation_power"), data, satellites, "activation_power", "W", spec)
         if power is None:
             raise AssemblyError("the activation power of each satellite is needed")
-        try:
-            params = LeoActivationParams(
-                satellites=satellites,
-                delay_ms=delay,
-                cpu_capacity=capacity,
-                cpu_demand=demand,
-                activation_power=power,
-                applications=applications,
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+        return {
+            "satellites": satellites,
+            "delay_ms": delay,
+            "cpu_capacity": capacity,
+            "cpu_demand": demand,
+            "activation_power": power,
+            "applications": applications,
+        }
 
     def build_model(self, params: LeoActivationParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)
@@ -246,31 +183,15 @@ class LeoPlacementActivationPower(Template[LeoActivationParams]):
         m.objective = pyo.Objective(expr=sum(power[s] * m.on[s] for s in m.S), sense=pyo.minimize)
         return m
 
-    def placement(self, params: LeoActivationParams, solution: dict[str, float]) -> dict[str, str]:
-        return placement_of(params.services, params.satellites, solution)
-
-    def app_latency(self, params: LeoActivationParams, app: BudgetedApplication, placed: dict[str, str]) -> float:
-        """Round-trip latency of one application recomputed from the placement alone, without the model."""
-        return route_delay(params.delay_ms, app, placed)
-
-    def solution_table(self, params: LeoActivationParams, solution: dict[str, float]) -> list[dict[str, Any]]:
-        placed = self.placement(params, solution)
-        rows: list[dict[str, Any]] = []
-        for app in params.applications:
-            latency = self.app_latency(params, app, placed) if all(k in placed for k in app.chain) else None
-            for service in app.chain:
-                satellite = placed.get(service, "?")
-                rows.append(
-                    {
-                        "application": app.name,
-                        "microservice": service,
-                        "satellite": satellite,
-                        "satellite power (W)": params.activation_power.get(satellite),
-                        "application latency (ms)": latency,
-                        "budget (ms)": app.latency_budget_ms,
-                    }
-                )
-        return rows
+    def row(self, params: LeoActivationParams, app: Any, service: str, satellite: str, latency: float | None) -> dict[str, Any]:
+        return {
+            "application": app.name,
+            "microservice": service,
+            "satellite": satellite,
+            "satellite power (W)": params.activation_power.get(satellite),
+            "application latency (ms)": latency,
+            "budget (ms)": app.latency_budget_ms,
+        }
 
     def formulation_summary(self, params: LeoActivationParams) -> dict[str, Any]:
         return {

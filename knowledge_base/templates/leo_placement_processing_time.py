@@ -12,17 +12,22 @@ from __future__ import annotations
 from typing import Any, Literal, get_args
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import AssemblyError, SpecItem, binding_object
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._chain_transfers import (
+    ChainPlacement,
+    ChainPlacementParams,
     add_latency_objective,
     add_transfer_links,
     add_transfer_variables,
-    placement_of,
+    applications_field,
+    named_chains,
+    request_rate,
     round_trip_delay,
     route_delay,
+    square_tables,
 )
 from knowledge_base.templates.leo_microservice_placement import Application
 from tools.question import Measure, measures
@@ -31,28 +36,16 @@ from tools.textdata import Table, TextData
 ObjectiveKind = Literal["worst-case latency", "total latency", "request-weighted average latency"]
 
 
-class LeoProcessingParams(BaseModel):
-    satellites: list[str] = Field(min_length=1)
-    delay_ms: dict[str, dict[str, float]] = Field(json_schema_extra={"unit": "ms"})
+class LeoProcessingParams(ChainPlacementParams[Application]):
     processing_ms: dict[str, dict[str, float]] = Field(
         json_schema_extra={"unit": "ms"}, description="processing_ms[microservice][satellite]"
     )
     max_services_per_satellite: int | None = Field(default=None, ge=1, json_schema_extra={"unit": "microservices"})
-    applications: list[Application] = Field(min_length=1)
     objective: ObjectiveKind = "worst-case latency"
 
     @model_validator(mode="after")
     def _consistent(self) -> LeoProcessingParams:
-        satellites = set(self.satellites)
-        for app in self.applications:
-            if app.access_satellite not in satellites:
-                raise ValueError(f"application {app.name}: access satellite {app.access_satellite} is not a satellite")
-        for row, columns in self.delay_ms.items():
-            if row not in satellites or set(columns) != satellites:
-                raise ValueError(f"delay table row {row} does not cover exactly the satellites")
-        services = self.services
-        if len(services) != len(set(services)):
-            raise ValueError("a microservice appears in more than one place of the applications' chains")
+        satellites, services = set(self.satellites), self.services
         for service in services:
             if set(self.processing_ms.get(service, {})) != satellites:
                 raise ValueError(f"the processing-time table has no full row for microservice {service}")
@@ -63,15 +56,9 @@ class LeoProcessingParams(BaseModel):
             )
         return self
 
-    @property
-    def services(self) -> list[str]:
-        return [m for app in self.applications for m in app.chain]
 
-
-class LeoPlacementProcessingTime(Template[LeoProcessingParams]):
+class LeoPlacementProcessingTime(ChainPlacement[LeoProcessingParams]):
     id = "leo_placement_processing_time"
-    family = "leo_service_placement"
-    problem_class = "MILP"
     title = "Latency-sensitive microservice chains on a multi-plane LEO constellation, processing time per satellite"
     objectives = measures(
         {
@@ -117,92 +104,55 @@ class LeoPlacementProcessingTime(Template[LeoProcessingParams]):
     structural_constraints = frozenset({"one_place", "link_from", "link_to", "worst_bound"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        square = [t.id for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]
+        square = square_tables(data)
         services = {m for chain in data.chains for m in chain}
         processing = [t.id for t in data.tables if t.id not in square and services and services <= set(t.rows)]
-        if not square or not data.chains or not processing:
+        if not processing:
             raise AssemblyError(
                 "this template needs a table of delays between satellites, each application's chain written as "
                 "A1 -> A2 -> A3, and a table of processing times with a row per microservice and a column per satellite"
             )
         satellites = sorted({s for t in data.tables if t.id in square for s in t.rows})
-        app = {
-            "type": "object",
-            "properties": {
-                "name": {"type": "string", "description": "the application's name as the text writes it"},
-                "first_microservice": {"enum": [chain[0] for chain in data.chains]},
-                "access_satellite": {"enum": satellites, "description": "where its users' requests enter"},
-                "requests_per_second": {"type": "number", "description": "the request rate the text states; 1 if none"},
+        rate = {"requests_per_second": {"type": "number", "description": "the request rate the text states; 1 if none"}}
+        properties = {
+            "delay_table": {"enum": square, "description": "table of one-way delays between satellites (ms)"},
+            "processing_table": {"enum": processing, "description": "processing time of each microservice on each satellite"},
+            "max_microservices_per_satellite": {
+                "type": "integer",
+                "description": "the most microservices one satellite may host; 0 if the text states no such limit",
             },
-            "required": ["name", "first_microservice", "access_satellite", "requests_per_second"],
+            "applications": applications_field(data, satellites, rate),
+            "objective": {"enum": list(get_args(ObjectiveKind))},
         }
-        return {
-            "title": "leo_processing_binding",
-            "type": "object",
-            "properties": {
-                "delay_table": {"enum": square, "description": "table of one-way delays between satellites (ms)"},
-                "processing_table": {"enum": processing, "description": "processing time of each microservice on each satellite"},
-                "max_microservices_per_satellite": {
-                    "type": "integer",
-                    "description": "the most microservices one satellite may host; 0 if the text states no such limit",
-                },
-                "applications": {"type": "array", "items": app, "minItems": len(data.chains), "maxItems": len(data.chains)},
-                "objective": {"enum": list(get_args(ObjectiveKind))},
-            },
-            "required": ["delay_table", "processing_table", "max_microservices_per_satellite", "applications", "objective"],
-        }
+        return binding_object("leo_processing_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[LeoProcessingParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         delays = tab.table(data, binding.get("delay_table"), "delay")
         processing = tab.table(data, binding.get("processing_table"), "processing time")
-        delay_ms = self._full(delays, "delay_ms", "ms", spec)
-        processing_ms = self._full(processing, "processing_ms", "ms", spec)
-        chains = {chain[0]: list(chain) for chain in data.chains}
-        applications = []
-        for entry in binding.get("applications", []):
-            head = entry.get("first_microservice")
-            if head not in chains:
-                raise AssemblyError(f"application {entry.get('name')}: {head} does not start any chain in the text")
-            rate = float(entry.get("requests_per_second", 1.0))
-            spec.append(SpecItem(f"request_rate[{entry.get('name')}]", rate, "stated by the model from the text", default=1.0))
-            applications.append(
-                Application(
-                    name=str(entry.get("name") or head),
-                    chain=chains.pop(head),
-                    access_satellite=entry.get("access_satellite", ""),
-                    request_rate=rate,
-                )
+        delay_ms = tab.full_matrix(delays, "delay_ms", spec, scale=self._scale(delays))
+        processing_ms = tab.full_matrix(processing, "processing_ms", spec, scale=self._scale(processing))
+        applications = [
+            Application(
+                name=name, chain=chain, access_satellite=entry.get("access_satellite", ""), request_rate=request_rate(entry, spec)
             )
-        if chains:
-            raise AssemblyError(f"no application was given for the chain(s) starting at {', '.join(chains)}")
+            for entry, name, chain in named_chains(binding, data)
+        ]
         limit = int(binding.get("max_microservices_per_satellite") or 0)
         if limit > 0:
             spec.append(SpecItem("max_services_per_satellite", float(limit), "stated by the model from the text"))
-        try:
-            params = LeoProcessingParams(
-                satellites=list(delays.rows),
-                delay_ms=delay_ms,
-                processing_ms={m: processing_ms[m] for m in processing_ms if any(m in a.chain for a in applications)},
-                max_services_per_satellite=limit if limit > 0 else None,
-                applications=applications,
-                objective=binding.get("objective", "worst-case latency"),
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+        return {
+            "satellites": list(delays.rows),
+            "delay_ms": delay_ms,
+            "processing_ms": {m: processing_ms[m] for m in processing_ms if any(m in a.chain for a in applications)},
+            "max_services_per_satellite": limit if limit > 0 else None,
+            "applications": applications,
+            "objective": binding.get("objective", "worst-case latency"),
+        }
 
     @staticmethod
-    def _full(source: Table, name: str, unit: str, spec: list[SpecItem]) -> dict[str, dict[str, float]]:
-        scale = tab.convert_factor(tab.unit_in(source.caption, unit) or unit, unit)
-        full: dict[str, dict[str, float]] = {}
-        for row, cells in tab.matrix(source, name, spec, scale=scale).items():
-            full[row] = {}
-            for column, value in cells.items():
-                if value is None:
-                    raise AssemblyError(f"table {source.id} has no number for {row}, {column}")
-                full[row][column] = value
-        return full
+    def _scale(source: Table) -> float:
+        """Milliseconds per unit of a table whose caption states its unit (ms when it states none)."""
+        return tab.convert_factor(tab.unit_in(source.caption, "ms") or "ms", "ms")
 
     def build_model(self, params: LeoProcessingParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)
@@ -233,29 +183,18 @@ class LeoPlacementProcessingTime(Template[LeoProcessingParams]):
         add_latency_objective(m, params.objective, [app.request_rate for app in params.applications])
         return m
 
-    def placement(self, params: LeoProcessingParams, solution: dict[str, float]) -> dict[str, str]:
-        return placement_of(params.services, params.satellites, solution)
-
-    def app_latency(self, params: LeoProcessingParams, app: Application, placed: dict[str, str]) -> float:
+    def app_latency(self, params: LeoProcessingParams, app: Any, placed: dict[str, str]) -> float:
         """End-to-end latency of one application recomputed from the placement alone, without the model."""
         return route_delay(params.delay_ms, app, placed) + sum(params.processing_ms[k][placed[k]] for k in app.chain)
 
-    def solution_table(self, params: LeoProcessingParams, solution: dict[str, float]) -> list[dict[str, Any]]:
-        placed = self.placement(params, solution)
-        rows: list[dict[str, Any]] = []
-        for app in params.applications:
-            latency = self.app_latency(params, app, placed) if all(k in placed for k in app.chain) else None
-            for service in app.chain:
-                rows.append(
-                    {
-                        "application": app.name,
-                        "microservice": service,
-                        "satellite": placed.get(service, "?"),
-                        "processing (ms)": params.processing_ms[service].get(placed.get(service, ""), None),
-                        "application latency (ms)": latency,
-                    }
-                )
-        return rows
+    def row(self, params: LeoProcessingParams, app: Any, service: str, satellite: str, latency: float | None) -> dict[str, Any]:
+        return {
+            "application": app.name,
+            "microservice": service,
+            "satellite": satellite,
+            "processing (ms)": params.processing_ms[service].get(satellite, None),
+            "application latency (ms)": latency,
+        }
 
     def formulation_summary(self, params: LeoProcessingParams) -> dict[str, Any]:
         return {

@@ -10,19 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
+from pydantic import model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, Template, binding_object
 from knowledge_base.templates import _links
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
 
-class MaxFlowParams(BaseModel):
-    nodes: list[str] = Field(min_length=2)
-    links: list[_links.Link] = Field(min_length=1)
-    direction: _links.Direction = "one-way (directed) links"
-    unit: str = "Mbit/s"
+class MaxFlowParams(_links.LinkNetwork):
     source: str
     destination: str
 
@@ -33,9 +29,6 @@ class MaxFlowParams(BaseModel):
         if self.source == self.destination:
             raise ValueError("the source and the destination are the same node")
         return self
-
-    def arcs(self) -> list[tuple[str, str, str]]:
-        return _links.arcs(self.links, self.direction)
 
 
 class MaxFlow(Template[MaxFlowParams]):
@@ -78,32 +71,16 @@ class MaxFlow(Template[MaxFlowParams]):
     def binding_schema(self, data: TextData) -> dict[str, Any]:
         parts = _links.schema_parts(data)
         nodes = _links.nodes_of(_links.link_tables(data))
-        return {
-            "title": "max_flow_binding",
-            "type": "object",
-            "properties": {
-                **parts,
-                "source": {"enum": nodes, "description": "where the traffic enters"},
-                "destination": {"enum": nodes, "description": "where the traffic must arrive"},
-            },
-            "required": ["link_table", "capacity_column", "links", "source", "destination"],
+        properties = {
+            **parts,
+            "source": {"enum": nodes, "description": "where the traffic enters"},
+            "destination": {"enum": nodes, "description": "where the traffic must arrive"},
         }
+        return binding_object("max_flow_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[MaxFlowParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        links, unit = _links.read_links(binding, data, spec)
-        try:
-            params = MaxFlowParams(
-                nodes=list(dict.fromkeys(n for link in links for n in (link.tail, link.head))),
-                links=links,
-                direction=binding.get("links", "one-way (directed) links"),
-                unit=unit,
-                source=str(binding.get("source")),
-                destination=str(binding.get("destination")),
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        network = _links.read_network(binding, data, spec)
+        return network | {"source": str(binding.get("source")), "destination": str(binding.get("destination"))}
 
     def build_model(self, params: MaxFlowParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

@@ -2,7 +2,7 @@
 
 A bit-wise partitionable task sends a fraction lambda_k of its input to the edge and computes the rest locally, in
 parallel; its latency is the slower branch, max((1 - lambda_k) t_local, lambda_k t_edge). Unlike binary
-offloading (mec_offloading.py, a MILP) the fractions are continuous and the max is linearised with an
+offloading (mec_binary_offloading.py, a MILP) the fractions are continuous and the max is linearised with an
 epigraph variable, so the whole problem is an LP: minimise the total or the worst latency under the edge
 server's cycle budget.
 """
@@ -12,33 +12,33 @@ from __future__ import annotations
 from typing import Any, Literal, get_args
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
-from knowledge_base.templates._stated_quantities import quantity_schema, read_quantity, read_series, series_schema
+from knowledge_base.template import SpecItem, Template, binding_object
+from knowledge_base.templates._offloading import (
+    EDGE_CAPACITY,
+    EDGE_CPU,
+    LOCAL_CPU,
+    OffloadedTasks,
+    read_cpu,
+    read_tasks,
+    task_fields,
+)
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
 PartialObjective = Literal["minimize the total latency", "minimize the worst-case latency"]
 TOTAL, WORST = get_args(PartialObjective)
-CYCLE_UNITS = ["Gcycle", "Mcycle", "kcycle", "cycle"]
-FREQUENCY_UNITS = ["GHz", "MHz"]
 
 
-class PartialOffloadingParams(BaseModel):
-    tasks: list[str] = Field(min_length=1)
-    data_mbit: dict[str, float] = Field(json_schema_extra={"unit": "Mbit"})
-    cycles_g: dict[str, float] = Field(json_schema_extra={"unit": "Gcycle"})
-    uplink_mbps: dict[str, float] = Field(json_schema_extra={"unit": "Mbit/s"})
-    local_cpu_ghz: float = Field(gt=0, json_schema_extra={"unit": "GHz"})
-    edge_cpu_ghz: float = Field(gt=0, description="edge CPU speed given to one task", json_schema_extra={"unit": "GHz"})
+class PartialOffloadingParams(OffloadedTasks):
     edge_capacity_g: float | None = Field(default=None, ge=0, json_schema_extra={"unit": "Gcycle"})
     objective: PartialObjective = TOTAL
 
     @model_validator(mode="after")
     def _consistent(self) -> PartialOffloadingParams:
         tasks = set(self.tasks)
-        for name, column in (("data", self.data_mbit), ("cycles", self.cycles_g), ("uplink rate", self.uplink_mbps)):
+        for name, column in self.task_columns():
             if set(column) != tasks or any(v <= 0 for v in column.values()):
                 raise ValueError(f"the {name} column must give a positive number for exactly the tasks")
         return self
@@ -92,58 +92,20 @@ class MecPartialOffloading(Template[PartialOffloadingParams]):
     params_model = PartialOffloadingParams
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        if not data.tables and not data.lists:
-            raise AssemblyError("this template needs a table (or lists) of the tasks' data sizes, CPU cycles and uplink rates")
-        return {
-            "title": "mec_partial_offloading_binding",
-            "type": "object",
-            "properties": {
-                "data_size": series_schema("each task's input data", ["Mbit", "kbit", "bit", "MB", "kB"], data),
-                "cpu_cycles": series_schema("each task's required CPU cycles", CYCLE_UNITS, data),
-                "uplink_rate": series_schema("each device's uplink rate", ["Mbit/s", "kbit/s", "bit/s"], data),
-                "local_cpu_frequency": quantity_schema("device CPU frequency", FREQUENCY_UNITS),
-                "edge_cpu_frequency": quantity_schema("edge CPU frequency for one task", FREQUENCY_UNITS),
-                "edge_capacity": {
-                    "type": "object",
-                    "description": "total cycles the edge server can process; value null if unlimited",
-                    "properties": {"value": {"type": ["number", "null"]}, "unit": {"enum": CYCLE_UNITS}},
-                    "required": ["value", "unit"],
-                },
-                "objective": {"enum": list(get_args(PartialObjective))},
-            },
-            "required": [
-                "data_size",
-                "cpu_cycles",
-                "uplink_rate",
-                "local_cpu_frequency",
-                "edge_cpu_frequency",
-                "edge_capacity",
-                "objective",
-            ],
+        properties = {
+            **task_fields(data),
+            "local_cpu_frequency": LOCAL_CPU,
+            "edge_cpu_frequency": EDGE_CPU,
+            "edge_capacity": EDGE_CAPACITY,
+            "objective": {"enum": list(get_args(PartialObjective))},
         }
+        return binding_object("mec_partial_offloading_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[PartialOffloadingParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        cycles = read_series(binding.get("cpu_cycles"), "Gcycle", "CPU cycles", data, spec)
-        assert cycles is not None  # not optional
-        capacity_entry = binding.get("edge_capacity")
-        capacity = None
-        if isinstance(capacity_entry, dict) and capacity_entry.get("value") is not None:
-            capacity = read_quantity(capacity_entry, "Gcycle", "edge capacity", spec)
-        values: dict[str, Any] = {
-            "tasks": list(cycles),
-            "cycles_g": cycles,
-            "data_mbit": read_series(binding.get("data_size"), "Mbit", "data size", data, spec),
-            "uplink_mbps": read_series(binding.get("uplink_rate"), "Mbit/s", "uplink rate", data, spec),
-            "local_cpu_ghz": read_quantity(binding.get("local_cpu_frequency"), "GHz", "device CPU frequency", spec),
-            "edge_cpu_ghz": read_quantity(binding.get("edge_cpu_frequency"), "GHz", "edge CPU frequency", spec),
-            "edge_capacity_g": capacity,
-            "objective": binding.get("objective", TOTAL),
-        }
-        try:
-            return PartialOffloadingParams(**values), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        values = read_tasks(binding, data, spec)
+        values["local_cpu_ghz"] = read_cpu(binding, "local", spec)
+        values["edge_cpu_ghz"] = read_cpu(binding, "edge", spec)
+        return values | {"objective": binding.get("objective", TOTAL)}
 
     def build_model(self, params: PartialOffloadingParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

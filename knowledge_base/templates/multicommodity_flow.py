@@ -12,8 +12,9 @@ from typing import Any, ClassVar, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, ProblemClass, SpecItem, Template
+from knowledge_base.template import ProblemClass, SpecItem, Template, binding_object
 from knowledge_base.templates import _links, _tabular
+from knowledge_base.templates._stated_quantities import read_quantity
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
@@ -27,11 +28,7 @@ class Demand(BaseModel):
     rate: float = Field(gt=0, description="in the unit of the link capacities")
 
 
-class MulticommodityParams(BaseModel):
-    nodes: list[str] = Field(min_length=2)
-    links: list[_links.Link] = Field(min_length=1)
-    direction: _links.Direction = "one-way (directed) links"
-    unit: str = "Mbit/s"
+class MulticommodityParams(_links.LinkNetwork):
     demands: list[Demand] = Field(min_length=1)
     objective: Objective = "minimum total routing cost"
 
@@ -47,9 +44,6 @@ class MulticommodityParams(BaseModel):
         if len(names) != len(set(names)):
             raise ValueError("two links have the same name")
         return self
-
-    def arcs(self) -> list[tuple[str, str, str]]:
-        return _links.arcs(self.links, self.direction)
 
 
 class MulticommodityFlow(Template[MulticommodityParams]):
@@ -114,63 +108,69 @@ class MulticommodityFlow(Template[MulticommodityParams]):
             "required": ["source", "destination", "rate"],
         }
         columns = parts["capacity_column"]["enum"]
-        return {
-            "title": "multicommodity_flow_binding",
-            "type": "object",
-            "properties": {
-                **parts,
-                "cost_column": {"enum": [*columns, "none"], "description": "column of cost (or delay) per unit of traffic"},
-                "demands": {"type": "array", "items": demand, "minItems": 1},
-                "objective": {"enum": list(get_args(Objective))},
-            },
-            "required": ["link_table", "capacity_column", "links", "cost_column", "demands", "objective"],
+        properties = {
+            **parts,
+            "cost_column": {"enum": [*columns, "none"], "description": "column of cost (or delay) per unit of traffic"},
+            "demands": {"type": "array", "items": demand, "minItems": 1},
+            "objective": {"enum": list(get_args(Objective))},
         }
+        return binding_object("multicommodity_flow_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[MulticommodityParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         cost_column = binding.get("cost_column")
-        links, unit = _links.read_links(binding, data, spec, None if cost_column in (None, "none") else str(cost_column))
+        network = _links.read_network(binding, data, spec, None if cost_column in (None, "none") else str(cost_column))
         demands = []
         for k, entry in enumerate(binding.get("demands") or []):
             name = f"{entry.get('source')}->{entry.get('destination')}"
-            rate = _tabular.quantity(entry.get("rate"), f"demand[{name}]", unit, spec)
+            rate = read_quantity(entry.get("rate"), network["unit"], f"demand[{name}]", spec)
             demands.append(
                 Demand(
                     name=f"d{k + 1} {name}", source=entry.get("source", ""), destination=entry.get("destination", ""), rate=rate
                 )
             )
-        try:
-            params = MulticommodityParams(
-                nodes=list(dict.fromkeys(n for link in links for n in (link.tail, link.head))),
-                links=links,
-                direction=binding.get("links", "one-way (directed) links"),
-                unit=unit,
-                demands=demands,
-                objective=binding.get("objective", "minimum total routing cost"),
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+        return network | {"demands": demands, "objective": binding.get("objective", "minimum total routing cost")}
 
     def build_model(self, params: MulticommodityParams) -> pyo.ConcreteModel:
+        return self.routing_model(params, split=True)
+
+    def routing_model(self, params: MulticommodityParams, split: bool) -> pyo.ConcreteModel:
+        """The model of both routing templates. `split`: f[d,a] >= 0, the traffic of demand d on arc a, may take several
+        paths; else y[d,a] binary marks the arcs of the one path of demand d, which carries all of its rate."""
         m = pyo.ConcreteModel(name=self.id)
-        arcs = params.arcs()
         m.N = pyo.Set(initialize=params.nodes, ordered=True)
         m.D = pyo.RangeSet(0, len(params.demands) - 1)
-        m.A = pyo.Set(initialize=arcs, dimen=3, ordered=True)
+        m.A = pyo.Set(initialize=params.arcs(), dimen=3, ordered=True)
         m.L = pyo.Set(initialize=[link.name for link in params.links], ordered=True)
-        m.f = pyo.Var(m.D, m.A, domain=pyo.NonNegativeReals, doc=f"flow of a demand on an arc ({params.unit})")
+        rate = [demand.rate for demand in params.demands]
+        link = {item.name: item for item in params.links}
+        if split:
+            m.f = pyo.Var(m.D, m.A, domain=pyo.NonNegativeReals, doc=f"flow of a demand on an arc ({params.unit})")
+            used, conserved = m.f, "flow of demand {i} is conserved at its node"
+
+            def carried(d: int, a: Any) -> Any:
+                return m.f[d, a]
+
+            def cost(d: int, a: Any) -> Any:
+                return link[a[0]].cost * m.f[d, a]
+        else:
+            m.y = pyo.Var(m.D, m.A, domain=pyo.Binary, doc="arc on the path of a demand")
+            used, conserved = m.y, "the path of demand {i} passes through its node"
+
+            def carried(d: int, a: Any) -> Any:
+                return rate[d] * m.y[d, a]
+
+            def cost(d: int, a: Any) -> Any:
+                return link[a[0]].cost * rate[d] * m.y[d, a]
 
         def conservation(m: pyo.ConcreteModel, d: int, n: str) -> Any:
             demand = params.demands[d]
-            out = sum(m.f[d, a] for a in m.A if a[1] == n)
-            into = sum(m.f[d, a] for a in m.A if a[2] == n)
-            supply = demand.rate if n == demand.source else -demand.rate if n == demand.destination else 0.0
-            return out - into == supply
+            out = sum(used[d, a] for a in m.A if a[1] == n)
+            into = sum(used[d, a] for a in m.A if a[2] == n)
+            leaves, arrives, passes = (demand.rate, -demand.rate, 0.0) if split else (1, -1, 0)
+            return out - into == (leaves if n == demand.source else arrives if n == demand.destination else passes)
 
-        m.conservation = pyo.Constraint(m.D, m.N, rule=conservation, doc="flow of demand {i} is conserved at its node")
-        link = {item.name: item for item in params.links}
-        m.link_flow = pyo.Expression(m.L, rule=lambda m, name: sum(m.f[d, a] for d in m.D for a in m.A if a[0] == name))
+        m.conservation = pyo.Constraint(m.D, m.N, rule=conservation, doc=conserved)
+        m.link_flow = pyo.Expression(m.L, rule=lambda m, name: sum(carried(d, a) for d in m.D for a in m.A if a[0] == name))
         if params.objective == "minimum maximum link utilisation":
             m.utilisation = pyo.Var(domain=pyo.NonNegativeReals, doc="largest link utilisation (fraction of capacity)")
             m.capacity = pyo.Constraint(
@@ -185,7 +185,7 @@ class MulticommodityFlow(Template[MulticommodityParams]):
                 rule=lambda m, name: m.link_flow[name] <= link[name].capacity,
                 doc="the traffic on link {i} fits its capacity",
             )
-            m.objective = pyo.Objective(expr=sum(link[a[0]].cost * m.f[d, a] for d in m.D for a in m.A), sense=pyo.minimize)
+            m.objective = pyo.Objective(expr=sum(cost(d, a) for d in m.D for a in m.A), sense=pyo.minimize)
         return m
 
     def solution_table(self, params: MulticommodityParams, solution: dict[str, float]) -> list[dict[str, Any]]:

@@ -3,21 +3,20 @@
 max_p min_i SINR_i is not convex in p, but "can every link reach SINR t within the power limits?" is an LP
 feasibility problem for a fixed t, and feasibility only gets harder as t grows. So the optimum is the largest
 feasible t, found by bisection (tools.solvers.methods.bisection, registered as the tool
-`max_min_sinr_bisection`); each step solves the LP of `feasibility_model`, which also minimises the total
-power at that target. `build_model` is the same problem written directly (a bilinear NLP), for reading.
+`max_min_sinr_bisection`, which takes `tool_input`); each step solves the LP of `feasibility_model`, which also
+minimises the total power at that target. `build_model` is the same problem written directly (a bilinear NLP), for reading.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pyomo.environ as pyo
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, ToolTemplate
 from knowledge_base.templates._interference import NETWORK_FIELDS, InterferenceNetwork, db, network_schema, read_network
 from tools.question import Measure, measures
-from tools.solvers.methods import MethodResult, bisection
+from tools.solvers.methods import BisectionProblem, MethodResult
 from tools.textdata import TextData
 
 RELATIVE_TOLERANCE = 1e-7
@@ -28,7 +27,7 @@ class MaxMinSinrParams(InterferenceNetwork):
     pass
 
 
-class MaxMinSinr(Template[MaxMinSinrParams]):
+class MaxMinSinr(ToolTemplate[MaxMinSinrParams]):
     id = "power_max_min_sinr"
     family = "power_control_sinr"
     problem_class = "NLP"
@@ -71,13 +70,8 @@ class MaxMinSinr(Template[MaxMinSinrParams]):
             "required": NETWORK_FIELDS,
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[MaxMinSinrParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        network = read_network(binding, data, spec)
-        try:
-            return MaxMinSinrParams(**network), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        return read_network(binding, data, spec)
 
     def _powers(self, m: pyo.ConcreteModel, params: MaxMinSinrParams) -> None:
         m.L = pyo.Set(initialize=params.transmitters, ordered=True)
@@ -116,15 +110,20 @@ class MaxMinSinr(Template[MaxMinSinrParams]):
         """No link can beat its SINR at full power without interference, so the minimum SINR is at most the least of these."""
         return min(params.max_power_mw[t] / params.noise_limited_power(i) for i, t in enumerate(params.transmitters))
 
-    def solve_by_bisection(self, params: MaxMinSinrParams, time_limit_s: float = 60.0) -> MethodResult:
-        return bisection(
+    def tool_input(self, params: MaxMinSinrParams) -> BisectionProblem:
+        """What the registry's bisection tool solves: feasibility LPs over [0, the SINR bound], with this template's checks."""
+        return BisectionProblem(
             lambda t: self.feasibility_model(params, t),
             0.0,
             self.sinr_upper_bound(params),
+            "bisection on the common SINR target",
             problem_class="LP",
             rel_tol=RELATIVE_TOLERANCE,
-            time_limit_s=time_limit_s,
+            checks=lambda result: self.checks(params, result),
         )
+
+    def solve_by_bisection(self, params: MaxMinSinrParams, time_limit_s: float = 60.0) -> MethodResult:
+        return self.tool_input(params).solve(time_limit_s)
 
     def checks(self, params: MaxMinSinrParams, result: MethodResult) -> dict[str, bool]:
         """Recomputed from the powers alone: limits hold and every link reaches the reported minimum SINR."""
@@ -154,9 +153,3 @@ class MaxMinSinr(Template[MaxMinSinrParams]):
 
 
 TEMPLATE = MaxMinSinr()
-
-
-def run_tool(params: MaxMinSinrParams, out_dir: Path) -> dict[str, Any]:
-    """The registry entry `max_min_sinr_bisection`: bisection over the solver portfolio, with checks of the answer."""
-    result = TEMPLATE.solve_by_bisection(params)
-    return result.tool_output("bisection on the common SINR target", TEMPLATE.checks(params, result))

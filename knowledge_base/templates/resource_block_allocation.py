@@ -12,9 +12,11 @@ from typing import Any, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, Template, binding_object
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._association import rate_tables
 from knowledge_base.templates._objectives import rate_objective
+from knowledge_base.templates._stated_quantities import read_quantity
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
@@ -84,50 +86,37 @@ class ResourceBlockAllocation(Template[ResourceBlockParams]):
     structural_constraints = frozenset({"block_once", "worst_bound"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        tables = [t.id for t in data.tables if t.columns and t.rows]
-        if not tables:
-            raise AssemblyError("this template needs a table of rates of each user on each resource block")
+        tables = [t.id for t in rate_tables(data, "a table of rates of each user on each resource block")]
         # The users are the rows or the columns of the table; offer a list or numbers over either.
         names = [list(t.rows) for t in data.tables] + [list(t.columns) for t in data.tables]
         lists = [n.id for n in data.lists if any(set(n.values) == set(group) for group in names)]
-        return {
-            "title": "resource_block_binding",
-            "type": "object",
-            "properties": {
-                "rate_table": {"enum": tables, "description": "the table of rates of users on resource blocks"},
-                "table_layout": {"enum": list(get_args(Orientation))},
-                "minimum_rate": {
-                    "anyOf": [
-                        {"enum": [*lists, "none"], "description": "the list of per-user minimum rates, or none"},
-                        tab.quantity_field("one minimum rate that every user must reach", "Mbit/s"),
-                    ]
-                },
-                "objective": {"enum": list(get_args(Objective))},
+        properties = {
+            "rate_table": {"enum": tables, "description": "the table of rates of users on resource blocks"},
+            "table_layout": {"enum": list(get_args(Orientation))},
+            "minimum_rate": {
+                "anyOf": [
+                    {"enum": [*lists, "none"], "description": "the list of per-user minimum rates, or none"},
+                    tab.quantity_field("one minimum rate that every user must reach", "Mbit/s"),
+                ]
             },
-            "required": ["rate_table", "table_layout", "minimum_rate", "objective"],
+            "objective": {"enum": list(get_args(Objective))},
         }
+        return binding_object("resource_block_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[ResourceBlockParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        source = tab.table(data, binding.get("rate_table"), "rate")
-        unit = tab.unit_in(source.caption, "Mbit/s") or "Mbit/s"
-        cells = tab.matrix(source, "rate", spec, scale=tab.convert_factor(unit, "Mbit/s"))
-        by_user = binding.get("table_layout", get_args(Orientation)[0]) == get_args(Orientation)[0]
-        users, blocks = (list(source.rows), list(source.columns)) if by_user else (list(source.columns), list(source.rows))
-        rate = cells if by_user else {u: {b: cells[b][u] for b in blocks} for u in users}
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        users, blocks, rate = tab.user_rates(data, binding, get_args(Orientation), spec)
         wanted = binding.get("minimum_rate", "none")
         if isinstance(wanted, dict):
-            common = tab.quantity(wanted, "minimum_rate", "Mbit/s", spec)
-            min_rate: dict[str, float] | None = dict.fromkeys(users, common)
+            min_rate: dict[str, float] | None = dict.fromkeys(users, read_quantity(wanted, "Mbit/s", "minimum_rate", spec))
         else:
             min_rate = tab.per_name_values(wanted, data, users, "minimum_rate", "Mbit/s", spec)
-        try:
-            params = ResourceBlockParams(
-                users=users, blocks=blocks, rate=rate, min_rate=min_rate, objective=binding.get("objective", "sum rate")
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+        return {
+            "users": users,
+            "blocks": blocks,
+            "rate": rate,
+            "min_rate": min_rate,
+            "objective": binding.get("objective", "sum rate"),
+        }
 
     def build_model(self, params: ResourceBlockParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

@@ -57,41 +57,7 @@ class SinglePathRouting(MulticommodityFlow):
     structural_constraints = frozenset({"conservation"})
 
     def build_model(self, params: MulticommodityParams) -> pyo.ConcreteModel:
-        m = pyo.ConcreteModel(name=self.id)
-        m.N = pyo.Set(initialize=params.nodes, ordered=True)
-        m.D = pyo.RangeSet(0, len(params.demands) - 1)
-        m.A = pyo.Set(initialize=params.arcs(), dimen=3, ordered=True)
-        m.L = pyo.Set(initialize=[link.name for link in params.links], ordered=True)
-        m.y = pyo.Var(m.D, m.A, domain=pyo.Binary, doc="arc on the path of a demand")
-
-        def conservation(m: pyo.ConcreteModel, d: int, n: str) -> Any:
-            demand = params.demands[d]
-            out = sum(m.y[d, a] for a in m.A if a[1] == n)
-            into = sum(m.y[d, a] for a in m.A if a[2] == n)
-            return out - into == (1 if n == demand.source else -1 if n == demand.destination else 0)
-
-        m.conservation = pyo.Constraint(m.D, m.N, rule=conservation, doc="the path of demand {i} passes through its node")
-        link = {item.name: item for item in params.links}
-        rate = [demand.rate for demand in params.demands]
-        m.link_flow = pyo.Expression(m.L, rule=lambda m, name: sum(rate[d] * m.y[d, a] for d in m.D for a in m.A if a[0] == name))
-        if params.objective == "minimum maximum link utilisation":
-            m.utilisation = pyo.Var(domain=pyo.NonNegativeReals, doc="largest link utilisation (fraction of capacity)")
-            m.capacity = pyo.Constraint(
-                m.L,
-                rule=lambda m, name: m.link_flow[name] <= link[name].capacity * m.utilisation,
-                doc="the traffic on link {i} is within the largest utilisation of its capacity",
-            )
-            m.objective = pyo.Objective(expr=m.utilisation, sense=pyo.minimize)
-        else:
-            m.capacity = pyo.Constraint(
-                m.L,
-                rule=lambda m, name: m.link_flow[name] <= link[name].capacity,
-                doc="the traffic on link {i} fits its capacity",
-            )
-            m.objective = pyo.Objective(
-                expr=sum(link[a[0]].cost * rate[d] * m.y[d, a] for d in m.D for a in m.A), sense=pyo.minimize
-            )
-        return m
+        return self.routing_model(params, split=False)
 
     def paths(self, params: MulticommodityParams, solution: dict[str, float]) -> list[list[str]]:
         """Each demand's path as its node sequence: a search from the source over the arcs the solution chose."""

@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._slices import SliceRequests, demand_column, read_requests, slice_binding, slice_tables
+from knowledge_base.templates._stated_quantities import read_quantity
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
@@ -23,24 +25,14 @@ class Resource(BaseModel):
     demand: dict[str, float] = Field(description="demand[slice]")
 
 
-class SliceAdmissionParams(BaseModel):
-    slices: list[str] = Field(min_length=1)
-    value: dict[str, float] = Field(description="revenue (or priority weight) of admitting each slice")
-    value_name: str = "revenue"
+class SliceAdmissionParams(SliceRequests):
     resources: list[Resource] = Field(min_length=1)
-    must_admit: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> SliceAdmissionParams:
-        slices = set(self.slices)
-        if set(self.value) != slices:
-            raise ValueError(f"the {self.value_name} does not name exactly the slices")
         for resource in self.resources:
-            if set(resource.demand) != slices:
+            if set(resource.demand) != set(self.slices):
                 raise ValueError(f"the demands for {resource.name} do not name exactly the slices")
-        unknown = [s for s in self.must_admit if s not in slices]
-        if unknown:
-            raise ValueError(f"{', '.join(unknown)} must be admitted but is not a slice of the table")
         return self
 
 
@@ -84,57 +76,28 @@ class SliceAdmission(Template[SliceAdmissionParams]):
     structural_constraints = frozenset()
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        tables = [t for t in data.tables if len(t.columns) >= 2 and t.rows]
-        if not tables:
-            raise AssemblyError("this template needs a table with a row per slice, a column of revenue and columns of demands")
-        columns = list(dict.fromkeys(c for t in tables for c in t.columns))
-        slices = list(dict.fromkeys(r for t in tables for r in t.rows))
-        resource = {
-            "type": "object",
-            "properties": {
-                "column": {"enum": columns, "description": "the column of the slices' demands for this resource"},
-                "capacity": tab.quantity_field("the capacity of this resource as the text states it", "MHz, cores, Gbit/s"),
-            },
-            "required": ["column", "capacity"],
-        }
-        return {
-            "title": "slice_admission_binding",
-            "type": "object",
-            "properties": {
-                "slice_table": {"enum": [t.id for t in tables], "description": "the table of slice requests"},
-                "revenue_column": {"enum": columns, "description": "the column of what admitting a slice earns"},
-                "resources": {"type": "array", "items": resource, "minItems": 1},
-                "must_admit": {"type": "array", "items": {"enum": slices}, "uniqueItems": True},
-            },
-            "required": ["slice_table", "revenue_column", "resources", "must_admit"],
-        }
+        tables = slice_tables(data, "a table with a row per slice, a column of revenue and columns of demands")
+        return slice_binding("slice_admission_binding", tables, self._resource)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[SliceAdmissionParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        source = tab.table(data, binding.get("slice_table"), "slice")
-        revenue_column = str(binding.get("revenue_column"))
-        value = tab.column(source, revenue_column, "slice", spec)
+    @staticmethod
+    def _resource(columns: list[str]) -> dict[str, Any]:
+        properties = {
+            "column": {"enum": columns, "description": "the column of the slices' demands for this resource"},
+            "capacity": tab.quantity_field("the capacity of this resource as the text states it", "MHz, cores, Gbit/s"),
+        }
+        return {"type": "object", "properties": properties, "required": list(properties)}
+
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        source, values = read_requests(binding, data, spec)
         resources = []
         for entry in binding.get("resources") or []:
-            column = str(entry.get("column"))
-            if column == revenue_column:
-                raise AssemblyError(f"column {column!r} is the revenue; a resource needs a column of demands")
+            column = demand_column(entry, "column", values["value_name"])
             unit = tab.stated_unit(column) or str((entry.get("capacity") or {}).get("unit") or "")
-            capacity = tab.quantity(entry.get("capacity"), f"capacity[{column}]", unit, spec)
+            capacity = read_quantity(entry.get("capacity"), unit, f"capacity[{column}]", spec)
             resources.append(Resource(name=column, capacity=capacity, demand=tab.column(source, column, "slice", spec)))
         if not resources:
             raise AssemblyError("name at least one resource: the column of demands and its capacity")
-        try:
-            params = SliceAdmissionParams(
-                slices=list(source.rows),
-                value=value,
-                value_name=revenue_column,
-                resources=resources,
-                must_admit=[str(s) for s in binding.get("must_admit") or []],
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+        return values | {"resources": resources}
 
     def build_model(self, params: SliceAdmissionParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

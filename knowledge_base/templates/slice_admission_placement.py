@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._slices import SliceRequests, demand_column, read_requests, slice_binding, slice_tables
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
@@ -24,13 +25,9 @@ class NodeResource(BaseModel):
     capacity: dict[str, float] = Field(description="capacity[node], in the unit of the capacity list")
 
 
-class SlicePlacementParams(BaseModel):
-    slices: list[str] = Field(min_length=1)
+class SlicePlacementParams(SliceRequests):
     nodes: list[str] = Field(min_length=1)
-    value: dict[str, float]
-    value_name: str = "revenue"
     resources: list[NodeResource] = Field(min_length=1)
-    must_admit: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> SlicePlacementParams:
@@ -40,9 +37,6 @@ class SlicePlacementParams(BaseModel):
                 raise ValueError(f"the demands for {resource.name} do not name exactly the slices")
             if set(resource.capacity) != nodes:
                 raise ValueError(f"the capacities for {resource.name} do not name exactly the nodes {', '.join(self.nodes)}")
-        unknown = [s for s in self.must_admit if s not in slices]
-        if unknown:
-            raise ValueError(f"{', '.join(unknown)} must be admitted but is not a slice of the table")
         return self
 
 
@@ -86,45 +80,27 @@ class SliceAdmissionPlacement(Template[SlicePlacementParams]):
     structural_constraints = frozenset({"host_once"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        tables = [t for t in data.tables if len(t.columns) >= 2 and t.rows]
-        if not tables or not data.lists:
-            raise AssemblyError(
-                "this template needs a table with a row per slice (revenue and demands) and, per resource, a list of "
-                "the nodes' capacities such as 'CPU capacity (cores): E1 8, E2 6'"
-            )
-        columns = list(dict.fromkeys(c for t in tables for c in t.columns))
-        slices = list(dict.fromkeys(r for t in tables for r in t.rows))
-        resource = {
-            "type": "object",
-            "properties": {
-                "demand_column": {"enum": columns, "description": "the column of the slices' demands for this resource"},
-                "capacity_list": {"enum": [n.id for n in data.lists], "description": "the list of the nodes' capacities for it"},
-            },
-            "required": ["demand_column", "capacity_list"],
-        }
-        return {
-            "title": "slice_placement_binding",
-            "type": "object",
-            "properties": {
-                "slice_table": {"enum": [t.id for t in tables], "description": "the table of slice requests"},
-                "revenue_column": {"enum": columns, "description": "the column of what admitting a slice earns"},
-                "resources": {"type": "array", "items": resource, "minItems": 1},
-                "must_admit": {"type": "array", "items": {"enum": slices}, "uniqueItems": True},
-            },
-            "required": ["slice_table", "revenue_column", "resources", "must_admit"],
-        }
+        needs = (
+            "a table with a row per slice (revenue and demands) and, per resource, a list of "
+            "the nodes' capacities such as 'CPU capacity (cores): E1 8, E2 6'"
+        )
+        lists = [n.id for n in data.lists]
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[SlicePlacementParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        source = tab.table(data, binding.get("slice_table"), "slice")
-        revenue_column = str(binding.get("revenue_column"))
-        value = tab.column(source, revenue_column, "slice", spec)
+        def resource(columns: list[str]) -> dict[str, Any]:
+            properties = {
+                "demand_column": {"enum": columns, "description": "the column of the slices' demands for this resource"},
+                "capacity_list": {"enum": lists, "description": "the list of the nodes' capacities for it"},
+            }
+            return {"type": "object", "properties": properties, "required": list(properties)}
+
+        return slice_binding("slice_placement_binding", slice_tables(data, needs, lists_needed=True), resource)
+
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        source, values = read_requests(binding, data, spec)
         resources: list[NodeResource] = []
         nodes: list[str] | None = None
         for entry in binding.get("resources") or []:
-            column = str(entry.get("demand_column"))
-            if column == revenue_column:
-                raise AssemblyError(f"column {column!r} is the revenue; a resource needs a column of demands")
+            column = demand_column(entry, "demand_column", values["value_name"])
             capacities = tab.named_list(data, entry.get("capacity_list"), f"capacity for {column}")
             if nodes is not None and set(capacities.values) != set(nodes):
                 raise AssemblyError(f"list {capacities.id} names other nodes than the first capacity list ({', '.join(nodes)})")
@@ -141,18 +117,7 @@ class SliceAdmissionPlacement(Template[SlicePlacementParams]):
             resources.append(NodeResource(name=column, demand=tab.column(source, column, "slice", spec), capacity=capacity))
         if not resources or nodes is None:
             raise AssemblyError("name at least one resource: the column of demands and the list of node capacities")
-        try:
-            params = SlicePlacementParams(
-                slices=list(source.rows),
-                nodes=nodes,
-                value=value,
-                value_name=revenue_column,
-                resources=resources,
-                must_admit=[str(s) for s in binding.get("must_admit") or []],
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, spec
+        return values | {"nodes": nodes, "resources": resources}
 
     def build_model(self, params: SlicePlacementParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

@@ -6,6 +6,10 @@ bisection on t finds the optimum. Maximising a ratio N(x)/D(x) (bits per Joule) 
 max N(x) - lam D(x), set lam to the ratio at the answer, repeat until N - lam D reaches 0. The template builds
 each model (`feasibility_model(params, t)`, `parametric_model(params, lam)`); these drivers only call the
 portfolio repeatedly and keep a record of every step, so the answer can be explained.
+
+The registry's method tools are here too (`run_bisection`, `run_dinkelbach`): a template hands them a
+BisectionProblem or DinkelbachProblem (its models, bracket or ratio, and its own checks of the answer), so the
+registry points at tools/ only and tools never import a template.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyomo.environ as pyo
@@ -144,3 +149,56 @@ def dinkelbach(
         lam = numerator / denominator
     result.status, result.time_s = Status.TIME_LIMIT, time.perf_counter() - started
     return result
+
+
+Checks = Callable[[MethodResult], dict[str, bool]]
+"""A template's own checks of a method's answer, recomputed from the data (powers within limits, ...)."""
+
+
+def _no_checks(result: MethodResult) -> dict[str, bool]:
+    return {}
+
+
+@dataclass(frozen=True)
+class BisectionProblem:
+    """What bisection needs of a template: the model at each target t, the bracket [low, high] and its checks."""
+
+    model_at: ModelAt
+    low: float
+    high: float
+    method: str
+    """How the tool's summary names what it did."""
+    problem_class: ProblemClass = "LP"
+    rel_tol: float = 1e-7
+    checks: Checks = _no_checks
+
+    def solve(self, time_limit_s: float = 60.0) -> MethodResult:
+        return bisection(
+            self.model_at, self.low, self.high, problem_class=self.problem_class, rel_tol=self.rel_tol, time_limit_s=time_limit_s
+        )
+
+
+@dataclass(frozen=True)
+class DinkelbachProblem:
+    """What Dinkelbach's method needs of a template: the parametric model, the ratio's parts at a solution, its checks."""
+
+    model_at: ModelAt
+    ratio_parts: Callable[[dict[str, float]], tuple[float, float]]
+    method: str
+    problem_class: ProblemClass = "NLP"
+    checks: Checks = _no_checks
+
+    def solve(self, time_limit_s: float = 60.0) -> MethodResult:
+        return dinkelbach(self.model_at, self.ratio_parts, problem_class=self.problem_class, time_limit_s=time_limit_s)
+
+
+def run_bisection(problem: BisectionProblem, out_dir: Path) -> dict[str, Any]:
+    """The registry entry of bisection templates: bisection over the solver portfolio, with the template's checks."""
+    result = problem.solve()
+    return result.tool_output(problem.method, problem.checks(result))
+
+
+def run_dinkelbach(problem: DinkelbachProblem, out_dir: Path) -> dict[str, Any]:
+    """The registry entry of ratio templates: Dinkelbach's method over the solver portfolio, with the template's checks."""
+    result = problem.solve()
+    return result.tool_output(problem.method, problem.checks(result))

@@ -12,7 +12,7 @@ from typing import Any
 import pyomo.environ as pyo
 from pydantic import Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, Template
 from knowledge_base.templates._interference import NETWORK_FIELDS, InterferenceNetwork, db, network_schema, read_network
 from knowledge_base.templates._stated_quantities import LINEAR, per_element_schema, read_per_element
 from tools.question import Measure, measures
@@ -79,16 +79,12 @@ class MinTotalPowerSinr(Template[MinPowerSinrParams]):
             "required": [*NETWORK_FIELDS, "sinr_target"],
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[MinPowerSinrParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         network = read_network(binding, data, spec)
         targets = read_per_element(
             binding.get("sinr_target"), network["transmitters"], LINEAR, "SINR target", data, spec, network["receivers"]
         )
-        try:
-            return MinPowerSinrParams(**network, sinr_target=targets), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+        return network | {"sinr_target": targets}
 
     def build_model(self, params: MinPowerSinrParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

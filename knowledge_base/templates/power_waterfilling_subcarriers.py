@@ -122,8 +122,7 @@ class Waterfilling(Template[WaterfillingParams]):
             "required": ["channel_gains", "noise_power", "bandwidth", "power_budget", "rate_target", "objective"],
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[WaterfillingParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         gains = read_series(binding.get("channel_gains"), LINEAR, "channel gain", data, spec)
         assert gains is not None  # not optional
 
@@ -142,10 +141,7 @@ class Waterfilling(Template[WaterfillingParams]):
             "rate_target_mbps": optional("rate_target", "Mbit/s", "rate target"),
             "objective": binding.get("objective", MAX_RATE),
         }
-        try:
-            return WaterfillingParams(**values), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+        return values
 
     def build_model(self, params: WaterfillingParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

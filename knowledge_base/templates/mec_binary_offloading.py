@@ -11,29 +11,30 @@ from __future__ import annotations
 from typing import Any, Literal, get_args
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, Template, binding_object
+from knowledge_base.templates._offloading import (
+    EDGE_CAPACITY,
+    EDGE_CPU,
+    LOCAL_CPU,
+    OffloadedTasks,
+    read_cpu,
+    read_tasks,
+    task_fields,
+)
 from knowledge_base.templates._stated_quantities import quantity_schema, read_quantity, read_series, series_schema
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
 OffloadingObjective = Literal["minimize the total energy of the devices", "minimize the total latency"]
 POWER_UNITS = ["W", "mW", "dBm"]
-CYCLE_UNITS = ["Gcycle", "Mcycle", "kcycle", "cycle"]
-FREQUENCY_UNITS = ["GHz", "MHz"]
 
 
-class OffloadingParams(BaseModel):
-    tasks: list[str] = Field(min_length=1)
-    data_mbit: dict[str, float] = Field(description="input data uploaded when offloaded", json_schema_extra={"unit": "Mbit"})
-    cycles_g: dict[str, float] = Field(description="computation of the task", json_schema_extra={"unit": "Gcycle"})
-    uplink_mbps: dict[str, float] = Field(json_schema_extra={"unit": "Mbit/s"})
+class OffloadingParams(OffloadedTasks):
     deadline_ms: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "ms"})
-    local_cpu_ghz: float = Field(gt=0, json_schema_extra={"unit": "GHz"})
     compute_power_w: float = Field(ge=0, description="device power while computing", json_schema_extra={"unit": "W"})
     transmit_power_w: float = Field(ge=0, json_schema_extra={"unit": "W"})
-    edge_cpu_ghz: float = Field(gt=0, description="edge CPU speed given to one task", json_schema_extra={"unit": "GHz"})
     edge_capacity_g: float | None = Field(
         default=None, description="cycles the edge can run in the frame", json_schema_extra={"unit": "Gcycle"}
     )
@@ -42,7 +43,7 @@ class OffloadingParams(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> OffloadingParams:
         tasks = set(self.tasks)
-        for name, column in (("data", self.data_mbit), ("cycles", self.cycles_g), ("uplink rate", self.uplink_mbps)):
+        for name, column in self.task_columns():
             if set(column) != tasks:
                 raise ValueError(f"the {name} column must name exactly the tasks")
         if any(r <= 0 for r in self.uplink_mbps.values()):
@@ -103,67 +104,26 @@ class MecOffloading(Template[OffloadingParams]):
     params_model = OffloadingParams
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        if not data.tables and not data.lists:
-            raise AssemblyError("this template needs a table (or lists) of the tasks' data sizes, CPU cycles and uplink rates")
-        return {
-            "title": "mec_offloading_binding",
-            "type": "object",
-            "properties": {
-                "data_size": series_schema("each task's input data", ["Mbit", "kbit", "bit", "MB", "kB"], data),
-                "cpu_cycles": series_schema("each task's required CPU cycles", CYCLE_UNITS, data),
-                "uplink_rate": series_schema("each device's uplink rate", ["Mbit/s", "kbit/s", "bit/s"], data),
-                "deadline": series_schema("each task's deadline, if given", ["ms", "s"], data, optional=True),
-                "local_cpu_frequency": quantity_schema("device CPU frequency", FREQUENCY_UNITS),
-                "local_computing_power": quantity_schema("device power while computing", POWER_UNITS),
-                "transmit_power": quantity_schema("device transmit power", POWER_UNITS),
-                "edge_cpu_frequency": quantity_schema("edge CPU frequency for one task", FREQUENCY_UNITS),
-                "edge_capacity": {
-                    "type": "object",
-                    "description": "total cycles the edge server can process; value null if unlimited",
-                    "properties": {"value": {"type": ["number", "null"]}, "unit": {"enum": CYCLE_UNITS}},
-                    "required": ["value", "unit"],
-                },
-                "objective": {"enum": list(get_args(OffloadingObjective))},
-            },
-            "required": [
-                "data_size",
-                "cpu_cycles",
-                "uplink_rate",
-                "deadline",
-                "local_cpu_frequency",
-                "local_computing_power",
-                "transmit_power",
-                "edge_cpu_frequency",
-                "edge_capacity",
-                "objective",
-            ],
+        properties = {
+            **task_fields(data),
+            "deadline": series_schema("each task's deadline, if given", ["ms", "s"], data, optional=True),
+            "local_cpu_frequency": LOCAL_CPU,
+            "local_computing_power": quantity_schema("device power while computing", POWER_UNITS),
+            "transmit_power": quantity_schema("device transmit power", POWER_UNITS),
+            "edge_cpu_frequency": EDGE_CPU,
+            "edge_capacity": EDGE_CAPACITY,
+            "objective": {"enum": list(get_args(OffloadingObjective))},
         }
+        return binding_object("mec_offloading_binding", properties)
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[OffloadingParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        cycles = read_series(binding.get("cpu_cycles"), "Gcycle", "CPU cycles", data, spec)
-        assert cycles is not None  # not optional
-        capacity_entry = binding.get("edge_capacity")
-        capacity = None
-        if isinstance(capacity_entry, dict) and capacity_entry.get("value") is not None:
-            capacity = read_quantity(capacity_entry, "Gcycle", "edge capacity", spec)
-        values: dict[str, Any] = {
-            "tasks": list(cycles),
-            "cycles_g": cycles,
-            "data_mbit": read_series(binding.get("data_size"), "Mbit", "data size", data, spec),
-            "uplink_mbps": read_series(binding.get("uplink_rate"), "Mbit/s", "uplink rate", data, spec),
-            "deadline_ms": read_series(binding.get("deadline"), "ms", "deadline", data, spec, optional=True),
-            "local_cpu_ghz": read_quantity(binding.get("local_cpu_frequency"), "GHz", "device CPU frequency", spec),
-            "compute_power_w": read_quantity(binding.get("local_computing_power"), "W", "computing power", spec),
-            "transmit_power_w": read_quantity(binding.get("transmit_power"), "W", "transmit power", spec),
-            "edge_cpu_ghz": read_quantity(binding.get("edge_cpu_frequency"), "GHz", "edge CPU frequency", spec),
-            "edge_capacity_g": capacity,
-            "objective": binding.get("objective", "minimize the total energy of the devices"),
-        }
-        try:
-            return OffloadingParams(**values), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        values = read_tasks(binding, data, spec)
+        values["deadline_ms"] = read_series(binding.get("deadline"), "ms", "deadline", data, spec, optional=True)
+        values["local_cpu_ghz"] = read_cpu(binding, "local", spec)
+        values["compute_power_w"] = read_quantity(binding.get("local_computing_power"), "W", "computing power", spec)
+        values["transmit_power_w"] = read_quantity(binding.get("transmit_power"), "W", "transmit power", spec)
+        values["edge_cpu_ghz"] = read_cpu(binding, "edge", spec)
+        return values | {"objective": binding.get("objective", "minimize the total energy of the devices")}
 
     def build_model(self, params: OffloadingParams) -> pyo.ConcreteModel:
         m = pyo.ConcreteModel(name=self.id)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-import pyomo.environ as pyo
 from pydantic import BaseModel, Field
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, ToolTemplate
 from tools.textdata import TextData
 
 BlackBox = Literal["rib", "zdt1", "zdt2", "zdt3", "dtlz2", "dtlz5", "dtlz7"]
@@ -29,11 +28,12 @@ class MultiObjectiveParams(BaseModel):
     rib_complexity_budget: float = Field(default=1.5, gt=0, json_schema_extra={"unit": "bit"})
 
 
-class MultiObjectiveBlackBox(Template[MultiObjectiveParams]):
+class MultiObjectiveBlackBox(ToolTemplate[MultiObjectiveParams]):
     id = "multiobjective_blackbox_drib_mobo"
     family = "multi_objective_blackbox"
     problem_class = "multi-objective"
     tool = "drib_mobo"
+    no_model = "(a black box) has no algebraic model"
     method = "DRIB-MOBO: diffusion-model-guided multi-objective Bayesian optimisation (Pareto front, no exact solver)"
     title = "Expensive multi-objective black-box optimisation (Pareto front by DRIB-MOBO)"
     description = (
@@ -70,24 +70,16 @@ class MultiObjectiveBlackBox(Template[MultiObjectiveParams]):
             "required": ["problem", "evaluation_budget", "codewords", "snr_db", "complexity_budget_bits"],
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[MultiObjectiveParams, list[SpecItem]]:
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         values = {
             "budget": binding.get("evaluation_budget", DEFAULTS["budget"]),
             "rib_codewords": binding.get("codewords", DEFAULTS["rib_codewords"]),
             "rib_snr_db": binding.get("snr_db", DEFAULTS["rib_snr_db"]),
             "rib_complexity_budget": binding.get("complexity_budget_bits", DEFAULTS["rib_complexity_budget"]),
         }
-        try:
-            params = MultiObjectiveParams(problem=binding.get("problem", "rib"), **values)
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        spec = [
-            SpecItem(name, float(value), "stated by the model from the text", DEFAULTS[name]) for name, value in values.items()
-        ]
-        return params, spec
-
-    def build_model(self, params: MultiObjectiveParams) -> pyo.ConcreteModel:
-        raise NotImplementedError("a black-box problem has no algebraic model; the drib_mobo tool solves it")
+        stated = [(name, value) for name, value in values.items() if value is not None]
+        spec += [SpecItem(name, float(value), "stated by the model from the text", DEFAULTS[name]) for name, value in stated]
+        return {"problem": binding.get("problem", "rib"), **values}
 
     def solution_table(self, params: MultiObjectiveParams, solution: dict[str, Any]) -> list[dict[str, Any]]:
         names = solution.get("objective_names", [])

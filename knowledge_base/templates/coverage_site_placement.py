@@ -139,8 +139,7 @@ class CoveragePlacement(Template[CoverageParams]):
             ],
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[CoverageParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         unit = str(binding.get("length_unit") or "m")
         try:
             if binding.get("geometry") == COORDINATE_TABLES:
@@ -169,10 +168,7 @@ class CoveragePlacement(Template[CoverageParams]):
             "max_sites": count,
             "objective": binding.get("objective", MAX_COVERAGE),
         }
-        try:
-            return CoverageParams(**values), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+        return values
 
     @staticmethod
     def _metres(value: float, unit: str) -> float:

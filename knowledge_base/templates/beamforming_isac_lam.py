@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyomo.environ as pyo
 from pydantic import BaseModel, Field
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, ToolTemplate
 from knowledge_base.templates._beamforming_common import integer_field, tool_rows
 from tools.textdata import TextData
 
@@ -26,11 +25,12 @@ class IsacParams(BaseModel):
     seed: int = 0
 
 
-class IsacBeamforming(Template[IsacParams]):
+class IsacBeamforming(ToolTemplate[IsacParams]):
     id = "beamforming_isac_lam"
     family = "beamforming"
     problem_class = "beamforming"
     tool = "lam_beamforming_isac"
+    no_model = "(ISAC beamforming) has no model for the solver portfolio"
     method = "LAM beamformer (pretrained backbone + LoRA, heterogeneous GNN head with mixture of experts), SDR fallback"
     title = "ISAC transmit beamforming (radar beampattern matching under per-user SINR)"
     description = (
@@ -63,29 +63,25 @@ class IsacBeamforming(Template[IsacParams]):
             "required": ["antennas", "users", "min_sinr_db", "target_angles_deg"],
         }
 
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        return {
+            "n_antennas": binding.get("antennas"),
+            "n_users": binding.get("users"),
+            "sinr_db": binding.get("min_sinr_db"),
+            "target_angles_deg": [float(a) for a in binding.get("target_angles_deg", [])] or [-40.0, 0.0, 40.0],
+        }
+
     def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[IsacParams, list[SpecItem]]:
-        angles = [float(a) for a in binding.get("target_angles_deg", [])]
-        try:
-            params = IsacParams.model_validate(
-                {
-                    "n_antennas": binding.get("antennas"),
-                    "n_users": binding.get("users"),
-                    "sinr_db": binding.get("min_sinr_db"),
-                    "target_angles_deg": angles or [-40.0, 0.0, 40.0],
-                }
-            )
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        spec = [
+        """The numbers are recorded as validated (an integer count as an integer); angles only where the text gave them."""
+        params, spec = super().assemble(binding, data)
+        spec += [
             SpecItem("n_antennas", params.n_antennas, "stated by the model from the text"),
             SpecItem("n_users", params.n_users, "stated by the model from the text"),
             SpecItem("sinr_db", params.sinr_db, "stated by the model from the text"),
         ]
-        spec += [SpecItem(f"target_angle[{i}]", a, "stated by the model from the text") for i, a in enumerate(angles)]
+        angles = binding.get("target_angles_deg", [])
+        spec += [SpecItem(f"target_angle[{i}]", float(a), "stated by the model from the text") for i, a in enumerate(angles)]
         return params, spec
-
-    def build_model(self, params: IsacParams) -> pyo.ConcreteModel:
-        raise NotImplementedError("ISAC beamforming has no model for the solver portfolio; the LAM beamforming tool solves it")
 
     def solution_table(self, params: IsacParams, solution: dict[str, Any]) -> list[dict[str, Any]]:
         return tool_rows(solution)

@@ -109,8 +109,7 @@ class SumRatePowerControl(Template[SumRateParams]):
             "required": [*NETWORK_FIELDS, "weights", "min_rate"],
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[SumRateParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         network = read_network(binding, data, spec)
         weights_entry = binding.get("weights") or {"list": "none", "values": [1.0], "unit": LINEAR}
         weights = read_per_element(
@@ -118,10 +117,7 @@ class SumRatePowerControl(Template[SumRateParams]):
         )
         bandwidth = read_quantity(binding.get("bandwidth"), "MHz", "bandwidth", spec, default=1.0)
         floor = self._min_spectral_efficiency(binding, network, bandwidth, data, spec)
-        try:
-            return SumRateParams(**network, weight=weights, bandwidth_mhz=bandwidth, min_spectral_efficiency=floor), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+        return network | {"weight": weights, "bandwidth_mhz": bandwidth, "min_spectral_efficiency": floor}
 
     @staticmethod
     def _min_spectral_efficiency(

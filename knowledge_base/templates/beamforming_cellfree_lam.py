@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
-import pyomo.environ as pyo
 from pydantic import BaseModel, Field
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import SpecItem, ToolTemplate
 from knowledge_base.templates._beamforming_common import integer_field, tool_rows
 from tools.textdata import TextData
 
@@ -27,11 +26,12 @@ class CellFreeParams(BaseModel):
     seed: int = 0
 
 
-class CellFreeBeamforming(Template[CellFreeParams]):
+class CellFreeBeamforming(ToolTemplate[CellFreeParams]):
     id = "beamforming_cellfree_lam"
     family = "beamforming"
     problem_class = "beamforming"
     tool = "lam_beamforming_cellfree"
+    no_model = "(beamforming) has no model for the solver portfolio"
     method = "LAM beamformer (pretrained transformer backbone + LoRA, CNN head), refined by WMMSE"
     title = "Cell-free massive MIMO downlink beamforming (maximum sum rate, per-AP power limits)"
     description = (
@@ -64,20 +64,14 @@ class CellFreeBeamforming(Template[CellFreeParams]):
             "required": ["access_points", "antennas_per_access_point", "users", "fading"],
         }
 
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[CellFreeParams, list[SpecItem]]:
+    def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         values = {
             "n_aps": binding.get("access_points"),
             "antennas_per_ap": binding.get("antennas_per_access_point"),
             "n_users": binding.get("users"),
         }
-        try:
-            params = CellFreeParams.model_validate({**values, "fading": binding.get("fading", "rayleigh")})
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
-        return params, [SpecItem(k, float(v), "stated by the model from the text") for k, v in values.items() if v is not None]
-
-    def build_model(self, params: CellFreeParams) -> pyo.ConcreteModel:
-        raise NotImplementedError("beamforming has no model for the solver portfolio; the LAM beamforming tool solves it")
+        spec += [SpecItem(k, float(v), "stated by the model from the text") for k, v in values.items() if v is not None]
+        return values | {"fading": binding.get("fading", "rayleigh")}
 
     def solution_table(self, params: CellFreeParams, solution: dict[str, Any]) -> list[dict[str, Any]]:
         return tool_rows(solution)
