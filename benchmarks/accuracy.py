@@ -1,0 +1,103 @@
+"""The accuracy table of issues 13 and 14: `lamopt eval` over the dev sets and a fixed NL4OPT subset, per mode,
+embedded model and number of candidate formulations (k), with the columns that matter for trust.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py                      # every set, agents / no-verify / direct
+    PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --modes agents --models qwen2.5-coder-1.5b --samples 1,3
+
+Sets (each case's record goes to <out>/<set>-<model>-k<k>-<mode>.jsonl as soon as it ends; a rerun resumes):
+  dev30     benchmarks/data/wireless_dev30.jsonl: 36 wireless problems written for this project, independent answers
+  dev9      ../shared/benchmarks/wireless_dev.jsonl: the 9 shared wireless dev problems
+  nl4opt50  every 5th record of ../shared/benchmarks/nl4opt.jsonl (records 0, 5, ..., 240: 49 problems)
+
+Columns: accuracy (right number, or "infeasible" where no optimum exists), confidently wrong (a number given as the
+answer, and wrong), no answer (no number: no model, infeasible, cap, out of time, no agreement), minutes per problem
+(wall time, on whatever machine and load it runs), tokens per problem. These are measurements, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+from agents.context import Context  # noqa: E402
+from lamopt.evaluate import MODES, Case, Mode, evaluate, read_cases  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "benchmarks"
+SETS = {
+    "dev30": (ROOT / "benchmarks" / "data" / "wireless_dev30.jsonl", 1),
+    "dev9": (SHARED / "wireless_dev.jsonl", 1),
+    "nl4opt50": (SHARED / "nl4opt.jsonl", 5),
+}
+
+
+def cases_of(name: str) -> list[Case]:
+    path, every = SETS[name]
+    return read_cases(path)[::every]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", default="dev30,dev9,nl4opt50")
+    parser.add_argument("--modes", default="agents,no-verify,direct")
+    parser.add_argument("--models", default="qwen2.5-coder-0.5b")
+    parser.add_argument("--samples", default="1", help="numbers of candidate formulations, e.g. 1,3")
+    parser.add_argument("--limit", type=int, default=None, help="first N cases of each set")
+    parser.add_argument("--run-budget", type=float, default=None, help="LAMOPT_RUN_BUDGET_S for every run")
+    parser.add_argument("--out", type=Path, default=ROOT / "runs" / "accuracy")
+    args = parser.parse_args(argv)
+    modes: list[Mode] = [m for m in args.modes.split(",") if m in MODES]  # type: ignore[misc]
+    rows: list[dict[str, Any]] = []
+    args.out.mkdir(parents=True, exist_ok=True)
+    for model in args.models.split(","):
+        for k in (int(x) for x in args.samples.split(",")):
+            base = Context(embedded_model=model, samples=k)
+            if args.run_budget is not None:
+                base = replace(base, run_budget_s=args.run_budget)
+            for set_name in args.sets.split(","):
+                cases = cases_of(set_name)[: args.limit]
+                for mode in modes:
+                    if mode == "direct" and k > 1:
+                        continue  # the baseline asks once; a vote of direct guesses is not what k measures
+                    out = args.out / f"{set_name}-{model}-k{k}-{mode}.jsonl"
+                    summary = evaluate(cases, mode, base, out, on_case=lambda r: print(_line(r), flush=True))
+                    rows.append({"set": set_name, "model": model, "k": k, **summary})
+                    print(table(rows), flush=True)
+    (args.out / "summary.json").write_text(json.dumps(rows, indent=1))
+    print(table(rows))
+    return 0
+
+
+def _line(record: dict[str, Any]) -> str:
+    verdict = "right" if record["correct"] else (record["failure"] or "wrong")
+    value = "-" if record["objective"] is None else f"{record['objective']:g}"
+    return f"  {record['id']:18s} {record['mode']:10s} {record['status']:13s} {value:>12s} {verdict} ({record['time_s']:.0f} s)"
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    header = (
+        f"{'set':9s} {'model':20s} {'k':>2s} {'mode':10s} {'cases':>5s} {'accuracy':>8s} {'conf.wrong':>10s} "
+        f"{'no answer':>9s} {'min/problem':>11s} {'tokens':>7s}"
+    )
+    lines = [header]
+    for r in rows:
+        if not r.get("cases"):
+            continue
+        lines.append(
+            f"{r['set']:9s} {r['model']:20s} {r['k']:2d} {r['mode']:10s} {r['cases']:5d} {r['accuracy']:8.1%} "
+            f"{r['confidently_wrong']:10.1%} {r['no_answer']:9.1%} {r['mean_time_s'] / 60:11.2f} {r['mean_tokens']:7.0f}"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
