@@ -32,7 +32,7 @@ import urllib.error
 import urllib.request
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import jsonschema
 import openai
@@ -46,7 +46,7 @@ from pydantic import BaseModel
 import prompts
 from agents.context import Context
 from prompts import Prompt
-from tools.embedded_model import cache_dir, gguf_path
+from tools.embedded_model import DEFAULT_MODEL, cache_dir, gguf_path
 
 
 class LLMUnavailable(RuntimeError):
@@ -195,7 +195,7 @@ def endpoint_of(context: Context) -> str:
     if context.chat_model is not None:
         return f"injected model {type(context.chat_model).__name__}"
     if context.llm_backend == "embedded" and not context.llm_url:
-        return f"embedded llama.cpp server ({EmbeddedServer.shared(context.llm_threads).url})"
+        return f"embedded llama.cpp server ({EmbeddedServer.shared(context.llm_threads, context.embedded_model).url})"
     return context.llm_url
 
 
@@ -210,7 +210,7 @@ def _build(context: Context) -> BaseChatModel:
     }
     api_key = context.llm_api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
     if context.llm_backend == "embedded":
-        url = context.llm_url or EmbeddedServer.shared(context.llm_threads).url
+        url = context.llm_url or EmbeddedServer.shared(context.llm_threads, context.embedded_model).url
         return LlamaCppChat(base_url=url, model=context.llm_model or "embedded", api_key=api_key, **common)  # type: ignore[arg-type]
     if not context.llm_url:
         raise LLMUnavailable(f"backend {context.llm_backend} needs an endpoint: set LAMOPT_LLM_URL (or --llm-url)")
@@ -245,9 +245,10 @@ def wait_until_ready(url: str, timeout_s: float, process: subprocess.Popen[bytes
 class EmbeddedServer:
     """llama.cpp's OpenAI-compatible server for the embedded model, on a free loopback port."""
 
-    _shared: EmbeddedServer | None = None
+    _shared: ClassVar[dict[str, EmbeddedServer]] = {}
+    """One server per embedded model (LAMOPT_EMBEDDED_MODEL), shared by every run of the process."""
 
-    def __init__(self, threads: int = 2, context_tokens: int = 4096) -> None:
+    def __init__(self, threads: int = 2, context_tokens: int = 4096, model: str = DEFAULT_MODEL) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self.log_path = cache_dir() / "logs" / f"llama-server-{self.port}.log"
@@ -257,7 +258,7 @@ class EmbeddedServer:
             "-m",
             "llama_cpp.server",
             "--model",
-            str(gguf_path()),
+            str(gguf_path(model)),
             "--host",
             "127.0.0.1",
             "--port",
@@ -286,11 +287,12 @@ class EmbeddedServer:
             raise LLMUnavailable(f"the embedded model's server did not start: {exc}; its log: {self.log_path}") from exc
 
     @classmethod
-    def shared(cls, threads: int = 2) -> EmbeddedServer:
+    def shared(cls, threads: int = 2, model: str = DEFAULT_MODEL) -> EmbeddedServer:
         with _server_lock:
-            if cls._shared is None or cls._shared.process.poll() is not None:
-                cls._shared = cls(threads=threads)
-        return cls._shared
+            server = cls._shared.get(model)
+            if server is None or server.process.poll() is not None:
+                server = cls._shared[model] = cls(threads=threads, model=model)
+        return server
 
     def stop(self) -> None:
         """Stop the server; its log is kept only when it died on its own (that log explains why)."""

@@ -8,7 +8,7 @@ import shutil
 import urllib.request
 
 from agents.context import Context
-from tools.embedded_model import EmbeddedModelMissing, gguf_path
+from tools.embedded_model import MODELS, EmbeddedModelMissing, embedded_model, gguf_path
 from tools.solvers import available_solvers
 from tools.solvers.portfolio import CPLEX_COMMUNITY_LIMIT
 
@@ -45,11 +45,17 @@ def _llm(context: Context) -> list[str]:
             return [f"backend {context.llm_backend} at {context.llm_url}: answers, serving {', '.join(models)}"]
         except (OSError, ValueError, KeyError) as exc:
             return [f"backend {context.llm_backend} at {context.llm_url}: does NOT answer ({exc})"]
-    lines = ["backend embedded: Qwen2.5-Coder-0.5B-Instruct Q4_K_M on CPU via llama.cpp's server (started on demand)"]
     try:
-        lines.append(f"  model file {gguf_path()} (sha256 verified)")
+        chosen = embedded_model(context.embedded_model)
+    except EmbeddedModelMissing as exc:
+        return [f"backend embedded: {exc}"]
+    lines = [f"backend embedded: {chosen.title} ({chosen.name}) on CPU via llama.cpp's server (started on demand)"]
+    try:
+        lines.append(f"  model file {gguf_path(chosen.name)} (sha256 verified)")
     except EmbeddedModelMissing as exc:
         lines.append(f"  model file missing: {exc}")
+    others = [m.name for m in MODELS.values() if m.name != chosen.name]
+    lines.append(f"  other embedded models (LAMOPT_EMBEDDED_MODEL): {', '.join(others)}")
     lines.append(
         "  llama-cpp-python " + ("installed" if importlib.util.find_spec("llama_cpp") else "NOT installed (make install)")
     )

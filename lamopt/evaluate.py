@@ -129,7 +129,17 @@ def run_case(case: Case, mode: Mode, context: Context) -> dict[str, Any]:
     else:
         record = _agents(case, context_for(mode, context))
     record["time_s"] = round(time.perf_counter() - started, 2)
+    record["llm"] = llm_name(context)
     return record
+
+
+def llm_name(context: Context) -> str:
+    """Which LLM answered: the embedded model's name, or the endpoint's model."""
+    if context.chat_model is not None:
+        return type(context.chat_model).__name__
+    if context.llm_backend == "embedded" and not context.llm_url:
+        return context.embedded_model
+    return f"{context.llm_model or 'served model'} at {context.llm_url}"
 
 
 def _agents(case: Case, context: Context) -> dict[str, Any]:
