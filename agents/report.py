@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.freeform import SANDBOX
 from agents.state import Report, RunStatus, State, decision
+
+GENERATED_SOLUTION = (
+    "this solution comes from model code the LLM wrote: it was built, solved and re-checked inside the sandbox, "
+    "an isolated process that sends back only data, so the re-check is that process's own and not an independent one"
+)
 
 _SUMMARIES: dict[str, str] = {
     "optimal": "Solved to optimality; the solution was re-checked against every constraint.",
@@ -35,6 +41,8 @@ def report(state: State) -> dict[str, Any]:
             f'the follow-up "{state["ignored_follow_up"]}" changed nothing in the model: template '
             f"{formulation['template_id']} cannot express it, so this answer is the previous one"
         )
+    if result and verified and result["tool"] == SANDBOX:
+        warnings.append(GENERATED_SOLUTION)
     formulation_view: dict[str, Any] = {}
     if formulation is not None:
         formulation_view = {
