@@ -447,3 +447,15 @@ def test_as_a_non_root_user_the_network_and_the_host_stay_out_of_reach(tmp_path:
         assert FILE_CANARY not in json.dumps(result), name
     assert received == []
     assert sorted(p.name for p in open_dir.iterdir()) == ["readable-by-all.txt"]
+
+
+def test_doctor_says_whether_generated_code_runs_sealed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lamopt.doctor import _sandbox
+
+    monkeypatch.delenv(isolation.OVERRIDE_ENV, raising=False)
+    assert _sandbox().startswith("ok  OS isolation") == isolation.isolation_status()[0]
+    monkeypatch.setattr(isolation, "isolation_status", lambda: (False, "bubblewrap (bwrap) is not installed"))
+    assert _sandbox() == (
+        "no  bubblewrap (bwrap) is not installed; generated code is refused (set LAMOPT_SANDBOX_UNISOLATED=1 to run it "
+        "without OS isolation)"
+    )

@@ -80,7 +80,7 @@ runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)
 """Runs a Python module as __main__ with a watcher thread on a pipe whose only write end the starter holds."""
 
 
-def start_tethered(module: str, args: list[str], log: IO[bytes]) -> tuple[subprocess.Popen[bytes], int]:
+def start_tethered(module: str, args: list[str], log: IO[bytes] | None) -> tuple[subprocess.Popen[bytes], int]:
     """Start `python -m module args...` so that it dies with this process however this process dies.
 
     The kernel's parent-death signal follows the *thread* that started a child (a server started from a
@@ -94,7 +94,7 @@ def start_tethered(module: str, args: list[str], log: IO[bytes]) -> tuple[subpro
     try:
         process = subprocess.Popen(
             [sys.executable, "-c", LIFELINE, str(read_end), module, *args],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, pass_fds=(read_end,),
+            stdout=log, stderr=subprocess.STDOUT if log is not None else None, stdin=subprocess.DEVNULL, pass_fds=(read_end,),
         )  # fmt: skip
     except BaseException:
         os.close(write_end)
