@@ -283,11 +283,15 @@ def _run(args: argparse.Namespace) -> int:
 
 def _chat(args: argparse.Namespace) -> int:
     from lamopt.chat import serve
+    from lamopt.problem_input import InputError
 
     review = _review_points(args.review)
     if isinstance(review, int):
         return review
-    serve(args.host, args.port, args.token, lambda: _context(args, review))
+    try:
+        serve(args.host, args.port, args.token, lambda: _context(args, review))
+    except InputError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
     return EXIT_OK
 
 

@@ -52,7 +52,7 @@ def render_data_file(path: Path) -> str:
     if suffix not in (".json", ".yaml", ".yml", ".csv"):
         raise InputError(f"data file {path}: unsupported type {suffix or '(none)'}; use .json, .yaml, .yml or .csv")
     try:
-        raw = decode_text(read_capped(path, MAX_DATA_FILE_BYTES, "data file"), f"data file {path}")
+        raw = decode_text(read_data_file(path), f"data file {path}")
         if suffix == ".json":
             data = loads_json(raw, f"data file {path}")
             return file_summary(data) if is_scenario_file(data) else _render(data)
@@ -66,6 +66,14 @@ def render_data_file(path: Path) -> str:
     if len(rows) < 2 or any(len(r) != len(rows[0]) for r in rows):
         raise InputError(f"data file {path} is not a rectangular CSV table with a header row")
     return _markdown_table(rows[0], rows[1:])
+
+
+def read_data_file(path: str | Path) -> bytes:
+    """A data file's bytes, refused past the size limit or when it is not a regular file."""
+    try:
+        return read_capped(path, MAX_DATA_FILE_BYTES, "data file")
+    except UntrustedDataError as exc:
+        raise InputError(str(exc)) from None
 
 
 def checked_text(text: str, what: str) -> str:

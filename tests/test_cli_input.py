@@ -160,3 +160,31 @@ def test_exit_codes_in_the_readme_match_the_code() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for code, meaning in ((cli.EXIT_BAD_INPUT, "bad input"), (cli.EXIT_INTERNAL, "internal error")):
         assert f"{code} {meaning}" in readme
+
+
+def test_a_chat_upload_past_the_limit_or_binary_is_refused_in_words(tmp_path: Path) -> None:
+    from agents.context import Context
+    from lamopt.chat import ChatApp
+    from lamopt.checkpoints import sqlite_saver
+
+    app = ChatApp(lambda: Context(), sqlite_saver(tmp_path / "ck.sqlite"), tmp_path / "runs")
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_DATA_FILE_BYTES + 1)
+    picture = tmp_path / "picture.json"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    for upload, why in ((huge, "larger than the limit"), (picture, "binary")):
+        shown = list(app.send(PROBLEM, [str(upload)], None, []))[-1][0]
+        note = shown[-1]["content"]
+        assert note.startswith("Cannot work on this:") and why in note, note
+    assert not any(p.stat().st_size > MAX_DATA_FILE_BYTES for p in (tmp_path / "runs").rglob("*") if p.is_file())
+
+
+def test_the_chat_page_is_not_served_beyond_loopback_while_generated_code_would_run_unisolated(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tools.solvers.sandbox import isolation
+
+    monkeypatch.setattr(isolation, "isolation_status", lambda: (False, "bubblewrap (bwrap) is not installed"))
+    monkeypatch.setenv(isolation.OVERRIDE_ENV, "1")
+    refused(["chat", "--host", "0.0.0.0", "--port", "0"], capsys, "refusing to serve on 0.0.0.0", isolation.OVERRIDE_ENV)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -459,3 +460,34 @@ def test_doctor_says_whether_generated_code_runs_sealed(monkeypatch: pytest.Monk
         "no  bubblewrap (bwrap) is not installed; generated code is refused (set LAMOPT_SANDBOX_UNISOLATED=1 to run it "
         "without OS isolation)"
     )
+
+
+KILLED_MID_RUN = """
+import sys, tempfile, threading
+tempfile.tempdir = sys.argv[1]
+from tests.test_sandbox import DISARM, generated
+from tools.solvers.sandbox import run_generated_model
+spinner = generated(DISARM + "print('spinning', flush=True)\\nwhile True:\\n    pass")
+worker = threading.Thread(target=run_generated_model, args=(spinner, {}), kwargs={"solve": False, "time_limit_s": 60})
+worker.start()
+worker.join()
+"""
+
+
+def test_a_sigkilled_caller_takes_its_sandbox_with_it(tmp_path: Path) -> None:
+    caller = subprocess.Popen([sys.executable, "-c", KILLED_MID_RUN, str(tmp_path)], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while len(survivors(str(tmp_path))) < 3 and time.monotonic() < deadline:  # bwrap, the sandbox's init, python
+            time.sleep(0.2)
+        assert len(survivors(str(tmp_path))) >= 3, survivors(str(tmp_path))
+        caller.kill()  # SIGKILL: no finally, no atexit in the caller
+        caller.wait()
+        deadline = time.monotonic() + 10
+        while survivors(str(tmp_path)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert survivors(str(tmp_path)) == []
+    finally:
+        caller.kill()
+        caller.wait()
