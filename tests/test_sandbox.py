@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import socket
 import struct
 import subprocess
@@ -397,19 +398,24 @@ def test_isolation_status_says_ready_where_bubblewrap_runs() -> None:
 
 
 def as_nobody(command: list[str]) -> list[str]:
-    """Run `command` as uid/gid 65534. The interpreter may live under /root (0700, pyenv): as root, a private
-    mount namespace puts a world-readable view of that one folder in its place first; nothing else changes."""
+    """Run `command` as uid/gid 65534. The interpreter, the venv or this checkout may live under /root (0700,
+    e.g. pyenv): as root, a private mount namespace first puts a world-readable /root in place that holds
+    just those folders; nothing else changes, and the host's mounts are untouched."""
     drop = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--inh-caps=-all", *command]
     if os.getuid() != 0:
         return command
-    prefix = str(Path(os.path.realpath(sys.executable)).parents[1])
-    if not prefix.startswith("/root/"):
+    needed = {str(Path(os.path.realpath(sys.executable)).parents[1]), os.path.realpath(sys.prefix), str(ROOT)}
+    hidden = sorted(p for p in needed if p.startswith("/root/"))
+    if not hidden:
         return drop
-    script = (
-        'set -e; keep=$(mktemp -d); mount --bind "$1" "$keep"; mount -t tmpfs -o mode=755 tmpfs /root; '
-        'mkdir -p "$1"; mount --bind "$keep" "$1"; shift; exec "$@"'
-    )
-    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", prefix, *drop]
+    lines = ["set -e"]
+    lines += [f"k{i}=$(mktemp -d); mount --bind {shlex.quote(p)} $k{i}" for i, p in enumerate(hidden)]
+    lines.append("mount -t tmpfs -o mode=755 tmpfs /root")
+    lines += [
+        f"mkdir -p {shlex.quote(p)}; mount --bind $k{i} {shlex.quote(p)}; umount $k{i}; rmdir $k{i}" for i, p in enumerate(hidden)
+    ]
+    lines.append('exec "$@"')
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c", "; ".join(lines), "sh", *drop]
 
 
 def test_as_a_non_root_user_the_network_and_the_host_stay_out_of_reach(tmp_path: Path, listener: tuple[int, list[bytes]]) -> None:
