@@ -15,10 +15,15 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
 CHROMIUM := /usr/bin/chromium
+# Generated model code runs only inside bubblewrap (OS isolation); without it lamopt refuses to run such code.
+BWRAP := /usr/bin/bwrap
 
 .PHONY: install install-1.5b test test-unit demo chat lint clean
 
-install: $(STAMP)
+install: $(STAMP) $(BWRAP)
+
+$(BWRAP):
+	command -v bwrap >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y bubblewrap)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

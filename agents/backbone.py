@@ -19,13 +19,10 @@ used to the caller's `Spent`, so each run records what it told the model.
 from __future__ import annotations
 
 import atexit
-import ctypes
 import json
 import os
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -46,7 +43,7 @@ from pydantic import BaseModel
 import prompts
 from agents.context import Context
 from prompts import Prompt
-from tools.embedded_model import DEFAULT_MODEL, cache_dir, gguf_path
+from tools.embedded_model import DEFAULT_MODEL, cache_dir, gguf_path, start_tethered
 
 
 class LLMUnavailable(RuntimeError):
@@ -253,37 +250,17 @@ class EmbeddedServer:
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self.log_path = cache_dir() / "logs" / f"llama-server-{self.port}.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        command = [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(gguf_path(model)),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--n_ctx",
-            str(context_tokens),
-            "--n_threads",
-            str(threads),
-        ]
+        arguments = ["--model", str(gguf_path(model)), "--host", "127.0.0.1", "--port", str(self.port),
+                     "--n_ctx", str(context_tokens), "--n_threads", str(threads)]  # fmt: skip
         with self.log_path.open("wb") as log:
-            # The kernel's parent-death signal follows the thread that started the child, so it is only safe
-            # from the main thread; a server started from a worker thread relies on atexit alone.
-            on_main_thread = threading.current_thread() is threading.main_thread()
-            self.process = subprocess.Popen(
-                command,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent if on_main_thread else None,
-            )
-        atexit.register(self.stop)  # a clean exit; _die_with_parent covers a kill, which skips atexit
+            # Tethered by a pipe, not by the parent-death signal: it dies with this process however this
+            # process dies, from whichever thread it was started (tools/embedded_model.py).
+            self.process, self._lifeline = start_tethered("llama_cpp.server", arguments, log)
+        atexit.register(self.stop)
         try:
             wait_until_ready(self.url, timeout_s=120, process=self.process)
         except LLMUnavailable as exc:
-            self.process.kill()
+            self.stop(keep_log=True)
             raise LLMUnavailable(f"the embedded model's server did not start: {exc}; its log: {self.log_path}") from exc
 
     @classmethod
@@ -294,26 +271,21 @@ class EmbeddedServer:
                 server = cls._shared[model] = cls(threads=threads, model=model)
         return server
 
-    def stop(self) -> None:
-        """Stop the server; its log is kept only when it died on its own (that log explains why)."""
-        if self.process.poll() is None:
-            self.process.terminate()
+    def stop(self, keep_log: bool = False) -> None:
+        """Stop the server within seconds, even mid-request: closing its lifeline makes it exit at once.
+        Its log is kept only when it died on its own (that log explains why) or `keep_log` asks for it."""
+        running = self.process.poll() is None
+        if self._lifeline >= 0:
+            os.close(self._lifeline)
+            self._lifeline = -1
+        if running:
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-            self.log_path.unlink(missing_ok=True)
-
-
-PR_SET_PDEATHSIG = 1  # prctl option, from <linux/prctl.h>
-
-
-def _die_with_parent() -> None:
-    """In the server's child process before exec: the kernel sends it SIGTERM when lamopt dies (Linux), so a killed
-    run does not leave a 2 GB model server behind."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+                self.process.wait()
+            if not keep_log:
+                self.log_path.unlink(missing_ok=True)
 
 
 def _free_port() -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Literal, get_type_hints
 
 from tools.embedded_model import cache_dir
+from tools.redact import register_secret
 
 Backend = Literal["embedded", "openai", "vllm"]
 ReviewPoint = Literal["after_modeling", "before_solving", "missing_parameter"]
@@ -100,6 +101,7 @@ class Context:
             if env is None or getattr(self, f.name) != f.default or f.name in _NOT_FROM_ENV:
                 continue
             setattr(self, f.name, _convert(env, hints[f.name]))
+        register_secret(self.llm_api_key)  # whatever writes a record, report, checkpoint or log leaves it out
 
     @property
     def loop_cap(self) -> int:

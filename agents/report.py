@@ -8,10 +8,15 @@ from langgraph.runtime import Runtime
 
 from agents.context import Context
 from agents.fidelity import in_asked_unit
-from agents.freeform import GENERATED
+from agents.freeform import GENERATED, SANDBOX
 from agents.knowledge import formulation_template
 from agents.state import Answer, Formulation, Report, RunStatus, State, decision, problem_text
 from tools.question import AskedQuantity, asked_quantity
+
+GENERATED_SOLUTION = (
+    "this solution comes from model code the LLM wrote: it was built, solved and re-checked inside the sandbox, "
+    "an isolated process that sends back only data, so the re-check is that process's own and not an independent one"
+)
 
 _SUMMARIES: dict[str, str] = {
     "optimal": "Solved to optimality; the solution was re-checked against every constraint.",
@@ -43,6 +48,8 @@ def report(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
             f'the follow-up "{state["ignored_follow_up"]}" changed nothing in the model: template '
             f"{formulation['template_id']} cannot express it, so this answer is the previous one"
         )
+    if result and verified and result["tool"] == SANDBOX:
+        warnings.append(GENERATED_SOLUTION)
     formulation_view: dict[str, Any] = {}
     if formulation is not None:
         formulation_view = {

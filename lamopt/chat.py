@@ -19,7 +19,6 @@ for _name, _value in (
 
 import json  # noqa: E402  (the environment above must be set before gradio is imported)
 import secrets  # noqa: E402
-import shutil  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -34,8 +33,9 @@ from agents.context import Context  # noqa: E402
 from agents.graph import build_graph  # noqa: E402
 from lamopt.api import Step, follow_up, stream  # noqa: E402
 from lamopt.checkpoints import sqlite_saver  # noqa: E402
-from lamopt.problem_input import InputError  # noqa: E402
+from lamopt.problem_input import InputError, read_data_file  # noqa: E402
 from lamopt.report_text import report_markdown  # noqa: E402
+from tools.solvers.sandbox import isolation  # noqa: E402
 
 LATEX: list[dict[str, str | bool]] = [
     {"left": "$$", "right": "$$", "display": True},
@@ -112,7 +112,11 @@ class ChatApp:
         values = self.snapshot(thread_id)[0] if thread_id else {}
         thread_id = thread_id if "problem" in values else uuid.uuid4().hex[:12]
         assert thread_id is not None
-        data = self._keep_uploads(files or [], thread_id)
+        try:
+            data = self._keep_uploads(files or [], thread_id)
+        except InputError as exc:
+            yield self.show([*chat, _note(f"Cannot work on this: {exc}")], thread_id)
+            return
         if data:
             chat.append(_note("Attached: " + ", ".join(Path(f).name for f in data)))
         context = self.make_context()
@@ -194,7 +198,7 @@ class ChatApp:
                 continue
             target = self.runs_dir / thread_id / "data" / Path(name).name
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(name, target)
+            target.write_bytes(read_data_file(name))  # capped: an upload past the size limit is refused, not copied
             kept.append(str(target))
         return kept
 
@@ -334,14 +338,20 @@ def serve(
     checkpoints: Path | None = None,
 ) -> None:
     """Serve the page until interrupted; bound anywhere but loopback it asks for a token (user 'lamopt')."""
-    make = make_context or Context
-    runs = Path(make().runs_dir).resolve()
-    page = build_app(make, checkpoints, runs)
     auth = None
     if host not in ("127.0.0.1", "localhost", "::1"):
+        sealed, why = isolation.isolation_status()
+        if not sealed and isolation.unisolated_allowed():
+            raise InputError(
+                f"refusing to serve on {host}: generated model code would run without OS isolation ({why}) for anyone "
+                f"who reaches the page; unset {isolation.OVERRIDE_ENV} or bind to 127.0.0.1"
+            )
         token = token or os.environ.get("LAMOPT_CHAT_TOKEN") or secrets.token_urlsafe(16)
         auth = ("lamopt", token)
         print(f"lamopt chat: log in as user 'lamopt' with token {token}", flush=True)
+    make = make_context or Context
+    runs = Path(make().runs_dir).resolve()
+    page = build_app(make, checkpoints, runs)
     page.queue(default_concurrency_limit=8).launch(
         server_name=host, server_port=port, auth=auth, ssr_mode=False, allowed_paths=[str(runs)], show_error=True
     )

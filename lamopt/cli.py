@@ -14,7 +14,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
-EXIT_OK, EXIT_NO_ANSWER, EXIT_BAD_INPUT, EXIT_LLM_DOWN = 0, 1, 2, 3
+EXIT_OK, EXIT_NO_ANSWER, EXIT_BAD_INPUT, EXIT_LLM_DOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +34,30 @@ def main(argv: list[str] | None = None) -> int:
         "kb": _kb,
         "train-beamformer": _train_beamformer,
     }[args.command]
-    return int(handler(args))
+    try:
+        return int(handler(args))
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_INTERRUPTED)
+    except Exception as exc:  # a bug of ours: a short message and a log file, never a traceback on the terminal
+        why = f"internal error ({type(exc).__name__}): a bug in lamopt, not in your input; {_error_log(exc)}"
+        return _fail(why, EXIT_INTERNAL)
+
+
+def _error_log(exc: BaseException) -> str:
+    """Write the traceback (secrets redacted) to a log file; say where it is."""
+    import time
+    import traceback
+
+    from tools.embedded_model import cache_dir
+    from tools.redact import redact
+
+    try:
+        log = cache_dir() / "logs" / f"lamopt-error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(redact("".join(traceback.format_exception(exc))), encoding="utf-8")
+        return f"the details are in {log}"
+    except OSError as write_error:
+        return f"no log could be written ({write_error.strerror})"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -153,14 +177,28 @@ _SETTING_FLAGS = [
 
 
 def _read_text(raw: str) -> str:
+    """The problem text from the argument, standard input ('-') or a file ('@FILE'); binary input is refused."""
+    from lamopt.problem_input import MAX_TEXT_BYTES, checked_text, read_text_file
+
     if raw == "-":
-        return sys.stdin.read()
+        return _read_stdin(MAX_TEXT_BYTES)
     if raw.startswith("@"):
-        path = Path(raw[1:])
-        if not path.is_file():
-            raise FileNotFoundError(f"problem file {path} does not exist")
-        return path.read_text(encoding="utf-8")
-    return raw
+        return read_text_file(raw[1:], "problem file")
+    return checked_text(raw, "the problem text")
+
+
+def _read_stdin(limit: int) -> str:
+    from lamopt.problem_input import InputError
+    from tools.untrusted import UntrustedDataError, decode_text
+
+    stream = getattr(sys.stdin, "buffer", None)  # a text-only stand-in (a test's StringIO) has no bytes underneath
+    data = stream.read(limit + 1) if stream is not None else sys.stdin.read(limit + 1).encode("utf-8", "surrogateescape")
+    if len(data) > limit:
+        raise InputError(f"standard input holds more than {limit} bytes; the problem text is limited to that")
+    try:
+        return decode_text(data, "standard input")
+    except UntrustedDataError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -174,7 +212,7 @@ def _solve(args: argparse.Namespace) -> int:
         return review
     try:
         text: str | None = None if args.resume else _read_text(args.text)
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, InputError) as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     context = _context(args, review)
     thread_id = args.resume or uuid.uuid4().hex[:12]
@@ -245,11 +283,15 @@ def _run(args: argparse.Namespace) -> int:
 
 def _chat(args: argparse.Namespace) -> int:
     from lamopt.chat import serve
+    from lamopt.problem_input import InputError
 
     review = _review_points(args.review)
     if isinstance(review, int):
         return review
-    serve(args.host, args.port, args.token, lambda: _context(args, review))
+    try:
+        serve(args.host, args.port, args.token, lambda: _context(args, review))
+    except InputError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
     return EXIT_OK
 
 

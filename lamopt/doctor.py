@@ -33,6 +33,7 @@ def doctor_report(context: Context) -> str:
         lines.append(f"  {store.path}: {len(store.templates)} templates, content hash {store.content_hash}")
     except Exception as exc:  # doctor reports problems, it does not stop at them
         lines.append(f"  unavailable: {exc}")
+    lines += ["", "Sandbox for generated model code:", f"  {_sandbox()}"]
     lines += ["", "GPU:", f"  {_gpu()}"]
     return "\n".join(lines)
 
@@ -60,6 +61,17 @@ def _llm(context: Context) -> list[str]:
         "  llama-cpp-python " + ("installed" if importlib.util.find_spec("llama_cpp") else "NOT installed (make install)")
     )
     return lines
+
+
+def _sandbox() -> str:
+    from tools.solvers.sandbox import isolation
+
+    ready, why = isolation.isolation_status()
+    if ready:
+        return "ok  OS isolation: bubblewrap namespaces, seccomp filter, rlimits (generated code runs sealed)"
+    if isolation.unisolated_allowed():
+        return f"NOT isolated ({why}); {isolation.OVERRIDE_ENV}=1 is set, so generated code runs with Python checks only"
+    return f"no  {why}; generated code is refused (set {isolation.OVERRIDE_ENV}=1 to run it without OS isolation)"
 
 
 def _gpu() -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.state import Decision, Report
+from tools.redact import redact
 
 
 def report_markdown(report: Report, history: list[Decision], thread_id: str, *, for_chat: bool = False) -> str:
@@ -49,7 +50,7 @@ def report_markdown(report: Report, history: list[Decision], thread_id: str, *, 
     if not for_chat:
         lines += ["", "## What the agents did", ""]
         lines += [f"{i}. **{d['agent']}**: {d['decision']} — {d['reason']}" for i, d in enumerate(history, 1)]
-    return "\n".join(lines) + "\n"
+    return str(redact("\n".join(lines) + "\n"))
 
 
 def report_json(report: Report, history: list[Decision], thread_id: str, tokens: int, prompts: dict[str, str]) -> str:
@@ -74,7 +75,7 @@ def report_json(report: Report, history: list[Decision], thread_id: str, tokens:
         "tokens": tokens,
         "prompts": prompts,
     }
-    return json.dumps(record)
+    return json.dumps(redact(record))
 
 
 def _table(rows: list[dict[str, Any]]) -> list[str]:

@@ -27,15 +27,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
 from tqdm import tqdm
 
 from agents.backbone import LLMUnavailable
 from agents.context import Context
 from lamopt.api import stream
 from lamopt.checkpoints import sqlite_saver
-from lamopt.problem_input import InputError
+from lamopt.problem_input import InputError, checked_text, read_text_file
+from tools.redact import redact
+from tools.untrusted import UntrustedDataError, decode_text, loads_json, loads_yaml, read_capped
 
+MAX_BATCH_BYTES = 10 << 20
 LIVE_FIELDS = frozenset({"chat_model", "llm_gate", "solver_gate"})
 """Context fields a batch file cannot set (objects, not settings)."""
 
@@ -65,19 +67,18 @@ def load_cases(path: Path) -> list[Case]:
     paths are relative to the batch file. A case without an id is named by a hash of what it asks, so
     editing the file does not rename the other cases (their finished records still count on a rerun).
     """
-    if not path.is_file():
-        raise InputError(f"batch file {path} does not exist")
-    raw = path.read_text(encoding="utf-8")
+    if path.suffix.lower() not in (".jsonl", ".yaml", ".yml"):
+        raise InputError(f"batch file {path}: use .yaml, .yml or .jsonl")
     defaults: dict[str, Any] = {}
     try:
+        raw = decode_text(read_capped(path, MAX_BATCH_BYTES, "batch file"), f"batch file {path}")
         if path.suffix.lower() == ".jsonl":
-            entries: Any = [json.loads(line) for line in raw.splitlines() if line.strip()]
-        elif path.suffix.lower() in (".yaml", ".yml"):
-            entries = yaml.safe_load(raw)
+            lines = [(n, line) for n, line in enumerate(raw.splitlines(), 1) if line.strip()]
+            entries: Any = [loads_json(line, f"batch file {path}, line {n},") for n, line in lines]
         else:
-            raise InputError(f"batch file {path}: use .yaml, .yml or .jsonl")
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"batch file {path} does not parse: {str(exc).splitlines()[0]}") from exc
+            entries = loads_yaml(raw, f"batch file {path}")
+    except UntrustedDataError as exc:
+        raise InputError(str(exc)) from None
     if isinstance(entries, dict):
         defaults = dict(entries.get("settings") or {})
         entries = entries.get("cases")
@@ -97,12 +98,10 @@ def _case(entry: Any, number: int, base: Path, defaults: dict[str, Any]) -> Case
         raise InputError(f"{where} is not a mapping with a 'text'")
     text = entry.get("text")
     if text is None and entry.get("text_file"):
-        text_path = base / str(entry["text_file"])
-        if not text_path.is_file():
-            raise InputError(f"{where}: text_file {text_path} does not exist")
-        text = text_path.read_text(encoding="utf-8")
+        text = read_text_file(base / str(entry["text_file"]), f"{where}: text_file")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where} has no problem text ('text' or 'text_file')")
+    checked_text(text, f"{where}: the problem text")
     data = entry.get("data") or []
     data = [data] if isinstance(data, str) else list(data)
     data = [str(base / d) for d in data]
@@ -144,7 +143,7 @@ class RecordWriter:
         self._lock = threading.Lock()
 
     def write(self, record: dict[str, Any]) -> None:
-        line = (json.dumps(record, default=str) + "\n").encode("utf-8")
+        line = (json.dumps(redact(record), default=str) + "\n").encode("utf-8")
         with self._lock:
             os.write(self._fd, line)  # one write of the whole line: a kill leaves a record whole or torn, never interleaved
             os.fsync(self._fd)

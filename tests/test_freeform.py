@@ -13,6 +13,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from agents.context import Context
 from agents.freeform import tidy_code
+from agents.report import GENERATED_SOLUTION
 from lamopt.api import follow_up, stream
 from tests.fakes import ScriptedChatModel
 from tests.test_graph_paths import STRAIGHT, final_report, path_of, run
@@ -78,6 +79,7 @@ def test_no_template_fits_so_the_modeler_writes_code_that_the_sandbox_solves(kb_
     assert {row["variable"]: row["value"] for row in report["solution"]} == {"w": 50.0, "c": 50.0}
     assert "written without a template" in steps[1].text and "sandbox: builds" in steps[1].text
     assert "re-checked the solution in the sandbox" in steps[5].text
+    assert GENERATED_SOLUTION in report["warnings"]  # the report says where the answer came from
 
 
 def test_generated_code_with_a_bug_gets_the_error_back_and_is_fixed(kb_dir: Path) -> None:

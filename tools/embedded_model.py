@@ -12,8 +12,11 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 
 @dataclass(frozen=True)
@@ -103,3 +106,40 @@ def _part_file(package: str, model: EmbeddedModel) -> Path:
     if len(files) != 1:
         raise EmbeddedModelMissing(f"package {package} does not hold exactly one data part")
     return files[0]
+
+
+LIFELINE = """
+import os, runpy, sys, threading
+fd = int(sys.argv.pop(1))
+def watch():
+    while os.read(fd, 64):
+        pass
+    os._exit(0)  # end of file: every write end is closed, so the lamopt process that started us is gone
+threading.Thread(target=watch, name="lifeline", daemon=True).start()
+runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)
+"""
+"""Runs a Python module as __main__ with a watcher thread on a pipe whose only write end the starter holds."""
+
+
+def start_tethered(module: str, args: list[str], log: IO[bytes] | None) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `python -m module args...` so that it dies with this process however this process dies.
+
+    The kernel's parent-death signal follows the *thread* that started a child (a server started from a
+    worker thread would die with that thread, or not at all after a SIGKILL of a forked helper), so it is
+    not used. Instead the child gets the read end of a pipe and a thread that exits the process at end of
+    file. The write end stays here, close-on-exec, in no other process: when this process ends (a clean
+    exit, SIGTERM, SIGKILL, a crash), the kernel closes it and the child exits within moments, even in
+    the middle of a request. Closing the returned write end stops the child the same way.
+    """
+    read_end, write_end = os.pipe()  # both ends close-on-exec; only the read end is passed on
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", LIFELINE, str(read_end), module, *args],
+            stdout=log, stderr=subprocess.STDOUT if log is not None else None, stdin=subprocess.DEVNULL, pass_fds=(read_end,),
+        )  # fmt: skip
+    except BaseException:
+        os.close(write_end)
+        raise
+    finally:
+        os.close(read_end)
+    return process, write_end

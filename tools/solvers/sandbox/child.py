@@ -1,8 +1,11 @@
-"""The sandbox's child process: install the audit hook, run the checked code, write the result as JSON.
+"""The sandbox's child process: seal itself, install the audit hook, run the checked code, write the result as JSON.
 
-Started by runner.py in a fresh interpreter (never a fork of the main process) in its scratch directory,
-under resource limits and, where the kernel allows, in a network namespace of its own. Reads the request
-from request.json in the scratch directory and writes result.json there; only data crosses back.
+Started by runner.py in a fresh interpreter (never a fork of the main process) inside bubblewrap
+(isolation.py), in its scratch directory, under resource limits. Before the generated code runs it checks
+that it really is sealed (seccomp on, an unprivileged uid, no /etc) and adds a second seccomp filter that
+refuses execve, so a sealed child can neither start nor become another program. The audit hook is only a
+friendly early refusal with a readable message for the LLM; the operating system is the wall. Reads the
+request from request.json in the scratch directory and writes result.json there; only data crosses back.
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ import pyomo.environ as pyo
 from tools.solvers.diagnosis import explain_infeasibility
 from tools.solvers.model_facts import model_size, objective_sense, variable_values
 from tools.solvers.portfolio import ProblemClass, solve
+from tools.solvers.sandbox.seccomp import install, no_exec_filter
 from tools.solvers.solution_check import check_solution
 from tools.solvers.status import Status
 
 SCRATCH = Path.cwd().resolve()
 _BLOCKED_EVENTS = ("socket.", "subprocess.", "os.system", "os.exec", "os.spawn", "os.fork", "os.posix_spawn", "os.kill",
                    "ctypes.", "shutil.rmtree", "os.remove", "os.rmdir", "os.rename", "os.chmod", "os.chown", "os.link",
-                   "os.symlink", "os.truncate", "os.putenv", "os.unsetenv")  # fmt: skip
+                   "os.symlink", "os.truncate", "os.mkfifo", "os.mknod", "os.utime", "os.mkdir")  # fmt: skip
 _ARMED = False
 
 
@@ -51,13 +55,26 @@ def _inside_scratch(path: str | bytes) -> bool:
     return Path(text).resolve().is_relative_to(SCRATCH)
 
 
-def main() -> None:
+def seal() -> None:
+    """Refuse to go on unless bubblewrap's seal is in place, then forbid executing programs from here on."""
+    status = Path("/proc/self/status").read_text()
+    missing = [what for what, ok in (("seccomp", "Seccomp:\t2" in status), ("no_new_privs", "NoNewPrivs:\t1" in status),
+                                     ("unprivileged uid", os.getuid() != 0), ("no /etc", not os.path.exists("/etc")))
+               if not ok]  # fmt: skip
+    if missing:
+        raise SystemExit(f"sandbox: not sealed ({', '.join(missing)}); generated code not run")
+    install(no_exec_filter())
+
+
+def main(sealed: bool = False) -> None:
     global _ARMED
     # A write past RLIMIT_FSIZE must fail as an error in the code, not kill us before the result is written.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     request = json.loads((SCRATCH / "request.json").read_text())
     result: dict[str, Any]
     namespace: dict[str, Any] = {"__name__": "generated"}
+    if sealed:
+        seal()
     sys.addaudithook(_audit)
     _ARMED = True
     try:
@@ -99,7 +116,7 @@ def _describe(exc: BaseException, code: str) -> str:
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename == "<generated>":
             line_no = frame.lineno
-    message = f"{type(exc).__name__}: {exc}"
+    message = f"{type(exc).__name__}: {exc}"[:1500]  # the parent refuses a longer error as invalid output
     if line_no is None:
         return message
     source = code.splitlines()[line_no - 1].strip() if 0 < line_no <= len(code.splitlines()) else ""
