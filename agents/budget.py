@@ -32,8 +32,9 @@ def out_of_time(state: State, context: Context, agent: AgentName, update: dict[s
     """The update that ends the run (the caller routes it to the report): no verified answer within the budget, and
     what was tried."""
     spent = time.time() - state.get("started_at", time.time())
-    reason = f"no verified answer within the run's time budget ({spent:.0f} s of {context.run_budget_s:g} s); {tried(state)}"
     merged = dict(update or {})
+    now: State = {**state, **{k: v for k, v in merged.items() if k in ("rejected", "dropped")}}  # type: ignore[typeddict-item]
+    reason = f"no verified answer within the run's time budget ({spent:.0f} s of {context.run_budget_s:g} s); {tried(now)}"
     history = merged.pop("history", [])
     return merged | {
         "outcome": "out_of_time",

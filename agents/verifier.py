@@ -126,8 +126,8 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
     }
     if errors:
         return _rejected(state, context, formulation, findings, update)
-    if over_budget(state, context):
-        return Command(goto="report", update=out_of_time(state, context, "verifier", update))
+    # An accepted formulation is solved whatever the clock says: the budget bounds the modelling, and the solver
+    # has a time limit of its own.
     if defaulted and "missing_parameter" in context.review_points:
         defaults = ", ".join(f"{i['name']} = {i['value']:g}" for i in defaulted)
         question = (

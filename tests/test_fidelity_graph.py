@@ -4,7 +4,6 @@ that they cannot. Retrieval, the sandbox and the solvers are real."""
 from __future__ import annotations
 
 import itertools
-import time
 from pathlib import Path
 from typing import Any
 
@@ -178,17 +177,32 @@ def test_an_uncovered_clause_is_named_in_the_report_when_nothing_fits(kb_dir: Pa
     assert "it must sell at least 10 bags of tea" in fake.user_texts()[1]  # the Modeler was told which clause
 
 
-def test_the_run_budget_ends_a_slow_run_with_the_honest_status(kb_dir: Path) -> None:
+def test_the_run_budget_ends_a_slow_run_with_the_honest_status(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every LLM request takes 100 s on a fake clock; the budget of 150 s ends the run after the second formulation."""
+    clock = [1_000.0]
+    fake_time = type("FakeTime", (), {"time": staticmethod(lambda: clock[0])})
+    monkeypatch.setattr("agents.budget.time", fake_time)
+    monkeypatch.setattr("agents.retriever.time", fake_time)
+
     class Slow(ScriptedChatModel):
         def _generate(self, *args: Any, **kwargs: Any) -> Any:
-            time.sleep(1.5)
+            clock[0] += 100.0
             return super()._generate(*args, **kwargs)
 
-    fake = Slow(script=[_priority_elements(), NO_MAPPING] * 3)
-    context = Context(chat_model=fake, kb_path=str(kb_dir), run_budget_s=1.0)
+    def wrong(capacity: int) -> dict[str, Any]:
+        elements = _priority_elements()
+        budget = next(c for c in elements["constraints"] if c["name"] == "rbs_C1")
+        budget["expression"] = budget["expression"].replace("<= 10", f"<= {capacity}")  # not in the text: rejected
+        return elements
+
+    fake = Slow(script=[wrong(12), wrong(13), wrong(14)])
+    context = Context(chat_model=fake, kb_path=str(kb_dir), run_budget_s=150.0, max_iterations=10)
     steps = list(stream(PRIORITY, context=context))
     report = final_report(steps)
     assert report["status"] == "out_of_time" and report["objective"] is None
     assert report["summary"].startswith("No verified answer: out of time")
-    assert "time budget" in report["diagnosis"] and "templates dropped: association_load_balancing" in report["diagnosis"]
+    assert "(200 s of 150 s)" in report["diagnosis"] and "templates dropped: association_load_balancing" in report["diagnosis"]
+    assert "rejected: generated (the model uses the number 12, which the text does not state)" in report["diagnosis"]
+    assert "generated (the model uses the number 13, which the text does not state)" in report["diagnosis"]
     assert any(step.text.startswith("stop: out of time") for step in steps if step.kind == "agent")
+    assert len(fake.requests) == 2  # the third formulation was never asked for

@@ -178,7 +178,7 @@ def test_free_form_requests_respect_llm_concurrency(tmp_path: Path, kb_dir: Path
     """`--llm-concurrency` caps the free-form Modeler's requests too (they once went past the gate)."""
     from tests.test_freeform import FARM, FARM_OPTIMUM, NO_TEMPLATE, literal_elements
 
-    batch = _write_batch(tmp_path, [{"id": f"farm{i}", "text": FARM, "settings": NO_TEMPLATE} for i in range(3)])
+    batch = _write_batch(tmp_path, [{"id": f"farm{i}", "text": FARM, "settings": dict(NO_TEMPLATE)} for i in range(3)])
     _PEAK[0] = 0
     outcome = run_batch(
         batch,

@@ -388,13 +388,14 @@ class Clause:
 
 
 def requirement_clauses(text: str) -> list[Clause]:
-    """The sentences, bullets and table notes of the text that state a requirement, in order."""
+    """The sentences, bullets and table notes of the text that may state a requirement, in order: those with a word
+    of requirement, and those with a number ("Cell C1 has 10 RBs" is a limit without such a word)."""
     clauses: list[Clause] = []
     for piece in sentences(text):
         hard = bool(_HARD_CUES.search(piece))
         strong = hard or bool(_NOUN_CUES.search(piece))
-        if not strong and not _WEAK_CUES.search(piece):
-            continue
+        if not strong and not _WEAK_CUES.search(piece) and not clause_numbers(piece):
+            continue  # no requirement word and no number: nothing a model could leave out
         asks = bool(_OPTIMISE.search(piece) or any(p.search(piece) for p in _ASKED) or _AS_POSSIBLE.search(piece))
         clauses.append(
             Clause(

@@ -98,8 +98,12 @@ def binary_program(objective: np.ndarray, rows: Sequence[Row], maximize: bool = 
     """A 0-1 program solved by scipy's milp (HiGHS): rows are (coefficients, lower, upper); None if infeasible."""
     sign = -1.0 if maximize else 1.0
     a = np.array([r for r, _, _ in rows])
-    res = milp(sign * objective, constraints=LinearConstraint(a, [lo for _, lo, _ in rows], [hi for _, _, hi in rows]),
-               integrality=np.ones(len(objective)), bounds=Bounds(0, 1))
+    res = milp(
+        sign * objective,
+        constraints=LinearConstraint(a, [lo for _, lo, _ in rows], [hi for _, _, hi in rows]),
+        integrality=np.ones(len(objective)),
+        bounds=Bounds(0, 1),
+    )
     if res.status == 2:
         return None
     if res.status != 0:
@@ -112,8 +116,15 @@ def pair_index(allowed: np.ndarray) -> list[tuple[int, int]]:
     return [(u, c) for u in range(allowed.shape[0]) for c in range(allowed.shape[1]) if np.isfinite(allowed[u, c])]
 
 
-def pair_rows(pairs: list[tuple[int, int]], n: int, coef: Callable[[int, int], float], by: int, count: int,
-              lo: Sequence[float], hi: Sequence[float]) -> list[Row]:
+def pair_rows(
+    pairs: list[tuple[int, int]],
+    n: int,
+    coef: Callable[[int, int], float],
+    by: int,
+    count: int,
+    lo: Sequence[float],
+    hi: Sequence[float],
+) -> list[Row]:
     """One row per user (by=0) or per cell (by=1): sum of coef(u, c) x[u, c] over its pairs within [lo, hi]."""
     rows = []
     for k in range(count):
@@ -203,8 +214,17 @@ def augmenting_max_flow(adj: dict[str, dict[str, float]], src: str, dst: str) ->
 @case(
     "dev30-assoc-01",
     {
-        "rates": [[14, 38, X], [11, X, 29], [16, 33, 27], [9, 41, X], [20, X, 36], [13, 30, 31], [18, X, X],
-                  [12, 26, 35], [15, 34, X]],
+        "rates": [
+            [14, 38, X],
+            [11, X, 29],
+            [16, 33, 27],
+            [9, 41, X],
+            [20, X, 36],
+            [13, 30, 31],
+            [18, X, X],
+            [12, 26, 35],
+            [15, 34, X],
+        ],
         "caps": [4, 3, 3],
     },
 )
@@ -228,8 +248,7 @@ def assoc_01(d: dict[str, Any]) -> Methods:
     {
         "weight": [5, 3, 1, 3, 5, 1, 3, 1, 5],
         "demand": [12, 20, 8, 15, 10, 18, 14, 6, 22],
-        "rbs": [[8, 10, X], [12, X, 9], [6, 5, 7], [X, 9, 8], [9, 7, X], [10, 11, 12], [7, X, 6], [4, 3, 5],
-                [14, 12, 10]],
+        "rbs": [[8, 10, X], [12, X, 9], [6, 5, 7], [X, 9, 8], [9, 7, X], [10, 11, 12], [7, X, 6], [4, 3, 5], [14, 12, 10]],
         "rb_budget": [25, 20, 15],
         "backhaul": [40, 30, 25],
         "must": [1, 2, 5],
@@ -263,8 +282,17 @@ def assoc_02(d: dict[str, Any]) -> Methods:
     {
         "current": [1, 1, 1, 1, 2, 2, 2, 3, 3],
         "demand": [6, 8, 5, 7, 4, 9, 6, 10, 3],
-        "rates": [[30, 25, X], [40, 20, 25], [20, X, 30], [35, 28, X], [16, 20, 20], [X, 30, 36], [24, 15, 30],
-                  [25, X, 20], [12, 10, 15]],
+        "rates": [
+            [30, 25, X],
+            [40, 20, 25],
+            [20, X, 30],
+            [35, 28, X],
+            [16, 20, 20],
+            [X, 30, 36],
+            [24, 15, 30],
+            [25, X, 20],
+            [12, 10, 15],
+        ],
         "cost": [2, 3, 1, 4, 2, 5, 1, 3, 2],
         "limit_pct": 80,
     },
@@ -292,8 +320,7 @@ def assoc_03(d: dict[str, Any]) -> Methods:
     "dev30-assoc-04",
     {
         "demand": [10, 15, 15, 25, 20, 6, 30, 9],
-        "rate": [[65, 39, X], [52, X, 78], [26, 58, 39], [X, 65, 52], [78, 26, 39], [39, 52, 65], [58, 78, X],
-                 [26, X, 58]],
+        "rate": [[65, 39, X], [52, X, 78], [26, 58, 39], [X, 65, 52], [78, 26, 39], [39, 52, 65], [58, 78, X], [26, X, 58]],
         "dbm": [[8, 14, X], [11, X, 5], [17, 6, 12], [X, 4, 9], [3, 18, 15], [13, 10, 7], [9, 2, X], [16, X, 6]],
         "airtime_pct": 80,
     },
@@ -388,9 +415,14 @@ class PlacementProgram:
         integrality[: self.ns * self.nk] = 1
         upper = np.ones(self.columns)
         upper[self.ns * self.nk :] = INF  # z is bounded by its rows and the objective; epigraph variables are free above
-        res = milp(dense(objective), integrality=integrality, bounds=Bounds(0, upper),
-                   constraints=LinearConstraint(np.array([dense(e) for e, _, _ in self.rows]),
-                                                [lo for _, lo, _ in self.rows], [hi for _, _, hi in self.rows]))
+        res = milp(
+            dense(objective),
+            integrality=integrality,
+            bounds=Bounds(0, upper),
+            constraints=LinearConstraint(
+                np.array([dense(e) for e, _, _ in self.rows]), [lo for _, lo, _ in self.rows], [hi for _, _, hi in self.rows]
+            ),
+        )
         if res.status == 2:
             return None
         if res.status != 0:
@@ -421,8 +453,14 @@ def _ring_matrix(link_delays: list[float]) -> np.ndarray:
 @case(
     "dev30-leo-01",
     {
-        "delay": [[0, 5, 9, 12, 7, 4], [5, 0, 4, 10, 12, 9], [9, 4, 0, 6, 11, 13], [12, 10, 6, 0, 5, 8],
-                  [7, 12, 11, 5, 0, 3], [4, 9, 13, 8, 3, 0]],
+        "delay": [
+            [0, 5, 9, 12, 7, 4],
+            [5, 0, 4, 10, 12, 9],
+            [9, 4, 0, 6, 11, 13],
+            [12, 10, 6, 0, 5, 8],
+            [7, 12, 11, 5, 0, 3],
+            [4, 9, 13, 8, 3, 0],
+        ],
         "links": [5, 4, 6, 5, 3, 4],
         "cpu_need": [2, 3, 2, 3, 2],
         "cpu_cap": [3, 4, 2, 3, 3, 2],
@@ -488,8 +526,10 @@ def leo_02(d: dict[str, Any]) -> Methods:
     objective: Expr = {}
     for rate, (a, b) in zip(d["rates"], itertools.pairwise(ends), strict=True):
         objective = add(objective, prog.transfer(a, b, lambda i, j: float(hops[i, j])), scale=rate)
-    return [("enumeration of 7^4 placements, hop counts by Dijkstra on the link list", best),
-            ("0-1 program with product variables, scipy milp", prog.minimize(objective))]
+    return [
+        ("enumeration of 7^4 placements, hop counts by Dijkstra on the link list", best),
+        ("0-1 program with product variables, scipy milp", prog.minimize(objective)),
+    ]
 
 
 @case(
@@ -523,14 +563,24 @@ def leo_03(d: dict[str, Any]) -> Methods:
     def dist(i: int, j: int) -> float:
         return float(delay[i, j])
 
-    common = add(prog.transfer(("sat", acc), ("svc", 0), dist), prog.transfer(("svc", 3), ("sat", acc), dist),
-                 {prog.x(0, k): proc[0, k] for k in range(5)}, {prog.x(3, k): proc[3, k] for k in range(5)})
+    common = add(
+        prog.transfer(("sat", acc), ("svc", 0), dist),
+        prog.transfer(("svc", 3), ("sat", acc), dist),
+        {prog.x(0, k): proc[0, k] for k in range(5)},
+        {prog.x(3, k): proc[3, k] for k in range(5)},
+    )
     for branch in (1, 2):
-        path = add(common, prog.transfer(("svc", 0), ("svc", branch), dist), prog.transfer(("svc", branch), ("svc", 3), dist),
-                   {prog.x(branch, k): proc[branch, k] for k in range(5)})
+        path = add(
+            common,
+            prog.transfer(("svc", 0), ("svc", branch), dist),
+            prog.transfer(("svc", branch), ("svc", 3), dist),
+            {prog.x(branch, k): proc[branch, k] for k in range(5)},
+        )
         prog.rows.append((add(path, {latency: -1.0}), -INF, 0))
-    return [("enumeration of 5^4 placements, critical path of the DAG", best),
-            ("0-1 program with an epigraph latency variable, scipy milp", prog.minimize({latency: 1.0}))]
+    return [
+        ("enumeration of 5^4 placements, critical path of the DAG", best),
+        ("0-1 program with an epigraph latency variable, scipy milp", prog.minimize({latency: 1.0})),
+    ]
 
 
 @case(
@@ -562,8 +612,10 @@ def leo_04(d: dict[str, Any]) -> Methods:
                 path.append((prev[node], node))
                 node = prev[node]
             route[a, b] = path
-    chains = [(d["access"][0] - 1, [0, 1, 2], d["traffic"][0], d["req"][0]),
-              (d["access"][1] - 1, [3, 4], d["traffic"][1], d["req"][1])]
+    chains = [
+        (d["access"][0] - 1, [0, 1, 2], d["traffic"][0], d["req"][0]),
+        (d["access"][1] - 1, [3, 4], d["traffic"][1], d["req"][1]),
+    ]
     best = INF
     for place in itertools.product(range(n), repeat=5):
         if d["fixed"] is not None and place[4] != d["fixed"] - 1:
@@ -601,8 +653,10 @@ def leo_04(d: dict[str, Any]) -> Methods:
                 constant += req * delay[a[1], b[1]] / sum(d["req"])
     prog.rows += [(load, -INF, d["isl_cap"]) for load in loads.values()]
     mip = prog.minimize(objective)
-    return [("enumeration of the 7^4 placements with Y2 fixed, min-delay routes, per-direction ISL loads", best),
-            ("0-1 program with product variables and link-load rows, scipy milp", None if mip is None else mip + constant)]
+    return [
+        ("enumeration of the 7^4 placements with Y2 fixed, min-delay routes, per-direction ISL loads", best),
+        ("0-1 program with product variables and link-load rows, scipy milp", None if mip is None else mip + constant),
+    ]
 
 
 # ---------------------------------------------------------------------------------- power control
@@ -713,6 +767,7 @@ def pow_03(d: dict[str, Any]) -> Methods:
     # the optimum of a two-link weighted sum rate has one power at its cap: search the two edges finely
     edge = []
     for fixed in (0, 1):
+
         def neg(x: float, fixed: int = fixed) -> float:
             p1, p2 = (caps[0], x) if fixed == 0 else (x, caps[1])
             return -float(wsr(np.array(p1), np.array(p2)))
@@ -720,8 +775,12 @@ def pow_03(d: dict[str, Any]) -> Methods:
         upper = caps[1 - fixed]
         xs = np.linspace(0, upper, 20001)
         start = xs[int(np.argmin([neg(x) for x in xs[::100]]) * 100)]
-        res = minimize_scalar(neg, bounds=(max(0.0, start - upper / 100), min(upper, start + upper / 100)), method="bounded",
-                              options={"xatol": 1e-10})
+        res = minimize_scalar(
+            neg,
+            bounds=(max(0.0, start - upper / 100), min(upper, start + upper / 100)),
+            method="bounded",
+            options={"xatol": 1e-10},
+        )
         edge.append(-min(float(res.fun), neg(0.0), neg(upper)))
     return [("edge search (one power at its cap) + bounded scalar refinement", max(edge)), ("4001 x 4001 grid", grid_best)]
 
@@ -751,8 +810,22 @@ def pow_04(d: dict[str, Any]) -> Methods:
 @case(
     "dev30-chan-01",
     {
-        "pairs": {"1-2": 18, "1-3": 9, "1-4": 14, "2-3": 22, "2-5": 11, "3-4": 7, "3-5": 16, "3-6": 12, "4-6": 20,
-                  "5-6": 8, "5-7": 15, "6-7": 19, "4-7": 6, "2-7": 5},
+        "pairs": {
+            "1-2": 18,
+            "1-3": 9,
+            "1-4": 14,
+            "2-3": 22,
+            "2-5": 11,
+            "3-4": 7,
+            "3-5": 16,
+            "3-6": 12,
+            "4-6": 20,
+            "5-6": 8,
+            "5-7": 15,
+            "6-7": 19,
+            "4-7": 6,
+            "2-7": 5,
+        },
         "channels": [1, 6, 11],
     },
 )
@@ -770,15 +843,21 @@ def chan_01(d: dict[str, Any]) -> Methods:
             row[[3 * a + ch, 3 * b + ch, nx + 3 * p + ch]] = [1, 1, -1]
             rows.append((row, -INF, 1))
     weights = np.concatenate([np.zeros(nx), np.repeat([v for _, _, v in pairs], 3).astype(float)])
-    return [("enumeration of 3^7 channel plans", best), ("0-1 program with same-channel pair variables, scipy milp",
-                                                         binary_program(weights, rows))]
+    return [
+        ("enumeration of 3^7 channel plans", best),
+        ("0-1 program with same-channel pair variables, scipy milp", binary_program(weights, rows)),
+    ]
 
 
 @case(
     "dev30-chan-02",
     {
-        "rate_kbps": [[620, 580, 650, 600, 640, 590, 610, 570], [380, 450, 300, 420, 350, 480, 330, 400],
-                      [300, 260, 420, 280, 390, 250, 440, 310], [180, 220, 200, 260, 170, 240, 210, 190]],
+        "rate_kbps": [
+            [620, 580, 650, 600, 640, 590, 610, 570],
+            [380, 450, 300, 420, 350, 480, 330, 400],
+            [300, 260, 420, 280, 390, 250, 440, 310],
+            [180, 220, 200, 260, 170, 240, 210, 190],
+        ],
         "min_mbps": [0.5, 0.6],
         "min_kbps": [400, 250],
         "max_rbs": 3,
@@ -803,8 +882,14 @@ def chan_02(d: dict[str, Any]) -> Methods:
 @case(
     "dev30-chan-03",
     {
-        "rx_dbm": [[-62, -88, -95, -79, -101, -90], [-91, -58, -84, -97, -86, -99], [-93, -80, -65, -89, -78, -92],
-                   [-76, -99, -87, -60, -94, -83], [-104, -85, -77, -96, -63, -81], [-89, -100, -93, -82, -80, -66]],
+        "rx_dbm": [
+            [-62, -88, -95, -79, -101, -90],
+            [-91, -58, -84, -97, -86, -99],
+            [-93, -80, -65, -89, -78, -92],
+            [-76, -99, -87, -60, -94, -83],
+            [-104, -85, -77, -96, -63, -81],
+            [-89, -100, -93, -82, -80, -66],
+        ],
         "noise_dbm": -95,
     },
 )
@@ -860,8 +945,9 @@ def bw_01(d: dict[str, Any]) -> Methods:
         alloc[u] += extra
         left -= extra
     greedy = float((alloc * eff).sum())
-    res = linprog(-eff, A_ub=[np.ones(5)], b_ub=[d["total_mhz"]], bounds=[(lo[i], d["cap_mhz"]) for i in range(5)],
-                  method="highs")
+    res = linprog(
+        -eff, A_ub=[np.ones(5)], b_ub=[d["total_mhz"]], bounds=[(lo[i], d["cap_mhz"]) for i in range(5)], method="highs"
+    )
     return [("greedy by spectral efficiency (exact for this LP)", greedy), ("LP, scipy HiGHS", -float(res.fun))]
 
 
@@ -884,6 +970,7 @@ def bw_02(d: dict[str, Any]) -> Methods:
     level = bisect(lambda x: used(x) <= total, 0.0, total)
     b = np.maximum(lo, level)
     kkt = float(np.log(b * eff).sum())
+
     # second method: solve for the multiplier with a scalar minimisation of the dual
     def dual(mu: float) -> float:
         bb = np.maximum(lo, 1 / mu)
@@ -924,8 +1011,14 @@ def bw_03(d: dict[str, Any]) -> Methods:
 
     best = INF
     for start in (np.full(5, total / 5), cap * total / cap.sum(), np.array([4.0, 3, 8, 3, 7])):
-        res = minimize(lambda x: float((a / x).mean()), start, method="SLSQP", bounds=[(1e-3, c) for c in cap],
-                       constraints=[{"type": "ineq", "fun": lambda x: total - x.sum()}], options={"ftol": 1e-14, "maxiter": 500})
+        res = minimize(
+            lambda x: float((a / x).mean()),
+            start,
+            method="SLSQP",
+            bounds=[(1e-3, c) for c in cap],
+            constraints=[{"type": "ineq", "fun": lambda x: total - x.sum()}],
+            options={"ftol": 1e-14, "maxiter": 500},
+        )
         if res.success:
             best = min(best, float(res.fun))
     return [("KKT square-root rule with caps, multiplier by bisection", kkt), ("SLSQP, 3 starts", best)]
@@ -938,8 +1031,16 @@ def bw_03(d: dict[str, Any]) -> Methods:
     "dev30-cov-01",
     {
         "pop": [1800, 2500, 900, 3100, 1200, 2200, 700, 1600, 2800, 1100, 1900, 600],
-        "covers": {"A": [1, 2, 5], "B": [2, 3, 4, 7], "C": [4, 6, 9], "D": [1, 5, 8, 10], "E": [6, 7, 11, 12],
-                   "F": [3, 9, 10], "G": [8, 11, 12, 2], "H": [4, 9, 12]},
+        "covers": {
+            "A": [1, 2, 5],
+            "B": [2, 3, 4, 7],
+            "C": [4, 6, 9],
+            "D": [1, 5, 8, 10],
+            "E": [6, 7, 11, 12],
+            "F": [3, 9, 10],
+            "G": [8, 11, 12, 2],
+            "H": [4, 9, 12],
+        },
         "k": 3,
     },
 )
@@ -961,8 +1062,18 @@ def cov_01(d: dict[str, Any]) -> Methods:
 @case(
     "dev30-cov-02",
     {
-        "points": [[1.0, 1.0], [2.5, 0.5], [4.0, 1.5], [0.5, 3.0], [2.0, 2.5], [3.5, 3.5], [5.0, 3.0], [1.5, 4.5],
-                   [3.0, 5.0], [4.5, 5.0]],
+        "points": [
+            [1.0, 1.0],
+            [2.5, 0.5],
+            [4.0, 1.5],
+            [0.5, 3.0],
+            [2.0, 2.5],
+            [3.5, 3.5],
+            [5.0, 3.0],
+            [1.5, 4.5],
+            [3.0, 5.0],
+            [4.5, 5.0],
+        ],
         "sites": [[1.5, 1.5], [3.5, 1.0], [1.0, 3.5], [3.2, 3.1], [4.5, 4.0], [2.0, 5.0], [5.0, 1.5]],
         "radius": [2.0, 2.0, 2.0, 2.0, 1.2, 1.2, 1.2],
         "cost": [90, 80, 85, 110, 40, 35, 30],
@@ -1058,8 +1169,16 @@ def ee_01(d: dict[str, Any]) -> Methods:
     "dev30-ee-02",
     {
         "static_w": [130, 68, 72, 65],
-        "per_user_w": [[9, 4, X, 6], [11, X, 3, 5], [8, 5, 6, X], [12, X, 4, 7], [10, 6, X, X], [9, X, 5, 4],
-                       [13, 3, X, 6], [10, 7, 4, X]],
+        "per_user_w": [
+            [9, 4, X, 6],
+            [11, X, 3, 5],
+            [8, 5, 6, X],
+            [12, X, 4, 7],
+            [10, 6, X, X],
+            [9, X, 5, 4],
+            [13, 3, X, 6],
+            [10, 7, 4, X],
+        ],
         "max_users": [8, 3, 3, 3],
     },
 )
@@ -1079,8 +1198,10 @@ def ee_02(d: dict[str, Any]) -> Methods:
         row[len(pairs) + c] = -d["max_users"][c]  # users served by c <= cap_c x on_c
         rows.append((row, -INF, 0))
     objective = np.array([per_user[u, c] for u, c in pairs] + list(static))
-    return [("enumeration of 4^8 associations (a BS is on iff it serves someone)", float(total.min())),
-            ("0-1 program with on/off variables, scipy milp", binary_program(objective, rows))]
+    return [
+        ("enumeration of 4^8 associations (a BS is on iff it serves someone)", float(total.min())),
+        ("0-1 program with on/off variables, scipy milp", binary_program(objective, rows)),
+    ]
 
 
 @case(
@@ -1166,8 +1287,10 @@ def mec_01(d: dict[str, Any]) -> Methods:
     rows: list[Row] = [(np.ones(6), 0, d["slots"])]
     rows += [(np.eye(6)[i], 1 if t_local[i] > deadline[i] else 0, 0 if t_off[i] > deadline[i] else 1) for i in range(6)]
     mip = binary_program(e_off - e_local, rows)
-    return [("enumeration of the 2^6 offloading decisions", best),
-            ("0-1 program, scipy milp", None if mip is None else (mip + float(e_local.sum())) * 1000)]
+    return [
+        ("enumeration of the 2^6 offloading decisions", best),
+        ("0-1 program, scipy milp", None if mip is None else (mip + float(e_local.sum())) * 1000),
+    ]
 
 
 @case(
@@ -1238,8 +1361,10 @@ def mec_03(d: dict[str, Any]) -> Methods:
         remote = np.array(d["input_mbit"]) / np.array(d["uplink_mbps"]) + np.array(d["gcycles"]) * n / d["f_edge_ghz"]
         chosen = binary_program(remote - local, [(np.ones(6), n, n)])
         by_count.append(INF if chosen is None else (chosen + local.sum()) * 1000)
-    return [("enumeration of the 2^6 offloading sets (edge CPU split equally)", best),
-            ("one 0-1 program per number of offloaded tasks, scipy milp", min(by_count))]
+    return [
+        ("enumeration of the 2^6 offloading sets (edge CPU split equally)", best),
+        ("one 0-1 program per number of offloaded tasks, scipy milp", min(by_count)),
+    ]
 
 
 @case(
@@ -1277,8 +1402,9 @@ def mec_04(d: dict[str, Any]) -> Methods:
         x[i] += extra
         budget -= extra * c[i]
     greedy = float(((1 - x) * e_local + x * e_off).sum() * 1000)
-    res = linprog(e_off - e_local, A_ub=[c], b_ub=[d["edge_gcycles"] * 1e9], bounds=list(zip(lo, hi, strict=True)),
-                  method="highs")
+    res = linprog(
+        e_off - e_local, A_ub=[c], b_ub=[d["edge_gcycles"] * 1e9], bounds=list(zip(lo, hi, strict=True)), method="highs"
+    )
     lp = (float(res.fun) + float(e_local.sum())) * 1000
     return [("fractional knapsack on edge cycles", greedy), ("LP, scipy HiGHS", lp)]
 
@@ -1290,21 +1416,33 @@ def mec_04(d: dict[str, Any]) -> Methods:
     "dev30-nf-01",
     {
         "gbps": {"G-R1": 1.2, "R6-H": 1.1},
-        "mbps": {"G-R2": 800, "G-R3": 500, "R1-R2": 300, "R1-R4": 700, "R2-R4": 400, "R2-R5": 600, "R3-R5": 900,
-                 "R4-R6": 350, "R5-R6": 450, "R4-H": 650, "R5-H": 250},
+        "mbps": {
+            "G-R2": 800,
+            "G-R3": 500,
+            "R1-R2": 300,
+            "R1-R4": 700,
+            "R2-R4": 400,
+            "R2-R5": 600,
+            "R3-R5": 900,
+            "R4-R6": 350,
+            "R5-R6": 450,
+            "R4-H": 650,
+            "R5-H": 250,
+        },
     },
 )
 def nf_01(d: dict[str, Any]) -> Methods:
     adj = undirected({**{k: v * 1000 for k, v in d["gbps"].items()}, **d["mbps"]})  # Mbit/s
-    return [("min cut over the 2^6 node sets", min_cut_enumeration(adj, "G", "H")),
-            ("Edmonds-Karp augmenting paths", augmenting_max_flow(adj, "G", "H"))]
+    return [
+        ("min cut over the 2^6 node sets", min_cut_enumeration(adj, "G", "H")),
+        ("Edmonds-Karp augmenting paths", augmenting_max_flow(adj, "G", "H")),
+    ]
 
 
 @case(
     "dev30-nf-02",
     {
-        "links": {"A-B": 100, "A-C": 100, "B-C": 40, "B-D": 100, "C-E": 100, "D-E": 40, "D-F": 100, "E-F": 100,
-                  "C-D": 60},
+        "links": {"A-B": 100, "A-C": 100, "B-C": 40, "B-D": 100, "C-E": 100, "D-E": 40, "D-F": 100, "E-F": 100, "C-D": 60},
         "flows": [["A", "F", 50], ["B", "E", 45], ["A", "D", 35]],
         "max_hops": 4,
     },
@@ -1340,8 +1478,19 @@ def nf_02(d: dict[str, Any]) -> Methods:
 @case(
     "dev30-nf-03",
     {
-        "links": {"S1-A": 10, "S2-A": 8, "S1-B": 6, "A-B": 5, "A-C": 7, "B-D": 9, "C-D": 4, "C-T1": 8, "D-T2": 10,
-                  "C-T2": 3, "B-T1": 4},
+        "links": {
+            "S1-A": 10,
+            "S2-A": 8,
+            "S1-B": 6,
+            "A-B": 5,
+            "A-C": 7,
+            "B-D": 9,
+            "C-D": 4,
+            "C-T1": 8,
+            "D-T2": 10,
+            "C-T2": 3,
+            "B-T1": 4,
+        },
         "demands": [["S1", "T1", 12], ["S2", "T2", 10], ["S1", "T2", 6]],
     },
 )
@@ -1409,8 +1558,7 @@ def nf_03(d: dict[str, Any]) -> Methods:
 @case(
     "dev30-nf-04",
     {
-        "links": {"P-M1": 400, "P-M2": 350, "M1-M2": 150, "M1-M3": 300, "M2-M4": 250, "M3-M4": 100, "M3-C": 280,
-                  "M4-C": 300},
+        "links": {"P-M1": 400, "P-M2": 350, "M1-M2": 150, "M1-M3": 300, "M2-M4": 250, "M3-M4": 100, "M3-C": 280, "M4-C": 300},
         "cost": {"P-M1": 2, "P-M2": 3, "M1-M2": 1, "M1-M3": 2, "M2-M4": 2, "M3-M4": 1, "M3-C": 4, "M4-C": 3},
         "demand": 500,
         "down": "M3-C",
@@ -1423,8 +1571,10 @@ def nf_04(d: dict[str, Any]) -> Methods:
     adj = undirected(links)
     cut = min_cut_enumeration(adj, "P", "C")
     flow = augmenting_max_flow(adj, "P", "C")
-    return [(f"min cut {cut:g} Mbit/s < demand", None if cut < d["demand"] else cut),
-            (f"max flow {flow:g} Mbit/s < demand", None if flow < d["demand"] else flow)]
+    return [
+        (f"min cut {cut:g} Mbit/s < demand", None if cut < d["demand"] else cut),
+        (f"max flow {flow:g} Mbit/s < demand", None if flow < d["demand"] else flow),
+    ]
 
 
 # ----------------------------------------------------------------------------------- slice admission
@@ -1479,8 +1629,10 @@ def sl_02(d: dict[str, Any]) -> Methods:
         rev = sum(d["revenue"][i] * (1 if v == 1 else d["reduced_pct"] / 100 if v == 2 else 0) for i, v in enumerate(level))
         best = max(best, rev)
     k = 6  # variables: full[i] (6), reduced[i] (6)
-    rows = [(np.concatenate([d["prb_full"], d["prb_red"]]).astype(float), 0, d["prb_cap"]),
-            (np.concatenate([d["tn_full"], d["tn_red"]]).astype(float), 0, d["tn_cap"])]
+    rows = [
+        (np.concatenate([d["prb_full"], d["prb_red"]]).astype(float), 0, d["prb_cap"]),
+        (np.concatenate([d["tn_full"], d["tn_red"]]).astype(float), 0, d["tn_cap"]),
+    ]
     for i in range(k):
         one, full = np.zeros(2 * k), np.zeros(2 * k)
         one[i] = one[k + i] = 1
@@ -1514,8 +1666,11 @@ def sl_03(d: dict[str, Any]) -> Methods:
         if sum(p * v for p, v in zip(pick, d["revenue"], strict=True)) < d["revenue_floor"]:
             continue
         best = max(best, sum(pick))
-    rows: list[Row] = [(np.array(d["prb"], float), 0, d["prb_cap"]), (np.array(d["gbps"], float), 0, d["gbps_cap"]),
-                       (np.array(d["revenue"], float), d["revenue_floor"], INF)]
+    rows: list[Row] = [
+        (np.array(d["prb"], float), 0, d["prb_cap"]),
+        (np.array(d["gbps"], float), 0, d["gbps_cap"]),
+        (np.array(d["revenue"], float), d["revenue_floor"], INF),
+    ]
     mip = binary_program(np.ones(9), rows, maximize=True)
     return [("enumeration of the 2^9 admission sets", float(best)), ("0-1 program, scipy milp", mip)]
 
@@ -1603,9 +1758,11 @@ def main(argv: list[str] | None = None) -> int:
         bad += not out.agree
         ref = out.methods[0][1]
         names = "; ".join(f"{name} = {'infeasible' if v is None else f'{v:.6g}'}" for name, v in out.methods)
-        print(f"{out.case_id:18} {'infeasible' if ref is None else f'{ref:.6f}':>14} "
-              f"{'null' if out.stored is None else f'{out.stored:.6f}':>14}  {'yes' if out.agree else 'NO ':5} "
-              f"{out.seconds:5.1f} {names}")
+        print(
+            f"{out.case_id:18} {'infeasible' if ref is None else f'{ref:.6f}':>14} "
+            f"{'null' if out.stored is None else f'{out.stored:.6f}':>14}  {'yes' if out.agree else 'NO ':5} "
+            f"{out.seconds:5.1f} {names}"
+        )
     if missing:
         print(f"ids without both a record and a reference: {missing}")
     print(f"{len(wanted) - bad}/{len(wanted)} agree")
