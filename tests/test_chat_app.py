@@ -143,7 +143,27 @@ def test_two_threads_at_once_do_not_see_each_others_state(tmp_path: Path, kb_dir
 
 
 def test_a_follow_up_the_template_cannot_express_is_reported_not_silently_dropped(tmp_path: Path, kb_dir: Path) -> None:
-    app, fake = _app(tmp_path, kb_dir, [leo_binding(), leo_binding()])
+    # The Verifier maps the follow-up's sentence to the model; the LLM (scripted) finds nothing that expresses it, so
+    # the template is passed over in words and no verified answer is given for a problem without that bound.
+    uncovered = {"clauses": [{"clause": 1, "covered_by": "nothing in the model", "reason": "no latency bound"}]}
+    script = [leo_binding(), leo_binding(), uncovered, *[leo_binding(), uncovered] * 3]
+    app, _ = _app(tmp_path, kb_dir, script)
+    chat, thread_id = _last(list(app.send(EXAMPLE.read_text(), None, None, [])))
+    chat, _ = _last(list(app.send("Add a latency bound of 80 ms for application B.", None, thread_id, chat)))
+    report = app.snapshot(thread_id)[0]["report"]
+    assert report["status"] != "optimal" and report["objective"] is None
+    follow_up = next(c for c in report["coverage"] if "80 ms" in c["clause"])
+    assert follow_up["status"] == "uncovered"
+    passed_over = next(d for d in report["dropped"] if d["template_id"] == "leo_microservice_placement")
+    assert "80 ms" in passed_over["reason"] and "no constraint of this model expresses" in passed_over["reason"]
+    assert "Templates passed over" in _text(chat)
+
+
+def test_a_follow_up_the_llm_wrongly_maps_is_still_reported_as_changing_nothing(tmp_path: Path, kb_dir: Path) -> None:
+    # Second net: the LLM (scripted) wrongly says the CPU constraint expresses the latency bound; code sees the
+    # follow-up left the model as it was and says so, instead of a silent answer to the old problem.
+    wrongly_mapped = {"clauses": [{"clause": 1, "covered_by": "cpu", "reason": "a bound"}]}
+    app, fake = _app(tmp_path, kb_dir, [leo_binding(), leo_binding(), wrongly_mapped])
     chat, thread_id = _last(list(app.send(EXAMPLE.read_text(), None, None, [])))
     chat, _ = _last(list(app.send("Add a latency bound of 80 ms for application B.", None, thread_id, chat)))
     report = app.snapshot(thread_id)[0]["report"]
@@ -151,6 +171,6 @@ def test_a_follow_up_the_template_cannot_express_is_reported_not_silently_droppe
     assert any("changed nothing in the model" in w and "80 ms" in w for w in report["warnings"])
     assert "changed nothing in the model" in _text(chat)
     # A later follow-up that does change the model clears the warning (the app's context holds the same fake).
-    fake.script.append(leo_binding(cpu_capacity_list="L3"))
+    fake.script += [leo_binding(cpu_capacity_list="L3"), wrongly_mapped]
     _last(list(app.send(FOLLOW_UP, None, thread_id, chat)))
     assert not any("changed nothing" in w for w in app.snapshot(thread_id)[0]["report"]["warnings"])
