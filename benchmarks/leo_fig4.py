@@ -176,7 +176,7 @@ def print_fig4(records: list[dict[str, Any]], variant: LatencyVariant) -> None:
         print("\nThe agents' answer (lamopt.api.solve, embedded CPU LLM) on seed 0 of each size")
         print(
             f"{'shell':>6} {'status':>8} {'agent':>9} {'exact MILP':>11} {'agent=opt':>9} {'heuristic':>10} {'random':>9} "
-            f"{'loops':>5} {'wall s':>7}"
+            f"{'iter':>5} {'wall s':>7}"
         )
         for r in agents:
             a, optimum = r["agent"], r["exact"]["objective"]

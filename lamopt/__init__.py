@@ -1,5 +1,5 @@
 """lamopt: wireless-network optimization problems in plain language → verified models and explained answers."""
 
-from lamopt.api import Step, follow_up, solve, stream
+from lamopt.api import RunRecord, Step, follow_up, run_to_report, solve, stream
 
-__all__ = ["Step", "follow_up", "solve", "stream"]
+__all__ = ["RunRecord", "Step", "follow_up", "run_to_report", "solve", "stream"]

@@ -1,9 +1,11 @@
-"""The Python API under every front door: `solve` for the report, `stream` for each agent step as it happens."""
+"""The Python API under every front door: `stream` for each agent step as it happens, `run_to_report` for a whole
+run (the one driver behind `lamopt solve`, `lamopt run`, `lamopt eval` and `solve`), `RunRecord` for what a run
+leaves behind, and `follow_up` for the next question in a thread."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,10 +15,11 @@ from langgraph.types import Command
 
 from agents.context import Context
 from agents.graph import RECURSION_LIMIT, build_graph
-from agents.state import Report, Turn, start_round
+from agents.state import Decision, Report, Turn, start_round
 from lamopt.checkpoints import sqlite_saver
 from lamopt.problem_input import make_problem
 from lamopt.vote import run_candidates, voted
+from tools.redact import redact
 
 
 @dataclass
@@ -100,6 +103,140 @@ def _run(graph_input: Any, thread_id: str, context: Context, saver: BaseCheckpoi
         yield Step("report", "report", final["report"]["summary"], thread_id, {"report": final["report"], "state": final})
 
 
+APPROVE: dict[str, Any] = {"action": "approve"}
+
+
+def approve_every_review(step: Step) -> dict[str, Any] | None:
+    """The answer of a run nobody watches (a batch, `--yes`, `solve`): approve every review point."""
+    return APPROVE
+
+
+@dataclass
+class RunRecord:
+    """What a finished (or paused) run leaves behind; every front door records and shows runs from this."""
+
+    thread_id: str
+    state: dict[str, Any]
+    """The thread's final state (the checkpoint's values)."""
+    reviews_approved: list[str] = field(default_factory=list)
+    """The review points this driver approved, in order."""
+    paused: dict[str, Any] | None = None
+    """The review request the run waits at (its point under "review"), when nobody answered it: no report then."""
+
+    @property
+    def paused_at(self) -> str | None:
+        return str(self.paused.get("review", "review")) if self.paused is not None else None
+
+    @property
+    def report(self) -> Report | None:
+        return self.state.get("report") if self.paused is None else None
+
+    @property
+    def history(self) -> list[Decision]:
+        return list(self.state.get("history", []))
+
+    @property
+    def path(self) -> list[str]:
+        """The agent of each step, in order."""
+        return [d["agent"] for d in self.history]
+
+    @property
+    def iterations(self) -> int:
+        """Repair and retune loops the run went through (the one name for them: the report's and the records')."""
+        return int(self.state.get("iteration", 0))
+
+    @property
+    def tokens(self) -> int:
+        return int(self.state.get("tokens", 0))
+
+    @property
+    def prompts(self) -> dict[str, str]:
+        return dict(self.state.get("prompts", {}))
+
+    @property
+    def solve_s(self) -> float | None:
+        result = self.state.get("result") or {}
+        return result.get("time_s")
+
+    def fields(self, *, answer: bool = False) -> dict[str, Any]:
+        """The run as one JSON-ready record, secrets redacted: what `lamopt run` appends per case and
+        `lamopt solve --json` prints (`answer` adds the solution table, comparisons and figures)."""
+        report = self.report
+        assert report is not None, f"thread {self.thread_id} is paused at {self.paused_at}: no report yet"
+        record: dict[str, Any] = {
+            "thread_id": self.thread_id,
+            "status": report["status"],
+            "objective": report["objective"],
+            "asked": report.get("asked", ""),
+            "answer": report.get("answer"),
+            "solver": report["solver"],
+            "template": report["template_id"],
+            "iterations": report["iterations"],
+            "path": self.path,
+            "history": self.history,
+            "prompts": self.prompts,
+            "tokens": self.tokens,
+            "solve_s": self.solve_s,
+            "reviews_approved": list(self.reviews_approved),
+            "diagnosis": report["diagnosis"],
+            "warnings": report["warnings"],
+            "coverage": report.get("coverage", []),
+            "dropped": report.get("dropped", []),
+        }
+        if answer:
+            record |= {"solution": report["solution"], "comparisons": report["comparisons"], "figures": report["figures"]}
+        return dict(redact(record))
+
+
+def record_of(thread_id: str, checkpointer: BaseCheckpointSaver[Any] | None = None) -> RunRecord:
+    """A thread's run as its checkpoint has it (the chat page reopens threads this way)."""
+    snapshot = build_graph(checkpointer or sqlite_saver()).get_state({"configurable": {"thread_id": thread_id}})
+    pending = [i.value for task in snapshot.tasks for i in task.interrupts]
+    return RunRecord(thread_id, dict(snapshot.values), paused=dict(pending[0]) if pending else None)
+
+
+def run_to_report(
+    text: str | None,
+    data_files: list[str] | None = None,
+    *,
+    context: Context | None = None,
+    thread_id: str | None = None,
+    checkpointer: BaseCheckpointSaver[Any] | None = None,
+    review: Callable[[Step], Any] = approve_every_review,
+    on_step: Callable[[Step], None] | None = None,
+) -> RunRecord:
+    """Run one problem (text None: go on with thread `thread_id` from its checkpoint) until it reports.
+
+    At each review point `review(step)` gives the answer (approve, edit, answer, stop); None leaves the run
+    paused there, and the record says where. `on_step` sees every step as it happens. InputError and
+    LLMUnavailable come through as they are: the run is checkpointed and can be continued."""
+    context = context or Context()
+    saver = checkpointer or sqlite_saver()
+    thread_id = thread_id or uuid.uuid4().hex[:12]
+    approved: list[str] = []
+    resume: Any = None
+    while True:
+        final: Step | None = None
+        paused: Step | None = None
+        for step in stream(text, data_files, context=context, thread_id=thread_id, resume=resume, checkpointer=saver):
+            if on_step is not None:
+                on_step(step)
+            if step.kind == "review":
+                paused = step
+            elif step.kind == "report":
+                final = step
+        if final is not None:
+            return RunRecord(thread_id, final.data["state"], approved)
+        if paused is None:
+            raise RuntimeError("the run ended without a report or a review point")
+        resume = review(paused)
+        if resume is None:
+            return RunRecord(thread_id, record_of(thread_id, saver).state, approved, paused=paused.data)
+        if isinstance(resume, dict) and resume.get("action") == "approve":
+            approved.append(paused.node)
+        text, data_files = None, None  # go on in the same thread with the answer
+
+
 def solve(
     text: str,
     data_files: list[str] | None = None,
@@ -113,14 +250,6 @@ def solve(
     if context.samples > 1:
         runs = run_candidates(context, lambda candidate: solve(text, data_files, context=candidate, checkpointer=checkpointer))
         return voted(runs)[0]
-    thread_id: str | None = None
-    steps = stream(text, data_files, context=context, checkpointer=checkpointer)
-    while True:
-        last: Step | None = None
-        for last in steps:
-            thread_id = last.thread_id
-        if last is None:
-            raise RuntimeError("the run produced no steps")
-        if last.kind == "report":
-            return last.data["report"]  # type: ignore[no-any-return]
-        steps = stream(thread_id=thread_id, resume={"action": "approve"}, context=context, checkpointer=checkpointer)
+    report = run_to_report(text, data_files, context=context, checkpointer=checkpointer).report
+    assert report is not None  # every review point was approved
+    return report

@@ -20,18 +20,19 @@ for _name, _value in (
 import json  # noqa: E402  (the environment above must be set before gradio is imported)
 import secrets  # noqa: E402
 import uuid  # noqa: E402
-from collections.abc import Callable, Iterator  # noqa: E402
+from collections.abc import Callable, Generator, Iterator  # noqa: E402
+from contextlib import closing  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import Any, cast  # noqa: E402
 
 import gradio as gr  # noqa: E402
 import pandas as pd  # noqa: E402
+from langgraph.checkpoint.base import CheckpointTuple  # noqa: E402
 from langgraph.checkpoint.sqlite import SqliteSaver  # noqa: E402
 
 from agents.backbone import LLMUnavailable  # noqa: E402
 from agents.context import Context  # noqa: E402
-from agents.graph import build_graph  # noqa: E402
-from lamopt.api import Step, follow_up, stream  # noqa: E402
+from lamopt.api import Step, follow_up, record_of, stream  # noqa: E402
 from lamopt.checkpoints import sqlite_saver  # noqa: E402
 from lamopt.problem_input import InputError, read_data_file  # noqa: E402
 from lamopt.report_text import report_markdown  # noqa: E402
@@ -42,6 +43,7 @@ LATEX: list[dict[str, str | bool]] = [
     {"left": "$", "right": "$", "display": False},
 ]
 DATA_TYPES = [".json", ".csv", ".yaml", ".yml"]
+THREADS_LISTED = 50
 Message = dict[str, Any]
 
 
@@ -51,20 +53,23 @@ class ChatApp:
     def __init__(self, make_context: Callable[[], Context], saver: SqliteSaver, runs_dir: Path) -> None:
         self.make_context = make_context
         self.saver = saver
-        self.saver.setup()  # the thread list reads its tables before the first run writes them
         self.runs_dir = runs_dir
 
     # --- threads -----------------------------------------------------------------------------------------
     def threads(self) -> list[tuple[str, str]]:
         """(label, thread id) of the most recent threads in the checkpointer, newest first."""
-        with self.saver.lock:
-            rows = self.saver.conn.execute(
-                "SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints GROUP BY thread_id ORDER BY last DESC LIMIT 50"
-            ).fetchall()
-        graph = build_graph(self.saver)
+        recent: list[str] = []
+        newest_first = cast(Generator[CheckpointTuple, None, None], self.saver.list(None))  # over every thread
+        with closing(newest_first) as checkpoints:  # closed early: it holds the saver's lock while it runs
+            for checkpoint in checkpoints:
+                thread_id = str(checkpoint.config["configurable"]["thread_id"])
+                if thread_id not in recent:
+                    recent.append(thread_id)
+                    if len(recent) == THREADS_LISTED:
+                        break
         choices = []
-        for thread_id, _ in rows:
-            values = graph.get_state({"configurable": {"thread_id": thread_id}}).values
+        for thread_id in recent:
+            values = record_of(thread_id, self.saver).state
             text = values.get("problem", {}).get("text", "")
             status = values.get("report", {}).get("status", "paused")
             choices.append((f"{thread_id} · {status} · {' '.join(text.split())[:60]}", thread_id))
@@ -72,15 +77,15 @@ class ChatApp:
 
     def snapshot(self, thread_id: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """The thread's state, and the review request it is paused at (None when not paused)."""
-        state = build_graph(self.saver).get_state({"configurable": {"thread_id": thread_id}})
-        pending = [i.value for task in state.tasks for i in task.interrupts]
-        return dict(state.values), (dict(pending[0]) if pending else None)
+        record = record_of(thread_id, self.saver)
+        return record.state, record.paused
 
     def reopen(self, thread_id: str | None) -> tuple[Any, ...]:
         """Rebuild a thread's conversation from its checkpoint: the user's words, each agent step, the answer."""
         if not thread_id:
             return self.show([], None)
-        values, review = self.snapshot(thread_id)
+        record = record_of(thread_id, self.saver)
+        values, review = record.state, record.paused
         problem = values.get("problem")
         said = [problem["text"], *(t["text"] for t in problem.get("turns", []))] if problem else []
         chat: list[Message] = []
@@ -89,10 +94,11 @@ class ChatApp:
                 chat.append({"role": "user", "content": said.pop(0)})
             chat.append(_step_message(entry, {}))
         chat += [{"role": "user", "content": rest} for rest in said]
-        report = values.get("report") if review is None else None
-        if report is not None:
-            chat.append({"role": "assistant", "content": report_markdown(report, [], thread_id, for_chat=True)})
-        return self.show(chat, thread_id, review=review, report=report)
+        report = record.report
+        if report is None:
+            return self.show(chat, thread_id, review=review)
+        chat.append({"role": "assistant", "content": report_markdown(report, [], thread_id, for_chat=True)})
+        return self.show(chat, thread_id, review=review, report=dict(report))
 
     # --- handlers ----------------------------------------------------------------------------------------
     def send(

@@ -67,14 +67,14 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("text", nargs="?", default="", help="the problem; '-' reads it from standard input, @FILE from a file")
     solve.add_argument("--data", action="append", default=[], help="attached data file (JSON, YAML or CSV); repeatable")
     solve.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    solve.add_argument("--out", help="where to save the report (default runs/<thread>.md)")
+    solve.add_argument("--out", help="where to save the report (default <runs_dir>/<thread>.md, runs_dir from LAMOPT_RUNS_DIR)")
     solve.add_argument("--resume", metavar="THREAD", help="continue a run from its last checkpoint")
     solve.add_argument("--yes", action="store_true", help="approve every review point without asking")
     solve.add_argument("--review", default="", help="review points: after_modeling,before_solving,missing_parameter")
     _add_settings(solve)
     run = sub.add_parser("run", help="run a batch of problems (YAML or JSONL); resumable, one JSONL record per case")
     run.add_argument("file", help="batch file: YAML list of cases (or {settings, cases}) or JSONL, one case per line")
-    run.add_argument("--out", help="results JSONL (default runs/<batch>.results.jsonl); rerun with it to resume")
+    run.add_argument("--out", help="results JSONL (default <runs_dir>/<batch>.results.jsonl); rerun with it to resume")
     run.add_argument("--jobs", type=int, default=4, help="cases at once")
     run.add_argument("--llm-concurrency", type=int, default=4, help="LLM requests in flight at once")
     run.add_argument("--solver-concurrency", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="solver runs at once")
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="measure accuracy on a benchmark JSONL file (question + answer per line)")
     evaluate.add_argument("file", help="benchmark records: id, question, answer (see ../shared/benchmarks)")
     evaluate.add_argument("--limit", type=int, help="only the first N problems")
-    evaluate.add_argument("--out", help="folder for per-case JSONL and the summary (default runs/eval)")
+    evaluate.add_argument("--out", help="folder for per-case JSONL and the summary (default <runs_dir>/eval)")
     evaluate.add_argument("--no-rag", action="store_true", help="ablation: no template knowledge base")
     evaluate.add_argument("--no-verify", action="store_true", help="ablation: no Verifier checks")
     evaluate.add_argument("--no-feedback", action="store_true", help="ablation: no repair or retune loops")
@@ -203,9 +203,9 @@ def _read_stdin(limit: int) -> str:
 
 def _solve(args: argparse.Namespace) -> int:
     from agents.backbone import LLMUnavailable
-    from lamopt.api import stream
+    from lamopt.api import APPROVE, Step, run_to_report
     from lamopt.problem_input import InputError
-    from lamopt.report_text import report_json, report_markdown
+    from lamopt.report_text import report_markdown
 
     review = _review_points(args.review)
     if isinstance(review, int):
@@ -216,33 +216,30 @@ def _solve(args: argparse.Namespace) -> int:
         return _fail(str(exc), EXIT_BAD_INPUT)
     context = _context(args, review)
     thread_id = args.resume or uuid.uuid4().hex[:12]
-    resume: Any = None
+
+    def show(step: Step) -> None:
+        if step.kind == "agent":
+            print(f"[{step.node}] {step.text}", file=sys.stderr, flush=True)
+
+    def answer(step: Step) -> dict[str, Any]:
+        resume = APPROVE if args.yes else _ask_expert(step.data)
+        print(f"[review] {step.node}: {resume.get('action')}", file=sys.stderr, flush=True)
+        return resume
+
     try:
-        while True:
-            final = None
-            for step in stream(text, args.data, context=context, thread_id=thread_id, resume=resume):
-                if step.kind == "agent":
-                    print(f"[{step.node}] {step.text}", file=sys.stderr, flush=True)
-                elif step.kind == "review":
-                    resume = {"action": "approve"} if args.yes else _ask_expert(step.data)
-                    print(f"[review] {step.node}: {resume.get('action')}", file=sys.stderr, flush=True)
-                else:
-                    final = step
-            if final is not None:
-                break
-            text = None  # continue the same thread with the expert's answer
+        run = run_to_report(text, args.data, context=context, thread_id=thread_id, review=answer, on_step=show)
     except InputError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     except LLMUnavailable as exc:
         return _fail(f"{exc}\nThe run is checkpointed; continue it with: lamopt solve --resume {thread_id}", EXIT_LLM_DOWN)
-    state = final.data["state"]
-    report, history = state["report"], state.get("history", [])
-    markdown = report_markdown(report, history, thread_id)
-    out = Path(args.out) if args.out else Path("runs") / f"{thread_id}.md"
+    report = run.report
+    assert report is not None  # every review point gets an answer here
+    markdown = report_markdown(report, run.history, thread_id)
+    out = Path(args.out) if args.out else Path(context.runs_dir) / f"{thread_id}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(markdown, encoding="utf-8")
     if args.json:
-        print(report_json(report, history, thread_id, state.get("tokens", 0), state.get("prompts", {})))
+        print(json.dumps(run.fields(answer=True)))
     else:
         print(markdown)
     print(f"report saved to {out}", file=sys.stderr)
@@ -257,8 +254,8 @@ def _run(args: argparse.Namespace) -> int:
     from lamopt.runs import run_batch, summary_table
 
     batch = Path(args.file)
-    out = Path(args.out) if args.out else Path("runs") / f"{batch.stem}.results.jsonl"
     base = _given_settings(args)
+    out = Path(args.out) if args.out else Path(_context(args).runs_dir) / f"{batch.stem}.results.jsonl"
     try:
         outcome = run_batch(
             batch,
@@ -360,8 +357,8 @@ def _eval(args: argparse.Namespace) -> int:
     if args.with_agents or not flagged:
         modes.insert(0, "agents")
     position = {case.id: i for i, case in enumerate(cases, start=1)}
-    out_dir = Path(args.out) if args.out else Path("runs") / "eval"
     context = _context(args)
+    out_dir = Path(args.out) if args.out else Path(context.runs_dir) / "eval"
     summaries = []
     for mode in modes:
         out = out_dir / f"{path.stem}-{mode}.jsonl"

@@ -152,7 +152,7 @@ def _agents(case: Case, context: Context) -> dict[str, Any]:
     winner = runs[result.winners[0]] if result.winners else runs[0]
     record = _record(case, report, winner[1], winner[2], winner[3])
     record["tokens"] = sum(int(r[1].get("tokens", 0)) for r in runs)
-    record["loops"] = sum(int(r[1].get("iteration", 0)) for r in runs)
+    record["iterations"] = sum(int(r[1].get("iteration", 0)) for r in runs)
     record["vote"] = report.get("vote", "")
     record["low_confidence"] = bool(report.get("low_confidence"))
     record["candidates"] = [{"status": r[0]["status"], "objective": answer_value(r[0])} for r in runs]
@@ -161,19 +161,17 @@ def _agents(case: Case, context: Context) -> dict[str, Any]:
 
 def _one_run(case: Case, context: Context) -> tuple[Report, dict[str, Any], list[str], str]:
     """The report, final state, path and error ('' when none) of one run of the agents on the case."""
-    from lamopt.api import stream
+    from lamopt.api import run_to_report
 
     path: list[str] = []
     final: dict[str, Any] = {}
     error = ""
     try:
-        for step in stream(case.question, context=context, checkpointer=InMemorySaver()):
-            if step.kind == "agent":
-                path.append(step.node)
-            elif step.kind == "report":
-                final = step.data["state"]
-            elif step.kind == "review":  # an evaluation never waits for a person
-                error = "paused at a review point; run the evaluation without review points"
+        # An evaluation never waits for a person: a review point leaves the run paused, without a report.
+        run = run_to_report(case.question, context=context, checkpointer=InMemorySaver(), review=lambda step: None)
+        final, path = run.state, run.path
+        if run.paused_at is not None:
+            error, final = "paused at a review point; run the evaluation without review points", {}
     except LLMUnavailable:
         raise  # a dead endpoint would fail every case alike: stop, and let a rerun go on from here
     except Exception as exc:  # one broken case must not end the evaluation; it is recorded as an error
@@ -191,7 +189,7 @@ def _record(case: Case, report: Report, final: dict[str, Any], path: list[str], 
         "objective": objective,
         "correct": correct,
         "feasible": status in ("optimal", "feasible"),
-        "loops": int(final.get("iteration", 0)),
+        "iterations": int(final.get("iteration", 0)),
         "tokens": int(final.get("tokens", 0)),
         "template": report.get("template_id"),
         "path": path,
@@ -216,7 +214,7 @@ def _direct(case: Case, context: Context) -> dict[str, Any]:
         "objective": objective,
         "correct": correct,
         "feasible": False,
-        "loops": 0,
+        "iterations": 0,
         "tokens": spent.tokens,
         "template": None,
         "path": ["llm"],
@@ -267,7 +265,7 @@ def summarise(records: list[dict[str, Any]], mode: str) -> dict[str, Any]:
         "confidently_wrong": round(sum(confidently_wrong(r) for r in records) / n, 4),
         "no_answer": round(sum(r["status"] not in ANSWERED or r.get("objective") is None for r in records) / n, 4),
         "feasibility_rate": round(sum(r["feasible"] for r in records) / n, 4),
-        "mean_loops": round(sum(r["loops"] for r in records) / n, 3),
+        "mean_iterations": round(sum(r.get("iterations", r.get("loops", 0)) for r in records) / n, 3),
         "mean_time_s": round(sum(r["time_s"] for r in records) / n, 2),
         "mean_tokens": round(sum(r["tokens"] for r in records) / n, 1),
         "failures": dict(Counter(r["failure"] for r in records if r["failure"])),
@@ -276,7 +274,7 @@ def summarise(records: list[dict[str, Any]], mode: str) -> dict[str, Any]:
 
 def summary_table(summaries: list[dict[str, Any]]) -> str:
     header = (
-        f"{'mode':12s} {'cases':>5s} {'accuracy':>8s} {'conf.wrong':>10s} {'no answer':>9s} {'feasible':>8s} {'loops':>5s} "
+        f"{'mode':12s} {'cases':>5s} {'accuracy':>8s} {'conf.wrong':>10s} {'no answer':>9s} {'feasible':>8s} {'iter':>5s} "
         f"{'time/s':>7s} {'tokens':>7s}  failures"
     )
     lines = [header]
@@ -287,7 +285,7 @@ def summary_table(summaries: list[dict[str, Any]]) -> str:
         failures = ", ".join(f"{k}: {v}" for k, v in sorted(s["failures"].items())) or "-"
         lines.append(
             f"{s['mode']:12s} {s['cases']:5d} {s['accuracy']:8.1%} {s.get('confidently_wrong', 0.0):10.1%} "
-            f"{s.get('no_answer', 0.0):9.1%} {s['feasibility_rate']:8.1%} {s['mean_loops']:5.2f} "
+            f"{s.get('no_answer', 0.0):9.1%} {s['feasibility_rate']:8.1%} {s['mean_iterations']:5.2f} "
             f"{s['mean_time_s']:7.1f} {s['mean_tokens']:7.0f}  {failures}"
         )
     return "\n".join(lines)

@@ -1,8 +1,7 @@
-"""Render a run's report for people (Markdown) and for scripts (one JSON object)."""
+"""Render a run's report for people (Markdown); for scripts, lamopt.api.RunRecord.fields is the JSON record."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ def report_markdown(report: Report, history: list[Decision], thread_id: str, *, 
         answer = report.get("answer")
         if answer and (answer["value"] != report["objective"] or answer["unit"]):
             lines.append(f"**Answer:** {answer['value']:g} {answer['unit']}".rstrip())
-    lines.append(f"**Solver:** {report['solver'] or '-'}; **loops:** {report['iterations']}")
+    lines.append(f"**Solver:** {report['solver'] or '-'}; **iterations:** {report['iterations']}")
     formulation = report["formulation"]
     if formulation:
         lines += ["", f"## Formulation: {formulation['title']} ({formulation['class']})", "", "$$", formulation["math"], "$$", ""]
@@ -51,31 +50,6 @@ def report_markdown(report: Report, history: list[Decision], thread_id: str, *, 
         lines += ["", "## What the agents did", ""]
         lines += [f"{i}. **{d['agent']}**: {d['decision']} — {d['reason']}" for i, d in enumerate(history, 1)]
     return str(redact("\n".join(lines) + "\n"))
-
-
-def report_json(report: Report, history: list[Decision], thread_id: str, tokens: int, prompts: dict[str, str]) -> str:
-    record: dict[str, Any] = {
-        "thread_id": thread_id,
-        "status": report["status"],
-        "objective": report["objective"],
-        "asked": report.get("asked", ""),
-        "answer": report.get("answer"),
-        "solver": report["solver"],
-        "iterations": report["iterations"],
-        "template": report["template_id"],
-        "solution": report["solution"],
-        "comparisons": report["comparisons"],
-        "figures": report["figures"],
-        "diagnosis": report["diagnosis"],
-        "warnings": report["warnings"],
-        "coverage": report.get("coverage", []),
-        "dropped": report.get("dropped", []),
-        "path": [d["agent"] for d in history],
-        "history": history,
-        "tokens": tokens,
-        "prompts": prompts,
-    }
-    return json.dumps(redact(record))
 
 
 def _table(rows: list[dict[str, Any]]) -> list[str]:

@@ -31,7 +31,7 @@ from tqdm import tqdm
 
 from agents.backbone import LLMUnavailable
 from agents.context import Context
-from lamopt.api import stream
+from lamopt.api import run_to_report
 from lamopt.checkpoints import sqlite_saver
 from lamopt.problem_input import InputError, checked_text, read_text_file
 from tools.redact import redact
@@ -157,47 +157,14 @@ def run_case(case: Case, context: Context, checkpointer: Any, batch: str) -> dic
     thread_id = f"{batch}-{case.id}-{uuid.uuid4().hex[:6]}"
     started, clock = datetime.now(UTC), time.perf_counter()
     record: dict[str, Any] = {"case": case.id, "thread_id": thread_id, "settings": _plain_settings(context)}
-    approved: list[str] = []
-    final = None
-    text: str | None = case.text
     try:
-        while final is None:
-            resume = {"action": "approve"} if approved else None
-            paused = None
-            for step in stream(text, case.data, context=context, thread_id=thread_id, resume=resume, checkpointer=checkpointer):
-                if step.kind == "review":
-                    paused = step
-                elif step.kind == "report":
-                    final = step
-            if final is None:
-                if paused is None:
-                    raise RuntimeError("the run ended without a report or a review point")
-                approved.append(paused.node)
-                text = None
+        record |= run_to_report(case.text, case.data, context=context, thread_id=thread_id, checkpointer=checkpointer).fields()
     except InputError as exc:
         record |= {"status": "bad_input", "error": str(exc)}
     except LLMUnavailable:
         raise  # not a finished case: a rerun tries it again
     except Exception as exc:  # one broken case must not end the batch; its record says what happened
         record |= {"status": "crashed", "error": f"{type(exc).__name__}: {exc}"}
-    if final is not None:
-        state, report = final.data["state"], final.data["report"]
-        result = state.get("result") or {}
-        record |= {
-            "status": report["status"],
-            "objective": report["objective"],
-            "solver": report["solver"],
-            "template": report["template_id"],
-            "iterations": report["iterations"],
-            "path": [d["agent"] for d in state.get("history", [])],
-            "history": state.get("history", []),
-            "prompts": state.get("prompts", {}),
-            "tokens": state.get("tokens", 0),
-            "solve_s": result.get("time_s"),
-            "reviews_approved": approved,
-            "diagnosis": report["diagnosis"],
-            "warnings": report["warnings"],
-        }
     record |= {
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -266,7 +233,7 @@ def run_batch(
 def summary_table(records: Iterable[dict[str, Any]]) -> str:
     """One line per case, then counts by status, total wall time and tokens."""
     rows = list(records)
-    header = f"{'case':24s} {'status':12s} {'objective':>12s} {'loops':>5s} {'wall_s':>8s} {'tokens':>7s}"
+    header = f"{'case':24s} {'status':12s} {'objective':>12s} {'iter':>5s} {'wall_s':>8s} {'tokens':>7s}"
     lines = [header, "-" * len(header)]
     for r in rows:
         objective = f"{r['objective']:.6g}" if isinstance(r.get("objective"), (int, float)) else "-"

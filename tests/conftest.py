@@ -22,7 +22,13 @@ DEV_PROBLEMS = ROOT / "tests" / "data" / "wireless_dev.jsonl"
 
 @pytest.fixture(scope="session")
 def kb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("kb")
+    """The shipped templates' knowledge base, built once for the whole session: every test (and every process a
+    test starts) that points LAMOPT_KB_PATH or kb_path here opens it instead of embedding the templates again."""
+    from knowledge_base.store import TemplateStore
+
+    path = tmp_path_factory.mktemp("kb")
+    TemplateStore(path)
+    return path
 
 
 @pytest.fixture

@@ -68,7 +68,7 @@ def test_the_no_verify_ablation_skips_the_verifier_checks(tmp_path: Path, kb_dir
     context = Context(chat_model=fake, kb_path=str(kb_dir), retrieval_threshold=0.99, freeform="whole")
     summary = evaluate(cases, "no-verify", context, tmp_path / "nv.jsonl")
     record = json.loads((tmp_path / "nv.jsonl").read_text())
-    assert record["loops"] == 0 and summary["cases"] == 1  # the continuous model was not sent back
+    assert record["iterations"] == 0 and summary["cases"] == 1  # the continuous model was not sent back
 
 
 def test_a_broken_benchmark_line_is_named(tmp_path: Path) -> None:

@@ -296,3 +296,29 @@ def test_readme_shows_the_graph_as_it_is_wired() -> None:
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert "```mermaid\n" + graph.get_graph().draw_mermaid().rstrip("\n") + "\n```" in readme
+
+
+def test_run_to_report_answers_review_points_or_leaves_the_run_paused(leo_text: str, kb_dir: Path) -> None:
+    """The one driver behind every door: it approves (or asks), and a review nobody answers leaves the run paused."""
+    from lamopt.api import APPROVE, run_to_report
+
+    saver = InMemorySaver()
+    context = Context(
+        chat_model=ScriptedChatModel(script=[leo_binding()]), kb_path=str(kb_dir), review_points=("after_modeling",)
+    )
+    seen: list[str] = []
+    paused = run_to_report(leo_text, context=context, checkpointer=saver, thread_id="driver-1", review=lambda step: None)
+    assert paused.paused_at == "after_modeling" and paused.report is None and paused.path == ["retriever", "modeler"]
+    done = run_to_report(
+        None,
+        context=context,
+        checkpointer=saver,
+        thread_id="driver-1",
+        review=lambda step: APPROVE,
+        on_step=lambda s: seen.append(s.node),
+    )
+    assert done.reviews_approved == ["after_modeling"] and done.paused_at is None
+    assert done.report is not None and done.report["objective"] == pytest.approx(10.5)
+    assert done.path == STRAIGHT and seen[0] == "after_modeling"  # resuming re-runs the paused phase first
+    record = done.fields(answer=True)
+    assert record["iterations"] == 0 and record["template"] == "leo_microservice_placement" and record["solution"]

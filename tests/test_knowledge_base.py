@@ -106,8 +106,8 @@ def test_an_unknown_retrieval_mode_is_refused(kb_dir: Path) -> None:
         TemplateStore(kb_dir).search("place microservices", mode="sparse")  # type: ignore[arg-type]
 
 
-def test_a_dropped_user_template_is_found_and_triggers_a_rebuild(tmp_path: Path) -> None:
-    kb, user = tmp_path / "kb", tmp_path / "mine"
+def test_a_dropped_user_template_is_found_and_triggers_a_rebuild(tmp_path: Path, kb_dir: Path) -> None:
+    kb, user = kb_dir, tmp_path / "mine"  # the shipped templates' collection is there already; a user's gets its own
     user.mkdir()
     before = TemplateStore(kb, user)
     (user / "rfid.py").write_text(USER_TEMPLATE)

@@ -6,6 +6,7 @@ text itself (with a password in an endpoint URL); a scripted model plays the LLM
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,9 @@ import pytest
 import yaml
 
 from agents.context import Context
-from lamopt.api import solve, stream
+from lamopt.api import run_to_report, solve
 from lamopt.checkpoints import sqlite_saver
-from lamopt.report_text import report_json, report_markdown
+from lamopt.report_text import report_markdown
 from lamopt.runs import read_records, run_batch
 from tests.conftest import EXAMPLE, leo_binding
 from tests.fakes import ScriptedChatModel
@@ -72,15 +73,13 @@ def test_a_batch_record_its_checkpoint_and_a_report_hold_no_key(tmp_path: Path, 
     assert record["settings"]["llm_api_key"] == MASK
     assert (tmp_path / "out" / "results.checkpoints.sqlite").stat().st_size > 0
 
-    # A single run as `lamopt solve` does it: checkpoint, then the report saved as Markdown and as JSON.
+    # A single run as `lamopt solve` does it: checkpoint, then the report saved as Markdown and its JSON record.
     context = make_context({})
     saver = sqlite_saver(tmp_path / "solve" / "checkpoints.sqlite")
-    steps = list(stream(problem_with_secrets(), context=context, thread_id="t1", checkpointer=saver))
-    final = steps[-1]
-    assert final.kind == "report"
-    state = final.data["state"]
-    (tmp_path / "solve" / "report.md").write_text(report_markdown(state["report"], state["history"], "t1"))
-    (tmp_path / "solve" / "report.json").write_text(report_json(state["report"], state["history"], "t1", 0, {}))
+    run = run_to_report(problem_with_secrets(), context=context, thread_id="t1", checkpointer=saver)
+    assert run.report is not None
+    (tmp_path / "solve" / "report.md").write_text(report_markdown(run.report, run.history, "t1"))
+    (tmp_path / "solve" / "report.json").write_text(json.dumps(run.fields(answer=True)))
     assert assert_no_secret(tmp_path, secrets) >= 4
 
 

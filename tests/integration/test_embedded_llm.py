@@ -59,11 +59,13 @@ def test_plain_openai_compatible_http_server(server: EmbeddedServer) -> None:
     assert answer["orbital_planes"] == 6 and answer["satellites_per_plane"] == 8
 
 
-def test_demo_command_with_the_embedded_model_matches_brute_force(server: EmbeddedServer, leo_text: str, tmp_path: Path) -> None:
+def test_demo_command_with_the_embedded_model_matches_brute_force(
+    server: EmbeddedServer, leo_text: str, tmp_path: Path, kb_dir: Path
+) -> None:
     """What `make demo` runs, with --json: the objective equals the independently computed optimum."""
     environment = {
         **os.environ,
-        "LAMOPT_KB_PATH": str(tmp_path / "kb"),
+        "LAMOPT_KB_PATH": str(kb_dir),
         "LAMOPT_CHECKPOINTS": str(tmp_path / "ck.sqlite"),
         "LAMOPT_LLM_URL": server.url,
     }
