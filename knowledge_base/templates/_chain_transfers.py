@@ -57,6 +57,24 @@ class ChainPlacementParams(BaseModel, Generic[App]):
         return [m for app in self.applications for m in app.chain]
 
 
+class CpuLimits(BaseModel):
+    """Optional CPU cores: what each microservice needs and what each satellite offers (both, or neither)."""
+
+    cpu_capacity: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
+    cpu_demand: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
+
+    def check_cpu(self, satellites: list[str], services: list[str]) -> None:
+        """ValueError (in words) unless the demands name every microservice and the capacities exactly the satellites."""
+        if self.cpu_demand is not None:
+            missing = [m for m in services if m not in self.cpu_demand]
+            if missing:
+                raise ValueError(f"no CPU requirement for {', '.join(missing)}")
+        if self.cpu_capacity is not None and set(self.cpu_capacity) != set(satellites):
+            raise ValueError("the CPU capacities do not name exactly the satellites")
+        if (self.cpu_demand is None) != (self.cpu_capacity is None):
+            raise ValueError("CPU requirements and CPU capacities must both be given, or neither")
+
+
 def square_tables(data: TextData, delays: str = "delays") -> list[str]:
     """Tables whose rows and columns are the same names: `delays` (or hops) between satellites. Without one, or
     without the applications' chains, the template cannot be filled: an AssemblyError says what it needs."""

@@ -21,6 +21,7 @@ from knowledge_base.templates._chain_transfers import (
     ChainApp,
     ChainPlacement,
     ChainPlacementParams,
+    CpuLimits,
     add_latency_objective,
     add_transfer_links,
     add_transfer_variables,
@@ -41,21 +42,12 @@ class Application(ChainApp):
     request_rate: float = Field(default=1.0, gt=0, json_schema_extra={"unit": "1/s"})
 
 
-class LeoPlacementParams(ChainPlacementParams[Application]):
-    cpu_capacity: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
-    cpu_demand: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
+class LeoPlacementParams(ChainPlacementParams[Application], CpuLimits):
     objective: ObjectiveKind = "request-weighted average latency"
 
     @model_validator(mode="after")
     def _consistent(self) -> LeoPlacementParams:
-        if self.cpu_demand is not None:
-            missing = [m for m in self.services if m not in self.cpu_demand]
-            if missing:
-                raise ValueError(f"no CPU requirement for {', '.join(missing)}")
-        if self.cpu_capacity is not None and set(self.cpu_capacity) != set(self.satellites):
-            raise ValueError("the CPU capacities do not name exactly the satellites")
-        if (self.cpu_demand is None) != (self.cpu_capacity is None):
-            raise ValueError("CPU requirements and CPU capacities must both be given, or neither")
+        self.check_cpu(self.satellites, self.services)
         return self
 
 

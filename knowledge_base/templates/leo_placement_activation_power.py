@@ -20,6 +20,7 @@ from knowledge_base.templates._chain_transfers import (
     ChainApp,
     ChainPlacement,
     ChainPlacementParams,
+    CpuLimits,
     add_transfer_links,
     add_transfer_variables,
     applications_field,
@@ -36,19 +37,14 @@ class BudgetedApplication(ChainApp):
     latency_budget_ms: float | None = Field(default=None, gt=0, json_schema_extra={"unit": "ms"})
 
 
-class LeoActivationParams(ChainPlacementParams[BudgetedApplication]):
-    cpu_capacity: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
-    cpu_demand: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
+class LeoActivationParams(ChainPlacementParams[BudgetedApplication], CpuLimits):
     activation_power: dict[str, float] = Field(json_schema_extra={"unit": "W"})
 
     @model_validator(mode="after")
     def _consistent(self) -> LeoActivationParams:
         if set(self.activation_power) != set(self.satellites):
             raise ValueError("the activation powers do not name exactly the satellites")
-        if (self.cpu_demand is None) != (self.cpu_capacity is None):
-            raise ValueError("CPU requirements and CPU capacities must both be given, or neither")
-        if self.cpu_demand is not None and any(m not in self.cpu_demand for m in self.services):
-            raise ValueError("a microservice has no CPU requirement")
+        self.check_cpu(self.satellites, self.services)
         return self
 
 
