@@ -25,6 +25,7 @@ import prompts
 from agents.backbone import LLMUnavailable, Spent, StructuredOutputError, ask
 from agents.context import Context
 from agents.state import Report
+from lamopt.api import RunRecord, run_to_report
 from lamopt.runs import RecordWriter, read_records
 from lamopt.vote import answer_value, run_candidates, voted
 
@@ -145,42 +146,40 @@ def llm_name(context: Context) -> str:
 def _agents(case: Case, context: Context) -> dict[str, Any]:
     """One case through the agents; with `context.samples` > 1, that many candidates and their vote."""
     if context.samples <= 1:
-        report, state, path, error = _one_run(case, context)
-        return _record(case, report, state, path, error)
+        return _record(case, *_one_run(case, context))
     runs = run_candidates(context, lambda candidate: _one_run(case, candidate))
-    report, result = voted([r[0] for r in runs])
+    report, result = voted([_report(run) for run, _ in runs])
     winner = runs[result.winners[0]] if result.winners else runs[0]
-    record = _record(case, report, winner[1], winner[2], winner[3])
-    record["tokens"] = sum(int(r[1].get("tokens", 0)) for r in runs)
-    record["iterations"] = sum(int(r[1].get("iteration", 0)) for r in runs)
+    record = _record(case, *winner, report=report)
+    record["tokens"] = sum(run.tokens for run, _ in runs)
+    record["iterations"] = sum(run.iterations for run, _ in runs)
     record["vote"] = report.get("vote", "")
     record["low_confidence"] = bool(report.get("low_confidence"))
-    record["candidates"] = [{"status": r[0]["status"], "objective": answer_value(r[0])} for r in runs]
+    record["candidates"] = [{"status": _report(run)["status"], "objective": answer_value(_report(run))} for run, _ in runs]
     return record
 
 
-def _one_run(case: Case, context: Context) -> tuple[Report, dict[str, Any], list[str], str]:
-    """The report, final state, path and error ('' when none) of one run of the agents on the case."""
-    from lamopt.api import run_to_report
-
-    path: list[str] = []
-    final: dict[str, Any] = {}
-    error = ""
+def _one_run(case: Case, context: Context) -> tuple[RunRecord, str]:
+    """One run of the agents on the case, and its error ('' when none); a failed run's record has no state."""
     try:
         # An evaluation never waits for a person: a review point leaves the run paused, without a report.
         run = run_to_report(case.question, context=context, checkpointer=InMemorySaver(), review=lambda step: None)
-        final, path = run.state, run.path
-        if run.paused_at is not None:
-            error, final = "paused at a review point; run the evaluation without review points", {}
     except LLMUnavailable:
         raise  # a dead endpoint would fail every case alike: stop, and let a rerun go on from here
     except Exception as exc:  # one broken case must not end the evaluation; it is recorded as an error
-        error = f"{type(exc).__name__}: {exc}"
-    report: Report = final.get("report") or {"status": "error", "objective": None}  # type: ignore[assignment]
-    return report, final, path, error
+        return RunRecord("", {}), f"{type(exc).__name__}: {exc}"
+    if run.paused_at is not None:
+        paused = RunRecord(run.thread_id, {"history": run.history})  # the steps it took; no report, no counts
+        return paused, "paused at a review point; run the evaluation without review points"
+    return run, ""
 
 
-def _record(case: Case, report: Report, final: dict[str, Any], path: list[str], error: str) -> dict[str, Any]:
+def _report(run: RunRecord) -> Report:
+    return run.report or {"status": "error", "objective": None}  # type: ignore[return-value]
+
+
+def _record(case: Case, run: RunRecord, error: str, *, report: Report | None = None) -> dict[str, Any]:
+    report = report or _report(run)
     status = str(report.get("status", "error"))
     objective = answer_value(report)
     correct = status in ("infeasible", "unbounded") if case.answer is None else matches(case, objective)
@@ -189,13 +188,13 @@ def _record(case: Case, report: Report, final: dict[str, Any], path: list[str], 
         "objective": objective,
         "correct": correct,
         "feasible": status in ("optimal", "feasible"),
-        "iterations": int(final.get("iteration", 0)),
-        "tokens": int(final.get("tokens", 0)),
+        "iterations": run.iterations,
+        "tokens": run.tokens,
         "template": report.get("template_id"),
-        "path": path,
+        "path": run.path,
         "failure": failure_class(case, status, correct) if not error else "solver error",
         "error": error or str(report.get("diagnosis", ""))[:300],
-        "prompts": final.get("prompts", {}),
+        "prompts": run.prompts,
     }
 
 
