@@ -15,7 +15,6 @@ from tests import (
     test_templates_coverage,
     test_templates_energy,
     test_templates_mec,
-    test_templates_mec_partial,
     test_templates_power,
     test_templates_waterfilling,
 )
@@ -46,8 +45,9 @@ CASES: list[tuple[str, str, dict[str, Any]]] = [
         TEMPLATES["bandwidth_allocation"].examples[0],
         test_templates_bandwidth.delay_binding("minimize the worst-case delay"),
     ),
-    ("mec_binary_offloading", TEMPLATES["mec_binary_offloading"].examples[0], test_templates_mec.binding()),
-    ("mec_partial_offloading", TEMPLATES["mec_partial_offloading"].examples[0], test_templates_mec_partial.binding()),
+    ("mec_offloading", TEMPLATES["mec_offloading"].examples[0], test_templates_mec.binding()),
+    ("mec_offloading", TEMPLATES["mec_offloading"].examples[1], test_templates_mec.split_binding()),
+    ("mec_offloading", TEMPLATES["mec_offloading"].examples[2], test_templates_mec.shared_binding()),
     ("coverage_site_placement", TEMPLATES["coverage_site_placement"].examples[0], test_templates_coverage.example_binding()),
     (
         "power_waterfilling_subcarriers",

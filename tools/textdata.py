@@ -15,6 +15,7 @@ NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?!
 _NAME = r"[A-Za-z][\w\-]*"
 _CHAIN = re.compile(rf"({_NAME})((?:\s*(?:->|→)\s*{_NAME})+)")
 _LIST_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?P<label>[^:\n|]{3,80}):\s*(?P<items>[^\n]+)$", re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
 _LIST_ITEM = re.compile(rf"^\s*(?P<name>{_NAME})\s+(?P<value>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[A-Za-z%/]*)\s*$")
 
 
@@ -63,6 +64,19 @@ class TextData:
     """Numbers from attached data files: they count as 'in the problem' for the Verifier too."""
     files: tuple[str, ...] = field(default=())
     """Paths of the attached data files, for templates that read a whole file (e.g. a satnet scenario)."""
+
+    def says(self, pattern: re.Pattern[str]) -> bool:
+        """Does the problem's own text use these words? (Templates offer a binding field only when it does.)"""
+        return pattern.search(self.text) is not None
+
+    def sentences(self) -> list[str]:
+        """The sentences (and lines) of the problem's own prose, and each column header of its tables on its own."""
+        prose = "\n".join(line for line in self.text.splitlines() if not line.strip().startswith("|"))
+        return [s for s in _SENTENCE_END.split(prose) if s.strip()] + [c for t in self.tables for c in t.columns]
+
+    def says_together(self, *patterns: re.Pattern[str]) -> bool:
+        """Does one sentence (or line) of the problem's text use all these words?"""
+        return any(all(p.search(s) for p in patterns) for s in self.sentences())
 
     def mentions(self, value: float, rel: float = 1e-9) -> bool:
         """Does the text (or attached data) state this number literally?"""

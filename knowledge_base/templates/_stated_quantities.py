@@ -30,15 +30,19 @@ def quantity_schema(description: str, units: list[str]) -> dict[str, Any]:
     }
 
 
-def per_element_schema(description: str, units: list[str], data: TextData, count: int) -> dict[str, Any]:
-    """A value for each of `count` elements: from a list of the text, or copied numbers (one for all, or one each)."""
+def per_element_schema(
+    description: str, units: list[str], data: TextData, count: int, sources: list[str] | None = None
+) -> dict[str, Any]:
+    """A value for each of `count` elements: from a list of the text, or copied numbers (one for all, or one each).
+
+    `sources` replaces the lists offered by other choices of `series_choices` (a table column "T1: deadline (ms)")."""
     return {
         "type": "object",
         "description": description,
         "properties": {
             "list": {
-                "enum": [*(n.id for n in data.lists), "none"],
-                "description": "the list of the text that gives one value per element, or none",
+                "enum": [*(sources if sources is not None else [n.id for n in data.lists]), "none"],
+                "description": "the list (or table column) of the text that gives one value per element, or none",
             },
             "values": {
                 "type": "array",
@@ -116,6 +120,13 @@ def read_per_element(
         raise AssemblyError(f"{name}: the binding does not say where the values are")
     unit = str(entry.get("unit") or LINEAR)
     list_id = entry.get("list")
+    if list_id and ": " in str(list_id):  # a table column, "T1: deadline (ms)"
+        column = read_series({"source": list_id, "unit": unit}, target, name, data, spec)
+        assert column is not None  # not optional
+        missing = [e for e in elements if e not in column]
+        if missing:
+            raise AssemblyError(f"{name}: column {list_id} has no value for {', '.join(missing)}")
+        return {e: column[e] for e in elements}
     if list_id and list_id != "none":
         try:
             named = data.named_list(str(list_id))
