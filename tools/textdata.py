@@ -29,9 +29,17 @@ class Table:
     rows: tuple[str, ...]
     cells: tuple[tuple[float | None, ...], ...]
     """cells[r][c]; None where the text has no number ("-", blank)."""
+    texts: tuple[tuple[str, ...], ...] = ()
+    """The cells as written ("10 Gbit/s", "A"), for readers of cells that are not plain numbers."""
 
     def as_matrix(self) -> dict[str, dict[str, float | None]]:
         return {row: dict(zip(self.columns, values, strict=True)) for row, values in zip(self.rows, self.cells, strict=True)}
+
+    def text_of(self, row: str, column: str) -> str:
+        """The cell as written ('' when the row is shorter than the header)."""
+        cells = self.texts[self.rows.index(row)] if self.texts else ()
+        j = self.columns.index(column)
+        return cells[j] if j < len(cells) else ""
 
     def column(self, name: str) -> dict[str, float | None]:
         j = self.columns.index(name)
@@ -145,6 +153,7 @@ def _tables(text: str) -> tuple[Table, ...]:
                     columns=tuple(head[1:]),
                     rows=tuple(row[0] for row in body),
                     cells=tuple(tuple(_number_or_none(c) for c in row[1 : len(head)]) for row in body),
+                    texts=tuple(tuple(row[1 : len(head)]) for row in body),
                 )
             )
             i = j

@@ -94,22 +94,43 @@ def read_network(binding: dict[str, Any], data: TextData, spec: list[SpecItem], 
 def read_links(
     binding: dict[str, Any], data: TextData, spec: list[SpecItem], cost_column: str | None = None
 ) -> tuple[list[Link], str]:
-    """The links of the chosen table with capacities and costs, and the capacity column's unit (flows are kept in it)."""
+    """The links of the chosen table with capacities and costs, and the unit the capacities are kept in (flows too).
+
+    The unit is the capacity column's ("capacity (Gbit/s)"), else the caption's; cells may carry their own unit
+    ("10 Gbit/s", "400 Mbit/s" in one column), converted to the column's unit or, when the column states none, to
+    the first unit a cell states (Mbit/s when nothing states one)."""
     source = tab.table(data, binding.get("link_table"), "link")
     capacity_column = str(binding.get("capacity_column"))
-    unit = tab.unit_in(capacity_column, "Mbit/s") or tab.unit_in(source.caption, "Mbit/s") or "Mbit/s"
-    columns = [capacity_column] + ([cost_column] if cost_column else [])
-    values = tab.matrix(source, "link", spec, columns=columns)
+    if capacity_column not in source.columns:
+        raise AssemblyError(f"table {source.id} has no column {capacity_column!r}; its columns are {', '.join(source.columns)}")
+    stated = tab.unit_in(capacity_column, "Mbit/s") or tab.unit_in(source.caption, "Mbit/s")
+    capacities = {row: _capacity_cell(source, row, capacity_column) for row in source.rows}
+    units = [unit for _, unit in capacities.values() if unit is not None]
+    unit = stated or (units[0] if units else "Mbit/s")
+    costs = tab.column(source, cost_column, "link", spec) if cost_column else {}
     links: list[Link] = []
-    for row, cells in values.items():
+    for row, (value, cell_unit) in capacities.items():
         ends = link_ends(row)
         if ends is None:
             raise AssemblyError(f"row {row!r} of table {source.id} does not name a link between two nodes")
-        capacity = cells[capacity_column]
-        if capacity is None:
-            raise AssemblyError(f"link {row} has no capacity in column {capacity_column!r}")
-        cost = cells[cost_column] if cost_column else 1.0
-        if cost is None:
-            raise AssemblyError(f"link {row} has no number in column {cost_column!r}")
-        links.append(Link(name=row, tail=ends[0], head=ends[1], capacity=capacity, cost=cost))
+        spec.append(SpecItem(f"link[{row},{capacity_column}]", value, f"table {source.id}, row {row}, column {capacity_column}"))
+        capacity = value * tab.convert_factor(cell_unit or unit, unit)
+        name = f"{ends[0]}-{ends[1]}" if _QUOTED.search(row) else row  # "(A,B)" would be quoted in Pyomo's names
+        links.append(Link(name=name, tail=ends[0], head=ends[1], capacity=capacity, cost=costs.get(row, 1.0)))
     return links, unit
+
+
+_QUOTED = re.compile(r"[,()'\"\[\]]")
+_QUANTITY_CELL = re.compile(r"^\s*(?P<value>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(?P<unit>[A-Za-zµ/]+)\s*$")
+
+
+def _capacity_cell(source: Table, row: str, column: str) -> tuple[float, str | None]:
+    """A capacity cell: a number (in the column's unit), or a number with a rate unit of its own ("10 Gbit/s")."""
+    number = source.column(column)[row]
+    if number is not None:
+        return number, None
+    written = source.text_of(row, column)
+    match = _QUANTITY_CELL.match(written)
+    if match and tab.unit_in(f"({match.group('unit')})", "Mbit/s"):
+        return float(match.group("value")), match.group("unit")
+    raise AssemblyError(f"link {row} has no capacity in column {column!r} (the cell says {written!r})")
