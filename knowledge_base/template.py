@@ -49,6 +49,15 @@ def binding_object(title: str, properties: dict[str, Any], required: list[str] |
     }
 
 
+def variant(binding: dict[str, Any], field: str, options: tuple[str, ...], default: str) -> str:
+    """The variant the binding chose for `field` (its objective, say), or `default`; AssemblyError naming the options
+    when it is none of them (a template reads what the chosen variant needs before the parameters are validated)."""
+    chosen = str(binding.get(field) or default)
+    if chosen not in options:
+        raise AssemblyError(f"{field} {chosen!r} is not one of: {', '.join(options)}")
+    return chosen
+
+
 class Template(ABC, Generic[P]):
     id: ClassVar[str]
     family: ClassVar[str]

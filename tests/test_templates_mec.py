@@ -40,6 +40,13 @@ TABLE = {  # task: (data Mbit, Gcycles, uplink Mbit/s, deadline ms), as the firs
 F_LOCAL, P_COMPUTE, P_TX, F_EDGE = 1.0, 0.9, 0.2, 5.0
 
 
+TASK_TABLE = {  # every example's table has these columns
+    "data_size": {"source": "T1: data (Mbit)", "unit": "Mbit"},
+    "cpu_cycles": {"source": "T1: cycles (Gcycles)", "unit": "Gcycle"},
+    "uplink_rate": {"source": "T1: uplink rate (Mbit/s)", "unit": "Mbit/s"},
+}
+
+
 def values(*numbers: float, unit: str, source: str = "none") -> dict[str, Any]:
     return {"list": source, "values": list(numbers), "unit": unit}
 
@@ -48,9 +55,7 @@ def binding(**changes: Any) -> dict[str, Any]:
     """The first example's binding (whole tasks, device energy, deadlines, edge cycle budget)."""
     out: dict[str, Any] = {
         "objective": ENERGY,
-        "data_size": {"source": "T1: data (Mbit)", "unit": "Mbit"},
-        "cpu_cycles": {"source": "T1: cycles (Gcycles)", "unit": "Gcycle"},
-        "uplink_rate": {"source": "T1: uplink rate (Mbit/s)", "unit": "Mbit/s"},
+        **TASK_TABLE,
         "local_cpu_frequency": values(1, unit="GHz"),
         "edge_cpu_frequency": {"value": 5, "unit": "GHz"},
         "local_energy": values(0.9, unit="W"),
@@ -192,9 +197,7 @@ def test_too_small_an_edge_is_infeasible_and_megacycles_convert() -> None:
 def split_binding(**changes: Any) -> dict[str, Any]:
     out: dict[str, Any] = {
         "objective": TOTAL,
-        "data_size": {"source": "T1: data (Mbit)", "unit": "Mbit"},
-        "cpu_cycles": {"source": "T1: cycles (Gcycles)", "unit": "Gcycle"},
-        "uplink_rate": {"source": "T1: uplink rate (Mbit/s)", "unit": "Mbit/s"},
+        **TASK_TABLE,
         "local_cpu_frequency": values(1, unit="GHz"),
         "edge_cpu_frequency": {"value": 4, "unit": "GHz"},
         "edge_capacity": {"value": 3, "unit": "Gcycle"},
@@ -330,9 +333,7 @@ SHARED_F, SHARED_LOCAL, J_PER_GCYCLE, SHARED_TX = 12.0, 1.5, 1.2, 0.5
 def shared_binding(**changes: Any) -> dict[str, Any]:
     out: dict[str, Any] = {
         "objective": AVERAGE,
-        "data_size": {"source": "T1: data (Mbit)", "unit": "Mbit"},
-        "cpu_cycles": {"source": "T1: cycles (Gcycles)", "unit": "Gcycle"},
-        "uplink_rate": {"source": "T1: uplink rate (Mbit/s)", "unit": "Mbit/s"},
+        **TASK_TABLE,
         "local_cpu_frequency": values(1.5, unit="GHz"),
         "edge_cpu_frequency": {"value": 12, "unit": "GHz"},
         "edge_cpu": SHARED,

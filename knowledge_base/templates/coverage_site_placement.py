@@ -22,7 +22,7 @@ from typing import Any, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
 from knowledge_base.templates._stated_quantities import (
     LINEAR,
     per_element_schema,
@@ -235,20 +235,10 @@ class CoveragePlacement(Template[CoverageParams]):
                 "properties": {"value": {"type": ["number", "null"]}, "unit": {"enum": LENGTH_UNITS}},
                 "required": ["value", "unit"],
             }
-        return {"title": "coverage_binding", "type": "object", "properties": properties, "required": list(properties)}
-
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[CoverageParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        values = self.read(binding, data, spec)
-        try:
-            return CoverageParams(**values), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+        return binding_object("coverage_binding", properties)
 
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
-        objective = str(binding.get("objective") or MAX_COVERAGE)
-        if objective not in get_args(CoverageObjective):
-            raise AssemblyError(f"objective {objective!r} is not one of: {', '.join(get_args(CoverageObjective))}")
+        objective = variant(binding, "objective", get_args(CoverageObjective), MAX_COVERAGE)
         unit = str(binding.get("length_unit") or "m")
         altitude = binding.get("altitude")
         height = None

@@ -27,7 +27,7 @@ from typing import Any, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
 from knowledge_base.templates._stated_quantities import (
     per_element_schema,
     quantity_schema,
@@ -101,7 +101,9 @@ class OffloadingParams(BaseModel):
     cycles_g: dict[str, float] = Field(description="computation of the task", json_schema_extra={"unit": "Gcycle"})
     uplink_mbps: dict[str, float] = Field(json_schema_extra={"unit": "Mbit/s"})
     local_cpu_ghz: dict[str, float] = Field(description="CPU speed of each task's device", json_schema_extra={"unit": "GHz"})
-    edge_cpu_ghz: float = Field(gt=0, description="edge CPU speed of one task, or of the whole server when shared")
+    edge_cpu_ghz: float = Field(
+        gt=0, description="edge CPU speed of one task, or of the whole server when shared", json_schema_extra={"unit": "GHz"}
+    )
     edge_cpu: EdgeCpu = PER_TASK
     objective: Objective = ENERGY
     local_energy_kind: LocalEnergy | None = None
@@ -319,21 +321,11 @@ class MecOffloading(Template[OffloadingParams]):
                 },
                 "required": ["latency", "energy"],
             }
-        return {"title": "mec_offloading_binding", "type": "object", "properties": properties, "required": list(properties)}
-
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[OffloadingParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        values = self.read(binding, data, spec)
-        try:
-            return OffloadingParams(**values), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+        return binding_object("mec_offloading_binding", properties)
 
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         """The parameters the binding points at; only the numbers this variant uses go into the spec."""
-        objective = str(binding.get("objective") or ENERGY)
-        if objective not in get_args(Objective):
-            raise AssemblyError(f"objective {objective!r} is not one of: {', '.join(get_args(Objective))}")
+        objective = variant(binding, "objective", get_args(Objective), ENERGY)
         cycles = read_series(binding.get("cpu_cycles"), "Gcycle", "CPU cycles", data, spec)
         assert cycles is not None  # not optional
         tasks = list(cycles)

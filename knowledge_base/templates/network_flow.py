@@ -27,7 +27,7 @@ from typing import Any, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
 from knowledge_base.templates import _links
 from knowledge_base.templates._stated_quantities import read_quantity
 from knowledge_base.templates._tabular import column, convert_factor, unit_in
@@ -200,7 +200,12 @@ class NetworkFlow(Template[FlowParams]):
         properties: dict[str, Any] = {
             "objective": {"enum": list(get_args(Objective)), "description": "what the question asks to optimize"},
             **parts,
-            "demands": {"type": "array", "items": demand, "minItems": 1, "description": "traffic from a source to a destination"},
+            "demands": {
+                "type": "array",
+                "items": demand,
+                "minItems": 0 if len(tables) >= 2 else 1,
+                "description": "traffic from a source to a destination (none when a table lists the demands)",
+            },
         }
         columns = parts["capacity_column"]["enum"]
         if len(columns) >= 2 or data.says(_COST_WORDS):
@@ -218,20 +223,10 @@ class NetworkFlow(Template[FlowParams]):
             properties["routing"] = {"enum": list(get_args(Routing)), "description": "whether a demand may be split"}
         if data.says(_HOPS):
             properties["hop_limit"] = {"type": ["integer", "null"], "description": "most hops a path may have; null if none"}
-        return {"title": "network_flow_binding", "type": "object", "properties": properties, "required": list(properties)}
-
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[FlowParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        values = self.read(binding, data, spec)
-        try:
-            return FlowParams(**values), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+        return binding_object("network_flow_binding", properties)
 
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
-        objective = str(binding.get("objective") or COST)
-        if objective not in get_args(Objective):
-            raise AssemblyError(f"objective {objective!r} is not one of: {', '.join(get_args(Objective))}")
+        objective = variant(binding, "objective", get_args(Objective), COST)
         cost_column = binding.get("cost_column")
         cost_column = None if objective != COST or cost_column in (None, "none") else str(cost_column)
         if cost_column is not None and cost_column == binding.get("capacity_column"):

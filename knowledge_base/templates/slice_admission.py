@@ -21,7 +21,7 @@ from typing import Any, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
+from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.units import UnitError, convert, is_unit
 from tools.question import Measure, measures
@@ -267,20 +267,10 @@ class SliceAdmission(Template[SliceAdmissionParams]):
                     "uniqueItems": True,
                     "description": "slices that can only be admitted in full (empty if none)",
                 }
-        return {"title": "slice_admission_binding", "type": "object", "properties": properties, "required": list(properties)}
-
-    def assemble(self, binding: dict[str, Any], data: TextData) -> tuple[SliceAdmissionParams, list[SpecItem]]:
-        spec: list[SpecItem] = []
-        values = self.read(binding, data, spec)
-        try:
-            return SliceAdmissionParams(**values), spec
-        except ValueError as exc:
-            raise AssemblyError(str(exc)) from exc
+        return binding_object("slice_admission_binding", properties)
 
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
-        objective = str(binding.get("objective") or REVENUE)
-        if objective not in get_args(Objective):
-            raise AssemblyError(f"objective {objective!r} is not one of: {', '.join(get_args(Objective))}")
+        objective = variant(binding, "objective", get_args(Objective), REVENUE)
         source = tab.table(data, binding.get("slice_table"), "slice")
         slices = list(source.rows)
         floor_entry = binding.get("minimum_revenue")
