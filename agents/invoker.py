@@ -18,10 +18,9 @@ from langgraph.types import Command
 
 from agents.context import Context
 from agents.freeform import GENERATED, SANDBOX
-from agents.knowledge import built_model, template_store
+from agents.knowledge import built_model, formulation_template
 from agents.state import Formulation, Plan, Result, State, decision
 from knowledge_base.catalog import AnyTemplate
-from knowledge_base.template import ToolTemplate
 from tools.registry import PYOMO_PORTFOLIO, ToolSpec, tool_named
 from tools.solvers import Status, solve
 from tools.solvers.diagnosis import explain_infeasibility
@@ -38,10 +37,11 @@ def invoker(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_
     if formulation["template_id"] == GENERATED:
         with gate:
             return _done(_run_generated(formulation, plan, runtime.context))
-    template = template_store(runtime.context).get(formulation["template_id"])
-    tool = tool_named(template.tool)
+    template, params = formulation_template(runtime.context, formulation)
+    named = template.tool_for(params)
+    tool = tool_named(named)
     if tool is None:
-        result = _failed(formulation, f"template {template.id} names tool {template.tool!r}, which the registry lacks")
+        result = _failed(formulation, f"template {template.id} names tool {named!r}, which the registry lacks")
     else:
         with gate:
             if tool.name == PYOMO_PORTFOLIO:
@@ -137,7 +137,7 @@ def _run_tool(tool: ToolSpec, template: AnyTemplate, formulation: Formulation, o
     started = time.perf_counter()
     params = template.params_model.model_validate(formulation["params"])
     try:
-        tool_input = template.tool_input(params) if isinstance(template, ToolTemplate) else params.model_dump()
+        tool_input = template.tool_input(params)
         out: dict[str, Any] = tool.run(tool_input, out_dir)
     except Exception as exc:  # a tool's failure is a result the Optimizer reads, not a crash of the run
         return _failed(formulation, f"{tool.name} failed: {type(exc).__name__}: {exc}", tool.name, time.perf_counter() - started)

@@ -69,17 +69,19 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_
     assembly_error: str | None = None
     params: dict[str, Any] | None = None
     spec: list[SpecEntry] = []
+    problem_class: str = template.problem_class
     try:
         assembled, items = template.assemble(binding, data)
         params = assembled.model_dump()
         spec = [SpecEntry(name=i.name, value=i.value, source=i.source, default=i.default) for i in items]
+        problem_class = template.problem_class_for(assembled)
     except AssemblyError as exc:
         assembly_error = str(exc)
     last = state.get("formulation")
     formulation = Formulation(
         revision=(last["revision"] + 1) if last else 1,
         template_id=template.id,
-        problem_class=template.problem_class,
+        problem_class=problem_class,
         title=template.title,
         math=template.math.strip(),
         binding=binding,

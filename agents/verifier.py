@@ -250,7 +250,7 @@ def _fidelity(
     else:
         template, params = formulation_template(context, formulation)
         measure = template.objective(params)
-        constraints = _named_constraints(context, formulation) if template.tool == PYOMO_PORTFOLIO else []
+        constraints = _named_constraints(context, formulation) if template.tool_for(params) == PYOMO_PORTFOLIO else []
         used = [*values, *_numbers_in(formulation["params"])]
     mentioned = [json.dumps(formulation["binding"]), formulation.get("code", "")]
     requirements = prompts.load("verifier_requirements")
@@ -350,7 +350,8 @@ MAX_LISTED_NUMBERS = 5
 
 def _build_errors(formulation: Formulation, context: Context) -> list[str]:
     """Does the algebraic model build, and is its size sane? (A tool's formulation is just its validated input.)"""
-    if template_store(context).get(formulation["template_id"]).tool != PYOMO_PORTFOLIO:
+    template, params = formulation_template(context, formulation)
+    if template.tool_for(params) != PYOMO_PORTFOLIO:
         return []
     try:
         size = model_size(built_model(context, formulation, copy=False))

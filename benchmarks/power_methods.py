@@ -22,20 +22,21 @@ import pyomo.environ as pyo
 
 from knowledge_base.templates.energy_efficiency_dinkelbach import TEMPLATE as EE
 from knowledge_base.templates.energy_efficiency_dinkelbach import EnergyEfficiencyParams
-from knowledge_base.templates.power_max_min_sinr import TEMPLATE as MAX_MIN
-from knowledge_base.templates.power_max_min_sinr import MaxMinSinrParams
+from knowledge_base.templates.power_control_sinr import MAX_MIN_SINR, PowerControlParams
+from knowledge_base.templates.power_control_sinr import TEMPLATE as MAX_MIN
 from tools.solvers import solve
 from tools.solvers.methods import MethodResult
 
 
-def max_min_instance(size: int, rng: np.random.Generator) -> MaxMinSinrParams:
+def max_min_instance(size: int, rng: np.random.Generator) -> PowerControlParams:
     tx = [f"T{i + 1}" for i in range(size)]
     rx = [f"R{i + 1}" for i in range(size)]
     gain = {
         r: {t: float(rng.uniform(0.01, 0.1) if i != j else rng.uniform(0.5, 1.0)) for j, t in enumerate(tx)}
         for i, r in enumerate(rx)
     }
-    return MaxMinSinrParams(
+    return PowerControlParams(
+        objective=MAX_MIN_SINR,
         transmitters=tx,
         receivers=rx,
         gain=gain,
@@ -53,7 +54,7 @@ def ee_instance(size: int, rng: np.random.Generator) -> EnergyEfficiencyParams:
         bandwidth_mhz=1.0,
         circuit_power_w=1.0,
         power_budget_w=2.0,
-        min_rate_mbps=1.0,
+        min_rate=dict.fromkeys(users, 1.0),
     )
 
 

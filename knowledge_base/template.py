@@ -85,6 +85,22 @@ class Template(ABC, Generic[P]):
             return next(iter(self.objectives.values()))
         return self.objectives.get(str(getattr(params, "objective", "")))
 
+    def problem_class_for(self, params: P) -> ProblemClass:
+        """The class of the model these parameters give: a variant may be simpler than the template's worst case
+        (a minimum-power LP in a family whose sum-rate variant is a nonconvex NLP)."""
+        return self.problem_class
+
+    def tool_for(self, params: P) -> str:
+        """The tools/registry.py entry that solves the model these parameters give: a variant may need a method the
+        portfolio cannot run in one call (bisection on a max-min target) while its siblings are plain models."""
+        return self.tool
+
+    def tool_input(self, params: P) -> Any:
+        """What a registered tool other than the portfolio takes: by default the parameters as plain data, which the
+        registry validates into the tool's own input model (so a template need not import a torch-heavy tool); a
+        method tool (bisection, Dinkelbach) takes the problem object the template builds."""
+        return params.model_dump()
+
     def document(self) -> str:
         """The text the knowledge base embeds for this template."""
         return "\n".join([self.title, self.description, *self.examples])
@@ -136,16 +152,11 @@ class Template(ABC, Generic[P]):
 class ToolTemplate(Template[P]):
     """A template whose formulations a registered tool solves (tools/registry.py), not the solver portfolio.
 
-    The tool takes `tool_input(params)`: by default the parameters as plain data, which the registry validates
-    into the tool's own input model (so a template need not import a torch-heavy tool); a method tool (bisection,
-    Dinkelbach) takes the problem object the template builds. Without an algebraic model, `build_model` says so."""
+    The tool takes `tool_input(params)` (Template's). Without an algebraic model, `build_model` says so."""
 
     tool: ClassVar[str]
     no_model: ClassVar[str] = "has no algebraic model"
     """Why the solver portfolio cannot take it, for `build_model`'s error."""
-
-    def tool_input(self, params: P) -> Any:
-        return params.model_dump()
 
     def build_model(self, params: P) -> pyo.ConcreteModel:
         raise NotImplementedError(f"{self.id} {self.no_model}; the {self.tool} tool solves it")

@@ -38,7 +38,7 @@ def solve_example(template: Template[Any], text: str, binding: dict[str, Any]) -
     params, spec = template.assemble(binding, data)
     for item in spec:
         assert data.mentions(item.value) or item.value == item.default, f"{item.name} = {item.value} is not in the text"
-    result = solve(template.build_model(params), template.problem_class)  # type: ignore[arg-type]
+    result = solve(template.build_model(params), template.problem_class_for(params))  # type: ignore[arg-type]
     assert result.status is Status.OPTIMAL, result.attempts
     fresh = template.build_model(template.params_model.model_validate(json.loads(params.model_dump_json())))
     check = check_solution(fresh, result.solution)
@@ -52,3 +52,12 @@ def within(value: float | None, item: dict[str, Any]) -> bool:
     assert value is not None
     answer, tolerance = float(item["answer"]), item["tolerance"]
     return abs(value - answer) <= max(float(tolerance["abs"]), float(tolerance["rel"]) * abs(answer))
+
+
+def fitting_variants(template: Template[Any], question: str) -> set[str]:
+    """The objective variants whose measure the Verifier's asked-quantity check lets through for this question."""
+    from agents.fidelity import objective_mismatch
+    from tools.question import asked_quantity
+
+    asked = asked_quantity(question)
+    return {name for name, measure in template.objectives.items() if objective_mismatch(asked, measure) is None}

@@ -1,21 +1,35 @@
-"""Bandwidth allocation against closed forms.
+"""Bandwidth allocation's variants against closed forms and independent KKT solutions.
 
-With a_k = D_k / s_k (MHz*s of band-time user k needs): the worst delay is least when every delay is equal,
-T = sum_k a_k / B; the total delay sum_k a_k / b_k is least at b_k proportional to sqrt(a_k) (Lagrange),
-giving (sum_k sqrt(a_k))^2 / B; the max-min rate equalises rates, r = B / sum_k (1/s_k); and sum_k w_k ln(s_k b_k)
-is largest at b_k = w_k B / sum_j w_j.
+Without per-user limits, with a_k = 1000 D_k / s_k (MHz*ms of band-time user k needs): the worst delay is least
+when every delay is equal, T = sum_k a_k / B; the total delay sum_k a_k / b_k is least at b_k proportional to
+sqrt(a_k) (Lagrange), giving (sum_k sqrt(a_k))^2 / B; the max-min rate equalises rates, r = B / sum_k (1/s_k);
+and sum_k w_k ln(s_k b_k) is largest at b_k = w_k B / sum_j w_j. With per-user bounds lo_k <= b_k <= hi_k (from
+minimum rates, deadlines and caps) the KKT conditions clip the same forms, b_k = clip(f_k(mu), lo_k, hi_k), with the
+multiplier mu found here by bisection on the band (numpy only); the sum rate fills the best users greedily.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
+import jsonschema
 import pytest
 
 from knowledge_base.template import AssemblyError
-from knowledge_base.templates.bandwidth_allocation import TEMPLATE
-from tools.solvers import Status, solve
+from knowledge_base.templates._stated_quantities import SAME_FOR_ALL
+from knowledge_base.templates.bandwidth_allocation import (
+    AVERAGE_DELAY,
+    FAIRNESS,
+    MAX_MIN_RATE,
+    SUM_RATE,
+    TEMPLATE,
+    TOTAL_DELAY,
+    WORST_DELAY,
+    BandwidthParams,
+)
+from tests.templates_support import fitting_variants, solve_example
 from tools.textdata import parse_text
 
 DELAY_TEXT = TEMPLATE.examples[0]
@@ -23,65 +37,222 @@ FAIRNESS_TEXT = TEMPLATE.examples[1]
 D = {"U1": 10.0, "U2": 20.0, "U3": 5.0}
 S_DELAY = {"U1": 2.0, "U2": 4.0, "U3": 1.0}
 S_FAIR = {"U1": 1.5, "U2": 3.0, "U3": 4.5}
+LIMITED = (
+    "A 20 MHz band is shared by four users. Each user must get at least the minimum rate in the table. "
+    "No user may get more than 8 MHz.\n\n"
+    "| user | data (Mbit) | spectral efficiency (bit/s/Hz) | minimum rate (Mbit/s) |\n|---|---|---|---|\n"
+    "| U1 | 12 | 2 | 4 |\n| U2 | 20 | 4 | 8 |\n| U3 | 5 | 1 | 6 |\n| U4 | 9 | 3 | 3 |\n\n"
+    "Split the band among the users."
+)
+NONE = {"source": "none", "value": None, "unit": "Mbit/s"}
 
 
 def delay_binding(objective: str) -> dict[str, Any]:
     return {
         "spectral_efficiency": {"source": "T1: spectral efficiency (bit/s/Hz)", "unit": "bit/s/Hz"},
         "data_size": {"source": "T1: data (Mbit)", "unit": "Mbit"},
-        "weights": {"source": "none", "unit": "linear"},
         "total_bandwidth": {"value": 20, "unit": "MHz"},
         "objective": objective,
     }
 
 
+def limited_binding(objective: str, **more: Any) -> dict[str, Any]:
+    return delay_binding(objective) | {
+        "minimum_rate": {"source": "T1: minimum rate (Mbit/s)", "value": None, "unit": "Mbit/s"},
+        "per_user_cap": {"source": SAME_FOR_ALL, "value": 8, "unit": "MHz"},
+        **more,
+    }
+
+
+# ---- independent solutions -------------------------------------------------------------------------------------
+
+
+def _clip(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
+
+
+def band_split(params: BandwidthParams, share: Callable[[float], dict[str, float]], increasing: bool) -> dict[str, float]:
+    """The multiplier at which the clipped shares fill the band exactly (shares grow with mu when `increasing`)."""
+    band = params.total_bandwidth_mhz
+    low, high = 1e-12, 1e12
+    for _ in range(400):
+        middle = math.sqrt(low * high)
+        over = sum(share(middle).values()) > band
+        low, high = (low, middle) if over == increasing else (middle, high)
+    return share(math.sqrt(low * high))
+
+
+def kkt_optimum(params: BandwidthParams) -> float:
+    lo = {u: params.least_bandwidth(u) for u in params.users}
+    hi = {u: params.most_bandwidth(u) for u in params.users}
+    s, w = params.spectral_efficiency, params.weight or dict.fromkeys(params.users, 1.0)
+    data = params.data_mbit or {}
+    a = {u: 1000 * data.get(u, 0.0) / s[u] for u in params.users}
+    if params.objective in (TOTAL_DELAY, AVERAGE_DELAY):  # b = sqrt(a / mu)
+        b = band_split(params, lambda mu: {u: _clip(math.sqrt(a[u] / mu), lo[u], hi[u]) for u in params.users}, False)
+    elif params.objective == FAIRNESS:  # b = w / mu
+        b = band_split(params, lambda mu: {u: _clip(w[u] / mu, lo[u], hi[u]) for u in params.users}, False)
+    elif params.objective == WORST_DELAY:  # b = a / T, the least T whose shares fit
+        b = band_split(params, lambda t: {u: _clip(a[u] / t, lo[u], math.inf) for u in params.users}, False)
+    elif params.objective == MAX_MIN_RATE:  # b = r / s, the largest r whose shares fit
+        b = band_split(params, lambda r: {u: _clip(r / s[u], lo[u], hi[u]) for u in params.users}, True)
+    else:  # the sum rate: every user its least share, then the rest to the best users first
+        b, rest = dict(lo), params.total_bandwidth_mhz - sum(lo.values())
+        for u in sorted(params.users, key=lambda u: -w[u] * s[u]):
+            extra = min(rest, hi[u] - b[u])
+            b[u] += extra
+            rest -= extra
+    assert sum(b.values()) <= params.total_bandwidth_mhz * (1 + 1e-9)
+    return TEMPLATE.objective_value(params, b)
+
+
 def closed_form(objective: str) -> float:
     a = {u: D[u] / S_DELAY[u] for u in D}
-    if objective == "minimize the worst-case delay":
+    if objective == WORST_DELAY:
         return 1000 * sum(a.values()) / 20
-    if objective == "minimize the total delay":
+    if objective == TOTAL_DELAY:
         return 1000 * sum(math.sqrt(v) for v in a.values()) ** 2 / 20
+    if objective == AVERAGE_DELAY:
+        return closed_form(TOTAL_DELAY) / 3
+    if objective == SUM_RATE:
+        return 20 * max(S_DELAY.values())  # everything to the best user
     return 20 / sum(1 / s for s in S_DELAY.values())  # maximize the minimum rate (Mbit/s)
 
 
-@pytest.mark.parametrize("objective", ["minimize the worst-case delay", "minimize the total delay", "maximize the minimum rate"])
-def test_example_delay_and_rate_objectives_equal_their_closed_forms(objective: str) -> None:
-    data = parse_text(DELAY_TEXT)
-    params, spec = TEMPLATE.assemble(delay_binding(objective), data)
-    assert params.data_mbit == D and params.spectral_efficiency == S_DELAY  # read from the table's columns
-    assert all(data.mentions(item.value) for item in spec)
-    result = solve(TEMPLATE.build_model(params), "LP" if objective == "maximize the minimum rate" else "NLP")
-    assert result.status is Status.OPTIMAL
+# ---- the variants ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("objective", [WORST_DELAY, TOTAL_DELAY, AVERAGE_DELAY, MAX_MIN_RATE])
+def test_example_objectives_equal_their_closed_forms(objective: str) -> None:
+    params, result = solve_example(TEMPLATE, DELAY_TEXT, delay_binding(objective))
+    assert params.spectral_efficiency == S_DELAY  # read from the table's columns
+    assert params.data_mbit == (None if objective == MAX_MIN_RATE else D)  # read only where the objective uses it
+    assert TEMPLATE.problem_class_for(params) == ("LP" if objective == MAX_MIN_RATE else "NLP")
     assert result.objective == pytest.approx(closed_form(objective), rel=1e-6)
     rows = TEMPLATE.solution_table(params, result.solution)
     assert sum(r["bandwidth (MHz)"] for r in rows) == pytest.approx(20, rel=1e-6)
-    if objective == "minimize the worst-case delay":
-        assert max(r["delay (ms)"] for r in rows) == pytest.approx(result.objective, rel=1e-6)
+    assert TEMPLATE.objective_value(params, {r["user"]: r["bandwidth (MHz)"] for r in rows}) == pytest.approx(
+        result.objective, rel=1e-6
+    )
+
+
+def test_the_average_delay_is_the_total_over_the_users_not_the_total() -> None:
+    _, total = solve_example(TEMPLATE, DELAY_TEXT, delay_binding(TOTAL_DELAY))
+    _, average = solve_example(TEMPLATE, DELAY_TEXT, delay_binding(AVERAGE_DELAY))
+    assert average.objective == pytest.approx(total.objective / 3, rel=1e-6)  # type: ignore[operator]
+    assert TEMPLATE.objectives[AVERAGE_DELAY].aggregate == "mean" and TEMPLATE.objectives[TOTAL_DELAY].aggregate == "sum"
+
+
+@pytest.mark.parametrize("objective", [WORST_DELAY, TOTAL_DELAY, AVERAGE_DELAY, SUM_RATE, FAIRNESS, MAX_MIN_RATE])
+def test_minimum_rates_and_caps_agree_with_the_kkt_solution(objective: str) -> None:
+    params, result = solve_example(TEMPLATE, LIMITED, limited_binding(objective))
+    assert params.min_rate_mbps == {"U1": 4.0, "U2": 8.0, "U3": 6.0, "U4": 3.0}
+    assert params.max_bandwidth_mhz == dict.fromkeys(params.users, 8.0)
+    assert result.objective == pytest.approx(kkt_optimum(params), rel=1e-5)
+    for row in TEMPLATE.solution_table(params, result.solution):
+        assert row["rate (Mbit/s)"] >= params.min_rate_mbps[row["user"]] * (1 - 1e-6)
+        assert row["bandwidth (MHz)"] <= 8 * (1 + 1e-6)
+
+
+def test_the_limits_change_the_answer() -> None:
+    """U3 (1 bit/s/Hz) needs 6 MHz for its 6 Mbit/s: the max-min rate with the floors and caps differs from without."""
+    free, _ = TEMPLATE.assemble(delay_binding(SUM_RATE), parse_text(LIMITED))
+    limited, _ = TEMPLATE.assemble(limited_binding(SUM_RATE), parse_text(LIMITED))
+    assert kkt_optimum(free) == pytest.approx(80.0)  # all 20 MHz to U2 at 4 bit/s/Hz
+    assert kkt_optimum(limited) < kkt_optimum(free)
+
+
+def test_a_deadline_binds_the_total_delay() -> None:
+    text = LIMITED + " Every user's data must arrive within 1100 ms."
+    binding = limited_binding(TOTAL_DELAY, deadline={"source": SAME_FOR_ALL, "value": 1100, "unit": "ms"})
+    params, result = solve_example(TEMPLATE, text, binding)
+    delays = [r["delay (ms)"] for r in TEMPLATE.solution_table(params, result.solution)]
+    assert max(delays) == pytest.approx(1100, rel=1e-6)  # U1's deadline binds
+    assert result.objective == pytest.approx(kkt_optimum(params), rel=1e-5)
+    _, unbounded = solve_example(TEMPLATE, LIMITED, limited_binding(TOTAL_DELAY))
+    assert result.objective > unbounded.objective  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("weights", [None, {"U1": 1.0, "U2": 2.0, "U3": 1.0}])
 def test_proportional_fairness_equals_the_weighted_split(weights: dict[str, float] | None) -> None:
     text = FAIRNESS_TEXT + ("\nPriority weights: U1 1, U2 2, U3 1" if weights else "")
-    binding = {
+    binding: dict[str, Any] = {
         "spectral_efficiency": {"source": "L1", "unit": "bit/s/Hz"},
-        "data_size": {"source": "none", "unit": "Mbit"},
-        "weights": {"source": "L2" if weights else "none", "unit": "linear"},
         "total_bandwidth": {"value": 10, "unit": "MHz"},
-        "objective": "maximize proportional fairness (sum of log rates)",
+        "objective": FAIRNESS,
     }
-    params, _ = TEMPLATE.assemble(binding, parse_text(text))
-    result = solve(TEMPLATE.build_model(params), "NLP")
+    if weights:
+        binding["weights"] = {"source": "L2", "unit": "linear"}
+    _params, result = solve_example(TEMPLATE, text, binding)
     w = weights or dict.fromkeys(S_FAIR, 1.0)
     expected = sum(w[u] * math.log(S_FAIR[u] * 10 * w[u] / sum(w.values())) for u in S_FAIR)
-    assert result.status is Status.OPTIMAL
     assert result.objective == pytest.approx(expected, rel=1e-6)
     # The objective is flat at its top, so the shares are only as exact as the square root of SCIP's tolerance.
     assert result.solution["b[U2]"] == pytest.approx(10 * w["U2"] / sum(w.values()), rel=1e-3)
 
 
-def test_bandwidth_in_khz_is_converted_and_delay_needs_data() -> None:
-    binding = delay_binding("minimize the worst-case delay") | {"total_bandwidth": {"value": 20000, "unit": "kHz"}}
-    params, _ = TEMPLATE.assemble(binding, parse_text(DELAY_TEXT))
+def test_snrs_in_db_become_spectral_efficiencies_by_shannon() -> None:
+    text = "Share a 12 MHz band among three users to maximize the smallest rate.\nSNR (dB): U1 10, U2 20, U3 0"
+    binding = {
+        "spectral_efficiency": {"source": "L1", "unit": "SNR in dB"},
+        "total_bandwidth": {"value": 12, "unit": "MHz"},
+        "objective": MAX_MIN_RATE,
+    }
+    params, result = solve_example(TEMPLATE, text, binding)
+    s = {"U1": math.log2(11), "U2": math.log2(101), "U3": 1.0}
+    assert params.spectral_efficiency == pytest.approx(s)
+    assert result.objective == pytest.approx(12 / sum(1 / v for v in s.values()), rel=1e-6)
+
+
+def test_a_rate_cap_and_a_khz_band_are_converted() -> None:
+    text = LIMITED.replace("No user may get more than 8 MHz.", "No user's rate may exceed 30 Mbit/s.")
+    binding = limited_binding(SUM_RATE, per_user_cap={"source": SAME_FOR_ALL, "value": 30, "unit": "Mbit/s"})
+    binding["total_bandwidth"] = {"value": 20000, "unit": "kHz"}
+    params, result = solve_example(TEMPLATE, text.replace("20 MHz", "20000 kHz"), binding)
+    assert params.max_rate_mbps == dict.fromkeys(params.users, 30.0) and params.max_bandwidth_mhz is None
     assert params.total_bandwidth_mhz == pytest.approx(20)
-    with pytest.raises(AssemblyError, match="data each user sends must be given"):
-        TEMPLATE.assemble(binding | {"data_size": {"source": "none", "unit": "Mbit"}}, parse_text(DELAY_TEXT))
+    assert result.objective == pytest.approx(kkt_optimum(params), rel=1e-6)
+
+
+# ---- what the binding offers, and refusals ----------------------------------------------------------------------
+
+
+def test_the_schema_offers_only_what_the_text_speaks_of() -> None:
+    fair = TEMPLATE.binding_schema(parse_text(FAIRNESS_TEXT))["properties"]
+    assert set(fair) == {"spectral_efficiency", "total_bandwidth", "objective"}
+    assert not set(fair["objective"]["enum"]) & {WORST_DELAY, TOTAL_DELAY, AVERAGE_DELAY}  # no data: no delay
+    limited = TEMPLATE.binding_schema(parse_text(LIMITED))
+    assert {"data_size", "minimum_rate", "per_user_cap"} <= set(limited["properties"])
+    assert "deadline" not in limited["properties"] and "weights" not in limited["properties"]
+    jsonschema.validate(limited_binding(SUM_RATE), limited)
+    with pytest.raises(jsonschema.ValidationError):  # a column that does not exist
+        jsonschema.validate(
+            limited_binding(SUM_RATE, minimum_rate={"source": "T1: demand", "value": None, "unit": "Mbit/s"}), limited
+        )
+
+
+@pytest.mark.parametrize(
+    ("question", "fitting"),
+    [
+        ("Report the minimum average upload delay in ms.", {AVERAGE_DELAY}),
+        ("Minimize the total delay of the users.", {TOTAL_DELAY}),
+        ("What is the smallest possible worst-case delay in ms?", {WORST_DELAY}),
+        ("Maximize the total throughput in Mbit/s.", {SUM_RATE}),
+        ("Maximize the minimum rate of the users.", {MAX_MIN_RATE}),
+    ],
+)
+def test_each_asked_quantity_fits_exactly_its_variant(question: str, fitting: set[str]) -> None:
+    assert fitting_variants(TEMPLATE, question) == fitting
+
+
+def test_refusals_name_the_reason() -> None:
+    with pytest.raises(AssemblyError, match="a delay needs the data each user sends"):
+        TEMPLATE.assemble(delay_binding(WORST_DELAY) | {"data_size": {"source": "none", "unit": "Mbit"}}, parse_text(DELAY_TEXT))
+    wrong = limited_binding(SUM_RATE, minimum_rate={"source": "T1: data (Mbit)", "value": None, "unit": "Mbit/s"})
+    params, _ = TEMPLATE.assemble(wrong, parse_text(LIMITED))  # a column of the users: readable, if odd
+    assert params.min_rate_mbps == {"U1": 12.0, "U2": 20.0, "U3": 5.0, "U4": 9.0}
+    with pytest.raises(AssemblyError, match="does not name exactly"):
+        text = LIMITED + "\nMinimum rate (Mbit/s): U1 1, U2 2"
+        TEMPLATE.assemble(
+            limited_binding(SUM_RATE, minimum_rate={"source": "L1", "value": None, "unit": "Mbit/s"}), parse_text(text)
+        )

@@ -23,27 +23,26 @@ from tools.textdata import parse_text
 TEMPLATES = load_templates(None)
 power = test_templates_power
 CASES: list[tuple[str, str, dict[str, Any]]] = [
-    ("power_min_total_sinr_targets", power.dev_case("dev-power-01")["question"], power.DEV_POWER_01),
-    ("power_min_total_sinr_targets", power.dev_case("dev-power-03")["question"], power.DEV_POWER_03),
-    (
-        "power_max_min_sinr",
-        power.dev_case("dev-power-02")["question"],
-        power.network_binding(power.values([0.1, 0.15, 0.12, 0.1], "mW"), power.values([10], "mW")),
-    ),
-    (
-        "power_weighted_sum_rate",
-        TEMPLATES["power_weighted_sum_rate"].examples[0],
-        {
-            **power.network_binding(power.values([0.1], "mW"), power.values([1], "mW")),
-            "weights": power.values([1], "linear"),
-            "min_rate": power.NO_FLOOR,
-        },
-    ),
+    ("power_control_sinr", power.dev_case("dev-power-01")["question"], power.DEV_POWER_01),
+    ("power_control_sinr", power.dev_case("dev-power-02")["question"], power.DEV_POWER_02),
+    ("power_control_sinr", power.dev_case("dev-power-03")["question"], power.DEV_POWER_03),
+    ("power_control_sinr", power.SMALL_CELLS, power.small_cells_binding(power.MAX_MIN_RATE)),
+    ("power_control_sinr", TEMPLATES["power_control_sinr"].examples[2], power.sum_rate_binding()),
     ("energy_efficiency_dinkelbach", TEMPLATES["energy_efficiency_dinkelbach"].examples[0], test_templates_energy.binding()),
+    (
+        "energy_efficiency_dinkelbach",
+        test_templates_energy.ACCESS_POINT,
+        test_templates_energy.access_point_binding(test_templates_energy.MIN_ENERGY_PER_BIT),
+    ),
     (
         "bandwidth_allocation",
         TEMPLATES["bandwidth_allocation"].examples[0],
-        test_templates_bandwidth.delay_binding("minimize the worst-case delay"),
+        test_templates_bandwidth.delay_binding(test_templates_bandwidth.WORST_DELAY),
+    ),
+    (
+        "bandwidth_allocation",
+        test_templates_bandwidth.LIMITED,
+        test_templates_bandwidth.limited_binding(test_templates_bandwidth.FAIRNESS),
     ),
     ("mec_offloading", TEMPLATES["mec_offloading"].examples[0], test_templates_mec.binding()),
     ("mec_offloading", TEMPLATES["mec_offloading"].examples[1], test_templates_mec.split_binding()),
@@ -66,7 +65,7 @@ def test_hand_binding_is_valid_under_the_schema(template_id: str, text: str, bin
 
 
 def test_a_wrong_choice_is_refused_by_the_schema() -> None:
-    schema = TEMPLATES["power_min_total_sinr_targets"].binding_schema(parse_text(power.dev_case("dev-power-01")["question"]))
+    schema = TEMPLATES["power_control_sinr"].binding_schema(parse_text(power.dev_case("dev-power-01")["question"]))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**power.DEV_POWER_01, "gain_table": "T9"}, schema)
     with pytest.raises(jsonschema.ValidationError):

@@ -1,9 +1,11 @@
-"""Power-control templates against independent closed forms and the dev benchmark's answers.
+"""The power-control template's variants against independent linear algebra, grids and the dev benchmark's answers.
 
-The minimum-power point meeting SINR targets gamma has the closed form p = (I - Gamma B)^-1 Gamma u (B the
-cross gains over the direct gain, u the noise over the direct gain); the max-min SINR is the t where the
-least powers p(t) = (I - t B)^-1 t u first touch a power limit; two-link sum rate is maximised at a corner of
-the power box (binary power control, Gjendemsjo et al. 2008). All are computed here with numpy/scipy only.
+Independent methods, numpy/scipy only: the least powers meeting SINR targets gamma have the closed form
+p = (I - Gamma B)^-1 Gamma u (B the cross gains over the direct gain, u the noise over the direct gain; feasible
+when the spectral radius of Gamma B is below 1 and p fits the limits). Max-min SINR (or rate) is the largest common
+level whose closed-form powers fit the limits and the budget, found here by bisection on that closed form (the
+template bisects over LPs). Sum rates are checked against fine grids of the power box and the two-link optimum at a
+corner of the box (binary power control, Gjendemsjo et al. 2008).
 """
 
 from __future__ import annotations
@@ -11,28 +13,46 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from scipy.optimize import brentq
 
 from knowledge_base.template import AssemblyError
-from knowledge_base.templates._interference import InterferenceNetwork
-from knowledge_base.templates.power_max_min_sinr import TEMPLATE as MAX_MIN
-from knowledge_base.templates.power_min_total_sinr_targets import TEMPLATE as MIN_POWER
-from knowledge_base.templates.power_weighted_sum_rate import TEMPLATE as SUM_RATE
+from knowledge_base.templates.power_control_sinr import (
+    MAX_MIN_RATE,
+    MAX_MIN_SINR,
+    MIN_POWER,
+    SUM_RATE,
+    PowerControlParams,
+)
+from knowledge_base.templates.power_control_sinr import TEMPLATE as POWER
 from tests.conftest import DEV_PROBLEMS
-from tools.registry import tool_named
+from tests.templates_support import fitting_variants, solve_example
 from tools.solvers import Status, solve
+from tools.solvers.methods import run_bisection
 from tools.textdata import parse_text
 
-DEV = DEV_PROBLEMS
+MIN_POWER_TEXT, MAX_MIN_TEXT, SUM_RATE_TEXT = POWER.examples[0], POWER.examples[1], POWER.examples[2]
+SMALL_CELLS = (
+    "Three small cells reuse a 10 MHz carrier. The path losses (dB) from each cell (column) to each user (row) are:\n\n"
+    "| loss (dB) | C1 | C2 | C3 |\n|---|---|---|---|\n| U1 | 100 | 125 | 130 |\n| U2 | 128 | 105 | 122 |\n"
+    "| U3 | 131 | 124 | 102 |\n\n"
+    "The thermal noise density is -174 dBm/Hz and every receiver has a noise figure of 9 dB. Every user needs a rate of "
+    "at least 5 Mbit/s. The total transmit power of the three cells is at most 30 dBm. What is the minimum total "
+    "transmit power in mW?"
+)
+
+
+def run_tool(params: Any, out_dir: Path) -> dict[str, Any]:
+    """What the registry's `run_bisection` entry gives for these parameters (the Invoker's path for this variant)."""
+    return run_bisection(POWER.tool_input(params), out_dir)
 
 
 def dev_case(case_id: str) -> dict[str, Any]:
-    for line in DEV.read_text().splitlines():
+    for line in DEV_PROBLEMS.read_text().splitlines():
         case = json.loads(line)
         if case["id"] == case_id:
             return dict(case)
@@ -43,176 +63,283 @@ def values(numbers: list[float], unit: str) -> dict[str, Any]:
     return {"list": "none", "values": numbers, "unit": unit}
 
 
-def network_binding(noise: dict[str, Any], max_power: dict[str, Any], gain_unit: str = "linear") -> dict[str, Any]:
+NONE = {"list": "none", "values": [], "unit": "mW"}
+
+
+def network_binding(noise: dict[str, Any], max_power: dict[str, Any], gain_unit: str = "linear", **more: Any) -> dict[str, Any]:
+    """What the LLM fills: where the network is, the noise and the limits, and the variant (`more`)."""
     return {
         "gain_table": "T1",
         "table_orientation": "rows are receivers, columns are transmitters",
         "gain_unit": gain_unit,
         "noise_power": noise,
         "max_power": max_power,
+        **more,
     }
 
 
-def normalised(net: InterferenceNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """B (cross gain / direct gain, zero diagonal), u (noise / direct gain) and the power limits, as arrays."""
-    k = len(net.transmitters)
+def small_cells_binding(objective: str) -> dict[str, Any]:
+    return {
+        "gain_table": "T1",
+        "table_orientation": "rows are receivers, columns are transmitters",
+        "gain_unit": "path loss in dB",
+        "noise_power": NONE,
+        "noise_density": {"value": -174, "unit": "dBm/Hz"},
+        "noise_figure": {"value": 9, "unit": "dB"},
+        "bandwidth": {"value": 10, "unit": "MHz"},
+        "max_power": NONE,
+        "total_power_budget": {"value": 30, "unit": "dBm"},
+        "min_rate": values([5], "Mbit/s"),
+        "objective": objective,
+    }
+
+
+# ---- independent methods ---------------------------------------------------------------------------------------
+
+
+def normalised(net: PowerControlParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """B (cross gain / direct gain, zero diagonal), u (noise / direct gain) and each transmitter's cap, as arrays."""
     gain = np.array([[net.gain[rx][tx] for tx in net.transmitters] for rx in net.receivers])
     noise = np.array([net.noise_mw[rx] for rx in net.receivers])
     direct = np.diag(gain)
     b = gain / direct[:, None]
     np.fill_diagonal(b, 0.0)
-    return b, noise / direct, np.array([net.max_power_mw[t] for t in net.transmitters]).reshape(k)
+    caps = np.array([(net.max_power_mw or {}).get(t, math.inf) for t in net.transmitters])
+    return b, noise / direct, caps
 
 
-def closed_form_min_power(net: InterferenceNetwork, gamma: np.ndarray) -> np.ndarray:
+def least_powers(net: PowerControlParams, gamma: np.ndarray) -> np.ndarray | None:
+    """The closed-form least powers reaching SINRs gamma; None when no powers reach them (spectral radius >= 1)."""
     b, u, _ = normalised(net)
     g = np.diag(gamma)
-    return np.linalg.solve(np.eye(len(u)) - g @ b, g @ u)
+    if len(gamma) > 1 and max(abs(np.linalg.eigvals(g @ b))) >= 1:
+        return None
+    return np.asarray(np.linalg.solve(np.eye(len(u)) - g @ b, g @ u))
 
 
-def closed_form_max_min(net: InterferenceNetwork) -> float:
-    b, u, limit = normalised(net)
-    rho = max(abs(np.linalg.eigvals(b)))
-    top = min(limit / u) if rho == 0 else min(min(limit / u), (1 - 1e-12) / rho)
-
-    def excess(t: float) -> float:
-        p = np.linalg.solve(np.eye(len(u)) - t * b, t * u)
-        return float(max(p / limit) - 1)
-
-    return float(brentq(excess, 1e-9, top, xtol=1e-13, rtol=1e-13)) if excess(top) > 0 else top
+def fits(net: PowerControlParams, gamma: np.ndarray) -> bool:
+    p = least_powers(net, gamma)
+    _, _, caps = normalised(net)
+    return p is not None and bool(np.all(p <= caps * (1 + 1e-12))) and p.sum() <= (net.total_power_mw or math.inf) * (1 + 1e-12)
 
 
-# ---- minimum total power under SINR targets -------------------------------------------------------------------
+def largest_common_level(net: PowerControlParams, gamma_at: Callable[[float], np.ndarray], top: float) -> float:
+    """Bisection on the closed form: the largest level whose SINRs gamma_at(level) the limits allow."""
+    low, high = 0.0, top
+    for _ in range(200):
+        middle = 0.5 * (low + high)
+        low, high = (middle, high) if fits(net, gamma_at(middle)) else (low, middle)
+    return low
 
-DEV_POWER_01 = {
-    **network_binding(values([0.2, 0.3, 0.25], "mW"), values([20], "mW")),
-    "sinr_target": values([6, 4, 5], "linear"),
-}
-DEV_POWER_03 = {
-    **network_binding(values([-100], "dBm"), values([23], "dBm"), gain_unit="dB"),
-    "sinr_target": values([6, 3, 4.5, 0], "dB"),
-}
+
+def floors(net: PowerControlParams) -> np.ndarray:
+    return np.array([net.floor(t) for t in net.transmitters])
+
+
+def sum_rate(net: PowerControlParams, power: dict[str, float]) -> float:
+    weight = net.weight or dict.fromkeys(net.transmitters, 1.0)
+    return float(sum(weight[t] * r for t, r in net.rates(power).items()))
+
+
+# ---- minimum total power under SINR or rate targets ---------------------------------------------------------------
+
+DEV_POWER_01 = network_binding(
+    values([0.2, 0.3, 0.25], "mW"), values([20], "mW"), sinr_target=values([6, 4, 5], "linear"), objective=MIN_POWER
+)
+DEV_POWER_02 = network_binding(values([0.1, 0.15, 0.12, 0.1], "mW"), values([10], "mW"), objective=MAX_MIN_SINR)
+DEV_POWER_03 = network_binding(
+    values([-100], "dBm"), values([23], "dBm"), "dB", sinr_target=values([6, 3, 4.5, 0], "dB"), objective=MIN_POWER
+)
 
 
 @pytest.mark.parametrize(("case_id", "binding"), [("dev-power-01", DEV_POWER_01), ("dev-power-03", DEV_POWER_03)])
 def test_min_power_solves_the_dev_problems(case_id: str, binding: dict[str, Any]) -> None:
     case = dev_case(case_id)
-    data = parse_text(case["question"])
-    params, spec = MIN_POWER.assemble(binding, data)
-    assert all(data.mentions(item.value) for item in spec)  # every number the Verifier will look for is in the text
-    result = solve(MIN_POWER.build_model(params), "LP")
-    assert result.status is Status.OPTIMAL
+    params, result = solve_example(POWER, case["question"], binding)
+    assert POWER.problem_class_for(params) == "LP" and POWER.tool_for(params) == "pyomo_portfolio"
     assert result.objective == pytest.approx(case["answer"], rel=case["tolerance"]["rel"])
-    gamma = np.array([params.sinr_target[t] for t in params.transmitters])
-    assert result.objective == pytest.approx(closed_form_min_power(params, gamma).sum(), rel=1e-6)
-    sinr = params.sinr({t: result.solution[f"p[{t}]"] for t in params.transmitters})
-    assert all(sinr[t] >= params.sinr_target[t] * (1 - 1e-6) for t in params.transmitters)
+    closed = least_powers(params, floors(params))
+    assert closed is not None and result.objective == pytest.approx(closed.sum(), rel=1e-6)
+    sinr = params.sinr(POWER.powers(params, result.solution))
+    assert all(sinr[t] >= params.floor(t) * (1 - 1e-6) for t in params.transmitters)
 
 
 def test_min_power_example_and_db_targets_converted_by_pint() -> None:
-    data = parse_text(MIN_POWER.examples[0])
-    binding = {**network_binding(values([0.1], "mW"), values([10], "mW")), "sinr_target": values([3, 6], "dB")}
-    params, _ = MIN_POWER.assemble(binding, data)
+    binding = network_binding(values([0.1], "mW"), values([10], "mW"), sinr_target=values([3, 6], "dB"), objective=MIN_POWER)
+    params, result = solve_example(POWER, MIN_POWER_TEXT, binding)
     gamma = np.array([10 ** (3 / 10), 10 ** (6 / 10)])  # dB to linear, by hand
-    assert [params.sinr_target["T1"], params.sinr_target["T2"]] == pytest.approx(gamma)
-    result = solve(MIN_POWER.build_model(params), "LP")
-    assert result.status is Status.OPTIMAL
-    assert result.objective == pytest.approx(closed_form_min_power(params, gamma).sum(), rel=1e-7)
+    assert [params.sinr_target["T1"], params.sinr_target["T2"]] == pytest.approx(gamma)  # type: ignore[index]
+    closed = least_powers(params, gamma)
+    assert closed is not None and result.objective == pytest.approx(closed.sum(), rel=1e-7)
 
 
 def test_min_power_targets_beyond_the_limits_are_infeasible() -> None:
-    data = parse_text(MIN_POWER.examples[0])
-    binding = {**network_binding(values([0.1], "mW"), values([10], "mW")), "sinr_target": values([20, 20], "dB")}
-    params, _ = MIN_POWER.assemble(binding, data)
-    assert solve(MIN_POWER.build_model(params), "LP").status is Status.INFEASIBLE
+    binding = network_binding(values([0.1], "mW"), values([10], "mW"), sinr_target=values([20, 20], "dB"), objective=MIN_POWER)
+    params, _ = POWER.assemble(binding, parse_text(MIN_POWER_TEXT))
+    assert solve(POWER.build_model(params), "LP").status is Status.INFEASIBLE
+
+
+def test_min_power_for_rate_targets_uses_shannon_noise_density_and_path_loss() -> None:
+    data = parse_text(SMALL_CELLS)
+    params, result = solve_example(POWER, SMALL_CELLS, small_cells_binding(MIN_POWER))
+    # -174 dBm/Hz + 10 log10(10 MHz) + 9 dB = -95 dBm at every receiver; 100 dB of path loss is a gain of 1e-10.
+    assert params.noise_mw["U1"] == pytest.approx(10 ** (-95 / 10))
+    assert params.gain["U1"]["C1"] == pytest.approx(1e-10) and params.gain["U2"]["C3"] == pytest.approx(10**-12.2)
+    assert params.total_power_mw == pytest.approx(1000.0) and params.max_power_mw is None
+    spec = {i.value for i in POWER.assemble(small_cells_binding(MIN_POWER), data)[1]}
+    assert {-174.0, 9.0, 10.0, 5.0, 30.0} <= spec  # the stated numbers, as stated
+    gamma = np.full(3, 2 ** (5 / 10) - 1)  # 5 Mbit/s over 10 MHz needs SINR 2^0.5 - 1
+    closed = least_powers(params, gamma)
+    assert closed is not None and result.objective == pytest.approx(closed.sum(), rel=1e-6)
+    assert min(params.rates(POWER.powers(params, result.solution)).values()) == pytest.approx(5.0, rel=1e-6)
+
+
+def test_min_power_for_spectral_efficiency_targets_needs_no_bandwidth() -> None:
+    text = MIN_POWER_TEXT.replace(
+        "Link 1 needs an SINR of at least 3 dB and link 2 at least 6 dB.", "Each link needs at least 1 bit/s/Hz."
+    )
+    binding = network_binding(values([0.1], "mW"), values([10], "mW"), min_rate=values([1], "bit/s/Hz"), objective=MIN_POWER)
+    params, result = solve_example(POWER, text, binding)
+    closed = least_powers(params, np.array([1.0, 1.0]))  # 2^1 - 1
+    assert params.rate_unit == "bit/s/Hz" and closed is not None
+    assert result.objective == pytest.approx(closed.sum(), rel=1e-7)
 
 
 def test_assembly_names_what_is_wrong() -> None:
-    data = parse_text(MIN_POWER.examples[0])
-    wrong_count = {**network_binding(values([0.1, 0.2, 0.3], "mW"), values([10], "mW")), "sinr_target": values([3], "dB")}
+    data = parse_text(MIN_POWER_TEXT)
+    wrong_count = network_binding(
+        values([0.1, 0.2, 0.3], "mW"), values([10], "mW"), sinr_target=values([3], "dB"), objective=MIN_POWER
+    )
     with pytest.raises(AssemblyError, match="one number for all of R1, R2 or one each"):
-        MIN_POWER.assemble(wrong_count, data)
-    wrong_unit = {**network_binding(values([0.1], "MHz"), values([10], "mW")), "sinr_target": values([3], "dB")}
+        POWER.assemble(wrong_count, data)
+    wrong_unit = network_binding(values([0.1], "MHz"), values([10], "mW"), sinr_target=values([3], "dB"), objective=MIN_POWER)
     with pytest.raises(AssemblyError, match="noise power"):
-        MIN_POWER.assemble(wrong_unit, data)
+        POWER.assemble(wrong_unit, data)
+    no_target = network_binding(values([0.1], "mW"), values([10], "mW"), sinr_target=NONE, objective=MIN_POWER)
+    with pytest.raises(AssemblyError, match="least total power needs an SINR target"):
+        POWER.assemble(no_target, data)
+    no_limit = network_binding(values([0.1], "mW"), NONE, objective=MAX_MIN_SINR)
+    with pytest.raises(AssemblyError, match="need a limit: per transmitter or a total budget"):
+        POWER.assemble(no_limit, data)
+    rate_without_band = network_binding(
+        values([0.1], "mW"), values([10], "mW"), min_rate=values([2], "Mbit/s"), objective=MIN_POWER
+    )
+    with pytest.raises(AssemblyError, match="need the channel bandwidth"):
+        POWER.assemble(rate_without_band, data)
+    loss_as_gain = small_cells_binding(MIN_POWER) | {"gain_unit": "dB"}
+    with pytest.raises(AssemblyError, match="is a path loss"):
+        POWER.assemble(loss_as_gain, parse_text(SMALL_CELLS))
     with pytest.raises(AssemblyError, match="square table of channel gains"):
-        MIN_POWER.binding_schema(parse_text("Minimise the transmit power of three links."))
+        POWER.binding_schema(parse_text("Minimise the transmit power of three links."))
 
 
 def test_transposed_table_gives_the_same_network() -> None:
-    text = MIN_POWER.examples[0].replace("| R1 | 0.5 | 0.1 |\n| R2 | 0.2 | 0.8 |", "| T1 | 0.5 | 0.2 |\n| T2 | 0.1 | 0.8 |")
+    text = MIN_POWER_TEXT.replace("| R1 | 0.5 | 0.1 |\n| R2 | 0.2 | 0.8 |", "| T1 | 0.5 | 0.2 |\n| T2 | 0.1 | 0.8 |")
     text = text.replace("| gain | T1 | T2 |", "| gain | R1 | R2 |")
-    binding = {**network_binding(values([0.1], "mW"), values([10], "mW")), "sinr_target": values([3, 6], "dB")}
-    straight, _ = MIN_POWER.assemble(binding, parse_text(MIN_POWER.examples[0]))
+    binding = network_binding(values([0.1], "mW"), values([10], "mW"), sinr_target=values([3, 6], "dB"), objective=MIN_POWER)
+    straight, _ = POWER.assemble(binding, parse_text(MIN_POWER_TEXT))
     binding["table_orientation"] = "rows are transmitters, columns are receivers"
-    transposed, _ = MIN_POWER.assemble(binding, parse_text(text))
+    transposed, _ = POWER.assemble(binding, parse_text(text))
     assert transposed.gain == straight.gain
 
 
-# ---- max-min SINR by bisection --------------------------------------------------------------------------------
+# ---- max-min SINR and max-min rate by bisection ----------------------------------------------------------------
 
 
 def test_max_min_sinr_solves_dev_power_02_by_bisection() -> None:
     case = dev_case("dev-power-02")
-    params, _ = MAX_MIN.assemble(
-        network_binding(values([0.1, 0.15, 0.12, 0.1], "mW"), values([10], "mW")), parse_text(case["question"])
-    )
-    out = tool_named(MAX_MIN.tool).run(MAX_MIN.tool_input(params), Path("."))  # as the Invoker runs it
-    assert out["status"] == "optimal"
+    params, _spec = POWER.assemble(DEV_POWER_02, parse_text(case["question"]))
+    assert POWER.tool_for(params) == "max_min_sinr_bisection"
+    out = run_tool(params, Path("."))
+    assert out["status"] == "optimal" and out["checks"] and all(out["checks"].values())
     assert out["objective"] == pytest.approx(case["answer"], rel=case["tolerance"]["rel"])
-    assert out["objective"] == pytest.approx(closed_form_max_min(params), rel=1e-6)
-    assert out["checks"] and all(out["checks"].values())
+    top = POWER.upper_bound(params)
+    assert out["objective"] == pytest.approx(largest_common_level(params, lambda t: np.full(4, t), top), rel=1e-6)
 
 
 def test_max_min_example_bisection_equals_closed_form_and_direct_nlp() -> None:
-    data = parse_text(MAX_MIN.examples[0])
-    params, _ = MAX_MIN.assemble(network_binding({"list": "L1", "values": [], "unit": "mW"}, values([5], "mW")), data)
+    binding = network_binding({"list": "L1", "values": [], "unit": "mW"}, values([5], "mW"), objective=MAX_MIN_SINR)
+    params, _ = POWER.assemble(binding, parse_text(MAX_MIN_TEXT))
     assert params.noise_mw == {"R1": 0.1, "R2": 0.1, "R3": 0.2}  # read from the list, not retyped
-    result = MAX_MIN.solve_by_bisection(params)
+    result = POWER.solve_by_bisection(params)
     assert result.status is Status.OPTIMAL and result.value is not None
-    assert result.value == pytest.approx(closed_form_max_min(params), rel=1e-6)
-    direct = solve(MAX_MIN.build_model(params), "NLP")  # the bilinear form, globally by SCIP
+    assert result.value == pytest.approx(largest_common_level(params, lambda t: np.full(3, t), 100.0), rel=1e-6)
+    direct = solve(POWER.build_model(params), "NLP")  # the bilinear form, globally by SCIP
     assert direct.objective == pytest.approx(result.value, rel=1e-4)
-    table = MAX_MIN.solution_table(params, result.solution)
+    table = POWER.solution_table(params, result.solution)
     assert min(row["SINR"] for row in table) == pytest.approx(result.value, rel=1e-6)
 
 
-# ---- weighted sum rate ----------------------------------------------------------------------------------------
+def test_max_min_sinr_under_a_total_budget_and_a_floor() -> None:
+    """A total budget tighter than the per-link limits binds; a floor on one link above the common level holds too."""
+    text = MAX_MIN_TEXT + "\nThe three transmitters share a total power budget of 6 mW, and link 3 needs an SINR of at least 4."
+    binding = network_binding(
+        {"list": "L1", "values": [], "unit": "mW"},
+        values([5], "mW"),
+        total_power_budget={"value": 6, "unit": "mW"},
+        sinr_target=values([0, 0, 4], "linear"),
+        objective=MAX_MIN_SINR,
+    )
+    params, _spec = POWER.assemble(binding, parse_text(text))
+    out = run_tool(params, Path("."))
+    assert out["status"] == "optimal" and all(out["checks"].values())
+    expected = largest_common_level(params, lambda t: np.maximum(np.full(3, t), floors(params)), 100.0)
+    assert out["objective"] == pytest.approx(expected, rel=1e-6)
+    power = POWER.powers(params, out["solution"])
+    assert sum(power.values()) == pytest.approx(6.0, rel=1e-6)  # the budget binds
+    assert params.sinr(power)["T3"] >= 4 * (1 - 1e-6)
+    unbudgeted = run_tool(
+        POWER.assemble(binding | {"total_power_budget": {"value": None, "unit": "mW"}}, parse_text(text))[0], Path(".")
+    )
+    assert unbudgeted["objective"] > out["objective"]
 
 
-NO_FLOOR = {"list": "none", "values": [], "unit": "bit/s/Hz"}
+def test_max_min_rate_with_rate_floors_and_the_budget() -> None:
+    params, _spec = POWER.assemble(small_cells_binding(MAX_MIN_RATE), parse_text(SMALL_CELLS))
+    out = run_tool(params, Path("."))
+    assert out["status"] == "optimal" and all(out["checks"].values())
+
+    def gamma_at(rate: float) -> np.ndarray:
+        return np.maximum(np.full(3, 2 ** (rate / 10) - 1), floors(params))
+
+    assert out["objective"] == pytest.approx(largest_common_level(params, gamma_at, 1000.0), rel=1e-6)
+    assert out["objective"] > 5.0  # the floors are not what binds
+    assert POWER.objective(params).unit == "Mbit/s"  # type: ignore[union-attr]
+    # Without floors a common rate is B log2(1 + the common SINR): the max-min rate is the max-min SINR's rate.
+    sinr_params, _ = POWER.assemble(small_cells_binding(MAX_MIN_SINR) | {"min_rate": NONE}, parse_text(SMALL_CELLS))
+    rate_params, _ = POWER.assemble(small_cells_binding(MAX_MIN_RATE) | {"min_rate": NONE}, parse_text(SMALL_CELLS))
+    sinr, rate = run_tool(sinr_params, Path("."))["objective"], run_tool(rate_params, Path("."))["objective"]
+    assert rate == pytest.approx(10 * math.log2(1 + sinr), rel=1e-6)
 
 
-def sum_rate(net: Any, power: dict[str, float]) -> float:
-    return float(sum(net.weight[t] * net.bandwidth_mhz * math.log2(1 + s) for t, s in net.sinr(power).items()))
+# ---- weighted sum rate ------------------------------------------------------------------------------------------
+
+
+def sum_rate_binding(**more: Any) -> dict[str, Any]:
+    return network_binding(values([0.1], "mW"), values([1], "mW"), objective=SUM_RATE, **more)
 
 
 def test_two_link_sum_rate_is_the_best_corner() -> None:
-    data = parse_text(SUM_RATE.examples[0])
-    binding = {**network_binding(values([0.1], "mW"), values([1], "mW")), "weights": values([1], "linear"), "min_rate": NO_FLOOR}
-    params, spec = SUM_RATE.assemble(binding, data)
-    # Weight 1 is the documented default: were it absent from the text, the Verifier would warn, not reject.
-    assert [(i.value, i.default) for i in spec if i.name.startswith("weight")] == [(1.0, 1.0)]
-    result = solve(SUM_RATE.build_model(params), "NLP")
-    assert result.status is Status.OPTIMAL
+    params, result = solve_example(POWER, SUM_RATE_TEXT, sum_rate_binding())
+    assert params.weight is None and POWER.objective(params).unit == "bit/s/Hz"  # type: ignore[union-attr]
     corners = [dict(zip(params.transmitters, c, strict=True)) for c in itertools.product([0.0, 1.0], repeat=2)]
     best = max(sum_rate(params, c) for c in corners if any(c.values()))
     assert result.objective == pytest.approx(best, rel=1e-5)
-    found = {t: result.solution[f"p[{t}]"] for t in params.transmitters}
-    assert sum_rate(params, found) == pytest.approx(best, rel=1e-5)
+    assert sum_rate(params, POWER.powers(params, result.solution)) == pytest.approx(best, rel=1e-5)
 
 
 def test_weighted_three_link_sum_rate_beats_a_fine_grid() -> None:
-    data = parse_text(MAX_MIN.examples[0])
-    binding = {
-        **network_binding({"list": "L1", "values": [], "unit": "mW"}, values([5], "mW")),
-        "weights": values([1, 2, 0.5], "linear"),
-        "bandwidth": {"value": 10, "unit": "MHz"},
-        "min_rate": NO_FLOOR,
-    }
-    params, _ = SUM_RATE.assemble(binding, data)
-    result = solve(SUM_RATE.build_model(params), "NLP")
-    assert result.status is Status.OPTIMAL and result.objective is not None
+    text = MAX_MIN_TEXT.replace("maximize the minimum SINR", "maximize the weighted sum rate (weights 1, 2, 0.5) in Mbit/s")
+    text += "\nThe channel bandwidth is 10 MHz."
+    binding = network_binding(
+        {"list": "L1", "values": [], "unit": "mW"},
+        values([5], "mW"),
+        weights=values([1, 2, 0.5], "linear"),
+        bandwidth={"value": 10, "unit": "MHz"},
+        objective=SUM_RATE,
+    )
+    params, result = solve_example(POWER, text, binding)
+    assert result.objective is not None and POWER.objective(params).measures == "the weighted sum rate of the links"  # type: ignore[union-attr]
     grid = np.linspace(0, 5, 26)
     best = max(sum_rate(params, dict(zip(params.transmitters, p, strict=True))) for p in itertools.product(grid, repeat=3))
     assert best <= result.objective * (1 + 1e-6)  # global optimum: no grid point is better
@@ -223,37 +350,69 @@ def test_weighted_three_link_sum_rate_beats_a_fine_grid() -> None:
 def test_minimum_rates_keep_both_links_on_and_beat_a_grid(floor: float, unit: str, bandwidth: float | None) -> None:
     """Without a floor the best two-link answer switches one link off; a rate floor forbids that. The optimum
     under the floors is checked against a 201 x 201 grid of the power box (feasible points only)."""
-    data = parse_text(SUM_RATE.examples[0])
-    binding: dict[str, Any] = {
-        **network_binding(values([0.1], "mW"), values([1], "mW")),
-        "weights": values([1], "linear"),
-        "min_rate": values([floor], unit),
-    }
+    binding = sum_rate_binding(min_rate=values([floor], unit))
     if bandwidth is not None:
         binding["bandwidth"] = {"value": bandwidth, "unit": "MHz"}
-    params, _ = SUM_RATE.assemble(binding, data)
-    result = solve(SUM_RATE.build_model(params), "NLP")
+    params, _ = POWER.assemble(binding, parse_text(SUM_RATE_TEXT))
+    result = solve(POWER.build_model(params), "NLP")
     assert result.status is Status.OPTIMAL and result.objective is not None
-    found = {t: result.solution[f"p[{t}]"] for t in params.transmitters}
-    rates = params.rates(found)
-    least = floor  # rates() are in Mbit/s with a bandwidth and in bit/s/Hz without, like the floor as stated
-    assert min(rates.values()) >= least * (1 - 1e-5)
+    found = POWER.powers(params, result.solution)
+    assert min(params.rates(found).values()) >= floor * (1 - 1e-5)  # rates in the unit of the floor
     assert min(found.values()) > 1e-3  # both links transmit
-    grid = np.linspace(0, 1, 201)
     best = -math.inf
-    for p1, p2 in itertools.product(grid, grid):
+    for p1, p2 in itertools.product(np.linspace(0, 1, 201), repeat=2):
         point = {"T1": float(p1), "T2": float(p2)}
-        if min(params.rates(point).values()) >= least:
+        if min(params.rates(point).values()) >= floor:
             best = max(best, sum_rate(params, point))
     assert best <= result.objective * (1 + 1e-6)
     assert result.objective <= best * 1.002
 
 
-def test_a_rate_floor_in_mbit_s_needs_the_bandwidth() -> None:
-    binding = {
-        **network_binding(values([0.1], "mW"), values([1], "mW")),
-        "weights": values([1], "linear"),
-        "min_rate": values([3], "Mbit/s"),
-    }
-    with pytest.raises(AssemblyError, match="need the channel bandwidth"):
-        SUM_RATE.assemble(binding, parse_text(SUM_RATE.examples[0]))
+def test_sum_rate_under_a_total_budget_beats_a_grid_of_the_budget() -> None:
+    text = SUM_RATE_TEXT + " Together they may use at most 1.2 mW."
+    params, result = solve_example(POWER, text, sum_rate_binding(total_power_budget={"value": 1.2, "unit": "mW"}))
+    found = POWER.powers(params, result.solution)
+    assert sum(found.values()) <= 1.2 * (1 + 1e-7)
+    best = max(
+        sum_rate(params, {"T1": float(a), "T2": float(b)})
+        for a, b in itertools.product(np.linspace(0, 1, 241), repeat=2)
+        if a + b <= 1.2
+    )
+    assert best <= result.objective * (1 + 1e-6) and result.objective <= best * 1.002
+
+
+# ---- what the binding offers, and the variants' measures --------------------------------------------------------
+
+
+def test_the_schema_offers_only_what_the_text_speaks_of() -> None:
+    dev2 = POWER.binding_schema(parse_text(dev_case("dev-power-02")["question"]))["properties"]
+    assert set(dev2) == {"gain_table", "table_orientation", "gain_unit", "noise_power", "max_power", "objective"}
+    assert MIN_POWER not in dev2["objective"]["enum"]  # no target in the text: the least power would be none
+    assert "path loss in dB" not in dev2["gain_unit"]["enum"]
+    dev1 = POWER.binding_schema(parse_text(dev_case("dev-power-01")["question"]))["properties"]
+    assert "sinr_target" in dev1 and "min_rate" not in dev1 and "weights" not in dev1 and "bandwidth" not in dev1
+    cells = POWER.binding_schema(parse_text(SMALL_CELLS))["properties"]
+    assert {"noise_density", "noise_figure", "bandwidth", "min_rate", "total_power_budget"} <= set(cells)
+    assert "path loss in dB" in cells["gain_unit"]["enum"] and "sinr_target" not in cells
+    listed = MIN_POWER_TEXT.replace("Each transmitter can send at most 10 mW.", "\nMaximum powers: T1 10 mW, T2 5 mW\n")
+    assert "max_power" in POWER.binding_schema(parse_text(listed))["properties"]  # a list of limits, no "each"
+    # Without the words, a table of numbers too large for gains in dB still reads as losses.
+    unnamed = POWER.binding_schema(parse_text(SMALL_CELLS.replace("path losses", "attenuations").replace("loss (dB)", "dB")))
+    assert "path loss in dB" in unnamed["properties"]["gain_unit"]["enum"]
+    assert (
+        "path loss in dB"
+        not in POWER.binding_schema(parse_text(dev_case("dev-power-03")["question"]))["properties"]["gain_unit"]["enum"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "fitting"),
+    [
+        ("Report the minimum total transmit power in mW.", {MIN_POWER}),
+        ("Maximize the minimum SINR of the links and report it.", {MAX_MIN_SINR}),
+        ("What is the largest achievable minimum rate of the links in Mbit/s?", {MAX_MIN_RATE}),
+        ("Choose the powers that maximize the sum rate in bit/s/Hz.", {SUM_RATE}),
+    ],
+)
+def test_each_asked_quantity_fits_exactly_its_variant(question: str, fitting: set[str]) -> None:
+    assert fitting_variants(POWER, question) == fitting

@@ -61,10 +61,11 @@ def test_max_min_sinr_goes_to_the_bisection_tool_and_solves_dev_power_02(kb_dir:
         "gain_unit": "linear",
         "noise_power": {"list": "none", "values": [0.1, 0.15, 0.12, 0.1], "unit": "mW"},
         "max_power": {"list": "none", "values": [10], "unit": "mW"},
+        "objective": "maximize the smallest SINR",
     }
     context = Context(chat_model=ScriptedChatModel(script=[binding]), kb_path=str(kb_dir), runs_dir=str(tmp_path))
     steps = list(stream(case["question"], context=context, checkpointer=InMemorySaver(), thread_id="maxmin-1"))
-    assert steps[0].text.startswith("retrieved templates: power_max_min_sinr")
+    assert steps[0].text.startswith("retrieved templates: power_control_sinr")
     assert [s.node for s in steps if s.kind == "agent"][-4:] == ["invoker", "verifier", "optimizer", "report"]
     report = steps[-1].data["report"]
     assert report["solver"] == "max_min_sinr_bisection" and report["status"] == "optimal"
@@ -83,7 +84,8 @@ def test_energy_efficiency_goes_to_the_dinkelbach_tool(kb_dir: Path, tmp_path: P
         "bandwidth": {"value": 1, "unit": "MHz"},
         "circuit_power": {"value": 1, "unit": "W"},
         "power_budget": {"value": 2, "unit": "W"},
-        "min_rate": {"value": 1, "unit": "Mbit/s"},
+        "min_rate": {"list": "none", "values": [1], "unit": "Mbit/s"},
+        "objective": "maximize the energy efficiency (bits per Joule)",
     }
     context = Context(chat_model=ScriptedChatModel(script=[binding]), kb_path=str(kb_dir), runs_dir=str(tmp_path))
     steps = list(stream(TEMPLATE.examples[0], context=context, checkpointer=InMemorySaver(), thread_id="ee-1"))

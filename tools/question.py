@@ -121,7 +121,8 @@ _PASSIVE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _UNIT_IN = re.compile(
-    r"\bin\s+(?P<unit>(?:[A-Za-zµ%][\w/µ%^\-]*)(?:\s*\((?P<abbr>[^)]{1,12})\))?)",
+    r"\bin\s+(?P<unit>(?:[A-Za-zµ%][\w/µ%^\-]*)(?:\s+per\s+(?P<per>joules?|J|seconds?|Hz|hertz|watts?|W|[kMG]?bits?)\b)?"
+    r"(?:\s*\((?P<abbr>[^)]{1,12})\))?)",
     re.IGNORECASE,
 )
 _DIMENSIONLESS = re.compile(
@@ -333,7 +334,10 @@ def _unit_of(sentence: str, phrase: str) -> str | None:
         if re.search(r"\bnot\s*$", sentence[: match.start()], re.IGNORECASE):
             continue  # "as a linear ratio (not in dB)"
         abbreviation = match.group("abbr")
-        unit = (abbreviation or match.group("unit").split("(")[0]).strip().rstrip(".,;")
+        unit = (abbreviation or match.group("unit").split("(")[0].split(" per ")[0]).strip().rstrip(".,;")
+        per = match.group("per")
+        if per and not abbreviation:  # "in bits per Joule" -> bits/joule
+            unit = f"{unit}/{per.lower() if len(per) > 2 else per}"
         if unit.lower() in ("the", "a", "an", "each", "total", "order", "terms", "linear", "which", "this", "that"):
             continue
         return unit

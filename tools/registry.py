@@ -77,7 +77,7 @@ TOOLS: dict[str, ToolSpec] = {
         ),
         ToolSpec(
             name="max_min_sinr_bisection",
-            description="Max-min SINR power control: bisection on the common SINR target, one LP feasibility problem a step.",
+            description="Max-min SINR (or rate) power control: bisection on the common target, an LP feasibility problem a step.",
             problem_classes=("NLP",),
             module="tools.solvers.methods",
             entry="run_bisection",

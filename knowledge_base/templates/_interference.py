@@ -1,28 +1,33 @@
-"""The interference network the power-control templates share: links on one channel, a gain table, noise, power limits.
+"""The interference network of power control: links on one channel, a gain table, noise, power limits.
 
-Link k pairs the k-th transmitter with the k-th receiver of a square gain table. Gains, noise and powers are
-read by code from the table and converted with pint (dB -> linear, dBm -> mW). Real gains are tiny (-120 dB)
-and would vanish under a solver's feasibility tolerance, so models use the normalised form: the SINR
+Link k pairs the k-th transmitter with the k-th receiver of a square gain table. Gains (linear, dB, or path
+losses in dB), noise (a power per receiver, or a density over the bandwidth with a noise figure) and power limits
+(dBm, mW, W) are read by code and converted with pint (knowledge_base/templates/_radio.py). Real gains are tiny
+(-120 dB) and would vanish under a solver's feasibility tolerance, so models use the normalised form: the SINR
 constraint of link i divided by its direct gain G_ii, which leaves cross-gain ratios and the noise-limited
 power n_i / G_ii (in mW), both of ordinary size.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem
-from knowledge_base.templates._stated_quantities import LINEAR, per_element_schema, read_per_element
-from knowledge_base.units import UnitError, convert
-from tools.textdata import TextData
+from knowledge_base.templates._radio import (
+    POWER_UNITS,
+    gain_units,
+    gives_density,
+    linear_gain,
+    noise_fields,
+    noise_from_density,
+)
+from knowledge_base.templates._stated_quantities import per_element_schema, read_optional_per_element
+from tools.textdata import Table, TextData
 
 ROWS_ARE_RECEIVERS = "rows are receivers, columns are transmitters"
 ROWS_ARE_TRANSMITTERS = "rows are transmitters, columns are receivers"
-POWER_UNITS = ["mW", "W", "dBm", "dBW"]
-GAIN_UNITS = [LINEAR, "dB"]
 
 
 class InterferenceNetwork(BaseModel):
@@ -30,7 +35,9 @@ class InterferenceNetwork(BaseModel):
     receivers: list[str] = Field(min_length=1)
     gain: dict[str, dict[str, float]] = Field(description="gain[receiver][transmitter]", json_schema_extra={"unit": ""})
     noise_mw: dict[str, float] = Field(description="noise power at each receiver", json_schema_extra={"unit": "mW"})
-    max_power_mw: dict[str, float] = Field(description="transmit power limit", json_schema_extra={"unit": "mW"})
+    max_power_mw: dict[str, float] | None = Field(
+        default=None, description="transmit power limit of each transmitter", json_schema_extra={"unit": "mW"}
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> InterferenceNetwork:
@@ -44,7 +51,8 @@ class InterferenceNetwork(BaseModel):
         for tx, rx in self.links:
             if self.gain[rx][tx] <= 0:
                 raise ValueError(f"the direct gain of link {tx} -> {rx} must be positive")
-        if set(self.max_power_mw) != set(self.transmitters) or any(p < 0 for p in self.max_power_mw.values()):
+        limits = self.max_power_mw
+        if limits is not None and (set(limits) != set(self.transmitters) or any(p < 0 for p in limits.values())):
             raise ValueError("each transmitter needs a non-negative power limit")
         return self
 
@@ -71,36 +79,44 @@ class InterferenceNetwork(BaseModel):
         return out
 
 
+def square_tables(data: TextData) -> list[Table]:
+    return [t for t in data.tables if len(t.rows) == len(t.columns) and len(t.rows) > 1]
+
+
 def network_schema(data: TextData) -> dict[str, Any]:
-    """Binding properties that locate the network in the text: the gain table, its orientation and unit, noise, limits."""
-    square = [t for t in data.tables if len(t.rows) == len(t.columns) and len(t.rows) > 1]
+    """Binding properties that locate the network in the text: the gain table, its orientation and unit, the noise."""
+    square = square_tables(data)
     if not square:
         raise AssemblyError(
             "this template needs a square table of channel gains between the transmitters (columns or rows) "
             "and the receivers (the other side), one link per transmitter-receiver pair"
         )
-    count = len(square[0].rows)
+    density = noise_fields(data)
+    noise_what = "receiver noise power" + ("; list none and no values when the text gives a noise density" if density else "")
     return {
-        "gain_table": {"enum": [t.id for t in square], "description": "table of channel (power) gains"},
+        "gain_table": {"enum": [t.id for t in square], "description": "table of channel (power) gains or path losses"},
         "table_orientation": {"enum": [ROWS_ARE_RECEIVERS, ROWS_ARE_TRANSMITTERS]},
-        "gain_unit": {"enum": GAIN_UNITS, "description": "dB when the table's gains are in dB, else linear"},
-        "noise_power": per_element_schema("receiver noise power", POWER_UNITS, data, count),
-        "max_power": per_element_schema("maximum transmit power of each transmitter", POWER_UNITS, data, count),
+        "gain_unit": {"enum": gain_units(data), "description": "dB when the table's gains are in dB, else linear"},
+        "noise_power": per_element_schema(noise_what, POWER_UNITS, data, len(square[0].rows)),
+        **density,
     }
 
 
-NETWORK_FIELDS = ["gain_table", "table_orientation", "gain_unit", "noise_power", "max_power"]
+NETWORK_FIELDS = ["gain_table", "table_orientation", "gain_unit", "noise_power"]
 
 
-def read_network(binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
-    """The InterferenceNetwork fields from the binding: gains converted to linear, noise and limits to mW."""
+def read_network(
+    binding: dict[str, Any], data: TextData, spec: list[SpecItem], bandwidth_mhz: float | None = None
+) -> dict[str, Any]:
+    """The InterferenceNetwork fields but the power limits: gains converted to linear, noise to mW (from a density
+    over `bandwidth_mhz` when the binding gives one and no noise power)."""
     try:
         table = data.table(str(binding.get("gain_table")))
     except KeyError as exc:
         raise AssemblyError(str(exc)) from exc
     if len(table.rows) != len(table.columns):
         raise AssemblyError(f"table {table.id} is not square: it cannot pair each transmitter with one receiver")
-    unit = str(binding.get("gain_unit") or LINEAR)
+    unit = str(binding.get("gain_unit") or "linear")
     rows_are_receivers = binding.get("table_orientation", ROWS_ARE_RECEIVERS) == ROWS_ARE_RECEIVERS
     receivers, transmitters = (list(table.rows), list(table.columns))
     if not rows_are_receivers:
@@ -111,15 +127,11 @@ def read_network(binding: dict[str, Any], data: TextData, spec: list[SpecItem]) 
             if value is None:
                 raise AssemblyError(f"gain table {table.id} has no number for {row}, {column}")
             rx, tx = (row, column) if rows_are_receivers else (column, row)
-            try:
-                gain[rx][tx] = convert(value, "" if unit == LINEAR else unit, "")
-            except UnitError as exc:
-                raise AssemblyError(f"gain {row}, {column}: {exc}") from exc
+            gain[rx][tx] = linear_gain(value, unit, f"gain {row}, {column}")
             spec.append(SpecItem(f"gain[{rx},{tx}] ({unit})", value, f"table {table.id}, row {row}, column {column}"))
-    noise = read_per_element(binding.get("noise_power"), receivers, "mW", "noise power", data, spec, transmitters)
-    limit = read_per_element(binding.get("max_power"), transmitters, "mW", "maximum transmit power", data, spec, receivers)
-    return {"transmitters": transmitters, "receivers": receivers, "gain": gain, "noise_mw": noise, "max_power_mw": limit}
-
-
-def db(value: float) -> float:
-    return 10 * math.log10(value) if value > 0 else -math.inf
+    noise = read_optional_per_element(binding.get("noise_power"), receivers, "mW", "noise power", data, spec, transmitters)
+    if noise is None:
+        if not gives_density(binding):
+            raise AssemblyError("the noise: give the noise power (one for all receivers or one each) or the noise density")
+        noise = dict.fromkeys(receivers, noise_from_density(binding, bandwidth_mhz, spec))
+    return {"transmitters": transmitters, "receivers": receivers, "gain": gain, "noise_mw": noise}

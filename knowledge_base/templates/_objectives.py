@@ -5,8 +5,9 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 
-def rate_objective(m: pyo.ConcreteModel, worst_user: bool) -> None:
-    """Maximise the sum of m.user_rate over m.U, or (worst_user) the rate of the worst user through m.worst."""
+def rate_objective(m: pyo.ConcreteModel, worst_user: bool, weight: dict[str, float] | None = None) -> None:
+    """Maximise the sum of m.user_rate over m.U (weighted by `weight` when given), or (worst_user) the rate of the
+    worst user through m.worst."""
     if worst_user:
         m.worst = pyo.Var(domain=pyo.Reals)
         m.worst_bound = pyo.Constraint(
@@ -14,4 +15,5 @@ def rate_objective(m: pyo.ConcreteModel, worst_user: bool) -> None:
         )
         m.objective = pyo.Objective(expr=m.worst, sense=pyo.maximize)
     else:
-        m.objective = pyo.Objective(expr=sum(m.user_rate[u] for u in m.U), sense=pyo.maximize)
+        w = weight or {}
+        m.objective = pyo.Objective(expr=sum(w.get(u, 1.0) * m.user_rate[u] for u in m.U), sense=pyo.maximize)

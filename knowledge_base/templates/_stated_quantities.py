@@ -10,7 +10,7 @@ value, ..." list that code found, or from numbers the model copies, one for all 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from knowledge_base.template import AssemblyError, SpecItem
 from knowledge_base.units import UnitError, convert, same_dimension
@@ -20,12 +20,13 @@ LINEAR = "linear"
 """The unit word for a plain ratio (a linear SINR, a gain that is not in dB)."""
 
 
-def quantity_schema(description: str, units: list[str]) -> dict[str, Any]:
-    """A number with its unit; the unit is an enum so the model can only pick one this template converts."""
+def quantity_schema(description: str, units: list[str], optional: bool = False) -> dict[str, Any]:
+    """A number with its unit; the unit is an enum so the model can only pick one this template converts.
+    `optional`: the value may be null (the text states none, or gives the quantity another way)."""
     return {
         "type": "object",
         "description": description,
-        "properties": {"value": {"type": "number"}, "unit": {"enum": units}},
+        "properties": {"value": {"type": ["number", "null"] if optional else "number"}, "unit": {"enum": units}},
         "required": ["value", "unit"],
     }
 
@@ -158,6 +159,31 @@ def read_per_element(
     return converted
 
 
+def read_optional_per_element(
+    entry: Any,
+    elements: list[str],
+    target: str,
+    name: str,
+    data: TextData,
+    spec: list[SpecItem],
+    other_names: list[str] | None = None,
+) -> dict[str, float] | None:
+    """`read_per_element` for an optional group: None when the binding names no list and copies no number."""
+    if not gives_values(entry):
+        return None
+    return read_per_element(entry, elements, target, name, data, spec, other_names)
+
+
+def gives_values(entry: Any) -> TypeGuard[dict[str, Any]]:
+    """Does a `per_element_schema` answer name a list or copy a number?"""
+    return isinstance(entry, dict) and ((entry.get("list") or "none") != "none" or bool(entry.get("values")))
+
+
+def given(entry: Any) -> TypeGuard[dict[str, Any]]:
+    """Does the binding give a number for this optional quantity ({value, unit} with a value)?"""
+    return isinstance(entry, dict) and entry.get("value") is not None
+
+
 def series_choices(data: TextData) -> list[str]:
     """Where a value per named element can come from: a list ("L1") or a table column ("T1: data (Mbit)")."""
     return [*(n.id for n in data.lists), *(f"{t.id}: {c}" for t in data.tables for c in t.columns)]
@@ -176,16 +202,64 @@ def series_schema(description: str, units: list[str], data: TextData, optional: 
     }
 
 
+SAME_FOR_ALL = "one value for all"
+"""A `series_or_common_schema` source: the text states one number that holds for every element."""
+
+
+def series_or_common_schema(
+    description: str, units: list[str], data: TextData, leave_out: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """A value per element from a list or table column, or one number for all (an optional group: "none").
+    `leave_out`: ids of tables whose columns are not values per element (a users x channels rate table)."""
+    choices = [c for c in series_choices(data) if c.partition(": ")[0] not in leave_out]
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {
+            "source": {"enum": [*choices, SAME_FOR_ALL, "none"]},
+            "value": {"type": ["number", "null"], "description": f"the number, when the source is '{SAME_FOR_ALL}'"},
+            "unit": {"enum": units},
+        },
+        "required": ["source", "value", "unit"],
+    }
+
+
+def read_series_or_common(
+    entry: Any, elements: list[str], target: str, name: str, data: TextData, spec: list[SpecItem]
+) -> dict[str, float] | None:
+    """A `series_or_common_schema` answer in the `target` unit for exactly these elements; None for "none"."""
+    source = str(entry.get("source") or "none") if isinstance(entry, dict) else "none"
+    if source == "none":
+        return None
+    if source == SAME_FOR_ALL:
+        return dict.fromkeys(elements, read_quantity(entry, target, name, spec))
+    values = read_series(entry, target, name, data, spec)
+    if values is None or set(values) != set(elements):
+        raise AssemblyError(f"{name}: {source} does not name exactly {', '.join(elements)}")
+    return values
+
+
 def read_series(
     entry: Any, target: str, name: str, data: TextData, spec: list[SpecItem], optional: bool = False
 ) -> dict[str, float] | None:
     """The values of a list or table column (by element name) in the `target` unit; None for an optional "none"."""
+    stated, unit = stated_series(entry, target, name, data, spec, optional)
+    if stated is None:
+        return None
+    return {element: convert_stated(value, unit, target, name) for element, value in stated.items()}
+
+
+def stated_series(
+    entry: Any, target: str, name: str, data: TextData, spec: list[SpecItem], optional: bool = False
+) -> tuple[dict[str, float] | None, str]:
+    """The numbers of a list or table column as the text states them, and their unit: the one written after a
+    list's numbers when it has the dimension of `target`, else the one the binding chose."""
     source = str(entry.get("source") or "none") if isinstance(entry, dict) else "none"
+    unit = str(entry.get("unit") or LINEAR) if isinstance(entry, dict) else LINEAR
     if source == "none":
         if optional:
-            return None
+            return None, unit
         raise AssemblyError(f"{name}: the binding names no list or table column for it")
-    unit = str(entry.get("unit") or LINEAR) if isinstance(entry, dict) else LINEAR
     table_id, sep, column = source.partition(": ")
     try:
         if sep:
@@ -201,6 +275,6 @@ def read_series(
     for element, value in stated_or_none.items():
         if value is None:
             raise AssemblyError(f"{name}: {where} has no number for {element}")
-        values[element] = convert_stated(value, unit, target, name)
+        values[element] = value
         spec.append(SpecItem(f"{name}[{element}] ({unit})", value, where))
-    return values
+    return values, unit

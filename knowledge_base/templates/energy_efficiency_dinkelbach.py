@@ -1,66 +1,117 @@
-"""Energy-efficient power allocation: maximise bits per Joule over orthogonal channels, by Dinkelbach's method.
+"""Energy-efficient power allocation over orthogonal channels: the most bits per Joule, or the least energy per bit.
 
 Energy efficiency is a ratio: sum rate over consumed power (circuit power plus transmit power over the amplifier
 efficiency). The ratio of a concave rate and an affine power is pseudo-concave, and Dinkelbach's method solves
 it exactly through a sequence of concave problems max R(p) - lam P(p) (`parametric_model`), each a convex NLP
 for the portfolio (SCIP), with lam updated to the ratio reached (tools.solvers.methods.dinkelbach, registered
-as the tool `energy_efficiency_dinkelbach`). A minimum rate per user is the linear lower bound
-p_k >= (2^(R_min/B) - 1) / a_k, so the rate floor adds no nonlinear constraint.
+as the tool `energy_efficiency_dinkelbach`). The energy per bit is the inverse ratio, least at the same powers.
+
+Variants, by fields of the binding: the objective (bits per Joule, or Joules per bit); a minimum rate for every
+user or one per user (the linear bound p_k >= (2^(R_k/B) - 1) / a_k, no nonlinear constraint); a circuit power;
+the amplifier efficiency; a total transmit power budget and/or a power limit per user; the noise as a power or
+as a density over the bandwidth with a noise figure; gains linear, in dB or as path losses. Each optional field
+is offered only when the text speaks of it (_cues.py).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal, get_args
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
-from knowledge_base.template import SpecItem, ToolTemplate
-from knowledge_base.templates._interference import GAIN_UNITS, POWER_UNITS
-from knowledge_base.templates._stated_quantities import LINEAR, quantity_schema, read_quantity, read_series, series_schema
+from knowledge_base.template import AssemblyError, SpecItem, ToolTemplate, binding_object
+from knowledge_base.templates import _cues as cue
+from knowledge_base.templates._radio import (
+    POWER_UNITS,
+    RATE_UNITS,
+    ShannonRates,
+    bandwidth_schema,
+    gain_units,
+    gives_density,
+    noise_fields,
+    noise_from_density,
+    read_gains,
+    read_min_rates,
+)
+from knowledge_base.templates._stated_quantities import (
+    LINEAR,
+    given,
+    gives_values,
+    per_element_schema,
+    quantity_schema,
+    read_per_element,
+    read_quantity,
+    series_choices,
+    series_schema,
+)
 from tools.question import Measure, measures
 from tools.solvers.methods import DinkelbachProblem, MethodResult
 from tools.textdata import TextData
 
+Objective = Literal["maximize the energy efficiency (bits per Joule)", "minimize the energy per bit"]
+MAX_EE, MIN_ENERGY_PER_BIT = get_args(Objective)
 
-class EnergyEfficiencyParams(BaseModel):
+
+class EnergyEfficiencyParams(ShannonRates):
     users: list[str] = Field(min_length=1)
     gain: dict[str, float] = Field(description="channel power gain of each user's link", json_schema_extra={"unit": ""})
     noise_w: float = Field(gt=0, description="noise power on each user's channel", json_schema_extra={"unit": "W"})
-    bandwidth_mhz: float = Field(gt=0, description="bandwidth of each user's channel", json_schema_extra={"unit": "MHz"})
-    circuit_power_w: float = Field(ge=0, description="static power drawn whatever is sent", json_schema_extra={"unit": "W"})
-    power_budget_w: float = Field(gt=0, description="total transmit power limit", json_schema_extra={"unit": "W"})
-    min_rate_mbps: float = Field(default=0.0, ge=0, description="rate every user must get", json_schema_extra={"unit": "Mbit/s"})
+    circuit_power_w: float = Field(
+        default=0.0, ge=0, description="static power drawn whatever is sent", json_schema_extra={"unit": "W"}
+    )
+    power_budget_w: float | None = Field(
+        default=None, gt=0, description="total transmit power limit", json_schema_extra={"unit": "W"}
+    )
+    max_power_w: dict[str, float] | None = Field(
+        default=None, description="power limit per user", json_schema_extra={"unit": "W"}
+    )
+    min_rate: dict[str, float] | None = Field(
+        default=None, description="rate each user must get, in the rate unit", json_schema_extra={"unit": "Mbit/s"}
+    )
     amplifier_efficiency: float = Field(default=1.0, gt=0, le=1, json_schema_extra={"unit": ""})
+    objective: Objective = MAX_EE
 
     @model_validator(mode="after")
     def _consistent(self) -> EnergyEfficiencyParams:
-        if set(self.gain) != set(self.users) or any(g <= 0 for g in self.gain.values()):
+        users = set(self.users)
+        if set(self.gain) != users or any(g <= 0 for g in self.gain.values()):
             raise ValueError("each user needs a positive channel gain")
-        if self.circuit_power_w == 0 and self.min_rate_mbps == 0:
+        for name, per_user in (("minimum rates", self.min_rate), ("power limits", self.max_power_w)):
+            if per_user is not None and (set(per_user) != users or any(v < 0 for v in per_user.values())):
+                raise ValueError(f"the {name} must name exactly the users, each non-negative")
+        if self.power_budget_w is None and self.max_power_w is None:
+            raise ValueError("the transmit powers need a limit: a total budget or a limit per user")
+        if self.circuit_power_w == 0 and not any((self.min_rate or {}).values()):
             # Bits per Joule then only grow as the power shrinks to zero, where the ratio is undefined: no optimum.
             raise ValueError("with no circuit power and no minimum rate the efficiency has no maximum; give the circuit power")
-        if sum(self.min_power_w(u) for u in self.users) > self.power_budget_w:
-            raise ValueError("the minimum rates need more transmit power than the budget allows")
+        short = [u for u in self.users if self.min_power_w(u) > self.cap(u) * (1 + 1e-12)]
+        if short or sum(self.min_power_w(u) for u in self.users) > (self.power_budget_w or math.inf):
+            raise ValueError("the minimum rates need more transmit power than the budget (or a user's limit) allows")
         return self
+
+    def cap(self, user: str) -> float:
+        limits = [v for v in ((self.max_power_w or {}).get(user), self.power_budget_w) if v is not None]
+        return min(limits)
 
     def snr_per_watt(self, user: str) -> float:
         """a_k = g_k / N (1/W): the SNR one watt gives user k."""
         return self.gain[user] / self.noise_w
 
     def min_power_w(self, user: str) -> float:
-        """The power that gives user k exactly the minimum rate."""
-        return (2 ** (self.min_rate_mbps / self.bandwidth_mhz) - 1) / self.snr_per_watt(user)
+        """The power that gives user k exactly its minimum rate."""
+        rate = (self.min_rate or {}).get(user, 0.0)
+        return float((2 ** (rate / self.rate_bandwidth) - 1) / self.snr_per_watt(user))
 
     def rate(self, user: str, power_w: float) -> float:
-        return self.bandwidth_mhz * math.log2(1 + self.snr_per_watt(user) * power_w)
+        return self.rate_bandwidth * math.log2(1 + self.snr_per_watt(user) * power_w)
 
     def consumed(self, power_w: dict[str, float]) -> float:
         return self.circuit_power_w + sum(power_w.values()) / self.amplifier_efficiency
 
     def efficiency(self, power_w: dict[str, float]) -> float:
-        """Mbit/J, from the definition."""
+        """Bits per Joule in the rate unit per watt (Mbit/J with a bandwidth), from the definition."""
         return sum(self.rate(u, power_w[u]) for u in self.users) / self.consumed(power_w)
 
 
@@ -70,25 +121,29 @@ class EnergyEfficiencyDinkelbach(ToolTemplate[EnergyEfficiencyParams]):
     problem_class = "NLP"
     tool = "energy_efficiency_dinkelbach"
     method = "Dinkelbach's method: a sequence of concave problems max rate - lam * power (convex NLPs), lam <- rate/power"
-    title = "Energy-efficient power allocation: maximize bits per Joule (sum rate over consumed power)"
+    title = "Energy-efficient power allocation: maximize bits per Joule or minimize the energy per bit"
     objectives = measures(
         {
-            "": Measure("max", "the energy efficiency (bits per joule)", None),
+            MAX_EE: Measure("max", "the energy efficiency (bits per Joule)", "Mbit/J"),
+            MIN_ENERGY_PER_BIT: Measure("min", "the energy per bit", "J/Mbit"),
         }
     )
     description = (
-        "Maximize the energy efficiency (bits per Joule, sum rate divided by total consumed power) of a transmitter "
-        "serving users on orthogonal channels (OFDMA subchannels, separate bands). The consumed power is a fixed "
-        "circuit power plus the transmit power divided by the power amplifier efficiency. Given the users' channel "
-        "gains, noise power, bandwidth, a total transmit power budget and a minimum rate per user, choose the transmit "
-        "powers. Green communications, energy-efficiency versus spectral-efficiency trade-off, fractional programming."
+        "Maximize the energy efficiency (bits per Joule, sum rate divided by total consumed power), or minimize the "
+        "energy consumed per bit (Joules per bit, its inverse), of a transmitter serving users on orthogonal channels "
+        "(OFDMA subchannels, separate bands). The consumed power is a fixed circuit power plus the transmit power "
+        "divided by the power amplifier efficiency. Given the users' channel gains or path losses, the noise power or "
+        "noise density, the bandwidth, a total transmit power budget or per-user power limits and a minimum rate per "
+        "user, choose the transmit powers. Green communications, energy-efficiency versus spectral-efficiency "
+        "trade-off, fractional programming."
     )
     math = r"""
-\textbf{Parameters: } a_k = g_k / N\ (1/\text{W}),\ B \text{ (MHz)},\ P_c \text{ circuit power (W)},
-\ \eta \text{ amplifier efficiency},\ P_{\max} \text{ budget (W)},\ R_{\min} \text{ (Mbit/s)}
-\\ \textbf{Variables: } p_k \ge 0 \ (\text{W})
-\\ \max\ \frac{\sum_k B \log_2(1 + a_k p_k)}{P_c + \sum_k p_k / \eta}
-\quad \text{s.t. } \textstyle\sum_k p_k \le P_{\max},\quad p_k \ge (2^{R_{\min}/B} - 1)/a_k
+\textbf{Parameters: } a_k = g_k / N\ (1/\text{W};\ N \text{ or } N_0 B\,\mathrm{NF}),\ B \text{ (MHz)},
+\ P_c \text{ circuit power (W)},\ \eta \text{ amplifier efficiency},\ P_{\max} \text{ budget},\ \bar p_k \text{ limits (W)},
+\ R_k \text{ minimum rates}
+\\ \textbf{Variables: } (2^{R_k/B} - 1)/a_k \le p_k \le \bar p_k,\quad \textstyle\sum_k p_k \le P_{\max}
+\\ \max\ \mathrm{EE}(p) = \frac{\sum_k B \log_2(1 + a_k p_k)}{P_c + \sum_k p_k / \eta}
+\quad\text{or}\quad \min\ 1/\mathrm{EE}(p) \ \text{(energy per bit; the same powers)}
 \\ \textbf{Method (Dinkelbach): } \lambda_0 = 0;
 \ p^{(n)} = \arg\max_p \sum_k B\log_2(1+a_k p_k) - \lambda_n (P_c + \sum_k p_k/\eta);
 \ \lambda_{n+1} = \text{EE}(p^{(n)}) \text{ until } F(\lambda_n) = 0
@@ -98,50 +153,102 @@ class EnergyEfficiencyDinkelbach(ToolTemplate[EnergyEfficiencyParams]):
         "is -110 dBm, the circuit power is 1 W and the total transmit power budget is 2 W. Every user needs at least "
         "1 Mbit/s. Choose the transmit powers that maximize the energy efficiency in bits per Joule.\n"
         "Channel gains: U1 -90 dB, U2 -95 dB, U3 -100 dB",
+        "An access point sends to four users over separate 5 MHz channels; the noise density is -174 dBm/Hz with a 7 dB "
+        "noise figure, the power amplifier efficiency is 35 %, the static circuit power is 0.5 W and each user's "
+        "transmit power is at most 1 W. What is the minimum energy per bit in nJ/bit?",
     )
-    tags = ("NLP", "energy_efficiency", "bits per Joule", "green", "Dinkelbach", "fractional programming", "power allocation")
+    tags = (
+        "NLP", "energy_efficiency", "bits per Joule", "energy per bit", "green", "Dinkelbach", "fractional programming",
+        "power allocation", "circuit power", "amplifier efficiency",
+    )  # fmt: skip
     params_model = EnergyEfficiencyParams
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        return {
-            "title": "energy_efficiency_binding",
-            "type": "object",
-            "properties": {
-                "channel_gains": series_schema("each user's channel power gain", GAIN_UNITS, data),
-                "noise_power": quantity_schema("noise power on each user's channel", POWER_UNITS),
-                "bandwidth": quantity_schema("bandwidth of each user's channel", ["MHz", "kHz", "Hz"]),
-                "circuit_power": quantity_schema("static circuit power", POWER_UNITS),
-                "power_budget": quantity_schema("total transmit power budget", POWER_UNITS),
-                "min_rate": quantity_schema("rate each user needs; value 0 if none", ["Mbit/s", "kbit/s", "bit/s"]),
-                "amplifier_efficiency": quantity_schema("power amplifier efficiency; value 1 if none", [LINEAR, "percent"]),
-            },
-            "required": ["channel_gains", "noise_power", "bandwidth", "circuit_power", "power_budget", "min_rate"],
+        if not series_choices(data):
+            raise AssemblyError("this template needs each user's channel gain in a list or a table column")
+        count = max([len(n.values) for n in data.lists] + [len(t.rows) for t in data.tables])
+        density = noise_fields(data)
+        noise_what = "noise power on each user's channel" + (
+            "; value null when the text gives a noise density" if density else ""
+        )
+        properties: dict[str, Any] = {
+            "channel_gains": series_schema("each user's channel power gain (or path loss)", gain_units(data), data),
+            "noise_power": quantity_schema(noise_what, POWER_UNITS, optional=True),
+            **density,
         }
+        if cue.says(data, cue.HERTZ_NUMBER):
+            properties["bandwidth"] = bandwidth_schema("bandwidth of each user's channel")
+        if cue.says(data, cue.CIRCUIT_POWER):
+            properties["circuit_power"] = quantity_schema("static circuit power; value 0 when none", POWER_UNITS)
+        if cue.sentence_says(data, cue.POWER_NUMBER, cue.AT_MOST, cue.TOTAL):
+            properties["power_budget"] = quantity_schema(
+                "total transmit power budget; value null if none", POWER_UNITS, optional=True
+            )
+        if cue.sentence_says(data, cue.POWER_NUMBER, cue.AT_MOST, without=cue.TOTAL) or cue.sentence_says(
+            data, cue.POWER_NUMBER, cue.AT_MOST, cue.EACH
+        ):
+            properties["max_power_per_user"] = per_element_schema(
+                "transmit power limit of each user; list none and no values when the text sets none", POWER_UNITS, data, count
+            )
+        if cue.sentence_says(data, cue.RATE_NUMBER, cue.AT_LEAST):
+            properties["min_rate"] = per_element_schema(
+                "rate each user needs; list none and no values when the text sets none", RATE_UNITS, data, count
+            )
+        if cue.says(data, cue.AMPLIFIER):
+            properties["amplifier_efficiency"] = quantity_schema(
+                "power amplifier efficiency; value 1 if none", [LINEAR, "percent"]
+            )
+        properties["objective"] = {"enum": list(get_args(Objective)), "description": "what the question asks to optimize"}
+        return binding_object("energy_efficiency_binding", properties)
 
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
-        gains = read_series(binding.get("channel_gains"), LINEAR, "channel gain", data, spec)
-        assert gains is not None  # not optional
+        gains = read_gains(binding.get("channel_gains"), data, spec)
+        users = list(gains)
+        bandwidth = read_quantity(binding["bandwidth"], "MHz", "bandwidth", spec) if given(binding.get("bandwidth")) else None
+        if given(binding.get("noise_power")):
+            noise_w = read_quantity(binding["noise_power"], "W", "noise power", spec)
+        elif gives_density(binding):
+            noise_w = noise_from_density(binding, bandwidth, spec) / 1000
+        else:
+            raise AssemblyError("the noise: give the noise power on each channel, or the noise density")
         values: dict[str, Any] = {
-            "users": list(gains),
+            "users": users,
             "gain": gains,
-            "noise_w": read_quantity(binding.get("noise_power"), "W", "noise power", spec),
-            "bandwidth_mhz": read_quantity(binding.get("bandwidth"), "MHz", "bandwidth", spec),
-            "circuit_power_w": read_quantity(binding.get("circuit_power"), "W", "circuit power", spec),
-            "power_budget_w": read_quantity(binding.get("power_budget"), "W", "power budget", spec),
-            "min_rate_mbps": read_quantity(binding.get("min_rate"), "Mbit/s", "minimum rate", spec, default=0.0),
+            "noise_w": noise_w,
+            "bandwidth_mhz": bandwidth,
+            "circuit_power_w": read_quantity(binding.get("circuit_power"), "W", "circuit power", spec, default=0.0),
             "amplifier_efficiency": read_quantity(
                 binding.get("amplifier_efficiency"), LINEAR, "amplifier efficiency", spec, default=1.0
             ),
+            "objective": binding.get("objective", MAX_EE),
         }
+        if given(binding.get("power_budget")):
+            values["power_budget_w"] = read_quantity(binding["power_budget"], "W", "power budget", spec)
+        limits = binding.get("max_power_per_user")
+        if gives_values(limits):
+            values["max_power_w"] = read_per_element(limits, users, "W", "maximum transmit power", data, spec)
+        values["min_rate"] = read_min_rates(binding.get("min_rate"), users, bandwidth, data, spec)
         return values
+
+    def objective(self, params: EnergyEfficiencyParams) -> Measure | None:
+        measure = self.objectives[params.objective]
+        if params.bandwidth_mhz:
+            return measure
+        unit = "bit/s/Hz/W" if params.objective == MAX_EE else "W/(bit/s/Hz)"
+        return Measure(measure.sense, measure.measures, unit)
+
+    # ---------------------------------------------------------------------------------------------- models
 
     def _powers(self, m: pyo.ConcreteModel, params: EnergyEfficiencyParams) -> None:
         m.U = pyo.Set(initialize=params.users, ordered=True)
-        m.p = pyo.Var(m.U, bounds=lambda m, u: (params.min_power_w(u), params.power_budget_w), doc="transmit power (W)")
-        m.budget = pyo.Constraint(expr=sum(m.p[u] for u in m.U) <= params.power_budget_w, doc="the total power fits the budget")
+        m.p = pyo.Var(m.U, bounds=lambda m, u: (params.min_power_w(u), params.cap(u)), doc="transmit power (W)")
+        if params.power_budget_w is not None:
+            m.budget = pyo.Constraint(
+                expr=sum(m.p[u] for u in m.U) <= params.power_budget_w, doc="the total power fits the budget"
+            )
 
     def _rate(self, m: pyo.ConcreteModel, params: EnergyEfficiencyParams) -> Any:
-        return sum(params.bandwidth_mhz * pyo.log(1 + params.snr_per_watt(u) * m.p[u]) for u in m.U) / math.log(2)
+        return sum(params.rate_bandwidth * pyo.log(1 + params.snr_per_watt(u) * m.p[u]) for u in m.U) / math.log(2)
 
     def _consumed(self, m: pyo.ConcreteModel, params: EnergyEfficiencyParams) -> Any:
         return params.circuit_power_w + sum(m.p[u] for u in m.U) / params.amplifier_efficiency
@@ -150,7 +257,11 @@ class EnergyEfficiencyDinkelbach(ToolTemplate[EnergyEfficiencyParams]):
         """The fractional problem written directly (for reading and a direct SCIP solve); the tool uses Dinkelbach."""
         m = pyo.ConcreteModel(name=self.id)
         self._powers(m, params)
-        m.objective = pyo.Objective(expr=self._rate(m, params) / self._consumed(m, params), sense=pyo.maximize)
+        rate, consumed = self._rate(m, params), self._consumed(m, params)
+        if params.objective == MAX_EE:
+            m.objective = pyo.Objective(expr=rate / consumed, sense=pyo.maximize)
+        else:
+            m.objective = pyo.Objective(expr=consumed / rate, sense=pyo.minimize)
         return m
 
     def parametric_model(self, params: EnergyEfficiencyParams, lam: float) -> pyo.ConcreteModel:
@@ -164,52 +275,71 @@ class EnergyEfficiencyDinkelbach(ToolTemplate[EnergyEfficiencyParams]):
         return {u: max(0.0, solution.get(f"p[{u}]", 0.0)) for u in params.users}
 
     def tool_input(self, params: EnergyEfficiencyParams) -> DinkelbachProblem:
-        """What the registry's Dinkelbach tool solves: the parametric NLPs, the ratio's parts, this template's checks."""
+        """What the registry's Dinkelbach tool solves: the parametric NLPs, the ratio's parts, this template's checks;
+        for the energy per bit it reports the inverse of the best ratio (the same powers)."""
 
         def parts(solution: dict[str, float]) -> tuple[float, float]:
             power = self._power_of(params, solution)
             return sum(params.rate(u, power[u]) for u in params.users), params.consumed(power)
 
+        what = "EE in Mbit/J" if params.objective == MAX_EE else "energy per bit, the inverse of the best EE"
         return DinkelbachProblem(
             lambda lam: self.parametric_model(params, lam),
             parts,
-            "Dinkelbach's method (EE in Mbit/J)",
+            f"Dinkelbach's method ({what})",
             problem_class="NLP",
             checks=lambda result: self.checks(params, result),
+            inverse=params.objective == MIN_ENERGY_PER_BIT,
         )
 
     def solve_by_dinkelbach(self, params: EnergyEfficiencyParams, time_limit_s: float = 60.0) -> MethodResult:
         return self.tool_input(params).solve(time_limit_s)
 
+    def objective_value(self, params: EnergyEfficiencyParams, power: dict[str, float]) -> float:
+        efficiency = params.efficiency(power)
+        return efficiency if params.objective == MAX_EE else 1 / efficiency
+
     def checks(self, params: EnergyEfficiencyParams, result: MethodResult) -> dict[str, bool]:
-        """Recomputed from the powers alone: budget, rate floors, and the reported efficiency."""
+        """Recomputed from the powers alone: budget, limits, rate floors, and the reported value."""
         if result.value is None or not result.solution:
             return {}
         power = self._power_of(params, result.solution)
+        budget = params.power_budget_w or math.inf
         return {
-            "the transmit powers fit the budget": sum(power.values()) <= params.power_budget_w * (1 + 1e-7),
-            "every user gets the minimum rate": all(
-                params.rate(u, power[u]) >= params.min_rate_mbps * (1 - 1e-6) for u in params.users
+            "the transmit powers fit the budget and the limits": sum(power.values()) <= budget * (1 + 1e-7)
+            and all(power[u] <= params.cap(u) * (1 + 1e-7) for u in params.users),
+            "every user gets its minimum rate": all(
+                params.rate(u, power[u]) >= (params.min_rate or {}).get(u, 0.0) * (1 - 1e-6) for u in params.users
             ),
-            "the reported efficiency recomputes from the powers": math.isclose(
-                params.efficiency(power), result.value, rel_tol=1e-7
+            "the reported value recomputes from the powers": math.isclose(
+                self.objective_value(params, power), result.value, rel_tol=1e-7
             ),
         }
 
     def solution_table(self, params: EnergyEfficiencyParams, solution: dict[str, float]) -> list[dict[str, Any]]:
         power = self._power_of(params, solution)
+        unit = params.rate_unit
+        ee = "EE (Mbit/J)" if params.bandwidth_mhz else "EE (bit/s/Hz per W)"
         return [
-            {"user": u, "power (W)": power[u], "rate (Mbit/s)": params.rate(u, power[u]), "EE (Mbit/J)": params.efficiency(power)}
+            {"user": u, "power (W)": power[u], f"rate ({unit})": params.rate(u, power[u]), ee: params.efficiency(power)}
             for u in params.users
         ]
 
     def formulation_summary(self, params: EnergyEfficiencyParams) -> dict[str, Any]:
-        return {
+        summary: dict[str, Any] = {
             "users": params.users,
+            "objective": params.objective,
+            "noise (W)": float(f"{params.noise_w:.6g}"),
             "circuit power (W)": params.circuit_power_w,
-            "power budget (W)": params.power_budget_w,
-            "minimum rate (Mbit/s)": params.min_rate_mbps,
+            "amplifier efficiency": params.amplifier_efficiency,
         }
+        optional = {
+            "bandwidth (MHz)": params.bandwidth_mhz,
+            "power budget (W)": params.power_budget_w,
+            "power limits (W)": params.max_power_w,
+            f"minimum rates ({params.rate_unit})": params.min_rate,
+        }
+        return summary | {name: value for name, value in optional.items() if value is not None}
 
 
 TEMPLATE = EnergyEfficiencyDinkelbach()

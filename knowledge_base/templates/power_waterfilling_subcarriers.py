@@ -16,7 +16,7 @@ import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template
-from knowledge_base.templates._interference import GAIN_UNITS, POWER_UNITS
+from knowledge_base.templates._radio import GAIN_UNITS, POWER_UNITS
 from knowledge_base.templates._stated_quantities import LINEAR, quantity_schema, read_quantity, read_series, series_schema
 from tools.question import Measure, measures
 from tools.textdata import TextData

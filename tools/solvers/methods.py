@@ -187,9 +187,15 @@ class DinkelbachProblem:
     method: str
     problem_class: ProblemClass = "NLP"
     checks: Checks = _no_checks
+    inverse: bool = False
+    """Report D/N rather than N/D: the least of the inverse ratio (energy per bit) is 1 / the most bits per Joule,
+    reached at the same solution."""
 
     def solve(self, time_limit_s: float = 60.0) -> MethodResult:
-        return dinkelbach(self.model_at, self.ratio_parts, problem_class=self.problem_class, time_limit_s=time_limit_s)
+        result = dinkelbach(self.model_at, self.ratio_parts, problem_class=self.problem_class, time_limit_s=time_limit_s)
+        if self.inverse and result.value:
+            result.value = 1 / result.value
+        return result
 
 
 def run_bisection(problem: BisectionProblem, out_dir: Path) -> dict[str, Any]:
