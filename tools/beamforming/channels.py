@@ -92,6 +92,29 @@ class IsacBatch:
     def n_antennas(self) -> int:
         return int(self.H.shape[2])
 
+    def rows(self, index: slice | torch.Tensor) -> IsacBatch:
+        """The scenes at `index` (a slice or an index tensor), as a batch of their own."""
+        return IsacBatch(
+            self.H[index],
+            self.sinr_target[index],
+            self.target_angles_deg[index],
+            self.desired_pattern[index],
+            self.grid_deg,
+            self.total_power,
+        )
+
+    @staticmethod
+    def stack(batches: list[IsacBatch]) -> IsacBatch:
+        """One batch of the scenes of `batches` (same sizes and grid), in order."""
+        return IsacBatch(
+            torch.cat([b.H for b in batches]),
+            torch.cat([b.sinr_target for b in batches]),
+            torch.cat([b.target_angles_deg for b in batches]),
+            torch.cat([b.desired_pattern for b in batches]),
+            batches[0].grid_deg,
+            batches[0].total_power,
+        )
+
     @property
     def n_users(self) -> int:
         return int(self.H.shape[1])

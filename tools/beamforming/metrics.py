@@ -9,9 +9,14 @@ from __future__ import annotations
 import torch
 
 
+def abs2(x: torch.Tensor) -> torch.Tensor:
+    """|x|^2 elementwise, from the real and imaginary parts (cheaper than abs() ** 2, in value and gradient)."""
+    return x.real.square() + x.imag.square() if x.is_complex() else x.square()
+
+
 def received_power(H: torch.Tensor, W: torch.Tensor) -> torch.Tensor:
     """|h_k w_j|^2 as (B, K, K): row k is user k, column j the stream it hears."""
-    return (H @ W).abs() ** 2
+    return abs2(H @ W)
 
 
 def sinr(H: torch.Tensor, W: torch.Tensor, radar: torch.Tensor | None = None, noise: float = 1.0) -> torch.Tensor:
@@ -20,7 +25,7 @@ def sinr(H: torch.Tensor, W: torch.Tensor, radar: torch.Tensor | None = None, no
     signal = torch.diagonal(gains, dim1=-2, dim2=-1)
     interference = gains.sum(-1) - signal
     if radar is not None:
-        interference = interference + ((H @ radar).abs() ** 2).sum(-1)
+        interference = interference + abs2(H @ radar).sum(-1)
     return signal / (interference + noise)
 
 
@@ -31,7 +36,7 @@ def sum_rate(H: torch.Tensor, W: torch.Tensor, radar: torch.Tensor | None = None
 
 def ap_power(W: torch.Tensor, antennas_per_ap: int) -> torch.Tensor:
     """Power each AP radiates, (B, L): the squared norm of its M rows of W over all streams."""
-    per_antenna = (W.abs() ** 2).sum(-1)
+    per_antenna = abs2(W).sum(-1)
     return per_antenna.reshape(W.shape[0], -1, antennas_per_ap).sum(-1)
 
 
@@ -43,9 +48,16 @@ def covariance(W: torch.Tensor, radar: torch.Tensor | None = None) -> torch.Tens
     return R
 
 
-def beampattern(R: torch.Tensor, steering: torch.Tensor) -> torch.Tensor:
-    """Transmit beampattern a(θ)^H R a(θ) on a grid, (B, G); `steering` is (G, N)."""
-    return torch.einsum("gi,bij,gj->bg", steering.conj(), R, steering).real
+def pattern_map(steering: torch.Tensor) -> torch.Tensor:
+    """(G, N²) rows vec(conj(a) a^T): a(θ)^H R a(θ) = Σ_ij conj(a_i) a_j R_ij = vec(R) · row θ."""
+    return (steering.conj()[:, :, None] * steering[:, None, :]).flatten(1)
+
+
+def beampattern(R: torch.Tensor, steering: torch.Tensor, mapped: torch.Tensor | None = None) -> torch.Tensor:
+    """Transmit beampattern a(θ)^H R a(θ) on a grid, (B, G); `steering` is (G, N). One matrix product, with
+    `pattern_map(steering)` passed as `mapped` where it is reused."""
+    rows = pattern_map(steering) if mapped is None else mapped
+    return (R.flatten(-2) @ rows.mT).real
 
 
 def beampattern_mse(pattern: torch.Tensor, desired: torch.Tensor) -> torch.Tensor:
