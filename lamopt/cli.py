@@ -141,6 +141,13 @@ def _add_train_beamformer(sub: Any) -> None:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     train.add_argument("--device", default="cpu", help="torch device, e.g. cuda")
+    train.add_argument("--workers", type=int, default=1, help="ISAC: CPU processes solving the SDR labels")
+    train.add_argument("--wmmse-steps", type=int, default=1, help="cell-free: WMMSE iterations unrolled after the head")
+    train.add_argument(
+        "--fp32-backbone",
+        action="store_true",
+        help="run the frozen backbone in float32 (default bfloat16: faster on AMX CPUs and GPUs)",
+    )
     train.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -431,7 +438,7 @@ def _train_beamformer(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path(f"beamformer-{args.task}-{backbone}.pt")
     max_users = args.max_users if args.max_users is not None else (4 if args.task == "cellfree" else 2)
     sizes = [max_users, args.max_aps, args.antennas_per_ap, args.antennas, args.steps, args.batch_size, args.backbone_layers]
-    if min(sizes) < 1 or args.sdr_labels < 1 or args.supervised_epochs < 0:
+    if min(sizes) < 1 or args.sdr_labels < 1 or args.supervised_epochs < 0 or args.workers < 1 or args.wmmse_steps < 0:
         return _fail("sizes, steps, batch size and label count must be positive", EXIT_BAD_INPUT)
     from tools.beamforming.train import train_beamformer  # torch and transformers: only once the arguments are sound
 
@@ -454,6 +461,9 @@ def _train_beamformer(args: argparse.Namespace) -> int:
             lr=args.lr,
             threads=args.threads,
             device=args.device,
+            label_workers=args.workers,
+            backbone_bf16=not args.fp32_backbone,
+            wmmse_steps=args.wmmse_steps,
             progress=not args.quiet,
         )
     except (RuntimeError, ValueError, OSError) as exc:

@@ -18,7 +18,7 @@ from tools.beamforming.channels import cell_free_batch, isac_batch, ula_steering
 from tools.beamforming.checkpoints import load_checkpoint, save_checkpoint, shipped_checkpoint
 from tools.beamforming.lam import LamBeamformer, LamConfig
 from tools.beamforming.linear import mrt
-from tools.beamforming.metrics import ap_power, beampattern, covariance, sum_rate
+from tools.beamforming.metrics import ap_power, beampattern, covariance, sinr, sum_rate
 from tools.beamforming.tool import CellFreeInput, IsacInput, run_cellfree_tool, run_isac_tool
 from tools.beamforming.train import train_cell_free
 
@@ -62,6 +62,9 @@ def test_shipped_isac_model_uses_exactly_the_power_budget_for_any_user_count() -
         assert torch.allclose(power, torch.ones(4), atol=1e-4)
         assert W.shape == (4, model.config.max_antennas, n_users)
         assert torch.allclose(gates.sum(-1), torch.ones(4, n_users), atol=1e-5)  # mixture-of-experts weights
+        # The power-control layer gives every user its SINR target (plus a 0.005 dB margin), no more.
+        achieved = 10.0 * torch.log10(sinr(scenes.H, W, radar))
+        assert torch.allclose(achieved, torch.full_like(achieved, 10.005), atol=2e-3), achieved
 
 
 def test_untrained_isac_head_already_points_its_radar_power_at_the_targets() -> None:
@@ -135,8 +138,33 @@ def test_cellfree_tool_runs_from_the_shipped_checkpoint(tmp_path: Path) -> None:
     assert len(solution["per_user_sinr_db"]) == 3 and "% of the best" in out["summary"]
     figure = Path(out["figures"][0])
     assert figure.parent == tmp_path and figure.read_bytes()[:8] == PNG_MAGIC
-    too_big = run_cellfree_tool(CellFreeInput(n_aps=12, antennas_per_ap=2, n_users=3), tmp_path)
-    assert too_big["status"] == "error" and "train-beamformer" in too_big["summary"]
+
+
+def test_cellfree_tool_answers_a_larger_network_than_its_checkpoint_with_wmmse_and_says_so(tmp_path: Path) -> None:
+    model, _ = load_checkpoint(shipped_checkpoint("cellfree"))
+    max_aps = model.config.max_antennas // model.config.antennas_per_ap
+    for n_aps, per_ap, users in ((max_aps + 2, 2, 3), (4, 2, model.config.max_users + 1), (3, 3, 2)):
+        out = run_cellfree_tool(CellFreeInput(n_aps=n_aps, antennas_per_ap=per_ap, n_users=users, seed=1), tmp_path)
+        solution = out["solution"]
+        assert out["status"] == "feasible" and solution["method"] == "WMMSE", out["summary"]
+        assert not any(name.startswith("LAM") for name in solution["sum_rates"])  # no padding beyond what it learned
+        assert out["summary"].startswith("Warning:") and len(solution["warnings"]) == 1
+        command = f"lamopt train-beamformer cellfree --max-aps {n_aps} --antennas-per-ap {per_ap} --max-users {users}"
+        assert command in solution["warnings"][0]
+        assert out["checks"] == {"every AP within its power limit": True}
+        assert len(solution["per_ap_power"]) == n_aps and solution["wmmse_iterations"] >= 1
+
+
+def test_the_shipped_cellfree_models_unrolled_wmmse_step_never_lowers_the_heads_sum_rate() -> None:
+    model, _ = load_checkpoint(shipped_checkpoint("cellfree"))
+    assert model.config.wmmse_steps == 1
+    scenes = cell_free_batch(16, 6, 2, 3, seed=4243)
+    with torch.no_grad():
+        head = model.cell_free(scenes.H, 2, scenes.ap_power, scenes.fading, wmmse_steps=0)
+        full = model.cell_free(scenes.H, 2, scenes.ap_power, scenes.fading)
+    assert (sum_rate(scenes.H, full) >= sum_rate(scenes.H, head) - 1e-4).all()
+    assert sum_rate(scenes.H, full).mean() > sum_rate(scenes.H, head).mean()
+    assert (ap_power(full, 2) <= scenes.ap_power * (1 + 1e-5)).all()
 
 
 def test_cellfree_tool_lam_alone_beats_mrt_on_average(tmp_path: Path) -> None:
@@ -153,12 +181,26 @@ def test_isac_tool_runs_from_the_shipped_checkpoint_and_meets_the_sinr_target(tm
     assert out["status"] == "feasible", out["summary"]
     solution = out["solution"]
     assert min(solution["sinr_db"]) >= 10.0 - 1e-2
-    assert solution["method"] in ("LAM", "SDR") and "sdr_beampattern_mse" in solution and "lam_beampattern_mse" in solution
+    assert [row["method"] for row in solution["comparison"]] == ["LAM", "LAM+refine", "SDR"]
+    assert solution["method"] in ("LAM+refine", "SDR") and not solution["warnings"]
+    mse = {row["method"]: row["beampattern_mse"] for row in solution["comparison"]}
+    assert mse["LAM+refine"] <= mse["LAM"] + 1e-5  # refining keeps the best iterate
     assert out["objective"] == pytest.approx(solution["beampattern_mse"])
+    assert out["checks"] == {"every user meets its SINR target": True, "total power within the budget": True}
     figure = Path(out["figures"][0])
     assert figure.name == "isac_beampattern.png" and figure.read_bytes()[:8] == PNG_MAGIC
     impossible = run_isac_tool(IsacInput(sinr_db=60.0, seed=3), tmp_path)
     assert impossible["status"] == "infeasible" and "infeasible" in impossible["summary"]
+
+
+def test_isac_tool_answers_an_array_it_was_not_trained_for_with_the_sdr_and_says_so(tmp_path: Path) -> None:
+    out = run_isac_tool(IsacInput(n_antennas=6, n_users=3, sinr_db=8.0, seed=2), tmp_path)
+    solution = out["solution"]
+    assert out["status"] == "feasible" and solution["method"] == "SDR", out["summary"]
+    assert [row["method"] for row in solution["comparison"]] == ["SDR"]
+    assert out["summary"].startswith("Warning:")
+    assert "lamopt train-beamformer isac --antennas 6 --max-users 3" in solution["warnings"][0]
+    assert len(solution["sinr_db"]) == 3 and min(solution["sinr_db"]) >= 8.0 - 1e-2
 
 
 def test_cli_trains_a_small_checkpoint_the_tool_can_load(tmp_path: Path) -> None:
@@ -228,7 +270,7 @@ ISAC_TEXT = (
             ISAC_TEXT,
             {"antennas": 8, "users": 2, "min_sinr_db": 10, "target_angles_deg": [-40, 0, 40]},
             "lam_beamforming_isac",
-            {"LAM", "SDR"},
+            {"LAM", "LAM+refine", "SDR"},
         ),
     ],
 )

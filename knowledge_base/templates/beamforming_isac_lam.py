@@ -31,7 +31,10 @@ class IsacBeamforming(ToolTemplate[IsacParams]):
     problem_class = "beamforming"
     tool = "lam_beamforming_isac"
     no_model = "(ISAC beamforming) has no model for the solver portfolio"
-    method = "LAM beamformer (pretrained backbone + LoRA, heterogeneous GNN head with mixture of experts), SDR fallback"
+    method = (
+        "LAM beamformer (pretrained backbone + LoRA, heterogeneous GNN head with mixture of experts, SINR power control), "
+        "refined by beampattern gradient steps, SDR fallback"
+    )
     title = "ISAC transmit beamforming (radar beampattern matching under per-user SINR)"
     description = (
         "Integrated sensing and communication (ISAC) / dual-function radar-communication transmit beamforming at a "

@@ -11,6 +11,8 @@ Padded users and antennas are masked to zero everywhere, so they neither transmi
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from torch import nn
@@ -24,10 +26,12 @@ class CellFreeCnnHead(nn.Module):
 
     Optimal downlink beams have the form w_k ∝ sqrt(p_k) (I + Σ_j q_j h_j^H h_j)^-1 h_k^H (Björnson,
     Bengtsson & Ottersten, IEEE SPM 2014; learned by Xia et al., IEEE TCOM 2020). The CNN's output map
-    gives, per user, log-factors on q_j and p_k (pooled over that user's antennas) and, per (user,
-    antenna), a bounded log-amplitude that reshapes how much each AP contributes, which per-AP limits
-    need and the sum-power structure lacks. The last conv starts at zero, so an untrained head already
-    returns the regularised-ZF-like beams with equal powers; training moves it from there.
+    gives, per user, log-factors on q_j and p_k (pooled over that user's antennas), per AP a log-factor on
+    its own diagonal loading μ_l (pooled over its antennas and the users): under per-AP limits the optimum
+    is w_k ∝ sqrt(p_k) (D(μ) + Σ_j q_j h_j^H h_j)^-1 h_k^H, with μ_l the AP's power price (the WMMSE fixed
+    point, Shi et al. 2011), and, per (user, antenna), a bounded log-amplitude for what the structure misses.
+    The last conv starts at zero, so an untrained head already returns regularised-ZF-like beams with equal
+    powers and the loading prior (see `structured_beams`); training moves it from there.
     """
 
     def __init__(self, state_dim: int, feature_channels: int, hidden_channels: int = 32) -> None:
@@ -36,7 +40,7 @@ class CellFreeCnnHead(nn.Module):
         inputs = feature_channels + hidden_channels + 2  # CSI features, user state, normalised CSI (re, im)
         self.conv1 = nn.Conv2d(inputs, hidden_channels, 3, padding=1)
         self.conv2 = nn.Conv2d(hidden_channels, hidden_channels, 3, padding=1)
-        self.out = nn.Conv2d(hidden_channels, 3, 1)
+        self.out = nn.Conv2d(hidden_channels, 4, 1)
         nn.init.zeros_(self.out.weight)
         assert self.out.bias is not None
         nn.init.zeros_(self.out.bias)
@@ -58,20 +62,41 @@ class CellFreeCnnHead(nn.Module):
         x = torch.cat([features, state_map, csi], dim=1) * mask
         x = torch.relu(self.conv1(x)) * mask
         x = torch.relu(self.conv2(x)) * mask
-        raw = self.out(x) * mask  # (B, 3, K, N)
-        user_mask = mask[:, 0].amax(-1)  # (B, K)
-        per_user = raw[:, :2].sum(-1) / mask[:, 0].sum(-1).clamp_min(1.0)[:, None]  # masked mean over antennas
-        n_users = user_mask.sum(-1, keepdim=True).clamp_min(1.0)
-        q = limits.sum(-1, keepdim=True) / n_users * torch.exp(per_user[:, 0]) * user_mask
-        amplitude = torch.exp(0.5 * per_user[:, 1]) * user_mask  # sqrt(p_k), taken before masking: sqrt'(0) is infinite
-        eye = torch.eye(n_antennas, dtype=H.dtype, device=H.device)
-        gram = eye + H.mH @ (H * q[..., None].to(H.dtype))
-        directions = torch.linalg.solve(gram, H.mH)  # (B, N, K)
-        directions = directions / torch.linalg.vector_norm(directions, dim=-2, keepdim=True).clamp_min(1e-12)
-        shaping = torch.exp(torch.tanh(raw[:, 2]) * 2.0).transpose(1, 2)  # (B, N, K), within [e^-2, e^2]
-        W = directions * shaping * amplitude[:, None, :] * mask[:, 0].transpose(1, 2)
-        W = scale_to_per_ap(W, antennas_per_ap, limits) * torch.exp(self.log_gain)
-        return project_per_ap(W, antennas_per_ap, limits)
+        raw = self.out(x) * mask  # (B, 4, K, N)
+        return structured_beams(raw, H, mask, antennas_per_ap, limits, self.log_gain)
+
+
+def structured_beams(
+    raw: torch.Tensor,  # (B, 4, K, N): per (user, antenna) log-factors, zero on padding
+    H: torch.Tensor,  # (B, K, N) padded CSI in SNR units
+    mask: torch.Tensor,  # (B, 1, K, N)
+    antennas_per_ap: int,
+    limits: torch.Tensor,  # (B, L_max)
+    log_gain: torch.Tensor,
+) -> torch.Tensor:
+    """The cell-free head's beams from its output map (see CellFreeCnnHead), within every AP's limit."""
+    user_mask = mask[:, 0].amax(-1)  # (B, K)
+    per_user = raw[:, :2].sum(-1) / mask[:, 0].sum(-1).clamp_min(1.0)[:, None]  # masked mean over antennas
+    n_users = user_mask.sum(-1, keepdim=True).clamp_min(1.0)
+    q = limits.sum(-1, keepdim=True) / n_users * torch.exp(per_user[:, 0]) * user_mask
+    amplitude = torch.exp(0.5 * per_user[:, 1]) * user_mask  # sqrt(p_k), taken before masking: sqrt'(0) is infinite
+    per_antenna = raw[:, 3].sum(1) / n_users  # (B, N): mean over the users
+    batch = per_antenna.shape[0]
+    per_ap = per_antenna.reshape(batch, -1, antennas_per_ap).mean(-1)  # (B, L_max); padding: 0
+    # Prior: an AP's power price grows with how strongly it reaches the users. Fitted on per-scene optima of these
+    # parameters: loading ∝ (AP's mean channel gain / the scene's geometric mean)^0.3 lifts the untrained head from
+    # 89% (equal loadings, RZF-like) to 93% of WMMSE at L=8, M=2, K=4; the head learns the rest.
+    gain_db = 10.0 * torch.log10((H.abs() ** 2).sum(1).reshape(batch, -1, antennas_per_ap).mean(-1).clamp_min(1e-30))
+    ap_mask = mask[:, 0].amax(1).reshape(batch, -1, antennas_per_ap).amax(-1)  # (B, L_max): real APs
+    centred = (gain_db - (gain_db * ap_mask).sum(-1, keepdim=True) / ap_mask.sum(-1, keepdim=True).clamp_min(1.0)) * ap_mask
+    loading = torch.exp(per_ap + centred * (0.3 * math.log(10.0) / 10.0)).repeat_interleave(antennas_per_ap, dim=1)
+    gram = torch.diag_embed(loading.to(H.dtype)) + H.mH @ (H * q[..., None].to(H.dtype))
+    directions = torch.linalg.solve(gram, H.mH)  # (B, N, K)
+    directions = directions / torch.linalg.vector_norm(directions, dim=-2, keepdim=True).clamp_min(1e-12)
+    shaping = torch.exp(torch.tanh(raw[:, 2]) * 2.0).transpose(1, 2)  # (B, N, K), within [e^-2, e^2]
+    W = directions * shaping * amplitude[:, None, :] * mask[:, 0].transpose(1, 2)
+    W = scale_to_per_ap(W, antennas_per_ap, limits) * torch.exp(log_gain)
+    return project_per_ap(W, antennas_per_ap, limits)
 
 
 class _HetGnnLayer(nn.Module):

@@ -1,13 +1,16 @@
 """The LAM beamformer: CSI encoder -> frozen pretrained transformer with LoRA -> scenario head.
 
-Token sequence fed to the backbone (causal, as it was pretrained): context tokens first (channel type,
-channel scale, and for ISAC the SINR requirement and the radar beampattern/angles), then one token per
-user. Inputs are zero-padded to (max_users, max_antennas); padded users come last, so under the causal
-mask no real token ever attends to them, and the CNN encoder re-masks its map after every layer, so a
-scene's output does not depend on how much padding surrounds it. One model therefore serves any
-K ≤ max_users and N ≤ max_antennas without retraining.
+Token sequence fed to the backbone (causal, as it was pretrained): cell-free, a channel-type and a channel-scale
+token, then one token per user; ISAC, one token per user with the context (scene type, channel scale, SINR
+requirement, radar beampattern) added to each, as the backbone's cost grows with the sequence. Inputs are
+zero-padded to (max_users, max_antennas); padded users come last, so under the causal mask no real token
+ever attends to them, and the CNN encoder re-masks its map after every layer, so a scene's output does not
+depend on how much padding surrounds it. One model therefore serves any K ≤ max_users and N ≤ max_antennas
+it was trained on (cell-free trains on random AP and user counts up to its maximum; ISAC on its full array
+and 1..max_users users), and the tools refuse to pad beyond that.
 Only the encoder, the LoRA adapters and the head train; the backbone stays frozen (pretrained or, for the
-ablation, seeded random).
+ablation, seeded random), optionally in bfloat16 (`backbone_bf16`: about 4x faster on CPUs with AMX).
+ISAC beams pass through `meet_sinr` at the end, which gives each user exactly the power its SINR target needs.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from torch import nn
 
 from tools.beamforming.backbone import DEFAULT_LAYERS, build_backbone, hidden_size
 from tools.beamforming.heads import CellFreeCnnHead, IsacHetGnnHead
+from tools.beamforming.power import meet_sinr
+from tools.beamforming.wmmse import wmmse
 
 N_CHANNEL_TYPES = 4  # Fading.RAYLEIGH/RICIAN/NAKAGAMI for cell-free, and 3 = the ISAC scene type
 ISAC_TYPE = 3
@@ -38,6 +43,8 @@ class LamConfig:
     lora_rank: int = 8
     conv_channels: int = 16
     head_dim: int = 64
+    backbone_bf16: bool = False  # run the frozen backbone under bfloat16 autocast (CPUs with AMX/AVX-512 BF16, GPUs)
+    wmmse_steps: int = 0  # cell-free: WMMSE iterations unrolled after the head (exact per-AP steps; not trained through)
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -90,6 +97,9 @@ class LamBeamformer(nn.Module):
         super().__init__()
         self.config = config
         backbone = build_backbone(config.backbone_layers, pretrained=config.pretrained)
+        if config.backbone_bf16:  # frozen weights stored in bfloat16: autocast then need not cast them on every call
+            for weight in backbone.parameters():  # parameters only: the rotary frequencies stay float32
+                weight.data = weight.data.to(torch.bfloat16)
         width = hidden_size(backbone)
         lora = LoraConfig(
             r=config.lora_rank, lora_alpha=2 * config.lora_rank, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"]
@@ -119,12 +129,19 @@ class LamBeamformer(nn.Module):
         return {k: v.detach().clone() for k, v in self.state_dict().items() if k in names}
 
     def _run_backbone(self, context: list[torch.Tensor], user_tokens: torch.Tensor) -> torch.Tensor:
-        sequence = torch.cat([torch.stack(context, 1), user_tokens], 1)
-        states: torch.Tensor = self.backbone(inputs_embeds=sequence).last_hidden_state
-        return states
+        sequence = torch.cat([torch.stack(context, 1), user_tokens], 1) if context else user_tokens
+        with torch.autocast(sequence.device.type, dtype=torch.bfloat16, enabled=self.config.backbone_bf16):
+            states: torch.Tensor = self.backbone(inputs_embeds=sequence).last_hidden_state
+        return states.float()
 
-    def cell_free(self, H: torch.Tensor, antennas_per_ap: int, limits: torch.Tensor, fading: torch.Tensor) -> torch.Tensor:
-        """Beams (B, N, K) within every AP's limit, for any K ≤ max_users and N ≤ max_antennas."""
+    def cell_free(
+        self, H: torch.Tensor, antennas_per_ap: int, limits: torch.Tensor, fading: torch.Tensor, wmmse_steps: int | None = None
+    ) -> torch.Tensor:
+        """Beams (B, N, K) within every AP's limit, for any K ≤ max_users and N ≤ max_antennas.
+
+        The head's beams go through `wmmse_steps` (default: the config's) WMMSE iterations: from the head's
+        structured beams one exact per-AP step already lands close to a WMMSE stationary point. Training runs
+        with 0 (the loss reads the head's own beams)."""
         assert self.cellfree_head is not None, "this model was built for ISAC"
         if antennas_per_ap != self.config.antennas_per_ap:
             raise ValueError(f"model trained for {self.config.antennas_per_ap} antennas per AP, got {antennas_per_ap}")
@@ -140,12 +157,20 @@ class LamBeamformer(nn.Module):
         padded_limits[:, : limits.shape[1]] = limits
         H_padded, _ = pad_to(H, self.config.max_users, self.config.max_antennas)
         W: torch.Tensor = self.cellfree_head(features, user_states, planes, H_padded, mask, antennas_per_ap, padded_limits)
-        return W[:, :n, :k]
+        W = W[:, :n, :k]
+        steps = self.config.wmmse_steps if wmmse_steps is None else wmmse_steps
+        if steps:
+            W = wmmse(H, antennas_per_ap, limits, W0=W, max_iter=steps, min_iter=steps).W
+        return W
 
     def isac(
         self, H: torch.Tensor, sinr_target: torch.Tensor, desired_pattern: torch.Tensor, total_power: float = 1.0
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Communication beams (B, N, K), radar beams (B, N, N) at total power, and the experts' gates."""
+        """Communication beams (B, N, K), radar beams (B, N, N) at total power, and the experts' gates.
+
+        The head's beams pass through `meet_sinr`: each user gets exactly the power its SINR target needs, the
+        radar streams the rest; so the answer meets every target whenever the head's beam directions can within
+        the budget."""
         assert self.isac_head is not None, "this model was built for cell-free"
         batch, k, n = H.shape
         csi, log_power = normalise_csi(H)
@@ -154,20 +179,24 @@ class LamBeamformer(nn.Module):
         sinr_db = torch.zeros(batch, self.config.max_users, device=H.device)
         sinr_db[:, :k] = 10.0 * torch.log10(sinr_target)
         fading = torch.full((batch,), ISAC_TYPE, dtype=torch.long, device=H.device)
-        context = [
-            self.type_embedding(fading),
-            self.scale_token(log_power[:, None]),
-            self.sinr_token(sinr_db[:, :k].mean(1, keepdim=True) / 10.0),
-            self.radar_token(desired_pattern),
-        ]
-        states = self._run_backbone(context, tokens)
+        # The context (scene type, channel scale, SINR requirement, radar pattern) is added to every user's token
+        # instead of taking tokens of its own: the backbone's cost grows with the sequence, which is then K long.
+        # The radar node reads the users' mean state.
+        context = (
+            self.type_embedding(fading)
+            + self.scale_token(log_power[:, None])
+            + self.sinr_token(sinr_db[:, :k].mean(1, keepdim=True) / 10.0)
+            + self.radar_token(desired_pattern)
+        )
+        states = self._run_backbone([], tokens + context[:, None, :])
         user_mask = mask[:, 0, :, :1]
-        user_states = self.user_state(states[:, len(context) :]) * user_mask
-        radar_state = self.radar_state(states[:, len(context) - 1])
+        radar_state = self.radar_state((states * user_mask).sum(1) / user_mask.sum(1).clamp_min(1.0))
+        user_states = self.user_state(states) * user_mask
         user_csi = torch.cat([padded.real, padded.imag], -1)  # (B, K_max, 2 N_max)
         antenna_mask = mask[:, 0, 0, :, None]
         padded_H, _ = pad_to(H, self.config.max_users, self.config.max_antennas)
         W, radar, gates = self.isac_head(
             user_states, radar_state, user_csi, padded_H, sinr_db, user_mask, antenna_mask, desired_pattern, total_power
         )
-        return W[:, :n, :k], radar[:, :n, :n], gates[:, :k]
+        W, radar, _ = meet_sinr(H, W[:, :n, :k], radar[:, :n, :n], sinr_target, total_power, keep_higher=False)
+        return W, radar, gates[:, :k]

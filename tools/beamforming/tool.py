@@ -8,7 +8,7 @@ target for ISAC), compares with the baselines, and writes a figure under out_dir
 from __future__ import annotations
 
 import time
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +22,7 @@ from tools.beamforming.lam import LamBeamformer
 from tools.beamforming.linear import mrt, rzf, zf
 from tools.beamforming.metrics import ap_power, beampattern, beampattern_mse, covariance, sinr, sum_rate
 from tools.beamforming.plots import beampattern_plot, sum_rate_bars
+from tools.beamforming.refine import refine_isac
 from tools.beamforming.sdr import solve_sdr
 from tools.beamforming.wmmse import wmmse
 
@@ -61,7 +62,7 @@ class CellFreeInput(BaseModel):
     )
     channel_imag: list[list[float]] | None = None
     refine_with_wmmse: bool = True
-    wmmse_iterations: int = Field(default=100, ge=1)
+    wmmse_iterations: int = Field(default=1000, ge=1, description="WMMSE's iteration cap (it stops earlier once converged)")
     checkpoint: str | None = Field(default=None, description="LAM checkpoint path; default: the shipped one")
 
 
@@ -73,6 +74,7 @@ class IsacInput(BaseModel):
     beam_width_deg: float = Field(default=10.0, gt=0)
     snr_db: float = Field(default=20.0, description="total transmit power over noise (dB)")
     seed: int = 0
+    refine_steps: int = Field(default=30, ge=0, description="gradient steps refining the LAM beams' beampattern (0: none)")
     refine_with_sdr: bool = Field(default=True, description="solve the SDR when the LAM beams miss an SINR target")
     compare_with_sdr: bool = True
     checkpoint: str | None = None
@@ -101,7 +103,15 @@ def _timed(fn: Any, *args: Any) -> tuple[Any, float]:
     return out, time.perf_counter() - start
 
 
+def _train_command_cellfree(inputs: CellFreeInput) -> str:
+    return (
+        f"lamopt train-beamformer cellfree --max-aps {inputs.n_aps} --antennas-per-ap {inputs.antennas_per_ap} "
+        f"--max-users {inputs.n_users} --out cellfree-L{inputs.n_aps}-M{inputs.antennas_per_ap}-K{inputs.n_users}.pt"
+    )
+
+
 def run_cellfree_tool(inputs: CellFreeInput, out_dir: Path) -> dict[str, Any]:
+    """LAM beams (refined by WMMSE) against the baselines; WMMSE alone, with a warning, where the checkpoint is too small."""
     start = time.perf_counter()
     torch.set_num_threads(1)
     try:
@@ -118,42 +128,59 @@ def run_cellfree_tool(inputs: CellFreeInput, out_dir: Path) -> dict[str, Any]:
         scene.H = H
     H, limits = scene.H, scene.ap_power
     cfg = model.config
-    if M != cfg.antennas_per_ap or inputs.n_users > cfg.max_users or inputs.n_aps * M > cfg.max_antennas:
-        return _fail(
-            f"the LAM checkpoint serves up to {cfg.max_antennas // cfg.antennas_per_ap} APs of {cfg.antennas_per_ap} "
-            f"antennas and {cfg.max_users} users; train one for this size with `lamopt train-beamformer`",
-            start,
+    warnings: list[str] = []
+    fits = M == cfg.antennas_per_ap and inputs.n_users <= cfg.max_users and inputs.n_aps * M <= cfg.max_antennas
+    if not fits:
+        # Never pad beyond what the model was trained for: the classical method answers, and the user is told how to
+        # get a LAM for this size.
+        warnings.append(
+            f"the LAM checkpoint serves up to {cfg.max_antennas // cfg.antennas_per_ap} APs of {cfg.antennas_per_ap} antennas "
+            f"and {cfg.max_users} users, smaller than this network ({inputs.n_aps} APs of {M}, {inputs.n_users} users): "
+            f"answered by WMMSE alone; train a LAM for this size with `{_train_command_cellfree(inputs)}` "
+            "and pass it as `checkpoint`"
         )
-    with torch.no_grad():
-        W_lam, lam_time = _timed(model.cell_free, H, M, limits, scene.fading)
-    rates: dict[str, float] = {"LAM": float(sum_rate(H, W_lam)[0])}
-    times: dict[str, float] = {"LAM": lam_time}
+    rates: dict[str, float] = {}
+    times: dict[str, float] = {}
+    W_lam = None
+    if fits:
+        with torch.no_grad():
+            W_lam, times["LAM"] = _timed(model.cell_free, H, M, limits, scene.fading)
+        rates["LAM"] = float(sum_rate(H, W_lam)[0])
     for name, fn in (("MRT", mrt), ("ZF", zf), ("RZF", rzf)):
+        if name == "ZF" and inputs.n_users > inputs.n_aps * M:
+            continue  # zero forcing needs at least as many antennas as users
         W, t = _timed(fn, H, M, limits)
         rates[name], times[name] = float(sum_rate(H, W)[0]), t
     reference, times["WMMSE"] = _timed(lambda: wmmse(H, M, limits, max_iter=inputs.wmmse_iterations))
-    rates["WMMSE"] = float(reference.trace[-1, 0])
-    W_final, method = W_lam, "LAM"
-    if inputs.refine_with_wmmse:
-        refined, times["LAM+WMMSE"] = _timed(lambda: wmmse(H, M, limits, W0=W_lam, max_iter=inputs.wmmse_iterations))
-        rates["LAM+WMMSE"] = float(refined.trace[-1, 0])
-        W_final, method = refined.W, "LAM+WMMSE"
+    rates["WMMSE"] = float(reference.sum_rate[0])
+    W_final, method, final_run = reference.W, "WMMSE", reference
+    if W_lam is not None:
+        W_final, method = W_lam, "LAM"
+        if inputs.refine_with_wmmse:
+            refined, times["LAM+WMMSE"] = _timed(lambda: wmmse(H, M, limits, W0=W_lam, max_iter=inputs.wmmse_iterations))
+            rates["LAM+WMMSE"] = float(refined.sum_rate[0])
+            W_final, method, final_run = refined.W, "LAM+WMMSE", refined
     figure = sum_rate_bars(
         rates, out_dir / "cellfree_sum_rate.png", f"cell-free: {inputs.n_aps} APs x {M} antennas, {inputs.n_users} users"
     )
-    best_baseline = max(rates[n] for n in ("MRT", "ZF", "RZF", "WMMSE"))
+    best_baseline = max(rates[n] for n in ("MRT", "ZF", "RZF", "WMMSE") if n in rates)
     objective = rates[method]
+    used = ap_power(W_final, M)[0]
+    within = bool((used <= limits[0] * (1 + 1e-4)).all())
     solution = {
         "method": method,
         "sum_rate_bit_per_s_hz": objective,
         "per_user_sinr_db": (10.0 * torch.log10(sinr(H, W_final)[0])).tolist(),
-        "per_ap_power": ap_power(W_final, M)[0].tolist(),
+        "per_ap_power": used.tolist(),
         "ap_power_limit": limits[0].tolist(),
         "beams_real": W_final[0].real.tolist(),
         "beams_imag": W_final[0].imag.tolist(),
         "sum_rates": rates,
         "times_s": times,
         "percent_of_best_baseline": 100.0 * objective / best_baseline if best_baseline > 0 else None,
+        "wmmse_iterations": int(final_run.iterations[0]) if method != "LAM" else None,
+        "wmmse_converged": bool(final_run.converged[0]) if method != "LAM" else None,
+        "warnings": warnings,
         # The report's table (templates show `comparison`): every method's sum rate against the best baseline.
         "comparison": [
             {
@@ -167,14 +194,18 @@ def run_cellfree_tool(inputs: CellFreeInput, out_dir: Path) -> dict[str, Any]:
     }
     summary = (
         f"{method} beams reach a sum rate of {objective:.2f} bit/s/Hz ({solution['percent_of_best_baseline']:.1f}% of the best "
-        f"classical baseline; WMMSE {rates['WMMSE']:.2f}, RZF {rates['RZF']:.2f}); every AP is within its power limit."
+        f"classical baseline; WMMSE {rates['WMMSE']:.2f}, RZF {rates['RZF']:.2f}); "
+        + ("every AP is within its power limit." if within else "an AP exceeds its power limit.")
     )
+    if warnings:
+        summary = "Warning: " + " ".join(warnings) + " " + summary
     return {
-        "status": "feasible",
+        "status": "feasible" if within else "error",
         "objective": objective,
         "solution": solution,
         "figures": [str(figure)],
         "summary": summary,
+        "checks": {"every AP within its power limit": within},
         "time_s": time.perf_counter() - start,
     }
 
@@ -185,7 +216,19 @@ def _isac_measures(scene: IsacBatch, W: torch.Tensor, radar: torch.Tensor) -> tu
     return pattern[0], float(beampattern_mse(pattern, scene.desired_pattern)[0])
 
 
+def _isac_row(name: str, mse: float, sinr_db: torch.Tensor, target_db: float, seconds: float) -> dict[str, Any]:
+    return {
+        "method": name,
+        "beampattern_mse": round(mse, 5),
+        "min_sinr_db": round(float(sinr_db.min()), 2),
+        "meets_sinr_target": bool((sinr_db >= target_db - 1e-3).all()),
+        "time_s": round(seconds, 4),
+    }
+
+
 def run_isac_tool(inputs: IsacInput, out_dir: Path) -> dict[str, Any]:
+    """LAM beams, refined by gradient steps through the SINR power-control layer; the SDR where they miss Γ, or
+    (with a warning) where the network is not one the checkpoint was trained for."""
     start = time.perf_counter()
     torch.set_num_threads(1)
     try:
@@ -193,8 +236,6 @@ def run_isac_tool(inputs: IsacInput, out_dir: Path) -> dict[str, Any]:
     except (OSError, RuntimeError) as exc:
         return _fail(f"could not load the LAM checkpoint: {exc}", start)
     cfg = model.config
-    if inputs.n_antennas > cfg.max_antennas or inputs.n_users > cfg.max_users:
-        return _fail(f"the ISAC checkpoint serves up to {cfg.max_antennas} antennas and {cfg.max_users} users", start)
     scene = isac_batch(
         1,
         inputs.n_antennas,
@@ -205,36 +246,58 @@ def run_isac_tool(inputs: IsacInput, out_dir: Path) -> dict[str, Any]:
         beam_width_deg=inputs.beam_width_deg,
         target_angles_deg=np.array(inputs.target_angles_deg),
     )
-    if scene.desired_pattern.shape[1] != cfg.grid_points:
-        return _fail("the beampattern grid does not match the checkpoint", start)
-    with torch.no_grad():
-        (W, radar, gates), lam_time = _timed(model.isac, scene.H, scene.sinr_target, scene.desired_pattern)
-    lam_pattern, lam_mse = _isac_measures(scene, W, radar)
-    lam_sinr_db = 10.0 * torch.log10(sinr(scene.H, W, radar)[0])
     target_db = inputs.sinr_db
-    lam_ok = bool((lam_sinr_db >= target_db - 1e-3).all())
-    patterns = {"LAM": lam_pattern.numpy()}
-    solution: dict[str, Any] = {
-        "lam_time_s": lam_time,
-        "lam_beampattern_mse": lam_mse,
-        "lam_sinr_db": lam_sinr_db.tolist(),
-        "lam_meets_sinr": lam_ok,
-        "expert_gates": gates[0].tolist(),
-    }
-    sdr = None
-    if inputs.compare_with_sdr or (inputs.refine_with_sdr and not lam_ok):
+    warnings: list[str] = []
+    # The ISAC model trains on arrays of exactly max_antennas and 1..max_users users: anything else is not padded.
+    fits = inputs.n_antennas == cfg.max_antennas and inputs.n_users <= cfg.max_users
+    fits = fits and scene.desired_pattern.shape[1] == cfg.grid_points
+    if not fits:
+        warnings.append(
+            f"the ISAC checkpoint was trained for a {cfg.max_antennas}-antenna array and up to {cfg.max_users} users, not "
+            f"{inputs.n_antennas} antennas and {inputs.n_users} users: answered by the SDR alone; train a LAM for this size "
+            f"with `lamopt train-beamformer isac --antennas {inputs.n_antennas} --max-users {inputs.n_users} "
+            f"--out isac-N{inputs.n_antennas}-K{inputs.n_users}.pt` and pass it as `checkpoint`"
+        )
+    answers: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
+    rows: list[dict[str, Any]] = []
+    patterns: dict[str, np.ndarray] = {}
+    solution: dict[str, Any] = {"warnings": warnings}
+
+    def record(name: str, W: torch.Tensor, radar: torch.Tensor, seconds: float) -> bool:
+        pattern, mse = _isac_measures(scene, W, radar)
+        sinr_db = 10.0 * torch.log10(sinr(scene.H, W, radar)[0])
+        answers[name], patterns[name] = (W, radar), pattern.numpy()
+        rows.append(_isac_row(name, mse, sinr_db, target_db, seconds))
+        return bool(rows[-1]["meets_sinr_target"])
+
+    learned_ok = False
+    if fits:
+        with torch.no_grad():
+            (W, radar, gates), lam_time = _timed(model.isac, scene.H, scene.sinr_target, scene.desired_pattern)
+        learned_ok = record("LAM", W, radar, lam_time)
+        solution["expert_gates"] = gates[0].tolist()
+        if inputs.refine_steps:
+            refine = partial(refine_isac, scene.H, scene.sinr_target, scene.desired_pattern, scene.grid_deg, W, radar)
+            (W, radar), refine_time = _timed(refine, inputs.refine_steps)
+            learned_ok = record("LAM+refine", W, radar, lam_time + refine_time)
+    learned = rows[-1]["method"] if rows else None
+    sdr_status = None
+    if inputs.compare_with_sdr or not fits or (inputs.refine_with_sdr and not learned_ok):
         sdr, sdr_time = _timed(solve_sdr, scene)
-        solution["sdr_status"], solution["sdr_time_s"] = sdr.status[0], sdr_time
-        if sdr.status[0] in ("optimal", "optimal_inaccurate"):
-            sdr_pattern, sdr_mse = _isac_measures(scene, sdr.W, sdr.radar)
-            patterns["SDR"] = sdr_pattern.numpy()
-            solution["sdr_beampattern_mse"] = sdr_mse
-            solution["sdr_sinr_db"] = (10.0 * torch.log10(sinr(scene.H, sdr.W, sdr.radar)[0])).tolist()
-    sdr_solved = sdr is not None and sdr.status[0] in ("optimal", "optimal_inaccurate")
-    if not lam_ok and inputs.refine_with_sdr and sdr is not None and sdr_solved:
-        method, W_final, radar_final = "SDR", sdr.W, sdr.radar
-    else:
-        method, W_final, radar_final = "LAM", W, radar
+        sdr_status = sdr.status[0]
+        solution["sdr_status"] = sdr_status
+        if sdr_status in ("optimal", "optimal_inaccurate"):
+            record("SDR", sdr.W, sdr.radar, sdr_time)
+    use_sdr = "SDR" in answers and (learned is None or (not learned_ok and inputs.refine_with_sdr))
+    method = "SDR" if use_sdr else learned
+    if method is None:  # no learned model for this size and the SDR found nothing
+        infeasible = sdr_status is not None and sdr_status.startswith("infeasible")
+        text = "the SDR relaxation is infeasible" if infeasible else f"the SDR failed ({sdr_status})"
+        message = f"No beamformer gives every user {target_db:g} dB: {text}."
+        out = _fail(" ".join(["Warning:", *warnings, message]), start)
+        out["status"] = "infeasible" if infeasible else "error"
+        return out
+    W_final, radar_final = answers[method]
     _, objective = _isac_measures(scene, W_final, radar_final)
     figure = beampattern_plot(
         scene.grid_deg.numpy(),
@@ -244,50 +307,34 @@ def run_isac_tool(inputs: IsacInput, out_dir: Path) -> dict[str, Any]:
         f"ISAC: N={inputs.n_antennas}, K={inputs.n_users}, Γ={inputs.sinr_db:g} dB",
     )
     final_sinr = 10.0 * torch.log10(sinr(scene.H, W_final, radar_final)[0])
+    power = float(torch.diagonal(covariance(W_final, radar_final)[0]).real.sum())
+    by_name = {row["method"]: row for row in rows}
     solution.update(
         {
             "method": method,
             "beampattern_mse": objective,
             "sinr_db": final_sinr.tolist(),
             "sinr_target_db": target_db,
+            "total_power": power,
             "sum_rate_bit_per_s_hz": float(torch.log2(1 + 10 ** (final_sinr / 10)).sum()),
             "beams_real": W_final[0].real.tolist(),
             "beams_imag": W_final[0].imag.tolist(),
             "radar_beams_real": radar_final[0].real.tolist(),
             "radar_beams_imag": radar_final[0].imag.tolist(),
+            "comparison": rows,  # the report's table: the LAM answers against the SDR
+            **{f"{name.lower().replace('+', '_')}_beampattern_mse": row["beampattern_mse"] for name, row in by_name.items()},
         }
     )
-    comparison = [
-        {
-            "method": "LAM",
-            "beampattern_mse": round(lam_mse, 5),
-            "min_sinr_db": round(float(lam_sinr_db.min()), 2),
-            "meets_sinr_target": lam_ok,
-            "time_s": round(lam_time, 4),
-        },
-    ]
-    if "sdr_beampattern_mse" in solution:
-        comparison.append(
-            {
-                "method": "SDR",
-                "beampattern_mse": round(solution["sdr_beampattern_mse"], 5),
-                "min_sinr_db": round(min(solution["sdr_sinr_db"]), 2),
-                "meets_sinr_target": min(solution["sdr_sinr_db"]) >= target_db - 1e-3,
-                "time_s": round(solution["sdr_time_s"], 4),
-            }
-        )
-    solution["comparison"] = comparison  # the report's table: LAM against SDR
     met = bool((final_sinr >= target_db - 1e-3).all())
-    sdr_infeasible = sdr is not None and sdr.status[0] in ("infeasible", "infeasible_inaccurate")
     sinr_text = ", ".join(f"{s:.1f}" for s in final_sinr.tolist())
     if met:
         status = "feasible"
-        sdr_note = f" (SDR: {solution['sdr_beampattern_mse']:.3f})" if "sdr_beampattern_mse" in solution else ""
+        sdr_note = f" (SDR: {by_name['SDR']['beampattern_mse']:.3f})" if "SDR" in by_name and method != "SDR" else ""
         summary = (
             f"{method} beams give beampattern MSE {objective:.3f}{sdr_note} and user SINRs {sinr_text} dB, "
             f"all above the {target_db:g} dB target."
         )
-    elif sdr_infeasible:
+    elif sdr_status is not None and sdr_status.startswith("infeasible"):
         status = "infeasible"
         summary = f"No beamformer gives every user {target_db:g} dB: the SDR relaxation itself is infeasible."
     else:
@@ -296,12 +343,15 @@ def run_isac_tool(inputs: IsacInput, out_dir: Path) -> dict[str, Any]:
             f"The {method} beams miss the {target_db:g} dB target (user SINRs {sinr_text} dB) and no SDR "
             "refinement was run; enable refine_with_sdr for a certified answer."
         )
+    if warnings:
+        summary = "Warning: " + " ".join(warnings) + " " + summary
     return {
         "status": status,
         "objective": objective,
         "solution": solution,
         "figures": [str(figure)],
         "summary": summary,
+        "checks": {"every user meets its SINR target": met, "total power within the budget": power <= 1.0 + 1e-4},
         "time_s": time.perf_counter() - start,
     }
 

@@ -24,7 +24,6 @@ from tools.beamforming.channels import IsacBatch, cell_free_batch, isac_batch, u
 from tools.beamforming.checkpoints import save_checkpoint
 from tools.beamforming.lam import LamBeamformer, LamConfig
 from tools.beamforming.metrics import beampattern, beampattern_mse, covariance, received_power, sinr, sum_rate
-from tools.beamforming.sdr import FAST_SOLVERS, solve_sdr
 
 SDR_LABEL_SINR_DB = (4.0, 16.0)
 """Range of SINR requirements the ISAC model is trained on (the benchmark's 6-14 dB lie inside)."""
@@ -66,7 +65,7 @@ def train_cell_free(
             n_users = int(rng.integers(1, cfg.max_users + 1))
             scenes = cell_free_batch(batch_size, n_aps, cfg.antennas_per_ap, n_users, seed=seed * 100_003 + step)
             scenes = scenes.to(device)
-            W = model.cell_free(scenes.H, cfg.antennas_per_ap, scenes.ap_power, scenes.fading)
+            W = model.cell_free(scenes.H, cfg.antennas_per_ap, scenes.ap_power, scenes.fading, wmmse_steps=0)
             rate = sum_rate(scenes.H, W)
             loss = -(rate / n_users).mean()  # per-user rate so scenes of every size weigh alike
             opt.zero_grad()
@@ -92,39 +91,62 @@ def isac_scenes(
         yield isac_batch(1, n_antennas, users, gamma, seed=seed * 100_003 + i)
 
 
+Labels = list[tuple[IsacBatch, torch.Tensor, torch.Tensor]]
+"""SDR-labelled ISAC scenes: (scene, communication beams, radar beams), one scene each."""
+
+
 def sdr_labels(
-    count: int, n_antennas: int, max_users: int, seed: int, sinr_db_range: tuple[float, float], progress: bool = True
-) -> list[tuple[IsacBatch, torch.Tensor, torch.Tensor]]:
-    """Solve the SDR for `count` scenes; keeps (scene, W, radar) of the solved ones."""
-    labels = []
+    count: int,
+    n_antennas: int,
+    max_users: int,
+    seed: int,
+    sinr_db_range: tuple[float, float],
+    progress: bool = True,
+    workers: int = 1,
+) -> Labels:
+    """Solve the SDR for `count` scenes; keeps (scene, W, radar) of the solved ones, in scene order.
+
+    `workers` > 1 solves on that many CPU processes (cvxpy's solvers are CPU code, also on a GPU machine)."""
+    from tools.beamforming.sdr import FAST_SOLVERS, solve_sdr  # cvxpy: only where labels are made
+
+    scenes = list(isac_scenes(count, n_antennas, max_users, seed, sinr_db_range))
+    solved: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}
     with _progress(count, "ISAC SDR labels", progress) as bar:
-        for scene in isac_scenes(count, n_antennas, max_users, seed, sinr_db_range):
-            result = solve_sdr(scene, FAST_SOLVERS)
-            if result.status[0] in ("optimal", "optimal_inaccurate"):
-                labels.append((scene, result.W, result.radar))
-            bar.update()
-    return labels
+        for users in sorted({s.n_users for s in scenes}):
+            index = [i for i, s in enumerate(scenes) if s.n_users == users]
+            step = len(index) if workers > 1 else 1  # one call per scene keeps the progress bar moving
+            for start in range(0, len(index), step):
+                part = index[start : start + step]
+                result = solve_sdr(IsacBatch.stack([scenes[i] for i in part]), FAST_SOLVERS, workers=workers)
+                for row, i in enumerate(part):
+                    if result.status[row] in ("optimal", "optimal_inaccurate"):
+                        solved[i] = (result.W[row : row + 1], result.radar[row : row + 1])
+                bar.update(len(part))
+    return [(scenes[i], *solved[i]) for i in sorted(solved)]
 
 
-def _group_by_users(
-    labels: list[tuple[IsacBatch, torch.Tensor, torch.Tensor]],
-) -> dict[int, tuple[IsacBatch, torch.Tensor, torch.Tensor]]:
-    """Stack labelled scenes of equal user count into one batch each."""
-    groups: dict[int, list[tuple[IsacBatch, torch.Tensor, torch.Tensor]]] = {}
+def group_by_users(labels: Labels) -> dict[int, tuple[IsacBatch, torch.Tensor, torch.Tensor]]:
+    """Stack labelled scenes of equal user count into one batch each (also a compact form to store them in)."""
+    groups: dict[int, Labels] = {}
     for item in labels:
         groups.setdefault(item[0].n_users, []).append(item)
-    stacked = {}
-    for users, items in groups.items():
-        scenes = [s for s, _, _ in items]
-        batch = IsacBatch(
-            H=torch.cat([s.H for s in scenes]),
-            sinr_target=torch.cat([s.sinr_target for s in scenes]),
-            target_angles_deg=torch.cat([s.target_angles_deg for s in scenes]),
-            desired_pattern=torch.cat([s.desired_pattern for s in scenes]),
-            grid_deg=scenes[0].grid_deg,
+    return {
+        users: (
+            IsacBatch.stack([s for s, _, _ in items]),
+            torch.cat([w for _, w, _ in items]),
+            torch.cat([r for _, _, r in items]),
         )
-        stacked[users] = (batch, torch.cat([w for _, w, _ in items]), torch.cat([r for _, _, r in items]))
-    return stacked
+        for users, items in groups.items()
+    }
+
+
+def ungroup(groups: dict[int, tuple[IsacBatch, torch.Tensor, torch.Tensor]]) -> Labels:
+    """The labels of `group_by_users`' batches, one scene each again."""
+    return [
+        (scenes.rows(slice(i, i + 1)), W[i : i + 1], radar[i : i + 1])
+        for scenes, W, radar in groups.values()
+        for i in range(scenes.H.shape[0])
+    ]
 
 
 def _isac_penalty_loss(
@@ -139,14 +161,14 @@ def _isac_penalty_loss(
 
 def train_isac(
     model: LamBeamformer,
-    labels: list[tuple[IsacBatch, torch.Tensor, torch.Tensor]],
+    labels: Labels,
     supervised_epochs: int,
     penalty_steps: int,
     batch_size: int,
     seed: int,
     lr: float = 1e-3,
     sinr_db_range: tuple[float, float] = SDR_LABEL_SINR_DB,
-    margin_db: float = 0.5,
+    margin_db: float = 0.0,
     penalty_weight: float = 1.0,
     progress: bool = True,
 ) -> dict[str, list[float]]:
@@ -156,7 +178,7 @@ def train_isac(
     device = model_device(model)
     grouped = {
         users: (scenes.to(device), W_label.to(device), radar_label.to(device))
-        for users, (scenes, W_label, radar_label) in _group_by_users(labels).items()
+        for users, (scenes, W_label, radar_label) in group_by_users(labels).items()
     }
     opt = _optimizer(model, lr)
     history: dict[str, list[float]] = {"supervised": [], "penalty": [], "satisfied": []}
@@ -220,7 +242,10 @@ def train_beamformer(
     lr: float = 1e-3,
     threads: int = 1,
     device: str = "cpu",
-    labels: list[tuple[IsacBatch, torch.Tensor, torch.Tensor]] | None = None,
+    labels: Labels | None = None,
+    label_workers: int = 1,
+    backbone_bf16: bool = True,
+    wmmse_steps: int = 1,
     progress: bool = True,
 ) -> Path:
     """Train a LAM beamformer and save its checkpoint (encoder, LoRA adapters, head) to `out_path`.
@@ -230,7 +255,9 @@ def train_beamformer(
     SDR solutions, `supervised_epochs` over them, then `steps` penalty fine-tuning steps.
     `pretrained=False` trains the random-backbone ablation. One thread by default: on a shared 2-core
     machine torch's second thread mostly spins. `labels` reuses SDR labels already solved (by `sdr_labels`
-    with the same sizes), so the pretrained and random ISAC variants can share them.
+    with the same sizes), so the pretrained and random ISAC variants can share them; `label_workers` CPU
+    processes solve new ones. `backbone_bf16` runs the frozen backbone in bfloat16, and a cell-free model ends with
+    `wmmse_steps` unrolled WMMSE iterations (both recorded in the checkpoint's config).
     """
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
@@ -244,22 +271,32 @@ def train_beamformer(
             backbone_layers=backbone_layers,
             pretrained=pretrained,
             lora_rank=lora_rank,
+            backbone_bf16=backbone_bf16,
+            wmmse_steps=wmmse_steps,
         )
         model = LamBeamformer(config).to(device)
         history: dict[str, list[float]] = {"sum_rate": train_cell_free(model, steps, batch_size, seed, lr, progress=progress)}
     elif task == "isac":
         config = LamConfig(
-            "isac", max_users, n_antennas, 1, backbone_layers=backbone_layers, pretrained=pretrained, lora_rank=lora_rank
+            "isac",
+            max_users,
+            n_antennas,
+            1,
+            backbone_layers=backbone_layers,
+            pretrained=pretrained,
+            lora_rank=lora_rank,
+            backbone_bf16=backbone_bf16,
         )
         model = LamBeamformer(config).to(device)
         if labels is None:
-            labels = sdr_labels(sdr_label_count, n_antennas, max_users, seed + 17, SDR_LABEL_SINR_DB, progress)
+            labels = sdr_labels(sdr_label_count, n_antennas, max_users, seed + 17, SDR_LABEL_SINR_DB, progress, label_workers)
         history = train_isac(model, labels, supervised_epochs, steps, batch_size, seed, lr, progress=progress)
     else:
         raise ValueError(f"task must be 'cellfree' or 'isac', not {task!r}")
     meta = {
         "seed": seed,
         "steps": steps,
+        "device": str(device),
         "train_time_s": time.perf_counter() - start,
         "final": {k: v[-20:] for k, v in history.items()},
     }
