@@ -1,6 +1,6 @@
 """The beamforming benchmark's GPU tier, run end to end on the CPU at toy sizes (`--device cpu`): its SDR data is
 made on CPU worker processes and kept in a file (what a GPU machine without cvxpy is given), then the tier trains
-cell-free and ISAC models, measures them and writes its JSON record with the device's name."""
+cell-free and ISAC models, measures them and writes its JSON record with the device's name, with no cvxpy."""
 
 from __future__ import annotations
 
@@ -19,9 +19,16 @@ TOY = [
 ]  # fmt: skip
 
 
-def _bench(args: list[str]) -> subprocess.CompletedProcess[str]:
+# Runs the script with `import cvxpy` failing, as on a GPU machine without it.
+WITHOUT_CVXPY = (
+    "import runpy, sys; sys.modules['cvxpy'] = None; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')"
+)
+
+
+def _bench(args: list[str], without_cvxpy: bool = False) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
-    command = [sys.executable, str(ROOT / "benchmarks" / "beamforming.py"), *args]
+    prefix = [sys.executable, "-c", WITHOUT_CVXPY] if without_cvxpy else [sys.executable]
+    command = [*prefix, str(ROOT / "benchmarks" / "beamforming.py"), *args]
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=1200)
 
 
@@ -30,7 +37,7 @@ def test_gpu_tier_code_path_completes_on_the_cpu_with_its_sdr_data_made_beforeha
     prepared = _bench([*TOY, "--sdr-only", "--sdr-cache", str(cache), "--out", str(tmp_path)])
     assert prepared.returncode == 0, prepared.stderr[-3000:]
     assert cache.exists() and "on 2 CPU workers" in prepared.stdout
-    run = _bench([*TOY, "--device", "cpu", "--sdr-cache", str(cache), "--out", str(tmp_path)])
+    run = _bench([*TOY, "--device", "cpu", "--sdr-cache", str(cache), "--out", str(tmp_path)], without_cvxpy=True)
     assert run.returncode == 0, run.stderr[-3000:]
     assert f"SDR data from {cache}" in run.stdout  # the prepared file, not a second solve
     record = json.loads((tmp_path / "beamforming_gpu.json").read_text())
