@@ -165,10 +165,10 @@ def test_a_follow_up_the_llm_wrongly_maps_is_still_reported_as_changing_nothing(
     wrongly_mapped = {"clauses": [{"clause": 1, "covered_by": "cpu", "reason": "a bound"}]}
     app, fake = _app(tmp_path, kb_dir, [leo_binding(), leo_binding(), wrongly_mapped])
     chat, thread_id = _last(list(app.send(EXAMPLE.read_text(), None, None, [])))
-    chat, _ = _last(list(app.send("Add a latency bound of 80 ms for application B.", None, thread_id, chat)))
+    chat, _ = _last(list(app.send("Run B2 as two replicas on different satellites.", None, thread_id, chat)))
     report = app.snapshot(thread_id)[0]["report"]
     assert report["objective"] == pytest.approx(10.5)
-    assert any("changed nothing in the model" in w and "80 ms" in w for w in report["warnings"])
+    assert any("changed nothing in the model" in w and "two replicas" in w for w in report["warnings"])
     assert "changed nothing in the model" in _text(chat)
     # A later follow-up that does change the model clears the warning (the app's context holds the same fake).
     fake.script += [leo_binding(cpu_capacity_list="L3"), wrongly_mapped]

@@ -228,7 +228,7 @@ def test_a_default_value_is_a_warning_in_the_report_not_an_error(leo_text: str, 
     )
     steps = run(no_rates, ScriptedChatModel(script=[default_rates]), kb_dir)
     report = final_report(steps)
-    assert report["status"] == "optimal" and report["objective"] == pytest.approx((8 + 18) / 2)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx((8 + 18) / 2)  # equal weights: the mean
     assert "request_rate[A] = 1 is the template's default, not a number from the text" in report["warnings"]
 
 

@@ -70,8 +70,14 @@ def test_binding_schema_offers_only_what_the_text_holds(leo_text: str) -> None:
     schema = TEMPLATE.binding_schema(parse_text(leo_text))
     props = schema["properties"]
     assert props["delay_table"]["enum"] == ["T1"]
-    assert props["cpu_requirement_list"]["enum"] == ["L1", "none"]
-    assert props["cpu_capacity_list"]["enum"] == ["L2", "none"]
+    assert props["cpu_requirement_list"]["anyOf"][0]["enum"] == ["L1", "none"]
+    assert props["cpu_capacity_list"]["anyOf"][0]["enum"] == ["L2", "none"]
+    assert set(props["applications"]["items"]["properties"]) == {
+        "name",
+        "first_microservice",
+        "access_satellite",
+        "requests_per_second",
+    }
     assert props["applications"]["minItems"] == props["applications"]["maxItems"] == 2
     with pytest.raises(AssemblyError, match="table of delays"):
         TEMPLATE.binding_schema(parse_text("Place microservices on satellites to minimize latency."))

@@ -229,3 +229,23 @@ def test_changing_capacities_keeps_the_applications_and_the_geometry() -> None:
     for a, b in zip(roomy.applications, cramped.applications, strict=True):
         assert (a.access_satellite, a.flows) == (b.access_satellite, b.flows)
         assert [m.candidates for m in a.microservices] == [m.candidates for m in b.microservices]
+
+
+def test_shortest_routes_over_a_mesh_take_the_fastest_path_and_break_ties_by_hops() -> None:
+    from tools.satnet.routes import UnreachableError, shortest_routes
+
+    links = [
+        ("a", "S1", "S2", 4.0),
+        ("b", "S2", "S3", 5.0),
+        ("c", "S3", "S4", 3.0),
+        ("d", "S1", "S4", 12.0),
+        ("e", "S4", "S5", 1.0),
+    ]
+    routes = shortest_routes(["S1", "S2", "S3", "S4", "S5"], links)
+    # S1 -> S4: a-b-c (12 ms, 3 hops) ties with d (12 ms, 1 hop): the route with fewer hops is taken.
+    assert routes[("S1", "S4")].links == ("d",) and routes[("S1", "S4")].delay == 12.0
+    assert routes[("S2", "S5")].links == ("b", "c", "e") and routes[("S2", "S5")].hops == 3
+    assert routes[("S5", "S2")].delay == routes[("S2", "S5")].delay == 9.0  # links are two-way
+    assert routes[("S3", "S3")].links == () and routes[("S3", "S3")].delay == 0.0
+    with pytest.raises(UnreachableError, match="no chain of links connects S1 to S6"):
+        shortest_routes(["S1", "S2", "S6"], [("a", "S1", "S2", 4.0)])

@@ -14,20 +14,32 @@ from tests.test_graph_paths import STRAIGHT, final_report, path_of, run
 
 BINDINGS: dict[str, dict[str, Any]] = {
     "dev-assoc-01": {
-        "rate_table": "T1",
+        "objective": "sum rate",
+        "rate": "T1",
         "max_users_per_cell": {"values": {"Macro": 4, "Small-1": 3, "Small-2": 2}},
-        "objective": "sum of user rates",
     },
     "dev-assoc-02": {
-        "rate_table": "T1",
-        "demand": "demand (Mbit/s)",
+        "objective": "largest cell load",
+        "rate": "T1: peak rate in * (Mbit/s)",
+        "demand": "T1: demand (Mbit/s)",
     },
     "dev-assoc-03": {"rate_table": "T1"},
+    "dev-leo-02": {
+        "delay_table": "T1",
+        "max_microservices_per_satellite": 2,
+        "processing_time": "T2",
+        "applications": [
+            {"name": "X", "first_microservice": "X1", "access_satellite": "P1S1"},
+            {"name": "Y", "first_microservice": "Y1", "access_satellite": "P2S2"},
+            {"name": "Z", "first_microservice": "Z1", "access_satellite": "P1S3"},
+        ],
+        "objective": "worst-case latency",
+    },
     "dev-leo-03": {
         "delay_table": "T1",
-        "delay_per_table_unit": {"value": 5, "unit": "ms"},
-        "cpu_requirement": "L1",
-        "cpu_capacity": "L2",
+        "delay_per_hop": {"value": 5, "unit": "ms"},
+        "cpu_requirement_list": "L1",
+        "cpu_capacity_list": "L2",
         "activation_power": {
             "unit": "W",
             "values": {"A1": 14, "A2": 18, "A3": 25, "A4": 22, "B1": 16, "B2": 15, "B3": 20, "B4": 24},
@@ -37,13 +49,15 @@ BINDINGS: dict[str, dict[str, Any]] = {
             {"name": "Q", "first_microservice": "Q1", "access_satellite": "B3", "latency_budget": {"value": 25, "unit": "ms"}},
             {"name": "R", "first_microservice": "R1", "access_satellite": "A3", "latency_budget": {"value": 15, "unit": "ms"}},
         ],
+        "objective": "total activation power",
     },
 }
 TEMPLATE_OF = {
-    "dev-assoc-01": "association_max_rate",
-    "dev-assoc-02": "association_load_balancing",
+    "dev-assoc-01": "user_association",
+    "dev-assoc-02": "user_association",
     "dev-assoc-03": "association_proportional_fair",
-    "dev-leo-03": "leo_placement_activation_power",
+    "dev-leo-02": "leo_microservice_placement",
+    "dev-leo-03": "leo_microservice_placement",
 }
 
 

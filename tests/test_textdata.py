@@ -33,3 +33,20 @@ def test_list_needs_name_value_pairs_and_keeps_units() -> None:
 def test_numbers_attached_as_data_count_as_mentioned() -> None:
     data = parse_text("minimize cost", extra_numbers=(42.0,))
     assert data.mentions(42) and not data.mentions(41)
+
+
+def test_relations_name_the_things_each_name_goes_with() -> None:
+    text = (
+        "Coverage (the cells that reach each user):\n- U1: Macro, Small-1\n- U2: Macro and Small-2\n- U3: Small-1\n\n"
+        "Candidate hosts: A1 (S1, S2); A2 (S2 or S3)\n"
+        "One macro cell (Macro) and two small cells (Small-1, Small-2) serve them.\n"
+        "- Application P: chain P1 -> P2, access satellite S1.\n- CPU requirement (cores): A1 2, A2 3.\n"
+    )
+    data = parse_text(text)
+    assert [(r.id, r.label) for r in data.relations] == [
+        ("R1", "Coverage (the cells that reach each user):"),
+        ("R2", "Candidate hosts"),
+    ]
+    assert data.relation("R1").members == {"U1": ("Macro", "Small-1"), "U2": ("Macro", "Small-2"), "U3": ("Small-1",)}
+    assert data.relation("R2").members == {"A1": ("S1", "S2"), "A2": ("S2", "S3")}
+    assert "R1: 'Coverage (the cells that reach each user):': U1: Macro, Small-1;" in data.describe()

@@ -7,6 +7,7 @@ the Verifier can point at where a value came from.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,13 @@ _CHAIN = re.compile(rf"({_NAME})((?:\s*(?:->|→)\s*{_NAME})+)")
 _LIST_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?P<label>[^:\n|]{3,80}):\s*(?P<items>[^\n]+)$", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
 _LIST_ITEM = re.compile(rf"^\s*(?P<name>{_NAME})\s+(?P<value>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[A-Za-z%/]*)\s*$")
+THING_NAME = re.compile(r"^(?:[A-Z][\w\-]*|[A-Za-z][\w\-]*\d[\w\-]*)$")
+"""How the name of a thing looks: 'U3', 'AP1', 'Macro', 'Small-1', 'P1S2'; not 'demand', 'rate' or '1'."""
+_NAMES = rf"{_NAME}(?:\s*(?:,|/|\bor\b|\band\b)\s*{_NAME})*"
+_RELATION_LINE = re.compile(rf"^\s*(?:[-*]\s*)?(?P<key>{_NAME})\s*:\s*(?P<items>{_NAMES})\s*\.?\s*$")
+_RELATION_GROUP = re.compile(rf"(?P<key>{_NAME})\s*[({{]\s*(?P<items>{_NAMES})\s*[)}}]")
+_GROUP_GAP = re.compile(r"\s*[;,]?\s*(?:and\s+)?")
+_ITEM_SPLIT = re.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*")
 
 
 @dataclass(frozen=True)
@@ -62,12 +70,28 @@ class NamedList:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """Names the text relates to other names, one line (or group) each: "- U1: Macro, Small-1" or "U1 (A, B); U2 (B)"."""
+
+    id: str
+    label: str
+    """The line the relation follows (or its own label), which usually says what it holds ("Coverage: ...")."""
+    members: dict[str, tuple[str, ...]]
+
+    def describe(self) -> str:
+        items = "; ".join(f"{k}: {', '.join(v)}" for k, v in self.members.items())
+        return f"{self.id}: '{self.label}': {items}"
+
+
+@dataclass(frozen=True)
 class TextData:
     text: str
     numbers: tuple[float, ...]
     tables: tuple[Table, ...] = ()
     lists: tuple[NamedList, ...] = ()
     chains: tuple[tuple[str, ...], ...] = ()
+    relations: tuple[Relation, ...] = field(default=())
+    """Names related to other names ("- U1: Macro, Small-1": the cells that cover a user)."""
     extra_numbers: tuple[float, ...] = field(default=())
     """Numbers from attached data files: they count as 'in the problem' for the Verifier too."""
     files: tuple[str, ...] = field(default=())
@@ -102,9 +126,16 @@ class TextData:
                 return named
         raise KeyError(f"no list {list_id!r} in the problem text")
 
+    def relation(self, relation_id: str) -> Relation:
+        for relation in self.relations:
+            if relation.id == relation_id:
+                return relation
+        raise KeyError(f"no relation {relation_id!r} in the problem text")
+
     def describe(self) -> str:
         """What code found in the text, in the words the Modeler's prompt shows the model."""
         lines = [t.describe() for t in self.tables] + [n.describe() for n in self.lists]
+        lines += [r.describe() for r in self.relations]
         lines += [f"chain: {' -> '.join(chain)}" for chain in self.chains]
         return "\n".join(lines) if lines else "(no tables or lists found)"
 
@@ -117,6 +148,7 @@ def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[st
         tables=_tables(text),
         lists=_lists(text),
         chains=_chains(text),
+        relations=_relations(text),
         extra_numbers=extra_numbers,
         files=files,
     )
@@ -197,6 +229,39 @@ def _chains(text: str) -> tuple[tuple[str, ...], ...]:
         if chain not in chains:
             chains.append(chain)
     return tuple(chains)
+
+
+def _relations(text: str) -> tuple[Relation, ...]:
+    """Blocks of two or more "NAME: NAME, NAME" lines, and lines of two or more "NAME (NAME, NAME)" groups."""
+    lines = text.splitlines()
+    found: list[Relation] = []
+
+    def add(label: str, members: dict[str, tuple[str, ...]]) -> None:
+        found.append(Relation(id=f"R{len(found) + 1}", label=label.strip()[:200], members=members))
+
+    block: dict[str, tuple[str, ...]] = {}
+    start = 0
+    for index, line in enumerate([*lines, ""]):
+        match = _RELATION_LINE.match(line)
+        if match and match.group("key") not in block:
+            if not block:
+                start = index
+            block[match.group("key")] = _items(match.group("items"))
+            continue
+        if len(block) >= 2:
+            add(_caption_before(lines, start), block)
+        block = {}
+        groups = list(_RELATION_GROUP.finditer(line))
+        keys = [g.group("key") for g in groups]
+        joined = all(_GROUP_GAP.fullmatch(line[a.end() : b.start()]) for a, b in itertools.pairwise(groups))
+        if len(groups) >= 2 and len(set(keys)) == len(keys) and joined:
+            label = line[: groups[0].start()].strip(" :-*") or _caption_before(lines, index)
+            add(label, {g.group("key"): _items(g.group("items")) for g in groups})
+    return tuple(found)
+
+
+def _items(items: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for i in _ITEM_SPLIT.split(items.strip()) if i))
 
 
 # --- Numbers read from the phrase that states them ------------------------------------------------------------------

@@ -1,157 +1,27 @@
-"""What the LEO placement templates share: applications as chains of microservices (their parameters, how the
-binding names them, the checks), the model of transfers between consecutive microservices, linearised exactly,
-and the placement, latency and solution table read from an answer.
+"""The service-placement model of the LEO placement template: transfers between microservices, linearised exactly,
+and the latency (a chain's sum, a DAG's critical path), hop and link-use terms built on them.
 
-`y[a, i, s, t]` is 1 when transfer i of application a goes from satellite s to satellite t; Σ_t y = x of the
-transfer's first microservice and Σ_s y = x of its second make y the product of the two placements without
-big-M terms. The model must already have `S` (satellites), `M` (microservices) and `x[k, s]` (binary).
+An application is a graph of microservices: a chain A1 -> A2 -> A3, or a DAG written as several chains that share
+microservices (A1 -> A2 -> A4 and A1 -> A3 -> A4). A request enters at the access satellite, reaches every source
+microservice, follows the transfers, and the response leaves every sink for the exit satellite (the access
+satellite unless the text names another). `y[a, i, s, t]` is 1 when transfer i of application a goes from satellite
+s to satellite t; Σ_t y = x of the transfer's tail and Σ_s y = x of its head make y the product of the two
+placements without big-M terms. The model must already have `S` (satellites), `M` (microservices), `x[k, s]`.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Protocol
 
 import pyomo.environ as pyo
-from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template
-from tools.textdata import TextData
-
-
-class ChainApp(BaseModel):
-    """An application: a chain of microservices its requests visit in order, entering at an access satellite."""
-
-    name: str
-    chain: list[str] = Field(min_length=1, description="microservices in the order a request visits them")
-    access_satellite: str
+PairCost = Mapping[str, Mapping[str, float]]
+"""A number per ordered pair of satellites: a delay (ms), a hop count, 1 where a route uses a link."""
 
 
-App = TypeVar("App", bound=ChainApp)
-
-
-class ChainPlacementParams(BaseModel, Generic[App]):
-    """The satellites, the delays between them and the applications every LEO placement template has."""
-
-    satellites: list[str] = Field(min_length=1)
-    delay_ms: dict[str, dict[str, float]] = Field(json_schema_extra={"unit": "ms"})
-    applications: list[App] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _chains_fit(self) -> ChainPlacementParams[App]:
-        satellites = set(self.satellites)
-        for app in self.applications:
-            if app.access_satellite not in satellites:
-                raise ValueError(f"application {app.name}: access satellite {app.access_satellite} is not a satellite")
-        for row, columns in self.delay_ms.items():
-            if row not in satellites or set(columns) != satellites:
-                raise ValueError(f"delay table row {row} does not cover exactly the satellites")
-        services = self.services
-        if len(services) != len(set(services)):
-            raise ValueError("a microservice appears in more than one place of the applications' chains")
-        return self
-
-    @property
-    def services(self) -> list[str]:
-        return [m for app in self.applications for m in app.chain]
-
-
-class CpuLimits(BaseModel):
-    """Optional CPU cores: what each microservice needs and what each satellite offers (both, or neither)."""
-
-    cpu_capacity: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
-    cpu_demand: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
-
-    def check_cpu(self, satellites: list[str], services: list[str]) -> None:
-        """ValueError (in words) unless the demands name every microservice and the capacities exactly the satellites."""
-        if self.cpu_demand is not None:
-            missing = [m for m in services if m not in self.cpu_demand]
-            if missing:
-                raise ValueError(f"no CPU requirement for {', '.join(missing)}")
-        if self.cpu_capacity is not None and set(self.cpu_capacity) != set(satellites):
-            raise ValueError("the CPU capacities do not name exactly the satellites")
-        if (self.cpu_demand is None) != (self.cpu_capacity is None):
-            raise ValueError("CPU requirements and CPU capacities must both be given, or neither")
-
-
-def square_tables(data: TextData, delays: str = "delays") -> list[str]:
-    """Tables whose rows and columns are the same names: `delays` (or hops) between satellites. Without one, or
-    without the applications' chains, the template cannot be filled: an AssemblyError says what it needs."""
-    square = [t.id for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]
-    if not square or not data.chains:
-        raise AssemblyError(
-            f"this template needs a table of {delays} between satellites (rows and columns the same satellites) "
-            "and each application's chain of microservices written as A1 -> A2 -> A3"
-        )
-    return square
-
-
-def applications_field(data: TextData, satellites: list[str], more: dict[str, Any]) -> dict[str, Any]:
-    """The binding's list of applications, one per chain of the text: its name, first microservice, access satellite
-    and the template's `more` properties."""
-    properties: dict[str, Any] = {
-        "name": {"type": "string", "description": "the application's name as the text writes it"},
-        "first_microservice": {"enum": [chain[0] for chain in data.chains]},
-        "access_satellite": {"enum": satellites, "description": "where its users' requests enter"},
-        **more,
-    }
-    app = {"type": "object", "properties": properties, "required": list(properties)}
-    return {"type": "array", "items": app, "minItems": len(data.chains), "maxItems": len(data.chains)}
-
-
-def named_chains(binding: dict[str, Any], data: TextData) -> list[tuple[dict[str, Any], str, list[str]]]:
-    """(binding entry, name, chain) of each application the binding names; every chain of the text exactly once."""
-    chains = {chain[0]: list(chain) for chain in data.chains}
-    found: list[tuple[dict[str, Any], str, list[str]]] = []
-    for entry in binding.get("applications", []):
-        head = entry.get("first_microservice")
-        if head not in chains:
-            raise AssemblyError(f"application {entry.get('name')}: {head} does not start any chain in the text")
-        found.append((entry, str(entry.get("name") or head), chains.pop(head)))
-    if chains:
-        raise AssemblyError(f"no application was given for the chain(s) starting at {', '.join(chains)}")
-    return found
-
-
-def request_rate(entry: dict[str, Any], spec: list[SpecItem]) -> float:
-    """The request rate the binding gives an application (1, the documented default, when none)."""
-    rate = float(entry.get("requests_per_second", 1.0))
-    spec.append(SpecItem(f"request_rate[{entry.get('name')}]", rate, "stated by the model from the text", default=1.0))
-    return rate
-
-
-CP = TypeVar("CP", bound="ChainPlacementParams[Any]")
-
-
-class ChainPlacement(Template[CP]):
-    """A LEO placement template: the answer read back as a placement and a table of applications' latencies."""
-
-    family = "leo_service_placement"
-    problem_class = "MILP"
-
-    def placement(self, params: CP, solution: dict[str, float]) -> dict[str, str]:
-        return placement_of(params.services, params.satellites, solution)
-
-    def app_latency(self, params: CP, app: Any, placed: dict[str, str]) -> float:
-        """Round-trip latency of one application recomputed from the placement alone, without the model."""
-        return route_delay(params.delay_ms, app, placed)
-
-    def row(self, params: CP, app: Any, service: str, satellite: str, latency: float | None) -> dict[str, Any]:
-        """One row of the solution table: where a microservice runs and its application's latency."""
-        return {"application": app.name, "microservice": service, "satellite": satellite, "application latency (ms)": latency}
-
-    def solution_table(self, params: CP, solution: dict[str, float]) -> list[dict[str, Any]]:
-        placed = self.placement(params, solution)
-        rows: list[dict[str, Any]] = []
-        for app in params.applications:
-            latency = self.app_latency(params, app, placed) if all(m in placed for m in app.chain) else None
-            rows += [self.row(params, app, service, placed.get(service, "?"), latency) for service in app.chain]
-        return rows
-
-
-class Chain(Protocol):
-    """What the shared model needs of an application: its chain and the satellite its users reach it by."""
+class ServiceGraph(Protocol):
+    """What the model needs of an application."""
 
     @property
     def chain(self) -> list[str]: ...
@@ -159,20 +29,34 @@ class Chain(Protocol):
     @property
     def access_satellite(self) -> str: ...
 
+    @property
+    def exit(self) -> str: ...
 
-def add_transfer_variables(m: pyo.ConcreteModel, applications: Sequence[Chain]) -> None:
-    """`E`, one member per pair of consecutive microservices of a chain, and `y` over E × S × S."""
-    edges = [(a, i) for a, app in enumerate(applications) for i in range(len(app.chain) - 1)]
+    @property
+    def transfers(self) -> list[tuple[str, str]]: ...
+
+    @property
+    def sources(self) -> list[str]: ...
+
+    @property
+    def sinks(self) -> list[str]: ...
+
+    @property
+    def is_chain(self) -> bool: ...
+
+
+def add_transfer_variables(m: pyo.ConcreteModel, applications: Sequence[ServiceGraph]) -> None:
+    """`E`, one member per transfer of an application, and `y` over E × S × S."""
+    edges = [(a, i) for a, app in enumerate(applications) for i in range(len(app.transfers))]
     m.E = pyo.Set(initialize=edges, dimen=2, ordered=True)
     m.y = pyo.Var(m.E, m.S, m.S, domain=pyo.NonNegativeReals, bounds=(0, 1), doc="both ends of a transfer placed")
 
 
-def add_transfer_links(m: pyo.ConcreteModel, applications: Sequence[Chain]) -> None:
+def add_transfer_links(m: pyo.ConcreteModel, applications: Sequence[ServiceGraph]) -> None:
     """The two constraint families that make y the product of the placements of a transfer's two ends."""
 
     def ends(a: int, i: int) -> tuple[str, str]:
-        chain = applications[a].chain
-        return chain[i], chain[i + 1]
+        return applications[a].transfers[i]
 
     m.link_from = pyo.Constraint(
         m.E,
@@ -188,11 +72,74 @@ def add_transfer_links(m: pyo.ConcreteModel, applications: Sequence[Chain]) -> N
     )
 
 
-def round_trip_delay(m: pyo.ConcreteModel, delay_ms: Mapping[str, Mapping[str, float]], app: Chain, a: int) -> Any:
-    """Propagation delay of application a's round trip: access → first microservice, the transfers, last → access."""
-    d, access, first, last = delay_ms, app.access_satellite, app.chain[0], app.chain[-1]
-    inner = sum(d[s][t] * m.y[a, i, s, t] for i in range(len(app.chain) - 1) for s in m.S for t in m.S)
-    return sum(d[access][s] * m.x[first, s] + d[s][access] * m.x[last, s] for s in m.S) + inner
+def entry_cost(m: pyo.ConcreteModel, cost: PairCost, app: ServiceGraph, service: str) -> Any:
+    """From the access satellite to the satellite hosting `service`."""
+    return sum(cost[app.access_satellite][s] * m.x[service, s] for s in m.S)
+
+
+def exit_cost(m: pyo.ConcreteModel, cost: PairCost, app: ServiceGraph, service: str) -> Any:
+    """From the satellite hosting `service` to the exit satellite."""
+    return sum(cost[s][app.exit] * m.x[service, s] for s in m.S)
+
+
+def transfer_cost(m: pyo.ConcreteModel, cost: PairCost, a: int, i: int) -> Any:
+    return sum(cost[s][t] * m.y[a, i, s, t] for s in m.S for t in m.S if cost[s][t])
+
+
+def round_trip_cost(m: pyo.ConcreteModel, cost: PairCost, app: ServiceGraph, a: int) -> Any:
+    """The pair cost summed over every leg of a request: entries, transfers, exits (a chain's round trip)."""
+    legs = sum(entry_cost(m, cost, app, k) for k in app.sources) + sum(exit_cost(m, cost, app, k) for k in app.sinks)
+    return legs + sum(transfer_cost(m, cost, a, i) for i in range(len(app.transfers)))
+
+
+def add_latency(
+    m: pyo.ConcreteModel,
+    applications: Sequence[ServiceGraph],
+    delay_ms: PairCost,
+    processing_ms: Mapping[str, Mapping[str, float]] | None,
+) -> None:
+    """`m.latency[a]`: a chain's round-trip delay plus processing; a DAG's critical path through finish times."""
+
+    def processing(k: str) -> Any:
+        return sum(processing_ms[k][s] * m.x[k, s] for s in m.S) if processing_ms else 0.0
+
+    dags = [a for a, app in enumerate(applications) if not app.is_chain]
+    if dags:
+        m.D = pyo.Set(initialize=dags, ordered=True)
+        services = [k for a in dags for k in applications[a].chain]
+        m.finish = pyo.Var(services, domain=pyo.NonNegativeReals, doc="time a microservice finishes (ms)")
+        m.critical_path = pyo.Var(m.D, domain=pyo.NonNegativeReals, doc="critical-path latency of a DAG application (ms)")
+        starts = [(a, k) for a in dags for k in applications[a].sources]
+        m.start_after_entry = pyo.Constraint(
+            starts,
+            rule=lambda m, a, k: m.finish[k] >= entry_cost(m, delay_ms, applications[a], k) + processing(k),
+            doc="microservice {i} finishes after the request reaches it and it is processed",
+        )
+        edges = [(a, i) for a in dags for i in range(len(applications[a].transfers))]
+        m.after_transfer = pyo.Constraint(
+            edges,
+            rule=lambda m, a, i: (
+                m.finish[applications[a].transfers[i][1]]
+                >= m.finish[applications[a].transfers[i][0]]
+                + transfer_cost(m, delay_ms, a, i)
+                + processing(applications[a].transfers[i][1])
+            ),
+            doc="transfer {i}: the next microservice finishes after it",
+        )
+        ends = [(a, k) for a in dags for k in applications[a].sinks]
+        m.path_bound = pyo.Constraint(
+            ends,
+            rule=lambda m, a, k: m.critical_path[a] >= m.finish[k] + exit_cost(m, delay_ms, applications[a], k),
+            doc="the critical path of application {i} bounds the response of each last microservice",
+        )
+
+    def latency(m: pyo.ConcreteModel, a: int) -> Any:
+        app = applications[a]
+        if not app.is_chain:
+            return m.critical_path[a]
+        return round_trip_cost(m, delay_ms, app, a) + sum(processing(k) for k in app.chain)
+
+    m.latency = pyo.Expression(m.A, rule=latency, doc="end-to-end (round-trip) latency of an application (ms)")
 
 
 def add_latency_objective(m: pyo.ConcreteModel, objective: str, request_rates: Sequence[float]) -> None:
@@ -217,7 +164,25 @@ def placement_of(services: Sequence[str], satellites: Sequence[str], solution: M
     return {k: s for k in services for s in satellites if solution.get(f"x[{k},{s}]", 0.0) > 0.5}
 
 
-def route_delay(delay_ms: Mapping[str, Mapping[str, float]], app: Chain, placed: Mapping[str, str]) -> float:
-    """Round-trip propagation delay of one application recomputed from the placement alone, without the model."""
-    route = [app.access_satellite, *(placed[k] for k in app.chain), app.access_satellite]
-    return sum(delay_ms[a][b] for a, b in itertools.pairwise(route))
+def route_latency(
+    delay_ms: PairCost, app: ServiceGraph, placed: Mapping[str, str], processing_ms: Mapping[str, Mapping[str, float]] | None
+) -> float:
+    """An application's latency recomputed from the placement alone, without the model: the longest path from the
+    access satellite through the microservices to the exit satellite (a chain's only path)."""
+
+    def processing(k: str) -> float:
+        return processing_ms[k][placed[k]] if processing_ms else 0.0
+
+    finish: dict[str, float] = {}
+    for k in app.chain:  # topological order
+        before = [finish[t] + delay_ms[placed[t]][placed[k]] for t, h in app.transfers if h == k]
+        start = max(before) if before else delay_ms[app.access_satellite][placed[k]]
+        finish[k] = start + processing(k)
+    return max(finish[k] + delay_ms[placed[k]][app.exit] for k in app.sinks)
+
+
+def round_trip_sum(cost: PairCost, app: ServiceGraph, placed: Mapping[str, str]) -> float:
+    """A pair cost (hops, a link's use) summed over every leg of a request, from the placement alone."""
+    legs = sum(cost[app.access_satellite][placed[k]] for k in app.sources)
+    legs += sum(cost[placed[k]][app.exit] for k in app.sinks)
+    return legs + sum(cost[placed[t]][placed[h]] for t, h in app.transfers)

@@ -5,18 +5,23 @@ only what code found in the text: a table id, a list id when a list names exactl
 needs, and otherwise one number per name (the names are the ones code found, so the model only copies
 numbers). Every value read is recorded as a SpecItem with the value as the text states it (before any unit
 conversion), so the Verifier can find it in the text.
+
+Matrices of rows x names come from whole tables whose columns name things ("Macro", "Small-1") or from groups of
+columns whose headers differ in one name ("peak rate in C1 (Mbit/s)", ...): `matrix_sources` finds both, so a
+binding names "T1: peak rate in * (Mbit/s)" and code reads the cells.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from knowledge_base.template import AssemblyError, SpecItem
 from knowledge_base.templates._stated_quantities import convert_stated
 from knowledge_base.units import same_dimension
-from tools.textdata import NamedList, Table, TextData
+from tools.textdata import THING_NAME, NamedList, Table, TextData
 
 _PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
 
@@ -109,15 +114,22 @@ def user_rates(
     return users, resources, {u: {k: cells[k][u] for k in resources} for u in users}
 
 
-def full_matrix(source: Table, name: str, spec: list[SpecItem], scale: float = 1.0) -> dict[str, dict[str, float]]:
-    """Every cell of a table, times `scale`; a cell without a number is an AssemblyError (a delay table, a cost table)."""
+def full_matrix(
+    source: Table, name: str, spec: list[SpecItem], scale: float = 1.0, rows: Sequence[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """Every cell of a table (of the `rows` asked for, default all) times `scale`; a cell without a number is an
+    AssemblyError (a delay table, a processing-time table). spec gets the cells of those rows as stated."""
+    read: list[SpecItem] = []
     full: dict[str, dict[str, float]] = {}
-    for row, cells in matrix(source, name, spec, scale=scale).items():
+    for row, cells in matrix(source, name, read, scale=scale).items():
+        if rows is not None and row not in rows:
+            continue
         full[row] = {}
-        for column, value in cells.items():
+        for column_name, value in cells.items():
             if value is None:
-                raise AssemblyError(f"table {source.id} has no number for {row}, {column}")
-            full[row][column] = value
+                raise AssemblyError(f"table {source.id} has no number for {row}, {column_name}")
+            full[row][column_name] = value
+    spec.extend(item for item in read if item.name.partition("[")[2].split(",")[0] in full)
     return full
 
 
@@ -133,15 +145,16 @@ def column(source: Table, name: str, what: str, spec: list[SpecItem]) -> dict[st
 
 
 def per_name_field(
-    data: TextData, names: Sequence[str], what: str, unit_hint: str | None, optional: bool = False
+    data: TextData, names: Sequence[str], what: str, unit_hint: str | None, optional: bool = False, columns: Sequence[str] = ()
 ) -> dict[str, Any]:
     """Schema of a value per name (per satellite, per cell, ...): a list of the text that names exactly these, or numbers.
 
     The names are the ones code found, so the model only picks a list id or copies numbers. `unit_hint`
-    None means plain counts (no unit asked); `optional` adds the answer "none" for a text that states none.
+    None means plain counts (no unit asked); `optional` adds the answer "none" for a text that states none;
+    `columns` adds table columns to choose from ("T2: backhaul (Mbit/s)", see `name_columns`).
     """
     wanted = set(names)
-    lists = [n.id for n in data.lists if set(n.values) == wanted]
+    lists = [n.id for n in data.lists if set(n.values) == wanted] + list(columns)
     properties: dict[str, Any] = {
         "values": {"type": "object", "properties": {name: {"type": "number"} for name in names}, "required": list(names)}
     }
@@ -175,7 +188,16 @@ def per_name_values(
     if isinstance(value, dict) and isinstance(value.get("values"), dict) and value["values"]:
         if all(isinstance(v, int | float) and v == 0 for v in value["values"].values()):
             return None
-    if isinstance(value, str):
+    if isinstance(value, str) and _column_choice(data, value) is not None:
+        table_of, header = _column_choice(data, value)  # type: ignore[misc]
+        unit = (unit_in(header, target_unit) or unit_in(table_of.caption, target_unit) if target_unit else None) or target_unit
+        raw = {}
+        for row, cell in table_of.column(header).items():
+            if cell is None:
+                raise AssemblyError(f"{name}: table {table_of.id} has no number for {row} in column {header!r}")
+            raw[row] = cell
+        source = f"table {table_of.id}, column {header}"
+    elif isinstance(value, str):
         found = named_list(data, value, name)
         unit = found.unit or (unit_in(found.label, target_unit) if target_unit else None) or target_unit
         raw = dict(found.values)
@@ -196,6 +218,104 @@ def per_name_values(
     if target_unit is None or unit is None:
         return {k: raw[k] for k in names}
     return {k: convert_stated(raw[k], unit, target_unit, f"{name}[{k}]") for k in names}
+
+
+def name_columns(data: TextData, names: Sequence[str], besides: Sequence[MatrixSource] = ()) -> list[str]:
+    """Columns of the tables whose rows are exactly these names, as choices "T2: backhaul (Mbit/s)", leaving out the
+    columns of the matrices `besides` (a cell's column of a rate table is not a value per user)."""
+    taken = {(s.table.id, c) for s in besides for c in s.columns}
+    return [
+        f"{t.id}: {c}" for t in data.tables if t.rows and set(t.rows) == set(names) for c in t.columns if (t.id, c) not in taken
+    ]
+
+
+def _column_choice(data: TextData, choice: str) -> tuple[Table, str] | None:
+    table_id, sep, header = choice.partition(": ")
+    if not sep:
+        return None
+    for t in data.tables:
+        if t.id == table_id and header in t.columns:
+            return t, header
+    return None
+
+
+@dataclass(frozen=True)
+class MatrixSource:
+    """A rows x names block of a table: the whole table when its columns are names ("Macro", "Small-1"), or a group of
+    columns whose headers differ in one name only ("peak rate in C1 (Mbit/s)", "peak rate in C2 (Mbit/s)")."""
+
+    id: str
+    """What the binding names it by: the table id, or "T1: peak rate in * (Mbit/s)" for a group of its columns."""
+    table: Table
+    columns: tuple[str, ...]
+    names: tuple[str, ...]
+
+    @property
+    def header(self) -> str:
+        """The words the headers share (the unit included), for reading the unit."""
+        return self.id.partition(": ")[2] or self.table.caption
+
+
+def matrix_sources(data: TextData) -> list[MatrixSource]:
+    """Every rows x names block code finds in the tables (see MatrixSource), whole tables first.
+
+    A name without a digit ("Macro") must also appear in the prose, so that capitalised headers of numbers
+    ("Demand", "Weight") are not taken for the names of things."""
+    prose = "\n".join(line for line in data.text.splitlines() if not line.strip().startswith("|"))
+    sources: list[MatrixSource] = []
+    for t in data.tables:
+        if not t.rows:
+            continue
+        groups: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[tuple[str, str]]] = {}
+        for header in t.columns:
+            words, units = _PARENTHESIS.sub("", header).split(), tuple(_PARENTHESIS.findall(header))
+            for i, word in enumerate(words):
+                groups.setdefault((tuple(words[:i]), tuple(words[i + 1 :]), units), []).append((header, word))
+        found: list[MatrixSource] = []
+        for (before, after, units), members in groups.items():
+            names = [n for _, n in members]
+            if len(members) < 2 or len(set(names)) != len(names) or not all(_is_thing(n, prose) for n in names):
+                continue
+            columns = tuple(h for h, _ in members)
+            pattern = " ".join([*before, "*", *after] + [f"({u})" for u in units])
+            whole = set(columns) == set(t.columns)
+            found.append(MatrixSource(t.id if whole else f"{t.id}: {pattern}", t, columns, tuple(names)))
+        sources += sorted(found, key=lambda s: (s.id != t.id, t.columns.index(s.columns[0])))
+    return sources
+
+
+def _is_thing(name: str, prose: str) -> bool:
+    if not THING_NAME.match(name):
+        return False
+    return any(ch.isdigit() for ch in name) or re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", prose) is not None
+
+
+def matrix_source(data: TextData, choice: Any, what: str) -> MatrixSource:
+    for source in matrix_sources(data):
+        if source.id == str(choice):
+            return source
+    found = ", ".join(s.id for s in matrix_sources(data)) or "none"
+    raise AssemblyError(f"the {what}: the text has no table (or group of columns) {choice!r}; it has {found}")
+
+
+def read_matrix(
+    source: MatrixSource, what: str, target_unit: str | None, spec: list[SpecItem]
+) -> dict[str, dict[str, float | None]]:
+    """row -> name -> value of a matrix source in `target_unit` (None where the text has "-" or blank); spec gets the
+    numbers as stated, named what[row,name]."""
+    unit = None
+    if target_unit is not None:
+        unit = unit_in(source.header, target_unit) or unit_in(source.table.caption, target_unit) or target_unit
+    scale = convert_factor(unit, target_unit) if unit is not None and target_unit is not None else 1.0
+    values: dict[str, dict[str, float | None]] = {}
+    for row, cells in source.table.as_matrix().items():
+        values[row] = {}
+        for column, name in zip(source.columns, source.names, strict=True):
+            cell = cells[column]
+            values[row][name] = None if cell is None else cell * scale
+            if cell is not None:
+                spec.append(SpecItem(f"{what}[{row},{name}]", cell, f"table {source.table.id}, row {row}, column {column}"))
+    return values
 
 
 def distinct_part(headers: Sequence[str]) -> list[str]:

@@ -4,6 +4,10 @@ With round-robin sharing a user of cell c gets r_uc / n_c, n_c the number of use
 splits into sum_u ln r_uc x_uc (linear) minus sum_c n_c ln n_c, a function of the integer n_c alone. That
 term is made exact and linear with one binary z[c,k] per possible count k = 0..|U|: sum_k z = 1,
 sum_k k z = n_c, and n_c ln n_c = sum_k k ln k z[c,k]. The model is a MILP with no approximation.
+
+It stays a template of its own rather than a variant of user_association: there a user's rate depends only on its
+cell, so every objective is linear in the association; here the rate is shared among a cell's users and the
+objective is a sum of logarithms, which needs the user-count variables and their linearisation above.
 """
 
 from __future__ import annotations
