@@ -423,3 +423,36 @@ def test_proportional_fair_solves_dev_assoc_03() -> None:
     params, result = solve_example(FAIR, item["question"], {"rate_table": "T1"})
     assert within(result.objective, item)
     assert result.objective == pytest.approx(brute_proportional_fair(params), abs=1e-6)
+
+
+def test_a_table_of_powers_in_dbm_converts_cell_by_cell() -> None:
+    text = (
+        "Two access points AP1, AP2 serve three clients. The uplink transmit power (dBm) each client needs to reach "
+        "each access point:\n\n| client | AP1 | AP2 |\n|---|---|---|\n| C1 | 20 | 10 |\n| C2 | 13 | 23 |\n| C3 | 17 | 17 |\n\n"
+        "Each access point can take at most 2 clients. Minimize the total transmit power in mW."
+    )
+    data = parse_text(text)
+    schema = ASSOCIATION.binding_schema(data)["properties"]
+    assert {"transmit_power", "max_users_per_cell"} <= set(schema)
+    binding = {
+        "objective": "total power",
+        "rate": "none",
+        "transmit_power": "T1",
+        "max_users_per_cell": {"values": {"AP1": 2, "AP2": 2}},
+    }
+    params, best = check_against_brute_force(text, binding)
+    assert params.transmit_power is not None
+    assert params.transmit_power["C1"]["AP1"] == pytest.approx(0.1)  # 20 dBm is 100 mW, not 20 times 1 dBm
+    # By hand: C1 on AP2 (10 dBm), C2 on AP1 (13 dBm), C3 on either (17 dBm), in W.
+    assert best == pytest.approx((10 ** (10 / 10) + 10 ** (13 / 10) + 10 ** (17 / 10)) / 1000)
+
+
+def test_a_user_cap_is_offered_whatever_the_users_are_called() -> None:
+    capped = "Each small cell can serve at most 3 handsets at a time."
+    text = (
+        ASSOCIATION.examples[0]
+        .replace("A cell can serve at most a given number of users: ", "")
+        .replace("Macro at most 3, Small-1 at most 1, Small-2 at most 1. ", "")
+    )
+    assert "max_users_per_cell" not in ASSOCIATION.binding_schema(parse_text(text))["properties"]
+    assert "max_users_per_cell" in ASSOCIATION.binding_schema(parse_text(text + " " + capped))["properties"]

@@ -302,19 +302,21 @@ def read_matrix(
     source: MatrixSource, what: str, target_unit: str | None, spec: list[SpecItem]
 ) -> dict[str, dict[str, float | None]]:
     """row -> name -> value of a matrix source in `target_unit` (None where the text has "-" or blank); spec gets the
-    numbers as stated, named what[row,name]."""
+    numbers as stated, named what[row,name]. A logarithmic unit (a table of powers in dBm) converts cell by cell."""
     unit = None
     if target_unit is not None:
         unit = unit_in(source.header, target_unit) or unit_in(source.table.caption, target_unit) or target_unit
-    scale = convert_factor(unit, target_unit) if unit is not None and target_unit is not None else 1.0
     values: dict[str, dict[str, float | None]] = {}
     for row, cells in source.table.as_matrix().items():
         values[row] = {}
         for column, name in zip(source.columns, source.names, strict=True):
             cell = cells[column]
-            values[row][name] = None if cell is None else cell * scale
-            if cell is not None:
-                spec.append(SpecItem(f"{what}[{row},{name}]", cell, f"table {source.table.id}, row {row}, column {column}"))
+            if cell is None:
+                values[row][name] = None
+                continue
+            stated = f"{what}[{row},{name}]"
+            values[row][name] = convert_stated(cell, unit, target_unit, stated) if unit and target_unit else cell
+            spec.append(SpecItem(stated, cell, f"table {source.table.id}, row {row}, column {column}"))
     return values
 
 
@@ -351,5 +353,8 @@ def quantity_field(what: str, unit_hint: str) -> dict[str, Any]:
 
 
 def convert_factor(unit: str, target_unit: str) -> float:
-    """The factor that takes a value in `unit` to `target_unit` (linear units only: rates, times, powers in W)."""
+    """The factor that takes a value in `unit` to `target_unit` (linear units only: rates, times, powers in W). A
+    logarithmic unit (dBm, dB) has no factor: 20 dBm is not 20 times 1 dBm; convert such values one by one."""
+    if any(u.strip().startswith("dB") for u in (unit, target_unit)):
+        raise AssemblyError(f"a value in {unit} cannot be scaled to {target_unit} by a factor; it converts value by value")
     return convert_stated(1.0, unit, target_unit, f"a value in {unit}")

@@ -282,7 +282,7 @@ class UserAssociation(Template[AssociationParams]):
             properties["cell_power"] = tab.per_name_field(
                 data, cells, "power a cell consumes while switched on", "W", optional=True, columns=cell_columns
             )
-        if data.says(_USER_CAP):
+        if _sentence_says(data, _USER_NOUN, _CAP_WORD):
             properties["max_users_per_cell"] = tab.per_name_field(
                 data, cells, "most users each cell may serve", None, optional=True, columns=cell_columns
             )
@@ -698,12 +698,16 @@ _SLEEP = re.compile(
     r"\bkept on\b|\bstays? on\b|\bpowered\b",
     re.IGNORECASE,
 )
-_USER_CAP = re.compile(
-    r"\b(?:at most|no more than|up to|maximum|max\.?|limit\w*|cap\w*)\s+(?:of\s+)?(?:\d+\s+|a given number of\s+)?users\b|"
-    r"\busers?\s+(?:per|each)\s+(?:cell|base station|BS|AP|access point)\b|\bserves? at most\b|\bcan serve at most\b|"
-    r"\bscheduler limits?\b|\buser limits?\b|\bat most\s+\d+\s+(?:of them|users)\b",
+_USER_NOUN = re.compile(
+    r"\b(?:users?|UEs?|handsets?|terminals?|clients?|devices?|subscribers?|phones?|stations?|STAs?|connections?)\b",
     re.IGNORECASE,
 )
+_CAP_WORD = re.compile(
+    r"\bat most\b|\bno more than\b|\bup to\b|\bmaximum\b|\bmax\.?\b|\blimit\w*|\bcap(?:ped|s)?\b|\bcapacity of\b|"
+    r"\bnot exceed\b|\bscheduler\b",
+    re.IGNORECASE,
+)
+"""A per-cell user cap is said in one sentence that names the users (or handsets, clients, ...) and a limit."""
 _RB = re.compile(r"\bresource blocks?\b|\bP?RBs?\b", re.IGNORECASE)
 _BACKHAUL = re.compile(r"\bbackhaul\b|\bfronthaul\b", re.IGNORECASE)
 _AIRTIME = re.compile(r"\bair-?time\b", re.IGNORECASE)
