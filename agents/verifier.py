@@ -225,12 +225,13 @@ def fingerprint(formulation: Formulation) -> str:
 
 
 def optional_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[str, str]:
-    """The binding schema's optional fields the binding left empty, with their descriptions."""
+    """The binding schema's optional fields the binding left empty, with their descriptions: fields it need not fill,
+    and fields it must fill that it answered "none" (the choice a template offers for a group the text may not have)."""
     required = set(schema.get("required", []))
     return {
         name: str(spec.get("description", "")) if isinstance(spec, dict) else ""
         for name, spec in (schema.get("properties") or {}).items()
-        if name not in required and binding.get(name) in (None, "", [], {}, "none")
+        if (name not in required and binding.get(name) in (None, "", [], {}, "none")) or binding.get(name) == "none"
     }
 
 

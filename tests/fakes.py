@@ -24,6 +24,8 @@ class ScriptedChatModel(BaseChatModel):
     """Answers in order: a dict (returned as JSON), a str (returned verbatim) or an Exception (raised)."""
     requests: list[list[BaseMessage]] = Field(default_factory=list)
     bound_tools: list[Any] = Field(default_factory=list)
+    schemas: list[Any] = Field(default_factory=list)
+    """The schema of every structured-output request, in order (what the LLM was told to fill)."""
 
     @property
     def _llm_type(self) -> str:
@@ -53,6 +55,8 @@ class ScriptedChatModel(BaseChatModel):
     def with_structured_output(  # type: ignore[override]
         self, schema: Any, *, include_raw: bool = False, **kwargs: Any
     ) -> Runnable[LanguageModelInput, Any]:
+        self.schemas.append(schema)
+
         def parse(raw: AIMessage) -> Any:
             try:
                 parsed, error = json.loads(str(raw.content)), None

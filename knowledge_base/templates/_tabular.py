@@ -171,7 +171,12 @@ def per_name_field(
     choices = [*lists, "none"] if optional else lists
     if not choices:
         return numbers
-    return {"anyOf": [{"enum": choices, "description": f"the list of the text that gives the {what}"}, numbers]}
+    # The field's own description says what it holds in plain words (the Verifier reads it to tell whether a
+    # clause a binding left out could go into this field).
+    return {
+        "description": f"the {what}",
+        "anyOf": [{"enum": choices, "description": f"the list of the text that gives the {what}"}, numbers],
+    }
 
 
 def per_name_values(
