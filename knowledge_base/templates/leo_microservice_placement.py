@@ -33,7 +33,7 @@ from typing import Any, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object
+from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._chain_transfers import (
     add_latency,
@@ -338,9 +338,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         return binding_object("leo_placement_binding", properties)
 
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
-        objective = str(binding.get("objective") or AVERAGE)
-        if objective not in get_args(ObjectiveKind):
-            raise AssemblyError(f"objective {objective!r} is not one of: {', '.join(get_args(ObjectiveKind))}")
+        objective = variant(binding, "objective", get_args(ObjectiveKind), AVERAGE)
         applications = self._applications(binding, data, objective, spec)
         latency_needed = objective in LATENCY_OBJECTIVES or any(a.latency_budget_ms for a in applications)
         network = self._network(binding, data, latency_needed, objective == BANDWIDTH, spec)

@@ -28,7 +28,7 @@ from typing import Any, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object
+from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._association import add_association, associated, one_cell_each
 from knowledge_base.templates._objectives import rate_objective
@@ -282,7 +282,7 @@ class UserAssociation(Template[AssociationParams]):
             properties["cell_power"] = tab.per_name_field(
                 data, cells, "power a cell consumes while switched on", "W", optional=True, columns=cell_columns
             )
-        if _sentence_says(data, _USER_NOUN, _CAP_WORD):
+        if data.says_together(_USER_NOUN, _CAP_WORD):
             properties["max_users_per_cell"] = tab.per_name_field(
                 data, cells, "most users each cell may serve", None, optional=True, columns=cell_columns
             )
@@ -304,11 +304,11 @@ class UserAssociation(Template[AssociationParams]):
             properties["backhaul_capacity"] = tab.per_name_field(
                 data, cells, "backhaul capacity of each cell", "Mbit/s", optional=True, columns=cell_columns
             )
-        if data.says(_AIRTIME) or _sentence_says(data, _LOAD_WORD, _LIMIT):
+        if data.says(_AIRTIME) or data.says_together(_LOAD_WORD, _LIMIT):
             properties["load_limit"] = tab.per_name_field(
                 data, cells, "most load (airtime, sum of demand / rate) of each cell", None, optional=True, columns=cell_columns
             )
-        if _sentence_says(data, _RATE_WORD, _AT_LEAST):
+        if data.says_together(_RATE_WORD, _AT_LEAST):
             properties["minimum_rate"] = {
                 "anyOf": [
                     {"enum": [*per_user, "none"], "description": "the list or column of each user's minimum rate"},
@@ -343,9 +343,7 @@ class UserAssociation(Template[AssociationParams]):
         """Read what the binding names, and only what the objective and the constraint groups use: the spec is the
         list of the numbers this formulation uses (the Verifier finds ignored requirements by it)."""
         users, cells, _ = _entities(data)
-        objective = str(binding.get("objective") or SUM_RATE)
-        if objective not in get_args(Objective):
-            raise AssemblyError(f"objective {objective!r} is not one of: {', '.join(get_args(Objective))}")
+        objective = variant(binding, "objective", get_args(Objective), SUM_RATE)
         rb_field = binding.get("resource_blocks")
         rb: dict[str, Any] = rb_field if isinstance(rb_field, dict) else {}
         rb_budget = self._per_name(rb.get("budget"), data, cells, "rb_budget", None, spec)
@@ -672,21 +670,13 @@ def _coverage_choices(data: TextData, users: Sequence[str], cells: Sequence[str]
     return relations + zero_one
 
 
-def _sentences(data: TextData) -> list[str]:
-    return re.split(r"(?<=[.!?;])\s+|\n", data.text)
-
-
-def _sentence_says(data: TextData, first: re.Pattern[str], second: re.Pattern[str]) -> bool:
-    return any(first.search(s) and second.search(s) for s in _sentences(data))
-
-
 def _sentence_names(data: TextData, pattern: re.Pattern[str], *groups: Sequence[str]) -> bool:
     """Does a sentence say `pattern` of particular things, naming one of each group ("U3 must not use AP1")?"""
 
     def named(sentence: str, names: Sequence[str]) -> bool:
         return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", sentence) for n in names)
 
-    return any(pattern.search(s) and all(named(s, g) for g in groups) for s in _sentences(data))
+    return any(pattern.search(s) and all(named(s, g) for g in groups) for s in data.sentences())
 
 
 _DEMAND = re.compile(r"\bdemands?\b|\btraffic\b|\brequests?\b|\bairtime\b|\bloads?\b|\bbackhaul\b", re.IGNORECASE)
