@@ -145,17 +145,19 @@ def test_two_threads_at_once_do_not_see_each_others_state(tmp_path: Path, kb_dir
 def test_a_follow_up_the_template_cannot_express_is_reported_not_silently_dropped(tmp_path: Path, kb_dir: Path) -> None:
     # The Verifier maps the follow-up's sentence to the model; the LLM (scripted) finds nothing that expresses it, so
     # the template is passed over in words and no verified answer is given for a problem without that bound.
-    uncovered = {"clauses": [{"clause": 1, "covered_by": "nothing in the model", "reason": "no latency bound"}]}
+    # (A latency bound per application is a group of the LEO template now; keeping spare satellites is none.)
+    uncovered = {"clauses": [{"clause": 1, "covered_by": "nothing in the model", "reason": "no spare satellites"}]}
     script = [leo_binding(), leo_binding(), uncovered, *[leo_binding(), uncovered] * 3]
     app, _ = _app(tmp_path, kb_dir, script)
     chat, thread_id = _last(list(app.send(EXAMPLE.read_text(), None, None, [])))
-    chat, _ = _last(list(app.send("Add a latency bound of 80 ms for application B.", None, thread_id, chat)))
+    spares = "Keep at least 20 % of the satellites free of microservices as spares."
+    chat, _ = _last(list(app.send(spares, None, thread_id, chat)))
     report = app.snapshot(thread_id)[0]["report"]
     assert report["status"] != "optimal" and report["objective"] is None
-    follow_up = next(c for c in report["coverage"] if "80 ms" in c["clause"])
+    follow_up = next(c for c in report["coverage"] if "spares" in c["clause"])
     assert follow_up["status"] == "uncovered"
     passed_over = next(d for d in report["dropped"] if d["template_id"] == "leo_microservice_placement")
-    assert "80 ms" in passed_over["reason"] and "no constraint of this model expresses" in passed_over["reason"]
+    assert "spares" in passed_over["reason"] and "no constraint of this model expresses" in passed_over["reason"]
     assert "Templates passed over" in _text(chat)
 
 
