@@ -29,6 +29,7 @@ import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
+from knowledge_base.templates import _cues as cue
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._association import add_association, associated, one_cell_each
 from knowledge_base.templates._objectives import rate_objective
@@ -264,7 +265,7 @@ class UserAssociation(Template[AssociationParams]):
             properties["demand"] = tab.per_name_field(
                 data, users, "traffic demand of each user", "Mbit/s", optional=True, columns=user_columns
             )
-        if data.says(_PRIORITY):
+        if data.says(cue.PRIORITY):
             properties["priority_weight"] = tab.per_name_field(
                 data, users, "priority weight of each user", None, optional=True, columns=user_columns
             )
@@ -680,7 +681,6 @@ def _sentence_names(data: TextData, pattern: re.Pattern[str], *groups: Sequence[
 
 
 _DEMAND = re.compile(r"\bdemands?\b|\btraffic\b|\brequests?\b|\bairtime\b|\bloads?\b|\bbackhaul\b", re.IGNORECASE)
-_PRIORITY = re.compile(r"\bpriorit\w*|\bweights?\b", re.IGNORECASE)
 _HANDOVER = re.compile(r"\bhand-?overs?\b|\bcosts?\b|\bmigrat\w*|\bre-?associat\w*|\bswitching\b", re.IGNORECASE)
 _POWER = re.compile(r"\bpowers?\b|\benergy\b", re.IGNORECASE)
 _SLEEP = re.compile(
