@@ -1,38 +1,73 @@
-"""Benchmark DRIB-MOBO against NSGA-II, qLogNEHVI and Sobol random search; prints a table, saves a plot.
+"""Benchmark DRIB-MOBO against NSGA-II, qLogNEHVI and Sobol random search, with ablation rows; table and plots.
 
 Every method gets the same problem, the same Latin-hypercube initial design (per seed), the same
 evaluation budget and the same batch size; hypervolume is pymoo's (moocore's exact) with each
 problem's fixed reference point (tools/diffusion/problems.py). Per problem and method the table gives
-the final hypervolume as mean ± std over seeds, the two-sided Wilcoxon signed-rank p-value of
-DRIB-MOBO vs. that method (paired by seed; with n seeds the smallest possible p is 2/2^n, i.e. 0.0625
-for 5 seeds), and the mean wall time per run. Runs are appended to a JSONL file as they finish, so a
-long tier can be summarised while it runs or after it was stopped (--summarise-only).
+the final hypervolume as mean ± std and median over seeds, the two-sided Wilcoxon signed-rank p-value
+of DRIB-MOBO vs. that method (paired by seed; with n seeds the smallest possible p is 2/2^n: 0.002
+for 10 seeds) and the mean wall time per run.
 
-    PYTHONPATH=. python benchmarks/mobo.py --tier small        # < 2 min on 2 cores
-    PYTHONPATH=. python benchmarks/mobo.py --tier mid|full|long   # ~40 min, ~1 h, several hours on CPU
+Ablation rows ("DRIB ..."): DRIB-MOBO with one change of tools/diffusion/optimizer.py turned off
+("-acq": the seed's LCB-HVI batch choice; "-refine": no L-BFGS-B polish; "-local": no trust-region
+candidates; "-diffusion": Sobol points instead of the diffusion model, a control for what the model
+adds), and "DRIB seed" with all of them off (the seed's method).
+
+Runs are appended to a JSONL file as they finish (with a fingerprint of the method's settings), so a
+long tier can be stopped and resumed, run by several processes at once (--seeds), and summarised
+while it runs or afterwards (--summarise-only); records whose settings differ from the current ones
+are ignored.
+
+    PYTHONPATH=. python benchmarks/mobo.py --tier small          # a few minutes on 2 cores
+    PYTHONPATH=. python benchmarks/mobo.py --tier full           # 7 problems x 10 seeds; many hours on 2 CPU cores
+    PYTHONPATH=. python benchmarks/mobo.py --tier gpu --device cuda   # d = 30, budget 200: for a GPU machine
+    PYTHONPATH=. python benchmarks/mobo.py --study zdt1 --seed 0 # what each method proposes, batch by batch (PNG)
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
+import traceback
+import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from botorch.optim.optimize import optimize_acqf
 from scipy.stats import wilcoxon
 
-from tools.diffusion.baselines import nsga2, qlognehvi, sobol_random
-from tools.diffusion.optimizer import DribConfig, ParetoResult, optimize
-from tools.diffusion.plots import plot_hv_curves
+from tools.diffusion.baselines import long_nsga2_front, nsga2, qlognehvi, sobol_random
+from tools.diffusion.candidate_choice import batch_log_nehvi, log_nehvi, unit_bounds
+from tools.diffusion.optimizer import (
+    LCB_HVI,
+    SOBOL,
+    BatchRecord,
+    DribConfig,
+    ParetoResult,
+    hypervolume,
+    optimize,
+    seed_config,
+)
+from tools.diffusion.plots import Band, plot_candidates, plot_fronts, plot_hv_curves
 from tools.diffusion.problems import BENCHMARK_NAMES, BlackBoxProblem, make_benchmark
 from tools.diffusion.rib import RIBProblem
+from tools.diffusion.surrogate import resolve_device
 
-METHODS = ("DRIB-MOBO", "NSGA-II", "qLogNEHVI", "Sobol")
+OURS = "DRIB-MOBO"
+BASELINES = ("NSGA-II", "qLogNEHVI", "Sobol")
+ABLATIONS: dict[str, Callable[[DribConfig], DribConfig]] = {
+    "DRIB -acq": lambda c: replace(c, choice=LCB_HVI),
+    "DRIB -refine": lambda c: replace(c, refine_starts=0),
+    "DRIB -local": lambda c: replace(c, n_local=0),
+    "DRIB -diffusion": lambda c: replace(c, generator=SOBOL),
+    "DRIB seed": seed_config,
+}
+METHODS = (OURS, *BASELINES, *ABLATIONS)
 
 
 @dataclass(frozen=True)
@@ -43,8 +78,12 @@ class Tier:
     budget: int
     batch_size: int
     drib: DribConfig
+    n_var: int = 8
     qlog: dict[str, int] = field(default_factory=dict)
 
+
+QLOG = {"num_restarts": 4, "raw_samples": 128, "mc_samples": 64}
+ALL_PROBLEMS = (*BENCHMARK_NAMES, "rib")
 
 TIERS = {
     "small": Tier(
@@ -53,80 +92,92 @@ TIERS = {
         n_init=10,
         budget=25,
         batch_size=5,
-        drib=DribConfig(n_init=10, ddpm_iters=300, n_guided=100, n_unguided=100, n_genetic=200),
+        drib=DribConfig(n_init=10, ddpm_iters=300, n_guided=100, n_unguided=100, n_genetic=200, n_local=100),
         qlog={"num_restarts": 2, "raw_samples": 64, "mc_samples": 32},
     ),
-    "mid": Tier(
-        problems=(*BENCHMARK_NAMES, "rib"),
-        seeds=(0, 1, 2),
-        n_init=20,
-        budget=60,
-        batch_size=5,
-        drib=DribConfig(n_init=20),
-        qlog={"num_restarts": 4, "raw_samples": 128, "mc_samples": 64},
-    ),
-    # same budget as mid with the issue's 5 seeds; qLogNEHVI alone needs ~1-2 min per run on 2 CPU cores
-    "full": Tier(
-        problems=(*BENCHMARK_NAMES, "rib"),
-        seeds=(0, 1, 2, 3, 4),
-        n_init=20,
-        budget=60,
-        batch_size=5,
-        drib=DribConfig(n_init=20),
-        qlog={"num_restarts": 4, "raw_samples": 128, "mc_samples": 64},
-    ),
-    "long": Tier(
-        problems=(*BENCHMARK_NAMES, "rib"),
-        seeds=(0, 1, 2, 3, 4),
-        n_init=40,
-        budget=100,
-        batch_size=5,
-        drib=DribConfig(n_init=40),
-        qlog={"num_restarts": 4, "raw_samples": 128, "mc_samples": 64},
-    ),
+    "mid": Tier(ALL_PROBLEMS, (0, 1, 2), 20, 60, 5, DribConfig(n_init=20), qlog=QLOG),
+    "full": Tier(ALL_PROBLEMS, tuple(range(10)), 20, 60, 5, DribConfig(n_init=20), qlog=QLOG),
+    "long": Tier(ALL_PROBLEMS, tuple(range(5)), 40, 100, 5, DribConfig(n_init=40), qlog=QLOG),
+    # higher dimension and budget, meant for a GPU (the RIB problem keeps its own 21 variables)
+    "gpu": Tier(ALL_PROBLEMS, tuple(range(5)), 40, 200, 10, DribConfig(n_init=40), n_var=30, qlog=QLOG),
 }
 
 
-def make_problem(name: str) -> BlackBoxProblem:
-    return RIBProblem() if name == "rib" else make_benchmark(name, n_var=8)
+def make_problem(name: str, n_var: int = 8) -> BlackBoxProblem:
+    return RIBProblem() if name == "rib" else make_benchmark(name, n_var=n_var)
+
+
+def drib_config(method: str, tier: Tier) -> DribConfig:
+    return tier.drib if method == OURS else ABLATIONS[method](tier.drib)
+
+
+def fingerprint(method: str, tier: Tier) -> str:
+    """A short hash of everything that decides a run's result besides problem and seed."""
+    settings: dict[str, Any] = {"budget": tier.budget, "n_init": tier.n_init, "batch": tier.batch_size, "n_var": tier.n_var}
+    if method == OURS or method in ABLATIONS:
+        settings["drib"] = asdict(drib_config(method, tier))
+    elif method == "qLogNEHVI":
+        settings["qlog"] = tier.qlog
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
 
 
 def runner(method: str, tier: Tier, device: str | None) -> Callable[[BlackBoxProblem, int], ParetoResult]:
-    if method == "DRIB-MOBO":
-        return lambda p, s: optimize(p, tier.budget, s, tier.batch_size, device=device, config=tier.drib)
+    if method == OURS or method in ABLATIONS:
+        config = drib_config(method, tier)
+        return lambda p, s: optimize(p, tier.budget, s, tier.batch_size, device=device, config=config)
     if method == "NSGA-II":
         return lambda p, s: nsga2(p, tier.budget, s, tier.batch_size, tier.n_init)
     if method == "qLogNEHVI":
-        return lambda p, s: qlognehvi(p, tier.budget, s, tier.batch_size, tier.n_init, **tier.qlog)
+        return lambda p, s: qlognehvi(p, tier.budget, s, tier.batch_size, tier.n_init, device=device, **tier.qlog)
     return lambda p, s: sobol_random(p, tier.budget, s, tier.batch_size, tier.n_init)
 
 
-def run_tier(tier_name: str, results_path: Path, device: str | None) -> None:
-    tier = TIERS[tier_name]
-    done = {(r["problem"], r["method"], r["seed"]) for r in load_records(results_path)}
-    problems = {name: make_problem(name) for name in tier.problems}
-    # seeds outermost: a tier stopped early still has every problem for the seeds it finished
-    for seed in tier.seeds:
-        for problem_name, problem in problems.items():
-            for method in METHODS:
+def run_tier(
+    tier: Tier,
+    results_path: Path,
+    device: str | None,
+    methods: tuple[str, ...],
+    seeds: tuple[int, ...],
+    problems: tuple[str, ...],
+) -> None:
+    prints = {m: fingerprint(m, tier) for m in methods}
+    done = {
+        (r["problem"], r["method"], r["seed"])
+        for r in load_records(results_path)
+        if r.get("fingerprint") == prints.get(r["method"])
+    }
+    instances = {name: make_problem(name, tier.n_var) for name in problems}
+    # seeds outermost: a tier stopped early still has every problem and method for the seeds it finished
+    for seed in seeds:
+        for problem_name, problem in instances.items():
+            for method in methods:
                 if (problem_name, method, seed) in done:
                     continue
                 start = time.perf_counter()
-                result = runner(method, tier, device)(problem, seed)
+                try:
+                    result = runner(method, tier, device)(problem, seed)
+                except Exception:  # one failed run must not stop a tier of hours; it is retried on the next start
+                    print(f"  {problem_name:6s} seed {seed} {method:15s} FAILED:\n{traceback.format_exc()}", flush=True)
+                    continue
                 record = {
                     "problem": problem_name,
                     "method": method,
                     "seed": seed,
+                    "fingerprint": prints[method],
+                    "device": str(resolve_device(device)),
                     "time_s": time.perf_counter() - start,
                     "evals": result.evals_history,
                     "hv": result.hv_history,
                     "operators": result.operator_history,
                     "ref_point": result.ref_point.tolist(),
+                    "pareto_F": result.pareto_F.tolist(),
                 }
-                with results_path.open("a") as handle:
+                with results_path.open("a") as handle:  # one write per record: concurrent writers do not interleave
                     handle.write(json.dumps(record) + "\n")
-                final_hv = result.hv_history[-1]
-                print(f"  {problem_name:6s} seed {seed} {method:9s} final HV {final_hv:.4f}  {record['time_s']:.1f}s", flush=True)
+                print(
+                    f"  {problem_name:6s} seed {seed} {method:15s} final HV {result.hv_history[-1]:.4f}  {record['time_s']:.1f}s",
+                    flush=True,
+                )
 
 
 def load_records(path: Path) -> list[dict[str, Any]]:
@@ -136,6 +187,7 @@ def load_records(path: Path) -> list[dict[str, Any]]:
 
 
 def paired_p_value(ours: dict[int, float], theirs: dict[int, float]) -> float | None:
+    """Two-sided Wilcoxon signed-rank p of the seed-paired final hypervolumes (None below 2 common seeds)."""
     seeds = sorted(set(ours) & set(theirs))
     if len(seeds) < 2:
         return None
@@ -146,72 +198,207 @@ def paired_p_value(ours: dict[int, float], theirs: dict[int, float]) -> float | 
     return float(wilcoxon(a, b, zero_method="zsplit").pvalue)
 
 
-def summarise(records: list[dict[str, Any]], plot_path: Path) -> None:
-    problems = list(dict.fromkeys(r["problem"] for r in records))
+def hv_band(runs: list[dict[str, Any]]) -> Band:
+    length = min(len(r["hv"]) for r in runs)
+    H = np.array([r["hv"][:length] for r in runs])
+    low, median, high = np.percentile(H, [25, 50, 75], axis=0)
+    return np.array(runs[0]["evals"][:length], dtype=np.float64), median, low, high
+
+
+def summarise(records: list[dict[str, Any]], out: Path, tier_name: str) -> None:
+    problems = [p for p in ALL_PROBLEMS if any(r["problem"] == p for r in records)]
+    methods = [m for m in METHODS if any(r["method"] == m for r in records)]
     final: dict[tuple[str, str], dict[int, float]] = {}
     times: dict[tuple[str, str], list[float]] = {}
-    curves: dict[str, dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
     for r in records:
         final.setdefault((r["problem"], r["method"]), {})[r["seed"]] = r["hv"][-1]
         times.setdefault((r["problem"], r["method"]), []).append(r["time_s"])
-    print(f"\n{'problem':7s} {'method':10s} {'seeds':>5s} {'final HV mean ± std':>24s} {'p (DRIB vs)':>11s} {'time/run':>9s}")
-    wins = {"NSGA-II": [0, 0], "qLogNEHVI": [0, 0], "Sobol": [0, 0]}
+    header = (
+        f"{'problem':7s} {'method':16s} {'seeds':>5s} {'final HV mean ± std':>21s} {'median':>8s} {'p (DRIB vs)':>11s}"
+        f" {'time/run':>9s}"
+    )
+    print("\n" + header)
+    tally: dict[str, list[int]] = {m: [0, 0, 0] for m in methods if m != OURS}  # [higher mean, higher with p<0.05, problems]
+    main_curves: dict[str, dict[str, Band]] = {}
+    ablation_curves: dict[str, dict[str, Band]] = {}
     for problem in problems:
         ref = next(r["ref_point"] for r in records if r["problem"] == problem)
         print(f"-- {problem} (reference point {np.round(ref, 4).tolist()})")
-        ours = final.get((problem, "DRIB-MOBO"), {})
-        curves[problem] = {}
-        for method in METHODS:
+        ours = final.get((problem, OURS), {})
+        main_curves[problem], ablation_curves[problem] = {}, {}
+        for method in methods:
             values = final.get((problem, method))
             if not values:
                 continue
             hv = np.array(list(values.values()))
-            p = None if method == "DRIB-MOBO" else paired_p_value(ours, values)
+            p = None if method == OURS else paired_p_value(ours, values)
             p_text = "-" if p is None else f"{p:.3f}"
             print(
-                f"{problem:7s} {method:10s} {len(hv):5d} {hv.mean():14.4f} ± {hv.std(ddof=1) if len(hv) > 1 else 0:7.4f}"
-                f" {p_text:>11s} {np.mean(times[(problem, method)]):8.1f}s"
+                f"{problem:7s} {method:16s} {len(hv):5d} {hv.mean():10.4f} ± {hv.std(ddof=1) if len(hv) > 1 else 0:7.4f}"
+                f" {np.median(hv):8.4f} {p_text:>11s} {np.mean(times[(problem, method)]):8.1f}s"
             )
-            runs = [r for r in records if r["problem"] == problem and r["method"] == method]
-            length = min(len(r["hv"]) for r in runs)
-            H = np.array([r["hv"][:length] for r in runs])
-            curves[problem][method] = (np.array(runs[0]["evals"][:length]), H.mean(axis=0), H.std(axis=0))
-            if method != "DRIB-MOBO" and ours:
-                common = sorted(set(ours) & set(values))
-                if common:
-                    wins[method][1] += 1
-                    wins[method][0] += int(np.mean([ours[s] for s in common]) > np.mean([values[s] for s in common]))
-    for method, (won, total) in wins.items():
+            band = hv_band([r for r in records if r["problem"] == problem and r["method"] == method])
+            if method == OURS or method in BASELINES:
+                main_curves[problem][method] = band
+            if method == OURS or method in ABLATIONS:
+                ablation_curves[problem][method] = band
+            common = sorted(set(ours) & set(values))
+            if method != OURS and common:
+                higher = np.mean([ours[s] for s in common]) > np.mean([values[s] for s in common])
+                tally[method][0] += int(higher)
+                tally[method][1] += int(higher and p is not None and p < 0.05)
+                tally[method][2] += 1
+    print()
+    for method, (higher, significant, total) in tally.items():
         if total:
-            print(f"DRIB-MOBO mean final HV higher than {method} on {won} of {total} problems")
-    plot_hv_curves(curves, plot_path)
-    print(f"plot: {plot_path}")
+            print(
+                f"DRIB-MOBO mean final HV higher than {method:16s} on {higher} of {total} problems ({significant} with p < 0.05)"
+            )
+    for name, curves in (("", main_curves), ("_ablation", ablation_curves)):
+        path = plot_hv_curves(curves, out / f"mobo_hv_{tier_name}{name}.png", title=f"tier {tier_name}")
+        print(f"plot: {path}")
+
+
+def rib_reference_front(path: Path, generations: int = 500, pop_size: int = 200) -> np.ndarray:
+    """The RIB front of a very long NSGA-II run (pop_size x generations evaluations), cached in path."""
+    if path.exists():
+        return np.asarray(json.loads(path.read_text())["front"], dtype=np.float64)
+    start = time.perf_counter()
+    front = long_nsga2_front(RIBProblem(), generations, pop_size)
+    info = {"front": front.tolist(), "evaluations": pop_size * generations, "time_s": time.perf_counter() - start}
+    path.write_text(json.dumps(info))
+    return front
+
+
+def rib_figure(records: list[dict[str, Any]], out: Path, tier_name: str) -> None:
+    """RIB end to end: every method's front for the median seed of DRIB-MOBO, and DRIB-MOBO's fronts vs. the reference."""
+    rib = [r for r in records if r["problem"] == "rib"]
+    ours = sorted((r["hv"][-1], r["seed"]) for r in rib if r["method"] == OURS)
+    if not ours:
+        return
+    reference = rib_reference_front(out / "rib_reference_front.json")
+    ref_point = np.asarray(rib[0]["ref_point"])
+    reference_hv = hypervolume(reference, ref_point)
+    median_seed = ours[(len(ours) - 1) // 2][1]
+    by_method = {
+        f"{r['method']} (HV {r['hv'][-1]:.3f})": np.asarray(r["pareto_F"])
+        for m in (OURS, *BASELINES)
+        for r in rib
+        if r["method"] == m and r["seed"] == median_seed
+    }
+    budget = rib[0]["evals"][-1]
+    panels = {
+        f"RIB, seed {median_seed} (DRIB-MOBO's median), budget {budget}": by_method,
+        f"DRIB-MOBO, all {len(ours)} seeds, budget {budget}": {
+            f"seed {r['seed']} (HV {r['hv'][-1]:.3f})": np.asarray(r["pareto_F"]) for r in rib if r["method"] == OURS
+        },
+    }
+    names = ["-I(Y;Ẑ) [bits]", "I(Z;Ẑ) [bits]"]
+    path = plot_fronts(panels, names, out / f"mobo_rib_fronts_{tier_name}.png", reference=reference)
+    ours_hv = np.array([hv for hv, _ in ours])
+    print(
+        f"RIB reference front (NSGA-II, 100000 evaluations): HV {reference_hv:.4f}; DRIB-MOBO at budget {budget} reaches "
+        f"{np.median(ours_hv) / reference_hv:.1%} of it (median over {len(ours)} seeds; min {ours_hv.min() / reference_hv:.1%}, "
+        f"max {ours_hv.max() / reference_hv:.1%})"
+    )
+    print(f"plot: {path}")
+
+
+def study(problem_name: str, seed: int, tier: Tier, out: Path, device: str | None) -> None:
+    """Run DRIB-MOBO once and, at every batch, compare its choice with the batch qLogNEHVI would pick from the same data.
+
+    Prints the joint qLogNEHVI of both batches (judged by the same GP) and plots, in true objective
+    values (the test problems are cheap), the pool of candidates, DRIB-MOBO's batch and qLogNEHVI's.
+    """
+    problem = make_problem(problem_name, tier.n_var)
+    lower, upper = problem.lower, problem.upper
+    records: list[tuple[BatchRecord, np.ndarray, float, float]] = []
+
+    def compare(record: BatchRecord) -> None:
+        acquisition = log_nehvi(record.surrogate, problem.ref_point, 64, seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs, _ = optimize_acqf(
+                acquisition,
+                unit_bounds(problem.n_var, record.surrogate.device),
+                q=len(record.chosen),
+                num_restarts=4,
+                raw_samples=128,
+                options={"batch_limit": 5, "maxiter": 100, "seed": seed},
+                sequential=True,
+            )
+        theirs_np = theirs.detach().cpu().numpy()
+        ours_value = batch_log_nehvi(record.surrogate, record.chosen, problem.ref_point)
+        theirs_value = batch_log_nehvi(record.surrogate, theirs_np, problem.ref_point)
+        records.append((record, theirs_np, ours_value, theirs_value))
+        print(
+            f"batch {record.index} ({record.operator}): joint log-NEHVI of DRIB-MOBO's batch {ours_value:.3f}, "
+            f"of qLogNEHVI's {theirs_value:.3f}; pool {len(record.pool)} points",
+            flush=True,
+        )
+
+    result = optimize(problem, tier.budget, seed, tier.batch_size, device=device, config=tier.drib, on_batch=compare)
+    print(f"final HV {result.hv_history[-1]:.4f}")
+    panels: dict[str, dict[str, np.ndarray]] = {}
+    for record, theirs, ours_value, theirs_value in records[-4:]:
+        evaluate = problem.evaluate
+        panels[f"batch {record.index}: log-NEHVI {ours_value:.2f} (DRIB) vs {theirs_value:.2f} (qLog)"] = {
+            "pool": evaluate(lower + record.pool * (upper - lower)),
+            "evaluated": record.F,
+            "DRIB-MOBO batch": evaluate(lower + record.chosen * (upper - lower)),
+            "qLogNEHVI batch": evaluate(lower + theirs * (upper - lower)),
+        }
+    path = plot_candidates(panels, out / "study" / f"{problem_name}_seed{seed}_candidates.png")
+    print(f"plot: {path}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tier", choices=sorted(TIERS), default="small")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
-    parser.add_argument("--device", default=None, help="torch device for the diffusion model (default: cuda if available)")
+    parser.add_argument(
+        "--device", default="auto", help="torch device for the diffusion model and the GPs (auto: cuda if available)"
+    )
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on shared cores)")
+    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of: " + ", ".join(METHODS))
+    parser.add_argument(
+        "--seeds", default=None, help="comma-separated subset of the tier's seeds (e.g. to split a tier over processes)"
+    )
+    parser.add_argument("--problems", default=None, help="comma-separated subset of the tier's problems")
     parser.add_argument("--fresh", action="store_true", help="discard earlier results of this tier")
     parser.add_argument("--summarise-only", action="store_true")
+    parser.add_argument("--study", default=None, help="a problem name: compare DRIB-MOBO's and qLogNEHVI's batches on it")
+    parser.add_argument("--seed", type=int, default=0, help="the seed of --study")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
+    tier = TIERS[args.tier]
+    device = None if args.device == "auto" else args.device
+    if args.study:
+        study(args.study, args.seed, tier, args.out, device)
+        return
     results_path = args.out / f"mobo_{args.tier}.jsonl"
     if args.fresh and results_path.exists():
         results_path.unlink()
-    tier = TIERS[args.tier]
+    methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
+    unknown = set(methods) - set(METHODS)
+    if unknown:
+        parser.error(f"unknown methods {sorted(unknown)}")
+    seeds = tuple(int(s) for s in args.seeds.split(",")) if args.seeds else tier.seeds
+    problems = tuple(p.strip() for p in args.problems.split(",")) if args.problems else tier.problems
     print(
-        f"tier {args.tier}: {len(tier.problems)} problems x {len(tier.seeds)} seeds, budget {tier.budget} "
-        f"({tier.n_init} initial + batches of {tier.batch_size}), methods {', '.join(METHODS)}",
+        f"tier {args.tier}: {len(problems)} problems x {len(seeds)} seeds, budget {tier.budget} "
+        f"({tier.n_init} initial + batches of {tier.batch_size}), d = {tier.n_var} (rib: 21), "
+        f"device {resolve_device(device)}, methods {', '.join(methods)}",
         flush=True,
     )
     start = time.perf_counter()
     if not args.summarise_only:
-        run_tier(args.tier, results_path, args.device)
-    summarise(load_records(results_path), args.out / f"mobo_hv_{args.tier}.png")
+        run_tier(tier, results_path, device, methods, seeds, problems)
+    current = {m: fingerprint(m, tier) for m in METHODS}
+    records = [r for r in load_records(results_path) if r.get("fingerprint") == current[r["method"]]]
+    summarise(records, args.out, args.tier)
+    rib_figure(records, args.out, args.tier)
     print(f"total wall time {time.perf_counter() - start:.0f}s (2 shared cores; other jobs make timings noisy)")
 
 

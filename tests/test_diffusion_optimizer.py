@@ -1,19 +1,43 @@
-"""The DRIB-MOBO loop on ZDT1: hypervolume accounting, progress, operator switch, reproducibility."""
+"""The DRIB-MOBO loop on ZDT1: hypervolume accounting, progress, operator switch, reproducibility, settings."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 
-from tools.diffusion.optimizer import DIFFUSION, GENETIC, DribConfig, ParetoResult, hypervolume, optimize
+from tools.diffusion.optimizer import (
+    DIFFUSION,
+    GENETIC,
+    LCB_HVI,
+    SOBOL,
+    BatchRecord,
+    DribConfig,
+    ParetoResult,
+    hypervolume,
+    local_candidates,
+    optimize,
+    seed_config,
+)
 from tools.diffusion.problems import BlackBoxProblem, make_benchmark
 from tools.diffusion.selection import pareto_indices
 
 torch.set_num_threads(1)  # tiny matrices: a second thread only adds contention on shared cores
 
 # small and fast: the loop's logic is what is under test, not its tuning
-FAST = DribConfig(n_init=12, ddpm_iters=150, ddpm_hidden=64, n_guided=64, n_unguided=64, n_genetic=128)
+FAST = DribConfig(
+    n_init=12,
+    ddpm_iters=150,
+    ddpm_hidden=64,
+    n_guided=64,
+    n_unguided=64,
+    n_genetic=128,
+    n_local=64,
+    refine_starts=2,
+    refine_maxiter=30,
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +87,37 @@ def test_stalled_growth_switches_to_the_genetic_operator(zdt1: BlackBoxProblem) 
     assert result.operator_history[0] == DIFFUSION
     assert GENETIC in result.operator_history
     assert np.all(np.diff(result.hv_history) >= 0)
+
+
+def test_batches_come_from_the_pool_or_polish_nearby(zdt1: BlackBoxProblem) -> None:
+    seen: list[BatchRecord] = []
+    result = optimize(
+        zdt1, budget=20, seed=3, batch_size=4, device="cpu", config=replace(FAST, refine_starts=0), on_batch=seen.append
+    )
+    assert [r.index for r in seen] == [0, 1]
+    for record in seen:
+        assert record.chosen.shape == (4, 4) and record.operator == DIFFUSION
+        # without polish every evaluated point of the batch is one of the pool's candidates
+        assert all(np.any(np.all(np.isclose(record.pool, row), axis=1)) for row in record.chosen)
+    np.testing.assert_allclose(result.X[12:16], zdt1.lower + seen[0].chosen * (zdt1.upper - zdt1.lower))
+
+
+def test_seed_settings_and_sobol_generator_still_run(zdt1: BlackBoxProblem) -> None:
+    seed_like = seed_config(FAST)
+    assert seed_like.choice == LCB_HVI and seed_like.refine_starts == 0 and seed_like.n_local == 0
+    assert seed_like.ddpm_iters == FAST.ddpm_iters  # the other settings are kept
+    for config in (seed_like, replace(FAST, generator=SOBOL)):
+        result = optimize(zdt1, budget=16, seed=4, batch_size=4, device="cpu", config=config)
+        assert result.evals_history == [12, 16] and np.all(np.diff(result.hv_history) >= 0)
+    with pytest.raises(ValueError, match="choice"):
+        optimize(zdt1, budget=16, seed=4, config=replace(FAST, choice="best"))
+
+
+def test_local_candidates_stay_in_the_trust_region_and_the_cube() -> None:
+    rng = np.random.default_rng(0)
+    front = np.array([[0.05, 0.5], [0.9, 0.95]])
+    points = local_candidates(front, 500, 0.1, rng)
+    assert points.shape == (500, 2) and np.all((points >= 0) & (points <= 1))
+    distance = np.min(np.max(np.abs(points[:, None, :] - front[None, :, :]), axis=2), axis=1)
+    assert np.all(distance <= 0.1 + 1e-12)
+    assert np.any(points[:, 0] == 0.0) and np.any(points[:, 1] == 1.0)  # clipping lands some on the faces

@@ -3,7 +3,8 @@
   * NSGA-II (pymoo): population = the shared initial design, `batch_size` offspring per generation,
     so its evaluations arrive in the same batches as everyone else's.
   * qLogNEHVI (botorch): batch noisy expected hypervolume improvement in log space (Ament et al.
-    2023) on independent GPs, maximised with multi-start L-BFGS-B over the unit cube.
+    2023) on the same independent GPs as DRIB-MOBO, maximised with multi-start L-BFGS-B over the
+    unit cube (botorch's standard recipe).
   * Sobol random search: scrambled Sobol points after the shared initial design.
 All minimise; all return a ParetoResult whose hv_history uses the problem's fixed reference point.
 """
@@ -15,21 +16,19 @@ import warnings
 
 import numpy as np
 import torch
-from botorch.acquisition.multi_objective.logei import (
-    qLogNoisyExpectedHypervolumeImprovement,
-)
 from botorch.optim.optimize import optimize_acqf
-from botorch.sampling.normal import SobolQMCNormalSampler
 from numpy.typing import NDArray
 from pymoo.algorithms.moo.nsga2 import NSGA2
 from pymoo.core.problem import Problem
 from pymoo.core.termination import NoTermination
+from pymoo.optimize import minimize
 
+from tools.diffusion.candidate_choice import log_nehvi, unit_bounds
 from tools.diffusion.optimizer import ParetoResult, hypervolume
 from tools.diffusion.problems import BlackBoxProblem
 from tools.diffusion.sampling import latin_hypercube, sobol
 from tools.diffusion.selection import pareto_indices
-from tools.diffusion.surrogate import DTYPE, ObjectiveSurrogate
+from tools.diffusion.surrogate import ObjectiveSurrogate, resolve_device
 
 FloatArray = NDArray[np.float64]
 
@@ -106,6 +105,14 @@ def nsga2(problem: BlackBoxProblem, budget: int, seed: int, batch_size: int, n_i
     return result
 
 
+def long_nsga2_front(problem: BlackBoxProblem, generations: int, pop_size: int = 100, seed: int = 0) -> FloatArray:
+    """The non-dominated set of everything a long NSGA-II run evaluated: a reference front for cheap black boxes."""
+    algorithm = NSGA2(pop_size=pop_size, save_history=False)
+    result = minimize(_PymooView(problem), algorithm, ("n_gen", generations), seed=seed, verbose=False, save_history=False)
+    F = np.asarray(result.pop.get("F"), dtype=np.float64)
+    return np.asarray(F[pareto_indices(F)], dtype=np.float64)
+
+
 def qlognehvi(
     problem: BlackBoxProblem,
     budget: int,
@@ -115,28 +122,26 @@ def qlognehvi(
     num_restarts: int = 4,
     raw_samples: int = 128,
     mc_samples: int = 64,
+    device: str | torch.device | None = "cpu",
 ) -> ParetoResult:
-    """Batch Bayesian optimisation with qLogNEHVI; objectives are negated (botorch maximises)."""
+    """Batch Bayesian optimisation with qLogNEHVI of the same GP DRIB-MOBO uses (candidate_choice.log_nehvi).
+
+    Each batch: sequential greedy, every point by multi-start L-BFGS-B from the best of raw_samples
+    random points (botorch's optimize_acqf).
+    """
     start = time.perf_counter()
     torch.manual_seed(seed)
     lower, upper = problem.lower, problem.upper
+    torch_device = resolve_device(device)
     X = latin_hypercube(n_init, lower, upper, seed)
     F = problem.evaluate(X)
     sizes = [len(F)]
-    bounds = torch.stack([torch.zeros(problem.n_var, dtype=DTYPE), torch.ones(problem.n_var, dtype=DTYPE)])
-    ref_point = torch.as_tensor(-problem.ref_point, dtype=DTYPE)
+    bounds = unit_bounds(problem.n_var, torch_device)
     while len(X) < budget:
         q = min(batch_size, budget - len(X))
         U = (X - lower) / (upper - lower)
-        # the same GP surrogate as DRIB-MOBO, fitted on -F so that botorch's maximisation applies
-        surrogate = ObjectiveSurrogate(U, -F)
-        acquisition = qLogNoisyExpectedHypervolumeImprovement(
-            model=surrogate.model,
-            ref_point=ref_point,
-            X_baseline=torch.as_tensor(U, dtype=DTYPE),
-            prune_baseline=True,
-            sampler=SobolQMCNormalSampler(sample_shape=torch.Size([mc_samples]), seed=seed + len(X)),
-        )
+        surrogate = ObjectiveSurrogate(U, F, device=torch_device)
+        acquisition = log_nehvi(surrogate, problem.ref_point, mc_samples, seed + len(X))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             candidates, _ = optimize_acqf(
@@ -148,7 +153,7 @@ def qlognehvi(
                 options={"batch_limit": 5, "maxiter": 100, "seed": seed + len(X)},
                 sequential=True,
             )
-        X_new = lower + candidates.detach().numpy() * (upper - lower)
+        X_new = lower + candidates.detach().cpu().numpy() * (upper - lower)
         X, F = np.vstack([X, X_new]), np.vstack([F, problem.evaluate(X_new)])
         sizes.append(len(F))
     return _result(problem, seed, X, F, sizes, start, "qlognehvi")

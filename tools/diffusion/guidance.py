@@ -51,8 +51,8 @@ def lcb_guidance(surrogate: ObjectiveSurrogate, kappa: float = 0.1, lower: float
     """
 
     def field(x: Tensor) -> Tensor:
-        # the GP lives on the CPU in float64; the diffusion model may be on a GPU in float32
-        inside = x.detach().to("cpu", DTYPE).clamp(lower, upper).requires_grad_(True)
+        # the GP works in float64 on its own device; the diffusion model samples in float32
+        inside = x.detach().to(surrogate.device, DTYPE).clamp(lower, upper).requires_grad_(True)
         mean, std = surrogate.standardised_mean_std(inside)
         lcb = mean - kappa * std
         weights = entropy_weights(lcb.detach())

@@ -7,8 +7,10 @@ One batch:
        diffusion: train a DDPM on the selected points (interpolation-augmented) and draw half the
                   candidates with entropy-weighted LCB guidance, half unguided (ddpm.py, guidance.py);
        genetic:   SBX children of the selected points (genetic.py);
-     then polynomial mutation on all candidates;
-  4. choose the batch by greedy hypervolume improvement of the LCB predictions (candidate_choice.py);
+     then polynomial mutation on all candidates, plus trust-region candidates around the current
+     Pareto set (change 3);
+  4. choose the batch from that pool by qLogNEHVI of the same GP, sequential greedy, each pick
+     polished by L-BFGS-B from the best pool points (changes 1 and 2; candidate_choice.py);
   5. evaluate it on the black box and record the hypervolume (problem's fixed reference point).
 Operator switch: after each batch the hypervolume growth is measured scale-free (the last three
 evaluated sets, all against a reference point just beyond the current front's nadir, in objectives
@@ -16,12 +18,38 @@ normalised by the front's range): growth = (HV_t - mean(HV_{t-1}, HV_{t-2})) / H
 the threshold and the operator has run for at least `switch_cooldown` batches, the operator toggles
 (diffusion ⇄ genetic), as in CDM-PSL. The final Pareto front is the non-dominated set of everything
 evaluated.
+
+Changes over the seed, each behind a DribConfig setting (SEED_CONFIG / seed_config() turn all off;
+benchmarks/mobo.py has an ablation row for each). What was studied (benchmarks/mobo.py --study, on
+ZDT1 and RIB, comparing at every batch the seed's batch with the one qLogNEHVI picks from the same
+data, both judged by the same GP's joint log-NEHVI):
+  * the diffusion pool stays close to the selected points: the DDPM learns their (interpolated)
+    hull and cannot extrapolate, while ZDT1-3 and DTLZ7 have their Pareto sets on a face of the box
+    (x_2..x_d = 0), which qLogNEHVI's bounded L-BFGS-B reaches in one batch;
+  * guidance has the right sign (samples go to lower LCB) but one entropy-weighted scalarisation
+    for all samples, with unit-norm steps, drives most guided samples to the ends of x_1 (where
+    one objective is best), not along the front;
+  * the seed's LCB-HVI choice scores each candidate by one optimistic value; its batches had a
+    lower joint log-NEHVI than qLogNEHVI's in the early batches, yet later the pool contained
+    points scoring higher than qLogNEHVI's own optimiser found (its 4 restarts from 128 random
+    points miss narrow optima), so the pool itself was worth keeping.
+  Change 1, choice = "acquisition": score the pool with qLogNEHVI of the same GP (it integrates
+    over the GP's uncertainty and over the batch's joint outcome) and build the batch by
+    sequential greedy conditioning. The seed's rule stays as choice = "lcb_hvi".
+  Change 2, refine_starts > 0: polish each pick by L-BFGS-B on the acquisition, started from the
+    pool's best points, so a pick can reach the box's faces; kept only when it scores higher.
+  Change 3, n_local > 0: add candidates drawn in boxes of half-width local_radius around the
+    current Pareto set (a trust region, clipped to the cube): fine moves along and towards the
+    front that neither the DDPM (which blurs) nor SBX (which mixes distant parents) makes.
+  Control, generator = "sobol": Sobol points instead of the diffusion model (same count), to
+    measure what the diffusion model adds on top of changes 1-3.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -29,28 +57,35 @@ import torch
 from numpy.typing import NDArray
 from pymoo.indicators.hv import HV
 
-from tools.diffusion.candidate_choice import greedy_hvi_batch
+from tools.diffusion.candidate_choice import acquisition_batch, greedy_hvi_batch
 from tools.diffusion.ddpm import DDPM
 from tools.diffusion.genetic import polynomial_mutation, sbx_offspring
 from tools.diffusion.guidance import lcb_guidance
 from tools.diffusion.problems import BlackBoxProblem
-from tools.diffusion.sampling import latin_hypercube
+from tools.diffusion.sampling import latin_hypercube, sobol
 from tools.diffusion.selection import (
     interpolation_augmentation,
     pareto_indices,
     select_top_samples,
 )
-from tools.diffusion.surrogate import ObjectiveSurrogate
+from tools.diffusion.surrogate import ObjectiveSurrogate, resolve_device
 
 FloatArray = NDArray[np.float64]
 
 DIFFUSION = "diffusion"
 GENETIC = "genetic"
+SOBOL = "sobol"
+ACQUISITION = "acquisition"
+LCB_HVI = "lcb_hvi"
 
 
 @dataclass(frozen=True)
 class DribConfig:
-    """Settings of the loop; defaults are sized for CPU runs of a few hundred evaluations."""
+    """Settings of the loop; defaults are sized for CPU runs of a few hundred evaluations.
+
+    The settings marked "change" are the improvements over the seed described in the module doc;
+    SEED_CONFIG turns all of them off (the seed's behaviour), and each can be turned off alone.
+    """
 
     n_init: int | None = None
     """Initial Latin-hypercube design size; default max(10, budget // 2) capped at the budget."""
@@ -68,6 +103,19 @@ class DribConfig:
     n_genetic: int = 400
     hv_growth_threshold: float = 0.05
     switch_cooldown: int = 2
+    choice: str = ACQUISITION
+    """Change 1: how the batch is chosen from the pool: ACQUISITION (qLogNEHVI, sequential greedy) or LCB_HVI (seed)."""
+    mc_samples: int = 64
+    """Quasi-Monte-Carlo samples of the acquisition."""
+    refine_starts: int = 4
+    """Change 2: L-BFGS-B polish of each pick from this many of the best pool points (0 = off; ACQUISITION only)."""
+    refine_maxiter: int = 100
+    n_local: int = 200
+    """Change 3: trust-region candidates around the current Pareto set added to the pool (0 = off)."""
+    local_radius: float = 0.1
+    """Half-width of the trust region around each Pareto-set point, in unit-cube coordinates."""
+    generator: str = DIFFUSION
+    """What makes the non-genetic candidates: DIFFUSION, or SOBOL (an ablation: same count, no model)."""
 
 
 @dataclass
@@ -92,6 +140,31 @@ class ParetoResult:
         for key in ("X", "F", "pareto_X", "pareto_F", "ref_point"):
             out[key] = np.asarray(out[key]).tolist()
         return out
+
+
+SEED_CONFIG = DribConfig(choice=LCB_HVI, refine_starts=0, n_local=0)
+"""The seed's loop: every change of the module doc turned off."""
+
+
+def seed_config(config: DribConfig) -> DribConfig:
+    """config with every change turned off (its other settings kept)."""
+    return replace(config, choice=SEED_CONFIG.choice, refine_starts=SEED_CONFIG.refine_starts, n_local=SEED_CONFIG.n_local)
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """What one batch looked like (passed to optimize's on_batch): for studies and plots, not needed to run."""
+
+    index: int
+    operator: str
+    U: FloatArray
+    """Evaluated points so far, unit cube."""
+    F: FloatArray
+    pool: FloatArray
+    """The candidates the batch was chosen from, unit cube."""
+    chosen: FloatArray
+    """The batch, unit cube (rows of pool, or polished points near them)."""
+    surrogate: ObjectiveSurrogate
 
 
 def hypervolume(F: FloatArray, ref_point: FloatArray) -> float:
@@ -129,6 +202,15 @@ def _candidates_by_diffusion(
     return np.asarray(np.clip(torch.cat([guided, unguided]).cpu().double().numpy(), 0.0, 1.0), dtype=np.float64)
 
 
+def local_candidates(front: FloatArray, n: int, radius: float, rng: np.random.Generator) -> FloatArray:
+    """n points drawn uniformly from boxes of half-width `radius` around random rows of front, clipped to the cube.
+
+    Clipping puts some of them exactly on the cube's faces, where many Pareto sets lie.
+    """
+    centres = front[rng.integers(0, len(front), n)]
+    return np.asarray(np.clip(centres + rng.uniform(-radius, radius, centres.shape), 0.0, 1.0), dtype=np.float64)
+
+
 def _drop_seen(candidates: FloatArray, seen: FloatArray, tol: float = 1e-6) -> FloatArray:
     """Candidates that are neither evaluated already nor repeated (a GP gains nothing from a repeat)."""
     rounded = np.round(candidates / tol).astype(np.int64)
@@ -138,6 +220,23 @@ def _drop_seen(candidates: FloatArray, seen: FloatArray, tol: float = 1e-6) -> F
     return np.asarray(unique[distance > tol], dtype=np.float64)
 
 
+def _generate(
+    operator: str,
+    parents: FloatArray,
+    surrogate: ObjectiveSurrogate,
+    config: DribConfig,
+    seed: int,
+    device: torch.device,
+    rng: np.random.Generator,
+) -> FloatArray:
+    if operator == GENETIC:
+        return sbx_offspring(parents, config.n_genetic, rng)
+    if config.generator == SOBOL:
+        n = config.n_guided + config.n_unguided
+        return sobol(n, np.zeros(parents.shape[1]), np.ones(parents.shape[1]), seed)
+    return _candidates_by_diffusion(parents, surrogate, config, seed, device, rng)
+
+
 def optimize(
     problem: BlackBoxProblem,
     budget: int,
@@ -145,11 +244,20 @@ def optimize(
     batch_size: int = 5,
     device: str | torch.device | None = None,
     config: DribConfig | None = None,
+    on_batch: Callable[[BatchRecord], None] | None = None,
 ) -> ParetoResult:
-    """Minimise problem's objectives with `budget` black-box evaluations; same seed, same result."""
+    """Minimise problem's objectives with `budget` black-box evaluations; same seed, same result (on one device).
+
+    device: where the diffusion model and the GP run; None or "auto" = CUDA when torch sees a GPU.
+    on_batch: called with a BatchRecord after each batch is chosen (before it is evaluated).
+    """
     config = config or DribConfig()
+    if config.choice not in (ACQUISITION, LCB_HVI):
+        raise ValueError(f"unknown choice {config.choice!r}")
+    if config.generator not in (DIFFUSION, SOBOL):
+        raise ValueError(f"unknown generator {config.generator!r}")
     start = time.perf_counter()
-    torch_device = torch.device(device) if device is not None else torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    torch_device = resolve_device(device)
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     lower, upper = problem.lower, problem.upper
@@ -168,18 +276,26 @@ def optimize(
     while len(X) < budget:
         q = min(batch_size, budget - len(X))
         U = (X - lower) / (upper - lower)
-        surrogate = ObjectiveSurrogate(U, F)
+        surrogate = ObjectiveSurrogate(U, F, device=torch_device)
         parents = U[select_top_samples(F, max(2, int(np.ceil(len(F) * config.select_fraction))))]
-        if operator == DIFFUSION:
-            candidates = _candidates_by_diffusion(parents, surrogate, config, seed * 7919 + batch_index, torch_device, rng)
-        else:
-            candidates = sbx_offspring(parents, config.n_genetic, rng)
-        candidates = _drop_seen(polynomial_mutation(candidates, rng), U)
+        batch_seed = seed * 7919 + batch_index
+        candidates = _generate(operator, parents, surrogate, config, batch_seed, torch_device, rng)
+        candidates = polynomial_mutation(candidates, rng)
+        if config.n_local > 0:
+            candidates = np.vstack([candidates, local_candidates(U[pareto_indices(F)], config.n_local, config.local_radius, rng)])
+        candidates = _drop_seen(candidates, U)
         if len(candidates) < q:
             # degenerate case (e.g. a collapsed DDPM): top up with random points so the batch is full
             candidates = np.vstack([candidates, rng.uniform(size=(q, U.shape[1]))])
-        chosen = greedy_hvi_batch(surrogate, candidates, F, q, config.kappa)
-        X_new = lower + candidates[chosen] * (upper - lower)
+        if config.choice == ACQUISITION:
+            chosen = acquisition_batch(
+                surrogate, candidates, ref_point, q, config.mc_samples, config.refine_starts, config.refine_maxiter, batch_seed
+            )
+        else:
+            chosen = candidates[greedy_hvi_batch(surrogate, candidates, F, q, config.kappa)]
+        if on_batch is not None:
+            on_batch(BatchRecord(batch_index, operator, U, F, candidates, chosen, surrogate))
+        X_new = lower + chosen * (upper - lower)
         F_new = problem.evaluate(X_new)
         X, F = np.vstack([X, X_new]), np.vstack([F, F_new])
         hv_history.append(hypervolume(F, ref_point))

@@ -88,11 +88,9 @@ def run_tool(inputs: DiffusionMOBOInput, out_dir: Path) -> dict[str, Any]:
         # GP and MLP matrices here are tiny: one thread is ~5x faster than two on shared, busy cores (measured)
         torch.set_num_threads(1)
         problem, names = build_problem(inputs)
-        device = None if inputs.device == "auto" else inputs.device
-        if device == "cuda" and not torch.cuda.is_available():
-            device = "cpu"
         config = DribConfig(n_init=inputs.n_init)
-        result = optimize(problem, inputs.budget, inputs.seed, inputs.batch_size, device=device, config=config)
+        # "auto" = CUDA when torch sees a GPU; "cuda" without one falls back to the CPU (surrogate.resolve_device)
+        result = optimize(problem, inputs.budget, inputs.seed, inputs.batch_size, device=inputs.device, config=config)
         figure = plot_pareto_front(
             result.F,
             result.pareto_F,
