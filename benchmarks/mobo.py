@@ -141,17 +141,21 @@ def run_tier(
     problems: tuple[str, ...],
 ) -> None:
     prints = {m: fingerprint(m, tier) for m in methods}
-    done = {
-        (r["problem"], r["method"], r["seed"])
-        for r in load_records(results_path)
-        if r.get("fingerprint") == prints.get(r["method"])
-    }
+
+    def done() -> set[tuple[str, str, int]]:
+        # read again before every run: another process may be working through the same tier
+        return {
+            (r["problem"], r["method"], r["seed"])
+            for r in load_records(results_path)
+            if r.get("fingerprint") == prints.get(r["method"])
+        }
+
     instances = {name: make_problem(name, tier.n_var) for name in problems}
     # seeds outermost: a tier stopped early still has every problem and method for the seeds it finished
     for seed in seeds:
         for problem_name, problem in instances.items():
             for method in methods:
-                if (problem_name, method, seed) in done:
+                if (problem_name, method, seed) in done():
                     continue
                 start = time.perf_counter()
                 try:

@@ -106,7 +106,10 @@ def nsga2(problem: BlackBoxProblem, budget: int, seed: int, batch_size: int, n_i
 
 
 def long_nsga2_front(problem: BlackBoxProblem, generations: int, pop_size: int = 100, seed: int = 0) -> FloatArray:
-    """The non-dominated set of everything a long NSGA-II run evaluated: a reference front for cheap black boxes."""
+    """The non-dominated points of a long NSGA-II run's final population: a reference front for cheap black boxes.
+
+    NSGA-II is elitist, so its last population holds the best trade-offs it found (spread by crowding).
+    """
     algorithm = NSGA2(pop_size=pop_size, save_history=False)
     result = minimize(_PymooView(problem), algorithm, ("n_gen", generations), seed=seed, verbose=False, save_history=False)
     F = np.asarray(result.pop.get("F"), dtype=np.float64)
