@@ -259,6 +259,8 @@ def summarise(records: list[dict[str, Any]], out: Path, tier_name: str) -> None:
                 f"DRIB-MOBO mean final HV higher than {method:16s} on {higher} of {total} problems ({significant} with p < 0.05)"
             )
     for name, curves in (("", main_curves), ("_ablation", ablation_curves)):
+        if not any(method in ABLATIONS for lines in curves.values() for method in lines) and name:
+            continue  # no ablation rows in these records
         path = plot_hv_curves(curves, out / f"mobo_hv_{tier_name}{name}.png", title=f"tier {tier_name}")
         print(f"plot: {path}")
 
