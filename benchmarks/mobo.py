@@ -10,12 +10,14 @@ for 10 seeds) and the mean wall time per run.
 Ablation rows ("DRIB ..."): DRIB-MOBO with one change of tools/diffusion/optimizer.py turned off
 ("-acq": the seed's LCB-HVI batch choice; "-refine": no L-BFGS-B polish; "-local": no trust-region
 candidates; "-diffusion": Sobol points instead of the diffusion model, a control for what the model
-adds), and "DRIB seed" with all of them off (the seed's method).
+adds), "DRIB +trust-polish" with change 4 (off by default) turned on, and "DRIB seed" with all of
+them off (the seed's method).
 
 Runs are appended to a JSONL file as they finish (with a fingerprint of the method's settings), so a
 long tier can be stopped and resumed, run by several processes at once (--seeds), and summarised
 while it runs or afterwards (--summarise-only); records whose settings differ from the current ones
-are ignored.
+are ignored. Settings added after records were made (LATER_SETTINGS) enter the fingerprint only
+when they differ from the value at which the run is the one those records describe.
 
     PYTHONPATH=. python benchmarks/mobo.py --tier small          # a few minutes on 2 cores
     PYTHONPATH=. python benchmarks/mobo.py --tier full           # 7 problems x 10 seeds; many hours on 2 CPU cores
@@ -65,9 +67,12 @@ ABLATIONS: dict[str, Callable[[DribConfig], DribConfig]] = {
     "DRIB -refine": lambda c: replace(c, refine_starts=0),
     "DRIB -local": lambda c: replace(c, n_local=0),
     "DRIB -diffusion": lambda c: replace(c, generator=SOBOL),
+    "DRIB +trust-polish": lambda c: replace(c, refine_radius=0.2, adapt_radius=True),
     "DRIB seed": seed_config,
 }
 METHODS = (OURS, *BASELINES, *ABLATIONS)
+LATER_SETTINGS: dict[str, Any] = {"refine_radius": 1.0, "adapt_radius": False}
+"""DribConfig settings added after runs were recorded, with the value that leaves a run unchanged."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,8 @@ def fingerprint(method: str, tier: Tier) -> str:
     """A short hash of everything that decides a run's result besides problem and seed."""
     settings: dict[str, Any] = {"budget": tier.budget, "n_init": tier.n_init, "batch": tier.batch_size, "n_var": tier.n_var}
     if method == OURS or method in ABLATIONS:
-        settings["drib"] = asdict(drib_config(method, tier))
+        drib = asdict(drib_config(method, tier))
+        settings["drib"] = {k: v for k, v in drib.items() if k not in LATER_SETTINGS or v != LATER_SETTINGS[k]}
     elif method == "qLogNEHVI":
         settings["qlog"] = tier.qlog
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]

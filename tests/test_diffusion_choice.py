@@ -11,6 +11,7 @@ from tools.diffusion.candidate_choice import (
     batch_log_nehvi,
     greedy_hvi_batch,
     log_nehvi,
+    polish,
     score_pool,
 )
 from tools.diffusion.sampling import latin_hypercube
@@ -61,6 +62,16 @@ def test_polish_improves_the_first_pick_and_stays_in_the_cube(toy_gp: ObjectiveS
     acquisition = log_nehvi(toy_gp, REF_POINT, 64, 0)
     values = score_pool(acquisition, torch.as_tensor(np.vstack([plain[:1], polished[:1]]), dtype=DTYPE))
     assert float(values[1]) > float(values[0])
+
+
+def test_polish_stays_within_its_trust_region(toy_gp: ObjectiveSurrogate) -> None:
+    acquisition = log_nehvi(toy_gp, REF_POINT, 32, 0)
+    starts = torch.tensor([[0.9, 0.9], [0.1, 0.95]], dtype=DTYPE)  # far from the good region near x2 = 0.2
+    near, near_value = polish(acquisition, starts, 0.05, 50)
+    free, free_value = polish(acquisition, starts, 1.0, 50)
+    assert float((near[None, :] - starts).abs().max(dim=1).values.min()) <= 0.05 + 1e-9
+    assert float((free[None, :] - starts).abs().max(dim=1).values.min()) > 0.05  # the whole cube lets it go further
+    assert free_value > near_value
 
 
 def test_seed_rule_picks_distinct_candidates(toy_gp: ObjectiveSurrogate, pool: np.ndarray) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import numpy as np
@@ -12,10 +13,12 @@ from tools.diffusion.optimizer import (
     DIFFUSION,
     GENETIC,
     LCB_HVI,
+    MIN_RADIUS,
     SOBOL,
     BatchRecord,
     DribConfig,
     ParetoResult,
+    adapted_radius,
     hypervolume,
     local_candidates,
     optimize,
@@ -121,3 +124,29 @@ def test_local_candidates_stay_in_the_trust_region_and_the_cube() -> None:
     distance = np.min(np.max(np.abs(points[:, None, :] - front[None, :, :]), axis=2), axis=1)
     assert np.all(distance <= 0.1 + 1e-12)
     assert np.any(points[:, 0] == 0.0) and np.any(points[:, 1] == 1.0)  # clipping lands some on the faces
+
+
+def test_trust_region_grows_when_polish_reaches_the_front_and_shrinks_otherwise() -> None:
+    pool = np.array([[0.1, 0.1], [0.5, 0.5]])
+    evaluated = np.array([[1.0, 1.0], [2.0, 0.5]])
+    polished_on_front = np.vstack([evaluated, [[0.2, 0.2]]])  # the batch's outcome (last row) is non-dominated
+    polished_dominated = np.vstack([evaluated, [[3.0, 3.0]]])
+    assert adapted_radius(0.2, pool, np.array([[0.12, 0.3]]), polished_on_front) == 0.4
+    assert adapted_radius(0.8, pool, np.array([[0.12, 0.3]]), polished_on_front) == 1.0
+    assert adapted_radius(0.2, pool, np.array([[0.12, 0.3]]), polished_dominated) == 0.1
+    assert adapted_radius(MIN_RADIUS, pool, np.array([[0.12, 0.3]]), polished_dominated) == MIN_RADIUS
+    # a batch of pool points only says nothing about the polish
+    assert adapted_radius(0.2, pool, np.array([[0.5, 0.5]]), polished_dominated) == 0.2
+
+
+def test_trust_polish_keeps_picks_near_the_pool_and_adapts_its_radius(zdt1: BlackBoxProblem) -> None:
+    seen: list[BatchRecord] = []
+    config = replace(FAST, refine_radius=0.1, adapt_radius=True)
+    optimize(zdt1, budget=28, seed=5, batch_size=4, device="cpu", config=config, on_batch=seen.append)
+    assert len(seen) == 4 and seen[0].radius == 0.1
+    for record in seen:
+        # every pick is a pool point or a polish that started at one and stayed within the radius
+        distance = np.min(np.max(np.abs(record.chosen[:, None, :] - record.pool[None, :, :]), axis=2), axis=1)
+        assert np.all(distance <= record.radius + 1e-9)
+    for before, after in itertools.pairwise(seen):
+        assert after.radius == adapted_radius(before.radius, before.pool, before.chosen, after.F)

@@ -8,7 +8,9 @@ Two rules (DribConfig.choice):
   whole pool, take the best point, add it as pending (the acquisition then integrates over its
   unknown outcome, so a second point next to it is worth little), repeat. Optionally each pick is
   polished (`refine_starts` > 0): L-BFGS-B on the acquisition over the unit cube, started from the
-  pool's `refine_starts` best points, and kept only when it beats the best pool point.
+  pool's `refine_starts` best points, and kept only when it beats the best pool point. With
+  `refine_radius` < 1 each start is polished only within a box of that half-width around it (a
+  trust region for the polish; optimizer.py, change 4, says why and how the radius adapts).
   Why: the seed's rule below scores a candidate by the HV gain of one optimistic value; it ignores
   how uncertain that value is and how the batch's points interact. On ZDT1 the seed's pick had a
   lower qLogNEHVI than qLogNEHVI's own pick in the early batches (benchmarks/results/study/), while
@@ -32,7 +34,7 @@ import numpy as np
 import torch
 from botorch.acquisition.multi_objective.logei import qLogNoisyExpectedHypervolumeImprovement
 from botorch.acquisition.multi_objective.objective import WeightedMCMultiOutputObjective
-from botorch.optim.optimize import optimize_acqf
+from botorch.generation.gen import gen_candidates_scipy
 from botorch.sampling.normal import SobolQMCNormalSampler
 from numpy.typing import NDArray
 from pymoo.indicators.hv import HV
@@ -78,6 +80,40 @@ def score_pool(acquisition: qLogNoisyExpectedHypervolumeImprovement, pool: torch
         return torch.cat([acquisition(chunk[:, None, :]) for chunk in torch.split(pool, POOL_CHUNK)])
 
 
+def polish(
+    acquisition: qLogNoisyExpectedHypervolumeImprovement, starts: torch.Tensor, radius: float, maxiter: int
+) -> tuple[torch.Tensor, float]:
+    """The best point L-BFGS-B reaches on the acquisition from each start, within radius of it (and the unit cube).
+
+    radius >= 1 is the whole cube: all starts in one call of botorch's batched L-BFGS-B (each start its
+    own problem), the call optimize_acqf makes. A smaller radius gives each start its own box, so each
+    start gets its own call (the batched L-BFGS-B takes one box for all).
+    """
+    n_var = starts.shape[1]
+    if radius >= 1.0:
+        cube = unit_bounds(n_var, starts.device)
+        groups = [(starts, cube[0], cube[1])]
+    else:
+        groups = [(start[None], (start - radius).clamp(0.0, 1.0), (start + radius).clamp(0.0, 1.0)) for start in starts]
+    points, values = [], []
+    # L-BFGS-B stopping on its iteration cap is expected here and harmless; botorch forces its
+    # OptimizationWarning to "always", so the warnings are recorded (and dropped), not filtered
+    with warnings.catch_warnings(record=True):
+        for group, lower, upper in groups:
+            group_points, group_values = gen_candidates_scipy(
+                initial_conditions=group[:, None, :],
+                acquisition_function=acquisition,
+                lower_bounds=lower,
+                upper_bounds=upper,
+                options={"maxiter": maxiter},
+            )
+            points.append(group_points)
+            values.append(group_values.reshape(-1))
+    all_values = torch.cat(values)
+    best = int(torch.argmax(all_values))
+    return torch.cat(points)[best, 0].detach(), float(all_values[best])
+
+
 def acquisition_batch(
     surrogate: ObjectiveSurrogate,
     candidates: FloatArray,
@@ -87,14 +123,15 @@ def acquisition_batch(
     refine_starts: int = 0,
     refine_maxiter: int = 100,
     seed: int = 0,
+    refine_radius: float = 1.0,
 ) -> FloatArray:
     """batch_size unit-cube points by sequential greedy qLogNEHVI over the pool (see module doc).
 
-    Without refinement every returned row is a row of candidates; with it a row may be a polished one.
+    Without refinement every returned row is a row of candidates; with it a row may be a polished one,
+    at most refine_radius (per coordinate) from the pool point it started at.
     """
     device = surrogate.device
     pool = torch.as_tensor(candidates, dtype=DTYPE, device=device)
-    bounds = unit_bounds(pool.shape[1], device)
     acquisition = log_nehvi(surrogate, ref_point, mc_samples, seed)
     chosen: list[torch.Tensor] = []
     for _ in range(min(batch_size, len(pool))):
@@ -103,20 +140,9 @@ def acquisition_batch(
         pick, pick_value = pool[best], float(values[best])
         if refine_starts > 0:
             starts = pool[torch.argsort(values, descending=True)[:refine_starts]]
-            with warnings.catch_warnings():
-                # L-BFGS-B stopping on its iteration cap is expected here and harmless
-                warnings.simplefilter("ignore")
-                polished, polished_value = optimize_acqf(
-                    acquisition,
-                    bounds=bounds,
-                    q=1,
-                    num_restarts=len(starts),
-                    batch_initial_conditions=starts[:, None, :],
-                    options={"batch_limit": 5, "maxiter": refine_maxiter},
-                    retry_on_optimization_warning=False,
-                )
-            if polished_value is not None and float(polished_value) > pick_value:
-                pick = polished.reshape(-1).detach()
+            polished, polished_value = polish(acquisition, starts, refine_radius, refine_maxiter)
+            if polished_value > pick_value:
+                pick = polished
         chosen.append(pick)
         pool = torch.cat([pool[:best], pool[best + 1 :]]) if torch.equal(pick, pool[best]) else pool
         acquisition.set_X_pending(torch.stack(chosen))

@@ -41,6 +41,13 @@ data, both judged by the same GP's joint log-NEHVI):
   Change 3, n_local > 0: add candidates drawn in boxes of half-width local_radius around the
     current Pareto set (a trust region, clipped to the cube): fine moves along and towards the
     front that neither the DDPM (which blurs) nor SBX (which mixes distant parents) makes.
+  Change 4, refine_radius < 1 (off by default: 1.0 and adapt_radius = False give change 2 exactly):
+    the polish stays within a box of that half-width around its start, and with adapt_radius the
+    half-width doubles (up to 1) after a batch in which a polished point landed on the front and
+    halves (down to MIN_RADIUS) after one in which none did, as a trust region adapts. Why: on the
+    cube the polish follows the GP's optimism far from any evaluated point, where the GP of 20-60
+    points is least to be trusted; kept near a pool point it refines the pool's choice instead.
+    Not measured on the full tier yet (benchmarks/mobo.py's "DRIB +trust-polish" row), hence off.
   Control, generator = "sobol": Sobol points instead of the diffusion model (same count), to
     measure what the diffusion model adds on top of changes 1-3.
 """
@@ -110,6 +117,10 @@ class DribConfig:
     refine_starts: int = 4
     """Change 2: L-BFGS-B polish of each pick from this many of the best pool points (0 = off; ACQUISITION only)."""
     refine_maxiter: int = 100
+    refine_radius: float = 1.0
+    """Change 4 (off by default): the polish stays within this distance (per coordinate) of its start; 1.0 = the cube."""
+    adapt_radius: bool = False
+    """Change 4: double the polish radius after a batch whose polished points reached the front, halve it otherwise."""
     n_local: int = 200
     """Change 3: trust-region candidates around the current Pareto set added to the pool (0 = off)."""
     local_radius: float = 0.1
@@ -164,6 +175,8 @@ class BatchRecord:
     """The candidates the batch was chosen from, unit cube."""
     chosen: FloatArray
     """The batch, unit cube (rows of pool, or polished points near them)."""
+    radius: float
+    """The polish's trust-region radius for this batch."""
     surrogate: ObjectiveSurrogate
 
 
@@ -209,6 +222,24 @@ def local_candidates(front: FloatArray, n: int, radius: float, rng: np.random.Ge
     """
     centres = front[rng.integers(0, len(front), n)]
     return np.asarray(np.clip(centres + rng.uniform(-radius, radius, centres.shape), 0.0, 1.0), dtype=np.float64)
+
+
+MIN_RADIUS = 1.0 / 64
+
+
+def adapted_radius(radius: float, pool: FloatArray, chosen: FloatArray, F: FloatArray) -> float:
+    """The polish's next radius: doubled (up to 1) if a polished point of the last batch is on the front, else halved.
+
+    The last len(chosen) rows of F are the batch's outcomes; a chosen row that is no pool row was polished.
+    A batch without polished points leaves the radius as it is.
+    """
+    polished = np.array([not np.any(np.all(np.isclose(pool, row), axis=1)) for row in chosen])
+    if not polished.any():
+        return radius
+    batch_rows = np.arange(len(F) - len(chosen), len(F))[polished]
+    if np.isin(batch_rows, pareto_indices(F)).any():
+        return min(1.0, 2.0 * radius)
+    return max(MIN_RADIUS, 0.5 * radius)
 
 
 def _drop_seen(candidates: FloatArray, seen: FloatArray, tol: float = 1e-6) -> FloatArray:
@@ -271,6 +302,7 @@ def optimize(
     evals_history = [len(F)]
     operator_history: list[str] = []
     operator, since_switch = DIFFUSION, 0
+    radius = config.refine_radius
 
     batch_index = 0
     while len(X) < budget:
@@ -289,15 +321,25 @@ def optimize(
             candidates = np.vstack([candidates, rng.uniform(size=(q, U.shape[1]))])
         if config.choice == ACQUISITION:
             chosen = acquisition_batch(
-                surrogate, candidates, ref_point, q, config.mc_samples, config.refine_starts, config.refine_maxiter, batch_seed
+                surrogate,
+                candidates,
+                ref_point,
+                q,
+                config.mc_samples,
+                config.refine_starts,
+                config.refine_maxiter,
+                batch_seed,
+                radius,
             )
         else:
             chosen = candidates[greedy_hvi_batch(surrogate, candidates, F, q, config.kappa)]
         if on_batch is not None:
-            on_batch(BatchRecord(batch_index, operator, U, F, candidates, chosen, surrogate))
+            on_batch(BatchRecord(batch_index, operator, U, F, candidates, chosen, radius, surrogate))
         X_new = lower + chosen * (upper - lower)
         F_new = problem.evaluate(X_new)
         X, F = np.vstack([X, X_new]), np.vstack([F, F_new])
+        if config.adapt_radius:
+            radius = adapted_radius(radius, candidates, chosen, F)
         hv_history.append(hypervolume(F, ref_point))
         evals_history.append(len(F))
         operator_history.append(operator)
