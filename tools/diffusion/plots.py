@@ -55,22 +55,28 @@ Band = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
 
 
 def plot_hv_curves(curves: Mapping[str, Mapping[str, Band]], path: Path, title: str = "") -> Path:
-    """One panel per problem: median hypervolume over seeds against evaluations, quartiles shaded, one line per method."""
+    """One panel per problem: median hypervolume over seeds against evaluations, quartiles shaded, one line per method.
+
+    A method keeps its colour in every panel (a panel may lack a method) and every panel has its legend.
+    """
     problems = list(curves)
+    methods = list(dict.fromkeys(method for lines in curves.values() for method in lines))
+    colour = {method: f"C{i % 10}" for i, method in enumerate(methods)}
     columns = min(4, len(problems))
     rows = int(np.ceil(len(problems) / columns))
     fig = Figure(figsize=(4.0 * columns, 3.2 * rows + (0.4 if title else 0.0)))
     axes = fig.subplots(rows, columns, squeeze=False)
     for ax, problem in zip(axes.flat, problems, strict=False):
         for method, (evals, median, low, high) in curves[problem].items():
-            ax.plot(evals, median, label=method)
-            ax.fill_between(evals, low, high, alpha=0.2)
+            ax.plot(evals, median, label=method, color=colour[method])
+            ax.fill_between(evals, low, high, alpha=0.2, color=colour[method])
         ax.set_title(problem)
+        if curves[problem]:
+            ax.legend(fontsize=7)
         ax.set_xlabel("evaluations")
         ax.set_ylabel("hypervolume (median, quartiles)")
     for ax in list(axes.flat)[len(problems) :]:
         ax.axis("off")
-    axes.flat[0].legend(fontsize=7)
     if title:
         fig.suptitle(title)
     return _save(fig, path)
@@ -125,5 +131,4 @@ def plot_candidates(panels: Mapping[str, Mapping[str, FloatArray]], path: Path) 
         ax.set_ylabel("f2")
     for ax in list(axes.flat)[len(panels) :]:
         ax.axis("off")
-    axes.flat[0].legend(fontsize=7)
     return _save(fig, path)
