@@ -8,10 +8,12 @@ wrong in words. Other tools (DRIB-MOBO, LAM beamforming, ...) take the template'
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, Literal, cast
 
+import pyomo.environ as pyo
 from langgraph.config import get_config
 from langgraph.runtime import Runtime
 from langgraph.types import Command
@@ -63,15 +65,31 @@ def _done(result: Result) -> Command[Literal["verify_solution"]]:
 def _run_portfolio(context: Context, template: AnyTemplate, formulation: Formulation, plan: Plan, out_dir: Path) -> Result:
     params = template.params_model.model_validate(formulation["params"])
     problem_class = cast(ProblemClass, formulation["problem_class"])  # portfolio templates declare only these
-    outcome = solve(built_model(context, formulation), problem_class, plan["solver"], plan["time_limit_s"], plan["skip"])
+    build = lambda copy: built_model(context, formulation, copy=copy)  # noqa: E731  (built once, cloned per use)
+    return run_portfolio(template, params, problem_class, plan, out_dir, formulation["revision"], build)
+
+
+def run_portfolio(
+    template: AnyTemplate,
+    params: Any,
+    problem_class: ProblemClass,
+    plan: Plan,
+    out_dir: Path,
+    revision: int = 0,
+    build: Callable[[bool], pyo.ConcreteModel] | None = None,
+) -> Result:
+    """Solve the template's model with the portfolio; the result holds data only (solution table, baselines,
+    figures written to `out_dir`). `build(copy)` gives the model (copy False: one the caller only reads or clones);
+    by default the template builds it from `params`. Also what `lamopt mcp` runs for a template used alone."""
+    model = build or (lambda copy: template.build_model(params))
+    outcome = solve(model(True), problem_class, plan["solver"], plan["time_limit_s"], plan["skip"])
     conflicts: list[str] = []
     if outcome.status is Status.INFEASIBLE:  # the diagnosis relaxes a copy of its own
-        model = built_model(context, formulation, copy=False)
-        found = explain_infeasibility(model, plan["time_limit_s"], template.structural_constraints)
+        found = explain_infeasibility(model(False), plan["time_limit_s"], template.structural_constraints)
         conflicts = [c.sentence() for c in found]
     solved = bool(outcome.solution)
     return Result(
-        revision=formulation["revision"],
+        revision=revision,
         tool=PYOMO_PORTFOLIO,
         status=str(outcome.status),
         solver=outcome.solver,
