@@ -21,10 +21,12 @@ The hashed collection, the dense similarities and the fusion are module function
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -179,6 +181,18 @@ class TemplateStore:
         return self.templates[template_id]
 
 
+@contextmanager
+def _building(folder: Path) -> Iterator[None]:
+    """One process at a time checks or builds a collection in `folder`: processes sharing it (Ray workers of one
+    node, two lamopt commands) would otherwise find another's half-built collection and delete it."""
+    with (folder / ".build.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def content_hash(documents: Mapping[str, str]) -> str:
     """A short digest of every (id, document) pair: it names the collection that holds them."""
     digest = hashlib.sha256()
@@ -193,19 +207,20 @@ def hashed_collection(client: Any, prefix: str, documents: Mapping[str, str], me
     when it is complete, built when it is missing or a build died half-way."""
     digest = content_hash(documents)
     name = f"{prefix}-{digest}"
-    try:
-        collection = client.get_collection(name, embedding_function=MiniLMEmbedding())
-        if collection.count() == len(documents):
-            return collection
-        client.delete_collection(name)  # a build that died half-way
-    except (chromadb.errors.NotFoundError, ValueError):
-        pass
-    collection = client.get_or_create_collection(
-        name, embedding_function=MiniLMEmbedding(), metadata={"hnsw:space": "cosine", "content_hash": digest}
-    )
-    ids = list(documents)
-    collection.upsert(ids=ids, documents=[documents[i] for i in ids], metadatas=[dict(metadatas[i]) for i in ids])
-    return collection
+    with _building(Path(client.get_settings().persist_directory)):
+        try:
+            collection = client.get_collection(name, embedding_function=MiniLMEmbedding())
+            if collection.count() == len(documents):
+                return collection
+            client.delete_collection(name)  # a build that died half-way
+        except (chromadb.errors.NotFoundError, ValueError):
+            pass
+        collection = client.get_or_create_collection(
+            name, embedding_function=MiniLMEmbedding(), metadata={"hnsw:space": "cosine", "content_hash": digest}
+        )
+        ids = list(documents)
+        collection.upsert(ids=ids, documents=[documents[i] for i in ids], metadatas=[dict(metadatas[i]) for i in ids])
+        return collection
 
 
 def dense_similarities(collection: Any, text: str, ids: list[str]) -> dict[str, float]:
