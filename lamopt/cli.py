@@ -1,4 +1,4 @@
-"""The command line: `lamopt solve | run | chat | eval | doctor | serve-llm | kb | train-beamformer`."""
+"""The command line: `lamopt solve | run | chat | mcp | eval | doctor | serve-llm | kb | train-beamformer`."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         "solve": _solve,
         "run": _run,
         "chat": _chat,
+        "mcp": _mcp,
         "eval": _eval,
         "doctor": _doctor,
         "serve-llm": _serve_llm,
@@ -86,6 +87,18 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--token", help="login token when bound beyond loopback (default: LAMOPT_CHAT_TOKEN or a random one)")
     chat.add_argument("--review", default="", help="review points: after_modeling,before_solving,missing_parameter")
     _add_settings(chat)
+    mcp = sub.add_parser(
+        "mcp",
+        help="serve lamopt to other agents over the Model Context Protocol (stdio; --http for streamable HTTP)",
+        description="An MCP server: tools solve, follow_up, kb_search, list_templates, leo_placement, drib_mobo, "
+        "beamforming_cellfree, beamforming_isac; resources lamopt://runs/<thread>/report and .../figures/<name>.",
+    )
+    mcp.add_argument("--http", action="store_true", help="streamable HTTP instead of stdio (needs the operating-system sandbox)")
+    mcp.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default loopback)")
+    mcp.add_argument("--port", type=int, default=8765, help="HTTP port")
+    mcp.add_argument("--token", help="HTTP bearer token (default: LAMOPT_MCP_TOKEN or a random one, printed at start)")
+    mcp.add_argument("--review", default="", help="review points for every run (clients may choose their own)")
+    _add_settings(mcp)
     evaluate = sub.add_parser("eval", help="measure accuracy on a benchmark JSONL file (question + answer per line)")
     evaluate.add_argument("file", help="benchmark records: id, question, answer (see ../shared/benchmarks)")
     evaluate.add_argument("--limit", type=int, help="only the first N problems")
@@ -295,6 +308,19 @@ def _chat(args: argparse.Namespace) -> int:
     try:
         serve(args.host, args.port, args.token, lambda: _context(args, review))
     except InputError as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
+    return EXIT_OK
+
+
+def _mcp(args: argparse.Namespace) -> int:
+    from lamopt.mcp_server import HttpRefused, serve
+
+    review = _review_points(args.review)
+    if isinstance(review, int):
+        return review
+    try:
+        serve(lambda: _context(args, review), http=args.http, host=args.host, port=args.port, token=args.token)
+    except HttpRefused as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)
     return EXIT_OK
 
