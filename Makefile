@@ -27,7 +27,7 @@ $(BWRAP):
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e ".[llm,ui,dev]"
+	$(BIN)/pip install -q -e ".[llm,ui,ray,dev]"
 	touch $(STAMP)
 
 # The optional 1.5B embedded model (about 1.1 GB); choose it with LAMOPT_EMBEDDED_MODEL=qwen2.5-coder-1.5b.

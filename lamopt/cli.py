@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--llm-concurrency", type=int, default=4, help="LLM requests in flight at once")
     run.add_argument("--solver-concurrency", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="solver runs at once")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument(
+        "--engine", choices=["threads", "ray"], default="threads", help="run cases in threads here (default) or as Ray tasks"
+    )
+    run.add_argument("--ray-address", help="a Ray cluster to use (default with --engine ray: a local Ray lamopt starts)")
     _add_settings(run)
     chat = sub.add_parser("chat", help="the chat page (a local web page): problems, agent steps, reviews, follow-ups")
     chat.add_argument("--host", default="127.0.0.1", help="bind address; anything but loopback requires a token")
@@ -273,6 +277,8 @@ def _run(args: argparse.Namespace) -> int:
     from lamopt.problem_input import InputError
     from lamopt.runs import run_batch, summary_table
 
+    if args.ray_address and args.engine != "ray":
+        return _fail("--ray-address needs --engine ray", EXIT_BAD_INPUT)
     batch = Path(args.file)
     base = _given_settings(args)
     out = Path(args.out) if args.out else Path(_context(args).runs_dir) / f"{batch.stem}.results.jsonl"
@@ -285,6 +291,8 @@ def _run(args: argparse.Namespace) -> int:
             solver_slots=args.solver_concurrency,
             base_settings=base,
             progress=not args.no_progress,
+            engine=args.engine,
+            ray_address=args.ray_address,
         )
     except InputError as exc:
         return _fail(str(exc), EXIT_BAD_INPUT)

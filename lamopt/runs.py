@@ -4,9 +4,11 @@ Each record is appended (and fsync'ed) the moment its case finishes, so a run th
 cases in flight. Restarted on the same results file, the batch skips every case that already has a record
 and repairs a last line the kill tore in half: each case ends up with exactly one record.
 
-Concurrency: `jobs` cases run at once in threads; LLM requests and solver runs are capped separately by
-gates the agents hold (Context.llm_gate / solver_gate), so against a vLLM server up to `llm_slots` requests
-are in flight together and the server batches them, while solvers don't oversubscribe the CPU cores.
+Concurrency: `jobs` cases run at once, in threads (the default engine) or as Ray tasks (`engine="ray"`,
+lamopt.ray_engine); LLM requests and solver runs are capped separately by gates the agents hold
+(Context.llm_gate / solver_gate), so against a vLLM server up to `llm_slots` requests are in flight together
+and the server batches them, while solvers don't oversubscribe the CPU cores. On Ray the gates are one actor's
+semaphores, so the caps hold across every worker of the cluster.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tqdm import tqdm
 
@@ -177,6 +179,28 @@ def _plain_settings(context: Context) -> dict[str, Any]:
     return {f.name: getattr(context, f.name) for f in dataclasses.fields(context) if f.name not in LIVE_FIELDS}
 
 
+Engine = Literal["threads", "ray"]
+Finished = tuple[Case, dict[str, Any] | LLMUnavailable]
+"""A case and its record, or the reason it did not finish (its LLM endpoint was down: no record, a rerun tries again)."""
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """What every case of a batch shares, whichever engine runs it."""
+
+    name: str
+    base_settings: dict[str, Any]
+    make_context: Callable[[dict[str, Any]], Context]
+    jobs: int
+    llm_slots: int
+    solver_slots: int
+    checkpoints: Path
+
+    def context(self, case: Case, **live: Any) -> Context:
+        """The case's Context (its settings over the batch's), with the engine's live objects (gates, ...)."""
+        return dataclasses.replace(self.make_context({**self.base_settings, **case.settings}), **live)
+
+
 def run_batch(
     batch_file: Path,
     results: Path,
@@ -187,47 +211,76 @@ def run_batch(
     base_settings: dict[str, Any] | None = None,
     make_context: Callable[[dict[str, Any]], Context] | None = None,
     progress: bool = True,
+    engine: Engine = "threads",
+    ray_address: str | None = None,
 ) -> BatchOutcome:
     """Run every case of `batch_file` that `results` has no record of yet; append a record as each finishes.
 
     `make_context` turns a case's settings into its Context (tests inject a scripted chat model there);
-    by default the settings (over `base_settings`) go straight into Context.
+    by default the settings (over `base_settings`) go straight into Context. `engine` "threads" runs the cases
+    in this process; "ray" hands them to Ray tasks (lamopt.ray_engine), on a local Ray or the cluster at
+    `ray_address`. Either way this process writes the records, so the resume rule is the same.
     """
     cases = load_cases(batch_file)
     done = {r["case"] for r in read_records(results)}
     todo = [c for c in cases if c.id not in done]
-    llm_gate, solver_gate = threading.BoundedSemaphore(max(1, llm_slots)), threading.BoundedSemaphore(max(1, solver_slots))
-    build = make_context or (lambda settings: Context(**settings))
-    checkpointer = sqlite_saver(results.with_name(results.stem + ".checkpoints.sqlite"))
+    job = BatchJob(
+        name=batch_file.stem,
+        base_settings=dict(base_settings or {}),
+        make_context=make_context or _plain_context,
+        jobs=max(1, jobs),
+        llm_slots=max(1, llm_slots),
+        solver_slots=max(1, solver_slots),
+        checkpoints=results.with_name(results.stem + ".checkpoints.sqlite"),
+    )
     writer = RecordWriter(results)
     unfinished: list[str] = []
-
-    def work(case: Case) -> dict[str, Any]:
-        context = dataclasses.replace(
-            build({**(base_settings or {}), **case.settings}), llm_gate=llm_gate, solver_gate=solver_gate
-        )
-        record = run_case(case, context, checkpointer, batch_file.stem)
-        writer.write(record)
-        return record
-
     bar = tqdm(total=len(cases), initial=len(cases) - len(todo), desc="cases", unit="case", file=sys.stderr, disable=not progress)
     statuses: Counter[str] = Counter()
     try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="lamopt-case") as pool:
-            futures = {pool.submit(work, case): case for case in todo}
-            for future in as_completed(futures):
-                try:
-                    statuses[future.result()["status"]] += 1
-                except LLMUnavailable as exc:
-                    unfinished.append(futures[future].id)
-                    statuses["llm_unavailable"] += 1
-                    tqdm.write(f"lamopt: case {futures[future].id} not finished: {exc}", file=sys.stderr)
-                bar.update(1)
-                bar.set_postfix(dict(statuses))
+        if engine == "ray":
+            try:
+                from lamopt.ray_engine import run_cases_on_ray
+            except ImportError as exc:
+                raise InputError(f"--engine ray needs Ray: pip install 'lamopt[ray]' ({exc})") from exc
+            finished = run_cases_on_ray(todo, job, ray_address)
+        else:
+            finished = _run_cases_in_threads(todo, job)
+        for case, outcome in finished:
+            if isinstance(outcome, LLMUnavailable):
+                unfinished.append(case.id)
+                statuses["llm_unavailable"] += 1
+                tqdm.write(f"lamopt: case {case.id} not finished: {outcome}", file=sys.stderr)
+            else:
+                writer.write(outcome)
+                statuses[outcome["status"]] += 1
+            bar.update(1)
+            bar.set_postfix(dict(statuses))
     finally:
         bar.close()
         writer.close()
     return BatchOutcome(records=read_records(results), ran=len(todo) - len(unfinished), skipped=len(done), unfinished=unfinished)
+
+
+def _plain_context(settings: dict[str, Any]) -> Context:
+    return Context(**settings)
+
+
+def _run_cases_in_threads(todo: list[Case], job: BatchJob) -> Iterator[Finished]:
+    """The default engine: `jobs` cases at once in this process's threads, the caps held by semaphores."""
+    llm_gate, solver_gate = threading.BoundedSemaphore(job.llm_slots), threading.BoundedSemaphore(job.solver_slots)
+    checkpointer = sqlite_saver(job.checkpoints)
+
+    def work(case: Case) -> dict[str, Any] | LLMUnavailable:
+        try:
+            return run_case(case, job.context(case, llm_gate=llm_gate, solver_gate=solver_gate), checkpointer, job.name)
+        except LLMUnavailable as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=job.jobs, thread_name_prefix="lamopt-case") as pool:
+        futures = {pool.submit(work, case): case for case in todo}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def summary_table(records: Iterable[dict[str, Any]]) -> str:

@@ -1,6 +1,6 @@
 """A batch run with a scripted chat model, as its own process, so a test can SIGKILL it mid-way.
 
-usage: python -m tests.drivers.batch_fake BATCH RESULTS KB_DIR SECONDS_PER_LLM_CALL
+usage: python -m tests.drivers.batch_fake BATCH RESULTS KB_DIR SECONDS_PER_LLM_CALL [ENGINE]
 """
 
 from __future__ import annotations
@@ -28,13 +28,16 @@ class SlowScriptedChatModel(ScriptedChatModel):
 
 def main() -> None:
     batch, results, kb, delay = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+    engine = sys.argv[5] if len(sys.argv) > 5 else "threads"
 
     def make_context(settings: dict[str, Any]) -> Context:
         fake = SlowScriptedChatModel(script=[leo_binding(), leo_binding(), leo_binding()], delay_s=delay)
         return Context(chat_model=fake, kb_path=kb, **settings)
 
-    outcome = run_batch(batch, results, jobs=2, llm_slots=2, solver_slots=1, make_context=make_context, progress=False)
-    print(f"ran {outcome.ran} skipped {outcome.skipped}")
+    outcome = run_batch(
+        batch, results, jobs=2, llm_slots=2, solver_slots=1, make_context=make_context, progress=False, engine=engine  # type: ignore[arg-type]
+    )
+    print(f"ran {outcome.ran} skipped {outcome.skipped}", flush=True)
 
 
 if __name__ == "__main__":
