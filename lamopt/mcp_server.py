@@ -367,6 +367,15 @@ class _Runs:
     def values(self, thread_id: str) -> dict[str, Any]:
         return dict(build_graph(self.saver).get_state({"configurable": {"thread_id": thread_id}}).values)
 
+    def paused_at(self, thread_id: str) -> Step | None:
+        """The review point the thread's checkpoint is paused at, as the step that announced it."""
+        state = build_graph(self.saver).get_state({"configurable": {"thread_id": thread_id}})
+        pending = [i.value for task in state.tasks for i in task.interrupts]
+        if not pending:
+            return None
+        request = dict(pending[0])
+        return Step("review", str(request.get("review", "review")), "waiting for the human expert", thread_id, request)
+
     def resumed(self, ctx: RequestContext, context: Context) -> _Resumed | None:
         """A retry that answers a review question (2026-07-28 connections): the thread, and how the run goes on."""
         if ctx.request_state is None:
@@ -375,8 +384,10 @@ class _Runs:
         thread_id, reviews = str(state["thread"]), [Review.model_validate(r) for r in state["reviews"]]
         reply = (ctx.input_responses or {}).get("review")
         answer, problem = _answer_of(reply.action, reply.content) if isinstance(reply, ElicitResult) else (None, "no answer came")
+        paused = self.paused_at(thread_id)
+        if paused is None:
+            raise ToolError(f"thread {thread_id} is no longer waiting at a review point")
         if answer is None:  # ask the same question again, saying what was wrong
-            paused = Step("review", str(state["point"]), "waiting for the human expert", thread_id, dict(state["request"]))
             return _Resumed(thread_id, reviews, lambda: iter([paused]), problem)
         reviews.append(Review(point=str(state["point"]), action=answer["action"], by="client"))
         return _Resumed(thread_id, reviews, _resume(thread_id, answer, context, self.saver))
@@ -416,12 +427,10 @@ async def _ask(
         return {"action": "approve"}, "approved automatically"
     request = dict(paused.data)
     if how == "return":  # 2026-07-28: the question goes back in the result; the client retries with the answer
-        reviewed = [r.model_dump() for r in reviews]
-        state = {"thread": paused.thread_id, "point": paused.node, "request": request, "reviews": reviewed}
-        message = _review_message(paused.node, request, paused.thread_id, problem)
-        return InputRequiredResult(
-            input_requests={"review": ElicitRequest(params=_form(message))}, request_state=json.dumps(state, default=str)
-        )
+        # What the retry needs to go on; the question itself stays in the thread's checkpoint.
+        state = {"thread": paused.thread_id, "point": paused.node, "reviews": [r.model_dump() for r in reviews]}
+        question = ElicitRequest(params=_form(_review_message(paused.node, request, paused.thread_id, problem)))
+        return InputRequiredResult(input_requests={"review": question}, request_state=json.dumps(state))
     for _ in range(MAX_REVIEW_ROUNDS):  # an older connection: ask mid-call
         reply = await ctx.elicit(_review_message(paused.node, request, paused.thread_id, problem), ReviewAnswer)
         if isinstance(reply, AcceptedElicitation):
