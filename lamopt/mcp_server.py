@@ -243,13 +243,13 @@ def build_server(
         (for follow_up, and for the report and figure resources). Long runs report each agent step as progress.
         """
         context = (settings or SolveSettings()).applied_to(make())
-        resumed = runs.resumed(ctx, context)
-        if resumed is not None:
-            return await runs.drive(ctx, context, resumed.thread_id, resumed.reviews, resumed.steps, resumed.problem)
-        thread_id = uuid.uuid4().hex[:12]
-        files = _keep_attachments(data or [], Path(context.runs_dir) / thread_id / "data")
-        start = lambda: stream(problem, files, context=context, thread_id=thread_id, checkpointer=saver)  # noqa: E731
-        return await runs.drive(ctx, context, thread_id, [], start)
+
+        def start() -> tuple[str, Callable[[], Iterator[Step]]]:
+            thread_id = uuid.uuid4().hex[:12]
+            files = _keep_attachments(data or [], Path(context.runs_dir) / thread_id / "data")
+            return thread_id, lambda: stream(problem, files, context=context, thread_id=thread_id, checkpointer=saver)
+
+        return await runs.call(ctx, context, start)
 
     @server.tool(name="follow_up", annotations=ToolAnnotations(read_only_hint=False, open_world_hint=False))
     async def follow_up_tool(
@@ -264,13 +264,13 @@ def build_server(
         to answer it; the result has the same shape as solve's, for the new round.
         """
         context = (settings or SolveSettings()).applied_to(make())
-        resumed = runs.resumed(ctx, context)
-        if resumed is not None:
-            return await runs.drive(ctx, context, resumed.thread_id, resumed.reviews, resumed.steps, resumed.problem)
-        if "report" not in runs.values(thread_id):
-            raise ToolError(f"thread {thread_id!r} has no finished run to follow up (solve a problem first)")
-        start = lambda: follow_up(thread_id, text, context=context, checkpointer=saver)  # noqa: E731
-        return await runs.drive(ctx, context, thread_id, [], start)
+
+        def start() -> tuple[str, Callable[[], Iterator[Step]]]:
+            if "report" not in runs.values(thread_id):
+                raise ToolError(f"thread {thread_id!r} has no finished run to follow up (solve a problem first)")
+            return thread_id, lambda: follow_up(thread_id, text, context=context, checkpointer=saver)
+
+        return await runs.call(ctx, context, start)
 
     @server.tool(annotations=ToolAnnotations(read_only_hint=True, open_world_hint=False))
     def kb_search(
@@ -376,50 +376,47 @@ class _Runs:
         request = dict(pending[0])
         return Step("review", str(request.get("review", "review")), "waiting for the human expert", thread_id, request)
 
-    def resumed(self, ctx: RequestContext, context: Context) -> _Resumed | None:
-        """A retry that answers a review question (2026-07-28 connections): the thread, and how the run goes on."""
+    async def call(
+        self, ctx: RequestContext, context: Context, start: Callable[[], tuple[str, Callable[[], Iterator[Step]]]]
+    ) -> CallToolResult | InputRequiredResult:
+        """A solve or follow-up call: `start` begins the run (its thread and steps), unless this call is the retry
+        that answers a review question (2026-07-28 connections), which goes on with the paused thread."""
         if ctx.request_state is None:
-            return None
+            thread_id, steps = start()
+            return await self.drive(ctx, context, thread_id, [], steps)
         state = json.loads(ctx.request_state)  # sealed and verified by the SDK: it is what this server wrote
         thread_id, reviews = str(state["thread"]), [Review.model_validate(r) for r in state["reviews"]]
-        reply = (ctx.input_responses or {}).get("review")
-        answer, problem = _answer_of(reply.action, reply.content) if isinstance(reply, ElicitResult) else (None, "no answer came")
         paused = self.paused_at(thread_id)
         if paused is None:
             raise ToolError(f"thread {thread_id} is no longer waiting at a review point")
+        reply = (ctx.input_responses or {}).get("review")
+        answer, unread = _answer_of(reply.action, reply.content) if isinstance(reply, ElicitResult) else (None, "no answer came")
         if answer is None:  # ask the same question again, saying what was wrong
-            return _Resumed(thread_id, reviews, lambda: iter([paused]), problem)
-        reviews.append(Review(point=str(state["point"]), action=answer["action"], by="client"))
-        return _Resumed(thread_id, reviews, _resume(thread_id, answer, context, self.saver))
+            return await self.drive(ctx, context, thread_id, reviews, lambda: iter([paused]), unread)
+        reviews.append(Review(point=paused.node, action=answer["action"], by="client"))
+        return await self.drive(ctx, context, thread_id, reviews, _resume(thread_id, answer, context, self.saver))
 
     async def drive(
         self, ctx: RequestContext, context: Context, thread_id: str, reviews: list[Review],
-        steps: Callable[[], Iterator[Step]], problem: str = "",
+        steps: Callable[[], Iterator[Step]], unread: str = "",
     ) -> CallToolResult | InputRequiredResult:  # fmt: skip
-        """Play the run until its report, asking (or approving) at each review point on the way."""
+        """Play the run until its report, asking (or approving) at each review point on the way. `unread` says what
+        was wrong with the last answer, when the question is asked again."""
         _start_embedded_llm_here(context)
         while True:
             last = await _play(ctx, steps)
             if last.kind == "report":
                 return _solve_result(thread_id, last, reviews)
-            asked = await _ask(ctx, last, reviews, problem)
+            asked = await _ask(ctx, last, reviews, unread)
             if isinstance(asked, InputRequiredResult):
                 return asked
             answer, by = asked
             reviews.append(Review(point=last.node, action=answer["action"], by=by))
-            steps, problem = _resume(thread_id, answer, context, self.saver), ""
-
-
-@dataclasses.dataclass
-class _Resumed:
-    thread_id: str
-    reviews: list[Review]
-    steps: Callable[[], Iterator[Step]]
-    problem: str = ""
+            steps, unread = _resume(thread_id, answer, context, self.saver), ""
 
 
 async def _ask(
-    ctx: RequestContext, paused: Step, reviews: list[Review], problem: str
+    ctx: RequestContext, paused: Step, reviews: list[Review], unread: str
 ) -> tuple[dict[str, Any], Literal["client", "approved automatically"]] | InputRequiredResult:
     """The answer to the review point the run paused at: from the client where it can be asked, else approval."""
     how = _how_to_ask(ctx)
@@ -428,15 +425,15 @@ async def _ask(
     request = dict(paused.data)
     if how == "return":  # 2026-07-28: the question goes back in the result; the client retries with the answer
         # What the retry needs to go on; the question itself stays in the thread's checkpoint.
-        state = {"thread": paused.thread_id, "point": paused.node, "reviews": [r.model_dump() for r in reviews]}
-        question = ElicitRequest(params=_form(_review_message(paused.node, request, paused.thread_id, problem)))
+        state = {"thread": paused.thread_id, "reviews": [r.model_dump() for r in reviews]}
+        question = ElicitRequest(params=_form(_review_message(paused.node, request, paused.thread_id, unread)))
         return InputRequiredResult(input_requests={"review": question}, request_state=json.dumps(state))
     for _ in range(MAX_REVIEW_ROUNDS):  # an older connection: ask mid-call
-        reply = await ctx.elicit(_review_message(paused.node, request, paused.thread_id, problem), ReviewAnswer)
+        reply = await ctx.elicit(_review_message(paused.node, request, paused.thread_id, unread), ReviewAnswer)
         if isinstance(reply, AcceptedElicitation):
-            answer, problem = _answer_of("accept", reply.data.model_dump())
+            answer, unread = _answer_of("accept", reply.data.model_dump())
         else:
-            answer, problem = _answer_of(reply.action, None)
+            answer, unread = _answer_of(reply.action, None)
         if answer is not None:
             return answer, "client"
     raise ToolError(f"thread {paused.thread_id}: {MAX_REVIEW_ROUNDS} review answers in a row did not read; the run stays paused")
@@ -523,10 +520,10 @@ def _answer_of(action: str, content: dict[str, Any] | None) -> tuple[dict[str, A
     return {"action": "approve"}, ""
 
 
-def _review_message(point: str, request: dict[str, Any], thread_id: str, problem: str) -> str:
+def _review_message(point: str, request: dict[str, Any], thread_id: str, unread: str) -> str:
     lines = [f"lamopt paused at review point '{point.replace('_', ' ')}' (thread {thread_id})."]
-    if problem:
-        lines.append(f"Your last answer did not read: {problem}.")
+    if unread:
+        lines.append(f"Your last answer did not read: {unread}.")
     if request.get("question"):
         lines.append(str(request["question"]))
     formulation = request.get("formulation") or {}
