@@ -588,11 +588,10 @@ def _tool_run_dir(context: Context) -> tuple[str, Path]:
 
 
 def _run_registered(name: str, inputs: BaseModel, context: Context) -> dict[str, Any]:
-    """A tool of the registry, used alone: its input model, its entry point, its figures as resources."""
-    input_model, entry = TOOLS[name].load()
+    """A tool of the registry, used alone (it validates the inputs into its own model); its figures become resources."""
     run_id, out_dir = _tool_run_dir(context)
     try:
-        out = entry(input_model.model_validate(inputs.model_dump()), out_dir)
+        out = TOOLS[name].run(inputs.model_dump(), out_dir)
     except ValidationError as exc:
         raise ToolError(str(exc)) from exc
     return _tool_output(run_id, out, out.get("figures") or [])
