@@ -568,7 +568,7 @@ def _start_embedded_llm_here(context: Context) -> None:
     signal follows the thread that started a child, so a server started from a worker thread would outlive a killed
     `lamopt mcp`. It starts once (a few seconds); later calls find it running."""
     if context.chat_model is None and context.llm_backend == "embedded" and not context.llm_url:
-        EmbeddedServer.shared(context.llm_threads)
+        EmbeddedServer.shared(context.llm_threads, context.embedded_model)
 
 
 def _keep_attachments(data: list[Attachment], folder: Path) -> list[str]:

@@ -125,7 +125,7 @@ def _llm_url_for_workers(todo: list[Case], job: BatchJob, *, on_cluster: bool) -
             "cluster's nodes cannot reach: give an endpoint every node reaches (--llm-backend vllm --llm-url http://...)"
         )
     context = job.context(todo[0])
-    return EmbeddedServer.shared(context.llm_threads).url
+    return EmbeddedServer.shared(context.llm_threads, context.embedded_model).url
 
 
 def _needs_embedded_server(job: BatchJob, case: Case) -> bool:
