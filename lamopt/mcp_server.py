@@ -16,7 +16,6 @@ point approved, and the result lists them.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import importlib.metadata
 import json
 import os
@@ -70,6 +69,7 @@ from tools.diffusion.tool import DiffusionMOBOInput
 from tools.registry import TOOLS
 from tools.satnet.latency import LatencyVariant
 from tools.satnet.scenario import ScenarioConfig
+from tools.solvers.sandbox import isolation
 
 INSTRUCTIONS = (
     "lamopt turns a wireless-network optimization problem stated in plain language (LEO microservice placement, "
@@ -619,17 +619,6 @@ def _version() -> str:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def sandbox_isolation() -> tuple[bool, str]:
-    """Whether the operating-system sandbox is in place (tools.solvers.sandbox.isolation_status), and why not.
-
-    A lamopt without that function has no operating-system sandbox: that counts as not available."""
-    status = getattr(importlib.import_module("tools.solvers.sandbox"), "isolation_status", None)
-    if status is None:
-        return False, "this lamopt has no operating-system sandbox for generated code (tools.solvers.sandbox.isolation_status)"
-    ok, why = status()
-    return bool(ok), str(why)
-
-
 class HttpRefused(RuntimeError):
     """`lamopt mcp --http` cannot start; the message says why."""
 
@@ -646,11 +635,12 @@ def serve(
     if not http:
         build_server(make_context).run()
         return
-    ok, why = sandbox_isolation()
-    if not ok:
+    sealed, why = isolation.isolation_status()
+    if not sealed:
         raise HttpRefused(
             "the HTTP transport hands lamopt problems written by other programs, so it starts only with the "
-            f"operating-system sandbox in place: {why}. Use stdio (lamopt mcp without --http) meanwhile."
+            f"operating-system sandbox in place: {why} ({isolation.OVERRIDE_ENV} does not lift this). Use stdio "
+            "(lamopt mcp without --http) meanwhile."
         )
     token = token or os.environ.get("LAMOPT_MCP_TOKEN") or secrets.token_urlsafe(24)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"

@@ -29,12 +29,12 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.types import BlobResourceContents, CallToolResult, ElicitRequestParams, ElicitResult, TextResourceContents
 
 from agents.context import Context
-from lamopt import mcp_server
 from lamopt.checkpoints import sqlite_saver
 from lamopt.cli import main
 from lamopt.mcp_server import HttpRefused, build_server, serve
 from tests.conftest import EXAMPLE, ROOT, leo_binding
 from tests.fakes import ScriptedChatModel
+from tools.solvers.sandbox import isolation
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 FOLLOW_UP = "What if S3 loses 2 of its cores?\nCPU capacity now (cores): S1 4, S2 3, S3 1, S4 4, S5 3, S6 3."
@@ -95,11 +95,11 @@ def test_solve_reports_progress_and_the_verified_optimum_and_its_resources_then_
     tmp_path: Path, kb_dir: Path
 ) -> None:
     served = _Server(tmp_path, kb_dir, [leo_binding(), leo_binding(cpu_capacity_list="L3")])
-    progress: list[tuple[float, str | None]] = []
+    notes: list[tuple[float, str | None]] = []
     seen: dict[str, Any] = {}
 
-    async def note(done: float, total: float | None, message: str | None) -> None:
-        progress.append((done, message))
+    async def note(progress: float, total: float | None, message: str | None) -> None:
+        notes.append((progress, message))
 
     async def talk(client: Client) -> None:
         result = await client.call_tool("solve", {"problem": EXAMPLE.read_text()}, progress_callback=note)
@@ -121,9 +121,9 @@ def test_solve_reports_progress_and_the_verified_optimum_and_its_resources_then_
     assert answer["reviews"] == [] and answer["report_uri"] == f"lamopt://runs/{answer['thread_id']}/report"
     assert "**Objective:** 10.5" in result.content[0].text  # type: ignore[union-attr]  # the report, for the model to read
     # Each agent step arrived as a progress notification while the run went on, counting up.
-    assert len(progress) >= 7 and [p for p, _ in progress] == sorted({p for p, _ in progress})
-    assert progress[0][1] is not None and progress[0][1].startswith("retriever: ")
-    assert any(m is not None and m.startswith("invoker: ") for _, m in progress)
+    assert len(notes) >= 7 and [p for p, _ in notes] == sorted({p for p, _ in notes})
+    assert notes[0][1] is not None and notes[0][1].startswith("retriever: ")
+    assert any(m is not None and m.startswith("invoker: ") for _, m in notes)
     report = seen["report"]
     assert isinstance(report, TextResourceContents) and report.mime_type == "text/markdown"
     assert "**Objective:** 10.5" in report.text and "## What the agents did" in report.text
@@ -228,7 +228,7 @@ def test_bad_arguments_get_mcp_errors_and_the_server_keeps_serving(tmp_path: Pat
     seen: dict[str, Any] = {}
 
     async def talk(client: Client) -> None:
-        calls = {
+        calls: dict[str, tuple[str, dict[str, Any]]] = {
             "no problem": ("solve", {}),
             "empty problem": ("solve", {"problem": "   "}),
             "unknown setting": ("solve", {"problem": "x", "settings": {"llm_url": "http://elsewhere"}}),
@@ -380,8 +380,9 @@ def test_lamopt_mcp_over_stdio_lists_tools_and_answers_bad_arguments_with_errors
 
 
 def test_http_needs_the_operating_system_sandbox_and_says_why(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
-    monkeypatch.setattr(mcp_server, "sandbox_isolation", lambda: (False, "bubblewrap is not installed"))
-    with pytest.raises(HttpRefused, match="operating-system sandbox in place: bubblewrap is not installed"):
+    monkeypatch.setattr(isolation, "isolation_status", lambda: (False, "bubblewrap (bwrap) is not installed"))
+    monkeypatch.setenv(isolation.OVERRIDE_ENV, "1")  # accepting unisolated generated code does not open HTTP
+    with pytest.raises(HttpRefused, match=r"operating-system sandbox in place: bubblewrap \(bwrap\) is not installed"):
         serve(Context, http=True)
     assert main(["mcp", "--http"]) == 2
     assert "only with the operating-system sandbox" in capsys.readouterr().err
@@ -398,10 +399,8 @@ def http_server(tmp_path: Path, kb_dir: Path) -> Iterator[tuple[str, str]]:
     """`lamopt mcp --http` in a subprocess, as its command line starts it."""
     port, token = _free_port(), "test-token-" + os.urandom(6).hex()
     command = [sys.executable, "-m", "lamopt.cli", "mcp", "--http", "--port", str(port), "--token", token]
-    if not mcp_server.sandbox_isolation()[0]:
-        # Until this checkout has the operating-system sandbox, the transport is tested with the check answered yes.
-        starter = "import sys; from lamopt import mcp_server, cli; mcp_server.sandbox_isolation = lambda: (True, 'test'); "
-        command = [sys.executable, "-c", starter + "sys.exit(cli.main(sys.argv[1:]))", *command[3:]]
+    sealed, why = isolation.isolation_status()
+    assert sealed, f"the HTTP transport starts only with the operating-system sandbox, which is not here: {why}"
     process = subprocess.Popen(
         command, cwd=tmp_path, env={**os.environ, **_environment(tmp_path, kb_dir)}, stderr=subprocess.PIPE, text=True
     )

@@ -47,7 +47,7 @@ def test_an_mcp_client_solves_the_leo_example_through_lamopt_mcp_over_stdio(tmp_
     params = StdioServerParameters(command=sys.executable, args=["-m", "lamopt.cli", "mcp"], env=env, cwd=str(tmp_path))
     seen: dict[str, Any] = {"progress": []}
 
-    async def note(done: float, total: float | None, message: str | None) -> None:
+    async def note(progress: float, total: float | None, message: str | None) -> None:
         seen["progress"].append(message)
 
     async def talk() -> None:
