@@ -53,14 +53,13 @@ from pydantic_core import to_jsonable_python
 
 from agents.backbone import EmbeddedServer, LLMUnavailable
 from agents.context import Context, Retrieval, ReviewPoint
-from agents.graph import build_graph
 from agents.invoker import run_portfolio
 from agents.knowledge import template_store
 from agents.state import Plan
 from knowledge_base.catalog import TemplateError, load_templates
 from knowledge_base.templates.leo_constellation_placement import TEMPLATE as LEO_CONSTELLATION
 from knowledge_base.templates.leo_constellation_placement import LeoConstellationParams
-from lamopt.api import Step, follow_up, stream
+from lamopt.api import Step, follow_up, record_of, stream
 from lamopt.checkpoints import sqlite_saver
 from lamopt.problem_input import InputError
 from lamopt.report_text import report_markdown
@@ -358,22 +357,24 @@ def build_server(
 
 
 class _Runs:
-    """Runs graph threads for the MCP tools: steps become progress, review points become elicitation."""
+    """Runs graph threads for the MCP tools: steps become progress, review points become elicitation.
+
+    Its loop is its own rather than lamopt.api.run_to_report's (like the chat page's): on 2026-07-28 connections a
+    review question goes back to the client in the result and the run goes on in a later request, and a follow-up
+    starts from api.follow_up."""
 
     def __init__(self, make_context: Callable[[], Context], saver: BaseCheckpointSaver[Any]) -> None:
         self.make_context = make_context
         self.saver = saver
 
     def values(self, thread_id: str) -> dict[str, Any]:
-        return dict(build_graph(self.saver).get_state({"configurable": {"thread_id": thread_id}}).values)
+        return record_of(thread_id, self.saver).state
 
     def paused_at(self, thread_id: str) -> Step | None:
         """The review point the thread's checkpoint is paused at, as the step that announced it."""
-        state = build_graph(self.saver).get_state({"configurable": {"thread_id": thread_id}})
-        pending = [i.value for task in state.tasks for i in task.interrupts]
-        if not pending:
+        request = record_of(thread_id, self.saver).paused
+        if request is None:
             return None
-        request = dict(pending[0])
         return Step("review", str(request.get("review", "review")), "waiting for the human expert", thread_id, request)
 
     async def call(
