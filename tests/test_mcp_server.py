@@ -29,6 +29,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.types import BlobResourceContents, CallToolResult, ElicitRequestParams, ElicitResult, TextResourceContents
 
 from agents.context import Context
+from knowledge_base.catalog import load_templates
 from lamopt.checkpoints import sqlite_saver
 from lamopt.cli import main
 from lamopt.mcp_server import HttpRefused, build_server, serve
@@ -376,7 +377,8 @@ def test_lamopt_mcp_over_stdio_lists_tools_and_answers_bad_arguments_with_errors
     _talk(params, talk)
     assert seen["tools"] == TOOLS
     assert seen["bad"].is_error and "Input should be a valid string" in seen["bad"].content[0].text
-    assert len(seen["templates"].structured_content["result"]) > 20
+    listed = {t["id"] for t in seen["templates"].structured_content["result"]}
+    assert listed == set(load_templates()) and "leo_microservice_placement" in listed  # the server's own catalog
 
 
 def test_http_needs_the_operating_system_sandbox_and_says_why(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
