@@ -343,9 +343,9 @@ def check_fidelity(
 
 
 def could_express(clause: str, optional_fields: dict[str, str]) -> list[str]:
-    """Optional fields of a template's binding that say what the clause says (by their names and descriptions):
-    the template may yet express the clause if the Modeler fills one of them."""
+    """Optional fields of a template's binding that say what the clause says (by their names and descriptions), the
+    closest first and only: the template may yet express the clause if the Modeler fills one of them."""
     words = _content_words(clause)
-    return [
-        name for name, says in optional_fields.items() if len(words & _content_words(f"{name.replace('_', ' ')} {says}")) >= 2
-    ]
+    shared = {name: len(words & _content_words(f"{name.replace('_', ' ')} {says}")) for name, says in optional_fields.items()}
+    best = max(shared.values(), default=0)
+    return [name for name, count in shared.items() if count >= 2 and count == best]  # the closest ones only

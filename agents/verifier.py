@@ -182,7 +182,9 @@ def _rejected(
         return Command(goto="report", update=update | {"outcome": "cap_reached", "diagnosis": reason})
     if over_budget(state, context):
         return Command(goto="report", update=out_of_time(state, context, "verifier", update))
-    return Command(goto="modeler", update=update | {"feedback": "" if drop else reason})
+    fields = [] if drop else _fields_that_may_express(state, context, formulation, findings)
+    hint = f"; the field(s) {', '.join(fields)} of the binding can express this: fill them from that sentence" if fields else ""
+    return Command(goto="modeler", update=update | {"feedback": "" if drop else reason + hint})
 
 
 def _drop_reason(state: State, context: Context, formulation: Formulation, findings: list[Finding]) -> str:
@@ -192,17 +194,29 @@ def _drop_reason(state: State, context: Context, formulation: Formulation, findi
     level = [f for f in findings if f["kind"] in TEMPLATE_LEVEL]
     if not level:
         return ""
-    if all(f["kind"] == "uncovered_clause" for f in level):
-        # A clause the binding left out may still fit an optional field of the template: one more try, naming it.
-        template = template_store(context).get(formulation["template_id"])
-        try:
-            optional = optional_fields(template.binding_schema(problem_data(state)), formulation["binding"])
-        except AssemblyError:
-            optional = {}
-        earlier = [r for r in state.get("rejected", []) if r["template_id"] == template.id and "uncovered_clause" in r["kinds"]]
-        if not earlier and all(could_express(f["message"], optional) for f in level):
-            return ""
+    earlier = [
+        r
+        for r in state.get("rejected", [])
+        if r["template_id"] == formulation["template_id"] and "uncovered_clause" in r["kinds"]
+    ]
+    if not earlier and _fields_that_may_express(state, context, formulation, findings):
+        return ""  # one more try, naming the fields
     return "; ".join(f["message"] for f in level)
+
+
+def _fields_that_may_express(state: State, context: Context, formulation: Formulation, findings: list[Finding]) -> list[str]:
+    """The optional fields the binding left empty that may express the clauses it left out: all of them must have
+    one ([] otherwise, or when something else than uncovered clauses is at fault)."""
+    level = [f for f in findings if f["kind"] in TEMPLATE_LEVEL]
+    if formulation["template_id"] == GENERATED or not level or any(f["kind"] != "uncovered_clause" for f in level):
+        return []
+    template = template_store(context).get(formulation["template_id"])
+    try:
+        optional = optional_fields(template.binding_schema(problem_data(state)), formulation["binding"])
+    except AssemblyError:
+        return []
+    fields = [could_express(f["message"], optional) for f in level]
+    return sorted({name for names in fields for name in names}) if all(fields) else []
 
 
 def _binding_findings(errors: list[str]) -> list[Finding]:

@@ -182,6 +182,7 @@ def test_a_clause_the_binding_left_out_is_named_and_the_template_tries_again(kb_
     assert len(rejections) == 1 and "must be at most 0.8" in rejections[0], said
     assert not any(t.startswith("dropped template") for t in said)
     assert "must be at most 0.8" in fake.user_texts()[1]  # the Modeler was told which clause
+    assert "the field(s) load_limit of the binding can express this" in fake.user_texts()[1]  # and which field
     report = final_report(steps)
     assert report["template_id"] == "user_association" and report["objective"] == pytest.approx(12 + 9)
 
