@@ -3,6 +3,7 @@ embedded model and number of candidate formulations (k), with the columns that m
 
     PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py                      # every set, agents / no-verify / direct
     PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --modes agents --models qwen2.5-coder-1.5b --samples 1,3
+  PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --per-family 1       # one problem of each family
 
 Sets (each case's record goes to <out>/<set>-<model>-k<k>-<mode>.jsonl as soon as it ends; a rerun resumes):
   dev30     benchmarks/data/wireless_dev30.jsonl: 36 wireless problems written for this project, independent answers
@@ -40,9 +41,13 @@ SETS = {
 }
 
 
-def cases_of(name: str) -> list[Case]:
+def cases_of(name: str, per_family: int | None = None) -> list[Case]:
+    """The set's cases; with per_family, only the first N of each family (a smaller sample that still spans them)."""
     path, every = SETS[name]
-    return read_cases(path)[::every]
+    cases = read_cases(path)[::every]
+    if per_family is None:
+        return cases
+    return [c for c in cases if [d.family for d in cases[: cases.index(c)]].count(c.family) < per_family]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", default="qwen2.5-coder-0.5b")
     parser.add_argument("--samples", default="1", help="numbers of candidate formulations, e.g. 1,3")
     parser.add_argument("--limit", type=int, default=None, help="first N cases of each set")
+    parser.add_argument("--per-family", type=int, default=None, help="first N cases of each family of a set")
     parser.add_argument("--run-budget", type=float, default=None, help="LAMOPT_RUN_BUDGET_S for every run")
     parser.add_argument("--out", type=Path, default=ROOT / "runs" / "accuracy")
     args = parser.parse_args(argv)
@@ -64,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.run_budget is not None:
                 base = replace(base, run_budget_s=args.run_budget)
             for set_name in args.sets.split(","):
-                cases = cases_of(set_name)[: args.limit]
+                cases = cases_of(set_name, args.per_family)[: args.limit]
                 for mode in modes:
                     if mode == "direct" and k > 1:
                         continue  # the baseline asks once; a vote of direct guesses is not what k measures
