@@ -169,6 +169,16 @@ def _ask_llm(
     title: str, schema: dict[str, Any], state: State, context: Context, previous: Formulation | None, spent: Spent
 ) -> tuple[dict[str, Any], str]:
     """The binding the LLM fills in (empty, with why, when it gave none usable)."""
+    refill = [f for f in state.get("refill", []) if f in (schema.get("properties") or {})]
+    if refill and previous is not None:
+        # The Verifier named the fields that may express what the last binding left out: ask for those alone.
+        focused = {"type": "object", "properties": {f: schema["properties"][f] for f in refill}, "required": refill}
+        ask_fields = prompts.load("modeler_refill_fields")
+        values = {"template_title": title, "problem": problem_text(state), "reason": state.get("feedback", "")}
+        try:
+            return {**previous["binding"], **ask(context, ask_fields, focused, spent, **values, fields=", ".join(refill))}, ""
+        except StructuredOutputError:
+            pass  # the whole binding again, with the feedback
     feedback = ""
     if state.get("feedback") and previous is not None:
         repair = spent.use(prompts.load("modeler_repair_feedback"))

@@ -198,6 +198,9 @@ class State(TypedDict, total=False):
     diagnosis: str
     feedback: str
     """Why the last formulation was rejected, for the Modeler's next attempt ('' when none)."""
+    refill: list[str]
+    """Optional binding fields the Verifier found may express a clause the last binding left out: the Modeler asks
+    for these alone, a request a small model can answer ([] when none)."""
     human_binding: dict[str, Any] | None
     """A binding a human expert typed at a review point; the Modeler uses it instead of asking the LLM."""
     diagnosed_binding: dict[str, Any] | None
@@ -258,7 +261,14 @@ def start_round(follow_up: str | None = None) -> dict[str, Any]:
     The Modeler starts one with every formulation it writes (from a template or free-form). A follow-up
     (`follow_up`, the user's words) starts a new question in the same thread: it also forgets how the last
     round ended (outcome, plan, diagnosis) and asks the Modeler to revise the formulation to answer it."""
-    fresh: dict[str, Any] = {"result": None, "verdict": None, "human_binding": None, "feedback": "", "follow_up": None}
+    fresh: dict[str, Any] = {
+        "result": None,
+        "verdict": None,
+        "human_binding": None,
+        "feedback": "",
+        "refill": [],
+        "follow_up": None,
+    }
     if follow_up is None:
         return fresh
     return fresh | {

@@ -184,7 +184,7 @@ def _rejected(
         return Command(goto="report", update=out_of_time(state, context, "verifier", update))
     fields = [] if drop else _fields_that_may_express(state, context, formulation, findings)
     hint = f"; the field(s) {', '.join(fields)} of the binding can express this: fill them from that sentence" if fields else ""
-    return Command(goto="modeler", update=update | {"feedback": "" if drop else reason + hint})
+    return Command(goto="modeler", update=update | {"feedback": "" if drop else reason + hint, "refill": fields})
 
 
 def _drop_reason(state: State, context: Context, formulation: Formulation, findings: list[Finding]) -> str:

@@ -172,9 +172,10 @@ SLEEPING = _binding(
 
 
 def test_a_clause_the_binding_left_out_is_named_and_the_template_tries_again(kb_dir: Path) -> None:
-    """The airtime limit is an optional group of the template: left out, the Verifier names the clause and the
-    Modeler fills the template once more. Without the limit one AP (9 W) would serve everybody; with it both must."""
-    airtime = SLEEPING | {"load_limit": {"values": {"AP1": 0.8, "AP2": 0.8}}}
+    """The airtime limit is an optional group of the template: left out, the Verifier names the clause and the field
+    that can express it, and the Modeler asks for that field alone (a request a small model can answer), keeping
+    the rest of the binding. Without the limit one AP (9 W) would serve everybody; with it both must."""
+    airtime = {"load_limit": {"values": {"AP1": 0.8, "AP2": 0.8}}}
     fake = ScriptedChatModel(script=[SLEEPING | {"load_limit": "none"}, airtime, NO_MAPPING])
     steps = run(AIRTIME, fake, kb_dir)
     said = _decisions(steps)
@@ -183,6 +184,7 @@ def test_a_clause_the_binding_left_out_is_named_and_the_template_tries_again(kb_
     assert not any(t.startswith("dropped template") for t in said)
     assert "must be at most 0.8" in fake.user_texts()[1]  # the Modeler was told which clause
     assert "the field(s) load_limit of the binding can express this" in fake.user_texts()[1]  # and which field
+    assert list(fake.schemas[1]["properties"]) == ["load_limit"]  # asked for alone
     report = final_report(steps)
     assert report["template_id"] == "user_association" and report["objective"] == pytest.approx(12 + 9)
 

@@ -92,9 +92,7 @@ def test_the_tools_are_listed_with_descriptions_and_json_schemas(tmp_path: Path,
     assert listed["list_templates"].annotations is not None and listed["list_templates"].annotations.read_only_hint
 
 
-def test_solve_reports_progress_and_the_verified_optimum_and_its_resources_then_a_follow_up(
-    tmp_path: Path, kb_dir: Path
-) -> None:
+def test_solve_reports_progress_and_the_verified_optimum_and_its_resources_then_a_follow_up(tmp_path: Path, kb_dir: Path) -> None:
     served = _Server(tmp_path, kb_dir, [leo_binding(), leo_binding(cpu_capacity_list="L3")])
     notes: list[tuple[float, str | None]] = []
     seen: dict[str, Any] = {}

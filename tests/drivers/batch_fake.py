@@ -35,7 +35,14 @@ def main() -> None:
         return Context(chat_model=fake, kb_path=kb, **settings)
 
     outcome = run_batch(
-        batch, results, jobs=2, llm_slots=2, solver_slots=1, make_context=make_context, progress=False, engine=engine  # type: ignore[arg-type]
+        batch,
+        results,
+        jobs=2,
+        llm_slots=2,
+        solver_slots=1,
+        make_context=make_context,
+        progress=False,
+        engine=engine,  # type: ignore[arg-type]
     )
     print(f"ran {outcome.ran} skipped {outcome.skipped}", flush=True)
 
