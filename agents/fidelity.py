@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
-from tools.question import AskedQuantity, Clause, Measure, asked_quantity, requirement_clauses
+from tools.question import AskedQuantity, Clause, Measure, asked_quantity, measured_numbers, requirement_clauses
 from tools.textdata import TextData
 
 CoverageStatus = Literal["covered", "not a requirement", "uncovered", "unclear"]
@@ -60,6 +60,8 @@ class ClauseCoverage:
     by: str
     """The constraint (or 'objective') that models it, 'numbers' when code matched its numbers, or ''."""
     reason: str
+    unused: tuple[float, ...] = ()
+    """The clause's numbers that no parameter of the formulation equals (code's finding)."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -145,7 +147,7 @@ def code_coverage(
             out.append(ClauseCoverage(clause, "covered", twin.name, f"it says: {twin.says}"))
         elif unused:
             listed = ", ".join(f"{n:g}" for n in unused)
-            out.append(ClauseCoverage(clause, "unclear", "", f"the model uses no parameter equal to {listed}"))
+            out.append(ClauseCoverage(clause, "unclear", "", f"the model uses no parameter equal to {listed}", tuple(unused)))
         else:
             out.append(ClauseCoverage(clause, "unclear", "", ""))
     return out
@@ -195,6 +197,11 @@ def llm_coverage(
                 mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "covered", twin.name, f"it says: {twin.says}")
             else:
                 mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", why or "no constraint models it")
+        elif measured := [n for n in coverage.unused if n in measured_numbers(coverage.clause.text)]:
+            # A constraint that states "at most 20 mW" has 20 mW in it: the LLM's mapping is contradicted by code.
+            listed = ", ".join(f"{n:g}" for n in measured)
+            reason = f"{target} was named, but the model uses no parameter equal to {listed}, which the clause states"
+            mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", reason)
         else:
             mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "covered", target, why)
     return [mapped.get(c.clause.index, c) for c in pending]

@@ -172,7 +172,11 @@ def _ask_llm(
     refill = [f for f in state.get("refill", []) if f in (schema.get("properties") or {})]
     if refill and previous is not None:
         # The Verifier named the fields that may express what the last binding left out: ask for those alone.
-        focused = {"type": "object", "properties": {f: schema["properties"][f] for f in refill}, "required": refill}
+        focused = {
+            "type": "object",
+            "properties": {f: _without_none(schema["properties"][f]) for f in refill},
+            "required": refill,
+        }
         ask_fields = prompts.load("modeler_refill_fields")
         values = {"template_title": title, "problem": problem_text(state), "reason": state.get("feedback", "")}
         try:
@@ -189,6 +193,16 @@ def _ask_llm(
         return ask(context, fill, schema, spent, **values, feedback=feedback), ""
     except StructuredOutputError as exc:
         return {}, str(exc)
+
+
+def _without_none(field: dict[str, Any]) -> dict[str, Any]:
+    """A binding field without its "none" choice: asked for alone, the field is to be filled, not declined."""
+    if isinstance(field.get("anyOf"), list):
+        kept = [b for b in field["anyOf"] if not (isinstance(b, dict) and b.get("enum") == ["none"])]
+        return {**field, "anyOf": kept} if kept else field
+    if isinstance(field.get("enum"), list) and len(field["enum"]) > 1:
+        return {**field, "enum": [v for v in field["enum"] if v != "none"]}
+    return field
 
 
 def _generate(

@@ -212,6 +212,25 @@ def test_a_constraint_that_says_the_same_words_outvotes_the_llms_nothing() -> No
     assert mapped["The weather must be fine."].status == "uncovered"
 
 
+def test_a_constraint_the_llm_names_for_a_stated_quantity_the_model_lacks_is_not_taken() -> None:
+    # A 0.5B model read "SINR >= 6" as the power limits and mapped the power-limit sentence to the SINR constraint:
+    # the clause states 20 mW, which no parameter equals, so code does not take the LLM's word for it. A count the
+    # model need not use ("two sites") and the same mapping with 20 in the model both stand.
+    text = "Each transmit power is a continuous quantity between 0 and 20 mW. Each cell serves 2 sites in turn."
+    sinr = NamedConstraint("sinr", "the SINR of link {i} meets its target")
+
+    def named(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        count = schema["properties"]["clauses"]["maxItems"]
+        return {"clauses": [{"clause": n + 1, "covered_by": "sinr", "reason": "r"} for n in range(count)]}
+
+    without = code_coverage(requirement_clauses(text), [6, 4, 5], parse_text(text), [])
+    mapped = {m.clause.text.split()[1]: m for m in llm_coverage(without, [sinr], "the total power", named)}
+    assert mapped["transmit"].status == "uncovered" and "no parameter equal to 20" in mapped["transmit"].reason
+    assert mapped["cell"].status == "covered"
+    with_limit = code_coverage(requirement_clauses(text), [6, 4, 5, 20], parse_text(text), [])
+    assert all(m.status == "covered" for m in llm_coverage(with_limit, [sinr], "the total power", named))
+
+
 def test_every_template_says_what_each_objective_variant_measures_and_its_examples_ask_for_one() -> None:
     from typing import get_args
 

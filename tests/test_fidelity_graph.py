@@ -4,6 +4,7 @@ that they cannot. Retrieval, the sandbox and the solvers are real."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +185,8 @@ def test_a_clause_the_binding_left_out_is_named_and_the_template_tries_again(kb_
     assert not any(t.startswith("dropped template") for t in said)
     assert "must be at most 0.8" in fake.user_texts()[1]  # the Modeler was told which clause
     assert "the field(s) load_limit of the binding can express this" in fake.user_texts()[1]  # and which field
-    assert list(fake.schemas[1]["properties"]) == ["load_limit"]  # asked for alone
+    assert list(fake.schemas[1]["properties"]) == ["load_limit"]  # asked for alone, to be filled, not declined
+    assert '"none"' not in json.dumps(fake.schemas[1]) and '"none"' in json.dumps(fake.schemas[0]["properties"]["load_limit"])
     report = final_report(steps)
     assert report["template_id"] == "user_association" and report["objective"] == pytest.approx(12 + 9)
 

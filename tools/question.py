@@ -420,6 +420,18 @@ def word_numbers(text: str) -> tuple[float, ...]:
     return tuple(float(_NUMBER_WORDS[w.lower()]) for w in _NUMBER_WORD.findall(text))
 
 
+_MEASURED = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:(?:[kMG]?W|mW|dBm|dBW|dB|[kMG]?bit/s|[kMG]?bps|[kMG]?Hz|ms|s|[kM]?J|mJ|"
+    r"km|m|cores?|[KMGT]B|[KMGT]iB)(?![\w]))"
+)
+
+
+def measured_numbers(piece: str) -> tuple[float, ...]:
+    """The numbers of a piece of text written with a unit right after them ("20 mW", "5 Mbit/s", "4 cores"):
+    quantities, never counts or labels (percentages are left out: a model may use 80 % as 0.8)."""
+    return tuple(dict.fromkeys(float(m.group(1)) for m in _MEASURED.finditer(re.sub(r"(?<=\d),(?=\d{3}\b)", "", piece))))
+
+
 def clause_numbers(piece: str) -> tuple[float, ...]:
     """The quantities of a piece of text written in digits (a percentage also as its fraction), without labels.
 
