@@ -170,7 +170,12 @@ def _rejected(
         "rejected": [*state.get("rejected", []), rejected],
         "history": decision("verifier", "rejected the formulation", reason),
     }
-    drop = _drop_reason(state, context, formulation, findings)
+    left_out_before = any(
+        r["template_id"] == formulation["template_id"] and "uncovered_clause" in r["kinds"] for r in state.get("rejected", [])
+    )
+    # One more try for a template whose binding left out clauses that optional fields can express (once per template).
+    fields = [] if left_out_before else _fields_that_may_express(state, context, formulation, findings)
+    drop = _drop_reason(formulation, findings, fields)
     if drop:
         update |= {
             "dropped": [*state.get("dropped", []), Dropped(template_id=formulation["template_id"], reason=drop)],
@@ -182,25 +187,16 @@ def _rejected(
         return Command(goto="report", update=update | {"outcome": "cap_reached", "diagnosis": reason})
     if over_budget(state, context):
         return Command(goto="report", update=out_of_time(state, context, "verifier", update))
-    fields = [] if drop else _fields_that_may_express(state, context, formulation, findings)
     hint = f"; the field(s) {', '.join(fields)} of the binding can express this: fill them from that sentence" if fields else ""
     return Command(goto="modeler", update=update | {"feedback": "" if drop else reason + hint, "refill": fields})
 
 
-def _drop_reason(state: State, context: Context, formulation: Formulation, findings: list[Finding]) -> str:
-    """Why the template cannot express the question ('' when a corrected binding may yet do)."""
-    if formulation["template_id"] == GENERATED:
-        return ""
+def _drop_reason(formulation: Formulation, findings: list[Finding], fields: list[str]) -> str:
+    """Why the template cannot express the question ('' when a corrected binding may yet do: `fields` may express
+    what it left out)."""
     level = [f for f in findings if f["kind"] in TEMPLATE_LEVEL]
-    if not level:
+    if formulation["template_id"] == GENERATED or not level or fields:
         return ""
-    earlier = [
-        r
-        for r in state.get("rejected", [])
-        if r["template_id"] == formulation["template_id"] and "uncovered_clause" in r["kinds"]
-    ]
-    if not earlier and _fields_that_may_express(state, context, formulation, findings):
-        return ""  # one more try, naming the fields
     return "; ".join(f["message"] for f in level)
 
 
