@@ -25,7 +25,7 @@ def report_markdown(report: Report, history: list[Decision], thread_id: str, *, 
     if formulation:
         lines += ["", f"## Formulation: {formulation['title']} ({formulation['class']})", "", "$$", formulation["math"], "$$", ""]
         for key, value in formulation["instance"].items():
-            shown = "; ".join(value) if isinstance(value, list) else value
+            shown = "; ".join(map(_fmt, value)) if isinstance(value, list | tuple) else _fmt(value)
             lines.append(f"- {key}: {shown}")
     if report["solution"]:
         lines += ["", "## Solution", "", *_table(report["solution"])]

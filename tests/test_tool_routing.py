@@ -10,6 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from agents.context import Context
 from lamopt.api import stream
+from lamopt.report_text import report_markdown
 from tests.conftest import DEV_PROBLEMS
 from tests.fakes import ScriptedChatModel
 
@@ -73,6 +74,8 @@ def test_max_min_sinr_goes_to_the_bisection_tool_and_solves_dev_power_02(kb_dir:
     assert report["iterations"] == 0  # every spec number was found in the text and the tool's checks held
     assert min(row["SINR"] for row in report["solution"]) == pytest.approx(report["objective"], rel=1e-6)
     assert any("answer from max_min_sinr_bisection" in w for w in report["warnings"])
+    low, high = report["formulation"]["instance"]["bisection bracket"]  # a list of numbers renders in the report
+    assert f"- bisection bracket: {low:g}; {high:g}" in report_markdown(report, [], "maxmin-1")
 
 
 def test_energy_efficiency_goes_to_the_dinkelbach_tool(kb_dir: Path, tmp_path: Path) -> None:
