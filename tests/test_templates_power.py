@@ -405,6 +405,17 @@ def test_the_schema_offers_only_what_the_text_speaks_of() -> None:
     )
 
 
+def test_a_text_that_names_its_gain_unit_is_offered_only_that_unit() -> None:
+    """dev-power-02 says "linear power gains" (and, elsewhere, "not in dB" of the answer): reading 0.8 as 0.8 dB gave
+    a verified 0.388 for an SINR of 3.30; with the unit stated, dB is not a choice."""
+    units = POWER.binding_schema(parse_text(dev_case("dev-power-02")["question"]))["properties"]["gain_unit"]["enum"]
+    assert units == ["linear"]
+    in_db = MAX_MIN_TEXT.replace("Linear power gains", "Channel gains in dB").replace("| 1.0 |", "| -3 |")
+    assert POWER.binding_schema(parse_text(in_db))["properties"]["gain_unit"]["enum"] == ["dB"]
+    unsaid = MAX_MIN_TEXT.replace("Linear power gains", "Power gains")
+    assert POWER.binding_schema(parse_text(unsaid))["properties"]["gain_unit"]["enum"] == ["linear", "dB"]
+
+
 @pytest.mark.parametrize(
     ("question", "fitting"),
     [

@@ -49,7 +49,14 @@ def gain_units(data: TextData) -> list[str]:
         list(n.values.values()) for n in data.lists
     ]
     losses = any(group and min(group) > LARGEST_GAIN_DB for group in groups)
-    return [*GAIN_UNITS, PATH_LOSS_DB] if losses or cue.says(data, cue.PATH_LOSS) else list(GAIN_UNITS)
+    units = [*GAIN_UNITS, PATH_LOSS_DB] if losses or cue.says(data, cue.PATH_LOSS) else list(GAIN_UNITS)
+    # A text that says which unit its gains are in ("linear power gains", "gains in dB") is not offered the other:
+    # a small model that reads 0.8 as 0.8 dB solves a network that was never asked about.
+    stated_linear = cue.sentence_says(data, cue.GAIN_WORD, cue.LINEAR_WORD, without=cue.DECIBEL)
+    stated_db = cue.sentence_says(data, cue.GAIN_WORD, cue.DECIBEL, without=cue.LINEAR_WORD)
+    if stated_linear != stated_db:
+        units.remove("dB" if stated_linear else LINEAR)
+    return units
 
 
 def linear_gain(value: float, unit: str, name: str) -> float:
