@@ -414,6 +414,33 @@ def test_processing_time_solves_dev_leo_02() -> None:
     assert result.objective == pytest.approx(brute_placement(params) or 0, abs=1e-6)
 
 
+def test_the_access_satellite_written_beside_a_chain_is_read_by_code() -> None:
+    """The 0.5B model once bound Y's access satellite to P2S1 where the text says "users under satellite P2S2": a
+    verified 15.5 ms for 14.9. A single satellite named beside the chain is the access satellite whatever the slip;
+    of several named there, the choice must be one."""
+    item = dev_item("dev-leo-02")
+    binding = {
+        "delay_table": "T1",
+        "processing_time": "T2",
+        "max_microservices_per_satellite": 2,
+        "applications": [
+            {"name": "X", "first_microservice": "X1", "access_satellite": "P1S1"},
+            {"name": "Y", "first_microservice": "Y1", "access_satellite": "P2S1"},
+            {"name": "Z", "first_microservice": "Z1", "access_satellite": "P1S3"},
+        ],
+        "objective": "worst-case latency",
+    }
+    params, result = solve_example(TEMPLATE, item["question"], binding)
+    assert {a.name: a.access_satellite for a in params.applications} == {"X": "P1S1", "Y": "P2S2", "Z": "P1S3"}
+    assert within(result.objective, item)
+    two = item["question"].replace("users under satellite P2S2", "users under satellite P2S2 or P2S3")
+    with pytest.raises(AssemblyError, match="names satellites P2S2, P2S3 beside its chain, not P2S1"):
+        TEMPLATE.assemble(binding, parse_text(two))
+    elsewhere = item["question"].replace(", users under satellite P2S2", "")  # not named beside the chain
+    stands, _ = TEMPLATE.assemble(binding, parse_text(elsewhere))
+    assert {a.name: a.access_satellite for a in stands.applications}["Y"] == "P2S1"
+
+
 ACTIVATION_BINDING = {
     "delay_table": "T1",
     "delay_per_hop": {"value": 10, "unit": "ms"},
