@@ -414,6 +414,12 @@ def test_a_text_that_names_its_gain_unit_is_offered_only_that_unit() -> None:
     assert POWER.binding_schema(parse_text(in_db))["properties"]["gain_unit"]["enum"] == ["dB"]
     unsaid = MAX_MIN_TEXT.replace("Linear power gains", "Power gains")
     assert POWER.binding_schema(parse_text(unsaid))["properties"]["gain_unit"]["enum"] == ["linear", "dB"]
+    # "Link 1 needs SINR >= 6 ... (linear ratios, not dB)": the 0.5B model wrote the targets in dB.
+    dev1 = POWER.binding_schema(parse_text(dev_case("dev-power-01")["question"]))["properties"]
+    assert dev1["sinr_target"]["properties"]["unit"]["enum"] == ["linear"]
+    assert dev1["gain_unit"]["enum"] == ["linear"]  # "power gains (dimensionless, linear scale)"
+    both = POWER.binding_schema(parse_text(MIN_POWER_TEXT))["properties"]  # "at least 3 dB": dB, and no word on gains
+    assert both["sinr_target"]["properties"]["unit"]["enum"] == ["dB"]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ noise power computed from them is derived, so it is not recorded (the Verifier l
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -49,14 +50,19 @@ def gain_units(data: TextData) -> list[str]:
         list(n.values.values()) for n in data.lists
     ]
     losses = any(group and min(group) > LARGEST_GAIN_DB for group in groups)
-    units = [*GAIN_UNITS, PATH_LOSS_DB] if losses or cue.says(data, cue.PATH_LOSS) else list(GAIN_UNITS)
-    # A text that says which unit its gains are in ("linear power gains", "gains in dB") is not offered the other:
-    # a small model that reads 0.8 as 0.8 dB solves a network that was never asked about.
-    stated_linear = cue.sentence_says(data, cue.GAIN_WORD, cue.LINEAR_WORD, without=cue.DECIBEL)
-    stated_db = cue.sentence_says(data, cue.GAIN_WORD, cue.DECIBEL, without=cue.LINEAR_WORD)
-    if stated_linear != stated_db:
-        units.remove("dB" if stated_linear else LINEAR)
-    return units
+    units = ratio_units(data, cue.GAIN_WORD)
+    return [*units, PATH_LOSS_DB] if losses or cue.says(data, cue.PATH_LOSS) else units
+
+
+def ratio_units(data: TextData, subject: re.Pattern[str]) -> list[str]:
+    """Linear and dB, or only the one a sentence about the subject states ("linear power gains", "SINR >= 6 (linear
+    ratios, not dB)", "gains in dB"): a small model that reads a stated 0.8 as 0.8 dB, or an SINR of 6 as 6 dB, solves
+    a problem that was never asked, and every number it uses is still in the text."""
+    linear = cue.sentence_says(data, subject, cue.LINEAR_WORD, without=cue.DECIBEL)
+    decibel = cue.sentence_says(data, subject, cue.DECIBEL, without=cue.LINEAR_WORD)
+    if linear == decibel:
+        return list(GAIN_UNITS)
+    return [LINEAR] if linear else ["dB"]
 
 
 def linear_gain(value: float, unit: str, name: str) -> float:

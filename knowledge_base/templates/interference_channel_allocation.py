@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field, model_validator
 from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object
 from knowledge_base.templates import _cues as cue
 from knowledge_base.templates import _tabular as tab
-from knowledge_base.templates._radio import POWER_UNITS
+from knowledge_base.templates._radio import POWER_UNITS, ratio_units
 from knowledge_base.templates._stated_quantities import LINEAR, convert_stated, given, quantity_schema, read_quantity
 from tools.question import Measure, measures
 from tools.textdata import TextData
@@ -190,7 +190,7 @@ class InterferenceChannelAllocation(Template[InterferenceAllocationParams]):
             properties["noise_power"] = quantity_schema("the noise power; value null when the text gives none", POWER_UNITS, True)
             if cue.sentence_says(data, cue.SINR_WORD, cue.AT_LEAST, cue.DIGIT):
                 properties["min_sinr"] = quantity_schema(
-                    "the SINR every link must reach; value null when none", [LINEAR, "dB"], optional=True
+                    "the SINR every link must reach; value null when none", ratio_units(data, cue.SINR_WORD), optional=True
                 )
         else:
             objectives.remove(MAX_MIN_SINR)  # an SINR needs powers

@@ -35,6 +35,7 @@ from knowledge_base.templates._radio import (
     ShannonRates,
     bandwidth_schema,
     db,
+    ratio_units,
     read_min_rates,
     shannon_rate,
     sinr_for_rate,
@@ -196,7 +197,10 @@ N_0 B\,\mathrm{NF}),\ \bar p_i\ \text{limits},\ P\ \text{budget},\ \gamma_i\ \te
         targets = False
         if cue.sentence_says(data, cue.SINR_WORD, cue.AT_LEAST, cue.DIGIT):
             properties["sinr_target"] = per_element_schema(
-                "SINR each link must reach; list none and no values when the text sets none", [LINEAR, "dB"], data, count
+                "SINR each link must reach; list none and no values when the text sets none",
+                ratio_units(data, cue.SINR_WORD),
+                data,
+                count,
             )
             targets = True
         if cue.sentence_says(data, cue.RATE_NUMBER, cue.AT_LEAST):
