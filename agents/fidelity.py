@@ -257,8 +257,17 @@ saying the same."""
 
 
 def _content_words(text: str) -> set[str]:
-    words = {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z][A-Za-z\-]+", text)}
-    return {w for w in words if w not in _STOP and len(w) > 2}
+    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-]+", text)}
+    return {_stem(w) for w in words if w not in _STOP and len(w) > 2}
+
+
+def _stem(word: str) -> str:
+    """A word without its common ending: 'transmitter', 'transmitted' and 'transmits' are all 'transmit'."""
+    for ending in ("ers", "ing", "ed", "er", "es", "s", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= (3 if ending == "s" else 4):
+            word = word[: -len(ending)]
+            return word[:-1] if word[-1] == word[-2] and word[-1] not in "aeiouls" else word
+    return word
 
 
 def _same_words(clause: str, constraints: Sequence[NamedConstraint]) -> NamedConstraint | None:

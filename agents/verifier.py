@@ -201,14 +201,14 @@ def _drop_reason(formulation: Formulation, findings: list[Finding], fields: list
 
 
 def _fields_that_may_express(state: State, context: Context, formulation: Formulation, findings: list[Finding]) -> list[str]:
-    """The optional fields the binding left empty that may express the clauses it left out: all of them must have
-    one ([] otherwise, or when something else than uncovered clauses is at fault)."""
+    """The fields of the binding that may express the clauses it left out (`refillable_fields`): every such clause
+    must have one ([] otherwise, or when something else than uncovered clauses is at fault)."""
     level = [f for f in findings if f["kind"] in TEMPLATE_LEVEL]
     if formulation["template_id"] == GENERATED or not level or any(f["kind"] != "uncovered_clause" for f in level):
         return []
     template = template_store(context).get(formulation["template_id"])
     try:
-        optional = optional_fields(template.binding_schema(problem_data(state)), formulation["binding"])
+        optional = refillable_fields(template.binding_schema(problem_data(state)), formulation["binding"])
     except AssemblyError:
         return []
     fields = [could_express(f["message"], optional) for f in level]
@@ -234,14 +234,22 @@ def fingerprint(formulation: Formulation) -> str:
     return hashlib.sha256(written.encode()).hexdigest()[:16]
 
 
-def optional_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[str, str]:
-    """The binding schema's optional fields the binding left empty, with their descriptions: fields it need not fill,
-    and fields it must fill that it answered "none" (the choice a template offers for a group the text may not have)."""
+def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[str, str]:
+    """The binding schema's fields that may yet hold a left-out clause, with their descriptions: optional fields the
+    binding left empty, fields it answered "none" (the choice a template offers for a group the text may not have),
+    and fields of stated numbers ({value, unit}, {values, unit}) it filled: with numbers other than the clause's
+    (dev-power-01's SINR targets 6, 4, 5 written as the power limits where the text says 20 mW)."""
     required = set(schema.get("required", []))
+
+    def holds_numbers(spec: Any) -> bool:
+        return isinstance(spec, dict) and bool({"value", "values"} & set(spec.get("properties") or {}))
+
     return {
         name: str(spec.get("description", "")) if isinstance(spec, dict) else ""
         for name, spec in (schema.get("properties") or {}).items()
-        if (name not in required and binding.get(name) in (None, "", [], {}, "none")) or binding.get(name) == "none"
+        if (name not in required and binding.get(name) in (None, "", [], {}, "none"))
+        or binding.get(name) == "none"
+        or holds_numbers(spec)
     }
 
 

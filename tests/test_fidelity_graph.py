@@ -191,6 +191,39 @@ def test_a_clause_the_binding_left_out_is_named_and_the_template_tries_again(kb_
     assert report["template_id"] == "user_association" and report["objective"] == pytest.approx(12 + 9)
 
 
+def test_a_field_filled_with_other_numbers_than_the_clause_is_asked_again(kb_dir: Path) -> None:
+    """dev-power-01 as the 0.5B model filled it: the SINR targets 6, 4, 5 copied as the power limits too, where the
+    text says 'between 0 and 20 mW'. The clause's 20 mW is in no parameter: the Verifier names the field that says
+    what the clause says (max_power, by its words), the Modeler asks for it alone, and the run solves the asked
+    problem instead of dropping the template for one that cannot express it."""
+    from tests.conftest import DEV_PROBLEMS
+
+    case = next(c for c in map(json.loads, DEV_PROBLEMS.read_text().splitlines()) if c["id"] == "dev-power-01")
+    binding = {
+        "gain_table": "T1",
+        "table_orientation": "rows are receivers, columns are transmitters",
+        "gain_unit": "linear",
+        "noise_power": {"list": "none", "values": [0.2, 0.3, 0.25], "unit": "mW"},
+        "max_power": {"list": "none", "values": [6, 4, 5], "unit": "mW"},
+        "sinr_target": {"list": "none", "values": [6, 4, 5], "unit": "linear"},
+        "objective": "minimize the total transmit power",
+    }
+    limit = {"max_power": {"list": "none", "values": [20], "unit": "mW"}}
+    sinr_says_so = {"clauses": [{"clause": 1, "covered_by": "sinr", "reason": "the powers"}]}  # as the LLM said
+    fake = ScriptedChatModel(script=[binding, sinr_says_so, limit, NO_MAPPING])
+    steps = run(case["question"], fake, kb_dir)
+    said = _decisions(steps)
+    assert [t for t in said if t.startswith("rejected the formulation")] == [
+        t for t in said if "between 0 and 20 mW" in t and t.startswith("rejected")
+    ]
+    assert not any(t.startswith("dropped template") for t in said), said
+    assert "the field(s) max_power of the binding can express this" in fake.user_texts()[2]
+    assert list(fake.schemas[2]["properties"]) == ["max_power"]
+    report = final_report(steps)
+    assert report["template_id"] == "power_control_sinr" and report["status"] == "optimal"
+    assert report["objective"] == pytest.approx(case["answer"], rel=case["tolerance"]["rel"])
+
+
 def test_a_template_that_cannot_express_a_clause_is_abandoned_after_one_rejection(kb_dir: Path) -> None:
     """The two APs share one channel: a limit on their airtimes together is no group of the association template."""
     shared = AIRTIME.replace(

@@ -731,14 +731,15 @@ def _graph_of(chains: list[tuple[str, ...]]) -> tuple[list[str], list[tuple[str,
 
 
 def _access_as_written(app: Application, data: TextData, satellites: list[str], apps: list[Application]) -> Application:
-    """The access satellite the text names beside the application's chain ("Application Y: chain Y1 -> Y2 -> Y3, users
-    under satellite P2S2"), which code reads rather than trusts the model's choice: a small model's slip to the
-    neighbouring satellite gave a verified 15.5 ms for a worst-case latency of 14.9 ms. Where the words beside the chain
-    name one satellite (and no exit), that one is the access satellite; where they name several, the model's choice
-    must be one of them; where they name none, the text gives it elsewhere and the model's choice stands."""
+    """The access satellite the text names beside the application's chain, in the sentence or line that holds it
+    ("Application Y: chain Y1 -> Y2 -> Y3, users under satellite P2S2"), which code reads rather than trusts the
+    model's choice: a small model's slip to the neighbouring satellite gave a verified 15.5 ms for a worst-case latency
+    of 14.9 ms. Where the words beside the chain name one satellite (and no exit), that one is the access satellite;
+    where they name several, the model's choice must be one of them; where they name none, the text gives it
+    elsewhere and the model's choice stands."""
     heads = {a.chain[0]: _word(a.chain[0]) for a in apps}
     named: list[str] = []
-    for line in data.text.splitlines():
+    for line in re.split(r"(?<=[.!?])\s+|\n", data.text):  # sentences and lines
         if line.lstrip().startswith("|") or not re.search(r"->|→", line) or not heads[app.chain[0]].search(line):
             continue
         starts = sorted(m.start() for h in heads.values() for m in h.finditer(line))
