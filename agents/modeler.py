@@ -198,7 +198,7 @@ def _ask_llm(
 def _without_none(field: dict[str, Any]) -> dict[str, Any]:
     """A binding field without its "none" choice: asked for alone, the field is to be filled, not declined."""
     if isinstance(field.get("anyOf"), list):
-        kept = [b for b in field["anyOf"] if not (isinstance(b, dict) and b.get("enum") == ["none"])]
+        kept = [_without_none(b) for b in field["anyOf"] if not (isinstance(b, dict) and b.get("enum") == ["none"])]
         return {**field, "anyOf": kept} if kept else field
     if isinstance(field.get("enum"), list) and len(field["enum"]) > 1:
         return {**field, "enum": [v for v in field["enum"] if v != "none"]}

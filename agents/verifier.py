@@ -175,6 +175,7 @@ def _rejected(
     )
     # One more try for a template whose binding left out clauses that optional fields can express (once per template).
     fields = [] if left_out_before else _fields_that_may_express(state, context, formulation, findings)
+    fields = fields or _declined_fields_the_error_names(state, context, formulation)
     drop = _drop_reason(formulation, findings, fields)
     if drop:
         update |= {
@@ -187,7 +188,7 @@ def _rejected(
         return Command(goto="report", update=update | {"outcome": "cap_reached", "diagnosis": reason})
     if over_budget(state, context):
         return Command(goto="report", update=out_of_time(state, context, "verifier", update))
-    hint = f"; the field(s) {', '.join(fields)} of the binding can express this: fill them from that sentence" if fields else ""
+    hint = f"; the field(s) {', '.join(fields)} of the binding can express this: fill them from the text" if fields else ""
     return Command(goto="modeler", update=update | {"feedback": "" if drop else reason + hint, "refill": fields})
 
 
@@ -232,6 +233,23 @@ def fingerprint(formulation: Formulation) -> str:
     """What the Modeler wrote, as a short hash: the binding (or elements) and any code."""
     written = json.dumps([formulation["template_id"], formulation["binding"], formulation.get("code", "")], sort_keys=True)
     return hashlib.sha256(written.encode()).hexdigest()[:16]
+
+
+def _declined_fields_the_error_names(state: State, context: Context, formulation: Formulation) -> list[str]:
+    """Fields the binding answered "none" (or left empty) that the template's assembly error asks for: "the objective
+    'total priority weight of served users' needs the priority weights of the text", where the binding declined the
+    priority weights that the text's table holds. A small model repeats its whole binding when asked again; asked for
+    that field alone, without "none", it picks the column."""
+    error = formulation["assembly_error"]
+    if formulation["template_id"] == GENERATED or not error:
+        return []
+    binding = formulation["binding"]
+    try:
+        schema = template_store(context).get(formulation["template_id"]).binding_schema(problem_data(state))
+    except AssemblyError:
+        return []
+    declined = {k: v for k, v in refillable_fields(schema, binding).items() if binding.get(k) in (None, "", [], {}, "none")}
+    return could_express(error.split("[type=")[0], declined)  # pydantic's echo of the input is not the error's words
 
 
 def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[str, str]:

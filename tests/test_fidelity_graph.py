@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from agents.context import Context
+from benchmarks.data.wireless_dev30_reference import DATASET as DEV30
 from lamopt.api import stream
 from lamopt.report_text import report_markdown
 from tests.fakes import ScriptedChatModel
@@ -222,6 +223,34 @@ def test_a_field_filled_with_other_numbers_than_the_clause_is_asked_again(kb_dir
     report = final_report(steps)
     assert report["template_id"] == "power_control_sinr" and report["status"] == "optimal"
     assert report["objective"] == pytest.approx(case["answer"], rel=case["tolerance"]["rel"])
+
+
+def test_a_field_the_binding_declined_that_the_assembly_error_needs_is_asked_alone(kb_dir: Path) -> None:
+    """dev30-assoc-02 as the 0.5B model filled it: priority weights "none" though the table has the column, so the
+    objective cannot be built. Asked again whole, the model repeated itself and the template was dropped; the error
+    names the priority weights, so the Modeler asks for that field alone, without "none"."""
+    case = next(c for c in map(json.loads, DEV30.read_text().splitlines()) if c["id"] == "dev30-assoc-02")
+    binding = _binding(
+        objective="total priority weight of served users",
+        demand="T1: demand (Mbit/s)",
+        priority_weight="none",
+        transmit_power="none",
+        resource_blocks={"budget": {"values": {"Alpha": 25, "Bravo": 20, "Charlie": 15}}, "need": "T1: RBs in *"},
+        backhaul_capacity={"values": {"Alpha": 40, "Bravo": 30, "Charlie": 25}, "unit": "Mbit/s"},
+        must_serve=["U1", "U5", "U2"],
+    )
+    fake = ScriptedChatModel(script=[binding, {"priority_weight": "T1: priority weight"}, NO_MAPPING])
+    steps = run(case["question"], fake, kb_dir)
+    said = _decisions(steps)
+    rejections = [t for t in said if t.startswith("rejected")]
+    assert len(rejections) == 1 and "needs the priority weights" in rejections[0], said
+    assert "the field(s) priority_weight of the binding can express this" in fake.user_texts()[1]
+    assert list(fake.schemas[1]["properties"]) == ["priority_weight"]
+    assert '"none"' not in json.dumps(fake.schemas[1])
+    assert "must_serve" in fake.schemas[0]["properties"]  # "have to be connected no matter what"
+    report = final_report(steps)
+    assert report["template_id"] == "user_association" and report["status"] == "optimal"
+    assert report["objective"] == pytest.approx(case["answer"])
 
 
 def test_a_template_that_cannot_express_a_clause_is_abandoned_after_one_rejection(kb_dir: Path) -> None:

@@ -709,8 +709,9 @@ _LIMIT = re.compile(
 _RATE_WORD = re.compile(r"\brates?\b|\bthroughputs?\b|bit/s\b|\bbps\b", re.IGNORECASE)
 _AT_LEAST = re.compile(r"\bat least\b|\bminimum\b|\bno less than\b|\bguarantee\w*|≥|>=", re.IGNORECASE)
 _MUST_SERVE = re.compile(
-    r"\bmust (?:always )?be (?:served|admitted|connected)\b|\bmust serve\b|\b(?:has|have) to be served\b|"
-    r"\bcannot be (?:dropped|rejected|left)\b|\bmandatory\b|\bguaranteed service\b",
+    r"\b(?:must|has to|have to|needs? to|shall)(?: always)? be (?:served|admitted|connected|attached|associated)\b|"
+    r"\bmust (?:serve|connect|admit)\b|\bcannot be (?:dropped|rejected|left)\b|\bmandatory\b|\bno matter what\b|"
+    r"\bguaranteed (?:service|connection|access)\b",
     re.IGNORECASE,
 )
 _FORBID = re.compile(
