@@ -195,6 +195,7 @@ def _record(case: Case, run: RunRecord, error: str, *, report: Report | None = N
         "failure": failure_class(case, status, correct) if not error else "solver error",
         "error": error or str(report.get("diagnosis", ""))[:300],
         "prompts": run.prompts,
+        "rejections": [d["reason"][:300] for d in run.history if d["decision"].startswith(("rejected", "dropped"))],
     }
 
 

@@ -71,6 +71,17 @@ def test_the_no_verify_ablation_skips_the_verifier_checks(tmp_path: Path, kb_dir
     assert record["iterations"] == 0 and summary["cases"] == 1  # the continuous model was not sent back
 
 
+def test_the_record_keeps_why_each_formulation_was_rejected(tmp_path: Path, kb_dir: Path) -> None:
+    """What to fix is in the rejections, not only in the last diagnosis: the record keeps each one."""
+    cases = read_cases(_cases(tmp_path))[:1]
+    fake = ScriptedChatModel(script=[elements(domain="nonnegative real"), elements()])
+    context = Context(chat_model=fake, kb_path=str(kb_dir), retrieval_threshold=0.99, freeform="whole")
+    evaluate(cases, "agents", context, tmp_path / "a.jsonl")
+    record = json.loads((tmp_path / "a.jsonl").read_text())
+    assert record["correct"] and record["iterations"] == 1
+    assert len(record["rejections"]) == 1 and record["rejections"][0], record
+
+
 def test_a_broken_benchmark_line_is_named(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"id": "a", "question": "q", "answer": 1}\n{"id": "b"}\n')
