@@ -50,3 +50,22 @@ def test_relations_name_the_things_each_name_goes_with() -> None:
     assert data.relation("R1").members == {"U1": ("Macro", "Small-1"), "U2": ("Macro", "Small-2"), "U3": ("Small-1",)}
     assert data.relation("R2").members == {"A1": ("S1", "S2"), "A2": ("S2", "S3")}
     assert "R1: 'Coverage (the cells that reach each user):': U1: Macro, Small-1;" in data.describe()
+
+
+def test_lists_written_as_prose_are_read_with_their_label_and_unit() -> None:
+    text = (
+        "A storm took out part of the backhaul. Per TTI Alpha has 25 RBs, Bravo 20 and Charlie 15. What is left of the "
+        "backhaul is 40 Mbit/s for Alpha, 30 Mbit/s for Bravo and 25 Mbit/s for Charlie; the demands must fit in it.\n"
+        "Noise power: 0.1 mW at Rx1 and 0.08 mW at Rx2. Each user needs 2 RBs, the cell 10 and the core 3.\n"
+        "CPU (cores): S1 4, S2 3\n"
+    )
+    lists = {n.id: n for n in parse_text(text).lists}
+    assert lists["L1"].values == {"S1": 4.0, "S2": 3.0}  # the colon list keeps its place and id
+    rbs, backhaul, noise = lists["L2"], lists["L3"], lists["L4"]
+    assert rbs.values == {"Alpha": 25.0, "Bravo": 20.0, "Charlie": 15.0} and rbs.unit == "RBs"
+    assert rbs.label.startswith("Per TTI Alpha has 25 RBs")  # a short prefix says less than its sentence
+    assert backhaul.values == {"Alpha": 40.0, "Bravo": 30.0, "Charlie": 25.0} and backhaul.unit == "Mbit/s"
+    assert backhaul.label == "What is left of the backhaul is"
+    assert noise.values == {"Rx1": 0.1, "Rx2": 0.08} and noise.unit == "mW"
+    assert len(lists) == 4  # "the cell 10 and the core 3" names no things: not a list
+    assert "Alpha 40, Bravo 30, Charlie 25 (Mbit/s)" in parse_text(text).describe()

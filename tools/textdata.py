@@ -18,6 +18,13 @@ _CHAIN = re.compile(rf"({_NAME})((?:\s*(?:->|→)\s*{_NAME})+)")
 _LIST_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?P<label>[^:\n|]{3,80}):\s*(?P<items>[^\n]+)$", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
 _LIST_ITEM = re.compile(rf"^\s*(?P<name>{_NAME})\s+(?P<value>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[A-Za-z%/]*)\s*$")
+_VALUE = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
+_UNIT = r"[A-Za-zµ%][A-Za-z%/µ]*"
+_PROSE_FOR = re.compile(rf"(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s+(?:for|at|in|on|to)\s+(?P<name>{_NAME})")
+"""One item of a list written as prose, value first: "40 Mbit/s for Alpha", "0.2 mW at Rx1"."""
+_VERB = r"(?:(?:has|have|gets|needs|is|with|can take)\s+)?"
+_PROSE_HAS = re.compile(rf"(?P<name>{_NAME})\s+{_VERB}(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?")
+"""One item, name first: "Alpha has 25 RBs", "Bravo 20"."""
 THING_NAME = re.compile(r"^(?:[A-Z][\w\-]*|[A-Za-z][\w\-]*\d[\w\-]*)$")
 """How the name of a thing looks: 'U3', 'AP1', 'Macro', 'Small-1', 'P1S2'; not 'demand', 'rate' or '1'."""
 _NAMES = rf"{_NAME}(?:\s*(?:,|/|\bor\b|\band\b)\s*{_NAME})*"
@@ -66,7 +73,7 @@ class NamedList:
 
     def describe(self) -> str:
         items = ", ".join(f"{k} {v:g}" for k, v in self.values.items())
-        return f"{self.id}: list '{self.label}': {items}"
+        return f"{self.id}: list '{self.label}': {items}" + (f" ({self.unit})" if self.unit else "")
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,7 @@ def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[st
         text=text,
         numbers=numbers,
         tables=_tables(text),
-        lists=_lists(text),
+        lists=(lists := _lists(text)) + _prose_lists(text, lists),
         chains=_chains(text),
         relations=_relations(text),
         extra_numbers=extra_numbers,
@@ -219,6 +226,40 @@ def _lists(text: str) -> tuple[NamedList, ...]:
                     unit=units.pop() if len(units) == 1 else "",
                 )
             )
+    return tuple(found)
+
+
+def _prose_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ...]:
+    """Lists written in a sentence: "What is left of the backhaul is 40 Mbit/s for Alpha, 30 Mbit/s for Bravo and
+    25 Mbit/s for Charlie", "Per TTI Alpha has 25 RBs, Bravo 20 and Charlie 15": two or more items of one form, each
+    naming a thing ('Alpha', 'Rx1'), joined by commas or 'and'; what precedes the first item is the label. An item
+    without a unit takes the first item's. A small model picks such a list by its id where it would retype (or
+    confuse) its numbers."""
+    found: list[NamedList] = []
+    for sentence in _SENTENCE_END.split(text):
+        if sentence.lstrip().startswith("|"):
+            continue
+        parts = re.split(r",\s*(?:and\s+)?|;\s*|\s+and\s+", sentence.strip().rstrip("."))
+        for form in (_PROSE_FOR, _PROSE_HAS):
+            first = form.search(parts[0]) if parts else None
+            items = [first] if first is not None and first.end() == len(parts[0].rstrip()) else []
+            for part in parts[1:] if items else []:
+                match = form.fullmatch(part.strip())
+                if match is None:
+                    break
+                items.append(match)
+            names = [m.group("name") for m in items]
+            if len(items) < 2 or len(set(names)) < len(names) or not all(THING_NAME.match(n) for n in names):
+                continue
+            values = {m.group("name"): float(m.group("value")) for m in items}
+            if any(values == k.values for k in [*known, *found]):
+                break
+            assert first is not None
+            label = parts[0][: first.start()].strip(" :-*")
+            label = label if len(label) >= 15 else sentence.strip()[:100]  # "Per TTI" says less than the sentence
+            unit = items[0].group("unit") or ""
+            found.append(NamedList(id=f"L{len(known) + len(found) + 1}", label=label, values=values, unit=unit))
+            break
     return tuple(found)
 
 
