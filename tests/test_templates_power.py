@@ -418,6 +418,8 @@ def test_a_text_that_names_its_gain_unit_is_offered_only_that_unit() -> None:
     dev1 = POWER.binding_schema(parse_text(dev_case("dev-power-01")["question"]))["properties"]
     assert dev1["sinr_target"]["properties"]["unit"]["enum"] == ["linear"]
     assert dev1["gain_unit"]["enum"] == ["linear"]  # "power gains (dimensionless, linear scale)"
+    losses = POWER.binding_schema(parse_text(SMALL_CELLS))["properties"]["gain_unit"]["enum"]
+    assert losses == ["path loss in dB"]  # "path losses (dB)" and no word of gains: dB gains are not a choice
     both = POWER.binding_schema(parse_text(MIN_POWER_TEXT))["properties"]  # "at least 3 dB": dB, and no word on gains
     assert both["sinr_target"]["properties"]["unit"]["enum"] == ["dB"]
 

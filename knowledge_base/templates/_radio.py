@@ -45,11 +45,15 @@ LARGEST_GAIN_DB = 30.0
 
 def gain_units(data: TextData) -> list[str]:
     """The units a gain of this text may be in: linear or dB, and path loss when the text speaks of losses or a table
-    or list holds only numbers too large for a gain in dB (100, 120: losses written without their minus sign)."""
+    or list holds only numbers too large for a gain in dB (100, 120: losses written without their minus sign); only
+    path loss when the text speaks of losses and never of gains (a 0.5B model chose dB for a table of path losses, and
+    repeated it after the assembly said to choose path loss)."""
     groups = [[v for row in t.cells for v in row if v is not None] for t in data.tables] + [
         list(n.values.values()) for n in data.lists
     ]
     losses = any(group and min(group) > LARGEST_GAIN_DB for group in groups)
+    if cue.says(data, cue.PATH_LOSS) and not cue.says(data, cue.GAIN_WORD):
+        return [PATH_LOSS_DB]  # "the path loss in dB from each transmitter ...", and no word of gains
     units = ratio_units(data, cue.GAIN_WORD)
     return [*units, PATH_LOSS_DB] if losses or cue.says(data, cue.PATH_LOSS) else units
 
