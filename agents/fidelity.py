@@ -256,7 +256,8 @@ SAME_WORDS = 0.34
 saying the same."""
 
 
-def _content_words(text: str) -> set[str]:
+def content_words(text: str) -> set[str]:
+    """The words of a text that carry meaning, stemmed ('transmitter' and 'transmits' are both 'transmit')."""
     words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z\-]+", text)}
     return {_stem(w) for w in words if w not in _STOP and len(w) > 2}
 
@@ -271,11 +272,11 @@ def _stem(word: str) -> str:
 
 
 def _same_words(clause: str, constraints: Sequence[NamedConstraint]) -> NamedConstraint | None:
-    words = _content_words(clause)
+    words = content_words(clause)
     if not words:
         return None
-    best = max(constraints, key=lambda c: len(words & _content_words(f"{c.name} {c.says}")), default=None)
-    shared = len(words & _content_words(f"{best.name} {best.says}")) if best is not None else 0
+    best = max(constraints, key=lambda c: len(words & content_words(f"{c.name} {c.says}")), default=None)
+    shared = len(words & content_words(f"{best.name} {best.says}")) if best is not None else 0
     if best is None or shared < 3 or shared < SAME_WORDS * len(words):
         return None
     return best
@@ -361,7 +362,7 @@ def check_fidelity(
 def could_express(clause: str, optional_fields: dict[str, str]) -> list[str]:
     """Optional fields of a template's binding that say what the clause says (by their names and descriptions), the
     closest first and only: the template may yet express the clause if the Modeler fills one of them."""
-    words = _content_words(clause)
-    shared = {name: len(words & _content_words(f"{name.replace('_', ' ')} {says}")) for name, says in optional_fields.items()}
+    words = content_words(clause)
+    shared = {name: len(words & content_words(f"{name.replace('_', ' ')} {says}")) for name, says in optional_fields.items()}
     best = max(shared.values(), default=0)
     return [name for name, count in shared.items() if count >= 2 and count == best]  # the closest ones only

@@ -23,7 +23,7 @@ import prompts
 from agents.backbone import Spent, StructuredOutputError, ask
 from agents.budget import out_of_time, over_budget
 from agents.context import Context
-from agents.fidelity import FidelityCheck, NamedConstraint, check_fidelity, could_express
+from agents.fidelity import FidelityCheck, NamedConstraint, check_fidelity, content_words, could_express
 from agents.formulation_checks import (
     code_literals,
     integrality_conflict,
@@ -175,7 +175,8 @@ def _rejected(
     )
     # One more try for a template whose binding left out clauses that optional fields can express (once per template).
     fields = [] if left_out_before else _fields_that_may_express(state, context, formulation, findings)
-    fields = fields or _declined_fields_the_error_names(state, context, formulation)
+    if not fields and not any(f["kind"] == "repeated" for f in findings):  # a repeat is not asked for once more
+        fields = _fields_the_error_names(state, context, formulation)
     drop = _drop_reason(formulation, findings, fields)
     if drop:
         update |= {
@@ -235,21 +236,27 @@ def fingerprint(formulation: Formulation) -> str:
     return hashlib.sha256(written.encode()).hexdigest()[:16]
 
 
-def _declined_fields_the_error_names(state: State, context: Context, formulation: Formulation) -> list[str]:
-    """Fields the binding answered "none" (or left empty) that the template's assembly error asks for: "the objective
-    'total priority weight of served users' needs the priority weights of the text", where the binding declined the
-    priority weights that the text's table holds. A small model repeats its whole binding when asked again; asked for
-    that field alone, without "none", it picks the column."""
+def _fields_the_error_names(state: State, context: Context, formulation: Formulation) -> list[str]:
+    """The binding fields that the template's assembly error names (every word of the field's name, the most such):
+    "the objective 'total priority weight of served users' needs the priority weights of the text" where the binding
+    declined the priority weights that the table holds; "a channel gain of +92 dB is a path loss; choose the unit
+    'path loss in dB'" where it chose dB. A small model repeats its whole binding when asked again; asked for that
+    field alone (without "none"), with the error before it, it corrects it."""
     error = formulation["assembly_error"]
     if formulation["template_id"] == GENERATED or not error:
         return []
-    binding = formulation["binding"]
     try:
         schema = template_store(context).get(formulation["template_id"]).binding_schema(problem_data(state))
     except AssemblyError:
         return []
-    declined = {k: v for k, v in refillable_fields(schema, binding).items() if binding.get(k) in (None, "", [], {}, "none")}
-    return could_express(error.split("[type=")[0], declined)  # pydantic's echo of the input is not the error's words
+    said = content_words(error.split("[type=")[0])  # pydantic's echo of the input is not the error's words
+    named = {
+        name: len(words)
+        for name in (schema.get("properties") or {})
+        if name != "objective" and (words := content_words(name.replace("_", " "))) and words <= said
+    }
+    most = max(named.values(), default=0)
+    return sorted(name for name, count in named.items() if count == most)  # 'priority weight' over 'serve'
 
 
 def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[str, str]:
