@@ -8,6 +8,7 @@ path), hops and link loads itself (routes by Floyd-Warshall here, Dijkstra in th
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -439,6 +440,30 @@ def test_the_access_satellite_written_beside_a_chain_is_read_by_code() -> None:
     elsewhere = item["question"].replace(", users under satellite P2S2", "")  # not named beside the chain
     stands, _ = TEMPLATE.assemble(binding, parse_text(elsewhere))
     assert {a.name: a.access_satellite for a in stands.applications}["Y"] == "P2S1"
+
+
+def test_two_applications_given_one_chain_get_the_chain_nobody_took() -> None:
+    """dev30-leo-01 as the 0.5B model bound it: both applications start at M1. The chain nobody took (N1 -> N2) is
+    the second one's, and where it enters is read from its sentence ('its users are under T5'), not the slip."""
+    from benchmarks.data.wireless_dev30_reference import DATASET
+
+    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-leo-01")
+    binding = {
+        "delay_table": "T1",
+        "cpu_requirement_list": "L1",
+        "cpu_capacity_list": "L2",
+        "applications": [
+            {"name": "maps", "first_microservice": "M1", "access_satellite": "T2"},
+            {"name": "news", "first_microservice": "M1", "access_satellite": "T2"},
+        ],
+        "objective": "total latency",
+    }
+    params, result = solve_example(TEMPLATE, item["question"], binding)
+    assert [(a.chain[0], a.access_satellite) for a in params.applications] == [("M1", "T2"), ("N1", "T5")]
+    assert within(result.objective, item)
+    unsaid = item["question"].replace(" and its users are under T5", "")  # nowhere to read where news enters
+    with pytest.raises(AssemblyError, match="give each application its own chain"):
+        TEMPLATE.assemble(binding, parse_text(unsaid))
 
 
 ACTIVATION_BINDING = {

@@ -367,9 +367,18 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
 
     def _applications(self, binding: dict[str, Any], data: TextData, objective: str, spec: list[SpecItem]) -> list[Application]:
         components = {graph[0][0]: graph for graph in _components(data)}
+        entries = list(binding.get("applications", []))
+        claimed = {e.get("first_microservice") for e in entries}
         applications = []
-        for entry in binding.get("applications", []):
+        for entry in entries:
             head = entry.get("first_microservice")
+            unclaimed = [h for h in components if h not in claimed]
+            if head not in components and len(unclaimed) == 1 and head in {g[0][0] for g in _components(data)}:
+                # A small model gave two applications the same chain: the one chain nobody took is this one's,
+                # and its access satellite must then be read from the text (_access_as_written, `strict`).
+                head = unclaimed[0]
+                claimed.add(head)
+                entry = {**entry, "first_microservice": head, "access_satellite": ""}
             if head not in components:
                 raise AssemblyError(f"application {entry.get('name')}: {head} does not start any chain in the text")
             order, edges = _graph_of(components.pop(head))
@@ -748,13 +757,15 @@ def _access_as_written(app: Application, data: TextData, satellites: list[str], 
         later = [p for p in starts if p > own.start()]
         begin = 0 if starts[0] == own.start() else own.start()  # words before the first chain of a line are its own
         segment = line[begin : later[0] if later else len(line)]
-        if _EXIT.search(segment):
+        if _EXIT.search(segment) and app.access_satellite:
             return app
         named += [s for s in satellites if _word(s).search(segment) and s not in named]
-    if not named or app.access_satellite in named:
-        return app
     if len(named) == 1:
         return app.model_copy(update={"access_satellite": named[0]})
+    if not app.access_satellite:  # a chain code gave it (see _applications): only the text can say where it enters
+        raise AssemblyError(f"application {app.name}: give each application its own chain ({app.chain[0]} ...)")
+    if not named or app.access_satellite in named:
+        return app
     raise AssemblyError(
         f"application {app.name}: the text names satellites {', '.join(named)} beside its chain, "
         f"not {app.access_satellite}; choose its access satellite among them"
