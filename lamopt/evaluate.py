@@ -196,6 +196,7 @@ def _record(case: Case, run: RunRecord, error: str, *, report: Report | None = N
         "error": error or str(report.get("diagnosis", ""))[:300],
         "prompts": run.prompts,
         "rejections": [d["reason"][:300] for d in run.history if d["decision"].startswith(("rejected", "dropped"))],
+        "binding": (run.state.get("formulation") or {}).get("binding"),  # the last one (RecordWriter redacts)
     }
 
 

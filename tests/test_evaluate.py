@@ -80,6 +80,7 @@ def test_the_record_keeps_why_each_formulation_was_rejected(tmp_path: Path, kb_d
     record = json.loads((tmp_path / "a.jsonl").read_text())
     assert record["correct"] and record["iterations"] == 1
     assert len(record["rejections"]) == 1 and record["rejections"][0], record
+    assert record["binding"] == json.loads(json.dumps(elements()))  # the accepted formulation, for a post-mortem
 
 
 def test_a_broken_benchmark_line_is_named(tmp_path: Path) -> None:
