@@ -9,6 +9,7 @@ parsed parameters); the readers are checked on hand-computed numbers.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from collections.abc import Iterator
 from typing import Any, get_args
@@ -456,3 +457,26 @@ def test_a_user_cap_is_offered_whatever_the_users_are_called() -> None:
     )
     assert "max_users_per_cell" not in ASSOCIATION.binding_schema(parse_text(text))["properties"]
     assert "max_users_per_cell" in ASSOCIATION.binding_schema(parse_text(text + " " + capped))["properties"]
+
+
+def test_numbers_typed_per_name_must_stand_where_the_text_gives_them() -> None:
+    """The 0.5B model typed dev30-assoc-02's priority weights as U4 8, U8 6, U9 7: every one of them is a number of
+    the text (RBs and demands of other columns and rows), so presence alone passed them. U9's row has no 7."""
+    from benchmarks.data.wireless_dev30_reference import DATASET
+
+    question = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-assoc-02")["question"]
+    typed = {"U1": 5, "U2": 3, "U3": 1, "U4": 8, "U5": 5, "U6": 1, "U7": 3, "U8": 6, "U9": 7}
+    binding = {
+        "objective": "total priority weight of served users",
+        "demand": "T1: demand (Mbit/s)",
+        "priority_weight": {"values": typed},
+        "resource_blocks": {"budget": "L1", "need": "T1: RBs in *"},
+        "backhaul_capacity": "L2",
+        "must_serve": ["U1", "U2", "U5"],
+    }
+    with pytest.raises(AssemblyError, match="priority_weight: the text gives no 7 for U9"):
+        ASSOCIATION.assemble(binding, parse_text(question))
+    right = typed | {"U4": 3, "U8": 1, "U9": 5}  # typed as the rows say: accepted, as the column itself is
+    typed_params, _ = ASSOCIATION.assemble(binding | {"priority_weight": {"values": right}}, parse_text(question))
+    column_params, _ = ASSOCIATION.assemble(binding | {"priority_weight": "T1: priority weight"}, parse_text(question))
+    assert typed_params.weight == column_params.weight

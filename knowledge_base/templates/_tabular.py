@@ -13,6 +13,7 @@ binding names "T1: peak rate in * (Mbit/s)" and code reads the cells.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import Any
 from knowledge_base.template import AssemblyError, SpecItem
 from knowledge_base.templates._stated_quantities import convert_stated
 from knowledge_base.units import same_dimension
-from tools.textdata import THING_NAME, NamedList, Table, TextData
+from tools.textdata import NUMBER, THING_NAME, NamedList, Table, TextData
 
 _PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
 
@@ -179,6 +180,34 @@ def per_name_field(
     }
 
 
+_EVERY = re.compile(r"\b(?:each|every|all|any|no|both|per)\b", re.IGNORECASE)
+"""A sentence of a rule for all ("No cell may be loaded above 60 % (A2: 50 %)"), even when it names an exception."""
+
+
+def _placed(typed: dict[str, float], data: TextData, names: Sequence[str], name: str) -> None:
+    """Numbers the model typed per name must stand where the text gives them: in a line or sentence that names the
+    thing (its table row, "U4 has weight 3"), or in one that names none of them or speaks of all ("every user weighs
+    2", "no cell above 60 % (A2: 50 %)"). Every typed
+    number is somewhere in the text, so presence alone let a small model's priority weights 8, 6, 7 (RBs and demands
+    of other columns and rows) through as verified."""
+    lines = [line for line in re.split(r"(?<=[.!?;])\s+|\n", data.text) if line.strip()]
+    words = {n: re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])") for n in names}
+
+    def numbers(line: str) -> list[float]:
+        return [float(m.group()) for m in NUMBER.finditer(line)]
+
+    for thing, number in typed.items():
+        if thing not in words or not data.mentions(number):  # a number the text lacks: the Verifier names it
+            continue
+        own = [line for line in lines if words[thing].search(line)]
+        general = [line for line in lines if _EVERY.search(line) or not any(w.search(line) for w in words.values())]
+        if not any(math.isclose(number, n, rel_tol=1e-9, abs_tol=1e-12) for line in own + general for n in numbers(line)):
+            raise AssemblyError(
+                f"{name}: the text gives no {number:g} for {thing} (not in its row or sentence); answer with the "
+                "table column or list that holds these values"
+            )
+
+
 def per_name_values(
     value: Any, data: TextData, names: Sequence[str], name: str, target_unit: str | None, spec: list[SpecItem]
 ) -> dict[str, float] | None:
@@ -214,6 +243,7 @@ def per_name_values(
         except (TypeError, ValueError) as exc:
             raise AssemblyError(f"{name}: every value must be a number ({exc})") from exc
         source = "stated by the model from the text"
+        _placed(raw, data, names, name)
     else:
         raise AssemblyError(f"{name}: expected a list id or {{'unit': ..., 'values': {{name: number}}}}, got {value!r}")
     missing = [n for n in names if n not in raw]
