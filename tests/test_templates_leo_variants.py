@@ -397,20 +397,23 @@ def test_processing_time_example_equals_exhaustive_search(objective: str) -> Non
         assert sum(latency.values()) == pytest.approx(result.objective)
 
 
-def test_processing_time_solves_dev_leo_02() -> None:
-    item = dev_item("dev-leo-02")
-    binding = {
+def dev_leo_02_binding(y_enters_at: str) -> dict[str, Any]:
+    return {
         "delay_table": "T1",
         "processing_time": "T2",
         "max_microservices_per_satellite": 2,
         "applications": [
             {"name": "X", "first_microservice": "X1", "access_satellite": "P1S1"},
-            {"name": "Y", "first_microservice": "Y1", "access_satellite": "P2S2"},
+            {"name": "Y", "first_microservice": "Y1", "access_satellite": y_enters_at},
             {"name": "Z", "first_microservice": "Z1", "access_satellite": "P1S3"},
         ],
         "objective": "worst-case latency",
     }
-    params, result = solve_example(TEMPLATE, item["question"], binding)
+
+
+def test_processing_time_solves_dev_leo_02() -> None:
+    item = dev_item("dev-leo-02")
+    params, result = solve_example(TEMPLATE, item["question"], dev_leo_02_binding("P2S2"))
     assert within(result.objective, item)
     assert result.objective == pytest.approx(brute_placement(params) or 0, abs=1e-6)
 
@@ -420,17 +423,7 @@ def test_the_access_satellite_written_beside_a_chain_is_read_by_code() -> None:
     verified 15.5 ms for 14.9. A single satellite named beside the chain is the access satellite whatever the slip;
     of several named there, the choice must be one."""
     item = dev_item("dev-leo-02")
-    binding = {
-        "delay_table": "T1",
-        "processing_time": "T2",
-        "max_microservices_per_satellite": 2,
-        "applications": [
-            {"name": "X", "first_microservice": "X1", "access_satellite": "P1S1"},
-            {"name": "Y", "first_microservice": "Y1", "access_satellite": "P2S1"},
-            {"name": "Z", "first_microservice": "Z1", "access_satellite": "P1S3"},
-        ],
-        "objective": "worst-case latency",
-    }
+    binding = dev_leo_02_binding("P2S1")
     params, result = solve_example(TEMPLATE, item["question"], binding)
     assert {a.name: a.access_satellite for a in params.applications} == {"X": "P1S1", "Y": "P2S2", "Z": "P1S3"}
     assert within(result.objective, item)
