@@ -435,3 +435,26 @@ def test_a_text_that_names_its_gain_unit_is_offered_only_that_unit() -> None:
 )
 def test_each_asked_quantity_fits_exactly_its_variant(question: str, fitting: set[str]) -> None:
     assert fitting_variants(POWER, question) == fitting
+
+
+def test_power_limits_listed_in_different_units_are_each_converted() -> None:
+    """dev30-pow-02: "Tx1 can transmit up to 200 mW, Tx2 up to 50 mW and Tx3 up to 20 dBm". One unit for all
+    could not say it (the 0.5B model left the limits out three times); the list keeps each item's unit."""
+    from benchmarks.data.wireless_dev30_reference import DATASET
+
+    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-pow-02")
+    data = parse_text(item["question"])
+    caps = next(n for n in data.lists if n.units)
+    binding = {
+        "gain_table": "T1",
+        "table_orientation": "rows are receivers, columns are transmitters",
+        "gain_unit": "linear",
+        "noise_power": {"list": "L1", "values": [], "unit": "µW"},
+        "max_power": {"list": caps.id, "values": [], "unit": "mW"},
+        "objective": "maximize the smallest SINR",
+    }
+    params, spec = POWER.assemble(binding, data)
+    assert params.max_power_mw == pytest.approx({"Tx1": 200.0, "Tx2": 50.0, "Tx3": 100.0})
+    assert ("maximum transmit power (dBm)", 20.0) in {(s.name, s.value) for s in spec}  # as the text states it
+    result = run_tool(params, Path("/tmp"))
+    assert 10 * math.log10(result["objective"]) == pytest.approx(item["answer"], rel=1e-3)

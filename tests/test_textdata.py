@@ -69,3 +69,15 @@ def test_lists_written_as_prose_are_read_with_their_label_and_unit() -> None:
     assert noise.values == {"Rx1": 0.1, "Rx2": 0.08} and noise.unit == "mW"
     assert len(lists) == 4  # "the cell 10 and the core 3" names no things: not a list
     assert "Alpha 40, Bravo 30, Charlie 25 (Mbit/s)" in parse_text(text).describe()
+
+
+def test_a_list_whose_items_differ_in_unit_keeps_each_unit() -> None:
+    text = (
+        "The transmitters are different models: Tx1 can transmit up to 200 mW, Tx2 up to 50 mW and Tx3 up to 20 dBm; "
+        "any power up to its maximum can be used.\nLimits: T1 10 mW, T2 20 dBm\n"
+    )
+    limits, caps = parse_text(text).lists
+    assert limits.values == {"T1": 10.0, "T2": 20.0} and limits.units == {"T1": "mW", "T2": "dBm"} and limits.unit == ""
+    assert caps.values == {"Tx1": 200.0, "Tx2": 50.0, "Tx3": 20.0}
+    assert caps.units == {"Tx1": "mW", "Tx2": "mW", "Tx3": "dBm"} and caps.unit == ""
+    assert "Tx3 20 dBm" in caps.describe()

@@ -22,7 +22,7 @@ _VALUE = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
 _UNIT = r"[A-Za-zµ%][A-Za-z%/µ]*"
 _PROSE_FOR = re.compile(rf"(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s+(?:for|at|in|on|to)\s+(?P<name>{_NAME})")
 """One item of a list written as prose, value first: "40 Mbit/s for Alpha", "0.2 mW at Rx1"."""
-_VERB = r"(?:(?:has|have|gets|needs|is|with|can take)\s+)?"
+_VERB = r"(?:(?:has|have|gets|needs|is|with|can take|can (?:transmit|send|use)(?: up to| at most)?|up to|at most)\s+)?"
 _PROSE_HAS = re.compile(rf"(?P<name>{_NAME})\s+{_VERB}(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?")
 """One item, name first: "Alpha has 25 RBs", "Bravo 20"."""
 THING_NAME = re.compile(r"^(?:[A-Z][\w\-]*|[A-Za-z][\w\-]*\d[\w\-]*)$")
@@ -70,9 +70,12 @@ class NamedList:
     label: str
     values: dict[str, float]
     unit: str
+    """The unit written after the numbers, when they share one ("" when none is written, or they differ)."""
+    units: dict[str, str] = field(default_factory=dict)
+    """Each item's own unit where the items differ ("Tx1 up to 200 mW, Tx2 up to 50 mW and Tx3 up to 20 dBm")."""
 
     def describe(self) -> str:
-        items = ", ".join(f"{k} {v:g}" for k, v in self.values.items())
+        items = ", ".join(f"{k} {v:g}" + (f" {self.units[k]}" if k in self.units else "") for k, v in self.values.items())
         return f"{self.id}: list '{self.label}': {items}" + (f" ({self.unit})" if self.unit else "")
 
 
@@ -217,13 +220,15 @@ def _lists(text: str) -> tuple[NamedList, ...]:
         parsed = [_LIST_ITEM.match(item) for item in items]
         if len(parsed) >= 2 and all(parsed):
             values = {m.group("name"): float(m.group("value")) for m in parsed if m}
-            units = {m.group("unit") for m in parsed if m and m.group("unit")}
+            written = {m.group("name"): m.group("unit") for m in parsed if m and m.group("unit")}
+            units = set(written.values())
             found.append(
                 NamedList(
                     id=f"L{len(found) + 1}",
                     label=match.group("label").strip(),
                     values=values,
                     unit=units.pop() if len(units) == 1 else "",
+                    units=written if len(set(written.values())) > 1 and len(written) == len(values) else {},
                 )
             )
     return tuple(found)
@@ -257,8 +262,18 @@ def _prose_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ..
             assert first is not None
             label = parts[0][: first.start()].strip(" :-*")
             label = label if len(label) >= 15 else sentence.strip()[:100]  # "Per TTI" says less than the sentence
-            unit = items[0].group("unit") or ""
-            found.append(NamedList(id=f"L{len(known) + len(found) + 1}", label=label, values=values, unit=unit))
+            first_unit = items[0].group("unit") or ""
+            units = {m.group("name"): m.group("unit") or first_unit for m in items}  # "Bravo 20": the first's
+            mixed = len(set(units.values())) > 1
+            found.append(
+                NamedList(
+                    id=f"L{len(known) + len(found) + 1}",
+                    label=label,
+                    values=values,
+                    unit="" if mixed else first_unit,
+                    units=units if mixed else {},
+                )
+            )
             break
     return tuple(found)
 

@@ -14,7 +14,7 @@ from typing import Any, TypeGuard
 
 from knowledge_base.template import AssemblyError, SpecItem
 from knowledge_base.units import UnitError, convert, same_dimension
-from tools.textdata import TextData
+from tools.textdata import NamedList, TextData
 
 LINEAR = "linear"
 """The unit word for a plain ratio (a linear SINR, a gain that is not in dB)."""
@@ -67,6 +67,14 @@ def _list_unit(list_unit: str, chosen: str, target: str) -> str:
     if list_unit and same_dimension(_unit(list_unit), _unit(target)):
         return list_unit
     return chosen
+
+
+def single_unit(named: NamedList, name: str) -> NamedList:
+    """The list, for a reader that takes one unit for all its numbers: a list whose items differ in unit is refused
+    in words rather than read in the wrong one."""
+    if named.units:
+        raise AssemblyError(f"{name}: list {named.id} gives its numbers in different units; this field takes one unit")
+    return named
 
 
 def read_quantity(entry: Any, target: str, name: str, spec: list[SpecItem], default: float | None = None) -> float:
@@ -142,6 +150,11 @@ def read_per_element(
         unit = _list_unit(named.unit, unit, target)
         stated = {e: named.values[k] for e, k in zip(elements, keys, strict=True)}
         source = f"list {named.id} '{named.label}'"
+        if named.units:  # each item in its own unit ("Tx1 up to 200 mW, ..., Tx3 up to 20 dBm")
+            own = {e: named.units[k] for e, k in zip(elements, keys, strict=True)}
+            for value, item_unit in dict.fromkeys((stated[e], own[e]) for e in elements):
+                spec.append(SpecItem(f"{name} ({item_unit})", value, source))
+            return {e: convert_stated(stated[e], own[e], target, name) for e in elements}
     else:
         values = [float(v) for v in entry.get("values") or []]
         if len(values) == 1:
@@ -266,7 +279,7 @@ def stated_series(
             stated_or_none = data.table(table_id).column(column)
             where = f"table {table_id}, column {column}"
         else:
-            named = data.named_list(source)
+            named = single_unit(data.named_list(source), name)
             stated_or_none, where = dict(named.values), f"list {named.id} '{named.label}'"
             unit = _list_unit(named.unit, unit, target)
     except (KeyError, ValueError) as exc:

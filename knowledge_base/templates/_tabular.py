@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge_base.template import AssemblyError, SpecItem
-from knowledge_base.templates._stated_quantities import convert_stated
+from knowledge_base.templates._stated_quantities import convert_stated, single_unit
 from knowledge_base.units import same_dimension
 from tools.textdata import NUMBER, THING_NAME, NamedList, Table, TextData
 
@@ -232,7 +232,7 @@ def per_name_values(
             raw[row] = cell
         source = f"table {table_of.id}, column {header}"
     elif isinstance(value, str):
-        found = named_list(data, value, name)
+        found = single_unit(named_list(data, value, name), name)
         unit = found.unit or (unit_in(found.label, target_unit) if target_unit else None) or target_unit
         raw = dict(found.values)
         source = f"list {found.id} '{found.label}'"
