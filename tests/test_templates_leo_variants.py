@@ -433,6 +433,9 @@ def test_the_access_satellite_written_beside_a_chain_is_read_by_code() -> None:
     elsewhere = item["question"].replace(", users under satellite P2S2", "")  # not named beside the chain
     stands, _ = TEMPLATE.assemble(binding, parse_text(elsewhere))
     assert {a.name: a.access_satellite for a in stands.applications}["Y"] == "P2S1"
+    other = item["question"].replace("users under satellite P2S2", "never hosted on P2S2")  # named, not as access
+    stands, _ = TEMPLATE.assemble(binding, parse_text(other))
+    assert {a.name: a.access_satellite for a in stands.applications}["Y"] == "P2S1"
 
 
 def test_two_applications_given_one_chain_get_the_chain_nobody_took() -> None:

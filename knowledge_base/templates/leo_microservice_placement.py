@@ -759,6 +759,8 @@ def _access_as_written(app: Application, data: TextData, satellites: list[str], 
         segment = line[begin : later[0] if later else len(line)]
         if _EXIT.search(segment) and app.access_satellite:
             return app
+        if not _ACCESS.search(segment):  # "A1 -> A2, never on S3": a satellite named for another reason
+            continue
         named += [s for s in satellites if _word(s).search(segment) and s not in named]
     if len(named) == 1:
         return app.model_copy(update={"access_satellite": named[0]})
@@ -801,6 +803,11 @@ def _given(value: Any) -> bool:
     return isinstance(value, dict) and value.get("value") not in (None, 0, 0.0, "")
 
 
+_ACCESS = re.compile(
+    r"\busers?\b|\bunder\b|\baccess\w*|\benter\w*|\bingress\b|\bground\b|\bgateway\b|\boriginat\w*|\brequests?\b",
+    re.IGNORECASE,
+)
+"""Words that say where an application's requests come in ("its users are under T2", "access satellite S1")."""
 _CPU = re.compile(r"\bCPUs?\b|\bcores?\b|\bcompute\b|\bcomputing capacity\b|\bprocessing capacity\b", re.IGNORECASE)
 _MEMORY = re.compile(r"\bmemory\b|\bRAM\b|\bstorage\b", re.IGNORECASE)
 _MEMORY_UNIT = re.compile(r"\d\s*(?:[kMGT]i?B)\b|\((?:[kMGT]i?B|bytes?)\)", re.IGNORECASE)
