@@ -10,6 +10,7 @@ multiplier mu found here by bisection on the band (numpy only); the sum rate fil
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from typing import Any
@@ -256,3 +257,39 @@ def test_refusals_name_the_reason() -> None:
         TEMPLATE.assemble(
             limited_binding(SUM_RATE, minimum_rate={"source": "L1", "value": None, "unit": "Mbit/s"}), parse_text(text)
         )
+
+
+@pytest.mark.parametrize(
+    ("case_id", "binding"),
+    [
+        (
+            "dev30-bw-01",
+            {
+                "spectral_efficiency": {"source": "L1", "unit": "SNR in dB"},
+                "total_bandwidth": {"value": 20, "unit": "MHz"},
+                "data_size": {"source": "none", "unit": "Mbit"},
+                "minimum_rate": {"source": "L2", "value": None, "unit": "Mbit/s"},
+                "per_user_cap": {"source": SAME_FOR_ALL, "value": 8, "unit": "MHz"},
+                "objective": "maximize the sum rate",
+            },
+        ),
+        (
+            "dev30-bw-02",
+            {
+                "spectral_efficiency": {"source": "L1", "unit": "bit/s/Hz"},
+                "total_bandwidth": {"value": 15, "unit": "MHz"},
+                "data_size": {"source": "none", "unit": "Mbit"},
+                "minimum_rate": {"source": "L2", "value": None, "unit": "Mbit/s"},
+                "objective": "maximize proportional fairness (sum of log rates)",
+            },
+        ),
+    ],
+)
+def test_values_written_for_a_range_of_users_solve_the_dev30_questions(case_id: str, binding: dict[str, Any]) -> None:
+    """ "18 dB, 9 dB, 24 dB, 3 dB and 14 dB for users 1 to 5": with no names, the template found no list and the
+    0.5B model wrote the whole model by hand (and failed). Read as lists, the template takes them by id."""
+    from benchmarks.data.wireless_dev30_reference import DATASET
+
+    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == case_id)
+    _, result = solve_example(TEMPLATE, item["question"], binding)
+    assert result.objective == pytest.approx(item["answer"], rel=item["tolerance"]["rel"])

@@ -81,3 +81,16 @@ def test_a_list_whose_items_differ_in_unit_keeps_each_unit() -> None:
     assert caps.values == {"Tx1": 200.0, "Tx2": 50.0, "Tx3": 20.0}
     assert caps.units == {"Tx1": "mW", "Tx2": "mW", "Tx3": "dBm"} and caps.unit == ""
     assert "Tx3 20 dBm" in caps.describe()
+
+
+def test_a_list_named_by_a_range_spells_out_its_names() -> None:
+    text = (
+        "The SNRs are 18 dB, 9 dB, 24 dB, 3 dB and 14 dB for users 1 to 5. Each gateway's spectral efficiency is "
+        "4.2, 1.3 and 2.8 bit/s/Hz for gateways G1 to G3. The weights are 1, 2 and 3 for users 1 to 4.\n"
+        "The contracts guarantee G1 at least 3 Mbit/s, G2 at least 4 Mbit/s and G3 at least 3 Mbit/s.\n"
+    )
+    snr, efficiency, guaranteed = parse_text(text).lists  # 3 numbers for 4 users is no list
+    assert snr.values == {"user1": 18.0, "user2": 9.0, "user3": 24.0, "user4": 3.0, "user5": 14.0} and snr.unit == "dB"
+    assert efficiency.values == {"G1": 4.2, "G2": 1.3, "G3": 2.8} and efficiency.unit == "bit/s/Hz"
+    assert efficiency.label == "Each gateway's spectral efficiency is"
+    assert guaranteed.values == {"G1": 3.0, "G2": 4.0, "G3": 3.0} and guaranteed.unit == "Mbit/s"

@@ -22,9 +22,19 @@ _VALUE = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
 _UNIT = r"[A-Za-zµ%][A-Za-z%/µ]*"
 _PROSE_FOR = re.compile(rf"(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s+(?:for|at|in|on|to)\s+(?P<name>{_NAME})")
 """One item of a list written as prose, value first: "40 Mbit/s for Alpha", "0.2 mW at Rx1"."""
-_VERB = r"(?:(?:has|have|gets|needs|is|with|can take|can (?:transmit|send|use)(?: up to| at most)?|up to|at most)\s+)?"
+_VERB = (
+    r"(?:(?:has|have|gets|needs|is|with|can take|can (?:transmit|send|use)(?: up to| at most)?|up to|at most"
+    r"|(?:needs? )?at least)\s+)?"
+)
 _PROSE_HAS = re.compile(rf"(?P<name>{_NAME})\s+{_VERB}(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?")
 """One item, name first: "Alpha has 25 RBs", "Bravo 20"."""
+_ITEM = rf"{_VALUE}(?:\s*{_UNIT})?"
+_RANGE_LIST = re.compile(
+    rf"(?P<values>{_ITEM}(?:\s*,\s*(?:and\s+)?{_ITEM}|\s+and\s+{_ITEM})+)\s+(?:for|of)\s+(?:the\s+)?"
+    rf"(?:(?P<what>[A-Za-z]+)\s+)?(?P<first>[A-Za-z]*\d+)\s*(?:to|through|-|–)\s*(?P<last>[A-Za-z]*\d+)"
+)
+"""A list whose names are a range: "18 dB, 9 dB, 24 dB, 3 dB and 14 dB for users 1 to 5", "4.2, 1.3 and 2.8 bit/s/Hz
+for gateways G1 to G3"."""
 THING_NAME = re.compile(r"^(?:[A-Z][\w\-]*|[A-Za-z][\w\-]*\d[\w\-]*)$")
 """How the name of a thing looks: 'U3', 'AP1', 'Macro', 'Small-1', 'P1S2'; not 'demand', 'rate' or '1'."""
 _NAMES = rf"{_NAME}(?:\s*(?:,|/|\bor\b|\band\b)\s*{_NAME})*"
@@ -234,6 +244,33 @@ def _lists(text: str) -> tuple[NamedList, ...]:
     return tuple(found)
 
 
+def _range_list(sentence: str, list_id: str) -> NamedList | None:
+    """The list of a sentence that names its things by a range ("... for users 1 to 5", "... for G1 to G6"), its
+    names spelled out (user1 ... user5, G1 ... G6); None when the count of numbers and names differ."""
+    match = _RANGE_LIST.search(sentence)
+    if match is None:
+        return None
+    first, last = (re.fullmatch(r"([A-Za-z]*)(\d+)", match.group(g)) for g in ("first", "last"))
+    assert first is not None and last is not None
+    if first.group(1) != last.group(1):
+        return None
+    prefix = first.group(1) or re.sub(r"s$", "", match.group("what") or "")
+    if not prefix:
+        return None
+    names = [f"{prefix}{i}" for i in range(int(first.group(2)), int(last.group(2)) + 1)]
+    tokens = re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("values"))
+    items = [re.fullmatch(rf"({_VALUE})\s*({_UNIT})?", t.strip()) for t in tokens]
+    if len(items) != len(names) or not all(items):
+        return None
+    written = [i.group(2) or "" for i in items if i]
+    unit = next((u for u in reversed(written) if u), "")
+    values = {n: float(i.group(1)) for n, i in zip(names, items, strict=True) if i}
+    mixed = len({u for u in written if u}) > 1
+    label = sentence[: match.start()].strip(" :-*,") or sentence.strip()[:100]
+    units = {n: u or unit for n, u in zip(names, written, strict=True)} if mixed else {}
+    return NamedList(id=list_id, label=label, values=values, unit="" if mixed else unit, units=units)
+
+
 def _prose_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ...]:
     """Lists written in a sentence: "What is left of the backhaul is 40 Mbit/s for Alpha, 30 Mbit/s for Bravo and
     25 Mbit/s for Charlie", "Per TTI Alpha has 25 RBs, Bravo 20 and Charlie 15": two or more items of one form, each
@@ -243,6 +280,10 @@ def _prose_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ..
     found: list[NamedList] = []
     for sentence in _SENTENCE_END.split(text):
         if sentence.lstrip().startswith("|"):
+            continue
+        ranged = _range_list(sentence, f"L{len(known) + len(found) + 1}")
+        if ranged is not None and not any(ranged.values == k.values for k in [*known, *found]):
+            found.append(ranged)
             continue
         parts = re.split(r",\s*(?:and\s+)?|;\s*|\s+and\s+", sentence.strip().rstrip("."))
         for form in (_PROSE_FOR, _PROSE_HAS):
