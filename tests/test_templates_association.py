@@ -480,3 +480,26 @@ def test_numbers_typed_per_name_must_stand_where_the_text_gives_them() -> None:
     typed_params, _ = ASSOCIATION.assemble(binding | {"priority_weight": {"values": right}}, parse_text(question))
     column_params, _ = ASSOCIATION.assemble(binding | {"priority_weight": "T1: priority weight"}, parse_text(question))
     assert typed_params.weight == column_params.weight
+
+
+def test_the_users_that_must_be_served_are_read_from_the_sentence_that_names_them() -> None:
+    """The 0.5B model listed U1, U5, U6, U7, U8, U9 as must-serve users of dev30-assoc-02, whose text names U1, U5 and
+    U2 ('have to be connected no matter what'): a verified 21 for 22. Code reads the names of that sentence."""
+    from benchmarks.data.wireless_dev30_reference import DATASET
+
+    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-assoc-02")
+    binding = {
+        "objective": "total priority weight of served users",
+        "rate": "none",
+        "demand": "T1: demand (Mbit/s)",
+        "priority_weight": "T1: priority weight",
+        "transmit_power": "none",
+        "resource_blocks": {"budget": "L1", "need": "T1: RBs in *"},
+        "backhaul_capacity": "L2",
+        "must_serve": ["U1", "U5", "U6", "U7", "U8", "U9"],
+    }
+    params, result = solve_example(ASSOCIATION, item["question"], binding)
+    assert sorted(params.must_serve) == ["U1", "U2", "U5"]
+    assert result.objective == pytest.approx(item["answer"])
+    everyone, _ = ASSOCIATION.assemble(binding | {"must_serve": ["every user"]}, parse_text(item["question"]))
+    assert everyone.must_serve == everyone.users  # "every user" is the model's to say, and stays

