@@ -54,6 +54,11 @@ class StructuredOutputError(RuntimeError):
     """The model gave no schema-valid JSON within the allowed attempts."""
 
 
+class PromptTooLong(StructuredOutputError):
+    """The request does not fit the model's context window: this request fails (the caller goes on as for a
+    model that gave no usable answer); the server is up, so it is not LLMUnavailable."""
+
+
 class LlamaCppChat(ChatOpenAI):
     """ChatOpenAI for llama.cpp's server: structured output through its grammar-enforced json_object mode."""
 
@@ -161,6 +166,8 @@ def _invoke_structured(model: BaseChatModel, schema: dict[str, Any], messages: l
     try:
         return model.with_structured_output(schema, include_raw=True, method=method).invoke(messages)
     except (openai.BadRequestError, openai.InternalServerError, openai.UnprocessableEntityError) as exc:
+        if "context length" in str(exc) or "context_length_exceeded" in str(exc):  # llama.cpp, vLLM, OpenAI
+            raise PromptTooLong(f"the request is longer than {where}'s context window: {exc}") from exc
         if method == "function_calling" or isinstance(model, LlamaCppChat):
             raise LLMUnavailable(f"{where} refused the structured request: {exc}") from exc
         _FUNCTION_CALLING_ONLY.add(id(model))

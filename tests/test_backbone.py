@@ -77,3 +77,22 @@ def test_the_embedded_model_is_chosen_by_name_and_doctor_names_it(monkeypatch: p
     assert set(MODELS) == {"qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"}
     with pytest.raises(EmbeddedModelMissing, match=r"choose one of qwen2\.5-coder-0\.5b, qwen2\.5-coder-1\.5b"):
         embedded_model("llama-7b")
+
+
+def test_a_prompt_longer_than_the_context_fails_the_request_not_the_run() -> None:
+    """llama.cpp answers 400 for a prompt beyond n_ctx (a free-form step with long few-shot examples hit it): that
+    is this request's failure, handled as one, not 'LLM unavailable', which stopped a whole evaluation."""
+    import httpx
+    import openai
+
+    from agents.backbone import PromptTooLong
+
+    class Overflowing(ScriptedChatModel):
+        def _generate(self, *args: Any, **kwargs: Any) -> Any:
+            response = httpx.Response(400, request=httpx.Request("POST", "http://127.0.0.1/v1/chat/completions"))
+            message = "This model's maximum context length is 4096 tokens. However, you requested 5784 tokens"
+            raise openai.BadRequestError(message, response=response, body=None)
+
+    with pytest.raises(PromptTooLong, match="context window") as raised:
+        structured_call(Overflowing(), SCHEMA, "system", "how many planes?", attempts=3)
+    assert isinstance(raised.value, StructuredOutputError)
