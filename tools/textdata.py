@@ -231,17 +231,19 @@ def _lists(text: str) -> tuple[NamedList, ...]:
         if len(parsed) >= 2 and all(parsed):
             values = {m.group("name"): float(m.group("value")) for m in parsed if m}
             written = {m.group("name"): m.group("unit") for m in parsed if m and m.group("unit")}
-            units = set(written.values())
-            found.append(
-                NamedList(
-                    id=f"L{len(found) + 1}",
-                    label=match.group("label").strip(),
-                    values=values,
-                    unit=units.pop() if len(units) == 1 else "",
-                    units=written if len(set(written.values())) > 1 and len(written) == len(values) else {},
-                )
-            )
+            if len(set(written.values())) > 1 and len(written) < len(values):
+                written = {}  # mixed units, some items without one: no unit can be trusted
+            found.append(_list_of(f"L{len(found) + 1}", match.group("label").strip(), values, written))
     return tuple(found)
+
+
+def _list_of(list_id: str, label: str, values: dict[str, float], written: dict[str, str]) -> NamedList:
+    """A list with the units written after its items: one `unit` when they agree, each item's in `units` when
+    they differ."""
+    units = set(written.values())
+    if len(units) > 1:
+        return NamedList(id=list_id, label=label, values=values, unit="", units=written)
+    return NamedList(id=list_id, label=label, values=values, unit=units.pop() if units else "")
 
 
 def _range_list(sentence: str, list_id: str) -> NamedList | None:
@@ -263,12 +265,10 @@ def _range_list(sentence: str, list_id: str) -> NamedList | None:
     if len(items) != len(names) or not all(items):
         return None
     written = [i.group(2) or "" for i in items if i]
-    unit = next((u for u in reversed(written) if u), "")
+    unit = next((u for u in reversed(written) if u), "")  # "4.2, 1.3 and 2.8 bit/s/Hz": the last item's
     values = {n: float(i.group(1)) for n, i in zip(names, items, strict=True) if i}
-    mixed = len({u for u in written if u}) > 1
     label = sentence[: match.start()].strip(" :-*,") or sentence.strip()[:100]
-    units = {n: u or unit for n, u in zip(names, written, strict=True)} if mixed else {}
-    return NamedList(id=list_id, label=label, values=values, unit="" if mixed else unit, units=units)
+    return _list_of(list_id, label, values, {n: u or unit for n, u in zip(names, written, strict=True)})
 
 
 def _prose_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ...]:
@@ -304,17 +304,8 @@ def _prose_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ..
             label = parts[0][: first.start()].strip(" :-*")
             label = label if len(label) >= 15 else sentence.strip()[:100]  # "Per TTI" says less than the sentence
             first_unit = items[0].group("unit") or ""
-            units = {m.group("name"): m.group("unit") or first_unit for m in items}  # "Bravo 20": the first's
-            mixed = len(set(units.values())) > 1
-            found.append(
-                NamedList(
-                    id=f"L{len(known) + len(found) + 1}",
-                    label=label,
-                    values=values,
-                    unit="" if mixed else first_unit,
-                    units=units if mixed else {},
-                )
-            )
+            written = {m.group("name"): m.group("unit") or first_unit for m in items}  # "Bravo 20": the first's
+            found.append(_list_of(f"L{len(known) + len(found) + 1}", label, values, written))
             break
     return tuple(found)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge_base.template import AssemblyError, SpecItem
+from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._stated_quantities import convert_stated, single_unit
 from knowledge_base.units import same_dimension
 from tools.textdata import NUMBER, THING_NAME, NamedList, Table, TextData
@@ -190,8 +191,9 @@ def _placed(typed: dict[str, float], data: TextData, names: Sequence[str], name:
     2", "no cell above 60 % (A2: 50 %)"). Every typed
     number is somewhere in the text, so presence alone let a small model's priority weights 8, 6, 7 (RBs and demands
     of other columns and rows) through as verified."""
-    lines = [line for line in re.split(r"(?<=[.!?;])\s+|\n", data.text) if line.strip()]
+    lines = cue.sentences(data)
     words = {n: re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])") for n in names}
+    general = [line for line in lines if _EVERY.search(line) or not any(w.search(line) for w in words.values())]
 
     def numbers(line: str) -> list[float]:
         return [float(m.group()) for m in NUMBER.finditer(line)]
@@ -200,7 +202,6 @@ def _placed(typed: dict[str, float], data: TextData, names: Sequence[str], name:
         if thing not in words or not data.mentions(number):  # a number the text lacks: the Verifier names it
             continue
         own = [line for line in lines if words[thing].search(line)]
-        general = [line for line in lines if _EVERY.search(line) or not any(w.search(line) for w in words.values())]
         if not any(math.isclose(number, n, rel_tol=1e-9, abs_tol=1e-12) for line in own + general for n in numbers(line)):
             raise AssemblyError(
                 f"{name}: the text gives no {number:g} for {thing} (not in its row or sentence); answer with the "
