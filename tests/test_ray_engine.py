@@ -58,8 +58,11 @@ def test_a_ray_batch_gives_the_threaded_records_and_holds_the_llm_cap_across_wor
         server.peak = 0
         on_ray = run_batch(batch, tmp_path / "ray.jsonl", jobs=4, llm_slots=1, base_settings=base, progress=False, engine="ray")
         capped = server.peak
-        # The same cases again with two LLM slots: the workers do overlap their requests when the cap lets them.
+        # The same cases again with two LLM slots: the workers do overlap their requests when the cap lets them. The
+        # server holds the first request until a second comes (at most gather_s), so a worker that starts late on a
+        # loaded machine still meets the other; under a cap of one that second request could never come.
         server.peak = 0
+        server.gather = 2
         again = run_batch(batch, tmp_path / "ray2.jsonl", jobs=4, llm_slots=2, base_settings=base, progress=False, engine="ray")
         uncapped = server.peak
     finally:

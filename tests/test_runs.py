@@ -224,14 +224,19 @@ def test_a_batch_killed_mid_way_and_restarted_has_exactly_one_record_per_case(tm
 
 class _CountingOpenAIServer(ThreadingHTTPServer):
     """An OpenAI-compatible endpoint on loopback that answers every chat completion with the LEO binding after a
-    pause, and counts how many requests it held at once: what a vLLM server would get to batch."""
+    pause, and counts how many requests it held at once: what a vLLM server would get to batch.
+
+    With `gather` set, a request is held until that many are in flight together (or `gather_s` pass), so a test of
+    overlap does not depend on whether a slow worker's first request lands inside another's pause."""
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _CompletionHandler)
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
         self.in_flight = 0
         self.peak = 0
         self.served = 0
+        self.gather = 0
+        self.gather_s = 120.0
 
 
 class _CompletionHandler(BaseHTTPRequestHandler):
@@ -239,9 +244,12 @@ class _CompletionHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
-        with self.server.lock:
-            self.server.in_flight += 1
-            self.server.peak = max(self.server.peak, self.server.in_flight)
+        server = self.server
+        with server.lock:
+            server.in_flight += 1
+            server.peak = max(server.peak, server.in_flight)
+            server.lock.notify_all()
+            server.lock.wait_for(lambda: server.peak >= server.gather, timeout=server.gather_s)
         time.sleep(1.0)
         body = json.dumps(
             {
@@ -270,6 +278,7 @@ class _CompletionHandler(BaseHTTPRequestHandler):
 
 def test_a_batch_sends_concurrent_http_requests_to_an_openai_compatible_server(tmp_path: Path, kb_dir: Path) -> None:
     server = _CountingOpenAIServer()
+    server.gather = 3  # held until three meet: the cap's worth, whatever the machine's load
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     batch = _write_batch(tmp_path, [{"id": f"leo{i}", "text": EXAMPLE.read_text()} for i in range(4)])
