@@ -62,6 +62,8 @@ class ClauseCoverage:
     reason: str
     unused: tuple[float, ...] = ()
     """The clause's numbers that no parameter of the formulation equals (code's finding)."""
+    unplaced: tuple[float, ...] = ()
+    """Of these, the numbers of a list the clause writes that no parameter gives to the list's names."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -123,20 +125,32 @@ def code_coverage(
     data: TextData,
     mentioned: Iterable[str],
     constraints: Sequence[NamedConstraint] = (),
+    keyed: Sequence[dict[str, float]] | None = None,
 ) -> list[ClauseCoverage]:
     """What code can say of each clause: covered by its numbers or by a constraint that says the same words,
-    uncovered (a hard requirement with a number or a name the formulation never uses), or unclear."""
+    uncovered (a hard requirement with a number or a name the formulation never uses), or unclear.
+
+    `keyed`, when given, are the formulation's numbers by name (a parameter {"Alpha": 25, "Bravo": 20}): a clause
+    that lists a number per named thing ("Alpha has 25 RBs, Bravo 20 and Charlie 15") is covered by its numbers
+    only if one of them gives those things those numbers (up to a unit's factor), not when each number merely
+    turns up somewhere else in the model (a backhaul of 25, a demand of 20)."""
     used_values = [float(v) for v in used]
     said = [str(m) for m in mentioned]
     groups = _entity_groups(data)
     out: list[ClauseCoverage] = []
     for clause in clauses:
         unused = [n for n in clause.numbers if n != 0 and not _is_used(n, used_values)]
+        unplaced = _unplaced_list_numbers(clause, data, keyed) if keyed is not None else []
+        unused += [n for n in unplaced if n not in unused]
         named = _particular_names(clause.text, groups)
         unsaid = sorted(n for n in named if not any(_names(n, m) for m in said)) if clause.strong else []
+        alone = [n for n in unused if n not in unplaced]
+        missing = [f"no parameter equal to {', '.join(f'{n:g}' for n in alone)}"] if alone else []
+        if unplaced:
+            missing.append(f"no parameter that gives {', '.join(_unplaced_items(clause, data, unplaced))}")
+        missing_text = "the model uses " + " and ".join(missing) if missing else ""
         if unused and clause.hard:
-            listed = ", ".join(f"{n:g}" for n in unused)
-            out.append(ClauseCoverage(clause, "uncovered", "", f"the model uses no parameter equal to {listed}"))
+            out.append(ClauseCoverage(clause, "uncovered", "", missing_text))
         elif unsaid and len(unsaid) == len(named):
             out.append(ClauseCoverage(clause, "uncovered", "", f"the model says nothing in particular of {', '.join(unsaid)}"))
         elif clause.numbers and not unused:
@@ -146,8 +160,7 @@ def code_coverage(
         elif (twin := _same_words(clause.text, constraints)) is not None and not unused:
             out.append(ClauseCoverage(clause, "covered", twin.name, f"it says: {twin.says}"))
         elif unused:
-            listed = ", ".join(f"{n:g}" for n in unused)
-            out.append(ClauseCoverage(clause, "unclear", "", f"the model uses no parameter equal to {listed}", tuple(unused)))
+            out.append(ClauseCoverage(clause, "unclear", "", missing_text, tuple(unused), tuple(unplaced)))
         else:
             out.append(ClauseCoverage(clause, "unclear", "", ""))
     return out
@@ -197,6 +210,10 @@ def llm_coverage(
                 mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "covered", twin.name, f"it says: {twin.says}")
             else:
                 mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", why or "no constraint models it")
+        elif coverage.unplaced:
+            # The clause gives each named thing a number and no parameter does: the LLM's constraint is contradicted.
+            reason = f"{target} was named, but {coverage.reason}"
+            mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", reason)
         elif measured := [n for n in coverage.unused if n in measured_numbers(coverage.clause.text)]:
             # A constraint that states "at most 20 mW" has 20 mW in it: the LLM's mapping is contradicted by code.
             listed = ", ".join(f"{n:g}" for n in measured)
@@ -282,6 +299,45 @@ def _same_words(clause: str, constraints: Sequence[NamedConstraint]) -> NamedCon
     return best
 
 
+def _lists_of(clause: Clause, data: TextData) -> list[dict[str, float]]:
+    """The lists this clause writes (every name and number of the list is in it), in one unit, without zeros."""
+    found = []
+    for named in data.lists:
+        values = {name: value for name, value in named.values.items() if value != 0}
+        if named.units or len(values) < 2 or not all(_names(name, clause.text) for name in values):
+            continue  # items in different units are converted one by one: no single factor to compare with
+        if all(_is_used(value, list(clause.numbers)) for value in values.values()):
+            found.append(values)
+    return found
+
+
+def _unplaced_list_numbers(clause: Clause, data: TextData, keyed: Sequence[dict[str, float]]) -> list[float]:
+    """The numbers of the lists this clause writes that no name-keyed parameter of the formulation gives to the
+    same names, in the same proportions (a linear unit's factor, or decibels read as a linear ratio)."""
+    out: list[float] = []
+    for values in _lists_of(clause, data):
+        decibels = {name: 10 ** (value / 10) for name, value in values.items()}
+        if not any(_proportional(values, mapping) or _proportional(decibels, mapping) for mapping in keyed):
+            out += [value for value in values.values() if value not in out]
+    return out
+
+
+def _unplaced_items(clause: Clause, data: TextData, unplaced: Sequence[float]) -> list[str]:
+    """'Alpha 25, Bravo 20, Charlie 15': the clause's list items whose numbers no parameter gives them."""
+    return [f"{name} {value:g}" for values in _lists_of(clause, data) for name, value in values.items() if value in unplaced]
+
+
+def _proportional(values: dict[str, float], mapping: dict[str, float]) -> bool:
+    """Does the mapping give each of these names its value, all scaled by one factor (a unit's)?"""
+    if not all(name in mapping for name in values):
+        return False
+    first = next(iter(values))
+    if mapping[first] == 0:
+        return False
+    factor = mapping[first] / values[first]
+    return all(_is_used(mapping[name], [value * factor]) for name, value in values.items())
+
+
 def _is_used(number: float, used: list[float]) -> bool:
     return any(abs(number - value) <= _TOLERANCE * max(1.0, abs(value)) for value in used)
 
@@ -341,18 +397,20 @@ def check_fidelity(
     mentioned: Iterable[str],
     constraints: Sequence[NamedConstraint],
     ask: Callable[[dict[str, Any], dict[str, str]], dict[str, Any]] | None,
+    keyed: Sequence[dict[str, float]] | None = None,
 ) -> FidelityCheck:
     """Hold a formulation against the question: the asked quantity, then every requirement clause.
 
     `text` is what the user wrote (not attached data); `used` every number the formulation uses; `mentioned` the
     words of what the Modeler wrote (its binding or elements and code); `ask` maps clauses code left unclear
-    (None: they stay unclear, which rejects nothing)."""
+    (None: they stay unclear, which rejects nothing); `keyed` the formulation's numbers by name, where it has them
+    (see `code_coverage`)."""
     asked = asked_quantity(text)
     findings: list[Finding] = []
     mismatch = objective_mismatch(asked, measure)
     if mismatch:
         findings.append(Finding("asked_quantity", mismatch))
-    coverage = code_coverage(requirement_clauses(text), used, data, mentioned, constraints)
+    coverage = code_coverage(requirement_clauses(text), used, data, mentioned, constraints, keyed)
     if ask is not None and not findings and not coverage_findings(coverage):  # rejected by code: no need to ask
         objective = measure.describe() if measure is not None else "(not described)"
         coverage = llm_coverage(coverage, constraints, objective, ask)

@@ -291,11 +291,13 @@ def _fidelity(
             if isinstance(c, dict)
         ]
         used = [*values, *code_literals(formulation.get("code", ""))]
+        keyed = None  # the elements' numbers are code's literals, not named parameters
     else:
         template, params = formulation_template(context, formulation)
         measure = template.objective(params)
         constraints = _named_constraints(context, formulation) if template.tool_for(params) == PYOMO_PORTFOLIO else []
         used = [*values, *_numbers_in(formulation["params"])]
+        keyed = _keyed_numbers(formulation["params"])
     mentioned = [json.dumps(formulation["binding"]), formulation.get("code", "")]
     requirements = prompts.load("verifier_requirements")
 
@@ -303,9 +305,9 @@ def _fidelity(
         return ask(context, requirements, schema, spent, **values)
 
     try:
-        return check_fidelity(problem_text(state, with_data=False), data, measure, used, mentioned, constraints, ask_llm)
+        return check_fidelity(problem_text(state, with_data=False), data, measure, used, mentioned, constraints, ask_llm, keyed)
     except StructuredOutputError:  # the mapping is the LLM's; without it, code's verdicts stand
-        return check_fidelity(problem_text(state, with_data=False), data, measure, used, mentioned, constraints, None)
+        return check_fidelity(problem_text(state, with_data=False), data, measure, used, mentioned, constraints, None, keyed)
 
 
 def _generated_measure(formulation: Formulation) -> Measure | None:
@@ -337,6 +339,29 @@ def _numbers_in(value: Any) -> list[float]:
     return []
 
 
+def _keyed_numbers(value: Any) -> list[dict[str, float]]:
+    """The assembled parameters' numbers by name: every mapping of names to numbers, at any depth (a matrix's rows
+    and its columns too)."""
+    found: list[dict[str, float]] = []
+    if isinstance(value, dict):
+        numbers = {str(k): float(v) for k, v in value.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        if numbers:
+            found.append(numbers)
+        inner = [v for v in value.values() if isinstance(v, dict)]
+        for key in {k for row in inner for k in row}:  # the columns of a matrix, each by its rows' names
+            column = {
+                str(k): row[key] for k, row in value.items() if isinstance(row, dict) and isinstance(row.get(key), (int, float))
+            }
+            if column:
+                found.append({k: float(v) for k, v in column.items()})
+        for item in value.values():
+            found += _keyed_numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += _keyed_numbers(item)
+    return found
+
+
 def _unused_data(binding: dict[str, Any], data: TextData) -> list[str]:
     """Tables and lists of the text that the formulation does not use: the model may be missing part of the problem."""
     used: set[str] = set()
@@ -344,6 +369,7 @@ def _unused_data(binding: dict[str, Any], data: TextData) -> list[str]:
     def collect(value: Any) -> None:
         if isinstance(value, str):
             used.add(value)
+            used.add(value.split(":", 1)[0].strip())  # "T1: peak rate in * (Mbit/s)" uses table T1's columns
         elif isinstance(value, dict):
             for inner in value.values():
                 collect(inner)

@@ -231,6 +231,48 @@ def test_a_constraint_the_llm_names_for_a_stated_quantity_the_model_lacks_is_not
     assert all(m.status == "covered" for m in llm_coverage(with_limit, [sinr], "the total power", named))
 
 
+def test_a_list_of_numbers_per_name_is_covered_only_by_a_parameter_that_gives_those_names_those_numbers() -> None:
+    # dev30-assoc-02: a model without RB budgets was verified because 25, 20 and 15 were a backhaul and two demands.
+    text = (
+        "Per TTI Alpha has 25 RBs, Bravo 20 and Charlie 15. The backhaul is 40 Mbit/s for Alpha, 30 Mbit/s for "
+        "Bravo and 25 Mbit/s for Charlie. U2 needs 20 Mbit/s and U4 15 Mbit/s."
+    )
+    data = parse_text(text)
+    used = [25, 20, 15, 40, 30]
+    backhaul = {"Alpha": 40e6, "Bravo": 30e6, "Charlie": 25e6}  # stored in bit/s: a unit's factor
+    demand = {"U2": 20, "U4": 15}
+
+    def by_clause(keyed: list[dict[str, float]] | None) -> dict[str, Any]:
+        return {c.clause.text.split()[1]: c for c in code_coverage(requirement_clauses(text), used, data, [], (), keyed)}
+
+    assert by_clause(None)["TTI"].status == "covered"  # numbers alone: the old reading
+    lacking = by_clause([backhaul, demand])["TTI"]
+    assert (
+        lacking.status == "unclear" and lacking.reason == "the model uses no parameter that gives Alpha 25, Bravo 20, Charlie 15"
+    )
+    assert by_clause([backhaul, demand])["backhaul"].status == "covered"
+    assert by_clause([backhaul, demand, {"Alpha": 25, "Bravo": 20, "Charlie": 15, "Delta": 9}])["TTI"].status == "covered"
+    assert by_clause([backhaul, {"Alpha": 25, "Bravo": 15, "Charlie": 20}])["TTI"].status == "unclear"  # swapped
+
+    def named(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        count = schema["properties"]["clauses"]["maxItems"]
+        return {"clauses": [{"clause": n + 1, "covered_by": "rb_budget", "reason": "r"} for n in range(count)]}
+
+    coverage = list(by_clause([backhaul, demand]).values())
+    [mapped] = [m for m in llm_coverage(coverage, [NamedConstraint("rb_budget", "rb")], "w", named) if "TTI" in m.clause.text]
+    assert mapped.status == "uncovered" and "rb_budget was named, but the model uses no parameter that gives" in mapped.reason
+
+
+def test_a_list_in_decibels_is_placed_by_its_linear_values() -> None:
+    text = "The SINR targets are 10 dB for L1, 6 dB for L2 and 3 dB for L3; each must be met."
+    data = parse_text(text)
+    linear = {"L1": 10.0, "L2": 10**0.6, "L3": 10**0.3}
+    [coverage] = code_coverage(requirement_clauses(text), [10, 6, 3], data, [], (), [linear])
+    assert coverage.status == "covered"
+    [read_as_linear] = code_coverage(requirement_clauses(text), [10, 6, 3], data, [], (), [{"L1": 10, "L2": 3, "L3": 6}])
+    assert read_as_linear.status == "uncovered" and "L2 6, L3 3" in read_as_linear.reason
+
+
 def test_every_template_says_what_each_objective_variant_measures_and_its_examples_ask_for_one() -> None:
     from typing import get_args
 
