@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
 from tools.question import AskedQuantity, Clause, Measure, asked_quantity, measured_numbers, requirement_clauses
-from tools.textdata import TextData
+from tools.textdata import TextData, name_pattern
 
 CoverageStatus = Literal["covered", "not a requirement", "uncovered", "unclear"]
 FindingClass = Literal["asked_quantity", "uncovered_clause"]
@@ -143,7 +143,7 @@ def code_coverage(
         unplaced = _unplaced_list_numbers(clause, data, keyed) if keyed is not None else []
         unused += [n for n in unplaced if n not in unused]
         named = _particular_names(clause.text, groups)
-        unsaid = sorted(n for n in named if not any(_names(n, m) for m in said)) if clause.strong else []
+        unsaid = sorted(n for n in named if not any(name_pattern(n).search(m) for m in said)) if clause.strong else []
         alone = [n for n in unused if n not in unplaced]
         missing = [f"no parameter equal to {', '.join(f'{n:g}' for n in alone)}"] if alone else []
         if unplaced:
@@ -169,10 +169,6 @@ def code_coverage(
 def for_the_llm(coverage: ClauseCoverage) -> bool:
     """The clauses worth a question to the LLM: a hard requirement code could not place, or numbers it never uses."""
     return coverage.status == "unclear" and (coverage.clause.strong or bool(coverage.reason))
-
-
-def _names(name: str, text: str) -> bool:
-    return bool(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
 
 
 def llm_coverage(
@@ -304,7 +300,7 @@ def _lists_of(clause: Clause, data: TextData) -> list[dict[str, float]]:
     found = []
     for named in data.lists:
         values = {name: value for name, value in named.values.items() if value != 0}
-        if named.units or len(values) < 2 or not all(_names(name, clause.text) for name in values):
+        if named.units or len(values) < 2 or not all(name_pattern(name).search(clause.text) for name in values):
             continue  # items in different units are converted one by one: no single factor to compare with
         if all(_is_used(value, list(clause.numbers)) for value in values.values()):
             found.append(values)
@@ -359,7 +355,7 @@ def _particular_names(text: str, groups: list[set[str]]) -> set[str]:
     'U1-U8' or a mention of every member is the group as a whole, not a particular requirement."""
     found: set[str] = set()
     for group in groups:
-        present = {name for name in group if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)}
+        present = {name for name in group if name_pattern(name).search(text)}
         if not present or present == group:
             continue
         if any(

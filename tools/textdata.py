@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,6 +159,16 @@ class TextData:
         lines += [r.describe() for r in self.relations]
         lines += [f"chain: {' -> '.join(chain)}" for chain in self.chains]
         return "\n".join(lines) if lines else "(no tables or lists found)"
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """The name as a word of its own: 'U1' in "U1 and U5" but not in "U10" or "U1-extra"."""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+
+
+def names_any(text: str, names: Iterable[str]) -> bool:
+    """Does the text name any of these, each as a word of its own?"""
+    return any(name_pattern(name).search(text) for name in names)
 
 
 def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[str, ...] = ()) -> TextData:

@@ -23,7 +23,7 @@ from knowledge_base.template import AssemblyError, SpecItem
 from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._stated_quantities import convert_stated, single_unit
 from knowledge_base.units import same_dimension
-from tools.textdata import NUMBER, THING_NAME, NamedList, Table, TextData
+from tools.textdata import NUMBER, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
 
 _PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
 
@@ -192,7 +192,7 @@ def _placed(typed: dict[str, float], data: TextData, names: Sequence[str], name:
     number is somewhere in the text, so presence alone let a small model's priority weights 8, 6, 7 (RBs and demands
     of other columns and rows) through as verified."""
     lines = cue.sentences(data)
-    words = {n: re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])") for n in names}
+    words = {n: name_pattern(n) for n in names}
     general = [line for line in lines if _EVERY.search(line) or not any(w.search(line) for w in words.values())]
 
     def numbers(line: str) -> list[float]:
@@ -323,7 +323,7 @@ def matrix_sources(data: TextData) -> list[MatrixSource]:
 def _is_thing(name: str, prose: str) -> bool:
     if not THING_NAME.match(name):
         return False
-    return any(ch.isdigit() for ch in name) or re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", prose) is not None
+    return any(ch.isdigit() for ch in name) or names_any(prose, [name])
 
 
 def matrix_source(data: TextData, choice: Any, what: str) -> MatrixSource:

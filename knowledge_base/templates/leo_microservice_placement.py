@@ -50,7 +50,7 @@ from knowledge_base.templates._stated_quantities import read_quantity
 from tools.question import Measure, measures
 from tools.satnet.plots import ring_plot
 from tools.satnet.routes import UnreachableError, shortest_routes
-from tools.textdata import THING_NAME, Table, TextData
+from tools.textdata import THING_NAME, Table, TextData, name_pattern
 
 ObjectiveKind = Literal[
     "request-weighted average latency",
@@ -746,7 +746,7 @@ def _access_as_written(app: Application, data: TextData, satellites: list[str], 
     of 14.9 ms. Where the words beside the chain name one satellite (and no exit), that one is the access satellite;
     where they name several, the model's choice must be one of them; where they name none, the text gives it
     elsewhere and the model's choice stands."""
-    heads = {a.chain[0]: _word(a.chain[0]) for a in apps}
+    heads = {a.chain[0]: name_pattern(a.chain[0]) for a in apps}
     named: list[str] = []
     for line in re.split(r"(?<=[.!?])\s+|\n", data.text):  # sentences and lines
         if line.lstrip().startswith("|") or not re.search(r"->|→", line) or not heads[app.chain[0]].search(line):
@@ -761,7 +761,7 @@ def _access_as_written(app: Application, data: TextData, satellites: list[str], 
             return app
         if not _ACCESS.search(segment):  # "A1 -> A2, never on S3": a satellite named for another reason
             continue
-        named += [s for s in satellites if _word(s).search(segment) and s not in named]
+        named += [s for s in satellites if name_pattern(s).search(segment) and s not in named]
     if len(named) == 1:
         return app.model_copy(update={"access_satellite": named[0]})
     if not app.access_satellite:  # a chain code gave it (see _applications): only the text can say where it enters
@@ -772,10 +772,6 @@ def _access_as_written(app: Application, data: TextData, satellites: list[str], 
         f"application {app.name}: the text names satellites {', '.join(named)} beside its chain, "
         f"not {app.access_satellite}; choose its access satellite among them"
     )
-
-
-def _word(name: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
 
 
 def _application_schema(data: TextData, satellites: list[str]) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from knowledge_base.templates._stated_quantities import (
 )
 from knowledge_base.units import UnitError, convert
 from tools.question import Measure, measures
-from tools.textdata import TextData
+from tools.textdata import TextData, names_any
 
 Objective = Literal[
     "minimize the total energy of the devices",
@@ -544,7 +544,7 @@ def _tasks(data: TextData) -> list[str]:
 
 
 def _names_any(sentence: str, names: list[str]) -> bool:
-    return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence) for name in names)
+    return names_any(sentence, names)
 
 
 def _per_task(description: str, units: list[str], data: TextData, count: int, words: str) -> dict[str, Any]:

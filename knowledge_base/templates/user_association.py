@@ -35,7 +35,7 @@ from knowledge_base.templates._association import add_association, associated, o
 from knowledge_base.templates._objectives import rate_objective
 from knowledge_base.templates._stated_quantities import read_quantity
 from tools.question import Measure, measures
-from tools.textdata import TextData
+from tools.textdata import TextData, name_pattern, names_any
 
 Objective = Literal[
     "sum rate",
@@ -445,7 +445,7 @@ class UserAssociation(Template[AssociationParams]):
         if EVERY_USER in chosen:
             return list(users)
         said = [s for s in data.sentences() if _MUST_SERVE.search(s)]
-        named = [u for u in users if any(re.search(rf"(?<![\w-]){re.escape(u)}(?![\w-])", s) for s in said)]
+        named = [u for u in users if any(name_pattern(u).search(s) for s in said)]
         return named or list(dict.fromkeys(chosen))
 
     @staticmethod
@@ -680,11 +680,7 @@ def _coverage_choices(data: TextData, users: Sequence[str], cells: Sequence[str]
 
 def _sentence_names(data: TextData, pattern: re.Pattern[str], *groups: Sequence[str]) -> bool:
     """Does a sentence say `pattern` of particular things, naming one of each group ("U3 must not use AP1")?"""
-
-    def named(sentence: str, names: Sequence[str]) -> bool:
-        return any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", sentence) for n in names)
-
-    return any(pattern.search(s) and all(named(s, g) for g in groups) for s in data.sentences())
+    return any(pattern.search(s) and all(names_any(s, g) for g in groups) for s in data.sentences())
 
 
 _DEMAND = re.compile(r"\bdemands?\b|\btraffic\b|\brequests?\b|\bairtime\b|\bloads?\b|\bbackhaul\b", re.IGNORECASE)
