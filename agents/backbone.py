@@ -54,6 +54,11 @@ class StructuredOutputError(RuntimeError):
     """The model gave no schema-valid JSON within the allowed attempts."""
 
 
+class OutOfTime(StructuredOutputError):
+    """The run's time budget ran out before this request could start (the caller goes on as for a model that gave
+    no usable answer, and the run's next budget check ends it honestly)."""
+
+
 class PromptTooLong(StructuredOutputError):
     """The request does not fit the model's context window: this request fails (the caller goes on as for a
     model that gave no usable answer); the server is up, so it is not LLMUnavailable."""
@@ -88,6 +93,8 @@ class Spent:
 
     tokens: int = 0
     prompts: dict[str, str] = field(default_factory=dict)
+    deadline: float | None = None
+    """The run's budget as a wall-clock time (time.time()): no request, first or retry, starts after it."""
 
     def use(self, prompt: Prompt) -> Prompt:
         """Record that `prompt` goes into a request (also a part of one, such as a repair paragraph)."""
@@ -101,6 +108,8 @@ def ask(context: Context, prompt: Prompt, schema: dict[str, Any], spent: Spent, 
     The run's gate caps requests in flight, the tokens and every prompt used are added to `spent`, and
     StructuredOutputError says that no schema-valid JSON came within the allowed attempts."""
     system, user = spent.use(prompt).render(**values)
+    if spent.deadline is not None and time.time() > spent.deadline:
+        raise OutOfTime(f"the run's time budget ran out before the '{prompt.name}' request")
     answer, tokens = structured_call(
         chat_model(context),
         schema,
@@ -110,6 +119,7 @@ def ask(context: Context, prompt: Prompt, schema: dict[str, Any], spent: Spent, 
         endpoint=endpoint_of(context),
         gate=context.llm_gate,
         spent=spent,
+        deadline=spent.deadline,
     )
     spent.tokens += tokens
     return answer
@@ -124,15 +134,19 @@ def structured_call(
     endpoint: str = "",
     gate: AbstractContextManager[Any] | None = None,
     spent: Spent | None = None,
+    deadline: float | None = None,
 ) -> tuple[dict[str, Any], int]:
     """Ask for JSON that fits `schema`; return it with the tokens spent. Bounded retries on invalid output.
 
     `gate` is held around each request only (not between retries), so a batch's cap on concurrent LLM
-    requests counts requests in flight at the server. A retry's prompt is recorded in `spent`."""
+    requests counts requests in flight at the server. A retry's prompt is recorded in `spent`. No retry starts
+    after `deadline` (a time.time()): OutOfTime says so, with the last problem."""
     messages: list[BaseMessage] = [SystemMessage(system), HumanMessage(user)]
     tokens = 0
     problem = ""
-    for _ in range(max(1, attempts)):
+    for attempt in range(max(1, attempts)):
+        if attempt and deadline is not None and time.time() > deadline:
+            raise OutOfTime(f"the run's time budget ran out after {attempt} attempt(s); last problem: {problem}")
         with gate or nullcontext():
             out = _invoke_structured(model, schema, messages, endpoint)
         raw = out.get("raw")

@@ -2,8 +2,9 @@
 
 The clock starts when the round starts (the Retriever of a new run, or a follow-up's start_round) and is read at
 the points where a run would go round again: before the Modeler asks the LLM, and where the Verifier or the
-Optimizer would loop. Past the budget the run goes to the report with "no verified answer: out of time" and
-what it had tried, instead of running on.
+Optimizer would loop. Within a step, no LLM request (nor a retry) starts after the budget (`deadline`, in the
+step's `Spent`): a step of many requests, such as the free-form Modeler's, ends there too. Past the budget the
+run goes to the report with "no verified answer: out of time" and what it had tried, instead of running on.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from agents.state import AgentName, State, decision
 def over_budget(state: State, context: Context) -> bool:
     started = state.get("started_at")
     return started is not None and context.run_budget_s > 0 and time.time() - started > context.run_budget_s
+
+
+def deadline(state: State, context: Context) -> float | None:
+    """The budget as a wall-clock time (None: no budget), for the LLM requests of a step: none starts after it."""
+    started = state.get("started_at")
+    return started + context.run_budget_s if started is not None and context.run_budget_s > 0 else None
 
 
 def tried(state: State) -> str:

@@ -140,10 +140,12 @@ def write_model(
     *,
     feedback: str = "",
     previous: dict[str, Any] | None = None,
+    deadline: float | None = None,
 ) -> GeneratedModel:
     """Elements, then code, then build-and-repair in the sandbox. `previous` is the last generated
-    formulation (elements and code), revised in the light of `feedback` (a Verifier error or a diagnosis)."""
-    out = GeneratedModel()
+    formulation (elements and code), revised in the light of `feedback` (a Verifier error or a diagnosis). No LLM
+    request starts after `deadline` (the run's budget, a time.time())."""
+    out = GeneratedModel(spent=Spent(deadline=deadline))
     asking = _Asking(context, problem_text, "\n\n".join(worked_examples) or "(none retrieved)")
     revise = ""
     if feedback and previous is not None:
@@ -186,12 +188,17 @@ def write_model(
 
 
 def write_model_in_steps(
-    problem_text: str, context: Context, *, feedback: str = "", examples: Sequence[Example] = ()
+    problem_text: str,
+    context: Context,
+    *,
+    feedback: str = "",
+    examples: Sequence[Example] = (),
+    deadline: float | None = None,
 ) -> GeneratedModel:
     """The elements asked for in small steps (agents/decomposed.py), then code written from them and built in the
     sandbox, with the same repairs as the whole path. `feedback` (why the last formulation was rejected) goes
-    into every request."""
-    out = GeneratedModel()
+    into every request. No LLM request starts after `deadline`."""
+    out = GeneratedModel(spent=Spent(deadline=deadline))
     asking = _Asking(context, problem_text, "(none)")
 
     def step(name: str, schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from langgraph.types import Command
 
 import prompts
 from agents.backbone import Spent, StructuredOutputError, ask
-from agents.budget import out_of_time, over_budget
+from agents.budget import deadline, out_of_time, over_budget
 from agents.context import Context
 from agents.decomposed import example_of
 from agents.fidelity import objective_mismatch
@@ -59,7 +59,7 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_
     data = problem_data(state)
     if previous is not None and previous["template_id"] != template.id:
         previous = None  # another template: the last binding and its feedback were for the one dropped
-    spent = Spent()
+    spent = Spent(deadline=deadline(state, context))
     human = state.get("human_binding")
     if human is not None:
         binding, how = dict(human), "took the binding the human expert gave"
@@ -219,7 +219,9 @@ def _generate(
     if _in_steps(state, context, mine):
         # Solved problems like this one, from the bank beside the templates (none in the no-knowledge-base ablation).
         solved = similar_examples(text, k=EXAMPLES, kb_path=context.kb_folder) if context.use_rag else []
-        made = write_model_in_steps(text, context, feedback=feedback, examples=[example_of(i) for i in solved])
+        made = write_model_in_steps(
+            text, context, feedback=feedback, examples=[example_of(i) for i in solved], deadline=deadline(state, context)
+        )
         why += "; written in steps (variables, a request per sentence, the objective)"
     else:
         store = template_store(context) if state.get("retrieved") else None
@@ -229,7 +231,10 @@ def _generate(
             else []
         )
         earlier = {"elements": mine["binding"], "code": mine.get("code", "")} if mine is not None else None
-        made = write_model(text, examples, context, feedback=feedback, previous=earlier)
+        made = write_model(text, examples, context, feedback=feedback, previous=earlier, deadline=deadline(state, context))
+    if over_budget(state, context):
+        update = out_of_time(state, context, "modeler", {"dropped": dropped})
+        return Command(goto="report", update=update | {"tokens": made.spent.tokens})
     if not made.elements and not made.code:
         return _no_model(f"{why}; {made.error}", dropped)
     formulation = Formulation(

@@ -20,8 +20,8 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 import prompts
-from agents.backbone import Spent, StructuredOutputError, ask
-from agents.budget import out_of_time, over_budget
+from agents.backbone import OutOfTime, Spent, StructuredOutputError, ask
+from agents.budget import deadline, out_of_time, over_budget
 from agents.context import Context
 from agents.fidelity import FidelityCheck, NamedConstraint, check_fidelity, content_words, could_express
 from agents.formulation_checks import (
@@ -82,7 +82,7 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
     generated = formulation["template_id"] == GENERATED
     defaulted: list[SpecEntry] = []
     """Values the text does not state, filled with the template's default: the 'missing parameter' review asks."""
-    spent = Spent()
+    spent = Spent(deadline=deadline(state, context))
     coverage: list[ClauseCheck] = []
     if formulation["assembly_error"]:
         what = "the generated model is not usable" if generated else "the template could not be filled"
@@ -107,7 +107,11 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
             warnings += _unused_data(formulation["binding"], data)
             findings += _binding_findings(_build_errors(formulation, context))
         if not findings:
-            fidelity = _fidelity(state, context, formulation, data, values, spent)
+            try:
+                fidelity = _fidelity(state, context, formulation, data, values, spent)
+            except OutOfTime:  # the clauses code left unclear were never put to the LLM: not verified
+                spent_so_far = {"tokens": spent.tokens, "prompts": {**state.get("prompts", {}), **spent.prompts}}
+                return Command(goto="report", update=out_of_time(state, context, "verifier", spent_so_far))
             findings += [Finding(kind=f.kind, message=f.message) for f in fidelity.findings]
             coverage = [ClauseCheck(clause=c.clause.text, status=c.status, by=c.by, reason=c.reason) for c in fidelity.coverage]
             warnings += [
@@ -306,6 +310,8 @@ def _fidelity(
 
     try:
         return check_fidelity(problem_text(state, with_data=False), data, measure, used, mentioned, constraints, ask_llm, keyed)
+    except OutOfTime:
+        raise
     except StructuredOutputError:  # the mapping is the LLM's; without it, code's verdicts stand
         return check_fidelity(problem_text(state, with_data=False), data, measure, used, mentioned, constraints, None, keyed)
 

@@ -310,6 +310,7 @@ def test_the_run_budget_ends_a_slow_run_with_the_honest_status(kb_dir: Path, mon
     fake_time = type("FakeTime", (), {"time": staticmethod(lambda: clock[0])})
     monkeypatch.setattr("agents.budget.time", fake_time)
     monkeypatch.setattr("agents.retriever.time", fake_time)
+    monkeypatch.setattr("agents.backbone.time", fake_time)
 
     class Slow(ScriptedChatModel):
         def _generate(self, *args: Any, **kwargs: Any) -> Any:
@@ -330,3 +331,29 @@ def test_the_run_budget_ends_a_slow_run_with_the_honest_status(kb_dir: Path, mon
     assert "user_association (rb_budget[C1] = 13 does not appear in the problem text" in report["diagnosis"]
     assert any(step.text.startswith("stop: out of time") for step in steps if step.kind == "agent")
     assert len(fake.requests) == 2  # the third formulation was never asked for
+
+
+def test_the_run_budget_ends_a_step_of_many_requests_midway(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The free-form Modeler's first request gets JSON that fits no schema and each request takes 100 s on a fake
+    clock: the retry at 1100 s still starts, the one at 1200 s would be past the budget of 150 s and does not; the
+    step ends there and the run reports out of time (it once ran a free-form step for 659 s past a 300 s budget)."""
+    clock = [1_000.0]
+    fake_time = type("FakeTime", (), {"time": staticmethod(lambda: clock[0])})
+    for module in ("agents.budget", "agents.retriever", "agents.backbone"):
+        monkeypatch.setattr(f"{module}.time", fake_time)
+
+    class Slow(ScriptedChatModel):
+        def _generate(self, *args: Any, **kwargs: Any) -> Any:
+            clock[0] += 100.0
+            return super()._generate(*args, **kwargs)
+
+    text = "A shop sells tea at $3 a bag and coffee at $5; it packs at most 40 bags a day. Maximize its earnings."
+    fake = Slow(script=[{"unexpected": 1}] * 6)
+    for freeform in ("steps", "whole"):
+        clock[0] = 1_000.0
+        fake.requests.clear()
+        context = Context(chat_model=fake, kb_path=str(kb_dir), run_budget_s=150.0, retrieval_threshold=0.99, freeform=freeform)
+        report = final_report(list(stream(text, context=context)))
+        assert report["status"] == "out_of_time" and report["objective"] is None, freeform
+        assert "(200 s of 150 s)" in report["diagnosis"]
+        assert len(fake.requests) == 2, freeform  # the third try of the same request was never sent
