@@ -230,3 +230,51 @@ def test_a_list_whose_items_end_in_a_word_uses_the_chosen_unit() -> None:
     assert data.lists[0].unit == "people"  # not a unit pint knows: the model's choice (linear) applies
     params, _ = TEMPLATE.assemble(example_binding(), data)
     assert params.demand == {"C1": 12, "C2": 8, "C3": 15, "C4": 10, "C5": 6}
+
+
+LISTS_TEXT = """A county can afford at most 2 new masts. Six hamlets H1 to H6 have 120, 340, 80, 260, 150 and 90 residents.
+The survey lists which hamlets each candidate mast would reach:
+- mast North: H1, H2
+- mast East: H2, H3, H4
+- mast South: H4, H5
+- mast West: H1, H5
+Which masts should be built to reach as many residents as possible?
+"""
+REACH = {"North": {"H1", "H2"}, "East": {"H2", "H3", "H4"}, "South": {"H4", "H5"}, "West": {"H1", "H5"}}
+"""Mast -> hamlets; H6 is reached by no mast and counts as a point all the same."""
+
+
+def list_binding(available: int, **changes: Any) -> dict[str, Any]:
+    return {"objective": MAX_COVERAGE, "coverage_lists": "R1", "demand": {"source": "L1", "unit": "linear"},
+            "sites_available": available} | changes  # fmt: skip
+
+
+@pytest.mark.parametrize("available", [1, 2, 3])
+def test_coverage_from_lists_of_what_each_site_reaches_equals_brute_force(available: int) -> None:
+    text = LISTS_TEXT.replace("at most 2", f"at most {available}")
+    schema = TEMPLATE.binding_schema(parse_text(text))
+    assert "each_line_gives" not in schema["properties"]  # the residents' list names the hamlets: code tells the sides
+    assert "distance_table" not in schema["properties"] and "coverage_radius" not in schema["properties"]
+    params, result = solve_example(TEMPLATE, text, list_binding(available))
+    assert params.points == ["H1", "H2", "H3", "H4", "H5", "H6"] and params.sites == ["North", "East", "South", "West"]
+    reach = {p: {s for s, hamlets in REACH.items() if p in hamlets} for p in params.points}
+    assert result.objective == pytest.approx(brute_force(params, reach))
+    assert {2: 340 + 80 + 260 + 120 + 150}.get(available, result.objective) == pytest.approx(result.objective)
+
+
+def test_coverage_lists_by_point_and_without_a_demand_list_follow_the_binding() -> None:
+    # Lines per hamlet ("- H1: North, West") with no residents' list: code cannot tell the sides, the binding says.
+    by_point = "\n".join(f"- {p}: {', '.join(s for s, h in REACH.items() if p in h)}" for p in ["H1", "H2", "H3", "H4", "H5"])
+    text = f"At most 2 masts can be built. The masts that reach each hamlet:\n{by_point}\nMaximize the hamlets reached."
+    schema = TEMPLATE.binding_schema(parse_text(text))
+    assert schema["properties"]["each_line_gives"]["enum"] == ["the points each site covers", "the sites that cover each point"]
+    binding = list_binding(2, demand={"source": "none", "unit": "linear"}, each_line_gives="the sites that cover each point")
+    params, result = solve_example(TEMPLATE, text, binding)
+    assert set(params.sites) == {"North", "East", "South", "West"} and result.objective == pytest.approx(5)  # East + West
+    wrong_way, _ = TEMPLATE.assemble(binding | {"each_line_gives": "the points each site covers"}, parse_text(text))
+    assert wrong_way.points == ["North", "West", "East", "South"]  # what the LLM's word decides when code cannot
+
+
+def test_a_text_with_neither_distances_nor_coverage_lists_says_what_the_template_needs() -> None:
+    with pytest.raises(AssemblyError, match="lists of the points each site covers"):
+        TEMPLATE.binding_schema(parse_text("Place 2 masts to reach as many hamlets as possible."))

@@ -49,6 +49,8 @@ def test_relations_name_the_things_each_name_goes_with() -> None:
     ]
     assert data.relation("R1").members == {"U1": ("Macro", "Small-1"), "U2": ("Macro", "Small-2"), "U3": ("Small-1",)}
     assert data.relation("R2").members == {"A1": ("S1", "S2"), "A2": ("S2", "S3")}
+    sites = parse_text("Which villages each site would cover:\n- site A: V1, V2, V5\n- site B: V2 and V3\n").relations
+    assert [r.members for r in sites] == [{"A": ("V1", "V2", "V5"), "B": ("V2", "V3")}]
     assert "R1: 'Coverage (the cells that reach each user):': U1: Macro, Small-1;" in data.describe()
 
 
@@ -94,3 +96,7 @@ def test_a_list_named_by_a_range_spells_out_its_names() -> None:
     assert efficiency.values == {"G1": 4.2, "G2": 1.3, "G3": 2.8} and efficiency.unit == "bit/s/Hz"
     assert efficiency.label == "Each gateway's spectral efficiency is"
     assert guaranteed.values == {"G1": 3.0, "G2": 4.0, "G3": 3.0} and guaranteed.unit == "Mbit/s"
+    first = parse_text("The population of the villages V1 to V4 is 1800, 2500, 900 and 600. Sites 1 to 3 cost 4 k$.")
+    [population] = first.lists  # a range with one number is no list
+    assert population.values == {"V1": 1800.0, "V2": 2500.0, "V3": 900.0, "V4": 600.0} and population.unit == ""
+    assert population.label == "The population of the villages V1 to V4 is"

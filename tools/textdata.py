@@ -36,10 +36,17 @@ _RANGE_LIST = re.compile(
 )
 """A list whose names are a range: "18 dB, 9 dB, 24 dB, 3 dB and 14 dB for users 1 to 5", "4.2, 1.3 and 2.8 bit/s/Hz
 for gateways G1 to G3"."""
+_RANGE_FIRST = re.compile(
+    rf"(?:(?P<what>[A-Za-z]+)\s+)?(?P<first>[A-Za-z]*\d+)\s*(?:to|through|-|–)\s*(?P<last>[A-Za-z]*\d+)\s+"
+    rf"(?:is|are|was|were|equals?|has|have|:)?\s*(?P<values>{_ITEM}(?:\s*,\s*(?:and\s+)?{_ITEM}|\s+and\s+{_ITEM})+)"
+    r"(?=\s*(?:[.;]|$))"  # the values end the sentence: "1900 and 600", not "1900 and" as a unit
+)
+"""The range first: "The population of the villages V1 to V12 is 1800, 2500, ... and 600"."""
 THING_NAME = re.compile(r"^(?:[A-Z][\w\-]*|[A-Za-z][\w\-]*\d[\w\-]*)$")
 """How the name of a thing looks: 'U3', 'AP1', 'Macro', 'Small-1', 'P1S2'; not 'demand', 'rate' or '1'."""
 _NAMES = rf"{_NAME}(?:\s*(?:,|/|\bor\b|\band\b)\s*{_NAME})*"
-_RELATION_LINE = re.compile(rf"^\s*(?:[-*]\s*)?(?P<key>{_NAME})\s*:\s*(?P<items>{_NAMES})\s*\.?\s*$")
+_RELATION_LINE = re.compile(rf"^\s*(?:[-*]\s*)?(?:[a-z]+\s+)?(?P<key>{_NAME})\s*:\s*(?P<items>{_NAMES})\s*\.?\s*$")
+"""'- U1: Macro, Small-1', and with a word for what the key is: '- site A: V1, V2, V5'."""
 _RELATION_GROUP = re.compile(rf"(?P<key>{_NAME})\s*[({{]\s*(?P<items>{_NAMES})\s*[)}}]")
 _GROUP_GAP = re.compile(r"\s*[;,]?\s*(?:and\s+)?")
 _ITEM_SPLIT = re.compile(r"\s*(?:,|/|\bor\b|\band\b)\s*")
@@ -260,7 +267,7 @@ def _list_of(list_id: str, label: str, values: dict[str, float], written: dict[s
 def _range_list(sentence: str, list_id: str) -> NamedList | None:
     """The list of a sentence that names its things by a range ("... for users 1 to 5", "... for G1 to G6"), its
     names spelled out (user1 ... user5, G1 ... G6); None when the count of numbers and names differ."""
-    match = _RANGE_LIST.search(sentence)
+    match = _RANGE_LIST.search(sentence) or _RANGE_FIRST.search(sentence)
     if match is None:
         return None
     first, last = (re.fullmatch(r"([A-Za-z]*)(\d+)", match.group(g)) for g in ("first", "last"))
@@ -278,7 +285,8 @@ def _range_list(sentence: str, list_id: str) -> NamedList | None:
     written = [i.group(2) or "" for i in items if i]
     unit = next((u for u in reversed(written) if u), "")  # "4.2, 1.3 and 2.8 bit/s/Hz": the last item's
     values = {n: float(i.group(1)) for n, i in zip(names, items, strict=True) if i}
-    label = sentence[: match.start()].strip(" :-*,") or sentence.strip()[:100]
+    before = match.start() if match.re is _RANGE_LIST else match.start("values")  # the range is part of the label
+    label = sentence[:before].strip(" :-*,") or sentence.strip()[:100]
     return _list_of(list_id, label, values, {n: u or unit for n, u in zip(names, written, strict=True)})
 
 

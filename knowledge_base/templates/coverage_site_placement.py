@@ -35,7 +35,7 @@ from knowledge_base.templates._stated_quantities import (
 )
 from knowledge_base.units import UnitError, convert
 from tools.question import Measure, measures
-from tools.textdata import Table, TextData
+from tools.textdata import Relation, Table, TextData
 
 CoverageObjective = Literal[
     "maximize the covered demand",
@@ -45,6 +45,8 @@ CoverageObjective = Literal[
 MAX_COVERAGE, FEWEST_SITES, LEAST_COST = get_args(CoverageObjective)
 LENGTH_UNITS = ["m", "km"]
 DISTANCE_TABLE, COORDINATE_TABLES = "a table of distances", "tables of x, y coordinates"
+SITE_LISTS, POINT_LISTS = "the points each site covers", "the sites that cover each point"
+"""What each line of a coverage list gives ("- site A: V1, V2, V5" or "- V1: A, D")."""
 EVERY_POINT = "every point"
 
 _COST = re.compile(r"\bcosts?\b|\bprices?\b|\bbudget\b|\bk?\$|\bUSD\b|\beuros?\b|€|\bexpens\w*|\bspend\w*", re.IGNORECASE)
@@ -70,8 +72,15 @@ _RADIUS_COLUMN = re.compile(r"radius|range|reach|coverage", re.IGNORECASE)
 class CoverageParams(BaseModel):
     points: list[str] = Field(min_length=1, description="demand points (users, clusters, hotspots)")
     sites: list[str] = Field(min_length=1, description="candidate sites (hovering points, base-station locations)")
-    distance_m: dict[str, dict[str, float]] = Field(description="distance[point][site]", json_schema_extra={"unit": "m"})
-    radius_m: dict[str, float] = Field(description="coverage radius of each site", json_schema_extra={"unit": "m"})
+    distance_m: dict[str, dict[str, float]] | None = Field(
+        default=None, description="distance[point][site]", json_schema_extra={"unit": "m"}
+    )
+    radius_m: dict[str, float] | None = Field(
+        default=None, description="coverage radius of each site", json_schema_extra={"unit": "m"}
+    )
+    covers: dict[str, list[str]] | None = Field(
+        default=None, description="point -> the sites that cover it, when the text lists them instead of distances"
+    )
     objective: CoverageObjective = MAX_COVERAGE
     demand: dict[str, float] | None = Field(
         default=None, description="weight of each point; 1 each if None", json_schema_extra={"unit": ""}
@@ -85,11 +94,18 @@ class CoverageParams(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> CoverageParams:
         sites = set(self.sites)
-        for point in self.points:
-            if set(self.distance_m.get(point, {})) != sites:
-                raise ValueError(f"the distances of {point} do not cover exactly the candidate sites")
-        if set(self.radius_m) != sites:
-            raise ValueError("the coverage radii must name exactly the candidate sites")
+        if self.covers is not None:
+            strangers = sorted({s for listed in self.covers.values() for s in listed} - sites)
+            if strangers or set(self.covers) - set(self.points):
+                raise ValueError(f"the coverage lists name {', '.join(strangers) or 'points'} beyond the points and sites")
+        elif self.distance_m is None or self.radius_m is None:
+            raise ValueError("coverage needs distances and radii, or lists of what each site covers")
+        else:
+            for point in self.points:
+                if set(self.distance_m.get(point, {})) != sites:
+                    raise ValueError(f"the distances of {point} do not cover exactly the candidate sites")
+            if set(self.radius_m) != sites:
+                raise ValueError("the coverage radii must name exactly the candidate sites")
         if self.demand is not None and set(self.demand) != set(self.points):
             raise ValueError("the demand must name exactly the demand points")
         if self.site_cost is not None and set(self.site_cost) != sites:
@@ -107,6 +123,9 @@ class CoverageParams(BaseModel):
         return self
 
     def covering(self, point: str) -> list[str]:
+        if self.covers is not None:
+            return [s for s in self.sites if s in self.covers.get(point, [])]
+        assert self.distance_m is not None and self.radius_m is not None  # the validator's
         return [s for s in self.sites if self.distance_m[point][s] <= self.radius_m[s] + 1e-9]
 
     def weight(self, point: str) -> float:
@@ -125,7 +144,7 @@ class CoveragePlacement(Template[CoverageParams]):
     problem_class = "MILP"
     title = (
         "UAV / base-station placement for coverage: maximum coverage with K sites or a budget, or set cover with the "
-        "fewest sites or least cost, from distances or coordinates and radii"
+        "fewest sites or least cost, from distances or coordinates and radii, or lists of what each site covers"
     )
     objectives = measures(
         {
@@ -141,7 +160,8 @@ class CoveragePlacement(Template[CoverageParams]):
         "covered demand) with a given number of UAVs or within a budget on the site costs, or cover every demand point "
         "with the fewest base stations or the least total site cost; some points must be covered by at least two sites "
         "(redundancy), some sites are already built. Distances in a table or computed from x, y coordinates (and the "
-        "UAV altitude). Maximum coverage, set cover, facility location, cell planning, disaster area coverage."
+        "UAV altitude), or the points each candidate site would cover listed line by line ('- site A: V1, V2'). "
+        "Maximum coverage, set cover, facility location, cell planning, disaster area coverage."
     )
     math = r"""
 \textbf{Sets: } I \text{ demand points},\ J \text{ candidate sites};
@@ -180,26 +200,25 @@ class CoveragePlacement(Template[CoverageParams]):
     # ---------------------------------------------------------------------------------------------- binding
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        if not data.tables:
-            raise AssemblyError("this template needs a table of distances (points x sites) or tables of x, y coordinates")
-        table_ids = [t.id for t in data.tables]
-        points, sites = _names(data)
+        if not data.tables and not data.relations:
+            raise AssemblyError(
+                "this template needs a table of distances (points x sites), tables of x, y coordinates, or lists of "
+                "the points each site covers ('- site A: V1, V2')"
+            )
         properties: dict[str, Any] = {
-            "objective": {"enum": list(get_args(CoverageObjective)), "description": "what the question asks to optimize"},
-            "geometry": {"enum": [DISTANCE_TABLE, COORDINATE_TABLES]},
-            "distance_table": {"enum": [*table_ids, "none"], "description": "rows demand points, columns sites"},
-            "point_coordinates": {"enum": [*table_ids, "none"], "description": "table of the demand points' x, y"},
-            "site_coordinates": {"enum": [*table_ids, "none"], "description": "table of the candidate sites' x, y"},
-            "length_unit": {"enum": LENGTH_UNITS, "description": "unit of the distances or coordinates"},
+            "objective": {"enum": list(get_args(CoverageObjective)), "description": "what the question asks to optimize"}
         }
-        radius_columns = [c for c in series_choices(data) if _RADIUS_COLUMN.search(c.partition(": ")[2] or c)]
-        if radius_columns:
-            properties["coverage_radius"] = per_element_schema(
-                "distance within which a site covers a point: one for all, or a list or column per site",
-                LENGTH_UNITS, data, len(sites), sources=radius_columns,
-            )  # fmt: skip
+        if data.tables:
+            points, sites = _names(data)
+            properties |= self._geometry_schema(data, len(sites))
         else:
-            properties["coverage_radius"] = quantity_schema("distance within which a site covers a point", LENGTH_UNITS)
+            properties["coverage_lists"] = {
+                "enum": [r.id for r in data.relations],
+                "description": "the lines that say which points each site covers (or which sites cover each point)",
+            }
+            if _lists_side(data, data.relations[0]) is None:
+                properties["each_line_gives"] = {"enum": [SITE_LISTS, POINT_LISTS]}
+            points, sites = _sides(data, data.relations[0], None)
         properties["demand"] = series_schema("users or demand at each point, if given", [LINEAR], data, optional=True)
         if data.says(_COST):
             properties["site_cost"] = series_schema("cost of each candidate site, if given", [LINEAR], data, optional=True)
@@ -228,7 +247,7 @@ class CoveragePlacement(Template[CoverageParams]):
                 "items": {"enum": sites},
                 "description": "sites already built or that must be opened (empty if none)",
             }
-        if data.says(_ALTITUDE):
+        if data.says(_ALTITUDE) and data.tables:
             properties["altitude"] = {
                 "type": "object",
                 "description": "height of the UAVs above the points (slant range); value null if not given",
@@ -237,37 +256,37 @@ class CoveragePlacement(Template[CoverageParams]):
             }
         return binding_object("coverage_binding", properties)
 
+    @staticmethod
+    def _geometry_schema(data: TextData, site_count: int) -> dict[str, Any]:
+        table_ids = [t.id for t in data.tables]
+        properties: dict[str, Any] = {
+            "geometry": {"enum": [DISTANCE_TABLE, COORDINATE_TABLES]},
+            "distance_table": {"enum": [*table_ids, "none"], "description": "rows demand points, columns sites"},
+            "point_coordinates": {"enum": [*table_ids, "none"], "description": "table of the demand points' x, y"},
+            "site_coordinates": {"enum": [*table_ids, "none"], "description": "table of the candidate sites' x, y"},
+            "length_unit": {"enum": LENGTH_UNITS, "description": "unit of the distances or coordinates"},
+        }
+        radius_columns = [c for c in series_choices(data) if _RADIUS_COLUMN.search(c.partition(": ")[2] or c)]
+        if radius_columns:
+            properties["coverage_radius"] = per_element_schema(
+                "distance within which a site covers a point: one for all, or a list or column per site",
+                LENGTH_UNITS, data, site_count, sources=radius_columns,
+            )  # fmt: skip
+        else:
+            properties["coverage_radius"] = quantity_schema("distance within which a site covers a point", LENGTH_UNITS)
+        return properties
+
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         objective = variant(binding, "objective", get_args(CoverageObjective), MAX_COVERAGE)
-        unit = str(binding.get("length_unit") or "m")
-        altitude = binding.get("altitude")
-        height = None
-        if isinstance(altitude, dict) and altitude.get("value") is not None:
-            height = read_quantity(altitude, "m", "altitude", spec)
-        try:
-            if binding.get("geometry") == COORDINATE_TABLES:
-                distance = self._from_coordinates(
-                    data.table(str(binding.get("point_coordinates"))),
-                    data.table(str(binding.get("site_coordinates"))),
-                    unit,
-                    spec,
-                )
-            else:
-                distance = self._from_table(data.table(str(binding.get("distance_table"))), unit, spec)
-        except KeyError as exc:
-            raise AssemblyError(str(exc)) from exc
-        if height is not None:
-            distance = {p: {s: math.hypot(d, height) for s, d in row.items()} for p, row in distance.items()}
-        points = list(distance)
-        sites = list(next(iter(distance.values())))
-        values: dict[str, Any] = {
+        if not data.tables:
+            values = self._from_lists(binding, data)
+        else:
+            values = self._from_geometry(binding, data, spec)
+        values |= {
             "objective": objective,
-            "points": points,
-            "sites": sites,
-            "distance_m": distance,
-            "radius_m": _radius(binding.get("coverage_radius"), sites, data, spec),
             "already_open": list(dict.fromkeys(str(s) for s in binding.get("already_open") or [])),
         }
+        points = values["points"]
         if objective == MAX_COVERAGE:
             values["demand"] = read_series(binding.get("demand"), LINEAR, "demand", data, spec, optional=True)
         count = binding.get("sites_available")
@@ -288,6 +307,49 @@ class CoveragePlacement(Template[CoverageParams]):
                 spec.append(SpecItem("sites covering a point", float(times), "stated in the text, copied by the model"))
             values["must_cover"] = dict.fromkeys(points if EVERY_POINT in chosen else chosen, times)
         return values
+
+    def _from_geometry(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
+        """Points, sites, distances and radii from a distance table or coordinate tables (and the UAVs' altitude)."""
+        unit = str(binding.get("length_unit") or "m")
+        altitude = binding.get("altitude")
+        height = None
+        if isinstance(altitude, dict) and altitude.get("value") is not None:
+            height = read_quantity(altitude, "m", "altitude", spec)
+        try:
+            if binding.get("geometry") == COORDINATE_TABLES:
+                distance = self._from_coordinates(
+                    data.table(str(binding.get("point_coordinates"))),
+                    data.table(str(binding.get("site_coordinates"))),
+                    unit,
+                    spec,
+                )
+            else:
+                distance = self._from_table(data.table(str(binding.get("distance_table"))), unit, spec)
+        except KeyError as exc:
+            raise AssemblyError(str(exc)) from exc
+        if height is not None:
+            distance = {p: {s: math.hypot(d, height) for s, d in row.items()} for p, row in distance.items()}
+        sites = list(next(iter(distance.values())))
+        return {
+            "points": list(distance),
+            "sites": sites,
+            "distance_m": distance,
+            "radius_m": _radius(binding.get("coverage_radius"), sites, data, spec),
+        }
+
+    @staticmethod
+    def _from_lists(binding: dict[str, Any], data: TextData) -> dict[str, Any]:
+        """Points, sites and which sites cover each point, from the lines that list them ("- site A: V1, V2, V5")."""
+        try:
+            relation = data.relation(str(binding.get("coverage_lists")))
+        except KeyError as exc:
+            raise AssemblyError(str(exc)) from exc
+        points, sites = _sides(data, relation, binding.get("each_line_gives"))
+        if set(relation.members) <= set(sites):
+            covers = {p: [s for s in sites if p in relation.members.get(s, ())] for p in points}
+        else:
+            covers = {p: [s for s in sites if s in relation.members.get(p, ())] for p in points}
+        return {"points": points, "sites": sites, "covers": covers}
 
     @staticmethod
     def _metres(value: float, unit: str) -> float:
@@ -388,14 +450,11 @@ class CoveragePlacement(Template[CoverageParams]):
         return rows
 
     def formulation_summary(self, params: CoverageParams) -> dict[str, Any]:
-        radii = set(params.radius_m.values())
-        summary: dict[str, Any] = {
-            "demand points": len(params.points),
-            "candidate sites": len(params.sites),
-            "coverage radius (m)": radii.pop() if len(radii) == 1 else params.radius_m,
-            "objective": params.objective,
-            "sites covering each point": {p: params.covering(p) for p in params.points},
-        }
+        summary: dict[str, Any] = {"demand points": len(params.points), "candidate sites": len(params.sites)}
+        if params.radius_m is not None:
+            radii = set(params.radius_m.values())
+            summary["coverage radius (m)"] = radii.pop() if len(radii) == 1 else params.radius_m
+        summary |= {"objective": params.objective, "sites covering each point": {p: params.covering(p) for p in params.points}}
         groups = {"sites available": params.max_sites, "budget": params.budget}
         summary |= {name: value for name, value in groups.items() if value is not None}
         if params.must_cover:
@@ -415,6 +474,33 @@ def _names(data: TextData) -> tuple[list[str], list[str]]:
         return list(coordinates[0].rows), list(coordinates[1].rows)
     table = data.tables[0]
     return list(table.rows), list(table.columns)
+
+
+def _lists_side(data: TextData, relation: Relation) -> str | None:
+    """What the coverage lines give, when a list or table column of the text says which side the points are (their
+    demand or population names them): SITE_LISTS, POINT_LISTS, or None when nothing tells."""
+    keys = set(relation.members)
+    members = {m for listed in relation.members.values() for m in listed}
+    named = [set(n.values) for n in data.lists] + [set(t.rows) for t in data.tables]
+    if any(members <= names for names in named):
+        return SITE_LISTS
+    if any(keys <= names for names in named):
+        return POINT_LISTS
+    return None
+
+
+def _sides(data: TextData, relation: Relation, said: Any) -> tuple[list[str], list[str]]:
+    """(points, sites) of a coverage relation: the side a demand list names is the points; else what the binding
+    says each line gives (the points each site covers, by default). Points named by a demand list that no site
+    covers are points too."""
+    keys = list(relation.members)
+    members = list(dict.fromkeys(m for listed in relation.members.values() for m in listed))
+    side = _lists_side(data, relation) or (POINT_LISTS if said == POINT_LISTS else SITE_LISTS)
+    points, sites = (members, keys) if side == SITE_LISTS else (keys, members)
+    for names in [list(n.values) for n in data.lists]:
+        if set(points) <= set(names) and not set(sites) & set(names):
+            return names, sites  # the demand list's order, and its points that no site reaches
+    return points, sites
 
 
 def _has_xy(table: Table) -> bool:
