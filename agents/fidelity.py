@@ -140,14 +140,15 @@ def code_coverage(
     out: list[ClauseCoverage] = []
     for clause in clauses:
         unused = [n for n in clause.numbers if n != 0 and not _is_used(n, used_values)]
-        unplaced = _unplaced_list_numbers(clause, data, keyed) if keyed is not None else []
+        lists = _lists_of(clause, data, " ".join(said))
+        unplaced = _unplaced_list_numbers(lists, keyed) if keyed is not None else []
         unused += [n for n in unplaced if n not in unused]
         named = _particular_names(clause.text, groups)
         unsaid = sorted(n for n in named if not any(name_pattern(n).search(m) for m in said)) if clause.strong else []
         alone = [n for n in unused if n not in unplaced]
         missing = [f"no parameter equal to {', '.join(f'{n:g}' for n in alone)}"] if alone else []
         if unplaced:
-            missing.append(f"no parameter that gives {', '.join(_unplaced_items(clause, data, unplaced))}")
+            missing.append(f"no parameter that gives {', '.join(_unplaced_items(lists, unplaced))}")
         missing_text = "the model uses " + " and ".join(missing) if missing else ""
         if unused and clause.hard:
             out.append(ClauseCoverage(clause, "uncovered", "", missing_text))
@@ -295,32 +296,36 @@ def _same_words(clause: str, constraints: Sequence[NamedConstraint]) -> NamedCon
     return best
 
 
-def _lists_of(clause: Clause, data: TextData) -> list[dict[str, float]]:
-    """The lists this clause writes (every name and number of the list is in it), in one unit, without zeros."""
+def _lists_of(clause: Clause, data: TextData, said: str) -> list[dict[str, float]]:
+    """The lists this clause writes (every name and number of the list is in it), in one unit, without zeros; not
+    those the formulation `said` it takes by their id ("L1"): code read those into the parameters itself, in
+    whatever form the template keeps them (a link's delay may become a shortest-path matrix)."""
     found = []
     for named in data.lists:
         values = {name: value for name, value in named.values.items() if value != 0}
         if named.units or len(values) < 2 or not all(name_pattern(name).search(clause.text) for name in values):
             continue  # items in different units are converted one by one: no single factor to compare with
+        if name_pattern(named.id).search(said):
+            continue
         if all(_is_used(value, list(clause.numbers)) for value in values.values()):
             found.append(values)
     return found
 
 
-def _unplaced_list_numbers(clause: Clause, data: TextData, keyed: Sequence[dict[str, float]]) -> list[float]:
-    """The numbers of the lists this clause writes that no name-keyed parameter of the formulation gives to the
-    same names, in the same proportions (a linear unit's factor, or decibels read as a linear ratio)."""
+def _unplaced_list_numbers(lists: list[dict[str, float]], keyed: Sequence[dict[str, float]]) -> list[float]:
+    """The numbers of these lists (a clause's) that no name-keyed parameter of the formulation gives to the same
+    names, in the same proportions (a linear unit's factor, or decibels read as a linear ratio)."""
     out: list[float] = []
-    for values in _lists_of(clause, data):
+    for values in lists:
         decibels = {name: 10 ** (value / 10) for name, value in values.items()}
         if not any(_proportional(values, mapping) or _proportional(decibels, mapping) for mapping in keyed):
             out += [value for value in values.values() if value not in out]
     return out
 
 
-def _unplaced_items(clause: Clause, data: TextData, unplaced: Sequence[float]) -> list[str]:
-    """'Alpha 25, Bravo 20, Charlie 15': the clause's list items whose numbers no parameter gives them."""
-    return [f"{name} {value:g}" for values in _lists_of(clause, data) for name, value in values.items() if value in unplaced]
+def _unplaced_items(lists: list[dict[str, float]], unplaced: Sequence[float]) -> list[str]:
+    """'Alpha 25, Bravo 20, Charlie 15': the items of these lists whose numbers no parameter gives them."""
+    return [f"{name} {value:g}" for values in lists for name, value in values.items() if value in unplaced]
 
 
 def _proportional(values: dict[str, float], mapping: dict[str, float]) -> bool:

@@ -347,7 +347,7 @@ def _numbers_in(value: Any) -> list[float]:
 
 def _keyed_numbers(value: Any) -> list[dict[str, float]]:
     """The assembled parameters' numbers by name: every mapping of names to numbers, at any depth (a matrix's rows
-    and its columns too)."""
+    and its columns too, and each number field of a list of named things: the links' capacities by link name)."""
     found: list[dict[str, float]] = []
     if isinstance(value, dict):
         numbers = {str(k): float(v) for k, v in value.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
@@ -363,6 +363,9 @@ def _keyed_numbers(value: Any) -> list[dict[str, float]]:
         for item in value.values():
             found += _keyed_numbers(item)
     elif isinstance(value, list):
+        named = [item for item in value if isinstance(item, dict) and isinstance(item.get("name"), str)]
+        for key in {k for item in named for k, v in item.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}:
+            found.append({item["name"]: float(item[key]) for item in named if isinstance(item.get(key), (int, float))})
         for item in value:
             found += _keyed_numbers(item)
     return found

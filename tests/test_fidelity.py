@@ -263,6 +263,22 @@ def test_a_list_of_numbers_per_name_is_covered_only_by_a_parameter_that_gives_th
     assert mapped.status == "uncovered" and "rb_budget was named, but the model uses no parameter that gives" in mapped.reason
 
 
+def test_a_list_the_binding_takes_by_its_id_was_read_by_code_and_needs_no_name_keyed_parameter() -> None:
+    # A mesh's ISL delays become a shortest-path matrix keyed by satellites: no parameter is keyed "S1-S2". The
+    # binding took the list by its id, so code read it: covered, as the numbers say.
+    text = "ISL delay (ms): S1-S2 4, S2-S3 5, S3-S1 9.\nEach path must be the fastest."
+    data = parse_text(text)
+    [delays] = data.lists
+    matrix = [{"S1": 0.0, "S2": 4.0, "S3": 9.0}, {"S1": 4.0, "S2": 0.0, "S3": 5.0}]
+
+    def status(mentioned: list[str]) -> str:
+        [coverage, _] = code_coverage(requirement_clauses(text), [4, 5, 9], data, mentioned, (), matrix)
+        return coverage.status
+
+    assert status([json.dumps({"delay_table": delays.id})]) == "covered"
+    assert status([json.dumps({"delay_table": "none"})]) == "unclear"
+
+
 def test_a_list_in_decibels_is_placed_by_its_linear_values() -> None:
     text = "The SINR targets are 10 dB for L1, 6 dB for L2 and 3 dB for L3; each must be met."
     data = parse_text(text)
@@ -299,3 +315,17 @@ def test_the_goal_of_a_so_that_clause_and_a_unit_given_after_the_question() -> N
     assert (asked.sense, asked.aggregate, asked.unit) == ("min", "sum", "milliseconds") and "time" in asked.kinds
     both = asked_quantity("Place them so that the delay of A plus the delay of B is as small as possible. Report that sum.")
     assert both is not None and both.aggregate == "sum" and "time" in both.kinds
+
+
+def test_the_parameters_by_name_include_matrix_columns_and_fields_of_named_things() -> None:
+    from agents.verifier import _keyed_numbers
+
+    params = {
+        "links": [{"name": "A-B", "tail": "A", "head": "B", "capacity": 10, "cost": 1.0}, {"name": "B-C", "capacity": 5}],
+        "delay": {"S1": {"S1": 0, "S2": 4}, "S2": {"S1": 4, "S2": 0}},
+        "budget": {"Alpha": 25, "Bravo": 20},
+    }
+    keyed = _keyed_numbers(params)
+    assert {"A-B": 10.0, "B-C": 5.0} in keyed and {"A-B": 1.0} in keyed  # the links' capacities and costs by name
+    assert {"S1": 0.0, "S2": 4.0} in keyed and {"S1": 4.0, "S2": 0.0} in keyed  # rows and columns of the matrix
+    assert {"Alpha": 25.0, "Bravo": 20.0} in keyed
