@@ -305,7 +305,8 @@ def _lists_of(clause: Clause, data: TextData, said: str) -> list[dict[str, float
         values = {name: value for name, value in named.values.items() if value != 0}
         if named.units or len(values) < 2 or not all(name_pattern(name).search(clause.text) for name in values):
             continue  # items in different units are converted one by one: no single factor to compare with
-        if name_pattern(named.id).search(said):
+        made_of = [t.id for t in data.tables if t.from_list == named.id]  # the same list, read as a table of links
+        if any(name_pattern(taken).search(said) for taken in [named.id, *made_of]):
             continue
         if all(_is_used(value, list(clause.numbers)) for value in values.values()):
             found.append(values)

@@ -369,3 +369,41 @@ def test_the_measure_names_the_cost_the_links_carry() -> None:
 @pytest.mark.parametrize("label", ["A->B", "A - B", "(A,B)", "A to B", "A→B"])
 def test_link_labels_name_two_nodes(label: str) -> None:
     assert link_ends(label) == ("A", "B")
+
+
+BULLET_LINKS = """The depot D feeds the hub T over four relays. Each link carries up to its capacity in each direction:
+
+- D-R1: 1.5 Gbit/s
+- D-R2: 700 Mbit/s
+- R1-R2: 400 Mbit/s
+- R1-R3: 600 Mbit/s
+- R2-R4: 900 Mbit/s
+- R3-T: 1 Gbit/s
+- R4-T: 500 Mbit/s
+
+What is the maximum throughput from D to T, in Mbit/s?"""
+PROSE_LINKS = (
+    "A ring of five sites with these links, each capacity shared by both directions: P-Q 10, Q-R 6, R-S 8, S-W 7, "
+    "W-P 9, Q-S 4.\nThe capacities are in Gbit/s. What is the most traffic that can flow from P to S, in Gbit/s?"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "links", "source", "sink"), [(BULLET_LINKS, EACH_WAY, "D", "T"), (PROSE_LINKS, SHARED, "P", "S")]
+)
+def test_links_listed_one_per_line_or_in_a_sentence_are_a_table_of_links(text: str, links: str, source: str, sink: str) -> None:
+    data = parse_text(text)
+    [table] = data.tables
+    [listed] = data.lists
+    assert table.from_list == listed.id and table.rows == tuple(listed.values)
+    binding = {"objective": THROUGHPUT, "link_table": table.id, "capacity_column": table.columns[0], "links": links,
+               "demands": [demand(source, sink, None)]}  # fmt: skip
+    params, result = solve_example(TEMPLATE, text, binding)
+    assert result.objective == pytest.approx(min_cut(params), abs=1e-6)
+    capacity = {link.name: link.capacity for link in params.links}
+    if text == BULLET_LINKS:  # each item keeps its own unit, kept in the first one's
+        assert params.unit == "Gbit/s" and capacity["D-R2"] == pytest.approx(0.7) and capacity["R3-T"] == pytest.approx(1.0)
+        assert result.objective == pytest.approx(1.1)  # by hand: into T, R3-T is fed by R1-R3 0.6, R4-T 0.5
+    else:
+        assert capacity == {"P-Q": 10, "Q-R": 6, "R-S": 8, "S-W": 7, "W-P": 9, "Q-S": 4}
+        assert result.objective == pytest.approx(17.0)  # by hand: the cut around P and W, P-Q 10 + S-W 7

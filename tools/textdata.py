@@ -64,6 +64,8 @@ class Table:
     """cells[r][c]; None where the text has no number ("-", blank)."""
     texts: tuple[tuple[str, ...], ...] = ()
     """The cells as written ("10 Gbit/s", "A"), for readers of cells that are not plain numbers."""
+    from_list: str = ""
+    """The id of the list this table was made of (a list of links, "A-B 100 Mbit/s, ...", is also a link table)."""
 
     def as_matrix(self) -> dict[str, dict[str, float | None]]:
         return {row: dict(zip(self.columns, values, strict=True)) for row, values in zip(self.rows, self.cells, strict=True)}
@@ -180,11 +182,14 @@ def names_any(text: str, names: Iterable[str]) -> bool:
 
 def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[str, ...] = ()) -> TextData:
     numbers = tuple(float(m.group()) for m in NUMBER.finditer(text))
+    lists = _lists(text)
+    lists += _bullet_lists(text, lists)
+    lists += _prose_lists(text, lists)
     return TextData(
         text=text,
         numbers=numbers,
-        tables=_tables(text),
-        lists=(lists := _lists(text)) + _prose_lists(text, lists),
+        tables=(tables := _tables(text)) + _link_tables(text, lists, len(tables)),
+        lists=lists,
         chains=_chains(text),
         relations=_relations(text),
         extra_numbers=extra_numbers,
@@ -255,6 +260,70 @@ def _lists(text: str) -> tuple[NamedList, ...]:
     return tuple(found)
 
 
+_BULLET_ITEM = re.compile(rf"^\s*[-*•]\s*(?P<name>{_NAME})\s*:\s*(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s*[.;,]?\s*$")
+"""A list item on a bullet line of its own: "- G-R1: 1.2 Gbit/s"."""
+_LINK = re.compile(r"^[A-Za-z][\w.]*\s*(?:->|→|<->|↔|–|—|-)\s*[A-Za-z][\w.]*$")
+"""A link named by its two ends ("G-R1", "S1-A", "A->B"); not "Small-1", whose second part is a number."""
+_UNIT_IN_CAPTION = re.compile(r"\(\s*(?:in\s+)?(?P<unit>[A-Za-zµ][\w/µ]*)\s*[,;)]")
+"""The unit a caption gives in parentheses, alone or first: "(Mbit/s)", "(in Gbit/s, total for both directions)"."""
+
+
+def _bullet_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ...]:
+    """Lists written one item per bullet line ("- G-R1: 1.2 Gbit/s", "- R1-R2: 300 Mbit/s"): two or more lines in a
+    row, each naming a thing with a digit in its name or a link; the line before says what they hold."""
+    lines = text.splitlines()
+    found: list[NamedList] = []
+    run: list[re.Match[str]] = []
+    start = 0
+    for index, line in enumerate([*lines, ""]):
+        match = _BULLET_ITEM.match(line)
+        if match and all(m.group("name") != match.group("name") for m in run):
+            start = index if not run else start
+            run.append(match)
+            continue
+        names = [m.group("name") for m in run]
+        if len(run) >= 2 and all(re.search(r"\d", n) or _LINK.match(n) for n in names):
+            values = {m.group("name"): float(m.group("value")) for m in run}
+            written = {m.group("name"): m.group("unit") for m in run if m.group("unit")}
+            label = _caption_before(lines, start) or "list"
+            found.append(_list_of(f"L{len(known) + len(found) + 1}", label, values, written))
+        run = [match] if match else []
+        start = index
+    return tuple(found)
+
+
+def _link_tables(text: str, lists: tuple[NamedList, ...], count: int) -> tuple[Table, ...]:
+    """A list whose every name is a link ("A-B 100 Mbit/s, A-C 60 Mbit/s") as a table of links too, with one column
+    of its values, so that templates that read a table of links read it: a cell keeps its own unit where the items
+    differ ("1.2 Gbit/s" beside "800 Mbit/s"); the column header has the unit the list or its caption states."""
+    tables: list[Table] = []
+    for named in lists:
+        if len(named.values) < 2 or not all(_LINK.match(name) for name in named.values):
+            continue
+        before = _context_before(text, next(iter(named.values)))
+        said = named.label.strip(" :")
+        caption = before if said in before else named.label if before.strip(" :") in said else f"{before} {named.label}"
+        stated = named.unit or ((m := _UNIT_IN_CAPTION.search(caption)) and m.group("unit")) or ""
+        column = f"value ({stated})" if stated else "value"
+        rows = tuple(named.values)
+        own = named.units  # items in different units: each cell is read with its own
+        cells = tuple((None if name in own else value,) for name, value in named.values.items())
+        texts = tuple((f"{value:g} {own[name]}" if name in own else f"{value:g}",) for name, value in named.values.items())
+        table_id = f"T{count + len(tables) + 1}"
+        tables.append(Table(table_id, caption[:200], "link", (column,), rows, cells, texts, from_list=named.id))
+    return tuple(tables)
+
+
+def _context_before(text: str, name: str) -> str:
+    """The sentence before the first mention of `name` in the text, where a list's caption usually is."""
+    match = name_pattern(name).search(text)
+    if match is None:
+        return ""
+    before = text[: match.start()].rstrip()
+    pieces = [p for p in re.split(r"(?<=[.!?:])\s+|\n", before) if re.search(r"\w", p)]
+    return pieces[-1].strip() if pieces else ""
+
+
 def _list_of(list_id: str, label: str, values: dict[str, float], written: dict[str, str]) -> NamedList:
     """A list with the units written after its items: one `unit` when they agree, each item's in `units` when
     they differ."""
@@ -304,29 +373,40 @@ def _prose_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ..
         if ranged is not None and not any(ranged.values == k.values for k in [*known, *found]):
             found.append(ranged)
             continue
-        parts = re.split(r",\s*(?:and\s+)?|;\s*|\s+and\s+", sentence.strip().rstrip("."))
-        for form in (_PROSE_FOR, _PROSE_HAS):
-            first = form.search(parts[0]) if parts else None
-            items = [first] if first is not None and first.end() == len(parts[0].rstrip()) else []
-            for part in parts[1:] if items else []:
-                match = form.fullmatch(part.strip())
-                if match is None:
-                    break
-                items.append(match)
-            names = [m.group("name") for m in items]
-            if len(items) < 2 or len(set(names)) < len(names) or not all(THING_NAME.match(n) for n in names):
-                continue
-            values = {m.group("name"): float(m.group("value")) for m in items}
-            if any(values == k.values for k in [*known, *found]):
+        head, colon, tail = sentence.rpartition(":")
+        read = _prose_items(sentence) or (_prose_items(tail, head.strip()) if colon and tail.strip() else None)
+        if read is None:
+            continue
+        values, written, label = read
+        if not any(values == k.values for k in [*known, *found]):
+            found.append(_list_of(f"L{len(known) + len(found) + 1}", label, values, written))
+    return tuple(found)
+
+
+def _prose_items(sentence: str, label: str = "") -> tuple[dict[str, float], dict[str, str], str] | None:
+    """The items of one sentence's list (values, units as written, label), or None: two or more items of one form
+    joined by commas or 'and'. `label`: what the caller already knows the list holds (the words before a colon:
+    "... these links, with capacities shared by both directions: A-B 100 Mbit/s, A-C 100 Mbit/s")."""
+    parts = re.split(r",\s*(?:and\s+)?|;\s*|\s+and\s+", sentence.strip().rstrip("."))
+    for form in (_PROSE_FOR, _PROSE_HAS):
+        first = form.search(parts[0]) if parts else None
+        items = [first] if first is not None and first.end() == len(parts[0].rstrip()) else []
+        for part in parts[1:] if items else []:
+            match = form.fullmatch(part.strip())
+            if match is None:
                 break
-            assert first is not None
+            items.append(match)
+        names = [m.group("name") for m in items]
+        if len(items) < 2 or len(set(names)) < len(names) or not all(THING_NAME.match(n) for n in names):
+            continue
+        assert first is not None
+        if not label:
             label = parts[0][: first.start()].strip(" :-*")
             label = label if len(label) >= 15 else sentence.strip()[:100]  # "Per TTI" says less than the sentence
-            first_unit = items[0].group("unit") or ""
-            written = {m.group("name"): m.group("unit") or first_unit for m in items}  # "Bravo 20": the first's
-            found.append(_list_of(f"L{len(known) + len(found) + 1}", label, values, written))
-            break
-    return tuple(found)
+        first_unit = items[0].group("unit") or ""
+        written = {m.group("name"): m.group("unit") or first_unit for m in items}  # "Bravo 20": the first's
+        return {m.group("name"): float(m.group("value")) for m in items}, written, label[:200]
+    return None
 
 
 def _chains(text: str) -> tuple[tuple[str, ...], ...]:

@@ -650,9 +650,10 @@ def _counts_hops(table: Table) -> bool:
 
 
 def _link_sources(data: TextData) -> list[str]:
-    """Lists whose names are links ("S1-S2 4") and columns of tables whose rows are links, as choices."""
+    """Lists whose names are links ("S1-S2 4") and columns of tables whose rows are links, as choices (a table made
+    of such a list is the list: offered once)."""
     lists = [n.id for n in data.lists if len(n.values) >= 2 and all(_is_link(name) for name in n.values)]
-    tables = [t for t in data.tables if t.rows and t.columns and all(_is_link(r) for r in t.rows)]
+    tables = [t for t in data.tables if t.rows and t.columns and all(_is_link(r) for r in t.rows) and not t.from_list]
     return lists + [f"{t.id}: {c}" for t in tables for c in t.columns]
 
 
