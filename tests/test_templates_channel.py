@@ -283,3 +283,24 @@ def test_interference_schema_and_refusals() -> None:
         INTERFERENCE.assemble(INTERFERENCE_BINDING | {"number_of_channels": 0}, parse_text(INTERFERENCE.examples[0]))
     with pytest.raises(AssemblyError, match="an SINR needs received powers"):
         INTERFERENCE.assemble(INTERFERENCE_BINDING | {"objective": MAX_MIN_SINR}, parse_text(INTERFERENCE.examples[0]))
+
+
+PAIRS_TEXT = """Five access points, AP1 to AP5, share channels 1, 6 and 11. The survey lists the pairs that hear each other
+and the airtime (%) a pair loses on one channel: AP1-AP2: 12, AP1-AP3: 7, AP2-AP3: 15, AP2-AP4: 4, AP3-AP5: 9,
+AP4-AP5: 11, AP1-AP5: 3, AP3-AP4: 6.
+Pairs not listed do not hear each other. Give each AP one channel to make the total airtime lost as small as possible.
+"""
+
+
+@pytest.mark.parametrize("channels", [2, 3])
+def test_interference_between_pairs_listed_in_a_sentence_is_a_square_table(channels: int) -> None:
+    data = parse_text(PAIRS_TEXT.replace("channels 1, 6 and 11", "two channels" if channels == 2 else "channels 1, 6 and 11"))
+    [square] = [t for t in data.tables if set(t.rows) == set(t.columns)]
+    assert square.rows == ("AP1", "AP2", "AP3", "AP4", "AP5") and square.from_list == data.lists[-1].id
+    matrix = square.as_matrix()
+    assert matrix["AP4"]["AP2"] == matrix["AP2"]["AP4"] == 4 and matrix["AP1"]["AP4"] is None and matrix["AP3"]["AP3"] is None
+    binding = {"interference_table": square.id, "number_of_channels": channels, "objective": LEAST}
+    params, result = solve_example(INTERFERENCE, data.text, binding)
+    assert result.objective == pytest.approx(brute_interference(params))
+    if channels == 3:  # by hand: AP1, AP2, AP3 on a, b, c; then AP4 on a (it hears AP2, AP3), AP5 on b: nothing shared
+        assert result.objective == pytest.approx(0.0)

@@ -393,7 +393,7 @@ PROSE_LINKS = (
 )
 def test_links_listed_one_per_line_or_in_a_sentence_are_a_table_of_links(text: str, links: str, source: str, sink: str) -> None:
     data = parse_text(text)
-    [table] = data.tables
+    [table] = [t for t in data.tables if set(t.rows) != set(t.columns)]  # (a list in one unit is also a node matrix)
     [listed] = data.lists
     assert table.from_list == listed.id and table.rows == tuple(listed.values)
     binding = {"objective": THROUGHPUT, "link_table": table.id, "capacity_column": table.columns[0], "links": links,

@@ -458,3 +458,20 @@ def test_power_limits_listed_in_different_units_are_each_converted() -> None:
     assert ("maximum transmit power (dBm)", 20.0) in {(s.name, s.value) for s in spec}  # as the text states it
     result = run_tool(params, Path("/tmp"))
     assert 10 * math.log10(result["objective"]) == pytest.approx(item["answer"], rel=1e-3)
+
+
+ARROW_GAINS = (
+    "Two links share a channel. Linear power gains: Tx1 -> Rx1 0.9, Tx2 -> Rx1 0.05, Tx1 -> Rx2 0.1, Tx2 -> Rx2 0.6. "
+    "The noise power is 0.1 mW at every receiver and each transmitter sends at most 1 mW. Choose the powers to "
+    "maximize the sum rate in bit/s/Hz."
+)
+
+
+def test_gains_listed_per_transmitter_receiver_pair_are_the_gain_table() -> None:
+    data = parse_text(ARROW_GAINS)
+    [matrix] = [t for t in data.tables if t.rows == ("Tx1", "Tx2")]
+    binding = sum_rate_binding(gain_table=matrix.id, table_orientation="rows are transmitters, columns are receivers")
+    params, result = solve_example(POWER, ARROW_GAINS, binding)
+    assert params.gain == {"Rx1": {"Tx1": 0.9, "Tx2": 0.05}, "Rx2": {"Tx1": 0.1, "Tx2": 0.6}}
+    corners = [dict(zip(params.transmitters, c, strict=True)) for c in itertools.product([0.0, 1.0], repeat=2)]
+    assert result.objective == pytest.approx(max(sum_rate(params, c) for c in corners if any(c.values())), rel=1e-5)

@@ -100,3 +100,26 @@ def test_a_list_named_by_a_range_spells_out_its_names() -> None:
     [population] = first.lists  # a range with one number is no list
     assert population.values == {"V1": 1800.0, "V2": 2500.0, "V3": 900.0, "V4": 600.0} and population.unit == ""
     assert population.label == "The population of the villages V1 to V4 is"
+
+
+def test_pairs_bullets_and_wrapped_lines_are_read_as_lists_and_matrices() -> None:
+    text = (
+        "Linear channel gains: Tx1 -> Rx1 0.8, Tx2 -> Rx1 0.02, Tx1 -> Rx2 0.005,\nTx2 -> Rx2 0.5.\n\n"
+        "The links and their capacities are:\n- G-R1: 1.2 Gbit/s\n- G-R2: 800 Mbit/s\n- R1-R2: 300 Mbit/s\n\n"
+        "Both operators use channels 1, 6 and 11 and two bands."
+    )
+    data = parse_text(text)
+    capacities, gains = data.lists  # bullet lists are read before lists in prose
+    assert gains.values == {"Tx1->Rx1": 0.8, "Tx2->Rx1": 0.02, "Tx1->Rx2": 0.005, "Tx2->Rx2": 0.5}  # across the wrap
+    assert capacities.units == {"G-R1": "Gbit/s", "G-R2": "Mbit/s", "R1-R2": "Mbit/s"}
+    assert capacities.label == "The links and their capacities are:"
+    by_list = {t.from_list: t for t in data.tables if set(t.rows) != set(t.columns)}
+    matrix = next(t for t in data.tables if t.from_list == gains.id and t.rows == ("Tx1", "Tx2"))
+    assert matrix.columns == ("Rx1", "Rx2") and matrix.as_matrix()["Tx2"]["Rx1"] == 0.02
+    links = by_list[capacities.id]
+    assert links.rows == ("G-R1", "G-R2", "R1-R2") and links.texts[0] == ("1.2 Gbit/s",) and links.cells[0] == (None,)
+    assert not any(t.from_list == capacities.id and set(t.rows) == set(t.columns) for t in data.tables)  # mixed units
+    # three nodes among one group: a square table, a pair's value both ways, blank where no pair is listed
+    [square] = [t for t in parse_text("Losses: B-C 5, A-B 18, C-D 9.").tables if set(t.rows) == set(t.columns)]
+    assert square.rows == ("A", "B", "C", "D") and square.as_matrix()["B"] == {"A": 18, "B": None, "C": 5, "D": None}
+    assert data.mentions(3) and data.mentions(2) and not data.mentions(4)  # channels 1, 6 and 11; two bands

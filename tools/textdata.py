@@ -27,7 +27,9 @@ _VERB = (
     r"(?:(?:has|have|gets|needs|is|with|can take|can (?:transmit|send|use)(?: up to| at most)?|up to|at most"
     r"|(?:needs? )?at least)\s+)?"
 )
-_PROSE_HAS = re.compile(rf"(?P<name>{_NAME})\s+{_VERB}(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?")
+_PAIR = rf"{_NAME}\s*(?:->|→)\s*{_NAME}"
+"""Two names joined by an arrow: 'Tx1 -> Rx1' (a gain from a transmitter to a receiver)."""
+_PROSE_HAS = re.compile(rf"(?P<name>{_PAIR}|{_NAME})(?:\s*:)?\s+{_VERB}(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?")
 """One item, name first: "Alpha has 25 RBs", "Bravo 20"."""
 _ITEM = rf"{_VALUE}(?:\s*{_UNIT})?"
 _RANGE_LIST = re.compile(
@@ -126,6 +128,8 @@ class TextData:
     """Numbers from attached data files: they count as 'in the problem' for the Verifier too."""
     files: tuple[str, ...] = field(default=())
     """Paths of the attached data files, for templates that read a whole file (e.g. a satnet scenario)."""
+    counts: tuple[float, ...] = field(default=())
+    """Counts the text states without digits: "two channels", "channels 1, 6 and 11" (3)."""
 
     def says(self, pattern: re.Pattern[str]) -> bool:
         """Does the problem's own text use these words? (Templates offer a binding field only when it does.)"""
@@ -141,8 +145,8 @@ class TextData:
         return any(all(p.search(s) for p in patterns) for s in self.sentences())
 
     def mentions(self, value: float, rel: float = 1e-9) -> bool:
-        """Does the text (or attached data) state this number literally?"""
-        return any(abs(value - n) <= rel * max(1.0, abs(n)) for n in (*self.numbers, *self.extra_numbers))
+        """Does the text (or attached data) state this number, literally or as a count ("two", "channels 1, 6 and 11")?"""
+        return any(abs(value - n) <= rel * max(1.0, abs(n)) for n in (*self.numbers, *self.extra_numbers, *self.counts))
 
     def table(self, table_id: str) -> Table:
         for table in self.tables:
@@ -188,13 +192,35 @@ def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[st
     return TextData(
         text=text,
         numbers=numbers,
-        tables=(tables := _tables(text)) + _link_tables(text, lists, len(tables)),
+        tables=_derived_tables(text, lists),
         lists=lists,
         chains=_chains(text),
         relations=_relations(text),
         extra_numbers=extra_numbers,
         files=files,
+        counts=stated_counts(text),
     )
+
+
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "eleven": 11, "twelve": 12}  # fmt: skip
+_COUNT_WORD = re.compile(r"\b(" + "|".join(_COUNT_WORDS) + r")\b", re.IGNORECASE)
+_ENUMERATION = re.compile(r"\b[A-Za-z]+s\s+(\d[\w.]*(?:\s*,\s*\d[\w.]*)*\s*,?\s+(?:and|or)\s+\d[\w.]*)")
+"""Things named by their numbers: "channels 1, 6 and 11", "subcarriers 3, 4 or 7"."""
+
+
+def stated_counts(text: str) -> tuple[float, ...]:
+    """How many things the text says there are without writing the count: "two channels", "channels 1, 6 and 11"."""
+    words = [float(_COUNT_WORDS[w.lower()]) for w in _COUNT_WORD.findall(text)]
+    enumerated = [float(len(re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m))) for m in _ENUMERATION.findall(text)]
+    return tuple(dict.fromkeys(words + enumerated))
+
+
+def _derived_tables(text: str, lists: tuple[NamedList, ...]) -> tuple[Table, ...]:
+    """The text's own tables, then the tables code makes of its lists of pairs (a table of links, a matrix)."""
+    tables = _tables(text)
+    tables += _link_tables(text, lists, len(tables))
+    return tables + _pair_tables(lists, len(tables))
 
 
 def _number_or_none(cell: str) -> float | None:
@@ -314,6 +340,51 @@ def _link_tables(text: str, lists: tuple[NamedList, ...], count: int) -> tuple[T
     return tuple(tables)
 
 
+def _pair_name(name: str) -> str:
+    """'Tx1 -> Rx1' as 'Tx1->Rx1'; other names as written."""
+    return re.sub(r"\s*(->|→)\s*", "->", name)
+
+
+def _pair_tables(lists: tuple[NamedList, ...], count: int) -> tuple[Table, ...]:
+    """A list of values per pair as a matrix too: "Tx1 -> Rx1 0.8, Tx2 -> Rx1 0.02, ..." with every pair of two
+    groups is a table (rows the first names, columns the second); "AP1-AP2: 18, AP1-AP3: 9, ..." among one group
+    is a square table, a pair's value both ways unless the text gives the other way too, blank where no pair is
+    listed. Templates that read a matrix (gains, interference between access points) read it there."""
+    tables: list[Table] = []
+    for named in lists:
+        ends = [_ends(name) for name in named.values]
+        if len(ends) < 2 or named.units or not all(ends):
+            continue
+        pairs = {e: value for e, value in zip(ends, named.values.values(), strict=True) if e is not None}
+        firsts = list(dict.fromkeys(a for a, _ in pairs))
+        seconds = list(dict.fromkeys(b for _, b in pairs))
+        if not set(firsts) & set(seconds):
+            if len(pairs) != len(firsts) * len(seconds):
+                continue  # two groups, but not every pair: no matrix to read
+            rows, columns = firsts, seconds
+            cells = tuple(tuple(pairs.get((a, b)) for b in columns) for a in rows)
+        else:
+            rows = columns = sorted(dict.fromkeys(n for pair in pairs for n in pair), key=_natural)
+            if len(rows) < 3:
+                continue
+            cells = tuple(tuple(pairs.get((a, b), pairs.get((b, a))) if a != b else None for b in columns) for a in rows)
+        texts = tuple(tuple("" if v is None else f"{v:g}" for v in row) for row in cells)
+        caption = f"{named.label} ({named.unit})" if named.unit else named.label
+        table_id = f"T{count + len(tables) + 1}"
+        tables.append(Table(table_id, caption[:200], "", tuple(columns), tuple(rows), cells, texts, from_list=named.id))
+    return tuple(tables)
+
+
+def _natural(name: str) -> tuple[Any, ...]:
+    """'AP2' before 'AP10'."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+def _ends(name: str) -> tuple[str, str] | None:
+    match = re.fullmatch(r"([A-Za-z][\w.]*)\s*(?:->|→|<->|↔|–|—|-)\s*([A-Za-z][\w.]*)", name)
+    return (match.group(1), match.group(2)) if match else None
+
+
 def _context_before(text: str, name: str) -> str:
     """The sentence before the first mention of `name` in the text, where a list's caption usually is."""
     match = name_pattern(name).search(text)
@@ -366,21 +437,37 @@ def _prose_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ..
     without a unit takes the first item's. A small model picks such a list by its id where it would retype (or
     confuse) its numbers."""
     found: list[NamedList] = []
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in _SENTENCE_END.split(_unwrapped(text)):
         if sentence.lstrip().startswith("|"):
             continue
         ranged = _range_list(sentence, f"L{len(known) + len(found) + 1}")
         if ranged is not None and not any(ranged.values == k.values for k in [*known, *found]):
             found.append(ranged)
             continue
-        head, colon, tail = sentence.rpartition(":")
-        read = _prose_items(sentence) or (_prose_items(tail, head.strip()) if colon and tail.strip() else None)
+        read = _prose_items(sentence)
+        for colon in [m.start() for m in re.finditer(":", sentence)] if read is None else []:
+            read = _prose_items(sentence[colon + 1 :], sentence[:colon].strip())  # "...: A-B 100, A-C 60"
+            if read is not None:
+                break
         if read is None:
             continue
         values, written, label = read
         if not any(values == k.values for k in [*known, *found]):
             found.append(_list_of(f"L{len(known) + len(found) + 1}", label, values, written))
     return tuple(found)
+
+
+def _unwrapped(text: str) -> str:
+    """The text with hard-wrapped prose lines joined ("... AP3-AP5: 9,\nAP4-AP5: 11 ..." is one sentence); blank
+    lines, bullets, numbered items and table rows still start lines of their own."""
+    out: list[str] = []
+    for line in text.splitlines():
+        starts_own = not line.strip() or re.match(r"^\s*(?:[-*•|]|\d+[.)]\s)", line) is not None
+        if out and out[-1].strip() and not starts_own and not re.match(r"^\s*(?:[-*•|]|\d+[.)]\s)", out[-1]):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _prose_items(sentence: str, label: str = "") -> tuple[dict[str, float], dict[str, str], str] | None:
@@ -396,16 +483,16 @@ def _prose_items(sentence: str, label: str = "") -> tuple[dict[str, float], dict
             if match is None:
                 break
             items.append(match)
-        names = [m.group("name") for m in items]
-        if len(items) < 2 or len(set(names)) < len(names) or not all(THING_NAME.match(n) for n in names):
+        names = [_pair_name(m.group("name")) for m in items]
+        if len(items) < 2 or len(set(names)) < len(names) or not all(THING_NAME.match(n) or _LINK.match(n) for n in names):
             continue
         assert first is not None
         if not label:
             label = parts[0][: first.start()].strip(" :-*")
             label = label if len(label) >= 15 else sentence.strip()[:100]  # "Per TTI" says less than the sentence
         first_unit = items[0].group("unit") or ""
-        written = {m.group("name"): m.group("unit") or first_unit for m in items}  # "Bravo 20": the first's
-        return {m.group("name"): float(m.group("value")) for m in items}, written, label[:200]
+        written = {n: m.group("unit") or first_unit for n, m in zip(names, items, strict=True)}  # "Bravo 20": the first's
+        return dict(zip(names, (float(m.group("value")) for m in items), strict=True)), written, label[:200]
     return None
 
 

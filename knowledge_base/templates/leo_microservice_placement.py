@@ -639,7 +639,9 @@ TEMPLATE = LeoMicroservicePlacement()
 
 
 def _square_tables(data: TextData) -> list[Table]:
-    return [t for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1]
+    """Tables of delays or hops between every two satellites; not a matrix code made of a list of links (blank
+    where no link is: the list itself is read as links, whose routes code finds)."""
+    return [t for t in data.tables if set(t.rows) == set(t.columns) and len(t.rows) > 1 and not t.from_list]
 
 
 def _counts_hops(table: Table) -> bool:
