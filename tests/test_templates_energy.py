@@ -209,3 +209,36 @@ def test_no_rate_floor_is_no_group_and_refusals_name_the_reason() -> None:
 )
 def test_each_asked_quantity_fits_exactly_its_variant(question: str, fitting: set[str]) -> None:
     assert fitting_variants(TEMPLATE, question) == fitting
+
+
+ONE_LINK = (
+    "A sensor uploads over a 2 MHz channel. The path loss to the gateway is 120 dB and the noise power is -110 dBm. "
+    "Its amplifier has 40 % efficiency and the rest of the radio draws a constant 200 mW. The transmit power can be "
+    "anything up to 20 dBm. What is the maximum energy efficiency, in Mbit/J?"
+)
+
+
+def test_one_link_described_without_a_list_gives_its_gain_as_a_number() -> None:
+    data = parse_text(ONE_LINK)
+    schema = TEMPLATE.binding_schema(data)
+    assert "channel_gains" not in schema["properties"] and schema["properties"]["channel_gain"]["properties"]["unit"]["enum"] == [
+        "path loss in dB"
+    ]
+    chosen = {
+        "channel_gain": {"value": 120, "unit": "path loss in dB"},
+        "noise_power": {"value": -110, "unit": "dBm"},
+        "bandwidth": {"value": 2, "unit": "MHz"},
+        "circuit_power": {"value": 200, "unit": "mW"},
+        "max_power_per_user": {"list": "none", "values": [20], "unit": "dBm"},
+        "amplifier_efficiency": {"value": 40, "unit": "percent"},
+        "objective": MAX_EE,
+    }
+    jsonschema.validate(chosen, schema)
+    params, spec = TEMPLATE.assemble(chosen, data)
+    assert all(data.mentions(item.value) or item.value == item.default for item in spec)
+    assert params.users == ["link"] and params.gain["link"] == pytest.approx(1e-12) and params.cap("link") == pytest.approx(0.1)
+    out = run_tool(params, Path("."))
+    assert out["status"] == "optimal"
+    # By hand, on a grid of the power: 2 log2(1 + p 1e-12 / 1e-14) Mbit/s over 0.2 + p / 0.4 W.
+    grid = np.linspace(1e-6, 0.1, 200001)
+    assert out["objective"] == pytest.approx(float(np.max(2 * np.log2(1 + grid * 100) / (0.2 + grid / 0.4))), rel=1e-5)

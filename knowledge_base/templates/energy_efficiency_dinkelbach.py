@@ -30,6 +30,7 @@ from knowledge_base.templates._radio import (
     bandwidth_schema,
     gain_units,
     gives_density,
+    linear_gain,
     noise_fields,
     noise_from_density,
     read_gains,
@@ -52,6 +53,10 @@ from tools.textdata import TextData
 
 Objective = Literal["maximize the energy efficiency (bits per Joule)", "minimize the energy per bit"]
 MAX_EE, MIN_ENERGY_PER_BIT = get_args(Objective)
+
+
+LINK = "link"
+"""The one user of a text that describes a single link."""
 
 
 class EnergyEfficiencyParams(ShannonRates):
@@ -164,15 +169,22 @@ class EnergyEfficiencyDinkelbach(ToolTemplate[EnergyEfficiencyParams]):
     params_model = EnergyEfficiencyParams
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        if not series_choices(data):
-            raise AssemblyError("this template needs each user's channel gain in a list or a table column")
-        count = max([len(n.values) for n in data.lists] + [len(t.rows) for t in data.tables])
+        """Users' gains from a list or a table column; a text with neither describes one link, whose gain (or path
+        loss) the binding gives as a number ("The path loss to the base station is 112 dB")."""
         density = noise_fields(data)
         noise_what = "noise power on each user's channel" + (
             "; value null when the text gives a noise density" if density else ""
         )
+        if series_choices(data):
+            count = max([len(n.values) for n in data.lists] + [len(t.rows) for t in data.tables])
+            gains = {"channel_gains": series_schema("each user's channel power gain (or path loss)", gain_units(data), data)}
+        elif cue.says(data, cue.PATH_LOSS) or cue.says(data, cue.GAIN_WORD):
+            count = 1
+            gains = {"channel_gain": quantity_schema("the link's channel power gain (or path loss)", gain_units(data))}
+        else:
+            raise AssemblyError("this template needs each user's channel gain (or one link's) in the text")
         properties: dict[str, Any] = {
-            "channel_gains": series_schema("each user's channel power gain (or path loss)", gain_units(data), data),
+            **gains,
             "noise_power": quantity_schema(noise_what, POWER_UNITS, optional=True),
             **density,
         }
@@ -202,7 +214,13 @@ class EnergyEfficiencyDinkelbach(ToolTemplate[EnergyEfficiencyParams]):
         return binding_object("energy_efficiency_binding", properties)
 
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
-        gains = read_gains(binding.get("channel_gains"), data, spec)
+        one = binding.get("channel_gain")
+        if given(one):
+            value, unit = float(one["value"]), str(one.get("unit") or LINEAR)
+            spec.append(SpecItem(f"channel gain ({unit})", value, "stated in the text, copied by the model"))
+            gains = {LINK: linear_gain(value, unit, "channel gain")}
+        else:
+            gains = read_gains(binding.get("channel_gains"), data, spec)
         users = list(gains)
         bandwidth = read_quantity(binding["bandwidth"], "MHz", "bandwidth", spec) if given(binding.get("bandwidth")) else None
         if given(binding.get("noise_power")):
