@@ -304,3 +304,32 @@ def test_interference_between_pairs_listed_in_a_sentence_is_a_square_table(chann
     assert result.objective == pytest.approx(brute_interference(params))
     if channels == 3:  # by hand: AP1, AP2, AP3 on a, b, c; then AP4 on a (it hears AP2, AP3), AP5 on b: nothing shared
         assert result.objective == pytest.approx(0.0)
+
+
+KBIT_TEXT = """The base station has 4 resource blocks for 3 UEs. Rates in kbit/s:
+
+| UE | RB1 | RB2 | RB3 | RB4 |
+|---|---|---|---|---|
+| UE1 | 600 | 500 | 650 | 550 |
+| UE2 | 300 | 450 | 200 | 400 |
+| UE3 | 250 | 150 | 300 | 100 |
+
+Each UE can handle at most 2 RBs. UE1 needs at least 0.5 Mbit/s and UE2 at least 0.6 Mbit/s; UE3 needs at least
+250 kbit/s. Maximize the total rate, in Mbit/s."""
+
+
+def test_a_caption_that_says_in_kbit_and_minimum_rates_in_mixed_units_are_converted() -> None:
+    chosen = {
+        "rate_table": "T1", "table_layout": "a row per user, a column per channel",
+        "channels_per_user": "any number of channels per user",
+        "minimum_rate": {"source": "L1", "value": None, "unit": "Mbit/s"},
+        "max_channels_per_user": {"source": "one value for all", "value": 2, "unit": "channels"},
+        "objective": SUM_RATE,
+    }  # fmt: skip
+    params, result = solve_example(CHANNELS, KBIT_TEXT, chosen)
+    assert params.rate["UE1"]["RB3"] == pytest.approx(0.65)  # kbit/s, kept in Mbit/s
+    assert params.min_rate == pytest.approx({"UE1": 0.5, "UE2": 0.6, "UE3": 0.25})
+    assert result.objective == pytest.approx(brute_channels(params))
+    # by hand: UE3 needs RB1 or RB3 (250, 300); UE2 needs 0.6 from two of RB2, RB4, RB1 (450 + 400 = 850);
+    # UE1 then gets the rest: RB3 650 with UE3 on RB1 (250): 0.65 + 0.85 + 0.25 = 1.75
+    assert result.objective == pytest.approx(1.75)

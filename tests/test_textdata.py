@@ -123,3 +123,14 @@ def test_pairs_bullets_and_wrapped_lines_are_read_as_lists_and_matrices() -> Non
     [square] = [t for t in parse_text("Losses: B-C 5, A-B 18, C-D 9.").tables if set(t.rows) == set(t.columns)]
     assert square.rows == ("A", "B", "C", "D") and square.as_matrix()["B"] == {"A": 18, "B": None, "C": 5, "D": None}
     assert data.mentions(3) and data.mentions(2) and not data.mentions(4)  # channels 1, 6 and 11; two bands
+
+
+def test_a_list_continued_after_a_semicolon_is_one_list_and_another_list_stays_apart() -> None:
+    text = (
+        "Guaranteed rates: UE1 needs at least 0.5 Mbit/s and UE2 at least 0.6 Mbit/s; UE3 needs at least 400 kbit/s "
+        "and UE4 at least 250 kbit/s. Alpha has 25 RBs, Bravo 20; U1 needs 4 Mbit/s, U2 3 Mbit/s."
+    )
+    rates, blocks, needs = parse_text(text).lists
+    assert rates.values == {"UE1": 0.5, "UE2": 0.6, "UE3": 400.0, "UE4": 250.0}
+    assert rates.units == {"UE1": "Mbit/s", "UE2": "Mbit/s", "UE3": "kbit/s", "UE4": "kbit/s"}
+    assert blocks.values == {"Alpha": 25.0, "Bravo": 20.0} and needs.values == {"U1": 4.0, "U2": 3.0}

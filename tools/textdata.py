@@ -437,24 +437,48 @@ def _prose_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ..
     without a unit takes the first item's. A small model picks such a list by its id where it would retype (or
     confuse) its numbers."""
     found: list[NamedList] = []
-    for sentence in _SENTENCE_END.split(_unwrapped(text)):
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", _unwrapped(text)):
         if sentence.lstrip().startswith("|"):
             continue
-        ranged = _range_list(sentence, f"L{len(known) + len(found) + 1}")
-        if ranged is not None and not any(ranged.values == k.values for k in [*known, *found]):
-            found.append(ranged)
-            continue
-        read = _prose_items(sentence)
-        for colon in [m.start() for m in re.finditer(":", sentence)] if read is None else []:
-            read = _prose_items(sentence[colon + 1 :], sentence[:colon].strip())  # "...: A-B 100, A-C 60"
+        reads: list[tuple[dict[str, float], dict[str, str], str]] = []
+        for piece in re.split(r"(?<=;)\s+", sentence):
+            ranged = _range_list(piece, f"L{len(known) + len(found) + 1}")
+            if ranged is not None and not any(ranged.values == k.values for k in [*known, *found]):
+                found.append(ranged)
+                continue
+            read = _prose_items(piece)
+            for colon in [m.start() for m in re.finditer(":", piece)] if read is None else []:
+                read = _prose_items(piece[colon + 1 :], piece[:colon].strip())  # "...: A-B 100, A-C 60"
+                if read is not None:
+                    break
+            if read is None and reads:
+                read = _prose_items(piece, minimum=1)  # "...; UE3 needs at least 250 kbit/s": one more item
             if read is not None:
-                break
-        if read is None:
-            continue
-        values, written, label = read
-        if not any(values == k.values for k in [*known, *found]):
-            found.append(_list_of(f"L{len(known) + len(found) + 1}", label, values, written))
+                reads.append(read)
+        for values, written, label in _joined(reads):
+            if len(values) < 2:
+                continue
+            if not any(values == k.values for k in [*known, *found]):
+                found.append(_list_of(f"L{len(known) + len(found) + 1}", label, values, written))
     return tuple(found)
+
+
+def _joined(
+    reads: list[tuple[dict[str, float], dict[str, str], str]],
+) -> list[tuple[dict[str, float], dict[str, str], str]]:
+    """The lists of one sentence, a list continued after a semicolon joined to its start ("UE1 needs at least 0.5
+    Mbit/s and UE2 at least 0.6 Mbit/s; UE3 needs at least 400 kbit/s and UE4 at least 250 kbit/s"): other names of
+    the same kind (UE1, UE3: the same letters), each with a unit where the start has one."""
+    out: list[tuple[dict[str, float], dict[str, str], str]] = []
+    for values, written, label in reads:
+        if out:
+            last_values, last_written, last_label = out[-1]
+            same_kind = {re.sub(r"\d+", "", n) for n in values} == {re.sub(r"\d+", "", n) for n in last_values}
+            if same_kind and not set(values) & set(last_values) and bool(written) == bool(last_written):
+                out[-1] = ({**last_values, **values}, {**last_written, **written}, last_label)
+                continue
+        out.append((values, written, label))
+    return out
 
 
 def _unwrapped(text: str) -> str:
@@ -470,7 +494,7 @@ def _unwrapped(text: str) -> str:
     return "\n".join(out)
 
 
-def _prose_items(sentence: str, label: str = "") -> tuple[dict[str, float], dict[str, str], str] | None:
+def _prose_items(sentence: str, label: str = "", minimum: int = 2) -> tuple[dict[str, float], dict[str, str], str] | None:
     """The items of one sentence's list (values, units as written, label), or None: two or more items of one form
     joined by commas or 'and'. `label`: what the caller already knows the list holds (the words before a colon:
     "... these links, with capacities shared by both directions: A-B 100 Mbit/s, A-C 100 Mbit/s")."""
@@ -484,7 +508,7 @@ def _prose_items(sentence: str, label: str = "") -> tuple[dict[str, float], dict
                 break
             items.append(match)
         names = [_pair_name(m.group("name")) for m in items]
-        if len(items) < 2 or len(set(names)) < len(names) or not all(THING_NAME.match(n) or _LINK.match(n) for n in names):
+        if len(items) < minimum or len(set(names)) < len(names) or not all(THING_NAME.match(n) or _LINK.match(n) for n in names):
             continue
         assert first is not None
         if not label:

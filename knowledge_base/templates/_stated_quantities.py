@@ -69,6 +69,19 @@ def _list_unit(list_unit: str, chosen: str, target: str) -> str:
     return chosen
 
 
+def _converted_items(named: NamedList, target: str, name: str, spec: list[SpecItem]) -> dict[str, float]:
+    """A list whose items each carry their own unit, every item in `target` (each recorded as the text states it)."""
+    where = f"list {named.id} '{named.label}'"
+    out: dict[str, float] = {}
+    for element, value in named.values.items():
+        unit = named.units.get(element) or named.unit
+        if not unit:
+            raise AssemblyError(f"{name}: {where} gives {element} no unit, and its other items differ in unit")
+        spec.append(SpecItem(f"{name}[{element}] ({unit})", value, where))
+        out[element] = convert_stated(value, unit, target, f"{name} of {element}")
+    return out
+
+
 def single_unit(named: NamedList, name: str) -> NamedList:
     """The list, for a reader that takes one unit for all its numbers: a list whose items differ in unit is refused
     in words rather than read in the wrong one."""
@@ -267,7 +280,8 @@ def stated_series(
     entry: Any, target: str, name: str, data: TextData, spec: list[SpecItem], optional: bool = False
 ) -> tuple[dict[str, float] | None, str]:
     """The numbers of a list or table column as the text states them, and their unit: the one written after a
-    list's numbers when it has the dimension of `target`, else the one the binding chose."""
+    list's numbers when it has the dimension of `target`, else the one the binding chose. A list whose items differ
+    in unit ("UE1 0.5 Mbit/s, ..., UE3 400 kbit/s") comes back converted item by item, in `target`."""
     source = str(entry.get("source") or "none") if isinstance(entry, dict) else "none"
     unit = str(entry.get("unit") or LINEAR) if isinstance(entry, dict) else LINEAR
     if source == "none":
@@ -280,7 +294,10 @@ def stated_series(
             stated_or_none = data.table(table_id).column(column)
             where = f"table {table_id}, column {column}"
         else:
-            named = single_unit(data.named_list(source), name)
+            named = data.named_list(source)
+            if named.units and _unit(target) != _unit(LINEAR):
+                return _converted_items(named, target, name, spec), target
+            named = single_unit(named, name)
             stated_or_none, where = dict(named.values), f"list {named.id} '{named.label}'"
             unit = _list_unit(named.unit, unit, target)
     except (KeyError, ValueError) as exc:

@@ -26,14 +26,17 @@ from knowledge_base.units import same_dimension
 from tools.textdata import NUMBER, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
 
 _PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
+_IN_UNIT = re.compile(r"\bin\s+([A-Za-zµ%][\w/µ%]*)")
+"""A unit after 'in' ("Rates in kbit/s:", "(in Gbit/s, total for both directions)")."""
 
 
 def unit_in(text: str, dimension_of: str) -> str | None:
     """The unit a caption, column header or list label states in parentheses, if it has the dimension of `dimension_of`.
 
-    "peak rate in C1 (Mbit/s)" -> "Mbit/s" when asked for a rate; "(cores)" is not a rate and gives None.
+    "peak rate in C1 (Mbit/s)" -> "Mbit/s" when asked for a rate; "(cores)" is not a rate and gives None. Without
+    one in parentheses, a unit after 'in': "Rates in kbit/s:" -> "kbit/s".
     """
-    candidates: list[str] = _PARENTHESIS.findall(text)
+    candidates: list[str] = _IN_UNIT.findall(text) + _PARENTHESIS.findall(text)
     for candidate in reversed(candidates):
         unit = candidate.strip()
         if unit and _is_unit_like(unit, dimension_of):
