@@ -3,6 +3,11 @@
 The embedded model is too weak to retype tables reliably (ENVIRONMENT.md), so code reads them and the
 model only says which table or list holds which parameter. Every item keeps its place in the text so
 the Verifier can point at where a value came from.
+
+Lists come as "label: A 1, B 2" lines, one item per bullet line, prose ("40 Mbit/s for Alpha, 30 Mbit/s for
+Bravo", "Alpha has 25 RBs, Bravo 20", "V1 to V4 is 1, 2, 3 and 4"), and relations ("- site A: V1, V2"). A list of
+values per pair ("A-B 100 Mbit/s", "Tx1 -> Rx1 0.8") is also made into tables (`Table.from_list`): a table of
+links, and a matrix where the pairs allow one.
 """
 
 from __future__ import annotations
@@ -288,7 +293,7 @@ def _lists(text: str) -> tuple[NamedList, ...]:
 
 _BULLET_ITEM = re.compile(rf"^\s*[-*•]\s*(?P<name>{_NAME})\s*:\s*(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s*[.;,]?\s*$")
 """A list item on a bullet line of its own: "- G-R1: 1.2 Gbit/s"."""
-_LINK = re.compile(r"^[A-Za-z][\w.]*\s*(?:->|→|<->|↔|–|—|-)\s*[A-Za-z][\w.]*$")
+_LINK = re.compile(r"^([A-Za-z][\w.]*)\s*(?:->|→|<->|↔|–|—|-)\s*([A-Za-z][\w.]*)$")
 """A link named by its two ends ("G-R1", "S1-A", "A->B"); not "Small-1", whose second part is a number."""
 _UNIT_IN_CAPTION = re.compile(r"\(\s*(?:in\s+)?(?P<unit>[A-Za-zµ][\w/µ]*)\s*[,;)]")
 """The unit a caption gives in parentheses, alone or first: "(Mbit/s)", "(in Gbit/s, total for both directions)"."""
@@ -381,7 +386,7 @@ def _natural(name: str) -> tuple[Any, ...]:
 
 
 def _ends(name: str) -> tuple[str, str] | None:
-    match = re.fullmatch(r"([A-Za-z][\w.]*)\s*(?:->|→|<->|↔|–|—|-)\s*([A-Za-z][\w.]*)", name)
+    match = _LINK.match(name)
     return (match.group(1), match.group(2)) if match else None
 
 
@@ -481,13 +486,17 @@ def _joined(
     return out
 
 
+_OWN_LINE = re.compile(r"^\s*(?:[-*•|]|\d+[.)]\s)")
+"""A line that is a bullet, a numbered item or a table row: never part of the prose line before it."""
+
+
 def _unwrapped(text: str) -> str:
     """The text with hard-wrapped prose lines joined ("... AP3-AP5: 9,\nAP4-AP5: 11 ..." is one sentence); blank
     lines, bullets, numbered items and table rows still start lines of their own."""
     out: list[str] = []
     for line in text.splitlines():
-        starts_own = not line.strip() or re.match(r"^\s*(?:[-*•|]|\d+[.)]\s)", line) is not None
-        if out and out[-1].strip() and not starts_own and not re.match(r"^\s*(?:[-*•|]|\d+[.)]\s)", out[-1]):
+        starts_own = not line.strip() or _OWN_LINE.match(line) is not None
+        if out and out[-1].strip() and not starts_own and not _OWN_LINE.match(out[-1]):
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"
         else:
             out.append(line)
