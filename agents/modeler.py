@@ -26,7 +26,7 @@ from agents.knowledge import problem_data, template_store
 from agents.state import Dropped, Formulation, SpecEntry, State, decision, problem_text, start_round
 from knowledge_base.bank import similar_examples
 from knowledge_base.catalog import AnyTemplate
-from knowledge_base.template import AssemblyError
+from knowledge_base.template import PICK_A_SOURCE, AssemblyError
 from tools.question import asked_quantity
 
 EXAMPLES = 2
@@ -172,9 +172,10 @@ def _ask_llm(
     refill = [f for f in state.get("refill", []) if f in (schema.get("properties") or {})]
     if refill and previous is not None:
         # The Verifier named the fields that may express what the last binding left out: ask for those alone.
+        pick = PICK_A_SOURCE in state.get("feedback", "")  # the typed numbers stood elsewhere: choose where they are
         focused = {
             "type": "object",
-            "properties": {f: _without_none(schema["properties"][f]) for f in refill},
+            "properties": {f: _sources_only(_without_none(schema["properties"][f]), pick) for f in refill},
             "required": refill,
         }
         ask_fields = prompts.load("modeler_refill_fields")
@@ -193,6 +194,15 @@ def _ask_llm(
         return ask(context, fill, schema, spent, **values, feedback=feedback), ""
     except StructuredOutputError as exc:
         return {}, str(exc)
+
+
+def _sources_only(field: dict[str, Any], pick: bool) -> dict[str, Any]:
+    """With `pick`, a field that offers the text's columns and lists or typed numbers offers only the columns and
+    lists: the 0.5B model retyped a demand column with a number of another row, was told so, and typed it again."""
+    if not pick or not isinstance(field.get("anyOf"), list):
+        return field
+    sources = [b for b in field["anyOf"] if isinstance(b, dict) and isinstance(b.get("enum"), list) and b["enum"]]
+    return {**field, "anyOf": sources} if sources else field
 
 
 def _without_none(field: dict[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,11 @@ class SpecItem:
     """The template's documented default; a value equal to it need not appear in the text."""
 
 
+PICK_A_SOURCE = "answer with the table column or list that holds these values"
+"""What an assembly error says when numbers the model typed per name stand elsewhere in the text: the Modeler then
+asks for that field again with only the columns and lists to choose from."""
+
+
 class AssemblyError(ValueError):
     """The binding cannot be turned into parameters; the message says why, in words the Modeler can use."""
 

@@ -357,3 +357,20 @@ def test_the_run_budget_ends_a_step_of_many_requests_midway(kb_dir: Path, monkey
         assert report["status"] == "out_of_time" and report["objective"] is None, freeform
         assert "(200 s of 150 s)" in report["diagnosis"]
         assert len(fake.requests) == 2, freeform  # the third try of the same request was never sent
+
+
+def test_numbers_typed_for_names_that_stand_elsewhere_are_asked_again_as_a_column_only(kb_dir: Path) -> None:
+    """dev30-assoc-03 as the 0.5B model filled it: a column retyped with a number of another row (U5's demand 10,
+    which is U8's), refused, and typed again. Asked again, the field offers only the text's columns and lists."""
+    typed = WEIGHT | {"U5": 4}  # 4 is in the text (U1's RBs in C1), not in U5's row
+    first = PRIORITY_BINDING | {"priority_weight": {"values": typed}}
+    fake = ScriptedChatModel(script=[first, {"priority_weight": "T1: priority weight"}, NO_MAPPING])
+    steps = run(PRIORITY, fake, kb_dir)
+    [rejection] = [t for t in _decisions(steps) if t.startswith("rejected")]
+    assert "the text gives no 4 for U5 (not in its row or sentence)" in rejection
+    asked = fake.schemas[1]["properties"]["priority_weight"]
+    assert list(fake.schemas[1]["properties"]) == ["priority_weight"]
+    assert [b["enum"] for b in asked["anyOf"]] == [["T1: priority weight"]]  # no typed numbers this time
+    assert "values" in json.dumps(fake.schemas[0]["properties"]["priority_weight"])  # typed numbers were allowed at first
+    report = final_report(steps)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(_priority_optimum())

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge_base.template import AssemblyError, SpecItem
+from knowledge_base.template import PICK_A_SOURCE, AssemblyError, SpecItem
 from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._stated_quantities import convert_stated, single_unit
 from knowledge_base.units import same_dimension
@@ -206,10 +206,7 @@ def _placed(typed: dict[str, float], data: TextData, names: Sequence[str], name:
             continue
         own = [line for line in lines if words[thing].search(line)]
         if not any(math.isclose(number, n, rel_tol=1e-9, abs_tol=1e-12) for line in own + general for n in numbers(line)):
-            raise AssemblyError(
-                f"{name}: the text gives no {number:g} for {thing} (not in its row or sentence); answer with the "
-                "table column or list that holds these values"
-            )
+            raise AssemblyError(f"{name}: the text gives no {number:g} for {thing} (not in its row or sentence); {PICK_A_SOURCE}")
 
 
 def per_name_values(
