@@ -212,6 +212,11 @@ def _without_none(field: dict[str, Any]) -> dict[str, Any]:
         return {**field, "anyOf": kept} if kept else field
     if isinstance(field.get("enum"), list) and len(field["enum"]) > 1:
         return {**field, "enum": [v for v in field["enum"] if v != "none"]}
+    parts = field.get("properties")
+    if isinstance(parts, dict) and not {"value", "values"} & set(parts):
+        # A group ({"budget": ..., "need": ...}): each part to be filled. Not a group of stated numbers, whose
+        # list "none" means "the numbers are typed here" ({"list": "none", "values": [20], "unit": "mW"}).
+        return {**field, "properties": {k: _without_none(v) for k, v in parts.items()}}
     return field
 
 

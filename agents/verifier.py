@@ -267,17 +267,23 @@ def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[s
     """The binding schema's fields that may yet hold a left-out clause, with their descriptions: optional fields the
     binding left empty, fields it answered "none" (the choice a template offers for a group the text may not have),
     and fields of stated numbers ({value, unit}, {values, unit}) it filled: with numbers other than the clause's
-    (dev-power-01's SINR targets 6, 4, 5 written as the power limits where the text says 20 mW)."""
+    (dev-power-01's SINR targets 6, 4, 5 written as the power limits where the text says 20 mW). A group answered
+    "none" in every part ({"budget": "none", "need": "none"}) was declined too."""
     required = set(schema.get("required", []))
 
     def holds_numbers(spec: Any) -> bool:
         return isinstance(spec, dict) and bool({"value", "values"} & set(spec.get("properties") or {}))
 
+    def declined(value: Any) -> bool:
+        if isinstance(value, dict) and value:
+            return all(declined(v) for v in value.values())
+        return bool(value == "none")
+
     return {
         name: str(spec.get("description", "")) if isinstance(spec, dict) else ""
         for name, spec in (schema.get("properties") or {}).items()
         if (name not in required and binding.get(name) in (None, "", [], {}, "none"))
-        or binding.get(name) == "none"
+        or declined(binding.get(name))
         or holds_numbers(spec)
     }
 

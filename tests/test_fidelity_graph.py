@@ -374,3 +374,21 @@ def test_numbers_typed_for_names_that_stand_elsewhere_are_asked_again_as_a_colum
     assert "values" in json.dumps(fake.schemas[0]["properties"]["priority_weight"])  # typed numbers were allowed at first
     report = final_report(steps)
     assert report["status"] == "optimal" and report["objective"] == pytest.approx(_priority_optimum())
+
+
+def test_a_group_declined_in_every_part_is_asked_again_without_none_in_its_parts(kb_dir: Path) -> None:
+    """dev30-assoc-02 as the 0.5B model filled it: resource blocks {"budget": "none", "need": "none"} though the text
+    gives each cell's RBs. The clause is not modelled; the field says what the clause says, so it is asked alone,
+    and none of its parts offers "none"."""
+    declined = PRIORITY_BINDING | {"resource_blocks": {"budget": "none", "need": "none"}}
+    nothing = {"clauses": [{"clause": 1, "covered_by": "nothing in the model", "reason": "no RB budget"}]}
+    filled = {"resource_blocks": {"budget": "L1", "need": "T1: RBs in *"}}
+    fake = ScriptedChatModel(script=[declined, nothing, filled, NO_MAPPING])
+    steps = run(PRIORITY, fake, kb_dir)
+    [rejection] = [t for t in _decisions(steps) if t.startswith("rejected")]
+    assert "Cell C1 has 10 RBs, C2 has 8 RBs and C3 has 6 RBs." in rejection
+    assert "the field(s) resource_blocks of the binding can express this" in fake.user_texts()[2]
+    asked = fake.schemas[2]["properties"]
+    assert list(asked) == ["resource_blocks"] and '"none"' not in json.dumps(asked)
+    report = final_report(steps)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(_priority_optimum())

@@ -290,6 +290,9 @@ class UserAssociation(Template[AssociationParams]):
         if data.says(_RB):
             properties["resource_blocks"] = {
                 "type": "object",
+                # What it holds in plain words: the Verifier reads it to tell a clause the binding left out
+                # ("Per TTI Alpha has 25 RBs, ...") that this field could express.
+                "description": "the resource blocks (RBs) each cell has per TTI or slot, and the RBs each user needs",
                 "properties": {
                     "budget": tab.per_name_field(data, cells, "RBs each cell has", None, optional=True, columns=cell_columns),
                     "need": {
