@@ -4,6 +4,7 @@ embedded model and number of candidate formulations (k), with the columns that m
     PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py                      # every set, agents / no-verify / direct
     PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --modes agents --models qwen2.5-coder-1.5b --samples 1,3
   PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --per-family 1       # one problem of each family
+  PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --modes agents --ids dev30-nf-01,dev30-cov-01
 
 Sets (each case's record goes to <out>/<set>-<model>-k<k>-<mode>.jsonl as soon as it ends; a rerun resumes):
   dev30     benchmarks/data/wireless_dev30.jsonl: 36 wireless problems written for this project, independent answers
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", default="1", help="numbers of candidate formulations, e.g. 1,3")
     parser.add_argument("--limit", type=int, default=None, help="first N cases of each set")
     parser.add_argument("--per-family", type=int, default=None, help="first N cases of each family of a set")
+    parser.add_argument("--ids", default=None, help="only these case ids (comma-separated), e.g. to rerun failures")
     parser.add_argument("--run-budget", type=float, default=None, help="LAMOPT_RUN_BUDGET_S for every run")
     parser.add_argument("--out", type=Path, default=ROOT / "runs" / "accuracy")
     args = parser.parse_args(argv)
@@ -71,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
                 base = replace(base, run_budget_s=args.run_budget)
             for set_name in args.sets.split(","):
                 cases = cases_of(set_name, args.per_family)[: args.limit]
+                if args.ids:
+                    cases = [c for c in cases if c.id in args.ids.split(",")]
                 for mode in modes:
                     if mode == "direct" and k > 1:
                         continue  # the baseline asks once; a vote of direct guesses is not what k measures
