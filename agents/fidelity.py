@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
 from tools.question import AskedQuantity, Clause, Measure, asked_quantity, measured_numbers, requirement_clauses
-from tools.textdata import TextData, name_pattern
+from tools.textdata import NamedList, TextData, name_pattern
 
 CoverageStatus = Literal["covered", "not a requirement", "uncovered", "unclear"]
 FindingClass = Literal["asked_quantity", "uncovered_clause"]
@@ -299,18 +299,32 @@ def _same_words(clause: str, constraints: Sequence[NamedConstraint]) -> NamedCon
 def _lists_of(clause: Clause, data: TextData, said: str) -> list[dict[str, float]]:
     """The lists this clause writes (every name and number of the list is in it), in one unit, without zeros; not
     those the formulation `said` it takes by their id ("L1"): code read those into the parameters itself, in
-    whatever form the template keeps them (a link's delay may become a shortest-path matrix)."""
+    whatever form the template keeps them (a link's delay may become a shortest-path matrix). Nor one whose
+    alternative it takes by id: another list of the same quantity over the same things ("CPU capacity at launch"
+    and "CPU capacity after the upgrade", or a follow-up's "CPU capacity now"): which of the two applies is the
+    Modeler's choice, not a requirement left out."""
+
+    def taken(named: NamedList) -> bool:
+        made_of = [t.id for t in data.tables if t.from_list == named.id]  # the same list, read as a table of links
+        return any(name_pattern(i).search(said) for i in [named.id, *made_of])
+
     found = []
     for named in data.lists:
         values = {name: value for name, value in named.values.items() if value != 0}
         if named.units or len(values) < 2 or not all(name_pattern(name).search(clause.text) for name in values):
             continue  # items in different units are converted one by one: no single factor to compare with
-        made_of = [t.id for t in data.tables if t.from_list == named.id]  # the same list, read as a table of links
-        if any(name_pattern(taken).search(said) for taken in [named.id, *made_of]):
+        if taken(named) or any(taken(other) for other in data.lists if _alternatives(named, other)):
             continue
         if all(_is_used(value, list(clause.numbers)) for value in values.values()):
             found.append(values)
     return found
+
+
+def _alternatives(one: NamedList, other: NamedList) -> bool:
+    """Two lists of one quantity over the same things: the same names, the same unit, a word of their labels alike."""
+    if one.id == other.id or set(one.values) != set(other.values) or one.unit != other.unit or one.units or other.units:
+        return False
+    return bool(content_words(one.label) & content_words(other.label) - content_words(" ".join(one.values)))
 
 
 def _unplaced_list_numbers(lists: list[dict[str, float]], keyed: Sequence[dict[str, float]]) -> list[float]:

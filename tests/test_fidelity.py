@@ -329,3 +329,16 @@ def test_the_parameters_by_name_include_matrix_columns_and_fields_of_named_thing
     assert {"A-B": 10.0, "B-C": 5.0} in keyed and {"A-B": 1.0} in keyed  # the links' capacities and costs by name
     assert {"S1": 0.0, "S2": 4.0} in keyed and {"S1": 4.0, "S2": 0.0} in keyed  # rows and columns of the matrix
     assert {"Alpha": 25.0, "Bravo": 20.0} in keyed
+
+
+def test_a_list_whose_alternative_the_binding_takes_by_id_is_the_modelers_choice() -> None:
+    # Two lists of the CPU capacity of the same satellites: which applies is the Modeler's choice (a follow-up's
+    # "now"), not a requirement left out. A list of another quantity over the same names is no alternative.
+    text = "CPU capacity at launch (cores): S1 1, S2 1.\nCPU capacity now (cores): S1 4, S2 3.\nS1 has 9 W, S2 6 W."
+    data = parse_text(text)
+    launch, now, watts = data.lists
+    taken = [json.dumps({"cpu_capacity_list": now.id})]
+    coverage = code_coverage(requirement_clauses(text), [1, 4, 3, 9, 6], data, taken, (), [{"S1": 4.0, "S2": 3.0}])
+    by_list = {c.clause.text.split(":")[0]: c for c in coverage}
+    assert by_list["CPU capacity at launch (cores)"].status == "covered"
+    assert by_list["S1 has 9 W, S2 6 W."].status == "unclear" and "gives S1 9, S2 6" in by_list["S1 has 9 W, S2 6 W."].reason

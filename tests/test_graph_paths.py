@@ -74,22 +74,18 @@ def _two_capacity_lists(text: str) -> str:
 
 
 def test_infeasible_model_is_diagnosed_in_words_and_repaired(leo_text: str, kb_dir: Path) -> None:
-    # The first model takes the capacities at launch; no parameter gives the satellites the upgraded capacities, so
-    # the Verifier asks the LLM about that sentence, and this one slips (it calls it no requirement): the solver's
-    # infeasibility is diagnosed and repaired. The capacities at launch are no longer used by the repaired model: the
-    # Verifier asks whether that sentence is a requirement (it is not: the upgrade replaced it).
-    slip = {"clauses": [{"clause": 1, "covered_by": "not a requirement", "reason": "the launch capacities apply"}]}
+    # The capacities at launch are no longer used by the repaired model: the Verifier asks the LLM whether that
+    # sentence is a requirement (it is not: the upgrade replaced it), since code alone cannot tell.
     superseded = {"clauses": [{"clause": 1, "covered_by": "not a requirement", "reason": "replaced by the upgrade"}]}
-    fake = ScriptedChatModel(script=[leo_binding(cpu_capacity_list="L2"), slip, leo_binding(cpu_capacity_list="L3"), superseded])
+    fake = ScriptedChatModel(script=[leo_binding(cpu_capacity_list="L2"), leo_binding(cpu_capacity_list="L3"), superseded])
     steps = run(_two_capacity_lists(leo_text), fake, kb_dir)
     assert path_of(steps) == [*STRAIGHT[:6], "optimizer", *STRAIGHT[1:]]
-    assert "1. CPU capacity after the upgrade" in fake.user_texts()[1] and "2. " not in fake.user_texts()[1]
     invoker_says = steps[4].text
     assert "infeasible" in invoker_says
-    repair_request = fake.user_texts()[2]
+    repair_request = fake.user_texts()[1]
     assert "The model is infeasible" in repair_request
     assert "the CPU requirement placed on satellite" in repair_request
-    mapping_request = fake.user_texts()[3]
+    mapping_request = fake.user_texts()[2]
     assert "CPU capacity at launch (cores): S1 1" in mapping_request and "one_place: microservice" in mapping_request
     report = final_report(steps)
     assert report["status"] == "optimal" and report["objective"] == pytest.approx(10.5)
