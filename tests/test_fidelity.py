@@ -336,7 +336,7 @@ def test_a_list_whose_alternative_the_binding_takes_by_id_is_the_modelers_choice
     # "now"), not a requirement left out. A list of another quantity over the same names is no alternative.
     text = "CPU capacity at launch (cores): S1 1, S2 1.\nCPU capacity now (cores): S1 4, S2 3.\nS1 has 9 W, S2 6 W."
     data = parse_text(text)
-    launch, now, watts = data.lists
+    now = data.lists[1]
     taken = [json.dumps({"cpu_capacity_list": now.id})]
     coverage = code_coverage(requirement_clauses(text), [1, 4, 3, 9, 6], data, taken, (), [{"S1": 4.0, "S2": 3.0}])
     by_list = {c.clause.text.split(":")[0]: c for c in coverage}

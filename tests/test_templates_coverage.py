@@ -278,3 +278,12 @@ def test_coverage_lists_by_point_and_without_a_demand_list_follow_the_binding() 
 def test_a_text_with_neither_distances_nor_coverage_lists_says_what_the_template_needs() -> None:
     with pytest.raises(AssemblyError, match="lists of the points each site covers"):
         TEMPLATE.binding_schema(parse_text("Place 2 masts to reach as many hamlets as possible."))
+
+
+def test_covered_by_at_least_one_site_defines_coverage_and_asks_no_must_cover() -> None:
+    # The 0.5B model filled must_cover with "times 3" from "at most 3 masts" when the field was offered for the
+    # definition of coverage; redundancy ("at least two") and "must be covered" still offer it.
+    defined = LISTS_TEXT + "A hamlet counts as covered if at least one chosen tower covers it."
+    assert "must_cover" not in TEMPLATE.binding_schema(parse_text(defined))["properties"]
+    for rule in ("H2 must be reached by at least two masts.", "H2 must be covered."):
+        assert "must_cover" in TEMPLATE.binding_schema(parse_text(LISTS_TEXT + rule))["properties"], rule

@@ -59,7 +59,9 @@ _COUNT = re.compile(
 )
 _MUST_COVER = re.compile(
     r"\bmust be (?:covered|served|reached|within)|"
-    r"\bat least (?:\d+|one|two|three|four|five) (?:\w+ )?(?:sites?|base stations?|BSs?|cells?|UAVs?|drones?|towers?|antennas?)|"
+    # "at least two sites" is redundancy; "covered if at least one chosen tower covers it" only says what covered is
+    r"\bat least (?:[2-9]|\d\d+|two|three|four|five) (?:\w+ )?"
+    r"(?:sites?|base stations?|BSs?|cells?|UAVs?|drones?|towers?|antennas?)|"
     r"\b(?:twice|two|double|redundan\w*)\b.*\bcover|\bcover\w* (?:by|from) (?:at least )?\w+ (?:sites?|base stations?)|"
     r"\bevery\b.*\bmust\b|\ball\b.*\bmust\b|\bmust\b.*\bcover",
     re.IGNORECASE,
