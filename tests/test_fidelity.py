@@ -18,7 +18,7 @@ from agents.fidelity import (
     objective_mismatch,
 )
 from tests.conftest import DEV_PROBLEMS
-from tools.question import Measure, asked_quantity, clause_numbers, requirement_clauses
+from tools.question import Measure, asked_quantity, clause_numbers, measured_numbers, requirement_clauses
 from tools.textdata import parse_text
 
 PRIORITY = (
@@ -229,6 +229,24 @@ def test_a_constraint_the_llm_names_for_a_stated_quantity_the_model_lacks_is_not
     assert mapped["cell"].status == "covered"
     with_limit = code_coverage(requirement_clauses(text), [6, 4, 5, 20], parse_text(text), [])
     assert all(m.status == "covered" for m in llm_coverage(with_limit, [sinr], "the total power", named))
+
+
+def test_a_capacity_after_a_things_name_is_a_quantity_and_its_constraint_must_hold_it() -> None:
+    # dev30-sl-01: "the edge site 24 CPU cores" read "site 24" as a label, so a model with the PRB budget alone was
+    # covered by the clause's only number (100) and verified at 425 EUR/h for 410.
+    text = "The cell has 100 PRBs and the edge site 24 CPU cores available for slices."
+    assert clause_numbers(text) == (100, 24)
+    assert 24 in measured_numbers(text)
+    assert clause_numbers("Site 2 needs 5 Mbit/s, and link 3 carries 4 GB.") == (5, 4)
+
+    def named(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        return {"clauses": [{"clause": 1, "covered_by": "prb_capacity", "reason": "the resources are limited"}]}
+
+    prbs = NamedConstraint("prb_capacity", "the admitted requests use at most 100 PRBs")
+    [only_prbs] = llm_coverage(code_coverage(requirement_clauses(text), [100], parse_text(text), []), [prbs], "r", named)
+    assert only_prbs.status == "uncovered" and "no parameter equal to 24" in only_prbs.reason
+    [both] = llm_coverage(code_coverage(requirement_clauses(text), [100, 24], parse_text(text), []), [prbs], "r", named)
+    assert both.status == "covered"
 
 
 def test_a_list_of_numbers_per_name_is_covered_only_by_a_parameter_that_gives_those_names_those_numbers() -> None:

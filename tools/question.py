@@ -420,10 +420,12 @@ def word_numbers(text: str) -> tuple[float, ...]:
     return tuple(float(_NUMBER_WORDS[w.lower()]) for w in _NUMBER_WORD.findall(text))
 
 
-_MEASURED = re.compile(
-    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:(?:[kMG]?W|mW|dBm|dBW|dB|[kMG]?bit/s|[kMG]?bps|[kMG]?Hz|ms|s|[kM]?J|mJ|"
-    r"km|m|cores?|[KMGT]B|[KMGT]iB)(?![\w]))"
+_UNIT_AFTER = (
+    r"(?:[A-Z]{2,5}\s+)?(?:[kMG]?W|mW|dBm|dBW|dB|[kMG]?bit/s|[kMG]?bps|[kMG]?Hz|ms|s|[kM]?J|mJ|km|m|cores?|[KMGT]B|"
+    r"[KMGT]iB)(?![\w])"
 )
+"""A unit right after a number, perhaps behind an acronym of what it counts ("24 CPU cores", "4 GB")."""
+_MEASURED = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*" + _UNIT_AFTER)
 
 
 def measured_numbers(piece: str) -> tuple[float, ...]:
@@ -464,9 +466,10 @@ def _is_label(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 30) : start]
     if not _LABEL_BEFORE.search(before):
         return False
-    after = text[end : end + 12]
-    # "link 1 needs", "user 2: 6 dB" are labels; "budget 25 ms" or "at most 4" are not (no label noun before them).
-    return not re.match(r"\s*(?:%|percent\b)", after)
+    after = text[end : end + 16]
+    # "link 1 needs", "user 2: 6 dB" are labels; "budget 25 ms" or "at most 4" are not (no label noun before them),
+    # nor is "the edge site 24 CPU cores": a unit after the number makes it a quantity.
+    return not re.match(r"\s*(?:%|percent\b|" + _UNIT_AFTER + ")", after)
 
 
 def sentences(text: str) -> list[str]:
