@@ -38,6 +38,7 @@ from knowledge_base.store import RETRIEVAL_MODES, Hit, RetrievalMode, TemplateSt
 DEV = ROOT.parent / "shared" / "benchmarks" / "wireless_dev.jsonl"
 PARAPHRASES = ROOT / "benchmarks" / "data" / "retrieval_paraphrases.jsonl"
 HELDOUT = ROOT / "benchmarks" / "data" / "retrieval_heldout.jsonl"
+DEV30 = ROOT / "benchmarks" / "data" / "wireless_dev30.jsonl"
 EXPECTED_TEMPLATES = ROOT / "benchmarks" / "data" / "dev_templates.json"
 K = 3
 
@@ -123,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=DEV, help="the dev set (JSONL with question and family)")
     parser.add_argument("--paraphrases", type=Path, default=PARAPHRASES, help="the paraphrase set (JSONL)")
     parser.add_argument("--heldout", type=Path, default=HELDOUT, help="paraphrases not used to choose the retrieval design")
+    parser.add_argument("--dev30", type=Path, default=DEV30, help="the wireless dev30 set: new stories of the ten families")
     parser.add_argument(
         "--user-templates", type=Path, default=_env_path("LAMOPT_USER_TEMPLATES_DIR"), help="extra template files"
     )
@@ -135,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    named = (("dev", args.dev), ("paraphrases", args.paraphrases), ("held-out", args.heldout))
+    named = (("dev", args.dev), ("paraphrases", args.paraphrases), ("held-out", args.heldout), ("dev30", args.dev30))
     sets = [(name, path) for name, path in named if path.is_file()]
     for name, path in named:
         if not path.is_file():
