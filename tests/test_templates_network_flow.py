@@ -13,7 +13,6 @@ import pytest
 from scipy.optimize import linprog
 
 from knowledge_base.template import AssemblyError
-from knowledge_base.templates._links import link_ends
 from knowledge_base.templates.network_flow import (
     CONCURRENT,
     COST,
@@ -26,7 +25,7 @@ from knowledge_base.templates.network_flow import (
 )
 from tests.templates_support import solve_example
 from tools.question import asked_quantity
-from tools.textdata import parse_text
+from tools.textdata import link_ends, parse_text
 
 MAX_FLOW_TEXT, ROUTING_TEXT, MESH_TEXT = TEMPLATE.examples[:3]
 ONE_WAY = "one-way (directed) links"
@@ -368,7 +367,13 @@ def test_the_measure_names_the_cost_the_links_carry() -> None:
 
 @pytest.mark.parametrize("label", ["A->B", "A - B", "(A,B)", "A to B", "A→B"])
 def test_link_labels_name_two_nodes(label: str) -> None:
-    assert link_ends(label) == ("A", "B")
+    assert link_ends(label, row=True) == ("A", "B")
+
+
+def test_in_a_list_only_a_joined_pair_of_names_is_a_link() -> None:
+    assert link_ends("G-R1") == ("G", "R1") and link_ends("A->B") == ("A", "B")
+    assert link_ends("Small-1") is None and link_ends("A to B") is None and link_ends("(A,B)") is None
+    assert link_ends("Small-1", row=True) == ("Small", "1")
 
 
 BULLET_LINKS = """The depot D feeds the hub T over four relays. Each link carries up to its capacity in each direction:

@@ -295,6 +295,19 @@ _BULLET_ITEM = re.compile(rf"^\s*[-*•]\s*(?P<name>{_NAME})\s*:\s*(?P<value>{_V
 """A list item on a bullet line of its own: "- G-R1: 1.2 Gbit/s"."""
 _LINK = re.compile(r"^([A-Za-z][\w.]*)\s*(?:->|→|<->|↔|–|—|-)\s*([A-Za-z][\w.]*)$")
 """A link named by its two ends ("G-R1", "S1-A", "A->B"); not "Small-1", whose second part is a number."""
+_LINK_ROW = re.compile(r"^\(?\s*([A-Za-z0-9_.]+?)\s*(?:->|→|<->|↔|–|—|-|,|\bto\b)\s*([A-Za-z0-9_.]+)\s*\)?$")
+"""A table row that names a link: also "(A,B)", "A to B" and "1-2" (a table whose every row is one is a link table)."""
+
+
+def link_ends(label: str, *, row: bool = False) -> tuple[str, str] | None:
+    """("A", "B") for a link named by its two ends ("A->B", "G-R1"); None when the label does not name two nodes.
+
+    A table's row label (`row`) may also be "(A,B)", "A to B" or "1-2"; in prose and lists those read as two items or
+    as a numbered name ("Small-1"), so they are not links there."""
+    match = (_LINK_ROW if row else _LINK).match(label.strip())
+    return (match.group(1), match.group(2)) if match else None
+
+
 _UNIT_IN_CAPTION = re.compile(r"\(\s*(?:in\s+)?(?P<unit>[A-Za-zµ][\w/µ]*)\s*[,;)]")
 """The unit a caption gives in parentheses, alone or first: "(Mbit/s)", "(in Gbit/s, total for both directions)"."""
 
@@ -313,7 +326,7 @@ def _bullet_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, .
             run.append(match)
             continue
         names = [m.group("name") for m in run]
-        if len(run) >= 2 and all(re.search(r"\d", n) or _LINK.match(n) for n in names):
+        if len(run) >= 2 and all(re.search(r"\d", n) or link_ends(n) for n in names):
             values = {m.group("name"): float(m.group("value")) for m in run}
             written = {m.group("name"): m.group("unit") for m in run if m.group("unit")}
             label = _caption_before(lines, start) or "list"
@@ -329,7 +342,7 @@ def _link_tables(text: str, lists: tuple[NamedList, ...], count: int) -> tuple[T
     differ ("1.2 Gbit/s" beside "800 Mbit/s"); the column header has the unit the list or its caption states."""
     tables: list[Table] = []
     for named in lists:
-        if len(named.values) < 2 or not all(_LINK.match(name) for name in named.values):
+        if len(named.values) < 2 or not all(link_ends(name) for name in named.values):
             continue
         before = _context_before(text, next(iter(named.values)))
         said = named.label.strip(" :")
@@ -357,7 +370,7 @@ def _pair_tables(lists: tuple[NamedList, ...], count: int) -> tuple[Table, ...]:
     listed. Templates that read a matrix (gains, interference between access points) read it there."""
     tables: list[Table] = []
     for named in lists:
-        ends = [_ends(name) for name in named.values]
+        ends = [link_ends(name) for name in named.values]
         if len(ends) < 2 or named.units or not all(ends):
             continue
         pairs = {e: value for e, value in zip(ends, named.values.values(), strict=True) if e is not None}
@@ -383,11 +396,6 @@ def _pair_tables(lists: tuple[NamedList, ...], count: int) -> tuple[Table, ...]:
 def _natural(name: str) -> tuple[Any, ...]:
     """'AP2' before 'AP10'."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
-
-
-def _ends(name: str) -> tuple[str, str] | None:
-    match = _LINK.match(name)
-    return (match.group(1), match.group(2)) if match else None
 
 
 def _context_before(text: str, name: str) -> str:
@@ -517,7 +525,7 @@ def _prose_items(sentence: str, label: str = "", minimum: int = 2) -> tuple[dict
                 break
             items.append(match)
         names = [_pair_name(m.group("name")) for m in items]
-        if len(items) < minimum or len(set(names)) < len(names) or not all(THING_NAME.match(n) or _LINK.match(n) for n in names):
+        if len(items) < minimum or len(set(names)) < len(names) or not all(THING_NAME.match(n) or link_ends(n) for n in names):
             continue
         assert first is not None
         if not label:

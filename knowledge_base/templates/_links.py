@@ -13,14 +13,13 @@ from pydantic import BaseModel, Field
 
 from knowledge_base.template import AssemblyError, SpecItem
 from knowledge_base.templates import _tabular as tab
-from tools.textdata import Table, TextData
+from tools.textdata import Table, TextData, link_ends
 
 Direction = Literal[
     "one-way (directed) links",
     "two-way links, the capacity shared by both directions",
     "two-way links, the capacity available in each direction",
 ]
-_ENDS = re.compile(r"^\(?\s*([A-Za-z0-9_.]+?)\s*(?:->|→|<->|↔|–|—|-|,|\bto\b)\s*([A-Za-z0-9_.]+)\s*\)?$")
 
 
 class Link(BaseModel):
@@ -43,19 +42,13 @@ class LinkNetwork(BaseModel):
         return arcs(self.links, self.direction)
 
 
-def link_ends(label: str) -> tuple[str, str] | None:
-    """("A", "B") for "A->B", "A - B", "(A,B)", "A to B"; None when the label does not name two nodes."""
-    match = _ENDS.match(label.strip())
-    return (match.group(1), match.group(2)) if match else None
-
-
 def link_tables(data: TextData) -> list[Table]:
     """Tables whose every row label names a link between two nodes."""
-    return [t for t in data.tables if t.rows and t.columns and all(link_ends(r) for r in t.rows)]
+    return [t for t in data.tables if t.rows and t.columns and all(link_ends(r, row=True) for r in t.rows)]
 
 
 def nodes_of(tables: list[Table]) -> list[str]:
-    return list(dict.fromkeys(node for t in tables for row in t.rows for node in (link_ends(row) or ())))
+    return list(dict.fromkeys(node for t in tables for row in t.rows for node in (link_ends(row, row=True) or ())))
 
 
 def arcs(links: list[Link], direction: Direction) -> list[tuple[str, str, str]]:
@@ -110,7 +103,7 @@ def read_links(
     costs = tab.column(source, cost_column, "link", spec) if cost_column else {}
     links: list[Link] = []
     for row, (value, cell_unit) in capacities.items():
-        ends = link_ends(row)
+        ends = link_ends(row, row=True)
         if ends is None:
             raise AssemblyError(f"row {row!r} of table {source.id} does not name a link between two nodes")
         spec.append(SpecItem(f"link[{row},{capacity_column}]", value, f"table {source.id}, row {row}, column {capacity_column}"))

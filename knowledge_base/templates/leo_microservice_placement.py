@@ -45,12 +45,11 @@ from knowledge_base.templates._chain_transfers import (
     round_trip_sum,
     route_latency,
 )
-from knowledge_base.templates._links import link_ends
 from knowledge_base.templates._stated_quantities import read_quantity
 from tools.question import Measure, measures
 from tools.satnet.plots import ring_plot
 from tools.satnet.routes import UnreachableError, shortest_routes
-from tools.textdata import THING_NAME, Table, TextData, name_pattern
+from tools.textdata import THING_NAME, Table, TextData, link_ends, name_pattern
 
 ObjectiveKind = Literal[
     "request-weighted average latency",
@@ -454,7 +453,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
                 raise AssemblyError(f"the link capacities say nothing of {', '.join(missing)}")
         links = []
         for name, delay in delays.items():
-            ends = link_ends(name)
+            ends = link_ends(name, row=True)
             assert ends is not None
             links.append(IslLink(name=name, ends=ends, delay_ms=delay, capacity=capacities.get(name)))
         satellites = list(dict.fromkeys(s for link in links for s in link.ends))
@@ -661,7 +660,7 @@ def _link_sources(data: TextData) -> list[str]:
 
 def _is_link(label: str) -> bool:
     """ "S1-S2" names a link; "Sat-1" names a satellite (its ends must both look like names of things)."""
-    ends = link_ends(label)
+    ends = link_ends(label, row=True)
     return ends is not None and all(THING_NAME.match(end) for end in ends)
 
 
@@ -695,7 +694,7 @@ def _satellites(data: TextData) -> list[str]:
     square = _square_tables(data)
     if square:
         return list(square[0].rows)
-    ends = [link_ends(name) for source in _link_sources(data) for name in _link_names(data, source)]
+    ends = [link_ends(name, row=True) for source in _link_sources(data) for name in _link_names(data, source)]
     return list(dict.fromkeys(s for pair in ends if pair for s in pair))
 
 

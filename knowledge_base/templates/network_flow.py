@@ -32,7 +32,7 @@ from knowledge_base.templates import _links
 from knowledge_base.templates._stated_quantities import read_quantity
 from knowledge_base.templates._tabular import column, convert_factor, unit_in
 from tools.question import Measure, measures
-from tools.textdata import Table, TextData
+from tools.textdata import Table, TextData, link_ends
 
 Objective = Literal[
     "maximum total throughput",
@@ -501,7 +501,7 @@ def _demand_table(data: TextData, table_id: str, rate_column: Any, unit: str, sp
     rates = column(source, str(rate_column), "demand", spec)
     demands = []
     for row, rate in rates.items():
-        ends = _links.link_ends(row)
+        ends = link_ends(row, row=True)
         if ends is None:
             raise AssemblyError(f"row {row!r} of table {table_id} does not name a source and a destination")
         demands.append(Demand(name=row, source=ends[0], destination=ends[1], rate=rate * convert_factor(stated, unit)))
