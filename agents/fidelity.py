@@ -304,9 +304,8 @@ def _lists_of(clause: Clause, data: TextData, said: str) -> list[dict[str, float
     and "CPU capacity after the upgrade", or a follow-up's "CPU capacity now"): which of the two applies is the
     Modeler's choice, not a requirement left out."""
 
-    def taken(named: NamedList) -> bool:
-        made_of = [t.id for t in data.tables if t.from_list == named.id]  # the same list, read as a table of links
-        return any(name_pattern(i).search(said) for i in [named.id, *made_of])
+    def taken(named: NamedList) -> bool:  # by its id, or as the table of links code made of it
+        return any(name_pattern(i).search(said) for i in data.same_data(named.id))
 
     found = []
     for named in data.lists:

@@ -393,8 +393,8 @@ def _unused_data(binding: dict[str, Any], data: TextData) -> list[str]:
                 collect(inner)
 
     collect(binding)
-    used |= {t.from_list for t in data.tables if t.id in used and t.from_list}  # a list read as a table of links
-    used |= {t.id for t in data.tables if t.from_list in used}  # and the other way round
+    ids = [*(t.id for t in data.tables), *(n.id for n in data.lists)]
+    used |= {same for source in ids if source in used for same in data.same_data(source)}
     unused = [f"table {t.id} ('{t.caption}')" for t in data.tables if t.id not in used]
     unused += [f"list {n.id} ('{n.label}')" for n in data.lists if n.id not in used]
     return [f"the formulation does not use {item} of the text; check the model covers it" for item in unused]

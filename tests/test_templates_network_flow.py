@@ -401,6 +401,7 @@ def test_links_listed_one_per_line_or_in_a_sentence_are_a_table_of_links(text: s
     [table] = [t for t in data.tables if set(t.rows) != set(t.columns)]  # (a list in one unit is also a node matrix)
     [listed] = data.lists
     assert table.from_list == listed.id and table.rows == tuple(listed.values)
+    assert data.same_data(table.id) == data.same_data(listed.id) == {t.id for t in data.tables} | {listed.id}
     binding = {"objective": THROUGHPUT, "link_table": table.id, "capacity_column": table.columns[0], "links": links,
                "demands": [demand(source, sink, None)]}  # fmt: skip
     params, result = solve_example(TEMPLATE, text, binding)

@@ -171,6 +171,13 @@ class TextData:
                 return relation
         raise KeyError(f"no relation {relation_id!r} in the problem text")
 
+    def same_data(self, source_id: str) -> set[str]:
+        """The ids under which one piece of the text is read: a list and the tables code made of it (a link list read
+        as a table of links); a binding that takes any of them takes the others."""
+        made_of = {t.from_list for t in self.tables if t.id == source_id and t.from_list}
+        lists = made_of or {source_id}
+        return lists | {t.id for t in self.tables if t.from_list in lists}
+
     def describe(self) -> str:
         """What code found in the text, in the words the Modeler's prompt shows the model."""
         lines = [t.describe() for t in self.tables] + [n.describe() for n in self.lists]
