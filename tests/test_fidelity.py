@@ -249,6 +249,20 @@ def test_a_capacity_after_a_things_name_is_a_quantity_and_its_constraint_must_ho
     assert both.status == "covered"
 
 
+def test_a_bands_name_is_not_a_quantity_the_model_must_hold() -> None:
+    # dev30-chan-01: "seven 2.4 GHz access points" made a right channel plan "uncovered" (no parameter equal to 2.4).
+    text = "Our floor has seven 2.4 GHz access points, AP1 to AP7, and we only use the channels 1, 6 and 11."
+    assert 2.4 not in clause_numbers(text) and not measured_numbers(text)
+    assert measured_numbers("A 20 MHz carrier at 3.5 GHz; the 5 GHz band gives 40 MHz.") == (20, 3.5, 40)
+
+    def named(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        return {"clauses": [{"clause": 1, "covered_by": "one_channel", "reason": "each AP gets one channel"}]}
+
+    one = NamedConstraint("one_channel", "each access point uses exactly one channel")
+    [mapped] = llm_coverage(code_coverage(requirement_clauses(text), [], parse_text(text), []), [one], "loss", named)
+    assert mapped.status == "covered" and mapped.by == "one_channel"
+
+
 def test_a_list_of_numbers_per_name_is_covered_only_by_a_parameter_that_gives_those_names_those_numbers() -> None:
     # dev30-assoc-02: a model without RB budgets was verified because 25, 20 and 15 were a backhaul and two demands.
     text = (

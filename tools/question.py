@@ -426,20 +426,29 @@ _UNIT_AFTER = (
 )
 """A unit right after a number, perhaps behind an acronym of what it counts ("24 CPU cores", "4 GB")."""
 _MEASURED = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*" + _UNIT_AFTER)
+_BAND = re.compile(
+    r"(?<![\w.])\d+(?:\.\d+)?\s*GHz(?:\s+|-)(?:band|access points?|APs?|radios?|routers?|Wi-?Fi|WLANs?|networks?|"
+    r"links?|devices?|equipment)\b",
+    re.IGNORECASE,
+)
+"""A band's name ("2.4 GHz access points", "the 5 GHz band", "60 GHz links"): which radios, not a quantity."""
 
 
 def measured_numbers(piece: str) -> tuple[float, ...]:
     """The numbers of a piece of text written with a unit right after them ("20 mW", "5 Mbit/s", "4 cores"):
-    quantities, never counts or labels (percentages are left out: a model may use 80 % as 0.8)."""
-    return tuple(dict.fromkeys(float(m.group(1)) for m in _MEASURED.finditer(re.sub(r"(?<=\d),(?=\d{3}\b)", "", piece))))
+    quantities, never counts or labels (percentages are left out: a model may use 80 % as 0.8; a band's name
+    "2.4 GHz access points" is a label)."""
+    text = _BAND.sub(lambda m: " " * len(m.group(0)), re.sub(r"(?<=\d),(?=\d{3}\b)", "", piece))
+    return tuple(dict.fromkeys(float(m.group(1)) for m in _MEASURED.finditer(text)))
 
 
 def clause_numbers(piece: str) -> tuple[float, ...]:
     """The quantities of a piece of text written in digits (a percentage also as its fraction), without labels.
 
-    Labels are numbers that name a thing rather than measure it: 'link 1', 'Small-1', 'user 2:', 'i = 1, 2, 3'."""
+    Labels are numbers that name a thing rather than measure it: 'link 1', 'Small-1', 'user 2:', 'i = 1, 2, 3', the
+    band of '2.4 GHz access points'."""
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", piece)
-    text = _INDEX_LIST.sub(lambda m: " " * len(m.group(0)), text)
+    text = _BAND.sub(lambda m: " " * len(m.group(0)), _INDEX_LIST.sub(lambda m: " " * len(m.group(0)), text))
     numbers: list[float] = []
     for match in NUMBER.finditer(text):
         if match.group() in ("+", "-") or _is_label(text, match.start(), match.end()):
