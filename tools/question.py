@@ -446,9 +446,10 @@ def clause_numbers(piece: str) -> tuple[float, ...]:
     """The quantities of a piece of text written in digits (a percentage also as its fraction), without labels.
 
     Labels are numbers that name a thing rather than measure it: 'link 1', 'Small-1', 'user 2:', 'i = 1, 2, 3', the
-    band of '2.4 GHz access points'."""
+    band of '2.4 GHz access points'; nor are the numbers of a unit's definition ('1 MB = 8 Mbit') quantities."""
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", piece)
-    text = _BAND.sub(lambda m: " " * len(m.group(0)), _INDEX_LIST.sub(lambda m: " " * len(m.group(0)), text))
+    for names in (_INDEX_LIST, _BAND, _UNIT_DEFINITION):
+        text = names.sub(lambda m: " " * len(m.group(0)), text)
     numbers: list[float] = []
     for match in NUMBER.finditer(text):
         if match.group() in ("+", "-") or _is_label(text, match.start(), match.end()):
@@ -464,10 +465,20 @@ _LABEL_NOUNS = (
     r"phase|level|class|group|zone|area|region|band|port|device|terminal|station|base station|router|switch|"
     r"microservice|service|function|vnf|flow|commodity|demand|request|source|sink|relay|hop|tier|layer|"
     r"transmitter|receiver|pair|cluster|block|rb|prb|frame|round|iteration|warehouse|factory|plant|store|shop|customer|"
-    r"city|depot|facility|location|candidate|truck|vehicle|worker|employee|project|period|week|day|month|year|quarter"
+    r"city|depot|facility|location|candidate|truck|vehicle|worker|employee|project|period|week|day|month|year|quarter|"
+    r"district|building|floor|room|village|town|street|hospital|school|sensor|camera|phone|handset|drone|uav|gateway|"
+    r"tower|container|robot"
 )
-_LABEL_BEFORE = re.compile(rf"(?:\b(?:{_LABEL_NOUNS})s?\s*#?\s*|[A-Za-z][\w]*[-_])$", re.IGNORECASE)
+_LABEL_BEFORE = re.compile(
+    rf"(?:\b(?:{_LABEL_NOUNS})s?\s*#?\s*(?:\d+(?:\s*(?:,|and|or|to|through|–)\s*\d+)*\s*(?:,\s*and|,|and|or|to|through|–)\s*)?"
+    r"|[A-Za-z][\w]*[-_])$",
+    re.IGNORECASE,
+)
+"""Before a label: a noun of things ("link 1"), perhaps with the list it continues ("districts 3 and 5", "users 1 to
+5"), or a name joined to it ("Small-1")."""
 _INDEX_LIST = re.compile(r"\b[a-z]\s*=\s*\d+(?:\s*,\s*(?:\d+|\.\.\.|…))+", re.IGNORECASE)
+_UNIT_DEFINITION = re.compile(r"(?<![\w.])1\s*[A-Za-zµ]{1,6}\s*=\s*\d[\d.,]*\s*[A-Za-zµ/]{1,8}")
+"""What a unit is worth ("1 MB = 8 Mbit", "1 kB = 1000 bytes"): a definition, not a requirement's number."""
 
 
 def _is_label(text: str, start: int, end: int) -> bool:
