@@ -173,6 +173,32 @@ def test_min_power_example_and_db_targets_converted_by_pint() -> None:
     assert closed is not None and result.objective == pytest.approx(closed.sum(), rel=1e-7)
 
 
+def test_targets_listed_per_link_number_are_the_pairs_targets() -> None:
+    # dev30-pow-01 writes "at least 10 dB (link 1), 8 dB (link 2) and 12 dB (link 3)" for the pairs Tx_i -> Rx_i.
+    text = (
+        SMALL_CELLS.replace(
+            "Every user needs a rate of at least 5 Mbit/s.",
+            "The links need SINRs of at least 9 dB (link 1), 4 dB (link 2) and 7 dB (link 3).",
+        )
+        .replace("C1 | C2 | C3", "Tx1 | Tx2 | Tx3")
+        .replace("U1 |", "Rx1 |")
+        .replace("U2 |", "Rx2 |")
+        .replace("U3 |", "Rx3 |")
+    )
+    data = parse_text(text)
+    [targets] = [n for n in data.lists if n.unit == "dB"]
+    assert targets.values == {"link1": 9, "link2": 4, "link3": 7}
+    binding = small_cells_binding(MIN_POWER) | {"min_rate": NONE, "sinr_target": {"list": targets.id, "values": [], "unit": "dB"}}
+    params, result = solve_example(POWER, text, binding)
+    gamma = 10 ** (np.array([9, 4, 7]) / 10)
+    assert [params.sinr_target[t] for t in ("Tx1", "Tx2", "Tx3")] == pytest.approx(gamma)  # type: ignore[index]
+    closed = least_powers(params, gamma)
+    assert closed is not None and result.objective == pytest.approx(closed.sum(), rel=1e-6)
+    shuffled = text.replace("9 dB (link 1), 4 dB (link 2)", "4 dB (link 2), 9 dB (link 1)")
+    params_shuffled, _ = POWER.assemble(binding, parse_text(shuffled))
+    assert params_shuffled.sinr_target == params.sinr_target  # by number, not by order
+
+
 def test_min_power_targets_beyond_the_limits_are_infeasible() -> None:
     binding = network_binding(values([0.1], "mW"), values([10], "mW"), sinr_target=values([20, 20], "dB"), objective=MIN_POWER)
     params, _ = POWER.assemble(binding, parse_text(MIN_POWER_TEXT))

@@ -32,6 +32,8 @@ _VERB = (
     r"(?:(?:has|have|gets|needs|is|with|can take|can (?:transmit|send|use)(?: up to| at most)?|up to|at most"
     r"|(?:needs? )?at least)\s+)?"
 )
+_PROSE_PAREN = re.compile(rf"(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s*\(\s*(?:for\s+)?(?P<name>{_NAME}(?:\s+\d+)?)\s*\)")
+"""One item, the name after it in parentheses: "10 dB (link 1)", "8 dB (Rx2)"; 'link 1' is named link1."""
 _PAIR = rf"{_NAME}\s*(?:->|→)\s*{_NAME}"
 """Two names joined by an arrow: 'Tx1 -> Rx1' (a gain from a transmitter to a receiver)."""
 _PROSE_HAS = re.compile(rf"(?P<name>{_PAIR}|{_NAME})(?:\s*:)?\s+{_VERB}(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?")
@@ -366,8 +368,8 @@ def _link_tables(text: str, lists: tuple[NamedList, ...], count: int) -> tuple[T
 
 
 def _pair_name(name: str) -> str:
-    """'Tx1 -> Rx1' as 'Tx1->Rx1'; other names as written."""
-    return re.sub(r"\s*(->|→)\s*", "->", name)
+    """'Tx1 -> Rx1' as 'Tx1->Rx1', 'link 1' as 'link1'; other names as written."""
+    return re.sub(r"\s*(->|→)\s*", "->", re.sub(r"^([A-Za-z]+)\s+(\d+)$", r"\1\2", name))
 
 
 def _pair_tables(lists: tuple[NamedList, ...], count: int) -> tuple[Table, ...]:
@@ -523,7 +525,7 @@ def _prose_items(sentence: str, label: str = "", minimum: int = 2) -> tuple[dict
     joined by commas or 'and'. `label`: what the caller already knows the list holds (the words before a colon:
     "... these links, with capacities shared by both directions: A-B 100 Mbit/s, A-C 100 Mbit/s")."""
     parts = re.split(r",\s*(?:and\s+)?|;\s*|\s+and\s+", sentence.strip().rstrip("."))
-    for form in (_PROSE_FOR, _PROSE_HAS):
+    for form in (_PROSE_FOR, _PROSE_HAS, _PROSE_PAREN):
         first = form.search(parts[0]) if parts else None
         items = [first] if first is not None and first.end() == len(parts[0].rstrip()) else []
         for part in parts[1:] if items else []:
