@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
 from tools.question import AskedQuantity, Clause, Measure, asked_quantity, measured_numbers, requirement_clauses
-from tools.textdata import NamedList, TextData, name_pattern
+from tools.textdata import NamedList, TextData, name_pattern, same_numbers
 
 CoverageStatus = Literal["covered", "not a requirement", "uncovered", "unclear"]
 FindingClass = Literal["asked_quantity", "uncovered_clause"]
@@ -343,9 +343,13 @@ def _unplaced_items(lists: list[dict[str, float]], unplaced: Sequence[float]) ->
 
 
 def _proportional(values: dict[str, float], mapping: dict[str, float]) -> bool:
-    """Does the mapping give each of these names its value, all scaled by one factor (a unit's)?"""
+    """Does the mapping give each of these names its value, all scaled by one factor (a unit's)? Things numbered
+    alike are the same things under another name: the text's "link1" is the model's "Tx1"."""
     if not all(name in mapping for name in values):
-        return False
+        renamed = same_numbers(values, mapping)
+        if renamed is None:
+            return False
+        values = {renamed[name]: value for name, value in values.items()}
     first = next(iter(values))
     if mapping[first] == 0:
         return False

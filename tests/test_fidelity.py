@@ -302,6 +302,18 @@ def test_a_list_of_numbers_per_name_is_covered_only_by_a_parameter_that_gives_th
     assert mapped.status == "uncovered" and "rb_budget was named, but the model uses no parameter that gives" in mapped.reason
 
 
+def test_a_list_of_numbered_things_is_placed_by_a_parameter_that_numbers_them_alike() -> None:
+    # dev30-pow-01: "10 dB (link 1), 8 dB (link 2) and 12 dB (link 3)" names the links; the model keys the targets
+    # by transmitter (Tx1 is link 1) and holds them in linear units.
+    text = "The links need SINRs of at least 10 dB (link 1), 8 dB (link 2) and 12 dB (link 3)."
+    data = parse_text(text)
+    targets = {"Tx1": 10.0, "Tx2": 10**0.8, "Tx3": 10**1.2}
+    [placed] = code_coverage(requirement_clauses(text), [10, 8, 12], data, [], (), [targets])
+    assert placed.status == "covered"
+    [other] = code_coverage(requirement_clauses(text), [10, 8, 12], data, [], (), [{"Tx1": 10.0, "Tx2": 10**1.2, "Tx3": 10**0.8}])
+    assert other.status == "uncovered" and "link2 8" in other.reason  # the numbers of links 2 and 3 swapped
+
+
 def test_a_list_the_binding_takes_by_its_id_was_read_by_code_and_needs_no_name_keyed_parameter() -> None:
     # A mesh's ISL delays become a shortest-path matrix keyed by satellites: no parameter is keyed "S1-S2". The
     # binding took the list by its id, so code read it: covered, as the numbers say.

@@ -189,8 +189,11 @@ class TextData:
 
 
 def name_pattern(name: str) -> re.Pattern[str]:
-    """The name as a word of its own: 'U1' in "U1 and U5" but not in "U10" or "U1-extra"."""
-    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+    """The name as a word of its own: 'U1' in "U1 and U5" but not in "U10" or "U1-extra"; a word and a number also
+    written apart ('link1' in "Link 1 needs", as code names the things of "10 dB (link 1)")."""
+    numbered = re.fullmatch(r"([A-Za-z]+)(\d+)", name)
+    written = rf"(?i:{numbered.group(1)})\s?{numbered.group(2)}" if numbered else re.escape(name)
+    return re.compile(rf"(?<![\w-]){written}(?![\w-])")
 
 
 def names_any(text: str, names: Iterable[str]) -> bool:
@@ -365,6 +368,23 @@ def _link_tables(text: str, lists: tuple[NamedList, ...], count: int) -> tuple[T
         table_id = f"T{count + len(tables) + 1}"
         tables.append(Table(table_id, caption[:200], "link", (column,), rows, cells, texts, from_list=named.id))
     return tuple(tables)
+
+
+def same_numbers(names: Iterable[str], others: Iterable[str]) -> dict[str, str] | None:
+    """{name: other} where both are one word and a number and the numbers match one to one ("link1" -> "Tx1" ...,
+    two namings of numbered things); None when either is not numbered that way or the numbers differ."""
+
+    def numbered(group: Iterable[str]) -> dict[str, str] | None:
+        found = {n: re.fullmatch(r"([A-Za-z]+)-?(\d+)", n) for n in group}
+        if not all(found.values()) or len({m.group(1) for m in found.values() if m}) != 1:
+            return None
+        by_number = {m.group(2): n for n, m in found.items() if m}
+        return by_number if len(by_number) == len(found) else None
+
+    mine, theirs = numbered(names), numbered(others)
+    if mine is None or theirs is None or set(mine) != set(theirs):
+        return None
+    return {mine[number]: theirs[number] for number in mine}
 
 
 def _pair_name(name: str) -> str:

@@ -10,12 +10,11 @@ value, ..." list that code found, or from numbers the model copies, one for all 
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypeGuard
 
 from knowledge_base.template import AssemblyError, SpecItem
 from knowledge_base.units import UnitError, convert, same_dimension
-from tools.textdata import NamedList, TextData
+from tools.textdata import NamedList, TextData, same_numbers
 
 LINEAR = "linear"
 """The unit word for a plain ratio (a linear SINR, a gain that is not in dB)."""
@@ -159,8 +158,10 @@ def read_per_element(
         if other_names is not None and not set(elements) <= set(named.values):
             if set(other_names) <= set(named.values):
                 keys = other_names
-            else:
-                keys = _by_number(list(named.values), elements, other_names) or keys
+            elif same_numbers(elements, other_names) == dict(zip(elements, other_names, strict=True)):
+                # paired elements numbered alike (Tx1, Rx1): a list naming them "link1", ... by that number names them
+                renamed = same_numbers(elements, named.values)
+                keys = [renamed[e] for e in elements] if renamed is not None else keys
         missing = [k for k in keys if k not in named.values]
         if missing:
             raise AssemblyError(f"{name}: list {named.id} '{named.label}' has no value for {', '.join(missing)}")
@@ -187,23 +188,6 @@ def read_per_element(
     for value in dict.fromkeys(stated.values()):  # each distinct number once: that is what the text states
         spec.append(SpecItem(f"{name} ({unit})", value, source, value if value == default else None))
     return converted
-
-
-def _by_number(listed: list[str], elements: list[str], other_names: list[str]) -> list[str] | None:
-    """The list's names for paired elements that both namings number alike (Tx1 and Rx1 are link 1): a list that
-    names them by one word and that number ("10 dB (link 1), 8 dB (link 2)") names the pairs; None otherwise."""
-
-    def numbers(names: list[str]) -> list[str] | None:
-        found = [re.fullmatch(r"([A-Za-z]+)-?(\d+)", n) for n in names]
-        if not all(found) or len({m.group(1) for m in found if m}) != 1:
-            return None
-        return [m.group(2) for m in found if m]
-
-    mine, theirs, listed_numbers = numbers(elements), numbers(other_names), numbers(listed)
-    if mine is None or mine != theirs or listed_numbers is None or sorted(listed_numbers) != sorted(mine):
-        return None
-    by_number = dict(zip(listed_numbers, listed, strict=True))
-    return [by_number[n] for n in mine]
 
 
 def read_optional_per_element(
