@@ -16,6 +16,11 @@ def test_reads_the_leo_example(leo_text: str) -> None:
     assert data.mentions(30) and data.mentions(10.0) and not data.mentions(35)
 
 
+def test_a_chain_may_say_what_each_step_does_in_parentheses() -> None:
+    data = parse_text("The pipeline is F1 (decode) -> F2 (cloud mask) -> F3 (ship detection) -> F4 (compression).")
+    assert data.chains == (("F1", "F2", "F3", "F4"),)
+
+
 def test_dash_cells_are_missing_and_decimals_parse() -> None:
     text = "Rates:\n\n| user | Macro | Small-1 |\n|---|---|---|\n| U1 | 12.5 | - |\n| U2 | 1e3 | 28 |\n"
     table = parse_text(text).table("T1")

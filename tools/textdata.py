@@ -20,7 +20,9 @@ from typing import Any
 
 NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?![\w])")
 _NAME = r"[A-Za-z][\w\-]*"
-_CHAIN = re.compile(rf"({_NAME})((?:\s*(?:->|→)\s*{_NAME})+)")
+_NOTE = r"(?:\s*\([^()\n]{1,40}\))?"
+"""What a chain may say of a step in parentheses: "F1 (decode) -> F2 (cloud mask)"."""
+_CHAIN = re.compile(rf"({_NAME}){_NOTE}((?:\s*(?:->|→)\s*{_NAME}{_NOTE})+)")
 _LIST_LINE = re.compile(r"^\s*(?:[-*]\s*)?(?P<label>[^:\n|]{3,80}):\s*(?P<items>[^\n]+)$", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
 _LIST_ITEM = re.compile(rf"^\s*(?P<name>{_NAME})\s+(?P<value>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[A-Za-z%/]*)\s*$")
@@ -569,7 +571,8 @@ def _prose_items(sentence: str, label: str = "", minimum: int = 2) -> tuple[dict
 def _chains(text: str) -> tuple[tuple[str, ...], ...]:
     chains: list[tuple[str, ...]] = []
     for match in _CHAIN.finditer(text):
-        chain = tuple(re.split(r"\s*(?:->|→)\s*", match.group(0).strip()))
+        steps = re.split(r"\s*(?:->|→)\s*", match.group(0).strip())
+        chain = tuple(re.sub(r"\s*\(.*\)$", "", step) for step in steps)
         if chain not in chains:
             chains.append(chain)
     return tuple(chains)
