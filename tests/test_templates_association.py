@@ -503,3 +503,37 @@ def test_the_users_that_must_be_served_are_read_from_the_sentence_that_names_the
     assert result.objective == pytest.approx(item["answer"])
     everyone, _ = ASSOCIATION.assemble(binding | {"must_serve": ["every user"]}, parse_text(item["question"]))
     assert everyone.must_serve == everyone.users  # "every user" is the model's to say, and stays
+
+
+MOVES = """Two of three cells are overloaded. The load of a cell is the sum of demand / peak rate of its users ("-": no
+coverage). Moving a user off the cell it is on now costs its handover cost; staying costs nothing.
+
+| user | now on | demand (Mbit/s) | peak rate X1 (Mbit/s) | peak rate X2 (Mbit/s) | peak rate X3 (Mbit/s) | handover cost |
+|---|---|---|---|---|---|---|
+| U1 | X1 | 6 | 20 | 24 | - | 3 |
+| U2 | X1 | 9 | 30 | 18 | 30 | 2 |
+| U3 | X1 | 5 | 25 | - | 20 | 4 |
+| U4 | X2 | 8 | 16 | 32 | 20 | 1 |
+| U5 | X2 | 7 | - | 21 | 28 | 5 |
+| U6 | X3 | 4 | 12 | 16 | 8 | 2 |
+
+No cell may be loaded above 75 %. What is the minimum total handover cost?"""
+
+
+def test_a_handover_cost_per_user_moves_it_off_the_cell_a_column_says_it_is_on() -> None:
+    # dev30-assoc-03's form: a cost per user and the cell each is on now, not a users x cells cost table.
+    data = parse_text(MOVES)
+    field = ASSOCIATION.binding_schema(data)["properties"]["handover_cost"]
+    assert "T1: handover cost" in field["enum"] and "T1: now on" not in field["enum"]
+    binding = {
+        "objective": "total handover cost", "rate": "T1: peak rate * (Mbit/s)", "demand": "T1: demand (Mbit/s)",
+        "handover_cost": "T1: handover cost", "load_limit": {"values": {"X1": 75, "X2": 75, "X3": 75}},
+    }  # fmt: skip
+    params, best = check_against_brute_force(MOVES, binding)
+    assert params.handover_cost is not None
+    assert params.handover_cost["U1"] == {"X1": 0.0, "X2": 3.0, "X3": 3.0}
+    # As they are, X1 carries 6/20 + 9/30 + 5/25 = 0.8 > 0.75: someone must move, at a cost.
+    assert best is not None and best > 0
+    roomy = MOVES.replace("75 %", "100 %")
+    _, free = check_against_brute_force(roomy, binding | {"load_limit": {"values": {"X1": 100, "X2": 100, "X3": 100}}})
+    assert free == pytest.approx(0.0)  # with no binding limit every user stays where it is

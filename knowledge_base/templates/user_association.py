@@ -251,7 +251,9 @@ class UserAssociation(Template[AssociationParams]):
     def binding_schema(self, data: TextData) -> dict[str, Any]:
         users, cells, matrices = _entities(data)
         sources = tab.matrix_sources(data)
-        user_columns, cell_columns = tab.name_columns(data, users, sources), tab.name_columns(data, cells, sources)
+        current = _current_cell_column(data, users, cells)
+        user_columns = [c for c in tab.name_columns(data, users, sources) if c != current]  # a column of cells' names
+        cell_columns = tab.name_columns(data, cells, sources)
         per_user = [n.id for n in data.lists if set(n.values) == set(users)] + user_columns
         properties: dict[str, Any] = {
             "objective": {"enum": list(get_args(Objective)), "description": "what the question asks to optimize"},
@@ -269,10 +271,12 @@ class UserAssociation(Template[AssociationParams]):
             properties["priority_weight"] = tab.per_name_field(
                 data, users, "priority weight of each user", None, optional=True, columns=user_columns
             )
-        if matrices and data.says(_HANDOVER):
+        handover = [*matrices, *(per_user if current else [])]
+        if handover and data.says(_HANDOVER):
             properties["handover_cost"] = {
-                "enum": [*matrices, "none"],
-                "description": "the table of the cost of serving each user from each cell (handover or re-association)",
+                "enum": [*handover, "none"],
+                "description": "the table of the cost of serving each user from each cell (handover or re-association)"
+                + (f", or the list or column of what moving each user off its current cell ({current}) costs" if current else ""),
             }
         if matrices and data.says(_POWER):
             properties["transmit_power"] = {
@@ -387,9 +391,7 @@ class UserAssociation(Template[AssociationParams]):
         if objective == PRIORITY:
             params_in["weight"] = self._per_name(binding.get("priority_weight"), data, users, "priority_weight", None, spec)
         if objective == HANDOVER:
-            params_in["handover_cost"] = self._matrix(
-                binding.get("handover_cost"), data, users, cells, "handover_cost", None, spec
-            )
+            params_in["handover_cost"] = self._handover(binding.get("handover_cost"), data, users, cells, spec)
         if objective == POWER:
             params_in["transmit_power"] = self._matrix(
                 binding.get("transmit_power"), data, users, cells, "transmit_power", "W", spec
@@ -407,6 +409,19 @@ class UserAssociation(Template[AssociationParams]):
         if set(source.table.rows) != set(users) or set(source.names) != set(cells):
             raise AssemblyError(f"the {what}: {source.id} is not a table of the users by the cells {', '.join(cells)}")
         return tab.read_matrix(source, what, unit, spec)
+
+    def _handover(self, choice: Any, data: TextData, users: list[str], cells: list[str], spec: list[SpecItem]) -> Matrix | None:
+        """The cost of serving each user from each cell: a users x cells table, or a cost per user of moving it off
+        the cell a column of the text says it is on now (no cost to stay)."""
+        if choice in (None, "none", "") or any(s.id == str(choice) for s in tab.matrix_sources(data)):
+            return self._matrix(choice, data, users, cells, "handover_cost", None, spec)
+        current = _current_cell_column(data, users, cells)
+        if current is None:
+            raise AssemblyError("the handover cost: a cost per user needs the cell each user is on now (a column of cells)")
+        table = data.table(current.split(": ", 1)[0])
+        now = {u: table.text_of(u, current.split(": ", 1)[1]).strip() for u in users}
+        move = tab.per_name_values(choice, data, users, "handover_cost", None, spec) or {}
+        return {u: {c: 0.0 if c == now[u] else move[u] for c in cells} for u in users}
 
     @staticmethod
     def _per_name(
@@ -684,6 +699,19 @@ def _coverage_choices(data: TextData, users: Sequence[str], cells: Sequence[str]
 def _sentence_names(data: TextData, pattern: re.Pattern[str], *groups: Sequence[str]) -> bool:
     """Does a sentence say `pattern` of particular things, naming one of each group ("U3 must not use AP1")?"""
     return any(pattern.search(s) and all(names_any(s, g) for g in groups) for s in data.sentences())
+
+
+def _current_cell_column(data: TextData, users: list[str], cells: list[str]) -> str | None:
+    """The one column ("T1: now on") that names the cell each user is on now, as a choice; None when no column (or
+    more than one) does."""
+    found = [
+        f"{t.id}: {c}"
+        for t in data.tables
+        if t.rows and set(t.rows) == set(users)
+        for c in t.columns
+        if all(t.text_of(u, c).strip() in cells for u in users)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 _DEMAND = re.compile(r"\bdemands?\b|\btraffic\b|\brequests?\b|\bairtime\b|\bloads?\b|\bbackhaul\b", re.IGNORECASE)
