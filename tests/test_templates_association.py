@@ -534,6 +534,8 @@ def test_a_handover_cost_per_user_moves_it_off_the_cell_a_column_says_it_is_on()
     assert params.handover_cost["U1"] == {"X1": 0.0, "X2": 3.0, "X3": 3.0}
     # As they are, X1 carries 6/20 + 9/30 + 5/25 = 0.8 > 0.75: someone must move, at a cost.
     assert best is not None and best > 0
+    _, declined = check_against_brute_force(MOVES, binding | {"rate": "none"})  # the one table of rates there is
+    assert declined == pytest.approx(best)
     roomy = MOVES.replace("75 %", "100 %")
     _, free = check_against_brute_force(roomy, binding | {"load_limit": {"values": {"X1": 100, "X2": 100, "X3": 100}}})
     assert free == pytest.approx(0.0)  # with no binding limit every user stays where it is

@@ -365,7 +365,10 @@ class UserAssociation(Template[AssociationParams]):
             demand = self._per_name(binding.get("demand"), data, users, "demand", "Mbit/s", spec)
         needs_rate = objective in (SUM_RATE, WORST_RATE, LOAD) or load_limit is not None or min_rate is not None
         needs_rate = needs_rate or (backhaul is not None and demand is None)
-        rate = self._matrix(binding.get("rate"), data, users, cells, "rate", "Mbit/s", spec if needs_rate else [])
+        rate_choice = binding.get("rate")
+        if needs_rate and rate_choice in (None, "none", ""):
+            rate_choice = _only_rate_table(data, users, cells)  # the model declined the one table of rates there is
+        rate = self._matrix(rate_choice, data, users, cells, "rate", "Mbit/s", spec if needs_rate else [])
         covered = self._coverage(binding.get("coverage"), data, users, cells)
         if rate is not None and not needs_rate:
             # The rate table still says who is covered ("-"), but its numbers are not part of this model.
@@ -699,6 +702,19 @@ def _coverage_choices(data: TextData, users: Sequence[str], cells: Sequence[str]
 def _sentence_names(data: TextData, pattern: re.Pattern[str], *groups: Sequence[str]) -> bool:
     """Does a sentence say `pattern` of particular things, naming one of each group ("U3 must not use AP1")?"""
     return any(pattern.search(s) and all(names_any(s, g) for g in groups) for s in data.sentences())
+
+
+def _only_rate_table(data: TextData, users: list[str], cells: list[str]) -> str | None:
+    """The one users x cells table (or group of columns) of the text that says it holds rates; None when there is
+    none or more than one."""
+    found = [
+        source.id
+        for source in tab.matrix_sources(data)
+        if set(source.table.rows) == set(users)
+        and set(source.names) == set(cells)
+        and _RATE_WORD.search(f"{source.id} {source.table.caption} {source.table.corner}")
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _current_cell_column(data: TextData, users: list[str], cells: list[str]) -> str | None:
