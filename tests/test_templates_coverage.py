@@ -287,3 +287,46 @@ def test_covered_by_at_least_one_site_defines_coverage_and_asks_no_must_cover() 
     assert "must_cover" not in TEMPLATE.binding_schema(parse_text(defined))["properties"]
     for rule in ("H2 must be reached by at least two masts.", "H2 must be covered."):
         assert "must_cover" in TEMPLATE.binding_schema(parse_text(LISTS_TEXT + rule))["properties"], rule
+
+
+TYPED_SITES = """Cover eight hotspots at least cost. Coordinates are in km.
+
+Hotspots: Q1 (0.5, 0.5), Q2 (2.0, 0.8), Q3 (3.4, 1.2), Q4 (0.8, 2.6),
+Q5 (2.2, 2.2), Q6 (3.8, 3.0), Q7 (1.2, 4.0), Q8 (3.0, 4.4).
+
+Candidate sites:
+
+| site | x (km) | y (km) | type | cost (kEUR) |
+|---|---|---|---|---|
+| R1 | 1.0 | 1.0 | macro | 70 |
+| R2 | 3.0 | 1.5 | macro | 65 |
+| R3 | 1.5 | 3.5 | macro | 75 |
+| R4 | 3.5 | 3.8 | pico | 25 |
+| R5 | 2.1 | 2.0 | pico | 20 |
+
+A macro site covers every hotspot within 1.8 km and a pico site every hotspot within 1.0 km. Every hotspot must be
+covered by at least one built site. What is the least total cost?"""
+
+
+def test_positions_in_a_sentence_and_a_radius_per_site_type_equal_brute_force() -> None:
+    # dev30-cov-02's form: the points' positions written in prose, the radius stated per site type.
+    data = parse_text(TYPED_SITES)
+    [points] = [t for t in data.tables if t.caption == "Hotspots"]
+    assert points.columns == ("x (km)", "y (km)") and points.rows[-1] == "Q8" and points.cells[6] == (1.2, 4.0)
+    radius = TEMPLATE.binding_schema(data)["properties"]["coverage_radius"]
+    assert radius["properties"]["list"]["enum"] == ["T1: type", "none"]
+    binding = coordinate_binding(LEAST_COST, 0, costs=False) | {
+        "point_coordinates": points.id, "site_coordinates": "T1",
+        "coverage_radius": {"list": "T1: type", "values": [], "unit": "km"},
+        "site_cost": {"source": "T1: cost (kEUR)", "unit": "linear"},
+        "must_cover": {"points": ["every point"], "times": 1},
+    }  # fmt: skip
+    params, result = solve_example(TEMPLATE, TYPED_SITES, binding)
+    assert params.radius_m == {"R1": 1800, "R2": 1800, "R3": 1800, "R4": 1000, "R5": 1000}
+    xy = dict(zip(points.rows, points.cells, strict=True))
+    sites = {"R1": (1.0, 1.0, 1.8), "R2": (3.0, 1.5, 1.8), "R3": (1.5, 3.5, 1.8), "R4": (3.5, 3.8, 1.0), "R5": (2.1, 2.0, 1.0)}
+    reach = {q: {s for s, (x, y, r) in sites.items() if math.dist(xy[q], (x, y)) <= r + 1e-9} for q in points.rows}
+    assert result.objective == pytest.approx(brute_force(params, reach))
+    unstated = TYPED_SITES.replace(" and a pico site every hotspot within 1.0 km", "")
+    without = TEMPLATE.binding_schema(parse_text(unstated))["properties"]["coverage_radius"]
+    assert "list" not in without.get("properties", {})  # a type with no radius in the text: the column is not offered

@@ -236,10 +236,41 @@ def stated_counts(text: str) -> tuple[float, ...]:
 
 
 def _derived_tables(text: str, lists: tuple[NamedList, ...]) -> tuple[Table, ...]:
-    """The text's own tables, then the tables code makes of its lists of pairs (a table of links, a matrix)."""
+    """The text's own tables, then the tables code makes of its lists of pairs (a table of links, a matrix) and of
+    its lists of positions."""
     tables = _tables(text)
     tables += _link_tables(text, lists, len(tables))
-    return tables + _pair_tables(lists, len(tables))
+    tables += _pair_tables(lists, len(tables))
+    return tables + _position_tables(text, len(tables))
+
+
+_POSITION = re.compile(rf"(?P<name>{_NAME})\s*(?::|=|at)?\s*\(\s*(?P<x>{_VALUE})\s*,\s*(?P<y>{_VALUE})\s*\)")
+"""One thing's position in a sentence: "H1 (1.0, 1.0)", "AP2 at (30, 40)", "S3: (2, 5)"."""
+_POSITION_UNIT = re.compile(
+    r"\b(?:coordinates?|positions?|locations?|grid)\b[^.\n]*?\b(?:in|are)\s+(?P<unit>km|m|metres|meters|kilometres|kilometers)\b",
+    re.IGNORECASE,
+)
+
+
+def _position_tables(text: str, count: int) -> tuple[Table, ...]:
+    """Lists of positions written in a sentence ("Hotspots: H1 (1.0, 1.0), H2 (2.5, 0.5), ...") as tables with x
+    and y columns (in the unit the text gives coordinates in, where it says), so that readers of coordinate tables
+    read them."""
+    unit = (m := _POSITION_UNIT.search(text)) and m.group("unit")
+    columns = (f"x ({unit})", f"y ({unit})") if unit else ("x", "y")
+    tables: list[Table] = []
+    for line in _unwrapped(text).splitlines():
+        if line.lstrip().startswith("|"):
+            continue
+        found = list(_POSITION.finditer(line))
+        names = [m.group("name") for m in found]
+        if len(found) < 2 or len(set(names)) < len(names) or not all(THING_NAME.match(n) for n in names):
+            continue
+        caption = line[: found[0].start()].strip(" :-*") or line.strip()[:100]
+        cells = tuple((float(m.group("x")), float(m.group("y"))) for m in found)
+        texts = tuple((m.group("x"), m.group("y")) for m in found)
+        tables.append(Table(f"T{count + len(tables) + 1}", caption[:200], "", columns, tuple(names), cells, texts))
+    return tuple(tables)
 
 
 def _number_or_none(cell: str) -> float | None:

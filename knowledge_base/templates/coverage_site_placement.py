@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, model_validator
 from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
 from knowledge_base.templates._stated_quantities import (
     LINEAR,
+    convert_stated,
     per_element_schema,
     quantity_schema,
     read_per_element,
@@ -68,6 +69,7 @@ _MUST_COVER = re.compile(
 )
 _ALREADY = re.compile(r"\balready\b|\bexisting\b|\bin place\b|\bmust (?:be )?(?:kept|used|opened)\b|\bfixed\b", re.IGNORECASE)
 _ALTITUDE = re.compile(r"\baltitude\b|\bheight\b|\bhover\w* at\b|\bflies? at\b|\babove (?:the )?ground\b", re.IGNORECASE)
+_SITE_TABLE = re.compile(r"\bsites?\b|\bcandidates?\b|\bcosts?\b|\btypes?\b|radius|range", re.IGNORECASE)
 _RADIUS_COLUMN = re.compile(r"radius|range|reach|coverage", re.IGNORECASE)
 
 
@@ -269,6 +271,7 @@ class CoveragePlacement(Template[CoverageParams]):
             "length_unit": {"enum": LENGTH_UNITS, "description": "unit of the distances or coordinates"},
         }
         radius_columns = [c for c in series_choices(data) if _RADIUS_COLUMN.search(c.partition(": ")[2] or c)]
+        radius_columns += _type_columns(data)  # "a macro site covers ... within 2.0 km and a pico site ... 1.2 km"
         if radius_columns:
             properties["coverage_radius"] = per_element_schema(
                 "distance within which a site covers a point: one for all, or a list or column per site",
@@ -470,9 +473,13 @@ TEMPLATE = CoveragePlacement()
 
 
 def _names(data: TextData) -> tuple[list[str], list[str]]:
-    """(points, sites) as the tables suggest: a distance table's rows and columns, or two coordinate tables' rows."""
+    """(points, sites) as the tables suggest: a distance table's rows and columns, or two coordinate tables' rows
+    (the sites' is the one that says so, or gives a cost, a type or a radius; else the second)."""
     coordinates = [t for t in data.tables if _has_xy(t)]
     if len(coordinates) >= 2:
+        sites = [t for t in coordinates if _SITE_TABLE.search(" ".join([t.caption, t.corner, *t.columns]))]
+        if len(sites) == 1:
+            return list(next(t for t in coordinates if t is not sites[0]).rows), list(sites[0].rows)
         return list(coordinates[0].rows), list(coordinates[1].rows)
     table = data.tables[0]
     return list(table.rows), list(table.columns)
@@ -505,6 +512,46 @@ def _sides(data: TextData, relation: Relation, said: Any) -> tuple[list[str], li
     return points, sites
 
 
+_WITHIN = r"[^.;]*?\bwithin\s+(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>km|m|metres|meters|kilometres|kilometers)\b"
+
+
+def _type_radii(data: TextData, types: set[str]) -> dict[str, tuple[float, str]] | None:
+    """The radius the text states for each site type ("a pico site every hotspot within 1.2 km"); None unless it
+    states one for every type."""
+    found: dict[str, tuple[float, str]] = {}
+    for kind in types:
+        pattern = re.compile(rf"\b{re.escape(kind)}\b{_WITHIN}", re.IGNORECASE)
+        match = next((m for m in map(pattern.search, data.sentences()) if m), None)  # prose, not a table's rows
+        if match is None:
+            return None
+        found[kind] = (float(match.group("value")), match.group("unit"))
+    return found
+
+
+def _type_columns(data: TextData) -> list[str]:
+    """Columns of a coordinate table that give each site a type in words ("macro", "pico"), where the text states
+    a radius for every type, as choices "T1: type"."""
+    out = []
+    for table in (t for t in data.tables if _has_xy(t) and t.texts):
+        for column in table.columns:
+            kinds = {table.text_of(r, column).strip() for r in table.rows}
+            if all(re.fullmatch(r"[A-Za-z][\w\- ]*", k) for k in kinds) and _type_radii(data, kinds) is not None:
+                out.append(f"{table.id}: {column}")
+    return out
+
+
+def _radius_by_type(choice: str, sites: list[str], data: TextData, spec: list[SpecItem]) -> dict[str, float]:
+    table_id, _, column = choice.partition(": ")
+    table = data.table(table_id)
+    kind = {site: table.text_of(site, column).strip() for site in sites if site in table.rows}
+    if len(kind) != len(sites):
+        raise AssemblyError(f"coverage radius: column {choice} does not give every site a type")
+    radii = _type_radii(data, set(kind.values())) or {}
+    for name, (value, unit) in radii.items():
+        spec.append(SpecItem(f"coverage radius[{name}] ({unit})", value, f"the text, for the {name} sites of {choice}"))
+    return {site: convert_stated(*radii[kind[site]], "m", "coverage radius") for site in sites}
+
+
 def _has_xy(table: Table) -> bool:
     lowered = [c.lower().split("(")[0].strip() for c in table.columns]
     return "x" in lowered and "y" in lowered
@@ -520,7 +567,10 @@ def _xy_columns(table: Table) -> tuple[str, str]:
 
 
 def _radius(entry: Any, sites: list[str], data: TextData, spec: list[SpecItem]) -> dict[str, float]:
-    """One radius for every site ({value, unit}) or one per site (a list, a column, or numbers in order)."""
+    """One radius for every site ({value, unit}) or one per site (a list, a column, numbers in order, or a column of
+    site types whose radii the text states: "a macro site covers every hotspot within 2.0 km")."""
     if isinstance(entry, dict) and "list" in entry:
+        if str(entry["list"]) in _type_columns(data):
+            return _radius_by_type(str(entry["list"]), sites, data, spec)
         return read_per_element(entry, sites, "m", "coverage radius", data, spec)
     return dict.fromkeys(sites, read_quantity(entry, "m", "coverage radius", spec))
