@@ -315,6 +315,8 @@ def test_positions_in_a_sentence_and_a_radius_per_site_type_equal_brute_force() 
     assert points.columns == ("x (km)", "y (km)") and points.rows[-1] == "Q8" and points.cells[6] == (1.2, 4.0)
     radius = TEMPLATE.binding_schema(data)["properties"]["coverage_radius"]
     assert radius["properties"]["list"]["enum"] == ["T1: type", "none"]
+    costs = TEMPLATE.binding_schema(data)["properties"]["site_cost"]["properties"]["source"]["enum"]
+    assert "T1: cost (kEUR)" in costs and "T1: type" not in costs  # a column of words holds no value per site
     binding = coordinate_binding(LEAST_COST, 0, costs=False) | {
         "point_coordinates": points.id, "site_coordinates": "T1",
         "coverage_radius": {"list": "T1: type", "values": [], "unit": "km"},

@@ -216,9 +216,17 @@ def given(entry: Any) -> TypeGuard[dict[str, Any]]:
 
 
 def series_choices(data: TextData) -> list[str]:
-    """Where a value per named element can come from: a list ("L1") or a table column ("T1: data (Mbit)"); a table
-    made of a list of links is that list, offered once."""
-    return [*(n.id for n in data.lists), *(f"{t.id}: {c}" for t in data.tables if not t.from_list for c in t.columns)]
+    """Where a value per named element can come from: a list ("L1") or a table column ("T1: data (Mbit)") with
+    numbers in it (not a column of words: "type", "now on"); a table made of a list of links is that list, offered
+    once."""
+    columns = [
+        f"{t.id}: {c}"
+        for t in data.tables
+        if not t.from_list
+        for c in t.columns
+        if any(v is not None for v in t.column(c).values())
+    ]
+    return [*(n.id for n in data.lists), *columns]
 
 
 def series_schema(description: str, units: list[str], data: TextData, optional: bool = False) -> dict[str, Any]:
