@@ -224,6 +224,21 @@ def test_one_link_described_without_a_list_gives_its_gain_as_a_number() -> None:
     assert "channel_gains" not in schema["properties"] and schema["properties"]["channel_gain"]["properties"]["unit"]["enum"] == [
         "path loss in dB"
     ]
+    # dev30-ee-01: the model was never asked the constant power, so every efficiency it could fill had no maximum.
+    assert "circuit_power" in schema["properties"]
+    for said in ("plus a constant 400 mW for the rest of the radio", "a fixed 0.3 W overhead", "a static 250 mW"):
+        assert (
+            "circuit_power"
+            in TEMPLATE.binding_schema(parse_text(ONE_LINK.replace("the rest of the radio draws a constant 200 mW", said)))[
+                "properties"
+            ]
+        )
+    assert (
+        "circuit_power"
+        not in TEMPLATE.binding_schema(parse_text(ONE_LINK.replace(" and the rest of the radio draws a constant 200 mW", "")))[
+            "properties"
+        ]
+    )
     chosen = {
         "channel_gain": {"value": 120, "unit": "path loss in dB"},
         "noise_power": {"value": -110, "unit": "dBm"},

@@ -65,7 +65,11 @@ LINEAR_WORD = _cue(r"\blinear\b")
 DECIBEL = _cue(r"(?<!not )(?<!not in )\bdBi?\b")
 """dB, but not "not dB" / "not in dB" (which says the other unit)."""
 PATH_LOSS = _cue(r"path[- ]?loss\w*|\battenuation\b|\bpropagation loss\w*")
-CIRCUIT_POWER = _cue(r"\bcircuit\b|\bstatic power\b|\bfixed power\b|\bhardware power\b|\bbaseband\b|\bidle power\b")
+CIRCUIT_POWER = _cue(
+    r"\bcircuit\b|\bstatic power\b|\bfixed power\b|\bhardware power\b|\bbaseband\b|\bidle power\b|\boverhead\b|"
+    r"\b(?:constant|fixed|static)\s+(?:\w+\s+){0,2}?\d[\d.]*\s*[mk]?W\b|\brest of the (?:radio|transceiver|device|chain)\b"
+)
+"""A power drawn whatever is sent: "circuit power", "plus a constant 400 mW for the rest of the radio"."""
 AMPLIFIER = _cue(r"\bamplifier\b|\bPA\b|\bdrain efficiency\b")
 DATA_SIZE = _cue(r"\d\s*(?:[kMGT]?bits?|[kMGT]B|[kMGT]?bytes?)\b|\bfiles?\b|\bdata\b|\bpackets?\b|\bdownloads?\b|\buploads?\b")
 DELAY_WORD = _cue(r"\bdelays?\b|\blatenc\w*|\btime\b|\bfinish\w*|\bcomplet\w*|\bdeadlines?\b|\bwithin\b")
