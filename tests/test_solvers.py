@@ -86,6 +86,22 @@ def test_a_variable_no_constraint_mentions_needs_no_value() -> None:
     assert check.feasible and check.missing == [] and check.objective == pytest.approx(5.0)
 
 
+def test_things_named_by_numbers_come_back_under_the_names_templates_write() -> None:
+    # Tasks named "1".."3" (a table's row labels): Pyomo names the variable share['1']; templates read share[1].
+    model = pyo.ConcreteModel()
+    model.K = pyo.Set(initialize=["1", "2", "3"])
+    model.pair = pyo.Set(initialize=[("1", "U 2")])
+    model.share = pyo.Var(model.K, domain=pyo.Binary)
+    model.y = pyo.Var(model.pair, bounds=(0, 1))
+    model.one = pyo.Constraint(expr=sum(model.share[k] for k in model.K) + model.y["1", "U 2"] <= 1)
+    model.obj = pyo.Objective(expr=2 * model.share["2"] + model.share["3"] + model.y["1", "U 2"], sense=pyo.maximize)
+    result = solve(model, "MILP")
+    assert result.solution["share[2]"] == pytest.approx(1.0) and "share['2']" not in result.solution
+    assert "y[1,U 2]" in result.solution
+    check = check_solution(model, result.solution)
+    assert check.feasible and not check.missing and check.objective == pytest.approx(2.0)
+
+
 def test_diagnosis_names_the_conflicting_constraint_in_words() -> None:
     conflicts = explain_infeasibility(knapsack(capacity=2, minimum=3), keep=frozenset({"enough"}))
     assert [c.constraint for c in conflicts] == ["cap"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyomo.environ as pyo
@@ -32,10 +33,16 @@ def objective_sense(model: pyo.ConcreteModel) -> str:
     return "min"
 
 
+def variable_name(var: pyo.Var) -> str:
+    """A variable's name as templates write it, "share[1]" and "x[U1,C2]": Pyomo's name without the quotes it puts
+    around an index that reads as a number or has a space ("share['1']")."""
+    return re.sub(r"'([^'\[\]]*)'", r"\1", var.name) if "[" in var.name else var.name
+
+
 def variable_values(model: pyo.ConcreteModel) -> dict[str, float]:
-    """Every variable's value by its Pyomo name (e.g. "x[A1,S2]"); unset variables are left out."""
+    """Every variable's value by its name (`variable_name`, e.g. "x[A1,S2]"); unset variables are left out."""
     values: dict[str, float] = {}
     for var in model.component_data_objects(pyo.Var, active=True, descend_into=True):
         if var.value is not None:
-            values[var.name] = float(var.value)
+            values[variable_name(var)] = float(var.value)
     return values

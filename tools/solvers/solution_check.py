@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import pyomo.environ as pyo
 from pyomo.core.expr.visitor import identify_variables
 
+from tools.solvers.model_facts import variable_name
+
 
 @dataclass
 class SolutionCheck:
@@ -30,19 +32,20 @@ def check_solution(
     missing: list[str] = []
     used = _variables_in_use(model)
     for var in model.component_data_objects(pyo.Var, active=True, descend_into=True):
-        if var.name not in solution:
+        name = variable_name(var)
+        if name not in solution:
             if id(var) in used:  # a variable no constraint or objective mentions is never sent to a solver
-                missing.append(var.name)
+                missing.append(name)
             continue
-        value = solution[var.name]
+        value = solution[name]
         var.set_value(value, skip_validation=True)
         lower, upper = var.lb, var.ub
         if lower is not None and value < lower - tolerance:
-            violations.append((lower - value, f"{var.name} = {value:g} is below its lower bound {lower:g}"))
+            violations.append((lower - value, f"{name} = {value:g} is below its lower bound {lower:g}"))
         if upper is not None and value > upper + tolerance:
-            violations.append((value - upper, f"{var.name} = {value:g} is above its upper bound {upper:g}"))
+            violations.append((value - upper, f"{name} = {value:g} is above its upper bound {upper:g}"))
         if (var.is_integer() or var.is_binary()) and abs(value - round(value)) > tolerance:
-            violations.append((abs(value - round(value)), f"{var.name} = {value:g} is not integral"))
+            violations.append((abs(value - round(value)), f"{name} = {value:g} is not integral"))
     if missing:
         return SolutionCheck(feasible=False, objective=None, missing=missing[:max_reported])
     for constraint in model.component_data_objects(pyo.Constraint, active=True, descend_into=True):
