@@ -21,6 +21,15 @@ def test_a_chain_may_say_what_each_step_does_in_parentheses() -> None:
     assert data.chains == (("F1", "F2", "F3", "F4"),)
 
 
+def test_a_hard_wrapped_sentence_is_one_sentence() -> None:
+    data = parse_text("The edge server has a\n10 GHz CPU shared equally by the offloaded tasks.\n- A bullet\n- Another one")
+    assert data.sentences() == [
+        "The edge server has a 10 GHz CPU shared equally by the offloaded tasks.",
+        "- A bullet",
+        "- Another one",
+    ]
+
+
 def test_dash_cells_are_missing_and_decimals_parse() -> None:
     text = "Rates:\n\n| user | Macro | Small-1 |\n|---|---|---|\n| U1 | 12.5 | - |\n| U2 | 1e3 | 28 |\n"
     table = parse_text(text).table("T1")

@@ -145,8 +145,9 @@ class TextData:
         return pattern.search(self.text) is not None
 
     def sentences(self) -> list[str]:
-        """The sentences (and lines) of the problem's own prose, and each column header of its tables on its own."""
-        prose = "\n".join(line for line in self.text.splitlines() if not line.strip().startswith("|"))
+        """The sentences (and bullets) of the problem's own prose, hard-wrapped lines joined, and each column header of
+        its tables on its own."""
+        prose = _unwrapped("\n".join(line for line in self.text.splitlines() if not line.strip().startswith("|")))
         return [s for s in _SENTENCE_END.split(prose) if s.strip()] + [c for t in self.tables for c in t.columns]
 
     def says_together(self, *patterns: re.Pattern[str]) -> bool:
