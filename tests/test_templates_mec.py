@@ -18,6 +18,7 @@ from knowledge_base.template import AssemblyError
 from knowledge_base.templates.mec_offloading import (
     AVERAGE,
     ENERGY,
+    EQUAL,
     KAPPA,
     SHARED,
     TEMPLATE,
@@ -425,3 +426,52 @@ def test_an_energy_objective_without_energy_figures_is_refused_in_words() -> Non
         TEMPLATE.assemble(bare, parse_text(WHOLE))
     with pytest.raises(AssemblyError, match="weight"):
         TEMPLATE.assemble(binding(objective=WEIGHTED), parse_text(WHOLE))
+
+
+EQUAL_SHARE = """Five drones each run one task, on board or on the edge server (whole task, no splitting). The edge server has a
+10 GHz CPU shared equally by the offloaded tasks: if n tasks are offloaded, each gets 10/n GHz for its whole run, on
+its share of the edge CPU.
+
+| drone | work (Gcycles) | input (Mbit) | uplink (Mbit/s) | onboard CPU (GHz) |
+|---|---|---|---|---|
+| 1 | 1.5 | 5 | 25 | 1.0 |
+| 2 | 0.6 | 2 | 8 | 0.9 |
+| 3 | 2.4 | 4 | 20 | 1.2 |
+| 4 | 0.4 | 1 | 4 | 1.0 |
+| 5 | 1.8 | 6 | 12 | 1.4 |
+
+Minimize the sum of the completion times, in ms."""
+
+
+def test_an_edge_cpu_shared_equally_equals_enumeration_and_numbered_tasks_read_back() -> None:
+    # dev30-mec-03: "each gets 12/n GHz" is not the best division of the CPU (a lower sum); nor does "no splitting"
+    # or "its share of the edge CPU" make tasks splittable.
+    data = parse_text(EQUAL_SHARE)
+    assert "splittable_tasks" not in TEMPLATE.binding_schema(data)["properties"]
+    work, size, rate, local = [1.5, 0.6, 2.4, 0.4, 1.8], [5, 2, 4, 1, 6], [25, 8, 20, 4, 12], [1.0, 0.9, 1.2, 1.0, 1.4]
+    best = math.inf
+    for off in itertools.product((0, 1), repeat=5):
+        n = sum(off)
+        total = sum(1000 * (size[i] / rate[i] + work[i] * n / 10 if o else work[i] / local[i]) for i, o in enumerate(off))
+        best = min(best, total)
+    chosen = {
+        "objective": "minimize the total latency", "data_size": {"source": "T1: input (Mbit)", "unit": "Mbit"},
+        "cpu_cycles": {"source": "T1: work (Gcycles)", "unit": "Gcycle"},
+        "uplink_rate": {"source": "T1: uplink (Mbit/s)", "unit": "Mbit/s"},
+        "local_cpu_frequency": {"list": "T1: onboard CPU (GHz)", "values": [], "unit": "GHz"},
+        "edge_cpu_frequency": {"value": 10, "unit": "GHz"},
+    }  # fmt: skip
+    for said in ("shared by the offloaded tasks", "each offloaded task gets this speed"):  # the text says: equally
+        params, result = solve_example(TEMPLATE, EQUAL_SHARE, chosen | {"edge_cpu": said})
+        assert params.edge_cpu == EQUAL and result.objective == pytest.approx(best, rel=1e-7)
+        shares, speeds = TEMPLATE.shares(params, result.solution), TEMPLATE.edge_speeds(params, result.solution)
+        assert TEMPLATE.objective_value(params, shares, speeds) == pytest.approx(best, rel=1e-7)  # tasks named 1..5
+        offloaded = [k for k, share in shares.items() if share > 0.5]
+        assert offloaded and all(speeds[k] == pytest.approx(10 / len(offloaded)) for k in offloaded)
+    best_division = chosen | {"edge_cpu": "shared by the offloaded tasks"}
+    divided = EQUAL_SHARE.replace(
+        "shared equally by the offloaded tasks: if n tasks are offloaded, each gets 10/n GHz for its whole run, on\nits share of",
+        "shared by the offloaded tasks as they need; the offloaded tasks use",
+    )
+    free, _ = TEMPLATE.assemble(best_division, parse_text(divided))
+    assert free.edge_cpu == SHARED

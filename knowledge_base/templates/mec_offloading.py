@@ -51,8 +51,14 @@ Objective = Literal[
 ENERGY, TOTAL, AVERAGE, WORST, WEIGHTED = get_args(Objective)
 LATENCIES = (TOTAL, AVERAGE, WORST)
 LocalEnergy = Literal["computing power", "energy per cycle", "switched capacitance"]
-EdgeCpu = Literal["each offloaded task gets this speed", "shared by the offloaded tasks"]
-PER_TASK, SHARED = get_args(EdgeCpu)
+EdgeCpu = Literal[
+    "each offloaded task gets this speed",
+    "shared by the offloaded tasks",
+    "split equally among the offloaded tasks (each gets the speed / n)",
+]
+PER_TASK, SHARED, EQUAL = get_args(EdgeCpu)
+"""The edge CPU's speed: every offloaded task's own, a server's speed shared as the model chooses (the best split),
+or a server's speed shared equally (n tasks offloaded: each computes at speed / n)."""
 EVERY_TASK = "every task"
 
 CYCLE_UNITS = ["Gcycle", "Mcycle", "kcycle", "cycle"]
@@ -71,6 +77,7 @@ _BUDGET = re.compile(r"\bbudget|\bat most\b|\bno more than\b|\bup to\b|\bcannot 
 _CYCLES = re.compile(r"\bcycles?\b|\bGcycles?\b|\bMcycles?\b|\bcycles per\b", re.IGNORECASE)
 _EDGE_BUDGET = re.compile(r"\bcapacity\b|\bbudget\b|\bat most\b|\btotal\b|\bno more than\b|\bper (?:frame|slot)\b", re.I)
 _SHARED = re.compile(r"\bshar(?:e|ed|es|ing)\b|\bdivid\w*|\ballocat\w*|\bsplit (?:among|between)|\bamong\b", re.IGNORECASE)
+_EQUAL_SHARE = re.compile(r"\bequal(?:ly)?\b|\bevenly\b|\b(?:\d+(?:\.\d+)?|[A-Z])\s*/\s*n\b", re.IGNORECASE)
 _EDGE = re.compile(r"\bedge\b|\bserver\b|\bMEC\b", re.IGNORECASE)
 _CAP = re.compile(
     r"\bcontainers?\b|\bslots?\b|\bconcurren\w*|\bsimultaneous\w*|\bnumber of offloaded\b|"
@@ -78,10 +85,17 @@ _CAP = re.compile(
     re.IGNORECASE,
 )
 _PARTIAL = re.compile(
-    r"\bpartial\w*|\bfractions?\b|\bpartition\w*|\bportions?\b|\bdivisible\b|\bsplit\w*|\bshare of (?:its|the|each)\b|"
-    r"\bpart of (?:its|the|each)\b",
+    r"\bpartial\w*|\bfractions?\b|\bpartition\w*|\bportions?\b|\bdivisible\b|\bsplit\w*|"
+    r"\b(?:share|part) of (?:its|the|each)(?: \w+)? (?:input|data|bits|task|workload|load)\b",
     re.IGNORECASE,
 )
+"""Tasks that may be split ("any fraction of its input bits", "partial offloading") ..."""
+_NOT_SPLIT = re.compile(
+    r"\bno (?:splitting|partial \w+|split\w*)|\b(?:not|never|cannot|can't|may not) be (?:split|divided|partitioned)\b|"
+    r"\bwithout (?:splitting|being split)\b|\bindivisible\b",
+    re.IGNORECASE,
+)
+"""... unless the text says they may not: "(whole task, no splitting)", "tasks cannot be split"."""
 _FIXED = re.compile(r"\bmust\b|\bcannot\b|\bcan't\b|\bmay not\b|\bhas to\b|\bonly\b|\bnot allowed\b|\bforbidden\b", re.IGNORECASE)
 _WEIGHT = re.compile(r"\bweight\w*|\btrade-?off\b", re.IGNORECASE)
 _COLUMN_WORDS = {
@@ -93,6 +107,12 @@ _COLUMN_WORDS = {
     "weight": re.compile(r"weight", re.IGNORECASE),
 }
 _TASK_COLUMN = re.compile(r"cycle|CPU|workload|computation|data|input", re.IGNORECASE)
+
+
+def _says_equal_share(data: TextData) -> bool:
+    """Does the text share the edge CPU equally ("shared equally by all offloaded tasks: each gets 12/n GHz")? Then
+    that is the model, whatever the binding chose: the best split would be a different, lower answer."""
+    return any(_SHARED.search(s) and _EDGE.search(s) and _EQUAL_SHARE.search(s) for s in data.sentences())
 
 
 class OffloadingParams(BaseModel):
@@ -148,7 +168,7 @@ class OffloadingParams(BaseModel):
             raise ValueError("the devices' energy needs the local computing power (or energy per cycle) and the transmit power")
         if self.objective == WEIGHTED and (self.latency_weight is None or self.energy_weight is None):
             raise ValueError("the weighted sum needs a weight for latency and a weight for energy")
-        if self.edge_cpu == SHARED and self.partial:
+        if self.edge_cpu in (SHARED, EQUAL) and self.partial:
             raise ValueError("a shared edge CPU is modelled for whole tasks only; the text splits tasks as well")
         return self
 
@@ -299,7 +319,7 @@ class MecOffloading(Template[OffloadingParams]):
                 "type": ["integer", "null"],
                 "description": "most tasks that may be offloaded (containers, slots); null if no such limit",
             }
-        if data.says(_PARTIAL):
+        if any(_PARTIAL.search(_NOT_SPLIT.sub("", sentence)) for sentence in data.sentences()):
             properties["splittable_tasks"] = {
                 "type": "array",
                 "items": {"enum": [EVERY_TASK, *tasks]},
@@ -337,7 +357,7 @@ class MecOffloading(Template[OffloadingParams]):
             "uplink_mbps": read_series(binding.get("uplink_rate"), "Mbit/s", "uplink rate", data, spec),
             "local_cpu_ghz": _read_per_task(binding.get("local_cpu_frequency"), tasks, "GHz", "device CPU frequency", data, spec),
             "edge_cpu_ghz": read_quantity(binding.get("edge_cpu_frequency"), "GHz", "edge CPU frequency", spec),
-            "edge_cpu": binding.get("edge_cpu") or PER_TASK,
+            "edge_cpu": EQUAL if _says_equal_share(data) else binding.get("edge_cpu") or PER_TASK,
         }
         partial = [str(k) for k in binding.get("splittable_tasks") or []]
         values["partial"] = list(tasks) if EVERY_TASK in partial else list(dict.fromkeys(partial))
@@ -377,6 +397,8 @@ class MecOffloading(Template[OffloadingParams]):
         )
         if params.edge_cpu == SHARED:
             self._shared_edge(m, params)
+        elif params.edge_cpu == EQUAL:
+            self._equal_edge(m, params)
         else:
             m.edge_part = pyo.Constraint(
                 m.K, rule=lambda m, k: m.latency[k] >= m.share[k] * params.edge_ms(k), doc="task {i} waits for its offloaded part"
@@ -406,6 +428,24 @@ class MecOffloading(Template[OffloadingParams]):
             m.K,
             rule=lambda m, k: m.latency[k] >= m.share[k] * params.upload_ms(k) + m.edge_time[k],
             doc="task {i} waits for its upload and its edge computation",
+        )
+
+    @staticmethod
+    def _equal_edge(m: pyo.ConcreteModel, params: OffloadingParams) -> None:
+        """n offloaded tasks each compute at speed / n: task k's edge time is c_k n / F, and n s_k = sum_j s_k s_j,
+        each product of binaries bounded below by s_k + s_j - 1 (the latency only needs it from below)."""
+        m.both = pyo.Var(m.K, m.K, bounds=(0, 1), doc="tasks {i} and {j} are both offloaded")
+        m.both_lower = pyo.Constraint(
+            m.K, m.K, rule=lambda m, k, j: m.both[k, j] >= m.share[k] + m.share[j] - 1, doc="both offloaded"
+        )
+        m.edge_part = pyo.Constraint(
+            m.K,
+            rule=lambda m, k: (
+                m.latency[k]
+                >= m.share[k] * params.upload_ms(k)
+                + 1000 * params.cycles_g[k] / params.edge_cpu_ghz * sum(m.both[k, j] for j in m.K)
+            ),
+            doc="task {i} waits for its upload and its share of the edge CPU",
         )
 
     @staticmethod
@@ -471,6 +511,9 @@ class MecOffloading(Template[OffloadingParams]):
     def edge_speeds(self, params: OffloadingParams, solution: dict[str, float]) -> dict[str, float]:
         if params.edge_cpu == SHARED:
             return {k: max(0.0, solution.get(f"cpu[{k}]", 0.0)) for k in params.tasks}
+        if params.edge_cpu == EQUAL:
+            offloaded = sum(1 for share in self.shares(params, solution).values() if share > 0.5)
+            return dict.fromkeys(params.tasks, params.edge_cpu_ghz / max(1, offloaded))
         return dict.fromkeys(params.tasks, params.edge_cpu_ghz)
 
     def objective_value(
@@ -499,7 +542,7 @@ class MecOffloading(Template[OffloadingParams]):
             row: dict[str, Any] = {"task": k, "where": where, "latency (ms)": params.latency_ms(k, share, speeds[k])}
             if params.partial:
                 row["offloaded share"] = share
-            if params.edge_cpu == SHARED:
+            if params.edge_cpu in (SHARED, EQUAL):
                 row["edge CPU (GHz)"] = speeds[k]
             if params.uses_energy:
                 row["energy (J)"] = params.energy_j(k, share)
