@@ -105,6 +105,7 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
             warnings += unit_mismatches(formulation["binding"].get("parameters", []))
         else:
             warnings += _unused_data(formulation["binding"], data)
+            findings += _binding_findings(_copied_from_data(state.get("spec", []), formulation["binding"], data))
             findings += _binding_findings(_build_errors(formulation, context))
         if not findings:
             try:
@@ -379,6 +380,32 @@ def _keyed_numbers(value: Any) -> list[dict[str, float]]:
 
 def _unused_data(binding: dict[str, Any], data: TextData) -> list[str]:
     """Tables and lists of the text that the formulation does not use: the model may be missing part of the problem."""
+    used = _used_sources(binding, data)
+    unused = [f"table {t.id} ('{t.caption}')" for t in data.tables if t.id not in used]
+    unused += [f"list {n.id} ('{n.label}')" for n in data.lists if n.id not in used]
+    return [f"the formulation does not use {item} of the text; check the model covers it" for item in unused]
+
+
+def _copied_from_data(spec: list[SpecEntry], binding: dict[str, Any], data: TextData) -> list[str]:
+    """Numbers the model typed into a field that the text gives only as items of a table or list the formulation
+    reads as data: 650 Mbit/s, R4-H's capacity, copied as a demand's rate (dev30-nf-01 was verified at 650 for 1700)."""
+    used = _used_sources(binding, data)
+    errors = []
+    for item in spec:
+        if "copied by the model" not in item["source"]:
+            continue
+        held = {source: names for source, names in data.only_as_items(item["value"]).items() if source in used}
+        if held:
+            where = "; ".join(f"{', '.join(names)} of {source}" for source, names in held.items())
+            errors.append(
+                f"{item['name']} = {item['value']:g} is not stated as such: the text gives {item['value']:g} only as "
+                f"{where}, which the model reads as data"
+            )
+    return errors
+
+
+def _used_sources(binding: dict[str, Any], data: TextData) -> set[str]:
+    """The ids of the tables and lists the binding takes (a list and the tables made of it count as one)."""
     used: set[str] = set()
 
     def collect(value: Any) -> None:
@@ -394,10 +421,7 @@ def _unused_data(binding: dict[str, Any], data: TextData) -> list[str]:
 
     collect(binding)
     ids = [*(t.id for t in data.tables), *(n.id for n in data.lists)]
-    used |= {same for source in ids if source in used for same in data.same_data(source)}
-    unused = [f"table {t.id} ('{t.caption}')" for t in data.tables if t.id not in used]
-    unused += [f"list {n.id} ('{n.label}')" for n in data.lists if n.id not in used]
-    return [f"the formulation does not use {item} of the text; check the model covers it" for item in unused]
+    return used | {same for source in ids if source in used for same in data.same_data(source)}
 
 
 def _generated_errors(formulation: Formulation, text: str) -> list[str]:

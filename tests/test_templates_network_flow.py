@@ -413,3 +413,27 @@ def test_links_listed_one_per_line_or_in_a_sentence_are_a_table_of_links(text: s
     else:
         assert capacity == {"P-Q": 10, "Q-R": 6, "R-S": 8, "S-W": 7, "W-P": 9, "Q-S": 4}
         assert result.objective == pytest.approx(17.0)  # by hand: the cut around P and W, P-Q 10 + S-W 7
+
+
+@pytest.mark.parametrize(("text", "said"), [(BULLET_LINKS, EACH_WAY), (PROSE_LINKS, SHARED)])
+def test_the_direction_the_text_states_is_the_model_whatever_the_binding_chose(text: str, said: str) -> None:
+    # dev30-nf-01: "each link carries up to this capacity in each direction", bound as one-way links, was verified.
+    data = parse_text(text)
+    [table] = [t for t in data.tables if set(t.rows) != set(t.columns)]
+    source, sink = ("D", "T") if text == BULLET_LINKS else ("P", "S")
+    binding = {"objective": THROUGHPUT, "link_table": table.id, "capacity_column": table.columns[0],
+               "links": "one-way (directed) links", "demands": [demand(source, sink, None)]}  # fmt: skip
+    params, result = solve_example(TEMPLATE, text, binding)
+    assert params.direction == said and result.objective == pytest.approx(min_cut(params), abs=1e-6)
+    silent = text.replace(" in each direction", "").replace(", each capacity shared by both directions", "")
+    params_silent, _ = TEMPLATE.assemble(binding, parse_text(silent))
+    assert params_silent.direction == "one-way (directed) links"  # the text says nothing: the binding's choice
+
+
+def test_a_link_capacity_is_only_data_not_a_number_to_copy_elsewhere() -> None:
+    data = parse_text(BULLET_LINKS)
+    [links] = data.lists
+    assert data.only_as_items(500) == {links.id: ["R4-T"]} and data.only_as_items(1.5) == {links.id: ["D-R1"]}
+    assert data.only_as_items(3) == {}  # stated nowhere as an item
+    stated = parse_text(BULLET_LINKS.replace("What is", "The operator wants 500 Mbit/s. What is"))
+    assert stated.only_as_items(500) == {}  # also said in a sentence of its own

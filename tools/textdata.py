@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,6 +158,34 @@ class TextData:
         """Does the text (or attached data) state this number, literally or as a count ("two", "channels 1, 6 and 11")?"""
         return any(abs(value - n) <= rel * max(1.0, abs(n)) for n in (*self.numbers, *self.extra_numbers, *self.counts))
 
+    def only_as_items(self, value: float) -> dict[str, list[str]]:
+        """Where the text gives this number only as data: {source id: the items (a list's names, a table's
+        "row, column") that hold it}, when no sentence states it otherwise; {} when one does (or nothing holds it).
+
+        "- R4-H: 650 Mbit/s" gives 650 as the capacity of R4-H: a model that copies 650 as a demand's rate took a
+        link's capacity for something the text never states."""
+
+        def same(number: float) -> bool:
+            return abs(number - value) <= 1e-9 * max(1.0, abs(value))
+
+        items: dict[str, list[str]] = {}
+        for named in self.lists:
+            held = [name for name, number in named.values.items() if same(number)]
+            if held:
+                items[named.id] = held
+        for table in self.tables:
+            held = [f"{row}, {column}" for row, column in _cells_equal(table, same)]
+            if held and not table.from_list:
+                items[table.id] = held
+        if not items or any(same(n) for n in (*self.extra_numbers, *self.counts)):
+            return {}
+        for sentence in self.sentences():
+            said = sum(1 for m in NUMBER.finditer(sentence) if same(float(m.group())))
+            listed = sum(1 for named in self.lists for name in items.get(named.id, []) if name_pattern(name).search(sentence))
+            if said > listed:
+                return {}  # stated in a sentence of its own, not only as an item
+        return items
+
     def table(self, table_id: str) -> Table:
         for table in self.tables:
             if table.id == table_id:
@@ -189,6 +217,15 @@ class TextData:
         lines += [r.describe() for r in self.relations]
         lines += [f"chain: {' -> '.join(chain)}" for chain in self.chains]
         return "\n".join(lines) if lines else "(no tables or lists found)"
+
+
+def _cells_equal(table: Table, same: Callable[[float], bool]) -> list[tuple[str, str]]:
+    return [
+        (row, column)
+        for row, values in zip(table.rows, table.cells, strict=True)
+        for column, number in zip(table.columns, values, strict=True)
+        if number is not None and same(number)
+    ]
 
 
 def name_pattern(name: str) -> re.Pattern[str]:

@@ -79,9 +79,31 @@ def read_network(binding: dict[str, Any], data: TextData, spec: list[SpecItem], 
     return {
         "nodes": list(dict.fromkeys(n for link in links for n in (link.tail, link.head))),
         "links": links,
-        "direction": binding.get("links", "one-way (directed) links"),
+        "direction": said_direction(data) or binding.get("links", "one-way (directed) links"),
         "unit": unit,
     }
+
+
+_EACH_WAY = re.compile(
+    r"\b(?:in|for|on) (?:each|both|either) directions?\b|\beach way\b|\bper direction\b|\bfull[- ]duplex\b", re.IGNORECASE
+)
+_SHARED_WAYS = re.compile(
+    r"\bshared (?:by|between|across|over) (?:both|the two) directions\b|\b(?:in )?total (?:for|over|across) both directions\b|"
+    r"\bboth directions (?:together|combined)\b|\bhalf[- ]duplex\b",
+    re.IGNORECASE,
+)
+_LINK_WORDS = re.compile(r"\blinks?\b|\bcapacit(?:y|ies)\b|\bcarr(?:y|ies)\b|\bhops?\b|\bISLs?\b", re.IGNORECASE)
+
+
+def said_direction(data: TextData) -> Direction | None:
+    """How the links are used when a sentence about them says so in so many words ("each link carries up to this
+    capacity in each direction", "shared by both directions"); None when none does (the binding's choice stands)."""
+    about_links = [s for s in data.sentences() if _LINK_WORDS.search(s)]
+    if any(_SHARED_WAYS.search(s) for s in about_links):
+        return "two-way links, the capacity shared by both directions"
+    if any(_EACH_WAY.search(s) for s in about_links):
+        return "two-way links, the capacity available in each direction"
+    return None
 
 
 def read_links(
