@@ -30,6 +30,12 @@ def test_a_hard_wrapped_sentence_is_one_sentence() -> None:
     ]
 
 
+def test_a_percentage_states_its_fraction_too() -> None:
+    # dev30-sl-02: "pays 60 % of its full revenue" typed as 0.6 was "not in the text".
+    data = parse_text("At the reduced level a slice pays 60 % of its revenue; 5 percent is reserved.")
+    assert data.mentions(0.6) and data.mentions(60) and data.mentions(0.05) and not data.mentions(0.4)
+
+
 def test_dash_cells_are_missing_and_decimals_parse() -> None:
     text = "Rates:\n\n| user | Macro | Small-1 |\n|---|---|---|\n| U1 | 12.5 | - |\n| U2 | 1e3 | 28 |\n"
     table = parse_text(text).table("T1")

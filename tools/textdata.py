@@ -139,6 +139,8 @@ class TextData:
     """Paths of the attached data files, for templates that read a whole file (e.g. a satnet scenario)."""
     counts: tuple[float, ...] = field(default=())
     """Counts the text states without digits: "two channels", "channels 1, 6 and 11" (3)."""
+    fractions: tuple[float, ...] = field(default=())
+    """The fractions its percentages state: "60 %" is 0.6 too."""
 
     def says(self, pattern: re.Pattern[str]) -> bool:
         """Does the problem's own text use these words? (Templates offer a binding field only when it does.)"""
@@ -155,8 +157,10 @@ class TextData:
         return any(all(p.search(s) for p in patterns) for s in self.sentences())
 
     def mentions(self, value: float, rel: float = 1e-9) -> bool:
-        """Does the text (or attached data) state this number, literally or as a count ("two", "channels 1, 6 and 11")?"""
-        return any(abs(value - n) <= rel * max(1.0, abs(n)) for n in (*self.numbers, *self.extra_numbers, *self.counts))
+        """Does the text (or attached data) state this number, literally, as a count ("two", "channels 1, 6 and 11") or
+        as a percentage ("60 %" states 0.6)?"""
+        stated = (*self.numbers, *self.extra_numbers, *self.counts, *self.fractions)
+        return any(abs(value - n) <= rel * max(1.0, abs(n)) for n in stated)
 
     def only_as_items(self, value: float) -> dict[str, list[str]]:
         """Where the text gives this number only as data: {source id: the items (a list's names, a table's
@@ -177,7 +181,7 @@ class TextData:
             held = [f"{row}, {column}" for row, column in _cells_equal(table, same)]
             if held and not table.from_list:
                 items[table.id] = held
-        if not items or any(same(n) for n in (*self.extra_numbers, *self.counts)):
+        if not items or any(same(n) for n in (*self.extra_numbers, *self.counts, *self.fractions)):
             return {}
         for sentence in self.sentences():
             said = sum(1 for m in NUMBER.finditer(sentence) if same(float(m.group())))
@@ -241,6 +245,9 @@ def names_any(text: str, names: Iterable[str]) -> bool:
     return any(name_pattern(name).search(text) for name in names)
 
 
+_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
+
+
 def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[str, ...] = ()) -> TextData:
     numbers = tuple(float(m.group()) for m in NUMBER.finditer(text))
     lists = _lists(text)
@@ -256,6 +263,7 @@ def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[st
         extra_numbers=extra_numbers,
         files=files,
         counts=stated_counts(text),
+        fractions=tuple(float(m.group(1)) / 100 for m in _PERCENT.finditer(text)),
     )
 
 
