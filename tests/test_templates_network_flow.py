@@ -437,3 +437,38 @@ def test_a_link_capacity_is_only_data_not_a_number_to_copy_elsewhere() -> None:
     assert data.only_as_items(3) == {}  # stated nowhere as an item
     stated = parse_text(BULLET_LINKS.replace("What is", "The operator wants 500 Mbit/s. What is"))
     assert stated.only_as_items(500) == {}  # also said in a sentence of its own
+
+
+RAIN = """Deliver 300 Mbit/s from P to C. Links (usable in either direction), capacities and cost per Mbit/s:
+
+| link | capacity (Mbit/s) | cost (EUR per Mbit/s) |
+|---|---|---|
+| P-M1 | 300 | 1 |
+| P-M2 | 300 | 2 |
+| M1-C | 250 | 1 |
+| M2-C | 300 | 2 |
+| M1-M2 | 100 | 1 |
+
+Today rain on the M1-C hop has brought that link down to 120 Mbit/s; the other links are unaffected.
+Route the 300 Mbit/s at the lowest cost."""
+
+
+def test_a_link_capacity_the_text_changes_is_the_capacity_the_model_uses() -> None:
+    # dev30-nf-04: a rain fade on one hop, stated after the table; the fade makes its demand undeliverable.
+    data = parse_text(RAIN)
+    field = TEMPLATE.binding_schema(data)["properties"]["changed_capacities"]
+    assert field["items"]["properties"]["link"]["enum"] == ["M1-C"]
+    binding = {
+        "objective": "minimum total routing cost", "link_table": "T1", "capacity_column": "capacity (Mbit/s)",
+        "links": EACH_WAY, "cost_column": "cost (EUR per Mbit/s)", "demands": [demand("P", "C", 300)],
+        "changed_capacities": [{"link": "M1-C", "capacity": {"value": 120, "unit": "Mbit/s"}}], "hop_limit": None,
+    }  # fmt: skip
+    params, result = solve_example(TEMPLATE, RAIN, binding)
+    assert {link.name: link.capacity for link in params.links}["M1-C"] == 120
+    edited = RAIN.replace("| M1-C | 250 |", "| M1-C | 120 |").replace(
+        "Today rain on the M1-C hop has brought that link down to 120 Mbit/s; the other links are unaffected.\n", ""
+    )
+    _, as_if_written = solve_example(TEMPLATE, edited, {k: v for k, v in binding.items() if k != "changed_capacities"})
+    assert result.objective == pytest.approx(as_if_written.objective)
+    # By hand: 120 Mbit/s over P-M1-C at 1 + 1; the other 180 at 4 per Mbit/s (P-M2-C, or P-M1-M2-C): 240 + 720.
+    assert result.objective == pytest.approx(960)

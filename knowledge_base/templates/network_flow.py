@@ -32,7 +32,7 @@ from knowledge_base.templates import _links
 from knowledge_base.templates._stated_quantities import read_quantity
 from knowledge_base.templates._tabular import column, convert_factor, unit_in
 from tools.question import Measure, measures
-from tools.textdata import Table, TextData, link_ends
+from tools.textdata import Table, TextData, link_ends, name_pattern
 
 Objective = Literal[
     "maximum total throughput",
@@ -45,6 +45,40 @@ Routing = Literal["traffic may be split over several paths", "each demand follow
 SPLIT, SINGLE_PATH = get_args(Routing)
 FIXED_RATES = (COST, UTILISATION)
 """Objectives that route every demand in full: each needs its rate."""
+
+_BIT_RATE = re.compile(r"\d\s*[kMGT]?bit/s\b|\d\s*[kMG]bps\b", re.IGNORECASE)
+_RATE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:[kMGT]?bit/s|[kMG]bps)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _changed_links(data: TextData, tables: list[Table]) -> list[str]:
+    """Links a sentence gives a rate other than the table's ("that link is down to 120 Mbit/s"): the text may change
+    them (a line of a list of links, "- D-R1: 1.5 Gbit/s", is the link itself)."""
+    held: dict[str, set[float]] = {}
+    for table in tables:
+        for r, row in enumerate(table.rows):
+            written = table.texts[r] if table.texts else ()
+            held.setdefault(row, set()).update(float(n) for text in written for n in _NUMBER.findall(text))
+            held[row].update(v for v in table.cells[r] if v is not None)
+    changed = []
+    for sentence in (s for s in data.sentences() if _BIT_RATE.search(s)):
+        rates = {float(m.group(1)) for m in _RATE_NUMBER.finditer(sentence)}
+        changed += [link for link, values in held.items() if name_pattern(link).search(sentence) and rates - values]
+    return list(dict.fromkeys(changed))
+
+
+def _with_changes(links: list[_links.Link], changes: list[Any], unit: str, spec: list[SpecItem]) -> list[_links.Link]:
+    """The links with the capacities the binding says the text changes, in the network's unit."""
+    new: dict[str, float] = {}
+    for change in changes:
+        if not isinstance(change, dict) or not isinstance(change.get("capacity"), dict):
+            continue
+        name = str(change.get("link"))
+        if name not in {link.name for link in links}:
+            raise AssemblyError(f"changed capacity: {name} is not a link of the table")
+        new[name] = read_quantity(change["capacity"], unit, f"changed capacity[{name}]", spec)
+    return [link.model_copy(update={"capacity": new[link.name]}) if link.name in new else link for link in links]
+
 
 _COST_WORDS = re.compile(
     r"\bcosts?\b|\bdelays?\b|\blatenc\w*|\bprices?\b|\bmetrics?\b|\bweights?\b|\bper (?:Mbit|Gbit|unit)", re.I
@@ -223,6 +257,25 @@ class NetworkFlow(Template[FlowParams]):
             properties["routing"] = {"enum": list(get_args(Routing)), "description": "whether a demand may be split"}
         if data.says(_HOPS):
             properties["hop_limit"] = {"type": ["integer", "null"], "description": "most hops a path may have; null if none"}
+        changed = _changed_links(data, tables)
+        if changed:
+            properties["changed_capacities"] = {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "link": {"enum": changed},
+                        "capacity": {
+                            "type": "object",
+                            "properties": {"value": {"type": "number"}, "unit": {"type": "string"}},
+                            "required": ["value", "unit"],
+                        },
+                    },
+                    "required": ["link", "capacity"],
+                },
+                "description": "links whose capacity the text changes from the table's (rain fade, upgrade, failure: 0); "
+                "empty if none",
+            }
         return binding_object("network_flow_binding", properties)
 
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
@@ -232,6 +285,7 @@ class NetworkFlow(Template[FlowParams]):
         if cost_column is not None and cost_column == binding.get("capacity_column"):
             raise AssemblyError(f"column {cost_column!r} holds the capacities; the cost needs a column of its own")
         network = _links.read_network(binding, data, spec, cost_column)
+        network["links"] = _with_changes(network["links"], binding.get("changed_capacities") or [], network["unit"], spec)
         demands = _read_demands(binding, data, network["unit"], spec)
         hops = binding.get("hop_limit")
         if hops is not None:
