@@ -16,6 +16,7 @@ from lamopt.api import stream
 from lamopt.report_text import report_markdown
 from tests.fakes import ScriptedChatModel
 from tests.test_graph_paths import final_report, run
+from tests.test_templates_network_flow import BULLET_LINKS
 
 PRIORITY = (
     "Three cells C1, C2, C3 and five users U1-U5. Each user is served by at most one cell; a user left unserved costs "
@@ -394,20 +395,6 @@ def test_a_group_declined_in_every_part_is_asked_again_without_none_in_its_parts
     assert report["status"] == "optimal" and report["objective"] == pytest.approx(_priority_optimum())
 
 
-MESH = """Our gateway G feeds the hub H over a microwave mesh of four relays. The links and their capacities (each link
-carries up to this capacity in each direction) are:
-
-- G-R1: 900 Mbit/s
-- G-R2: 600 Mbit/s
-- R1-R3: 500 Mbit/s
-- R2-R3: 300 Mbit/s
-- R2-R4: 400 Mbit/s
-- R3-H: 700 Mbit/s
-- R4-H: 350 Mbit/s
-
-Traffic may be split over as many paths as needed. What is the maximum throughput, in Mbit/s, from G to H?"""
-
-
 def test_a_links_capacity_copied_as_a_demands_rate_is_rejected_in_words(kb_dir: Path) -> None:
     """dev30-nf-01 as the 0.5B model filled it: R4-H's 650 Mbit/s typed as the demand's rate (and one-way links) was
     verified at 650 for 1700. The number is in the text only as a link's capacity: the Verifier says so, and the
@@ -415,17 +402,17 @@ def test_a_links_capacity_copied_as_a_demands_rate_is_rejected_in_words(kb_dir: 
 
     def flow(rate: float | None) -> dict[str, Any]:
         return {
-            "objective": "maximum total throughput", "link_table": "T1", "capacity_column": "value (Mbit/s)",
+            "objective": "maximum total throughput", "link_table": "T1", "capacity_column": "value",
             "links": "one-way (directed) links", "routing": "traffic may be split over several paths",
-            "demands": [{"source": "G", "destination": "H", "rate": {"value": rate, "unit": "Mbit/s"}}],
+            "demands": [{"source": "D", "destination": "T", "rate": {"value": rate, "unit": "Mbit/s"}}],
         }  # fmt: skip
 
-    fake = ScriptedChatModel(script=[flow(350), flow(None), NO_MAPPING, NO_MAPPING])
-    steps = run(MESH, fake, kb_dir)
+    fake = ScriptedChatModel(script=[flow(500), flow(None), NO_MAPPING, NO_MAPPING])
+    steps = run(BULLET_LINKS, fake, kb_dir)
     said = _decisions(steps)
     rejections = [t for t in said if t.startswith("rejected the formulation")]
     assert len(rejections) == 1, said
-    assert "is not stated as such: the text gives 350 only as R4-H of L1" in rejections[0]
+    assert "is not stated as such: the text gives 500 only as R4-T of L1" in rejections[0]
     report = final_report(steps)
     assert report["template_id"] == "network_flow" and report["status"] == "optimal"
-    assert report["objective"] == pytest.approx(700 + 350)  # the cut {R3-H, R4-H}; every other cut is larger
+    assert report["objective"] == pytest.approx(0.6 + 0.5)  # Gbit/s: R3 gets at most R1-R3's 0.6, R4-T carries 0.5
