@@ -1,0 +1,86 @@
+"""dev30 problems through the whole graph with the binding a careful reader would write (a scripted fake LLM that
+maps no clause itself): the Verifier's checks must let a right model through, and it must solve to the independent
+reference answer (benchmarks/data/wireless_dev30.jsonl). Each case is a form of text the templates learned to read
+(a current-cell column, positions in prose, a constant radio power, an equally shared edge CPU, a link list in
+bullets, a rain-faded link); the 0.5B model's own bindings of them are measured by benchmarks/accuracy.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.data.wireless_dev30_reference import DATASET as DEV30
+from tests.fakes import ScriptedChatModel
+from tests.test_graph_paths import final_report, run
+
+NO_MAPPING: dict[str, Any] = {"clauses": []}
+BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
+    "dev30-assoc-03": ("user_association", {
+        "objective": "total handover cost", "rate": "T1: peak rate * (Mbit/s)", "demand": "T1: demand (Mbit/s)",
+        "handover_cost": "T1: handover cost", "load_limit": {"values": {"C1": 80, "C2": 80, "C3": 80}},
+    }),
+    "dev30-cov-02": ("coverage_site_placement", {
+        "objective": "minimize the total site cost", "geometry": "tables of x, y coordinates", "distance_table": "none",
+        "point_coordinates": "T2", "site_coordinates": "T1", "length_unit": "km",
+        "coverage_radius": {"list": "T1: type", "values": [], "unit": "km"},
+        "demand": {"source": "none", "unit": "linear"}, "site_cost": {"source": "T1: cost (kEUR)", "unit": "linear"},
+        "must_cover": {"points": ["every point"], "times": 1},
+    }),
+    "dev30-ee-01": ("energy_efficiency_dinkelbach", {
+        "channel_gain": {"value": 112, "unit": "path loss in dB"}, "noise_power": {"value": -104, "unit": "dBm"},
+        "bandwidth": {"value": 10, "unit": "MHz"}, "max_power_per_user": {"list": "none", "values": [27], "unit": "dBm"},
+        "amplifier_efficiency": {"value": 35, "unit": "percent"}, "circuit_power": {"value": 400, "unit": "mW"},
+        "objective": "maximize the energy efficiency (bits per Joule)",
+    }),
+    "dev30-mec-03": ("mec_offloading", {
+        "objective": "minimize the total latency", "data_size": {"source": "T1: input (Mbit)", "unit": "Mbit"},
+        "cpu_cycles": {"source": "T1: work (Gcycles)", "unit": "Gcycle"},
+        "uplink_rate": {"source": "T1: uplink (Mbit/s)", "unit": "Mbit/s"},
+        "local_cpu_frequency": {"list": "T1: onboard CPU (GHz)", "values": [], "unit": "GHz"},
+        "edge_cpu_frequency": {"value": 12, "unit": "GHz"},
+        "edge_cpu": "split equally among the offloaded tasks (each gets the speed / n)",
+    }),
+    "dev30-nf-01": ("network_flow", {
+        "objective": "maximum total throughput", "link_table": "T1", "capacity_column": "value",
+        "links": "two-way links, the capacity available in each direction", "routing": "traffic may be split over several paths",
+        "demands": [{"source": "G", "destination": "H", "rate": {"value": None, "unit": "Mbit/s"}}],
+    }),
+    "dev30-nf-04": ("network_flow", {
+        "objective": "minimum total routing cost", "link_table": "T1", "capacity_column": "capacity (Mbit/s)",
+        "links": "two-way links, the capacity available in each direction", "cost_column": "cost (EUR per Mbit/s per month)",
+        "demands": [{"source": "P", "destination": "C", "rate": {"value": 500, "unit": "Mbit/s"}}],
+        "routing": "traffic may be split over several paths", "hop_limit": None,
+        "changed_capacities": [{"link": "M3-C", "capacity": {"value": 120, "unit": "Mbit/s"}}],
+    }),
+}  # fmt: skip
+
+
+def case(case_id: str) -> dict[str, Any]:
+    for line in DEV30.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["id"] == case_id:
+            return dict(record)
+    raise KeyError(case_id)
+
+
+@pytest.mark.parametrize("case_id", sorted(BINDINGS))
+def test_a_right_binding_is_verified_and_solves_to_the_reference(case_id: str, kb_dir: Path) -> None:
+    template_id, binding = BINDINGS[case_id]
+    record = case(case_id)
+    # An infeasible model is put to the Modeler once more ("repeat it unchanged if it follows the text"): it does.
+    again = [binding, NO_MAPPING] if record["answer"] is None else []
+    fake = ScriptedChatModel(script=[binding, NO_MAPPING, *again])
+    steps = run(record["question"], fake, kb_dir)
+    report = final_report(steps)
+    rejected = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert report["template_id"] == template_id and not rejected, rejected
+    if record["answer"] is None:
+        assert report["status"] == "infeasible"
+    else:
+        assert report["status"] == "optimal"
+        answer = report["answer"]
+        assert answer["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"], abs=record["tolerance"]["abs"])
+        assert answer["unit"] in ("", record["unit"])  # the asked unit, where it is one
