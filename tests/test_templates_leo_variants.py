@@ -185,6 +185,8 @@ def placements(p: LeoPlacementParams, bound: Any = None) -> Iterator[dict[str, s
             return
         k = services[i]
         for s in sats:
+            if k in p.pinned and s != p.pinned[k]:
+                continue
             need_cpu = (p.cpu_demand or {}).get(k, 0.0) if p.cpu_capacity else 0.0
             need_memory = (p.memory_demand or {}).get(k, 0.0) if p.memory_capacity else 0.0
             if p.cpu_capacity and cpu[s] < need_cpu - 1e-9:
@@ -529,3 +531,16 @@ def test_the_dev_questions_get_only_the_fields_their_text_supports() -> None:
     assert fields["dev-leo-03"] == always | {"delay_per_hop", "cpu_requirement_list", "cpu_capacity_list", "activation_power"}
     with pytest.raises(AssemblyError, match="chain of microservices"):
         TEMPLATE.binding_schema(parse_text("Place microservices on satellites to minimize latency."))
+
+
+def test_a_microservice_the_text_pins_to_a_satellite_runs_there_equal_to_exhaustive_search() -> None:
+    # dev30-leo-04: "Y2 must run on S2, where the licensed map database is stored" (read by code, whatever the list).
+    pinned = TABLES + "C4 must run on S1, where the results archive is.\n"
+    schema = TEMPLATE.binding_schema(parse_text(pinned))["properties"]["pinned"]
+    assert "C4" in schema["items"]["properties"]["microservice"]["enum"]
+    binding = binding_for("worst-case latency", "processing time") | {"pinned": []}
+    params, worst = check_against_brute_force(pinned, binding)
+    assert params.pinned == {"C4": "S1"} and worst is not None
+    _, free = check_against_brute_force(TABLES, binding_for("worst-case latency", "processing time"))
+    assert free == pytest.approx(5.0) and worst > free  # C ends at S4, so C4 on S1 costs a route
+    assert "pinned" not in TEMPLATE.binding_schema(parse_text(TABLES))["properties"]

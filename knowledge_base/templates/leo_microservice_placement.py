@@ -120,6 +120,7 @@ class LeoPlacementParams(BaseModel):
     activation_power: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "W"})
     applications: list[Application] = Field(min_length=1)
     objective: ObjectiveKind = AVERAGE
+    pinned: dict[str, str] = Field(default_factory=dict, description="microservice -> the satellite it must run on")
 
     @model_validator(mode="after")
     def _consistent(self) -> LeoPlacementParams:
@@ -132,6 +133,9 @@ class LeoPlacementParams(BaseModel):
             if matrix is not None and (set(matrix) != satellites or any(set(row) != satellites for row in matrix.values())):
                 raise ValueError(f"the {name} table does not cover exactly the satellites {', '.join(self.satellites)}")
         services = self.services
+        wrong = [f"{k} on {s}" for k, s in self.pinned.items() if k not in services or s not in satellites]
+        if wrong:
+            raise ValueError(f"pinned placements name no microservice or satellite of the text: {', '.join(wrong)}")
         if len(services) != len(set(services)):
             raise ValueError("a microservice appears in more than one application")
         for what, demand, capacity in (
@@ -312,6 +316,16 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
                 data, services, "memory each microservice needs", "GB", optional=True
             )
             properties["memory_capacity"] = tab.per_name_field(data, satellites, "memory of each satellite", "GB", optional=True)
+        if _pins(data, services, satellites):
+            properties["pinned"] = {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"microservice": {"enum": services}, "satellite": {"enum": satellites}},
+                    "required": ["microservice", "satellite"],
+                },
+                "description": "microservices the text says must run on a given satellite (empty if none)",
+            }
         if data.says(_HOST_CAP):
             properties["max_microservices_per_satellite"] = {
                 "type": "integer",
@@ -357,12 +371,23 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
             "max_services_per_satellite": self._host_cap(binding.get("max_microservices_per_satellite"), spec),
             "processing_ms": self._processing(binding.get("processing_time"), data, services, satellites, latency_needed, spec),
             "activation_power": None,
+            "pinned": self._pinned(binding.get("pinned"), data, services, satellites),
         }
         if objective == POWER:
             params_in["activation_power"] = tab.per_name_values(
                 binding.get("activation_power"), data, satellites, "activation_power", "W", spec
             )
         return params_in
+
+    @staticmethod
+    def _pinned(value: Any, data: TextData, services: list[str], satellites: list[str]) -> dict[str, str]:
+        """The placements the text fixes ("Y2 must run on S2"), as code reads them where the sentences say so (the
+        small model's list is taken only where code reads none)."""
+        read = _pins(data, services, satellites)
+        if read:
+            return read
+        chosen = [p for p in value or [] if isinstance(p, dict)]
+        return {str(p.get("microservice")): str(p.get("satellite")) for p in chosen}
 
     def _applications(self, binding: dict[str, Any], data: TextData, objective: str, spec: list[SpecItem]) -> list[Application]:
         components = {graph[0][0]: graph for graph in _components(data)}
@@ -502,6 +527,10 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         m.one_place = pyo.Constraint(
             m.M, rule=lambda m, k: sum(m.x[k, s] for s in m.S) == 1, doc="microservice {i} is placed on exactly one satellite"
         )
+        if params.pinned:
+            m.pinned = pyo.Constraint(
+                list(params.pinned.items()), rule=lambda m, k, s: m.x[k, s] == 1, doc="microservice {i} runs on satellite {j}"
+            )
         switched = params.objective == POWER
         if switched:
             m.on = pyo.Var(m.S, domain=pyo.Binary, doc="satellite's payload computer switched on")
@@ -810,6 +839,21 @@ _CPU = re.compile(r"\bCPUs?\b|\bcores?\b|\bcompute\b|\bcomputing capacity\b|\bpr
 _MEMORY = re.compile(r"\bmemory\b|\bRAM\b|\bstorage\b", re.IGNORECASE)
 _MEMORY_UNIT = re.compile(r"\d\s*(?:[kMGT]i?B)\b|\((?:[kMGT]i?B|bytes?)\)", re.IGNORECASE)
 """Memory amounts come with a unit: "memory limits" alone (a most number of microservices) offers no memory field."""
+_PIN_VERB = r"(?:must|has to|have to|shall|can only|may only|is to|needs? to)\s+(?:run|be placed|be hosted|be deployed|stay|be)"
+
+
+def _pins(data: TextData, services: Sequence[str], satellites: Sequence[str]) -> dict[str, str]:
+    """ "Y2 must run on S2", "X1 can only be placed on satellite S4": the microservices a sentence fixes."""
+    found: dict[str, str] = {}
+    for sentence in data.sentences():
+        for k in services:
+            for s in satellites:
+                said = rf"(?<![\w-]){re.escape(k)}(?![\w-])\s+{_PIN_VERB}\s+(?:on|at)\s+(?:satellite\s+)?{re.escape(s)}(?![\w-])"
+                if re.search(said, sentence, re.IGNORECASE):
+                    found[k] = s
+    return found
+
+
 _HOST_CAP = re.compile(
     r"\bat most\s+(?:\d+|one|two|three|four|five)\s+microservices?\b|\bmicroservices?\s+per\s+satellite\b|"
     r"\bhosts?\s+(?:at most|no more than|up to)\b",
