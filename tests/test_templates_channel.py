@@ -304,6 +304,9 @@ def test_interference_between_pairs_listed_in_a_sentence_is_a_square_table(chann
     assert result.objective == pytest.approx(brute_interference(params))
     if channels == 3:  # by hand: AP1, AP2, AP3 on a, b, c; then AP4 on a (it hears AP2, AP3), AP5 on b: nothing shared
         assert result.objective == pytest.approx(0.0)
+    if channels == 3:  # dev30-chan-01: the model took the count of access points (five) for the channels'
+        with pytest.raises(AssemblyError, match="the text counts 3 channels, not 5"):
+            INTERFERENCE.assemble(binding | {"number_of_channels": 5}, data)
 
 
 KBIT_TEXT = """The base station has 4 resource blocks for 3 UEs. Rates in kbit/s:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tools.textdata import parse_text
+from tools.textdata import counted_nouns, parse_text
 
 
 def test_reads_the_leo_example(leo_text: str) -> None:
@@ -34,6 +34,12 @@ def test_a_percentage_states_its_fraction_too() -> None:
     # dev30-sl-02: "pays 60 % of its full revenue" typed as 0.6 was "not in the text".
     data = parse_text("At the reduced level a slice pays 60 % of its revenue; 5 percent is reserved.")
     assert data.mentions(0.6) and data.mentions(60) and data.mentions(0.05) and not data.mentions(0.4)
+
+
+def test_what_the_text_counts_is_read_with_its_noun() -> None:
+    assert counted_nouns("We have 3 orthogonal channels for six links.") == (("channels", 3), ("links", 6))
+    assert counted_nouns("Seven APs use channels 1, 6 and 11.") == (("aps", 7), ("channels", 3))
+    assert counted_nouns("Two 20 MHz channels; 10 MHz channels.") == ()  # a unit between: the channel's own number
 
 
 def test_dash_cells_are_missing_and_decimals_parse() -> None:

@@ -274,6 +274,25 @@ _ENUMERATION = re.compile(r"\b[A-Za-z]+s\s+(\d[\w.]*(?:\s*,\s*\d[\w.]*)*\s*,?\s+
 """Things named by their numbers: "channels 1, 6 and 11", "subcarriers 3, 4 or 7"."""
 
 
+_COUNTED = re.compile(
+    r"\b(?P<count>" + "|".join(_COUNT_WORDS) + r"|\d+)\s+"
+    r"(?:(?!(?:[kMGT]?Hz|dB\w*|[kMGT]?bits?|[kMG]?W|mW|ms|km|m|GB|MB|kB)\b)[A-Za-z-]+\s+){0,2}?(?P<noun>[A-Za-z]+s)\b",
+    re.IGNORECASE,
+)
+"""A count and the plural noun it counts: "3 orthogonal channels", "seven satellites" (no unit between them)."""
+_ENUMERATED = re.compile(r"\b(?P<noun>[A-Za-z]+s)\s+(?P<items>\d[\w.]*(?:\s*,\s*\d[\w.]*)*\s*,?\s+(?:and|or)\s+\d[\w.]*)")
+
+
+def counted_nouns(text: str) -> tuple[tuple[str, float], ...]:
+    """(noun, count) for what the text counts: "3 orthogonal channels" -> (channels, 3), "channels 1, 6 and 11" ->
+    (channels, 3); a count of a thing's own (its "20 MHz channels") is left out by the unit between them."""
+    found = [(m.group("noun").lower(), float(_COUNT_WORDS.get(m.group("count").lower(), 0) or m.group("count")))
+             for m in _COUNTED.finditer(text)]  # fmt: skip
+    items = r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+"
+    found += [(m.group("noun").lower(), float(len(re.split(items, m.group("items"))))) for m in _ENUMERATED.finditer(text)]
+    return tuple(dict.fromkeys(found))
+
+
 def stated_counts(text: str) -> tuple[float, ...]:
     """How many things the text says there are without writing the count: "two channels", "channels 1, 6 and 11"."""
     words = [float(_COUNT_WORDS[w.lower()]) for w in _COUNT_WORD.findall(text)]

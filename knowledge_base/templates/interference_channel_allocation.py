@@ -31,7 +31,7 @@ from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._radio import POWER_UNITS, ratio_units
 from knowledge_base.templates._stated_quantities import LINEAR, convert_stated, given, quantity_schema, read_quantity
 from tools.question import Measure, measures
-from tools.textdata import TextData
+from tools.textdata import TextData, counted_nouns
 
 Objective = Literal[
     "least total co-channel interference with the given channels",
@@ -218,6 +218,11 @@ class InterferenceChannelAllocation(Template[InterferenceAllocationParams]):
             # "-" or blank: no interference
             values["interference"] = {a: {b: float(v or 0.0) for b, v in row.items()} for a, row in stated.items()}
         channels = int(binding.get("number_of_channels") or 0)
+        counted = sorted({int(n) for noun, n in counted_nouns(data.text) if noun == "channels"})
+        if channels > 0 and counted and channels not in counted and values["objective"] != FEWEST:
+            # dev30-chan-01: "channels 1, 6 and 11" are 3 channels; the model's 7 was the access points' count.
+            said = " or ".join(str(n) for n in counted)
+            raise AssemblyError(f"number_of_channels: the text counts {said} channels, not {channels}")
         if channels > 0 and values["objective"] != FEWEST:
             spec.append(SpecItem("channels", float(channels), "stated by the model from the text"))
             values["channels"] = channels
