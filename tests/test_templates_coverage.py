@@ -315,7 +315,10 @@ def test_positions_in_a_sentence_and_a_radius_per_site_type_equal_brute_force() 
     assert points.columns == ("x (km)", "y (km)") and points.rows[-1] == "Q8" and points.cells[6] == (1.2, 4.0)
     radius = TEMPLATE.binding_schema(data)["properties"]["coverage_radius"]
     assert radius["properties"]["list"]["enum"] == ["T1: type", "none"]
-    costs = TEMPLATE.binding_schema(data)["properties"]["site_cost"]["properties"]["source"]["enum"]
+    schema = TEMPLATE.binding_schema(data)["properties"]
+    assert schema["geometry"]["enum"] == ["tables of x, y coordinates"] and schema["distance_table"]["enum"] == ["none"]
+    assert schema["point_coordinates"]["enum"] == ["T1", points.id, "none"]  # only tables with x and y columns
+    costs = schema["site_cost"]["properties"]["source"]["enum"]
     assert "T1: cost (kEUR)" in costs and "T1: type" not in costs  # a column of words holds no value per site
     binding = coordinate_binding(LEAST_COST, 0, costs=False) | {
         "point_coordinates": points.id, "site_coordinates": "T1",

@@ -262,12 +262,16 @@ class CoveragePlacement(Template[CoverageParams]):
 
     @staticmethod
     def _geometry_schema(data: TextData, site_count: int) -> dict[str, Any]:
-        table_ids = [t.id for t in data.tables]
+        # Each choice offers only the tables that can be it: a distance table has a number in every cell, a
+        # coordinate table has x and y columns (a 0.5B model took a site table with a 'type' column for distances).
+        distances = [t.id for t in data.tables if not _has_xy(t) and all(v is not None for row in t.cells for v in row)]
+        coordinates = [t.id for t in data.tables if _has_xy(t)]
+        geometry = [*([DISTANCE_TABLE] if distances else []), *([COORDINATE_TABLES] if len(coordinates) >= 2 else [])]
         properties: dict[str, Any] = {
-            "geometry": {"enum": [DISTANCE_TABLE, COORDINATE_TABLES]},
-            "distance_table": {"enum": [*table_ids, "none"], "description": "rows demand points, columns sites"},
-            "point_coordinates": {"enum": [*table_ids, "none"], "description": "table of the demand points' x, y"},
-            "site_coordinates": {"enum": [*table_ids, "none"], "description": "table of the candidate sites' x, y"},
+            "geometry": {"enum": geometry or [DISTANCE_TABLE, COORDINATE_TABLES]},
+            "distance_table": {"enum": [*distances, "none"], "description": "rows demand points, columns sites"},
+            "point_coordinates": {"enum": [*coordinates, "none"], "description": "table of the demand points' x, y"},
+            "site_coordinates": {"enum": [*coordinates, "none"], "description": "table of the candidate sites' x, y"},
             "length_unit": {"enum": LENGTH_UNITS, "description": "unit of the distances or coordinates"},
         }
         radius_columns = [c for c in series_choices(data) if _RADIUS_COLUMN.search(c.partition(": ")[2] or c)]
