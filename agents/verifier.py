@@ -396,7 +396,7 @@ def _copied_from_data(spec: list[SpecEntry], binding: dict[str, Any], data: Text
             continue
         held = {source: names for source, names in data.only_as_items(item["value"]).items() if source in used}
         if held:
-            where = "; ".join(f"{', '.join(names)} of {source}" for source, names in held.items())
+            where = "; ".join(f"{' and '.join(names)} in {source}" for source, names in held.items())
             errors.append(
                 f"{item['name']} = {item['value']:g} is not stated as such: the text gives {item['value']:g} only as "
                 f"{where}, which the model reads as data"

@@ -412,7 +412,7 @@ def test_a_links_capacity_copied_as_a_demands_rate_is_rejected_in_words(kb_dir: 
     said = _decisions(steps)
     rejections = [t for t in said if t.startswith("rejected the formulation")]
     assert len(rejections) == 1, said
-    assert "is not stated as such: the text gives 500 only as R4-T of L1" in rejections[0]
+    assert "is not stated as such: the text gives 500 only as R4-T in L1" in rejections[0]
     report = final_report(steps)
     assert report["template_id"] == "network_flow" and report["status"] == "optimal"
     assert report["objective"] == pytest.approx(0.6 + 0.5)  # Gbit/s: R3 gets at most R1-R3's 0.6, R4-T carries 0.5

@@ -42,6 +42,17 @@ def test_what_the_text_counts_is_read_with_its_noun() -> None:
     assert counted_nouns("Two 20 MHz channels; 10 MHz channels.") == ()  # a unit between: the channel's own number
 
 
+def test_a_number_only_in_a_table_is_held_by_its_cells() -> None:
+    # dev30-mec-03: 1.2 typed as the edge CPU's 12 GHz is a task's work and a drone's CPU in the table, nothing else.
+    text = (
+        "The edge CPU runs at 12 GHz.\n\n| drone | work (Gcycles) | CPU (GHz) |\n|---|---|---|\n"
+        "| 1 | 1.2 | 1.0 |\n| 3 | 2.0 | 1.2 |\n"
+    )
+    data = parse_text(text)
+    assert data.only_as_items(1.2) == {"T1": ["work (Gcycles) of 1", "CPU (GHz) of 3"]}
+    assert data.only_as_items(12) == {}  # the table does not hold it
+
+
 def test_dash_cells_are_missing_and_decimals_parse() -> None:
     text = "Rates:\n\n| user | Macro | Small-1 |\n|---|---|---|\n| U1 | 12.5 | - |\n| U2 | 1e3 | 28 |\n"
     table = parse_text(text).table("T1")

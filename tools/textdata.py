@@ -164,7 +164,7 @@ class TextData:
 
     def only_as_items(self, value: float) -> dict[str, list[str]]:
         """Where the text gives this number only as data: {source id: the items (a list's names, a table's
-        "row, column") that hold it}, when no sentence states it otherwise; {} when one does (or nothing holds it).
+        "column of row") that hold it}, when no sentence states it otherwise; {} when one does (or nothing holds it).
 
         "- R4-H: 650 Mbit/s" gives 650 as the capacity of R4-H: a model that copies 650 as a demand's rate took a
         link's capacity for something the text never states."""
@@ -178,7 +178,7 @@ class TextData:
             if held:
                 items[named.id] = held
         for table in self.tables:
-            held = [f"{row}, {column}" for row, column in _cells_equal(table, same)]
+            held = [f"{column} of {row}" for row, column in _cells_equal(table, same)]
             if held and not table.from_list:
                 items[table.id] = held
         if not items or any(same(n) for n in (*self.extra_numbers, *self.counts, *self.fractions)):
