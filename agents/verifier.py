@@ -387,15 +387,17 @@ def _unused_data(binding: dict[str, Any], data: TextData) -> list[str]:
 
 
 def _copied_from_data(spec: list[SpecEntry], binding: dict[str, Any], data: TextData) -> list[str]:
-    """Numbers the model typed into a field that the text gives only as items of a table or list the formulation
-    reads as data: 650 Mbit/s, R4-H's capacity, copied as a demand's rate (dev30-nf-01 was verified at 650 for 1700)."""
+    """Numbers the model typed into a field that the text gives only as items of tables or lists the formulation
+    reads as data: 650 Mbit/s, R4-H's capacity, copied as a demand's rate (dev30-nf-01 was verified at 650 for 1700).
+    A number also held by a list the formulation does not read may be copied from it (noise powers typed from
+    "Receiver noise powers: Rx1 0.1 mW, ..." that are also gains in the table)."""
     used = _used_sources(binding, data)
     errors = []
     for item in spec:
         if "copied by the model" not in item["source"]:
             continue
-        held = {source: names for source, names in data.only_as_items(item["value"]).items() if source in used}
-        if held:
+        held = data.only_as_items(item["value"])
+        if held and all(source in used for source in held):  # else it may be copied from data the model does not read
             where = "; ".join(f"{' and '.join(names)} in {source}" for source, names in held.items())
             errors.append(
                 f"{item['name']} = {item['value']:g} is not stated as such: the text gives {item['value']:g} only as "
