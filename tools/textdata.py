@@ -270,8 +270,14 @@ def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[st
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
                 "eleven": 11, "twelve": 12}  # fmt: skip
 _COUNT_WORD = re.compile(r"\b(" + "|".join(_COUNT_WORDS) + r")\b", re.IGNORECASE)
-_ENUMERATION = re.compile(r"\b[A-Za-z]+s\s+(\d[\w.]*(?:\s*,\s*\d[\w.]*)*\s*,?\s+(?:and|or)\s+\d[\w.]*)")
+_ENUMERATED = re.compile(r"\b(?P<noun>[A-Za-z]+s)\s+(?P<items>\d[\w.]*(?:\s*,\s*\d[\w.]*)*\s*,?\s+(?:and|or)\s+\d[\w.]*)")
 """Things named by their numbers: "channels 1, 6 and 11", "subcarriers 3, 4 or 7"."""
+
+
+def _enumerated(text: str) -> list[tuple[str, float]]:
+    """(noun, how many) for each enumeration of things by their numbers: ("channels", 3) for "channels 1, 6 and 11"."""
+    items = r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+"
+    return [(m.group("noun").lower(), float(len(re.split(items, m.group("items"))))) for m in _ENUMERATED.finditer(text)]
 
 
 _COUNTED = re.compile(
@@ -280,7 +286,6 @@ _COUNTED = re.compile(
     re.IGNORECASE,
 )
 """A count and the plural noun it counts: "3 orthogonal channels", "seven satellites" (no unit between them)."""
-_ENUMERATED = re.compile(r"\b(?P<noun>[A-Za-z]+s)\s+(?P<items>\d[\w.]*(?:\s*,\s*\d[\w.]*)*\s*,?\s+(?:and|or)\s+\d[\w.]*)")
 
 
 def counted_nouns(text: str) -> tuple[tuple[str, float], ...]:
@@ -288,16 +293,13 @@ def counted_nouns(text: str) -> tuple[tuple[str, float], ...]:
     (channels, 3); a count of a thing's own (its "20 MHz channels") is left out by the unit between them."""
     found = [(m.group("noun").lower(), float(_COUNT_WORDS.get(m.group("count").lower(), 0) or m.group("count")))
              for m in _COUNTED.finditer(text)]  # fmt: skip
-    items = r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+"
-    found += [(m.group("noun").lower(), float(len(re.split(items, m.group("items"))))) for m in _ENUMERATED.finditer(text)]
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found + _enumerated(text)))
 
 
 def stated_counts(text: str) -> tuple[float, ...]:
     """How many things the text says there are without writing the count: "two channels", "channels 1, 6 and 11"."""
     words = [float(_COUNT_WORDS[w.lower()]) for w in _COUNT_WORD.findall(text)]
-    enumerated = [float(len(re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m))) for m in _ENUMERATION.findall(text)]
-    return tuple(dict.fromkeys(words + enumerated))
+    return tuple(dict.fromkeys(words + [count for _, count in _enumerated(text)]))
 
 
 def _derived_tables(text: str, lists: tuple[NamedList, ...]) -> tuple[Table, ...]:

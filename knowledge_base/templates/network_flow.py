@@ -32,7 +32,7 @@ from knowledge_base.templates import _links
 from knowledge_base.templates._stated_quantities import read_quantity
 from knowledge_base.templates._tabular import column, convert_factor, unit_in
 from tools.question import Measure, measures
-from tools.textdata import Table, TextData, link_ends, name_pattern
+from tools.textdata import NUMBER, Table, TextData, link_ends, name_pattern
 
 Objective = Literal[
     "maximum total throughput",
@@ -46,9 +46,7 @@ SPLIT, SINGLE_PATH = get_args(Routing)
 FIXED_RATES = (COST, UTILISATION)
 """Objectives that route every demand in full: each needs its rate."""
 
-_BIT_RATE = re.compile(r"\d\s*[kMGT]?bit/s\b|\d\s*[kMG]bps\b", re.IGNORECASE)
 _RATE_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(?:[kMGT]?bit/s|[kMG]bps)\b", re.IGNORECASE)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _changed_links(data: TextData, tables: list[Table]) -> list[str]:
@@ -58,11 +56,11 @@ def _changed_links(data: TextData, tables: list[Table]) -> list[str]:
     for table in tables:
         for r, row in enumerate(table.rows):
             written = table.texts[r] if table.texts else ()
-            held.setdefault(row, set()).update(float(n) for text in written for n in _NUMBER.findall(text))
+            held.setdefault(row, set()).update(float(n) for text in written for n in NUMBER.findall(text))
             held[row].update(v for v in table.cells[r] if v is not None)
     changed = []
-    for sentence in (s for s in data.sentences() if _BIT_RATE.search(s)):
-        rates = {float(m.group(1)) for m in _RATE_NUMBER.finditer(sentence)}
+    for sentence in data.sentences():
+        rates = {float(m.group(1)) for m in _RATE_NUMBER.finditer(sentence)}  # none: no link of it is changed
         changed += [link for link, values in held.items() if name_pattern(link).search(sentence) and rates - values]
     return list(dict.fromkeys(changed))
 

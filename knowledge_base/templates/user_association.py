@@ -421,8 +421,9 @@ class UserAssociation(Template[AssociationParams]):
         current = _current_cell_column(data, users, cells)
         if current is None:
             raise AssemblyError("the handover cost: a cost per user needs the cell each user is on now (a column of cells)")
-        table = data.table(current.split(": ", 1)[0])
-        now = {u: table.text_of(u, current.split(": ", 1)[1]).strip() for u in users}
+        table_id, _, column = current.partition(": ")
+        table = data.table(table_id)
+        now = {u: table.text_of(u, column).strip() for u in users}
         move = tab.per_name_values(choice, data, users, "handover_cost", None, spec) or {}
         return {u: {c: 0.0 if c == now[u] else move[u] for c in cells} for u in users}
 
