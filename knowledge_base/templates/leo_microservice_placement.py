@@ -844,14 +844,19 @@ _PIN_VERB = r"(?:must|has to|have to|shall|can only|may only|is to|needs? to)\s+
 
 def _pins(data: TextData, services: Sequence[str], satellites: Sequence[str]) -> dict[str, str]:
     """ "Y2 must run on S2", "X1 can only be placed on satellite S4": the microservices a sentence fixes."""
-    found: dict[str, str] = {}
-    for sentence in data.sentences():
-        for k in services:
-            for s in satellites:
-                said = rf"(?<![\w-]){re.escape(k)}(?![\w-])\s+{_PIN_VERB}\s+(?:on|at)\s+(?:satellite\s+)?{re.escape(s)}(?![\w-])"
-                if re.search(said, sentence, re.IGNORECASE):
-                    found[k] = s
-    return found
+    if not services or not satellites:
+        return {}
+    by_name = {name.lower(): name for name in [*services, *satellites]}
+
+    def either(names: Sequence[str]) -> str:  # the longest first: "S10" before "S1"
+        return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+    said = re.compile(
+        rf"(?<![\w-])(?P<k>{either(services)})(?![\w-])\s+{_PIN_VERB}\s+(?:on|at)\s+(?:satellite\s+)?"
+        rf"(?P<s>{either(satellites)})(?![\w-])",
+        re.IGNORECASE,
+    )
+    return {by_name[m["k"].lower()]: by_name[m["s"].lower()] for s in data.sentences() for m in said.finditer(s)}
 
 
 _HOST_CAP = re.compile(
