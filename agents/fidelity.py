@@ -126,6 +126,7 @@ def code_coverage(
     mentioned: Iterable[str],
     constraints: Sequence[NamedConstraint] = (),
     keyed: Sequence[dict[str, float]] | None = None,
+    cells: Sequence[tuple[float, str]] = (),
 ) -> list[ClauseCoverage]:
     """What code can say of each clause: covered by its numbers or by a constraint that says the same words,
     uncovered (a hard requirement with a number or a name the formulation never uses), or unclear.
@@ -133,13 +134,19 @@ def code_coverage(
     `keyed`, when given, are the formulation's numbers by name (a parameter {"Alpha": 25, "Bravo": 20}): a clause
     that lists a number per named thing ("Alpha has 25 RBs, Bravo 20 and Charlie 15") is covered by its numbers
     only if one of them gives those things those numbers (up to a unit's factor), not when each number merely
-    turns up somewhere else in the model (a backhaul of 25, a demand of 20)."""
+    turns up somewhere else in the model (a backhaul of 25, a demand of 20).
+
+    `cells` are the numbers the formulation reads from table cells, each with its row, and are not in `used`: a
+    cell's number stands for a sentence's number only where the sentence names its row ("slice 6 earns 20"). A
+    sentence's "20 CPU cores" is not modelled by slice 6's revenue of 20 (dev30-sl-04 was verified without its CPU
+    limit because the revenue column held a 20)."""
     used_values = [float(v) for v in used]
     said = [str(m) for m in mentioned]
     groups = _entity_groups(data)
     out: list[ClauseCoverage] = []
     for clause in clauses:
-        unused = [n for n in clause.numbers if n != 0 and not _is_used(n, used_values)]
+        rows = [value for value, row in cells if name_pattern(row).search(clause.text)]
+        unused = [n for n in clause.numbers if n != 0 and not _is_used(n, used_values) and not _is_used(n, rows)]
         lists = _lists_of(clause, data, " ".join(said))
         unplaced = _unplaced_list_numbers(lists, keyed) if keyed is not None else []
         unused += [n for n in unplaced if n not in unused]
@@ -417,19 +424,20 @@ def check_fidelity(
     constraints: Sequence[NamedConstraint],
     ask: Callable[[dict[str, Any], dict[str, str]], dict[str, Any]] | None,
     keyed: Sequence[dict[str, float]] | None = None,
+    cells: Sequence[tuple[float, str]] = (),
 ) -> FidelityCheck:
     """Hold a formulation against the question: the asked quantity, then every requirement clause.
 
     `text` is what the user wrote (not attached data); `used` every number the formulation uses; `mentioned` the
     words of what the Modeler wrote (its binding or elements and code); `ask` maps clauses code left unclear
-    (None: they stay unclear, which rejects nothing); `keyed` the formulation's numbers by name, where it has them
-    (see `code_coverage`)."""
+    (None: they stay unclear, which rejects nothing); `keyed` the formulation's numbers by name, where it has them;
+    `cells` its numbers read from table cells, by row, which `used` leaves out (both: see `code_coverage`)."""
     asked = asked_quantity(text)
     findings: list[Finding] = []
     mismatch = objective_mismatch(asked, measure)
     if mismatch:
         findings.append(Finding("asked_quantity", mismatch))
-    coverage = code_coverage(requirement_clauses(text), used, data, mentioned, constraints, keyed)
+    coverage = code_coverage(requirement_clauses(text), used, data, mentioned, constraints, keyed, cells)
     if ask is not None and not findings and not coverage_findings(coverage):  # rejected by code: no need to ask
         objective = measure.describe() if measure is not None else "(not described)"
         coverage = llm_coverage(coverage, constraints, objective, ask)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from typing import Any, Literal
 
 import pyomo.environ as pyo
@@ -272,8 +273,18 @@ def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[s
     "none" in every part ({"budget": "none", "need": "none"}) was declined too."""
     required = set(schema.get("required", []))
 
-    def holds_numbers(spec: Any) -> bool:
-        return isinstance(spec, dict) and bool({"value", "values"} & set(spec.get("properties") or {}))
+    def holds_numbers(spec: Any) -> bool:  # a stated number, or a list of things each with some (resources)
+        if not isinstance(spec, dict):
+            return False
+        inner = (spec.get("items") or {}).get("properties") or {} if spec.get("type") == "array" else {}
+        return bool({"value", "values"} & set(spec.get("properties") or {})) or any(map(holds_numbers, inner.values()))
+
+    def says(name: str, spec: Any) -> str:  # what the field is, with its items' fields ("overhead_per_slice: ...")
+        if not isinstance(spec, dict):
+            return ""
+        inner = (spec.get("items") or {}).get("properties") or {} if spec.get("type") == "array" else {}
+        parts = [str(spec.get("description", ""))] + [f"{n.replace('_', ' ')}: {says(n, s)}" for n, s in inner.items()]
+        return "; ".join(p for p in parts if p)
 
     def declined(value: Any) -> bool:
         if isinstance(value, dict) and value:
@@ -281,7 +292,7 @@ def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[s
         return bool(value == "none")
 
     return {
-        name: str(spec.get("description", "")) if isinstance(spec, dict) else ""
+        name: says(name, spec)
         for name, spec in (schema.get("properties") or {}).items()
         if (name not in required and binding.get(name) in (None, "", [], {}, "none"))
         or declined(binding.get(name))
@@ -303,11 +314,16 @@ def _fidelity(
         ]
         used = [*values, *code_literals(formulation.get("code", ""))]
         keyed = None  # the elements' numbers are code's literals, not named parameters
+        cells = []
     else:
         template, params = formulation_template(context, formulation)
         measure = template.objective(params)
         constraints = _named_constraints(context, formulation) if template.tool_for(params) == PYOMO_PORTFOLIO else []
-        used = [*values, *_numbers_in(formulation["params"])]
+        rows = [(item["value"], _cell_row(item, data)) for item in state.get("spec", [])]
+        cells = [(value, row) for value, row in rows if row is not None]
+        others = [value for value, row in rows if row is None]
+        read = Counter(value for value, _ in cells)
+        used = [*others, *(Counter(_numbers_in(formulation["params"])) - read).elements()]
         keyed = _keyed_numbers(formulation["params"])
     mentioned = [json.dumps(formulation["binding"]), formulation.get("code", "")]
     requirements = prompts.load("verifier_requirements")
@@ -315,12 +331,26 @@ def _fidelity(
     def ask_llm(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
         return ask(context, requirements, schema, spent, **values)
 
+    text = problem_text(state, with_data=False)
     try:
-        return check_fidelity(problem_text(state, with_data=False), data, measure, used, mentioned, constraints, ask_llm, keyed)
+        return check_fidelity(text, data, measure, used, mentioned, constraints, ask_llm, keyed, cells)
     except OutOfTime:
         raise
     except StructuredOutputError:  # the mapping is the LLM's; without it, code's verdicts stand
-        return check_fidelity(problem_text(state, with_data=False), data, measure, used, mentioned, constraints, None, keyed)
+        return check_fidelity(text, data, measure, used, mentioned, constraints, None, keyed, cells)
+
+
+_CELL = re.compile(r"table (?P<table>\S+), row (?P<row>.+), column ")
+"""A value the template read from a table's cell (its SpecItem's source)."""
+
+
+def _cell_row(item: SpecEntry, data: TextData) -> str | None:
+    """The row of the text's table whose cell the formulation read this value from (None for a value stated
+    otherwise, and for a table made of a prose list: its numbers are a sentence's own)."""
+    found = _CELL.match(item["source"])
+    if found is None or any(t.id == found["table"] and t.from_list for t in data.tables):
+        return None
+    return found["row"]
 
 
 def _generated_measure(formulation: Formulation) -> Measure | None:

@@ -55,6 +55,16 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         "routing": "traffic may be split over several paths", "hop_limit": None,
         "changed_capacities": [{"link": "M3-C", "capacity": {"value": 120, "unit": "Mbit/s"}}],
     }),
+    "dev30-sl-04": ("slice_admission", {
+        "objective": "maximum total revenue", "slice_table": "T1", "revenue_column": "revenue (EUR/h)",
+        "resources": [
+            {"column": "PRBs", "capacity": {"value": 100, "unit": "PRB"}, "reserved": {"value": 15, "unit": "%"},
+             "overhead_per_slice": {"value": 4, "unit": "PRB"}},
+            {"column": "edge CPU cores", "capacity": {"value": 20, "unit": "cores"}, "reserved": {"value": 0, "unit": "cores"},
+             "overhead_per_slice": {"value": 0, "unit": "cores"}},
+        ],
+        "must_admit": ["1", "2", "5"],
+    }),
 }  # fmt: skip
 
 
@@ -84,3 +94,22 @@ def test_a_right_binding_is_verified_and_solves_to_the_reference(case_id: str, k
         answer = report["answer"]
         assert answer["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"], abs=record["tolerance"]["abs"])
         assert answer["unit"] in ("", record["unit"])  # the asked unit, where it is one
+
+
+def test_a_slice_model_without_the_cpu_limit_and_the_overhead_is_rejected_in_words(kb_dir: Path) -> None:
+    # dev30-sl-04 was verified at 180 EUR/h where nothing is feasible: the 0.5B model bound the PRBs and their
+    # reservation only. "4 more PRBs" is a quantity, and "20 CPU cores" is not covered by slice 6's revenue of 20.
+    record = case("dev30-sl-04")
+    wrong = {
+        "objective": "maximum total revenue", "slice_table": "T1", "revenue_column": "revenue (EUR/h)",
+        "resources": [{"column": "PRBs", "capacity": {"value": 100, "unit": "PRB"}, "reserved": {"value": 15, "unit": "%"},
+                       "overhead_per_slice": {"value": 0, "unit": "PRB"}}],
+        "must_admit": ["1", "2", "5"],
+    }  # fmt: skip
+    mapped = {"clauses": [{"clause": n, "covered_by": "capacity", "reason": "the resources are limited"} for n in (1, 2, 3)]}
+    right = BINDINGS["dev30-sl-04"][1]
+    fake = ScriptedChatModel(script=[wrong, mapped, right, NO_MAPPING, right, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert "no parameter equal to 4" in rejection and "no parameter equal to 20" in rejection
+    assert final_report(steps)["status"] == "infeasible"

@@ -253,6 +253,22 @@ def test_a_capacity_after_a_things_name_is_a_quantity_and_its_constraint_must_ho
     assert both.status == "covered"
 
 
+def test_a_tables_cell_covers_a_sentences_number_only_where_the_sentence_names_its_row() -> None:
+    # dev30-sl-04: "20 CPU cores" was covered by slice 6's revenue of 20, and the model without a CPU limit verified.
+    text = (
+        "| slice | PRBs | revenue |\n|---|---|---|\n| 5 | 25 | 60 |\n| 6 | 15 | 20 |\n\n"
+        "The edge site has 20 CPU cores for slices. Slice 6 earns 20 EUR/h at most."
+    )
+    data = parse_text(text)
+    cells = [(25.0, "5"), (60.0, "5"), (15.0, "6"), (20.0, "6")]
+    cores, earns = code_coverage(requirement_clauses(text), [], data, [], (), None, cells)
+    assert cores.status == "unclear" and cores.unused == (20,) and "no parameter equal to 20" in cores.reason
+    assert earns.status == "covered" and earns.by == "numbers"  # it names slice 6, whose cell holds 20
+    [typed, _] = code_coverage(requirement_clauses(text), [20], data, [], (), None, cells)
+    assert typed.status == "covered"  # a limit of 20 cores typed into the model
+    assert measured_numbers("every admitted slice needs 4 more PRBs for its guard band") == (4,)
+
+
 def test_a_bands_name_is_not_a_quantity_the_model_must_hold() -> None:
     # dev30-chan-01: "seven 2.4 GHz access points" made a right channel plan "uncovered" (no parameter equal to 2.4).
     text = "Our floor has seven 2.4 GHz access points, AP1 to AP7, and we only use the channels 1, 6 and 11."

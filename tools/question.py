@@ -421,10 +421,11 @@ def word_numbers(text: str) -> tuple[float, ...]:
 
 
 _UNIT_AFTER = (
-    r"(?:[A-Z]{2,5}\s+)?(?:[kMG]?W|mW|dBm|dBW|dB|[kMG]?bit/s|[kMG]?bps|[kMG]?Hz|ms|s|[kM]?J|mJ|km|m|cores?|[KMGT]B|"
-    r"[KMGT]iB)(?![\w])"
+    r"(?:(?:more|extra|additional|further)\s+)?(?:[A-Z]{2,5}\s+)?(?:[kMG]?W|mW|dBm|dBW|dB|[kMG]?bit/s|[kMG]?bps|[kMG]?Hz|"
+    r"ms|s|[kM]?J|mJ|km|m|cores?|[KMGT]B|[KMGT]iB|P?RBs?|resource blocks?)(?![\w])"
 )
-"""A unit right after a number, perhaps behind an acronym of what it counts ("24 CPU cores", "4 GB")."""
+"""A unit right after a number, perhaps behind an acronym of what it counts ("24 CPU cores", "4 GB") or a word of
+more ("4 more PRBs")."""
 _MEASURED = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*" + _UNIT_AFTER)
 _BAND = re.compile(
     r"(?<![\w.])\d+(?:\.\d+)?\s*GHz(?:\s+|-)(?:band|access points?|APs?|radios?|routers?|Wi-?Fi|WLANs?|networks?|"

@@ -40,7 +40,11 @@ _MUST_ADMIT = re.compile(
 _FLOOR = re.compile(r"\bat least\b|\bminimum\b|\bno less than\b|\bfloor\b|\bnot (?:fall|drop) below\b|\bnot less than\b", re.I)
 _EARN = re.compile(r"\brevenue\b|\bearn\w*|\bincome\b|\bprofit\b|\bk?\$|\bUSD\b|\beuros?\b|€", re.IGNORECASE)
 _RESERVE = re.compile(r"\breserv\w*|\bkept (?:free|aside|back)|\bset aside\b|\bheadroom\b|\bguard\b|\bmargin\b", re.I)
-_OVERHEAD = re.compile(r"\boverhead\b|\bper admitted slice\b|\bextra\b|\badditional\b|\bfixed (?:cost|share|amount)", re.I)
+_OVERHEAD = re.compile(
+    r"\boverhead\b|\bper admitted slice\b|\bextra\b|\badditional\b|\bfixed (?:cost|share|amount)|\bon top of\b|"
+    r"\bsignall?ing\b|\d\s+more\b",
+    re.I,
+)
 _LEVEL = re.compile(
     r"\breduced\b|\bdegraded\b|\blower (?:level|quality|tier)\b|\bpartial\w*|\blevels?\b|\bin full\b|\bhalf\b", re.I
 )
@@ -369,8 +373,9 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         m = pyo.ConcreteModel(name=self.id)
         m.S = pyo.Set(initialize=params.slices, ordered=True)
         m.P = pyo.Set(initialize=params.pairs(), dimen=2, ordered=True)
-        m.R = pyo.RangeSet(0, len(params.resources) - 1)
-        resources = params.resources
+        resources: dict[str, Resource] = {}  # constraints are indexed by the resource's column (a second use: "memory (GB) 2")
+        for r in params.resources:
+            resources[next(k for k in (r.name, *(f"{r.name} {n}" for n in range(2, 99))) if k not in resources)] = r
         if params.nodes:
             m.N = pyo.Set(initialize=params.nodes, ordered=True)
             m.host = pyo.Var(m.P, m.N, domain=pyo.Binary, doc="slice hosted on node at a level")
@@ -384,7 +389,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
             return admitted == 1 if s in mandatory else admitted <= 1
 
         m.one_level = pyo.Constraint(m.S, rule=one_level, doc="slice {i} is admitted at most once (exactly once if it must be)")
-        pooled = [r for r in range(len(resources)) if resources[r].capacity is not None]
+        pooled = [name for name, r in resources.items() if r.capacity is not None]
         if pooled:
             m.capacity = pyo.Constraint(
                 pooled,
@@ -392,9 +397,9 @@ class SliceAdmission(Template[SliceAdmissionParams]):
                     sum(resources[r].use(s, level) * m.admit[s, level] for s, level in m.P)
                     <= resources[r].usable(resources[r].capacity or 0.0)
                 ),
-                doc="the admitted slices fit resource {i}",
+                doc="the admitted slices fit the capacity of {i}",
             )
-        per_node = [(r, n) for r in range(len(resources)) if resources[r].node_capacity is not None for n in params.nodes]
+        per_node = [(name, n) for name, r in resources.items() if r.node_capacity is not None for n in params.nodes]
         if per_node:
             m.node_capacity = pyo.Constraint(
                 per_node,
