@@ -182,7 +182,7 @@ def _rejected(
     # One more try for a template whose binding left out clauses that optional fields can express (once per template).
     fields = [] if left_out_before else _fields_that_may_express(state, context, formulation, findings)
     if not fields and not any(f["kind"] == "repeated" for f in findings):  # a repeat is not asked for once more
-        fields = _fields_the_error_names(state, context, formulation)
+        fields = _fields_the_error_names(state, context, formulation, [f["message"] for f in findings if f["kind"] == "binding"])
     drop = _drop_reason(formulation, findings, fields)
     if drop:
         update |= {
@@ -242,13 +242,14 @@ def fingerprint(formulation: Formulation) -> str:
     return hashlib.sha256(written.encode()).hexdigest()[:16]
 
 
-def _fields_the_error_names(state: State, context: Context, formulation: Formulation) -> list[str]:
-    """The binding fields that the template's assembly error names (every word of the field's name, the most such):
-    "the objective 'total priority weight of served users' needs the priority weights of the text" where the binding
-    declined the priority weights that the table holds; "a channel gain of +92 dB is a path loss; choose the unit
-    'path loss in dB'" where it chose dB. A small model repeats its whole binding when asked again; asked for that
-    field alone (without "none"), with the error before it, it corrects it."""
-    error = formulation["assembly_error"]
+def _fields_the_error_names(state: State, context: Context, formulation: Formulation, errors: list[str]) -> list[str]:
+    """The binding fields that the template's assembly error (or else the binding's `errors`) names (every word of
+    the field's name, the most such): "the objective 'total priority weight of served users' needs the priority
+    weights of the text" where the binding declined the priority weights that the table holds; "a channel gain of
+    +92 dB is a path loss; choose the unit 'path loss in dB'" where it chose dB; "demand[G->H] = 650 is not stated
+    as such" (the demands). A small model repeats its whole binding when asked again; asked for that field alone
+    (without "none"), with the error before it, it corrects it."""
+    error = formulation["assembly_error"] or "; ".join(errors)
     if formulation["template_id"] == GENERATED or not error:
         return []
     try:

@@ -113,3 +113,16 @@ def test_a_slice_model_without_the_cpu_limit_and_the_overhead_is_rejected_in_wor
     [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
     assert "no parameter equal to 4" in rejection and "no parameter equal to 20" in rejection
     assert final_report(steps)["status"] == "infeasible"
+
+
+def test_a_number_copied_from_data_is_asked_again_in_its_field_alone(kb_dir: Path) -> None:
+    # dev30-nf-01: the 0.5B model typed R4-H's capacity (650) as the demand's rate and, asked for its whole binding
+    # again, repeated it until the cap. Now the field the error names is asked alone, with the error before it.
+    record = case("dev30-nf-01")
+    right = BINDINGS["dev30-nf-01"][1]
+    wrong = {**right, "demands": [{**right["demands"][0], "rate": {"value": 650, "unit": "Mbit/s"}}]}
+    fake = ScriptedChatModel(script=[wrong, {"demands": right["demands"]}, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    assert list(fake.schemas[1]["properties"]) == ["demands"]
+    assert "650 is not stated as such" in str(fake.requests[1][-1].content)
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
