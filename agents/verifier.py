@@ -274,18 +274,17 @@ def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[s
     "none" in every part ({"budget": "none", "need": "none"}) was declined too."""
     required = set(schema.get("required", []))
 
-    def holds_numbers(spec: Any) -> bool:  # a stated number, or a list of things each with some (resources)
-        if not isinstance(spec, dict):
-            return False
-        inner = (spec.get("items") or {}).get("properties") or {} if spec.get("type") == "array" else {}
-        return bool({"value", "values"} & set(spec.get("properties") or {})) or any(map(holds_numbers, inner.values()))
+    def items(spec: Any) -> dict[str, Any]:  # the fields of each item of a list field (a slice's resources)
+        listed = isinstance(spec, dict) and spec.get("type") == "array"
+        return ((spec.get("items") or {}).get("properties") or {}) if listed else {}
 
-    def says(name: str, spec: Any) -> str:  # what the field is, with its items' fields ("overhead_per_slice: ...")
-        if not isinstance(spec, dict):
-            return ""
-        inner = (spec.get("items") or {}).get("properties") or {} if spec.get("type") == "array" else {}
-        parts = [str(spec.get("description", ""))] + [f"{n.replace('_', ' ')}: {says(n, s)}" for n, s in inner.items()]
-        return "; ".join(p for p in parts if p)
+    def holds_numbers(spec: Any) -> bool:  # a stated number, or a list of things each with some
+        stated = isinstance(spec, dict) and bool({"value", "values"} & set(spec.get("properties") or {}))
+        return stated or any(map(holds_numbers, items(spec).values()))
+
+    def says(spec: Any) -> str:  # what the field is, with its items' fields ("overhead per slice: ...")
+        own = str(spec.get("description", "")) if isinstance(spec, dict) else ""
+        return "; ".join(p for p in [own, *(f"{n.replace('_', ' ')}: {says(s)}" for n, s in items(spec).items())] if p)
 
     def declined(value: Any) -> bool:
         if isinstance(value, dict) and value:
@@ -293,7 +292,7 @@ def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[s
         return bool(value == "none")
 
     return {
-        name: says(name, spec)
+        name: says(spec)
         for name, spec in (schema.get("properties") or {}).items()
         if (name not in required and binding.get(name) in (None, "", [], {}, "none"))
         or declined(binding.get(name))

@@ -374,8 +374,9 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         m.S = pyo.Set(initialize=params.slices, ordered=True)
         m.P = pyo.Set(initialize=params.pairs(), dimen=2, ordered=True)
         resources: dict[str, Resource] = {}  # constraints are indexed by the resource's column (a second use: "memory (GB) 2")
-        for r in params.resources:
-            resources[next(k for k in (r.name, *(f"{r.name} {n}" for n in range(2, 99))) if k not in resources)] = r
+        for n, r in enumerate(params.resources):
+            uses = sum(1 for other in params.resources[:n] if other.name == r.name)
+            resources[f"{r.name} {uses + 1}" if uses else r.name] = r
         if params.nodes:
             m.N = pyo.Set(initialize=params.nodes, ordered=True)
             m.host = pyo.Var(m.P, m.N, domain=pyo.Binary, doc="slice hosted on node at a level")
