@@ -486,6 +486,31 @@ def test_power_limits_listed_in_different_units_are_each_converted() -> None:
     assert 10 * math.log10(result["objective"]) == pytest.approx(item["answer"], rel=1e-3)
 
 
+def test_a_list_in_a_unit_of_another_quantity_is_refused_in_words() -> None:
+    """dev30-pow-01: the 0.5B model read the SINR targets "10 dB (link 1), 8 dB (link 2) and 12 dB (link 3)" as the
+    noise powers and as the power limits in mW; the binding was rejected only for leaving out the 30 dBm limit.
+    A list the text writes in dB states no power: the field is refused, naming the list and its unit."""
+    from benchmarks.data.wireless_dev30_reference import DATASET
+
+    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-pow-01")
+    data = parse_text(item["question"])
+    [targets] = [n for n in data.lists if n.unit == "dB"]
+    binding = {
+        "gain_table": "T1", "table_orientation": "rows are receivers, columns are transmitters",
+        "gain_unit": "path loss in dB", "noise_density": {"value": -174, "unit": "dBm/Hz"},
+        "noise_figure": {"value": 7, "unit": "dB"}, "bandwidth": {"value": 10, "unit": "MHz"},
+        "noise_power": {"list": "none", "values": [], "unit": "mW"},
+        "max_power": {"list": targets.id, "values": [], "unit": "mW"},
+        "sinr_target": {"list": targets.id, "values": [], "unit": "dB"},
+        "objective": "minimize the total transmit power",
+    }  # fmt: skip
+    with pytest.raises(AssemblyError, match=rf"maximum transmit power: list {targets.id} .* is in dB, which is not a unit"):
+        POWER.assemble(binding, data)
+    right = binding | {"max_power": {"list": "none", "values": [30], "unit": "dBm"}}
+    params, _ = POWER.assemble(right, data)  # the same list read as the SINR targets, in dB, is their list
+    assert params.max_power_mw == pytest.approx(dict.fromkeys(params.max_power_mw or {}, 1000.0))
+
+
 ARROW_GAINS = (
     "Two links share a channel. Linear power gains: Tx1 -> Rx1 0.9, Tx2 -> Rx1 0.05, Tx1 -> Rx2 0.1, Tx2 -> Rx2 0.6. "
     "The noise power is 0.1 mW at every receiver and each transmitter sends at most 1 mW. Choose the powers to "

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, TypeGuard
 
 from knowledge_base.template import AssemblyError, SpecItem
-from knowledge_base.units import UnitError, convert, same_dimension
+from knowledge_base.units import UnitError, convert, is_unit, same_dimension
 from tools.textdata import NamedList, TextData, same_numbers
 
 LINEAR = "linear"
@@ -61,11 +61,18 @@ def _unit(unit: str) -> str:
     return "" if unit == LINEAR else unit
 
 
-def _list_unit(list_unit: str, chosen: str, target: str) -> str:
+def _list_unit(named: NamedList, chosen: str, target: str, name: str) -> str:
     """The unit a list's numbers are in: the one written after them ("0.1 mW") when it is a unit of the right
-    kind, else the one the model chose (a list may end its items with a word such as "users")."""
-    if list_unit and same_dimension(_unit(list_unit), _unit(target)):
-        return list_unit
+    kind, else the one the model chose (a list may end its items with a word such as "users"). A list written in a
+    unit of another kind states another quantity: SINR targets "10 dB (link 1), ..." are no power limits in mW (the
+    0.5B model read dev30-pow-01's targets as the noise powers and the power limits too)."""
+    if named.unit and same_dimension(_unit(named.unit), _unit(target)):
+        return named.unit
+    if named.unit and is_unit(_unit(named.unit)) and is_unit(_unit(target)):
+        raise AssemblyError(
+            f"{name}: list {named.id} '{named.label}' is in {named.unit}, which is not a unit of this quantity ({target}):"
+            " it states something else"
+        )
     return chosen
 
 
@@ -165,7 +172,7 @@ def read_per_element(
         missing = [k for k in keys if k not in named.values]
         if missing:
             raise AssemblyError(f"{name}: list {named.id} '{named.label}' has no value for {', '.join(missing)}")
-        unit = _list_unit(named.unit, unit, target)
+        unit = _list_unit(named, unit, target, name)
         stated = {e: named.values[k] for e, k in zip(elements, keys, strict=True)}
         source = f"list {named.id} '{named.label}'"
         if named.units:  # each item in its own unit ("Tx1 up to 200 mW, ..., Tx3 up to 20 dBm")
@@ -312,7 +319,7 @@ def stated_series(
                 return _converted_items(named, target, name, spec), target
             named = single_unit(named, name)
             stated_or_none, where = dict(named.values), f"list {named.id} '{named.label}'"
-            unit = _list_unit(named.unit, unit, target)
+            unit = _list_unit(named, unit, target, name)
     except (KeyError, ValueError) as exc:
         raise AssemblyError(f"{name}: {exc}") from exc
     values: dict[str, float] = {}
