@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from knowledge_base.units import UnitError, convert, is_unit, same_dimension
+from knowledge_base.units import UnitError, convert, different_dimensions, is_unit
 from tools.question import AskedQuantity, Clause, Measure, asked_quantity, measured_numbers, requirement_clauses
 from tools.textdata import NamedList, TextData, name_pattern, same_numbers
 
@@ -87,7 +87,7 @@ def objective_mismatch(asked: AskedQuantity | None, objective: Measure | None) -
         return f"the question asks for {wanted}; this model {have}"
     if asked.aggregate and objective.aggregate and asked.aggregate != objective.aggregate:
         return f"the question asks for {wanted}; this model {have}"
-    if asked.unit is not None and objective.unit is not None and _different_dimensions(asked.unit, objective.unit):
+    if asked.unit is not None and objective.unit is not None and different_dimensions(asked.unit, objective.unit):
         return f"the question asks for {wanted}; this model {have}, which is not measured in {asked.unit or 'a pure number'}"
     return None
 
@@ -102,17 +102,6 @@ def in_asked_unit(value: float, asked: AskedQuantity | None, objective: Measure 
         return convert(value, objective.unit, asked.unit), asked.unit
     except UnitError:
         return None
-
-
-def _different_dimensions(unit: str, other: str) -> bool:
-    if unit == other:
-        return False
-    if not (is_unit(unit or "1") and is_unit(other or "1")):
-        return False  # a unit pint does not know (USD, trips, "natural logarithms") says nothing
-    try:
-        return not same_dimension(unit or "1", other or "1")
-    except UnitError:
-        return False
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -82,6 +82,14 @@ def same_dimension(unit: str, target: str) -> bool:
     return True
 
 
+def different_dimensions(unit: str, other: str) -> bool:
+    """True when both are units pint knows ("" is a plain ratio) and a value in one cannot be expressed in the other
+    (dB and mW, Mbit/s and ms); a unit pint does not know (USD, trips, "natural logarithms") says nothing."""
+    if unit == other or not (is_unit(unit or "1") and is_unit(other or "1")):
+        return False
+    return not same_dimension(unit or "1", other or "1")
+
+
 def is_unit(unit: str) -> bool:
     """True when pint knows `unit` (so "ms", "dBm/Hz" and "Mbit/s" are units, "USD" and "trips" are not)."""
     split = _split_log(_normalise(unit))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, TypeGuard
 
 from knowledge_base.template import AssemblyError, SpecItem
-from knowledge_base.units import UnitError, convert, is_unit, same_dimension
+from knowledge_base.units import UnitError, convert, different_dimensions, same_dimension
 from tools.textdata import NamedList, TextData, same_numbers
 
 LINEAR = "linear"
@@ -68,7 +68,7 @@ def _list_unit(named: NamedList, chosen: str, target: str, name: str) -> str:
     0.5B model read dev30-pow-01's targets as the noise powers and the power limits too)."""
     if named.unit and same_dimension(_unit(named.unit), _unit(target)):
         return named.unit
-    if named.unit and is_unit(_unit(named.unit)) and is_unit(_unit(target)):
+    if named.unit and different_dimensions(_unit(named.unit), _unit(target)):
         raise AssemblyError(
             f"{name}: list {named.id} '{named.label}' is in {named.unit}, which is not a unit of this quantity ({target}):"
             " it states something else"
