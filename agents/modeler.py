@@ -9,7 +9,7 @@ When no template fits, the LLM writes the formulation and its Pyomo code itself 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -23,7 +23,7 @@ from agents.decomposed import example_of
 from agents.fidelity import objective_mismatch
 from agents.freeform import GENERATED, describe_example, states_a_problem, write_model, write_model_in_steps
 from agents.knowledge import problem_data, template_store
-from agents.state import Dropped, Formulation, SpecEntry, State, decision, problem_text, start_round
+from agents.state import Dropped, Formulation, SpecEntry, State, decision, fingerprint, problem_text, start_round
 from knowledge_base.bank import similar_examples
 from knowledge_base.catalog import AnyTemplate
 from knowledge_base.template import PICK_A_SOURCE, AssemblyError
@@ -33,6 +33,11 @@ EXAMPLES = 2
 """Solved problems of the bank shown to each step of the free-form path."""
 MAX_TEMPLATES = 3
 """Templates a run tries, best retrieval score first, before it writes the model itself."""
+REDRAWS = 2
+"""Requests at the sampling temperature, each with a seed of its own, when the LLM answers with a binding the Verifier
+already rejected: asked at temperature 0, the 0.5B model typed a rejected number again even when asked for that field
+alone with the error before it (dev30 on 49487df: 21 of the 31 runs without an answer had such a repeat, which dropped
+the template it was filling)."""
 
 
 @dataclass
@@ -181,7 +186,8 @@ def _ask_llm(
         ask_fields = prompts.load("modeler_refill_fields")
         values = {"template_title": title, "problem": problem_text(state), "reason": state.get("feedback", "")}
         try:
-            return {**previous["binding"], **ask(context, ask_fields, focused, spent, **values, fields=", ".join(refill))}, ""
+            kept = previous["binding"]
+            return _ask_anew(context, ask_fields, focused, spent, state, previous, kept, **values, fields=", ".join(refill)), ""
         except StructuredOutputError:
             pass  # the whole binding again, with the feedback
     feedback = ""
@@ -191,9 +197,38 @@ def _ask_llm(
     fill = prompts.load("modeler_fill_template")
     values = {"template_title": title, "problem": problem_text(state), "data": problem_data(state).describe()}
     try:
-        return ask(context, fill, schema, spent, **values, feedback=feedback), ""
+        return _ask_anew(context, fill, schema, spent, state, previous, {}, **values, feedback=feedback), ""
     except StructuredOutputError as exc:
         return {}, str(exc)
+
+
+def _ask_anew(
+    context: Context,
+    prompt: prompts.Prompt,
+    schema: dict[str, Any],
+    spent: Spent,
+    state: State,
+    previous: Formulation | None,
+    kept: dict[str, Any],
+    **values: str,
+) -> dict[str, Any]:
+    """The binding (the LLM's answer over the fields `kept` from the last one) for the template of `previous`; one already
+    rejected is asked for again, up to REDRAWS times, at the sampling temperature with another seed (the last answer
+    stands when every draw repeats or a draw fails: the Verifier then names the repeat)."""
+    binding = {**kept, **ask(context, prompt, schema, spent, **values)}
+    if previous is None:
+        return binding
+    template_id = previous["template_id"]
+    rejected = {r["fingerprint"] for r in state.get("rejected", []) if r["template_id"] == template_id}
+    for draw in range(1, REDRAWS + 1):
+        if fingerprint(template_id, binding) not in rejected:
+            break
+        hotter = replace(context, llm_temperature=context.sample_temperature, llm_seed=context.llm_seed + draw)
+        try:
+            binding = {**kept, **ask(hotter, prompt, schema, spent, **values)}
+        except StructuredOutputError:
+            break
+    return binding
 
 
 def _sources_only(field: dict[str, Any], pick: bool) -> dict[str, Any]:

@@ -7,6 +7,8 @@ reducers that accumulate; every other field is overwritten by the agent that own
 
 from __future__ import annotations
 
+import hashlib
+import json
 import operator
 import time
 from typing import Annotated, Any, Literal, NotRequired, TypedDict
@@ -110,6 +112,17 @@ class Rejected(TypedDict):
     fingerprint: str
     kinds: list[FindingKind]
     reason: str
+
+
+def fingerprint(template_id: str, written: dict[str, Any], code: str = "") -> str:
+    """What the Modeler wrote (a template's binding, or elements and any code), as a short hash."""
+    text = json.dumps([template_id, written, code], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def written_mark(formulation: Formulation) -> str:
+    """The fingerprint of a formulation: how `Rejected` remembers it."""
+    return fingerprint(formulation["template_id"], formulation["binding"], formulation.get("code", ""))
 
 
 class ClauseCheck(TypedDict):

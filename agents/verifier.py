@@ -10,7 +10,6 @@ solver's claim. Errors block the solver (or the answer); warnings go into the re
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -49,6 +48,7 @@ from agents.state import (
     Verdict,
     decision,
     problem_text,
+    written_mark,
 )
 from knowledge_base.template import AssemblyError
 from tools.question import Measure, clause_numbers, requirement_clauses, word_numbers
@@ -167,7 +167,7 @@ def _rejected(
     iteration = state.get("iteration", 0) + 1
     rejected = Rejected(
         template_id=formulation["template_id"],
-        fingerprint=fingerprint(formulation),
+        fingerprint=written_mark(formulation),
         kinds=kinds,
         reason=reason,
     )
@@ -229,17 +229,11 @@ def _binding_findings(errors: list[str]) -> list[Finding]:
 
 def _repeated(state: State, formulation: Formulation, findings: list[Finding]) -> list[Finding]:
     """The same formulation as one already rejected: the Modeler is going round in circles."""
-    mark = fingerprint(formulation)
+    mark = written_mark(formulation)
     for earlier in state.get("rejected", []):
         if earlier["fingerprint"] == mark and earlier["template_id"] == formulation["template_id"]:
             return [Finding(kind="repeated", message=f"the Modeler wrote a formulation already rejected ({earlier['reason']})")]
     return []
-
-
-def fingerprint(formulation: Formulation) -> str:
-    """What the Modeler wrote, as a short hash: the binding (or elements) and any code."""
-    written = json.dumps([formulation["template_id"], formulation["binding"], formulation.get("code", "")], sort_keys=True)
-    return hashlib.sha256(written.encode()).hexdigest()[:16]
 
 
 def _fields_the_error_names(state: State, context: Context, formulation: Formulation, errors: list[str]) -> list[str]:

@@ -12,7 +12,11 @@ from typing import Any
 
 import pytest
 
+from agents import modeler
+from agents.backbone import ask
+from agents.context import Context
 from benchmarks.data.wireless_dev30_reference import DATASET as DEV30
+from prompts import Prompt
 from tests.fakes import ScriptedChatModel
 from tests.test_graph_paths import final_report, run
 
@@ -125,4 +129,31 @@ def test_a_number_copied_from_data_is_asked_again_in_its_field_alone(kb_dir: Pat
     steps = run(record["question"], fake, kb_dir)
     assert list(fake.schemas[1]["properties"]) == ["demands"]
     assert "650 is not stated as such" in str(fake.requests[1][-1].content)
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
+
+
+def test_a_rejected_value_typed_again_is_asked_again_at_the_sampling_temperature(
+    kb_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # dev30-nf-01 on the 0.5B model: asked for the demands alone with the error before it, it typed 650 again at
+    # temperature 0. Such an answer is asked for again with the same request at the sampling temperature and a new seed.
+    record = case("dev30-nf-01")
+    right = BINDINGS["dev30-nf-01"][1]
+    wrong = {**right, "demands": [{**right["demands"][0], "rate": {"value": 650, "unit": "Mbit/s"}}]}
+    asked: list[tuple[str, float, int]] = []
+
+    def spy(context: Context, prompt: Prompt, *args: Any, **values: str) -> dict[str, Any]:
+        asked.append((prompt.name, context.llm_temperature, context.llm_seed))
+        return ask(context, prompt, *args, **values)
+
+    monkeypatch.setattr(modeler, "ask", spy)
+    fake = ScriptedChatModel(script=[wrong, {"demands": wrong["demands"]}, {"demands": right["demands"]}, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    assert asked[:3] == [
+        ("modeler_fill_template", 0.0, 0),
+        ("modeler_refill_fields", 0.0, 0),
+        ("modeler_refill_fields", Context().sample_temperature, 1),
+    ]
+    assert fake.requests[2] == fake.requests[1]  # the same request, drawn again
+    assert not any("already rejected" in s.text for s in steps if s.kind == "agent")
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])

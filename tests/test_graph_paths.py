@@ -12,6 +12,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from agents.backbone import LLMUnavailable
 from agents.context import Context
+from agents.modeler import REDRAWS
 from lamopt.api import Step, stream
 from lamopt.checkpoints import sqlite_saver
 from tests.conftest import leo_binding
@@ -126,15 +127,16 @@ def test_iteration_cap_ends_in_an_honest_report(leo_text: str, kb_dir: Path) -> 
 
 
 def test_a_formulation_given_again_is_not_checked_again_the_template_is_dropped(leo_text: str, kb_dir: Path) -> None:
-    """The same wrong binding twice: the Modeler is going round in circles, so the run moves on (here to a model
-    written without a template, which the scripted LLM cannot give, so the run ends honestly)."""
+    """The same wrong binding again, and again on each of the Modeler's draws at the sampling temperature: the Modeler
+    is going round in circles, so the run moves on (here to a model written without a template, which the scripted
+    LLM cannot give, so the run ends honestly)."""
     wrong = leo_binding(
         applications=[
             {"name": "A", "first_microservice": "A1", "access_satellite": "S1", "requests_per_second": 77},
             {"name": "B", "first_microservice": "B1", "access_satellite": "S4", "requests_per_second": 10},
         ],
     )
-    fake = ScriptedChatModel(script=[wrong, wrong, *[{"no": "elements"}] * 3])
+    fake = ScriptedChatModel(script=[wrong, wrong, *[wrong] * REDRAWS, *[{"no": "elements"}] * 3])
     steps = run(leo_text, fake, kb_dir, max_iterations=4)
     texts = [s.text for s in steps if s.kind == "agent"]
     assert any("already rejected" in t for t in texts)
@@ -147,7 +149,7 @@ def test_a_formulation_given_again_is_not_checked_again_the_template_is_dropped(
     others = {k: v for k, v in dropped.items() if k != "leo_microservice_placement"}
     assert "this model minimizes the total end-to-end latency" in others["leo_constellation_placement"]
     assert all("lacks what it needs" in v or "the question asks for" in v for v in others.values()), others
-    assert len(fake.requests) == 2 + 3  # two bindings, then three tries at free-form elements
+    assert len(fake.requests) == 2 + REDRAWS + 3  # two bindings and the redraws, then three tries at free-form elements
 
 
 def test_text_without_an_optimization_problem_stops_before_the_llm(kb_dir: Path) -> None:
