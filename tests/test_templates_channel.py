@@ -276,6 +276,9 @@ def test_received_powers_with_a_minimum_sinr() -> None:
 def test_interference_schema_and_refusals() -> None:
     weights = INTERFERENCE.binding_schema(parse_text(INTERFERENCE.examples[0]))["properties"]
     assert set(weights) == {"interference_table", "number_of_channels", "objective"}
+    assert weights["number_of_channels"]["enum"] == [3, 0]  # "3 non-overlapping channels", or the fewest
+    uncounted = parse_text(INTERFERENCE.examples[0].replace("share 3 non-overlapping channels", "share the channels"))
+    assert INTERFERENCE.binding_schema(uncounted)["properties"]["number_of_channels"]["type"] == "integer"  # any number
     assert MAX_MIN_SINR not in weights["objective"]["enum"]
     powers = INTERFERENCE.binding_schema(parse_text(CELLS))["properties"]
     assert {"table_holds", "power_unit", "noise_power"} <= set(powers) and "min_sinr" not in powers
@@ -307,6 +310,9 @@ def test_interference_between_pairs_listed_in_a_sentence_is_a_square_table(chann
     if channels == 3:  # dev30-chan-01: the model took the count of access points (five) for the channels'
         with pytest.raises(AssemblyError, match="the text counts 3 channels, not 5"):
             INTERFERENCE.assemble(binding | {"number_of_channels": 5}, data)
+    # and the binding may only choose a count the text gives (or 0, the fewest): a repeated 5 cannot be decoded
+    offered = INTERFERENCE.binding_schema(data)["properties"]["number_of_channels"]
+    assert offered["enum"] == [channels, 0] and "type" not in offered
 
 
 KBIT_TEXT = """The base station has 4 resource blocks for 3 UEs. Rates in kbit/s:

@@ -176,12 +176,14 @@ class InterferenceChannelAllocation(Template[InterferenceAllocationParams]):
             raise AssemblyError(
                 "this template needs a table of interference between access points (the same names as rows and columns)"
             )
+        description = "how many channels are available, as the text states; 0 if the text asks for the fewest"
+        counted = _counted_channels(data)
+        # The counts the text gives are the choices where it gives any: the 0.5B model typed dev30-chan-01's 7 access
+        # points as its number of channels ("channels 1, 6 and 11") again each time it was told the text counts 3.
+        number: dict[str, Any] = {"enum": [*counted, 0]} if counted else {"type": "integer"}
         properties: dict[str, Any] = {
             "interference_table": {"enum": square, "description": "the table of interference between access points"},
-            "number_of_channels": {
-                "type": "integer",
-                "description": "how many channels are available, as the text states; 0 if the text asks for the fewest",
-            },
+            "number_of_channels": {**number, "description": description},
         }
         objectives = list(get_args(Objective))
         if cue.says(data, cue.POWER_NUMBER) or cue.says(data, cue.RECEIVED_POWER):
@@ -218,7 +220,7 @@ class InterferenceChannelAllocation(Template[InterferenceAllocationParams]):
             # "-" or blank: no interference
             values["interference"] = {a: {b: float(v or 0.0) for b, v in row.items()} for a, row in stated.items()}
         channels = int(binding.get("number_of_channels") or 0)
-        counted = sorted({int(n) for noun, n in counted_nouns(data.text) if noun == "channels"})
+        counted = _counted_channels(data)
         if channels > 0 and counted and channels not in counted and values["objective"] != FEWEST:
             # dev30-chan-01: "channels 1, 6 and 11" are 3 channels; the model's 7 was the access points' count.
             said = " or ".join(str(n) for n in counted)
@@ -367,3 +369,8 @@ class InterferenceChannelAllocation(Template[InterferenceAllocationParams]):
 
 
 TEMPLATE = InterferenceChannelAllocation()
+
+
+def _counted_channels(data: TextData) -> list[int]:
+    """The numbers of channels the text counts ("3 orthogonal channels", "channels 1, 6 and 11")."""
+    return sorted({int(n) for noun, n in counted_nouns(data.text) if noun == "channels" and n > 0})
