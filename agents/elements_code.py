@@ -6,16 +6,19 @@ elements is a scalar, the objective and constraints are algebraic expressions ov
 parameter names, and this module turns them into the function's source. What it cannot read comes back as
 an `ElementsError` whose message names the element and what is wrong, so the Modeler can ask the LLM again.
 
-The expressions are still the LLM's: the source written here runs only in the sandbox, like any generated
-code. Everyday notation is tidied first ($, thousands commas, 60% as 60/100, "3x" as 3*x, = as ==, ≤ and ≥),
-and a chained bound "20 <= x + y <= 80" becomes two constraints, since Pyomo cannot take a chained comparison
-with variables on both sides.
+The expressions may call a few functions by name: `sum(a, b, c)` (a + b + c: small models write sums so), and
+`ln`/`log`, `log2`, `log10`, `exp`, `sqrt` (Pyomo's, so a rate b * log2(1 + snr) or a proportional-fair sum of
+logs is a nonlinear model the solvers take). The expressions are still the LLM's: the source written here runs only
+in the sandbox, like any generated code. Everyday notation is tidied first ($, thousands commas, 60% as 60/100,
+"3x" as 3*x, = as ==, ≤ and ≥), and a chained bound "20 <= x + y <= 80" becomes two constraints, since Pyomo
+cannot take a chained comparison with variables on both sides.
 """
 
 from __future__ import annotations
 
 import ast
 import keyword
+import math
 import re
 from typing import Any
 
@@ -35,6 +38,10 @@ _ALLOWED = (
     ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.USub, ast.UAdd,
     ast.LtE, ast.GtE, ast.Eq, ast.Lt, ast.Gt,
 )  # fmt: skip
+FUNCTIONS = {"ln": "log", "log": "log", "log10": "log10", "exp": "exp", "sqrt": "sqrt", "log2": "log"}
+"""The functions an expression may call (besides `sum`), by the name written, with Pyomo's function for each
+(log2 is written as log(x) / ln 2)."""
+_SUM = "sum"
 _BELOW = (ast.LtE, ast.Lt)
 _ABOVE = (ast.GtE, ast.Gt)
 
@@ -159,12 +166,21 @@ def _read(what: str, expression: str, renames: dict[str, str], known: set[str], 
         raise ElementsError(
             f"{what}: {expression!r} is not an algebraic expression (write it like 3 * x + 2 * y <= 10)"
         ) from None
+    called: set[int] = set()  # the Name nodes that name a function
     for node in ast.walk(tree):
-        if not isinstance(node, _ALLOWED):
-            raise ElementsError(f"{what}: {expression!r} uses {type(node).__name__}; only + - * / ** and <= >= == are allowed")
+        if isinstance(node, ast.Call):
+            called.add(id(node.func))
+            _check_call(what, expression, node)
+        elif not isinstance(node, _ALLOWED):
+            raise ElementsError(
+                f"{what}: {expression!r} uses {type(node).__name__}; only + - * / ** and <= >= ==, sum(...) and"
+                f" {', '.join(FUNCTIONS)} are allowed"
+            )
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
             raise ElementsError(f"{what}: {expression!r} contains the text {node.value!r}; use numbers and names only")
-    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        if isinstance(node, ast.Compare) and node is not tree.body:
+            raise ElementsError(f"{what}: {expression!r} compares inside an expression; write one comparison, outermost")
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called}
     unknown = sorted(names - known)
     if unknown:
         raise ElementsError(
@@ -174,6 +190,21 @@ def _read(what: str, expression: str, renames: dict[str, str], known: set[str], 
     if not names & variables:
         raise ElementsError(f"{what}: {expression!r} involves no variable (the variables are {', '.join(sorted(variables))})")
     return tree.body
+
+
+def _check_call(what: str, expression: str, call: ast.Call) -> None:
+    """A call of `sum` (of one or more terms) or of a function of FUNCTIONS (of one term), by name, nothing else."""
+    name = call.func.id if isinstance(call.func, ast.Name) else ""
+    if call.keywords or any(isinstance(a, ast.Starred) for a in call.args) or not call.args:
+        raise ElementsError(f"{what}: {expression!r} calls {name or 'a function'} in a way not allowed; write {name}(x)")
+    if name == _SUM:
+        return
+    if name not in FUNCTIONS:
+        raise ElementsError(
+            f"{what}: {expression!r} calls {name or 'something'}; the functions allowed are sum, {', '.join(FUNCTIONS)}"
+        )
+    if len(call.args) != 1:
+        raise ElementsError(f"{what}: {expression!r} gives {name} {len(call.args)} arguments; it takes one")
 
 
 def _inequalities(label: str, tree: ast.expr) -> list[ast.Compare]:
@@ -201,10 +232,27 @@ class _ToPyomo(ast.NodeTransformer):
     def __init__(self, variables: set[str]) -> None:
         self.variables = variables
 
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        assert isinstance(node.func, ast.Name)  # checked by _check_call
+        args: list[ast.expr] = [self.visit(a) for a in node.args]
+        if node.func.id == _SUM:
+            total = args[0]
+            for term in args[1:]:
+                total = ast.BinOp(left=total, op=ast.Add(), right=term)
+            return total
+        call = ast.Call(func=_pyo(FUNCTIONS[node.func.id]), args=args, keywords=[])
+        if node.func.id == "log2":  # times 1 / ln 2: a literal 2 in the code would count as the text's number 2 used
+            return ast.BinOp(left=call, op=ast.Mult(), right=ast.Constant(1 / math.log(2)))
+        return call
+
     def visit_Name(self, node: ast.Name) -> ast.expr:
         if node.id in self.variables:
             return ast.Attribute(value=ast.Name(id="m", ctx=ast.Load()), attr=node.id, ctx=ast.Load())
         return ast.Subscript(value=ast.Name(id="data", ctx=ast.Load()), slice=ast.Constant(value=node.id), ctx=ast.Load())
+
+
+def _pyo(function: str) -> ast.expr:
+    return ast.Attribute(value=ast.Name(id="pyo", ctx=ast.Load()), attr=function, ctx=ast.Load())
 
 
 def _as_pyomo(tree: ast.expr, variables: set[str]) -> str:

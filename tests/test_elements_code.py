@@ -6,6 +6,7 @@ The models are built and solved in the real sandbox and compared with an enumera
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import pytest
@@ -91,7 +92,12 @@ def _with_constraint(expression: str, objective: str = "x + y") -> dict[str, Any
         ("x + z <= 3", "x + y", "uses z, which is neither a variable nor a parameter"),
         ("x + y", "x + y", "has no <=, >= or =="),
         ("1 <= x >= 0", "x + y", "mixes directions"),
-        ("__import__('os').system('id') <= x", "x + y", "uses Call"),
+        ("__import__('os').system('id') <= x", "x + y", "calls something; the functions allowed are sum, ln"),
+        ("max(x, y) <= 3", "x + y", "calls max; the functions allowed are sum, ln, log"),
+        ("ln(x, y) <= 3", "x + y", "gives ln 2 arguments; it takes one"),
+        ("sum() <= 3", "x + y", "calls sum in a way not allowed"),
+        ("exp(*x) <= 3", "x + y", "calls exp in a way not allowed"),
+        ("exp(x = y) <= 3", "x + y", "compares inside an expression"),
         ("x.real <= 1", "x + y", "uses Attribute"),
         ("x <= 'ten'", "x + y", "contains the text 'ten'"),
         ("x >= 1", "x + y >= 2", "compares; it must be an expression"),
@@ -101,6 +107,30 @@ def _with_constraint(expression: str, objective: str = "x + y") -> dict[str, Any
 def test_what_cannot_be_read_is_named_for_the_llm(expression: str, objective: str, message: str) -> None:
     with pytest.raises(ElementsError, match=message.replace("(", r"\(").replace(")", r"\)")):
         code_from_elements(_with_constraint(expression, objective))
+
+
+def test_sums_and_logarithms_written_as_calls_become_a_nonlinear_model_that_solves() -> None:
+    # A proportional-fair split of 12 MHz over three users (each at least 1 MHz): the sum of logs is largest at 4 each.
+    fair = {
+        "parameters": [{"name": "band", "value": 12, "unit": "MHz", "meaning": "the band"}],
+        "variables": [{"name": n, "domain": "nonnegative real", "meaning": f"MHz of {n}"} for n in ("b1", "b2", "b3")],
+        "objective": {"sense": "maximize", "expression": "ln(b1) + log(b2) + ln(b3)"},
+        "constraints": [
+            {"name": "band", "expression": "sum(b1, b2, b3) <= band"},
+            {"name": "floor", "expression": "b1 >= 1"},
+        ],
+    }
+    code, data = code_from_elements(fair)
+    assert "m.b1 + m.b2 + m.b3 <= data['band']" in code and "pyo.log(m.b1)" in code
+    result = run_generated_model(code, data)
+    assert result.ok, result.error
+    assert result.summary["nonlinear"] is True
+    assert result.objective == pytest.approx(3 * math.log(4), rel=1e-5)
+    # a rate b * log2(1 + snr): 5 MHz at an SNR of at most 3 carries 10 Mbit/s; no literal 2 enters the code
+    rate = _with_constraint("x <= 3", objective="-5 * log2(1 + x) + y")
+    code, _ = code_from_elements(rate)
+    assert "pyo.log(1 + m.x) * 1.44269" in code and "2" not in code.split("objective")[-1].replace("1.4426950408889634", "")
+    assert run_generated_model(code, {}).objective == pytest.approx(-10.0, rel=1e-5)
 
 
 def test_variables_named_like_pyomo_attributes_or_keywords_are_renamed() -> None:
