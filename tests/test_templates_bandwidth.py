@@ -205,6 +205,20 @@ def test_snrs_in_db_become_spectral_efficiencies_by_shannon() -> None:
     assert result.objective == pytest.approx(12 / sum(1 / v for v in s.values()), rel=1e-6)
 
 
+def test_a_list_in_db_is_offered_for_the_snrs_not_for_the_minimum_rates() -> None:
+    """dev30-bw-01: the 0.5B model chose the SNRs "18 dB, 9 dB, ..." for the guaranteed rates, and again each time it
+    was told the list is in dB; the schema offers for a quantity only the lists written in a unit of its kind."""
+    from benchmarks.data.wireless_dev30_reference import DATASET
+
+    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-bw-01")
+    data = parse_text(item["question"])
+    [snrs] = [n.id for n in data.lists if n.unit == "dB"]
+    [rates] = [n.id for n in data.lists if n.unit == "Mbit/s"]
+    fields = TEMPLATE.binding_schema(data)["properties"]
+    assert snrs in fields["spectral_efficiency"]["properties"]["source"]["enum"]
+    assert fields["minimum_rate"]["properties"]["source"]["enum"] == [rates, SAME_FOR_ALL, "none"]
+
+
 def test_a_rate_cap_and_a_khz_band_are_converted() -> None:
     text = LIMITED.replace("No user may get more than 8 MHz.", "No user's rate may exceed 30 Mbit/s.")
     binding = limited_binding(SUM_RATE, per_user_cap={"source": SAME_FOR_ALL, "value": 30, "unit": "Mbit/s"})

@@ -42,7 +42,7 @@ def per_element_schema(
         "description": description,
         "properties": {
             "list": {
-                "enum": [*(sources if sources is not None else [n.id for n in data.lists]), "none"],
+                "enum": [*(sources if sources is not None else [n.id for n in data.lists if _of_kind(n, units)]), "none"],
                 "description": "the list (or table column) of the text that gives one value per element, or none",
             },
             "values": {
@@ -222,10 +222,18 @@ def given(entry: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(entry, dict) and entry.get("value") is not None
 
 
-def series_choices(data: TextData) -> list[str]:
+def _of_kind(named: NamedList, units: list[str] | None) -> bool:
+    """May the list hold a quantity measured in one of `units`? Not when it is written in a unit of another kind:
+    the 0.5B model chose dev30-pow-01's SINR targets "10 dB (link 1), ..." for the noise powers (mW) and
+    dev30-bw-01's SNRs in dB for the minimum rates (Mbit/s), and chose them again each time it was told why not
+    (`_list_unit` refuses such a binding; offering only the lists of the right kind leaves nothing to refuse)."""
+    return not named.unit or not units or not all(different_dimensions(_unit(named.unit), _unit(u)) for u in units)
+
+
+def series_choices(data: TextData, units: list[str] | None = None) -> list[str]:
     """Where a value per named element can come from: a list ("L1") or a table column ("T1: data (Mbit)") with
     numbers in it (not a column of words: "type", "now on"); a table made of a list of links is that list, offered
-    once."""
+    once. With `units`, the quantity's units: a list written in a unit of another kind is not offered."""
     columns = [
         f"{t.id}: {c}"
         for t in data.tables
@@ -233,7 +241,7 @@ def series_choices(data: TextData) -> list[str]:
         for c in t.columns
         if any(v is not None for v in t.column(c).values())
     ]
-    return [*(n.id for n in data.lists), *columns]
+    return [*(n.id for n in data.lists if _of_kind(n, units)), *columns]
 
 
 def series_schema(description: str, units: list[str], data: TextData, optional: bool = False) -> dict[str, Any]:
@@ -242,7 +250,7 @@ def series_schema(description: str, units: list[str], data: TextData, optional: 
         "type": "object",
         "description": description,
         "properties": {
-            "source": {"enum": [*series_choices(data), *(["none"] if optional else [])]},
+            "source": {"enum": [*series_choices(data, units), *(["none"] if optional else [])]},
             "unit": {"enum": units},
         },
         "required": ["source", "unit"],
@@ -258,7 +266,7 @@ def series_or_common_schema(
 ) -> dict[str, Any]:
     """A value per element from a list or table column, or one number for all (an optional group: "none").
     `leave_out`: ids of tables whose columns are not values per element (a users x channels rate table)."""
-    choices = [c for c in series_choices(data) if c.partition(": ")[0] not in leave_out]
+    choices = [c for c in series_choices(data, units) if c.partition(": ")[0] not in leave_out]
     return {
         "type": "object",
         "description": description,

@@ -592,7 +592,7 @@ def _names_any(sentence: str, names: list[str]) -> bool:
 
 def _per_task(description: str, units: list[str], data: TextData, count: int, words: str) -> dict[str, Any]:
     """One number for every task, or one per task (in order, or from a list or table column whose header fits `words`)."""
-    fitting = [c for c in series_choices(data) if _COLUMN_WORDS[words].search(_source_label(c, data))]
+    fitting = [c for c in series_choices(data, units) if _COLUMN_WORDS[words].search(_source_label(c, data))]
     return per_element_schema(description, units, data, count, sources=fitting)
 
 
