@@ -18,15 +18,12 @@ check and a repair can name it.
 
 from __future__ import annotations
 
-import copy
 import json
-import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.formulation_checks import literals_allowed
 from knowledge_base.bank import BankItem
 from tools.question import AskedQuantity, asked_quantity, clause_numbers, sentences
 
@@ -73,39 +70,6 @@ OBJECTIVE_SCHEMA: dict[str, Any] = {
     "required": ["expression"],
 }
 SENSE_WORDS = {"min": "minimize", "max": "maximize"}
-FUNCTION_NAMES = ("sum", "ln", "log2", "log10", "log", "exp", "sqrt")
-"""The calls agents/elements_code.py reads (longest first where one name begins another)."""
-
-
-def expression_pattern(variables: Sequence[str], numbers: Iterable[float], compare: bool) -> str:
-    """A regular expression for an expression over `variables` and `numbers` alone: names and numbers (an atom, at
-    least one) joined by operators and commas, with parentheses and the calls of FUNCTION_NAMES; with `compare`, two
-    such expressions and one comparison (<=, >=, ==, =, <, >) between them.
-
-    Given as the JSON schema's `pattern`, llama.cpp's grammar (and vLLM's guided decoding) lets a small model write
-    nothing else: the 0.5B model wrote NL4OPT constraints over names it never declared ("5 * standard + 3 * express"
-    with variables carriers and owls) and numbers the text does not state (1200), each rejected and often repeated.
-    Two atoms always have an operator between them, so "x" then "1" cannot make a name x1, nor "1" then "200" 1200,
-    nor "boat (boat)" a call of boat."""
-    # Written for both Python's re (jsonschema checks the answer) and llama.cpp's GBNF, which knows fewer escapes:
-    # a dot as [.], a minus last in a class, names that are identifiers (decomposed._unique_variables).
-    names = sorted({v for v in variables if re.fullmatch(r"\w+", v)}, key=len, reverse=True)
-    figures = sorted({_written(n).replace(".", "[.]") for n in numbers if math.isfinite(n)}, key=len, reverse=True)
-    atom = "(" + "|".join([*names, *figures]) + ")"
-    calls = "|".join(f"{f}\\(" for f in FUNCTION_NAMES)
-    opening = f"([ (-]|{calls})*"  # what may come before an atom: "(", "-", "ln("
-    glue = f"[ )]*([+*/^,-] *)+{opening}"  # between two atoms: closing parentheses, operators, an opening
-    side = f"{opening}{atom}({glue}{atom})*[ )]*"
-    bound = " *(<=|>=|==|=|<|>) *"
-    return f"^{side}{bound}{side}({bound}{side})?$" if compare else f"^{side}$"  # a chained bound 2 <= x <= 7 too
-
-
-def _written(number: float) -> str:
-    """A number as a person writes it: 1200, 0.6, 1.5e-27."""
-    if number == int(number) and abs(number) < 1e15:
-        return str(int(abs(number)))
-    plain = f"{abs(number):.12f}".rstrip("0").rstrip(".")
-    return plain if abs(number) >= 1e-6 else f"{abs(number):.6g}"
 
 
 @dataclass(frozen=True)
@@ -159,16 +123,13 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
     variables = _unique_variables(found.get("variables", []))
     listing = "\n".join(f"- {v['name']}: {v['meaning']} ({v['domain']})" for v in variables)
     steps = Steps(asked=asked_quantity(text))
-    names, numbers = [v["name"] for v in variables], literals_allowed(text)
-    sentence_schema = _with_pattern(SENTENCE_SCHEMA, "constraints", expression_pattern(names, numbers, compare=True))
-    objective_schema = _with_pattern(OBJECTIVE_SCHEMA, "expression", expression_pattern(names, numbers, compare=False))
 
     constraints: list[dict[str, str]] = []
     for sentence in constraint_sentences(text, steps.asked):
         steps.sentences.append(sentence)
         answer = ask(
             "modeler_steps_constraint",
-            sentence_schema,
+            SENTENCE_SCHEMA,
             {
                 "problem": text,
                 "variables": listing,
@@ -188,7 +149,7 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
     goal = asked.phrase if asked else "the quantity the question asks for"
     objective = ask(
         "modeler_steps_objective",
-        objective_schema,
+        OBJECTIVE_SCHEMA,
         {"problem": text, "variables": listing, "sense": sense or "optimize", "goal": goal, "revise": revise},
     )
     steps.elements = {
@@ -199,13 +160,6 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
         "constraints": constraints,
     }
     return steps
-
-
-def _with_pattern(schema: dict[str, Any], field_name: str, pattern: str) -> dict[str, Any]:
-    """`schema` with its string field (or the strings of its array field) held to `pattern`."""
-    field = copy.deepcopy(schema["properties"][field_name])
-    (field["items"] if field.get("type") == "array" else field)["pattern"] = pattern
-    return {**schema, "properties": {**schema["properties"], field_name: field}}
 
 
 def constraint_sentences(text: str, asked: AskedQuantity | None) -> list[str]:

@@ -16,7 +16,6 @@ import re
 from typing import Any
 
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
-from tools.question import clause_numbers, word_numbers
 from tools.textdata import TextData
 
 _MAXIMISE = re.compile(r"\b(maximi[sz]e[sd]?|maximi[sz]ing|maximi[sz]ation)\b", re.IGNORECASE)
@@ -27,15 +26,6 @@ _WHOLE_UNITS = re.compile(
     re.IGNORECASE,
 )
 MAX_LISTED = 8
-FREE_LITERALS = frozenset({0.0, 1.0, 100.0})
-"""Numbers an expression may hold without the text stating them: nothing, one, and the 100 of a percentage."""
-
-
-def literals_allowed(text: str) -> list[float]:
-    """The numbers a generated model's expressions may write: those the text states (as digits, as a percentage's
-    fraction, or as a word such as 'twice'), and FREE_LITERALS."""
-    stated = [*clause_numbers(text), *(float(n) for n in word_numbers(text)), *FREE_LITERALS]
-    return list(dict.fromkeys(stated))
 
 
 def unused_numbers(data: TextData, used_values: list[float], code: str = "") -> list[float]:

@@ -27,7 +27,6 @@ from agents.fidelity import FidelityCheck, NamedConstraint, check_fidelity, cont
 from agents.formulation_checks import (
     code_literals,
     integrality_conflict,
-    literals_allowed,
     sense_conflict,
     unit_mismatches,
     unused_numbers,
@@ -52,7 +51,7 @@ from agents.state import (
     written_mark,
 )
 from knowledge_base.template import AssemblyError
-from tools.question import Measure, requirement_clauses
+from tools.question import Measure, clause_numbers, requirement_clauses, word_numbers
 from tools.registry import PYOMO_PORTFOLIO
 from tools.solvers.metamorphic import tightened_optimum_check
 from tools.solvers.model_facts import model_size
@@ -463,17 +462,21 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     return errors
 
 
+FREE_LITERALS = frozenset({0.0, 1.0, 100.0})
+"""Numbers an expression may hold without the text stating them: nothing, one, and the 100 of a percentage."""
+
+
 def _unstated_literals(elements: dict[str, Any], text: str) -> list[str]:
     """Numbers written right into the elements' expressions must be stated in the text too (as digits, as a
     percentage's fraction, or as a word such as 'twice'), like every parameter value."""
-    stated = literals_allowed(text)
+    stated = [*clause_numbers(text), *(float(n) for n in word_numbers(text))]
     expressions = [str((elements.get("objective") or {}).get("expression", ""))]
     expressions += [str(c.get("expression", "")) for c in elements.get("constraints", []) if isinstance(c, dict)]
     unstated: list[float] = []
     for expression in expressions:
         for match in NUMBER.finditer(re.sub(r"[A-Za-z_]\w*", " ", expression.replace(",", ""))):
             value = abs(float(match.group()))
-            if value in unstated or any(abs(value - n) <= 1e-9 * max(1.0, abs(n)) for n in stated):
+            if value in FREE_LITERALS or value in unstated or any(abs(value - n) <= 1e-9 * max(1.0, abs(n)) for n in stated):
                 continue
             unstated.append(value)
     return [f"the model uses the number {v:g}, which the text does not state" for v in unstated[:MAX_LISTED_NUMBERS]]

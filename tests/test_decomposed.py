@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
 import prompts
-from agents.decomposed import Example, constraint_sentences, example_of, expression_pattern, extract
+from agents.decomposed import Example, constraint_sentences, example_of, extract
 from agents.elements_code import code_from_elements
-from agents.formulation_checks import literals_allowed
 from tools.question import asked_quantity
 from tools.solvers.sandbox.runner import run_generated_model
 
@@ -28,12 +26,10 @@ class Scripted:
     def __init__(self, answers: dict[str, list[dict[str, Any]]]) -> None:
         self.answers = {name: list(items) for name, items in answers.items()}
         self.asked: list[tuple[str, dict[str, str]]] = []
-        self.schemas: list[dict[str, Any]] = []
 
     def __call__(self, name: str, schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
         prompts.load(name).render(**values)  # every placeholder of the prompt file is given
         self.asked.append((name, values))
-        self.schemas.append(schema)
         return self.answers[name].pop(0)
 
 
@@ -75,45 +71,6 @@ def test_each_sentence_is_asked_on_its_own_and_the_question_gives_the_sense() ->
     assert elements["objective"] == {"sense": "maximize", "expression": "4 * loaves + 7 * cakes"}
     assert [c["meaning"] for c in elements["constraints"]] == asked_sentences[:2]
     assert asked_sentences[0].startswith("A loaf needs") and asked_sentences[2].startswith("Each loaf brings")
-
-
-@pytest.mark.parametrize(
-    ("expression", "fits"),
-    [
-        ("2 * loaves + 3 * cakes <= 120", True),
-        ("cakes >= 0.5 * (loaves + cakes)", True),  # 50% as its fraction
-        ("-loaves + sum(loaves, cakes) >= -(10)", True),
-        ("10 <= cakes <= 120", True),  # a chained bound
-        ("ln(loaves) + log2(1 + cakes) <= 120", True),
-        ("5 * standard + 3 * express <= 600", False),  # names never declared (the 0.5B model on NL4OPT)
-        ("2 * loaves + 3 * cakes <= 1200", False),  # a number the text does not state
-        ("2loaves <= 120", False),  # no operator between two atoms: 2 then loaves would read as one thing
-        ("loaves (loaves) + cakes == 10", False),  # a name read as a call
-        ("loaves1 <= 10", False),
-        ("cakes", False),  # a constraint compares
-        ("120", False),
-    ],
-)
-def test_a_sentence_request_holds_the_model_to_the_declared_names_and_the_texts_numbers(expression: str, fits: bool) -> None:
-    llm = _bakery_llm()
-    extract(BAKERY.replace("at least 10 cakes", "at least 10 cakes and half of its output in cakes"), llm)
-    schema = llm.schemas[1]  # the first sentence's request
-    answer = {"constraints": [expression]}
-    if fits:
-        jsonschema.validate(answer, schema)
-    else:
-        with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(answer, schema)
-
-
-def test_the_objective_request_is_held_to_an_expression_without_comparison() -> None:
-    llm = _bakery_llm()
-    extract(BAKERY, llm)
-    pattern = llm.schemas[-1]["properties"]["expression"]["pattern"]
-    assert pattern == expression_pattern(["loaves", "cakes"], literals_allowed(BAKERY), compare=False)
-    jsonschema.validate({"expression": "4 * loaves + 7 * cakes"}, llm.schemas[-1])
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"expression": "4 * loaves + 7 * cakes >= 10"}, llm.schemas[-1])
 
 
 def test_the_assembled_elements_solve_in_the_sandbox_to_the_enumerated_optimum() -> None:
