@@ -209,3 +209,38 @@ def test_a_follow_up_on_a_free_form_answer_is_answered_and_its_round_closed(kb_d
     assert "Follow-up from the user: What if only 120 hours" in fake.user_texts()[1]
     state = then[-1].data["state"]
     assert state["follow_up"] is None and [t["kind"] for t in state["problem"]["turns"]] == ["follow_up"]
+
+
+PILLS = (
+    "A patient must take at least 6 grams of vitamin A and 12 grams of vitamin B every day. Pill P has 2 grams of "
+    "vitamin A and 1 gram of vitamin B and costs $2; pill Q has 1 gram of vitamin A and 3 grams of vitamin B and costs "
+    "$3. How many pills of each kind should the patient take to minimize the daily cost?"
+)
+
+
+def _pills(objective: str, constraints: list[str]) -> dict[str, Any]:
+    return {
+        "sets": [],
+        "parameters": [],
+        "variables": [
+            {"name": "p", "domain": "nonnegative integer", "meaning": "pills P a day"},
+            {"name": "q", "domain": "nonnegative integer", "meaning": "pills Q a day"},
+        ],
+        "objective": {"sense": "minimize", "expression": objective},
+        "constraints": [{"name": f"c{i}", "expression": e} for i, e in enumerate(constraints)],
+    }
+
+
+def test_a_model_written_without_a_template_that_leaves_numbers_of_the_text_unused_is_sent_back(kb_dir: Path) -> None:
+    """nl4opt-025 on the 0.5B model was verified at 15 (reference 7): it minimized the grams themselves, a >= 5 and
+    b >= 10, leaving out what each pill holds and costs. Every number of the text left out of a model the LLM wrote
+    is now a repair request naming them; the corrected model is verified."""
+    wrong = _pills("p + q", ["p >= 6", "q >= 12"])
+    right = _pills("2 * p + 3 * q", ["2 * p + 1 * q >= 6", "1 * p + 3 * q >= 12"])
+    fake = ScriptedChatModel(script=[wrong, right, {"clauses": []}])
+    steps = run(PILLS, fake, kb_dir, **NO_TEMPLATE)
+    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert "uses no number equal to 2, 1, 3 of the text" in rejection
+    assert "uses no number equal to 2, 1, 3" in str(fake.requests[1][-1].content)  # the repair request names them
+    best = min(2 * p + 3 * q for p in range(13) for q in range(13) if 2 * p + q >= 6 and p + 3 * q >= 12)
+    assert final_report(steps)["objective"] == pytest.approx(best)
