@@ -101,16 +101,16 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
                 findings.append(Finding(kind="binding", message=message))
         values = [item["value"] for item in state.get("spec", [])]
         unused = unused_numbers(data, values, formulation.get("code", ""))
+        left_out: list[Finding] = []
         if generated:
             # The LLM chose every number of a model it wrote: one of the text's numbers left out is a coefficient or a
             # bound it missed (nl4opt-025 on 0629a3f: "Z1 + D3" over the pills' 1.3, 1.2, 1.5 grams and $1, $3 costs
-            # was verified at 15, reference 7). A template reads its numbers from the text itself: there, a warning;
-            # so after a follow-up, whose new number may replace one of the text ("only 120 hours" for the 150), which
-            # the requirement clauses' mapping then says.
+            # was verified at 15, reference 7). A warning for a template, which reads its numbers from the text
+            # itself, and after a follow-up, whose new number may replace one of the text ("only 120 hours" for 150).
             if state["problem"].get("turns"):
                 warnings += unused_numbers_warning(unused)
-            else:
-                findings += _binding_findings(_unused_in_generated(unused))
+            else:  # asked for when nothing else is wrong: a clause left out, named by the fidelity check, says more
+                left_out = _binding_findings(_unused_in_generated(unused))
             findings += _binding_findings(_generated_errors(formulation, problem_text(state, with_data=False)))
             warnings += unit_mismatches(formulation["binding"].get("parameters", []))
         else:
@@ -129,6 +129,8 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
             warnings += [
                 f"requirement not mapped to the model: \u201c{c['clause']}\u201d" for c in coverage if c["status"] == "unclear"
             ]
+        if not findings:
+            findings += left_out
     findings += _repeated(state, formulation, findings)
     errors = [f["message"] for f in findings]
     verdict = Verdict(
