@@ -42,7 +42,7 @@ def per_element_schema(
         "description": description,
         "properties": {
             "list": {
-                "enum": [*(sources if sources is not None else [n.id for n in data.lists if _of_kind(n, units)]), "none"],
+                "enum": [*(sources if sources is not None else _lists_of_kind(data, units)), "none"],
                 "description": "the list (or table column) of the text that gives one value per element, or none",
             },
             "values": {
@@ -68,7 +68,7 @@ def _list_unit(named: NamedList, chosen: str, target: str, name: str) -> str:
     0.5B model read dev30-pow-01's targets as the noise powers and the power limits too)."""
     if named.unit and same_dimension(_unit(named.unit), _unit(target)):
         return named.unit
-    if named.unit and different_dimensions(_unit(named.unit), _unit(target)):
+    if not _of_kind(named, [target]):
         raise AssemblyError(
             f"{name}: list {named.id} '{named.label}' is in {named.unit}, which is not a unit of this quantity ({target}):"
             " it states something else"
@@ -230,6 +230,11 @@ def _of_kind(named: NamedList, units: list[str] | None) -> bool:
     return not named.unit or not units or not all(different_dimensions(_unit(named.unit), _unit(u)) for u in units)
 
 
+def _lists_of_kind(data: TextData, units: list[str] | None) -> list[str]:
+    """The ids of the text's lists that may hold a quantity measured in one of `units` (`_of_kind`)."""
+    return [n.id for n in data.lists if _of_kind(n, units)]
+
+
 def series_choices(data: TextData, units: list[str] | None = None) -> list[str]:
     """Where a value per named element can come from: a list ("L1") or a table column ("T1: data (Mbit)") with
     numbers in it (not a column of words: "type", "now on"); a table made of a list of links is that list, offered
@@ -241,7 +246,7 @@ def series_choices(data: TextData, units: list[str] | None = None) -> list[str]:
         for c in t.columns
         if any(v is not None for v in t.column(c).values())
     ]
-    return [*(n.id for n in data.lists if _of_kind(n, units)), *columns]
+    return [*_lists_of_kind(data, units), *columns]
 
 
 def series_schema(description: str, units: list[str], data: TextData, optional: bool = False) -> dict[str, Any]:
