@@ -61,3 +61,13 @@ def fitting_variants(template: Template[Any], question: str) -> set[str]:
 
     asked = asked_quantity(question)
     return {name for name, measure in template.objectives.items() if objective_mismatch(asked, measure) is None}
+
+
+def dev30_case(case_id: str) -> dict[str, Any]:
+    """The record of benchmarks/data/wireless_dev30.jsonl with this id."""
+    from benchmarks.data.wireless_dev30_reference import records
+
+    for record in records():
+        if record["id"] == case_id:
+            return record
+    raise KeyError(case_id)

@@ -6,7 +6,6 @@ bullets, a rain-faded link); the 0.5B model's own bindings of them are measured 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,9 @@ import pytest
 from agents import modeler
 from agents.backbone import ask
 from agents.context import Context
-from benchmarks.data.wireless_dev30_reference import DATASET as DEV30
 from prompts import Prompt
 from tests.fakes import ScriptedChatModel
+from tests.templates_support import dev30_case as case
 from tests.test_graph_paths import final_report, run
 
 NO_MAPPING: dict[str, Any] = {"clauses": []}
@@ -70,14 +69,6 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         "must_admit": ["1", "2", "5"],
     }),
 }  # fmt: skip
-
-
-def case(case_id: str) -> dict[str, Any]:
-    for line in DEV30.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        if record["id"] == case_id:
-            return dict(record)
-    raise KeyError(case_id)
 
 
 @pytest.mark.parametrize("case_id", sorted(BINDINGS))

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from agents.context import Context
-from benchmarks.data.wireless_dev30_reference import DATASET as DEV30
 from lamopt.api import stream
 from lamopt.report_text import report_markdown
 from tests.fakes import ScriptedChatModel
+from tests.templates_support import dev30_case
 from tests.test_graph_paths import final_report, run
 from tests.test_templates_network_flow import BULLET_LINKS
 
@@ -230,7 +230,7 @@ def test_a_field_the_binding_declined_that_the_assembly_error_needs_is_asked_alo
     """dev30-assoc-02 as the 0.5B model filled it: priority weights "none" though the table has the column, so the
     objective cannot be built. Asked again whole, the model repeated itself and the template was dropped; the error
     names the priority weights, so the Modeler asks for that field alone, without "none"."""
-    case = next(c for c in map(json.loads, DEV30.read_text().splitlines()) if c["id"] == "dev30-assoc-02")
+    case = dev30_case("dev30-assoc-02")
     binding = _binding(
         objective="total priority weight of served users",
         demand="T1: demand (Mbit/s)",

@@ -9,7 +9,6 @@ parsed parameters); the readers are checked on hand-computed numbers.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from collections.abc import Iterator
 from typing import Any, get_args
@@ -21,7 +20,7 @@ from knowledge_base.templates.association_proportional_fair import TEMPLATE as F
 from knowledge_base.templates.association_proportional_fair import ProportionalFairParams
 from knowledge_base.templates.user_association import TEMPLATE as ASSOCIATION
 from knowledge_base.templates.user_association import AssociationParams, Objective
-from tests.templates_support import dev_item, solve_example, within
+from tests.templates_support import dev30_case, dev_item, solve_example, within
 from tools.solvers import Status, solve
 from tools.textdata import parse_text
 
@@ -462,9 +461,7 @@ def test_a_user_cap_is_offered_whatever_the_users_are_called() -> None:
 def test_numbers_typed_per_name_must_stand_where_the_text_gives_them() -> None:
     """The 0.5B model typed dev30-assoc-02's priority weights as U4 8, U8 6, U9 7: every one of them is a number of
     the text (RBs and demands of other columns and rows), so presence alone passed them. U9's row has no 7."""
-    from benchmarks.data.wireless_dev30_reference import DATASET
-
-    question = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-assoc-02")["question"]
+    question = dev30_case("dev30-assoc-02")["question"]
     typed = {"U1": 5, "U2": 3, "U3": 1, "U4": 8, "U5": 5, "U6": 1, "U7": 3, "U8": 6, "U9": 7}
     binding = {
         "objective": "total priority weight of served users",
@@ -485,9 +482,7 @@ def test_numbers_typed_per_name_must_stand_where_the_text_gives_them() -> None:
 def test_the_users_that_must_be_served_are_read_from_the_sentence_that_names_them() -> None:
     """The 0.5B model listed U1, U5, U6, U7, U8, U9 as must-serve users of dev30-assoc-02, whose text names U1, U5 and
     U2 ('have to be connected no matter what'): a verified 21 for 22. Code reads the names of that sentence."""
-    from benchmarks.data.wireless_dev30_reference import DATASET
-
-    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-assoc-02")
+    item = dev30_case("dev30-assoc-02")
     binding = {
         "objective": "total priority weight of served users",
         "rate": "none",

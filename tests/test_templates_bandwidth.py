@@ -10,7 +10,6 @@ multiplier mu found here by bisection on the band (numpy only); the sum rate fil
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from typing import Any
@@ -30,7 +29,7 @@ from knowledge_base.templates.bandwidth_allocation import (
     WORST_DELAY,
     BandwidthParams,
 )
-from tests.templates_support import fitting_variants, solve_example
+from tests.templates_support import dev30_case, fitting_variants, solve_example
 from tools.textdata import parse_text
 
 DELAY_TEXT = TEMPLATE.examples[0]
@@ -208,9 +207,7 @@ def test_snrs_in_db_become_spectral_efficiencies_by_shannon() -> None:
 def test_a_list_in_db_is_offered_for_the_snrs_not_for_the_minimum_rates() -> None:
     """dev30-bw-01: the 0.5B model chose the SNRs "18 dB, 9 dB, ..." for the guaranteed rates, and again each time it
     was told the list is in dB; the schema offers for a quantity only the lists written in a unit of its kind."""
-    from benchmarks.data.wireless_dev30_reference import DATASET
-
-    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-bw-01")
+    item = dev30_case("dev30-bw-01")
     data = parse_text(item["question"])
     [snrs] = [n.id for n in data.lists if n.unit == "dB"]
     [rates] = [n.id for n in data.lists if n.unit == "Mbit/s"]
@@ -302,8 +299,6 @@ def test_refusals_name_the_reason() -> None:
 def test_values_written_for_a_range_of_users_solve_the_dev30_questions(case_id: str, binding: dict[str, Any]) -> None:
     """ "18 dB, 9 dB, 24 dB, 3 dB and 14 dB for users 1 to 5": with no names, the template found no list and the
     0.5B model wrote the whole model by hand (and failed). Read as lists, the template takes them by id."""
-    from benchmarks.data.wireless_dev30_reference import DATASET
-
-    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == case_id)
+    item = dev30_case(case_id)
     _, result = solve_example(TEMPLATE, item["question"], binding)
     assert result.objective == pytest.approx(item["answer"], rel=item["tolerance"]["rel"])

@@ -8,7 +8,6 @@ path), hops and link loads itself (routes by Floyd-Warshall here, Dijkstra in th
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -17,7 +16,7 @@ import pytest
 
 from knowledge_base.template import AssemblyError
 from knowledge_base.templates.leo_microservice_placement import TEMPLATE, LeoPlacementParams
-from tests.templates_support import dev_item, solve_example, within
+from tests.templates_support import dev30_case, dev_item, solve_example, within
 from tools.solvers import Status, solve
 from tools.textdata import parse_text
 
@@ -443,9 +442,7 @@ def test_the_access_satellite_written_beside_a_chain_is_read_by_code() -> None:
 def test_two_applications_given_one_chain_get_the_chain_nobody_took() -> None:
     """dev30-leo-01 as the 0.5B model bound it: both applications start at M1. The chain nobody took (N1 -> N2) is
     the second one's, and where it enters is read from its sentence ('its users are under T5'), not the slip."""
-    from benchmarks.data.wireless_dev30_reference import DATASET
-
-    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-leo-01")
+    item = dev30_case("dev30-leo-01")
     binding = {
         "delay_table": "T1",
         "cpu_requirement_list": "L1",

@@ -30,7 +30,7 @@ from knowledge_base.templates.power_control_sinr import (
 )
 from knowledge_base.templates.power_control_sinr import TEMPLATE as POWER
 from tests.conftest import DEV_PROBLEMS
-from tests.templates_support import fitting_variants, solve_example
+from tests.templates_support import dev30_case, fitting_variants, solve_example
 from tools.solvers import Status, solve
 from tools.solvers.methods import run_bisection
 from tools.textdata import parse_text
@@ -466,9 +466,7 @@ def test_each_asked_quantity_fits_exactly_its_variant(question: str, fitting: se
 def test_power_limits_listed_in_different_units_are_each_converted() -> None:
     """dev30-pow-02: "Tx1 can transmit up to 200 mW, Tx2 up to 50 mW and Tx3 up to 20 dBm". One unit for all
     could not say it (the 0.5B model left the limits out three times); the list keeps each item's unit."""
-    from benchmarks.data.wireless_dev30_reference import DATASET
-
-    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-pow-02")
+    item = dev30_case("dev30-pow-02")
     data = parse_text(item["question"])
     caps = next(n for n in data.lists if n.units)
     binding = {
@@ -490,9 +488,7 @@ def test_a_list_in_a_unit_of_another_quantity_is_refused_in_words() -> None:
     """dev30-pow-01: the 0.5B model read the SINR targets "10 dB (link 1), 8 dB (link 2) and 12 dB (link 3)" as the
     noise powers and as the power limits in mW; the binding was rejected only for leaving out the 30 dBm limit.
     A list the text writes in dB states no power: the field is refused, naming the list and its unit."""
-    from benchmarks.data.wireless_dev30_reference import DATASET
-
-    item = next(c for c in map(json.loads, DATASET.read_text().splitlines()) if c["id"] == "dev30-pow-01")
+    item = dev30_case("dev30-pow-01")
     data = parse_text(item["question"])
     [targets] = [n for n in data.lists if n.unit == "dB"]
     binding = {
