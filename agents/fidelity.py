@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from agents.formulation_checks import short
 from knowledge_base.units import UnitError, convert, different_dimensions, is_unit
 from tools.question import AskedQuantity, Clause, Measure, asked_quantity, measured_numbers, requirement_clauses
 from tools.textdata import NamedList, TextData, name_pattern, same_numbers
@@ -245,7 +246,7 @@ def coverage_findings(coverage: Sequence[ClauseCoverage]) -> list[Finding]:
     return [
         Finding(
             "uncovered_clause",
-            f"the text requires “{_short(c.clause.text)}”, which no constraint of this model expresses ({c.reason})",
+            f"the text requires “{short(c.clause.text)}”, which no constraint of this model expresses ({c.reason})",
         )
         for c in coverage
         if c.status == "uncovered"
@@ -386,11 +387,6 @@ def _particular_names(text: str, groups: list[set[str]]) -> set[str]:
             continue
         found |= present
     return found
-
-
-def _short(text: str, limit: int = 160) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ---------------------------------------------------------------------------------------------------------------

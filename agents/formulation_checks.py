@@ -16,7 +16,8 @@ import re
 from typing import Any
 
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
-from tools.textdata import TextData
+from tools.question import clause_numbers, sentences, word_numbers
+from tools.textdata import NUMBER, TextData
 
 _MAXIMISE = re.compile(r"\b(maximi[sz]e[sd]?|maximi[sz]ing|maximi[sz]ation)\b", re.IGNORECASE)
 _MINIMISE = re.compile(r"\b(minimi[sz]e[sd]?|minimi[sz]ing|minimi[sz]ation)\b", re.IGNORECASE)
@@ -26,6 +27,18 @@ _WHOLE_UNITS = re.compile(
     re.IGNORECASE,
 )
 MAX_LISTED = 8
+FREE_LITERALS = frozenset({0.0, 1.0, 100.0})
+"""Numbers an expression may hold without the text stating them: nothing, one, and the 100 of a percentage."""
+
+
+def listed(numbers: list[float], limit: int = MAX_LISTED) -> str:
+    """Numbers for a message: "20, 5 and 3 more"."""
+    shown = ", ".join(f"{n:g}" for n in numbers[:limit])
+    return shown + (f" and {len(numbers) - limit} more" if len(numbers) > limit else "")
+
+
+def _equal(value: float, other: float) -> bool:
+    return abs(value - other) <= 1e-9 * max(1.0, abs(other))
 
 
 def unused_numbers(data: TextData, used_values: list[float], code: str = "") -> list[float]:
@@ -33,18 +46,86 @@ def unused_numbers(data: TextData, used_values: list[float], code: str = "") -> 
     used = [*used_values, *code_literals(code)]
     unused: list[float] = []
     for number in dict.fromkeys((*data.numbers, *data.extra_numbers)):
-        if not any(abs(number - value) <= 1e-9 * max(1.0, abs(value)) for value in used):
+        if not any(_equal(number, value) for value in used):
             unused.append(number)
     return unused
 
 
 def unused_numbers_warning(numbers: list[float]) -> list[str]:
+    """For a template's model, or after a follow-up: an unused number may be a count, a label or a replaced value."""
     if not numbers:
         return []
-    listed = ", ".join(f"{n:g}" for n in numbers[:MAX_LISTED]) + (
-        f" and {len(numbers) - MAX_LISTED} more" if len(numbers) > MAX_LISTED else ""
-    )
-    return [f"the model uses no parameter equal to {listed} from the text: check these are only counts or labels"]
+    return [f"the model uses no parameter equal to {listed(numbers)} from the text: check these are only counts or labels"]
+
+
+def unused_in_generated(numbers: list[float]) -> list[str]:
+    """For a model written without a template: every number the text states belongs somewhere in it."""
+    if not numbers:
+        return []
+    return [
+        f"the model uses no number equal to {listed(numbers, 5)} of the text: each number the text states is a"
+        " coefficient, a bound or a requirement of the model; one left out is a requirement missed"
+    ]
+
+
+def expression_literals(expression: str) -> list[float]:
+    """The numbers written into an expression of the elements ("3*x + 2.5*y <= 300" → 3, 2.5, 300)."""
+    bare = re.sub(r"[A-Za-z_]\w*", " ", expression.replace(",", ""))
+    return [abs(float(match.group())) for match in NUMBER.finditer(bare)]
+
+
+def unstated_literals(elements: dict[str, Any], text: str) -> list[str]:
+    """Numbers written right into the elements' expressions must be stated in the text too (as digits, as a
+    percentage's fraction, or as a word such as 'twice'), like every parameter value."""
+    stated = [*clause_numbers(text), *(float(n) for n in word_numbers(text))]
+    expressions = [str((elements.get("objective") or {}).get("expression", ""))]
+    expressions += [str(c.get("expression", "")) for c in elements.get("constraints", []) if isinstance(c, dict)]
+    unstated: list[float] = []
+    for value in (v for expression in expressions for v in expression_literals(expression)):
+        if value not in FREE_LITERALS and value not in unstated and not any(_equal(value, n) for n in stated):
+            unstated.append(value)
+    return [f"the model uses the number {v:g}, which the text does not state" for v in unstated[:5]]
+
+
+_FRACTIONS = {"half": 2.0, "halves": 2.0, "third": 3.0, "thirds": 3.0, "quarter": 4.0, "quarters": 4.0, "fifth": 5.0}
+_FRACTION = re.compile(r"\b(" + "|".join(_FRACTIONS) + r")\b", re.IGNORECASE)
+"""A share written as a word ("one third of all agents"): its denominator may be the expression's number."""
+
+
+def constraints_off_their_sentence(elements: dict[str, Any], text: str) -> list[str]:
+    """Constraints written for a sentence of the text (the steps path keeps it as their `meaning`) that state
+    numbers, none of them the sentence's: "owls >= 20" for "A carrier pigeon can carry two letters at a time and
+    requires 3 treats". What a sentence requires is written with its own numbers ("at least 5 grams" → ">= 5");
+    a sentence that only gives data another sentence uses states no constraint. The constraints of one sentence
+    are taken together ("invest the whole amount" may use another sentence's total while its "at least $100,000"
+    is used beside it); a sentence without numbers written in digits is not held to this."""
+    own = set(sentences(text))
+    written: dict[str, list[str]] = {}
+    for constraint in elements.get("constraints", []):
+        if isinstance(constraint, dict) and str(constraint.get("meaning", "")) in own:
+            written.setdefault(str(constraint["meaning"]), []).append(str(constraint.get("expression", "")))
+    found: list[str] = []
+    for sentence, expressions in written.items():
+        digits = clause_numbers(sentence)
+        literals = [v for e in expressions for v in expression_literals(e)]
+        if not digits or all(v in FREE_LITERALS for v in literals):
+            continue
+        own_numbers = [*expression_literals(sentence), *digits, *word_numbers(sentence)]
+        own_numbers += [_FRACTIONS[w.lower()] for w in _FRACTION.findall(sentence)]
+        own_numbers += [1 / n for n in own_numbers if n]
+        if not any(_equal(v, n) for v in literals for n in own_numbers):
+            found.append(
+                f"the constraints written for “{short(sentence, 120)}” ({'; '.join(expressions)}) use none of its numbers"
+                f" ({listed(list(digits), 5)}): write what this sentence requires with its own numbers, or no"
+                " constraint when it only gives data that another sentence's constraint uses"
+            )
+    return found
+
+
+def short(text: str, limit: int = 160) -> str:
+    """A text for a message, on one line and at most `limit` characters."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def sense_conflict(text: str, sense: str) -> str | None:

@@ -26,9 +26,12 @@ from agents.context import Context
 from agents.fidelity import FidelityCheck, NamedConstraint, check_fidelity, content_words, could_express
 from agents.formulation_checks import (
     code_literals,
+    constraints_off_their_sentence,
     integrality_conflict,
     sense_conflict,
     unit_mismatches,
+    unstated_literals,
+    unused_in_generated,
     unused_numbers,
     unused_numbers_warning,
 )
@@ -51,13 +54,13 @@ from agents.state import (
     written_mark,
 )
 from knowledge_base.template import AssemblyError
-from tools.question import Measure, clause_numbers, requirement_clauses, word_numbers
+from tools.question import Measure, requirement_clauses
 from tools.registry import PYOMO_PORTFOLIO
 from tools.solvers.metamorphic import tightened_optimum_check
 from tools.solvers.model_facts import model_size
 from tools.solvers.portfolio import ProblemClass
 from tools.solvers.solution_check import check_solution
-from tools.textdata import NUMBER, TextData
+from tools.textdata import TextData
 
 MAX_VARIABLES = 200_000
 OBJECTIVE_TOLERANCE = 1e-6
@@ -110,7 +113,7 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
             if state["problem"].get("turns"):
                 warnings += unused_numbers_warning(unused)
             else:  # asked for when nothing else is wrong: a clause left out, named by the fidelity check, says more
-                left_out = _binding_findings(_unused_in_generated(unused))
+                left_out = _binding_findings(unused_in_generated(unused))
             findings += _binding_findings(_generated_errors(formulation, problem_text(state, with_data=False)))
             warnings += unit_mismatches(formulation["binding"].get("parameters", []))
         else:
@@ -462,16 +465,6 @@ def _used_sources(binding: dict[str, Any], data: TextData) -> set[str]:
     return used | {same for source in ids if source in used for same in data.same_data(source)}
 
 
-def _unused_in_generated(unused: list[float]) -> list[str]:
-    if not unused:
-        return []
-    listed = ", ".join(f"{n:g}" for n in unused[:MAX_LISTED_NUMBERS]) + (" and more" if len(unused) > MAX_LISTED_NUMBERS else "")
-    return [
-        f"the model uses no number equal to {listed} of the text: each number the text states is a coefficient, a"
-        " bound or a requirement of the model; one left out is a requirement missed"
-    ]
-
-
 def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     """The LLM chose the objective's sense and the domains: check them against the words of the text."""
     summary = formulation["summary"]
@@ -480,31 +473,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
         errors.append(
             f"the model is empty ({summary.get('variables', 0)} variables, {summary.get('constraints', 0)} constraints)"
         )
-    errors += _unstated_literals(formulation["binding"], text)
-    return errors
-
-
-FREE_LITERALS = frozenset({0.0, 1.0, 100.0})
-"""Numbers an expression may hold without the text stating them: nothing, one, and the 100 of a percentage."""
-
-
-def _unstated_literals(elements: dict[str, Any], text: str) -> list[str]:
-    """Numbers written right into the elements' expressions must be stated in the text too (as digits, as a
-    percentage's fraction, or as a word such as 'twice'), like every parameter value."""
-    stated = [*clause_numbers(text), *(float(n) for n in word_numbers(text))]
-    expressions = [str((elements.get("objective") or {}).get("expression", ""))]
-    expressions += [str(c.get("expression", "")) for c in elements.get("constraints", []) if isinstance(c, dict)]
-    unstated: list[float] = []
-    for expression in expressions:
-        for match in NUMBER.finditer(re.sub(r"[A-Za-z_]\w*", " ", expression.replace(",", ""))):
-            value = abs(float(match.group()))
-            if value in FREE_LITERALS or value in unstated or any(abs(value - n) <= 1e-9 * max(1.0, abs(n)) for n in stated):
-                continue
-            unstated.append(value)
-    return [f"the model uses the number {v:g}, which the text does not state" for v in unstated[:MAX_LISTED_NUMBERS]]
-
-
-MAX_LISTED_NUMBERS = 5
+    return errors + unstated_literals(formulation["binding"], text) + constraints_off_their_sentence(formulation["binding"], text)
 
 
 def _build_errors(formulation: Formulation, context: Context) -> list[str]:

@@ -134,3 +134,47 @@ def test_through_the_graph_the_steps_show_solved_examples_of_the_bank_and_the_an
     shown = str(fake.requests[0][0].content)  # the variables step's system prompt
     assert sum(text in shown for text in bank_texts) == 2  # two solved problems of the bank, retrieved for this text
     assert "written in steps" in " ".join(s.text for s in steps if s.kind == "agent")
+
+
+def test_a_constraint_written_for_a_sentence_with_none_of_its_numbers_is_sent_back(kb_dir: Path) -> None:
+    """nl4opt-010 and nl4opt-025 were verified wrong with constraints that use other sentences' numbers ("owls >= 20"
+    for "A carrier pigeon can carry two letters at a time and requires 3 treats"): every number of the text was used
+    somewhere, so nothing else objected. Here the profit sentence gets "loaves >= 10", which would be verified at a
+    lower profit; it is sent back naming the sentence, and the steps written again are verified at the optimum."""
+    from tests.fakes import ScriptedChatModel
+    from tests.test_graph_paths import final_report, run
+
+    right = _bakery_llm().answers
+    variables, objective = right["modeler_steps_variables"][0], right["modeler_steps_objective"][0]
+    wrong = [
+        {"constraints": ["2 * loaves + 3 * cakes <= 120"]},
+        {"constraints": ["cakes >= 10"]},
+        {"constraints": ["loaves >= 10"]},
+    ]
+    fake = ScriptedChatModel(script=[variables, *wrong, objective, variables, *right["modeler_steps_constraint"], objective])
+    steps = run(BAKERY, fake, kb_dir, retrieval_threshold=0.99)
+    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert "written for “Each loaf brings a profit of $4 and each cake $7.” (loaves >= 10) use none of its numbers" in rejection
+    assert "use none of its numbers" in str(fake.requests[5][-1].content)  # the steps are asked again with the reason
+    best = max(4 * x + 7 * y for x in range(61) for y in range(10, 41) if 2 * x + 3 * y <= 120)
+    wrong_best = max(4 * x + 7 * y for x in range(10, 61) for y in range(10, 41) if 2 * x + 3 * y <= 120)
+    assert wrong_best < best
+    assert final_report(steps)["objective"] == pytest.approx(best)
+
+
+def test_no_constraint_of_the_banks_solved_problems_counts_as_written_off_its_sentence() -> None:
+    """The bank's constraints are right by construction: each, with the whole sentence its clause stands in as the
+    steps keep it, uses its sentence's numbers, or a share's word ("one third" → 3), or the constraints beside it do."""
+    from agents.formulation_checks import constraints_off_their_sentence
+    from knowledge_base.bank import load_bank
+    from tools.question import sentences
+
+    for item in load_bank():
+        whole = sentences(item.text)
+        written = [
+            {"meaning": next(s for s in whole if c.clause in s), "expression": c.expression}
+            for c in item.constraints
+            if any(c.clause in s for s in whole)
+        ]
+        assert written, item.id
+        assert constraints_off_their_sentence({"constraints": written}, item.text) == [], item.id
