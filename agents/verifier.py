@@ -316,11 +316,7 @@ def _fidelity(
     generated = formulation["template_id"] == GENERATED
     if generated:
         measure = _generated_measure(formulation)
-        constraints = [
-            NamedConstraint(str(c.get("name", "")), str(c.get("meaning") or c.get("expression", "")))
-            for c in formulation["binding"].get("constraints", [])
-            if isinstance(c, dict)
-        ]
+        constraints = _generated_constraints(formulation["binding"])
         used = [*values, *code_literals(formulation.get("code", ""))]
         keyed = None  # the elements' numbers are code's literals, not named parameters
         cells = []
@@ -347,6 +343,23 @@ def _fidelity(
         raise
     except StructuredOutputError:  # the mapping is the LLM's; without it, code's verdicts stand
         return check_fidelity(text, data, measure, used, mentioned, constraints, None, keyed, cells)
+
+
+def _generated_constraints(elements: dict[str, Any]) -> list[NamedConstraint]:
+    """What each constraint the LLM wrote says: its expression, each variable followed by its meaning ("loaves
+    (loaves baked) >= cakes (cakes baked)"). Not the `meaning` it came with: the steps give every constraint its
+    whole sentence, which would say the same words as that sentence whatever the expression models."""
+    meanings = {str(v.get("name")): str(v.get("meaning") or "") for v in elements.get("variables", []) if isinstance(v, dict)}
+
+    def in_words(name: re.Match[str]) -> str:
+        meaning = meanings.get(name.group())
+        return f"{name.group()} ({meaning})" if meaning else name.group()
+
+    return [
+        NamedConstraint(str(c.get("name", "")), re.sub(r"[A-Za-z_]\w*", in_words, str(c.get("expression", ""))))
+        for c in elements.get("constraints", [])
+        if isinstance(c, dict)
+    ]
 
 
 _CELL = re.compile(r"table (?P<table>\S+), row (?P<row>.+), column ")

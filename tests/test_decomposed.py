@@ -178,3 +178,39 @@ def test_no_constraint_of_the_banks_solved_problems_counts_as_written_off_its_se
         ]
         assert written, item.id
         assert constraints_off_their_sentence({"constraints": written}, item.text) == [], item.id
+
+
+def test_a_requirement_without_numbers_is_covered_by_what_a_constraint_says_not_by_the_sentence_it_was_written_for(
+    kb_dir: Path,
+) -> None:
+    """The steps keep each constraint's sentence as its meaning. The coverage check counted a clause covered by a
+    constraint "that says the same words", so any sentence given any constraint was covered: "loaves >= 10" for
+    "at least as many loaves as cakes" passed without a question. What a generated constraint says is now its
+    expression, in its variables' meanings; the clause goes to the LLM, which finds nothing that models it, and the
+    repaired steps are verified."""
+    from agents.fidelity import NOT_MODELLED
+    from tests.fakes import ScriptedChatModel
+    from tests.test_graph_paths import final_report, run
+
+    text = BAKERY.replace("How many", "It must make at least as many loaves as cakes. How many")
+    right = _bakery_llm().answers
+    variables, objective = right["modeler_steps_variables"][0], right["modeler_steps_objective"][0]
+    oven, ten_cakes, profits = right["modeler_steps_constraint"]
+
+    def steps_with(ratio: str) -> list[dict[str, Any]]:
+        return [variables, oven, ten_cakes, profits, {"constraints": [ratio]}, objective]
+
+    def mapped(to: str) -> dict[str, Any]:
+        return {
+            "clauses": [{"clause": 1, "covered_by": to, "reason": "loaves compared with cakes" if to != NOT_MODELLED else "none"}]
+        }
+
+    fake = ScriptedChatModel(
+        script=[*steps_with("loaves >= 10"), mapped(NOT_MODELLED), *steps_with("loaves >= cakes"), mapped("s4")]
+    )
+    steps = run(text, fake, kb_dir, retrieval_threshold=0.99)
+    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert "the text requires “It must make at least as many loaves as cakes.”" in rejection
+    assert "loaves (loaves baked) >= cakes (cakes baked)" in str(fake.requests[-1][-1].content)  # what s4 says, shown
+    best = max(4 * x + 7 * y for x in range(61) for y in range(10, 41) if 2 * x + 3 * y <= 120 and x >= y)
+    assert final_report(steps)["objective"] == pytest.approx(best)
