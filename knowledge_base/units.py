@@ -25,7 +25,12 @@ class UnitError(ValueError):
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry[Any]:
     # Offsets (dB, degC) must convert to base units when they appear in a product, or pint refuses them.
-    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    ureg: pint.UnitRegistry[Any] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+    # pint counts a bit as dimensionless, so 10 dB "was" 10 bit/s/Hz or 1e-5 Mbit and Mbit/s "was" MHz: dev30-bw-01's
+    # SNRs in dB were read as spectral efficiencies and data sizes, and verified. Information is its own dimension.
+    ureg.define("bit = [information] = b")
+    ureg._build_cache()  # units built on the bit (byte, baud) were cached dimensionless when the defaults loaded
+    return ureg
 
 
 def _normalise(unit: str) -> str:

@@ -216,6 +216,23 @@ def test_a_list_in_db_is_offered_for_the_snrs_not_for_the_minimum_rates() -> Non
     assert fields["minimum_rate"]["properties"]["source"]["enum"] == [rates, SAME_FOR_ALL, "none"]
 
 
+def test_snrs_in_db_read_as_spectral_efficiencies_or_data_sizes_are_refused() -> None:
+    """dev30-bw-01 was verified at 2175 Mbit/s (reference 114) on the 1.5B model: it read the SNRs "18 dB, ..." as
+    bit/s/Hz and as data sizes in Mbit, which pint allowed while it counted a bit as dimensionless (10 dB "was"
+    10 bit/s/Hz). Those lists are no longer offered for either, and such a binding from elsewhere is refused."""
+    data = parse_text(dev30_case("dev30-bw-01")["question"])
+    [snrs] = [n.id for n in data.lists if n.unit == "dB"]
+    fields = TEMPLATE.binding_schema(data)["properties"]
+    assert snrs not in fields["data_size"]["properties"]["source"]["enum"]
+    binding = {
+        "spectral_efficiency": {"source": snrs, "unit": "bit/s/Hz"},
+        "total_bandwidth": {"value": 20, "unit": "MHz"},
+        "objective": SUM_RATE,
+    }
+    with pytest.raises(AssemblyError, match=f"list {snrs} .* is in dB, which is not a unit of this quantity"):
+        TEMPLATE.read(binding, data, [])
+
+
 def test_a_rate_cap_and_a_khz_band_are_converted() -> None:
     text = LIMITED.replace("No user may get more than 8 MHz.", "No user's rate may exceed 30 Mbit/s.")
     binding = limited_binding(SUM_RATE, per_user_cap={"source": SAME_FOR_ALL, "value": 30, "unit": "Mbit/s"})

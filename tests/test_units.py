@@ -7,7 +7,7 @@ import math
 import pytest
 from pydantic import BaseModel, Field
 
-from knowledge_base.units import UnitError, convert, field_unit, is_unit, same_dimension
+from knowledge_base.units import UnitError, convert, different_dimensions, field_unit, is_unit, same_dimension
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,14 @@ def test_incompatible_or_unknown_units_are_refused_in_words() -> None:
     assert is_unit("ms") and is_unit("dBm/Hz") and is_unit("Mbit/s")
     assert not is_unit("USD") and not is_unit("trips")
     assert not is_unit("(per user") and not same_dimension("{", "W")  # prose from a caption, not a unit
+
+
+def test_information_is_a_dimension_of_its_own() -> None:
+    """pint's bit is dimensionless; ours is not, or a ratio in dB converts to a data size or a spectral efficiency."""
+    assert different_dimensions("dB", "bit/s/Hz") and different_dimensions("dB", "Mbit") and different_dimensions("Mbit/s", "MHz")
+    assert convert(1.0, "MB", "Mbit") == pytest.approx(8.0) and convert(2.0, "bit/s/Hz", "Mbit/s/MHz") == pytest.approx(2.0)
+    with pytest.raises(UnitError, match="cannot express 10 dB in bit/s/Hz"):
+        convert(10.0, "dB", "bit/s/Hz")
 
 
 def test_field_unit_reads_the_params_schema() -> None:
