@@ -218,7 +218,7 @@ class BandwidthAllocation(Template[BandwidthParams]):
             values["weight"] = read_series(binding.get("weights"), LINEAR, "weight", data, spec, optional=True)
         cap = binding.get("per_user_cap")
         unit = str(cap.get("unit") or "MHz") if isinstance(cap, dict) else "MHz"
-        # pint counts bits as dimensionless, so Mbit/s and MHz share a dimension: the unit's name decides.
+        # A cap in MHz limits the bandwidth, one in Mbit/s the rate: the unit decides which field it fills.
         field, target = ("max_bandwidth_mhz", "MHz") if unit in BANDWIDTH_UNITS else ("max_rate_mbps", "Mbit/s")
         values[field] = read_series_or_common(cap, users, target, "per-user cap", data, spec)
         return values
