@@ -148,3 +148,17 @@ def test_a_rejected_value_typed_again_is_asked_again_at_the_sampling_temperature
     assert fake.requests[2] == fake.requests[1]  # the same request, drawn again
     assert not any("already rejected" in s.text for s in steps if s.kind == "agent")
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
+
+
+def test_powers_without_a_limit_ask_again_for_the_power_limit_alone(kb_dir: Path) -> None:
+    # dev30-ee-01 on the 1.5B model: its binding left "max_power_per_user" empty ("from 0 up to 27 dBm") and, asked
+    # for its whole binding again with "the transmit powers need a limit", left it empty twice more. The error now
+    # names the fields that give such a limit, so that field alone is asked for.
+    record = case("dev30-ee-01")
+    right = BINDINGS["dev30-ee-01"][1]
+    wrong = {**right, "max_power_per_user": {"list": "none", "values": [], "unit": "dBm"}}
+    fake = ScriptedChatModel(script=[wrong, {"max_power_per_user": right["max_power_per_user"]}, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    assert list(fake.schemas[1]["properties"]) == ["max_power_per_user"]
+    assert "need a limit" in str(fake.requests[1][-1].content)
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])

@@ -245,7 +245,7 @@ def test_assembly_names_what_is_wrong() -> None:
     with pytest.raises(AssemblyError, match="least total power needs an SINR target"):
         POWER.assemble(no_target, data)
     no_limit = network_binding(values([0.1], "mW"), NONE, objective=MAX_MIN_SINR)
-    with pytest.raises(AssemblyError, match="need a limit: per transmitter or a total budget"):
+    with pytest.raises(AssemblyError, match="need a limit: a max power per transmitter or a total power budget"):
         POWER.assemble(no_limit, data)
     rate_without_band = network_binding(
         values([0.1], "mW"), values([10], "mW"), min_rate=values([2], "Mbit/s"), objective=MIN_POWER

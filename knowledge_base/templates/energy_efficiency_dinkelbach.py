@@ -87,7 +87,7 @@ class EnergyEfficiencyParams(ShannonRates):
             if per_user is not None and (set(per_user) != users or any(v < 0 for v in per_user.values())):
                 raise ValueError(f"the {name} must name exactly the users, each non-negative")
         if self.power_budget_w is None and self.max_power_w is None:
-            raise ValueError("the transmit powers need a limit: a total budget or a limit per user")
+            raise ValueError("the transmit powers need a limit: a max power per user or a total power budget")
         if self.circuit_power_w == 0 and not any((self.min_rate or {}).values()):
             # Bits per Joule then only grow as the power shrinks to zero, where the ratio is undefined: no optimum.
             raise ValueError("with no circuit power and no minimum rate the efficiency has no maximum; give the circuit power")

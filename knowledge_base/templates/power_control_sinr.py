@@ -86,7 +86,7 @@ class PowerControlParams(InterferenceNetwork, ShannonRates):
         if self.objective == MIN_POWER and self.sinr_target is None and self.min_rate is None:
             raise ValueError("the least total power needs an SINR target or a rate each link must reach")
         if self.objective != MIN_POWER and self.max_power_mw is None and self.total_power_mw is None:
-            raise ValueError(f"to {self.objective} the powers need a limit: per transmitter or a total budget")
+            raise ValueError(f"to {self.objective} the powers need a limit: a max power per transmitter or a total power budget")
         return self
 
     def floor(self, tx: str) -> float:
