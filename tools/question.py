@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from tools.textdata import NUMBER
+from tools.textdata import NUMBER, PERCENT
 
 Sense = Literal["min", "max"]
 Aggregate = Literal["sum", "max", "min", "mean"]
@@ -370,7 +370,6 @@ _NUMBER_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "twice": 2, "double": 2, "half": 0.5, "triple": 3, "thrice": 3,
 }  # fmt: skip
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
-_PERCENT = re.compile(r"(?<![\w.])([-+]?\d+(?:\.\d+)?)\s*(?:%|percent\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -456,7 +455,7 @@ def clause_numbers(piece: str) -> tuple[float, ...]:
         if match.group() in ("+", "-") or _is_label(text, match.start(), match.end()):
             continue
         numbers.append(float(match.group()))
-    numbers += [float(m.group(1)) / 100 for m in _PERCENT.finditer(text)]
+    numbers += [float(m.group(1)) / 100 for m in PERCENT.finditer(text)]
     return tuple(dict.fromkeys(numbers))
 
 

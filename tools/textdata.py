@@ -245,7 +245,8 @@ def names_any(text: str, names: Iterable[str]) -> bool:
     return any(name_pattern(name).search(text) for name in names)
 
 
-_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
+PERCENT = re.compile(r"(?<![\w.])([-+]?\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
+"""A percentage ("35 %", "20 percent"): its number, which a model may use as the fraction."""
 
 
 def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[str, ...] = ()) -> TextData:
@@ -263,7 +264,7 @@ def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[st
         extra_numbers=extra_numbers,
         files=files,
         counts=stated_counts(text),
-        fractions=tuple(float(m.group(1)) / 100 for m in _PERCENT.finditer(text)),
+        fractions=tuple(float(m.group(1)) / 100 for m in PERCENT.finditer(text)),
     )
 
 
