@@ -78,7 +78,9 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_
     try:
         assembled, items = template.assemble(binding, data)
         params = assembled.model_dump()
-        spec = [SpecEntry(name=i.name, value=i.value, source=i.source, default=i.default) for i in items]
+        spec = [
+            SpecEntry(name=i.name, value=i.value, source=i.source, default=i.default, table=i.table, row=i.row) for i in items
+        ]
         problem_class = template.problem_class_for(assembled)
     except AssemblyError as exc:
         assembly_error = str(exc)

@@ -64,6 +64,9 @@ class SpecEntry(TypedDict):
     value: float
     source: str
     default: float | None
+    table: NotRequired[str | None]
+    row: NotRequired[str | None]
+    """The table and row of the cell it was read from (absent or None: stated otherwise)."""
 
 
 class Formulation(TypedDict):

@@ -362,17 +362,13 @@ def _generated_constraints(elements: dict[str, Any]) -> list[NamedConstraint]:
     ]
 
 
-_CELL = re.compile(r"table (?P<table>\S+), row (?P<row>.+), column ")
-"""A value the template read from a table's cell (its SpecItem's source)."""
-
-
 def _cell_row(item: SpecEntry, data: TextData) -> str | None:
     """The row of the text's table whose cell the formulation read this value from (None for a value stated
     otherwise, and for a table made of a prose list: its numbers are a sentence's own)."""
-    found = _CELL.match(item["source"])
-    if found is None or any(t.id == found["table"] and t.from_list for t in data.tables):
+    table, row = item.get("table"), item.get("row")
+    if table is None or row is None or any(t.id == table and t.from_list for t in data.tables):
         return None
-    return found["row"]
+    return row
 
 
 def _generated_measure(formulation: Formulation) -> Measure | None:

@@ -33,6 +33,14 @@ class SpecItem:
     source: str
     default: float | None = None
     """The template's documented default; a value equal to it need not appear in the text."""
+    table: str | None = None
+    row: str | None = None
+    """The text's table and row of the cell the value was read from (None: stated otherwise)."""
+
+
+def cell_item(name: str, value: float, table: str, row: str, column: str) -> SpecItem:
+    """A value read from one cell of the text's table."""
+    return SpecItem(name, value, f"table {table}, row {row}, column {column}", table=table, row=row)
 
 
 PICK_A_SOURCE = "answer with the table column or list that holds these values"

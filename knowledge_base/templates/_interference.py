@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, SpecItem
+from knowledge_base.template import AssemblyError, SpecItem, cell_item
 from knowledge_base.templates._radio import (
     POWER_UNITS,
     gain_units,
@@ -128,7 +128,7 @@ def read_network(
                 raise AssemblyError(f"gain table {table.id} has no number for {row}, {column}")
             rx, tx = (row, column) if rows_are_receivers else (column, row)
             gain[rx][tx] = linear_gain(value, unit, f"gain {row}, {column}")
-            spec.append(SpecItem(f"gain[{rx},{tx}] ({unit})", value, f"table {table.id}, row {row}, column {column}"))
+            spec.append(cell_item(f"gain[{rx},{tx}] ({unit})", value, table.id, row, column))
     noise = read_optional_per_element(binding.get("noise_power"), receivers, "mW", "noise power", data, spec, transmitters)
     if noise is None:
         if not gives_density(binding):

@@ -11,7 +11,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
-from knowledge_base.template import AssemblyError, SpecItem
+from knowledge_base.template import AssemblyError, SpecItem, cell_item
 from knowledge_base.templates import _tabular as tab
 from tools.textdata import Table, TextData, link_ends
 
@@ -128,7 +128,7 @@ def read_links(
         ends = link_ends(row, row=True)
         if ends is None:
             raise AssemblyError(f"row {row!r} of table {source.id} does not name a link between two nodes")
-        spec.append(SpecItem(f"link[{row},{capacity_column}]", value, f"table {source.id}, row {row}, column {capacity_column}"))
+        spec.append(cell_item(f"link[{row},{capacity_column}]", value, source.id, row, capacity_column))
         capacity = value * tab.convert_factor(cell_unit or unit, unit)
         name = f"{ends[0]}-{ends[1]}" if _QUOTED.search(row) else row  # "(A,B)" would be quoted in Pyomo's names
         links.append(Link(name=name, tail=ends[0], head=ends[1], capacity=capacity, cost=costs.get(row, 1.0)))

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge_base.template import PICK_A_SOURCE, AssemblyError, SpecItem
+from knowledge_base.template import PICK_A_SOURCE, AssemblyError, SpecItem, cell_item
 from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._stated_quantities import convert_stated, single_unit
 from knowledge_base.units import same_dimension
@@ -94,7 +94,7 @@ def matrix(
             cell = cells[column]
             values[row][column] = None if cell is None else cell * scale
             if cell is not None:
-                spec.append(SpecItem(f"{name}[{row},{column}]", cell, f"table {source.id}, row {row}, column {column}"))
+                spec.append(cell_item(f"{name}[{row},{column}]", cell, source.id, row, column))
     return values
 
 
@@ -352,7 +352,7 @@ def read_matrix(
                 continue
             stated = f"{what}[{row},{name}]"
             values[row][name] = convert_stated(cell, unit, target_unit, stated) if unit and target_unit else cell
-            spec.append(SpecItem(stated, cell, f"table {source.table.id}, row {row}, column {column}"))
+            spec.append(cell_item(stated, cell, source.table.id, row, column))
     return values
 
 
