@@ -162,3 +162,23 @@ def test_powers_without_a_limit_ask_again_for_the_power_limit_alone(kb_dir: Path
     assert list(fake.schemas[1]["properties"]) == ["max_power_per_user"]
     assert "need a limit" in str(fake.requests[1][-1].content)
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+def test_a_sentence_number_equal_only_to_a_cell_of_another_row_is_not_covered_by_it(kb_dir: Path) -> None:
+    # A column read as a series counted all its numbers as used by every sentence: "only 3 container slots" passed as
+    # covered, unasked, because drone 6's input is 3 Mbit. A column's cells now stand for a sentence's number only
+    # where the sentence names their row (as single cells did): the sentence goes to the LLM's mapping, and the
+    # binding is sent back when nothing models it.
+    from agents.fidelity import NOT_MODELLED
+
+    record = case("dev30-mec-03")
+    text = record["question"].replace("Decide which", "The edge server has only 3 container slots. Decide which")
+    without_cap = {**BINDINGS["dev30-mec-03"][1], "max_offloaded_tasks": None, "run_locally": [], "must_offload": []}
+    unmodelled = {"clauses": [{"clause": 1, "covered_by": NOT_MODELLED, "reason": "no limit on offloaded tasks"}]}
+    fake = ScriptedChatModel(script=[without_cap, unmodelled, {**without_cap, "max_offloaded_tasks": 3}, NO_MAPPING])
+    steps = run(text, fake, kb_dir)
+    assert "1. The edge server has only 3 container slots." in str(fake.requests[1][-1].content)
+    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert "only 3 container slots" in rejection
+    assert "only 3 container slots" in str(fake.requests[2][-1].content)  # the repair request names it
+    assert final_report(steps)["status"] == "optimal"

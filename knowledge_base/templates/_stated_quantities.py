@@ -322,6 +322,7 @@ def stated_series(
             return None, unit
         raise AssemblyError(f"{name}: the binding names no list or table column for it")
     table_id, sep, column = source.partition(": ")
+    table = table_id if sep else None
     try:
         if sep:
             stated_or_none = data.table(table_id).column(column)
@@ -340,5 +341,5 @@ def stated_series(
         if value is None:
             raise AssemblyError(f"{name}: {where} has no number for {element}")
         values[element] = value
-        spec.append(SpecItem(f"{name}[{element}] ({unit})", value, where))
+        spec.append(SpecItem(f"{name}[{element}] ({unit})", value, where, table=table, row=element if table else None))
     return values, unit
