@@ -203,7 +203,10 @@ def llm_coverage(
             if twin is not None:
                 mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "covered", twin.name, f"it says: {twin.says}")
             else:
-                mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", why or "no constraint models it")
+                # Code's reason, where it has one, is the precise one ("no parameter equal to -174, 7"): a repair
+                # can act on it, where the LLM's own words ("nothing relates to noise") only restate the verdict.
+                reason = "; ".join(r for r in (coverage.reason, why) if r) or "no constraint models it"
+                mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", reason)
         elif coverage.unplaced:
             # The clause gives each named thing a number and no parameter does: the LLM's constraint is contradicted.
             reason = f"{target} was named, but {coverage.reason}"

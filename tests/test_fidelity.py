@@ -216,6 +216,21 @@ def test_a_constraint_that_says_the_same_words_outvotes_the_llms_nothing() -> No
     assert mapped["The weather must be fine."].status == "uncovered"
 
 
+def test_a_clause_the_llm_finds_unmodelled_names_the_numbers_code_found_unused() -> None:
+    # dev30-pow-01 on the 1.5B model: "thermal noise of -174 dBm/Hz ... a noise figure of 7 dB" came back as "The
+    # problem does not mention any constraints or objectives related to noise", three times; the numbers the model
+    # leaves out are what a repair can act on, so they lead the reason.
+    text = "The receivers see thermal noise of -174 dBm/Hz and have a noise figure of 7 dB."
+    coverage = code_coverage(requirement_clauses(text), [10], parse_text(text), [])
+
+    def nothing(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        return {"clauses": [{"clause": 1, "covered_by": NOT_MODELLED, "reason": "nothing relates to noise"}]}
+
+    [mapped] = llm_coverage(coverage, [], "the total power", nothing)
+    assert mapped.status == "uncovered"
+    assert mapped.reason == "the model uses no parameter equal to -174, 7; nothing relates to noise"
+
+
 def test_a_constraint_the_llm_names_for_a_stated_quantity_the_model_lacks_is_not_taken() -> None:
     # A 0.5B model read "SINR >= 6" as the power limits and mapped the power-limit sentence to the SINR constraint:
     # the clause states 20 mW, which no parameter equals, so code does not take the LLM's word for it. A count the
