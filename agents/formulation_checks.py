@@ -6,7 +6,8 @@ only ever asks to maximise must not get a minimising model, and the other way ro
 speaks of whole units or counts must not get a purely continuous model. The last two are errors for a
 generated formulation (the LLM chose them) and need no check for a template (its author did). Units: two
 parameters of a generated model that measure the same quantity in different units (ms and s, MHz and Hz,
-dBm and W) must be converted before they are combined, so the pair is named.
+dBm and W) must be converted before they are combined, so the pair is named. Literals of a generated model's
+expressions: each must be stated in the text, and the constraints written for a sentence must use its numbers.
 """
 
 from __future__ import annotations
