@@ -23,7 +23,7 @@ from knowledge_base.template import PICK_A_SOURCE, AssemblyError, SpecItem, cell
 from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._stated_quantities import convert_stated, single_unit
 from knowledge_base.units import same_dimension
-from tools.textdata import NUMBER, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
+from tools.textdata import NUMBER, PERCENT, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
 
 _PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
 _IN_UNIT = re.compile(r"\bin\s+([A-Za-zµ%][\w/µ%]*)")
@@ -198,8 +198,8 @@ def _placed(typed: dict[str, float], data: TextData, names: Sequence[str], name:
     words = {n: name_pattern(n) for n in names}
     general = [line for line in lines if _EVERY.search(line) or not any(w.search(line) for w in words.values())]
 
-    def numbers(line: str) -> list[float]:
-        return [float(m.group()) for m in NUMBER.finditer(line)]
+    def numbers(line: str) -> list[float]:  # "at most 80 %" gives 80 and 0.8
+        return [float(m.group()) for m in NUMBER.finditer(line)] + [float(m.group(1)) / 100 for m in PERCENT.finditer(line)]
 
     for thing, number in typed.items():
         if thing not in words or not data.mentions(number):  # a number the text lacks: the Verifier names it
