@@ -79,6 +79,8 @@ class Example:
     text: str
     variable_lines: list[str]
     clause_lines: list[str]
+    objective_line: str = ""
+    """The words of the question and the objective written for them: '"maximize the profit" -> 4 * x + 7 * y'."""
 
 
 def example_of(item: BankItem) -> Example:
@@ -92,6 +94,7 @@ def example_of(item: BankItem) -> Example:
         text=item.text,
         variable_lines=[f"- {v.name}: {v.meaning} ({v.domain})" for v in item.variables],
         clause_lines=lines,
+        objective_line=f'"{item.objective.clause}" -> {item.objective.sense} {item.objective.expression}',
     )
 
 
@@ -113,6 +116,9 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
     """The formulation's elements, asked for one small piece at a time."""
     variable_examples = "\n\n".join(f"Problem: {e.text}\nVariables:\n" + "\n".join(e.variable_lines) for e in examples)
     clause_examples = "\n".join(line for e in examples for line in e.clause_lines)
+    objective_examples = "\n\n".join(
+        "Variables:\n" + "\n".join(e.variable_lines) + f"\nObjective: {e.objective_line}" for e in examples if e.objective_line
+    )
     revise = f"\n\nAn earlier formulation was rejected: {feedback}" if feedback else ""
 
     found = ask(
@@ -150,7 +156,14 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
     objective = ask(
         "modeler_steps_objective",
         OBJECTIVE_SCHEMA,
-        {"problem": text, "variables": listing, "sense": sense or "optimize", "goal": goal, "revise": revise},
+        {
+            "problem": text,
+            "variables": listing,
+            "sense": sense or "optimize",
+            "goal": goal,
+            "examples": objective_examples or "(none)",
+            "revise": revise,
+        },
     )
     steps.elements = {
         "sets": [],

@@ -87,6 +87,7 @@ def test_feedback_and_examples_reach_every_request() -> None:
         text="A farm grows wheat on at most 50 acres.",
         variable_lines=["- wheat: acres of wheat (nonnegative real)"],
         clause_lines=['"A farm grows wheat on at most 50 acres." -> ["wheat <= 50"]'],
+        objective_line='"maximize its income" -> maximize 120 * wheat',
     )
 
     llm = _bakery_llm()
@@ -94,6 +95,7 @@ def test_feedback_and_examples_reach_every_request() -> None:
     assert all("every variable to 0" in values["revise"] for _, values in llm.asked)
     assert "acres of wheat" in llm.asked[0][1]["examples"]
     assert "wheat <= 50" in llm.asked[1][1]["examples"]
+    assert "maximize 120 * wheat" in llm.asked[-1][1]["examples"] and llm.asked[-1][0] == "modeler_steps_objective"
 
 
 def test_sentences_without_numbers_or_requirements_are_not_asked_about() -> None:
@@ -110,6 +112,7 @@ def test_a_bank_item_shows_its_variables_and_each_sentence_with_its_constraints(
     assert all(f"- {v.name}: " in "\n".join(example.variable_lines) for v in item.variables)
     for constraint in item.constraints:
         assert any(constraint.clause in line and constraint.expression in line for line in example.clause_lines)
+    assert item.objective.clause in example.objective_line and item.objective.expression in example.objective_line
 
 
 def test_through_the_graph_the_steps_show_solved_examples_of_the_bank_and_the_answer_is_verified(kb_dir: Path) -> None:
