@@ -216,21 +216,27 @@ def test_a_list_in_db_is_offered_for_the_snrs_not_for_the_minimum_rates() -> Non
     assert fields["minimum_rate"]["properties"]["source"]["enum"] == [rates, SAME_FOR_ALL, "none"]
 
 
-def test_snrs_in_db_read_as_spectral_efficiencies_or_data_sizes_are_refused() -> None:
+def test_snrs_in_db_are_read_as_snrs_whatever_unit_the_binding_chose_and_are_no_data_sizes() -> None:
     """dev30-bw-01 was verified at 2175 Mbit/s (reference 114) on the 1.5B model: it read the SNRs "18 dB, ..." as
     bit/s/Hz and as data sizes in Mbit, which pint allowed while it counted a bit as dimensionless (10 dB "was"
-    10 bit/s/Hz). Those lists are no longer offered for either, and such a binding from elsewhere is refused."""
-    data = parse_text(dev30_case("dev30-bw-01")["question"])
+    10 bit/s/Hz). A list written in dB is no data size, and as the spectral efficiency it is an SNR in dB."""
+    item = dev30_case("dev30-bw-01")
+    data = parse_text(item["question"])
     [snrs] = [n.id for n in data.lists if n.unit == "dB"]
+    [rates] = [n.id for n in data.lists if n.unit == "Mbit/s"]
     fields = TEMPLATE.binding_schema(data)["properties"]
     assert snrs not in fields["data_size"]["properties"]["source"]["enum"]
     binding = {
         "spectral_efficiency": {"source": snrs, "unit": "bit/s/Hz"},
         "total_bandwidth": {"value": 20, "unit": "MHz"},
+        "minimum_rate": {"source": rates, "value": None, "unit": "Mbit/s"},
+        "per_user_cap": {"source": SAME_FOR_ALL, "value": 8, "unit": "MHz"},
+        "data_size": {"source": "none", "unit": "Mbit"},
         "objective": SUM_RATE,
     }
-    with pytest.raises(AssemblyError, match=f"list {snrs} .* is in dB, which is not a unit of this quantity"):
-        TEMPLATE.read(binding, data, [])
+    params, result = solve_example(TEMPLATE, item["question"], binding)
+    assert params.spectral_efficiency["user3"] == pytest.approx(math.log2(1 + 10**2.4))
+    assert result.objective == pytest.approx(item["answer"], rel=item["tolerance"]["rel"])
 
 
 def test_a_rate_cap_and_a_khz_band_are_converted() -> None:

@@ -225,8 +225,13 @@ class BandwidthAllocation(Template[BandwidthParams]):
 
     @staticmethod
     def _efficiency(entry: Any, data: TextData, spec: list[SpecItem]) -> dict[str, float]:
-        """bit/s/Hz as stated, or log2(1 + SNR) from an SNR in dB or linear."""
+        """bit/s/Hz as stated, or log2(1 + SNR) from an SNR in dB or linear. A list the text writes in dB holds
+        SNRs whatever unit the binding chose (the 1.5B model chose bit/s/Hz for dev30-bw-01's "18 dB, 9 dB, ..."
+        three times, though told the list is in dB): the text's unit decides, as for every list."""
         chosen = str(entry.get("unit") or "bit/s/Hz") if isinstance(entry, dict) else "bit/s/Hz"
+        source = str(entry.get("source") or "") if isinstance(entry, dict) else ""
+        if any(n.id == source and n.unit == "dB" for n in data.lists):
+            chosen = SNR_DB
         if chosen not in (SNR_DB, SNR_LINEAR):
             values = read_series(entry, "bit/s/Hz", "spectral efficiency", data, spec)
             assert values is not None  # not optional
