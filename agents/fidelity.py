@@ -195,7 +195,13 @@ def llm_coverage(
             mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "unclear", "", "the LLM did not map it")
             continue
         target, why = str(item.get("covered_by", "")), str(item.get("reason", "")).strip()
-        if target == NOT_A_REQUIREMENT:
+        if target == NOT_A_REQUIREMENT and coverage.unplaced:
+            # The clause writes a list of numbers per named thing that no parameter gives them: data the model
+            # leaves out is no less a requirement for being data (dev30-cov-03 on the 1.5B model: the sites' costs
+            # and the budget dismissed, a covered population verified as a count of districts).
+            reason = f"it was called no requirement, but {coverage.reason}"
+            mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", reason)
+        elif target == NOT_A_REQUIREMENT:
             mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "not a requirement", "", why)
         elif target == NOT_MODELLED:
             # A small model says "nothing" too readily: a constraint that says what the clause says outvotes it.

@@ -424,3 +424,23 @@ def test_a_list_whose_alternative_the_binding_takes_by_id_is_the_modelers_choice
     by_list = {c.clause.text.split(":")[0]: c for c in coverage}
     assert by_list["CPU capacity at launch (cores)"].status == "covered"
     assert by_list["S1 has 9 W, S2 6 W."].status == "unclear" and "gives S1 9, S2 6" in by_list["S1 has 9 W, S2 6 W."].reason
+
+
+def test_a_list_of_numbers_no_parameter_gives_is_uncovered_even_when_the_llm_calls_it_no_requirement() -> None:
+    # dev30-cov-03 on the 1.5B model: the association template (a count of served users) was verified for a
+    # budgeted coverage problem, the LLM having called the sites' costs "not a requirement". A list of numbers per
+    # named thing that no parameter gives them is data the model leaves out; a sentence without such a list may
+    # still be called no requirement.
+    text = "Building a site costs (in million EUR): S1 3.5, S2 2.8, S3 4.1. The district has a long history."
+    data = parse_text(text)
+    coverage = code_coverage(requirement_clauses(text), [], data, [], keyed=[{"S1": 1.0, "S2": 1.0, "S3": 1.0}])
+
+    def dismissed(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        count = schema["properties"]["clauses"]["maxItems"]
+        return {"clauses": [{"clause": n + 1, "covered_by": NOT_A_REQUIREMENT, "reason": "data"} for n in range(count)]}
+
+    mapped = {m.clause.text.split()[0]: m for m in llm_coverage(coverage, [], "the covered population", dismissed)}
+    assert mapped["Building"].status == "uncovered"
+    assert "called no requirement, but the model uses no parameter that gives S1 3.5" in mapped["Building"].reason
+    with_costs = code_coverage(requirement_clauses(text), [], data, [], keyed=[{"S1": 3.5, "S2": 2.8, "S3": 4.1}])
+    assert all(m.status != "uncovered" for m in llm_coverage(with_costs, [], "the covered population", dismissed))
