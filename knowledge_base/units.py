@@ -96,7 +96,10 @@ def different_dimensions(unit: str, other: str) -> bool:
 
 
 def is_unit(unit: str) -> bool:
-    """True when pint knows `unit` (so "ms", "dBm/Hz" and "Mbit/s" are units, "USD" and "trips" are not)."""
+    """True when pint knows `unit` (so "ms", "dBm/Hz" and "Mbit/s" are units, "USD" and "trips" are not). Money is
+    no unit here: pint reads "k$" as Boltzmann's constant (its "$" ignored)."""
+    if any(symbol in unit for symbol in "$€£¥"):
+        return False
     split = _split_log(_normalise(unit))
     try:
         registry().Quantity(1.0, split[1] if split else _normalise(unit))

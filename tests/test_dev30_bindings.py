@@ -191,3 +191,24 @@ def test_a_percentage_typed_as_its_fraction_per_cell_is_taken(kb_dir: Path) -> N
     binding = {**BINDINGS["dev30-assoc-03"][1], "load_limit": {"values": {"C1": 0.8, "C2": 0.8, "C3": 0.8}}}
     steps = run(record["question"], ScriptedChatModel(script=[binding, NO_MAPPING]), kb_dir)
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+def test_a_column_whose_header_writes_a_unit_of_another_kind_is_neither_offered_nor_read_for_the_field(kb_dir: Path) -> None:
+    # dev30-mec-03 on the 1.5B model was verified at 6000 ms (reference 4083): it read "work (Gcycles)" as the data
+    # sizes in Gbit and "onboard CPU (GHz)" as the cycles. A column is offered only for a field of its header's kind
+    # (as lists are), and a binding from elsewhere is refused in words.
+    from knowledge_base.catalog import load_templates
+    from knowledge_base.template import AssemblyError
+    from tools.textdata import parse_text
+
+    record = case("dev30-mec-03")
+    right = BINDINGS["dev30-mec-03"][1]
+    fake = ScriptedChatModel(script=[right, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    offered = fake.schemas[0]["properties"]
+    assert "T1: work (Gcycles)" not in offered["data_size"]["properties"]["source"]["enum"]
+    assert "T1: onboard CPU (GHz)" not in offered["cpu_cycles"]["properties"]["source"]["enum"]
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+    wrong = {**right, "data_size": {"source": "T1: work (Gcycles)", "unit": "Gbit"}}
+    with pytest.raises(AssemblyError, match=r"column 'work \(Gcycles\)' of table T1 is in Gcycles, which is not a unit"):
+        load_templates()["mec_offloading"].read(wrong, parse_text(record["question"]), [])

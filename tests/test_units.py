@@ -43,7 +43,7 @@ def test_incompatible_or_unknown_units_are_refused_in_words() -> None:
     assert same_dimension("kHz", "GHz")
     assert math.isfinite(convert(-30.0, "dBm", "mW"))
     assert is_unit("ms") and is_unit("dBm/Hz") and is_unit("Mbit/s")
-    assert not is_unit("USD") and not is_unit("trips")
+    assert not is_unit("USD") and not is_unit("trips") and not is_unit("k$") and not is_unit("M€")
     assert not is_unit("(per user") and not same_dimension("{", "W")  # prose from a caption, not a unit
 
 

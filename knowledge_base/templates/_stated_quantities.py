@@ -10,6 +10,7 @@ value, ..." list that code found, or from numbers the model copies, one for all 
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeGuard
 
 from knowledge_base.template import AssemblyError, SpecItem
@@ -230,6 +231,22 @@ def _of_kind(named: NamedList, units: list[str] | None) -> bool:
     return not named.unit or not units or not all(different_dimensions(_unit(named.unit), _unit(u)) for u in units)
 
 
+_HEADER_UNIT = re.compile(r"\(([^()]{1,20})\)\s*$")
+
+
+def _column_unit(column: str) -> str:
+    """The unit a table column's header ends with, in parentheses ("work (Gcycles)" → "Gcycles"); '' for none."""
+    found = _HEADER_UNIT.search(column)
+    return found.group(1).strip() if found else ""
+
+
+def _column_of_kind(column: str, units: list[str] | None) -> bool:
+    """May the column hold a quantity measured in one of `units`? Not when its header writes a unit of another kind:
+    the 1.5B model read dev30-mec-03's "work (Gcycles)" as data sizes in Gbit and "onboard CPU (GHz)" as cycles."""
+    unit = _column_unit(column)
+    return not unit or not units or not all(different_dimensions(_unit(unit), _unit(u)) for u in units)
+
+
 def _lists_of_kind(data: TextData, units: list[str] | None) -> list[str]:
     """The ids of the text's lists that may hold a quantity measured in one of `units` (`_of_kind`)."""
     return [n.id for n in data.lists if _of_kind(n, units)]
@@ -244,7 +261,7 @@ def series_choices(data: TextData, units: list[str] | None = None) -> list[str]:
         for t in data.tables
         if not t.from_list
         for c in t.columns
-        if any(v is not None for v in t.column(c).values())
+        if any(v is not None for v in t.column(c).values()) and _column_of_kind(c, units)
     ]
     return [*_lists_of_kind(data, units), *columns]
 
@@ -327,6 +344,11 @@ def stated_series(
         if sep:
             stated_or_none = data.table(table_id).column(column)
             where = f"table {table_id}, column {column}"
+            if not _column_of_kind(column, [target]):
+                raise AssemblyError(
+                    f"{name}: column '{column}' of table {table_id} is in {_column_unit(column)}, which is not a unit of"
+                    f" this quantity ({target}): it states something else"
+                )
         else:
             named = data.named_list(source)
             if named.units and _unit(target) != _unit(LINEAR):
