@@ -325,3 +325,22 @@ def test_values_written_for_a_range_of_users_solve_the_dev30_questions(case_id: 
     item = dev30_case(case_id)
     _, result = solve_example(TEMPLATE, item["question"], binding)
     assert result.objective == pytest.approx(item["answer"], rel=item["tolerance"]["rel"])
+
+
+def test_the_minimum_rates_read_again_as_per_user_caps_are_refused() -> None:
+    """dev30-bw-01 on the 0.5B model was verified at 40 Mbit/s (reference 114): the guaranteed rates were read as the
+    per-user caps too, so every user got exactly its minimum."""
+    item = dev30_case("dev30-bw-01")
+    data = parse_text(item["question"])
+    [snrs] = [n.id for n in data.lists if n.unit == "dB"]
+    [rates] = [n.id for n in data.lists if n.unit == "Mbit/s"]
+    binding = {
+        "spectral_efficiency": {"source": snrs, "unit": "SNR in dB"},
+        "total_bandwidth": {"value": 20, "unit": "MHz"},
+        "minimum_rate": {"source": rates, "value": None, "unit": "Mbit/s"},
+        "per_user_cap": {"source": rates, "value": None, "unit": "Mbit/s"},
+        "data_size": {"source": "none", "unit": "Mbit"},
+        "objective": SUM_RATE,
+    }
+    with pytest.raises(AssemblyError, match=f"per-user cap: {rates} gives the minimum rates"):
+        TEMPLATE.read(binding, data, [])

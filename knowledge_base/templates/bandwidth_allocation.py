@@ -26,6 +26,7 @@ from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._radio import BANDWIDTH_UNITS
 from knowledge_base.templates._stated_quantities import (
     LINEAR,
+    SAME_FOR_ALL,
     convert_stated,
     quantity_schema,
     read_quantity,
@@ -217,6 +218,12 @@ class BandwidthAllocation(Template[BandwidthParams]):
         if objective in (SUM_RATE, FAIRNESS):
             values["weight"] = read_series(binding.get("weights"), LINEAR, "weight", data, spec, optional=True)
         cap = binding.get("per_user_cap")
+        floor = binding.get("minimum_rate")
+        source = cap.get("source") if isinstance(cap, dict) else None
+        if source not in (None, "none", SAME_FOR_ALL) and isinstance(floor, dict) and floor.get("source") == source:
+            # dev30-bw-01 on the 0.5B model was verified at 40 for 114: the guaranteed rates read as caps too, so
+            # every user got exactly its minimum ("no user more than 8 MHz" counted as covered by user 2's 8 Mbit/s).
+            raise AssemblyError(f"per-user cap: {source} gives the minimum rates; a limit is not the numbers of a requirement")
         unit = str(cap.get("unit") or "MHz") if isinstance(cap, dict) else "MHz"
         # A cap in MHz limits the bandwidth, one in Mbit/s the rate: the unit decides which field it fills.
         field, target = ("max_bandwidth_mhz", "MHz") if unit in BANDWIDTH_UNITS else ("max_rate_mbps", "Mbit/s")
