@@ -228,7 +228,12 @@ def _of_kind(named: NamedList, units: list[str] | None) -> bool:
     the 0.5B model chose dev30-pow-01's SINR targets "10 dB (link 1), ..." for the noise powers (mW) and
     dev30-bw-01's SNRs in dB for the minimum rates (Mbit/s), and chose them again each time it was told why not
     (`_list_unit` refuses such a binding; offering only the lists of the right kind leaves nothing to refuse)."""
-    return not named.unit or not units or not all(different_dimensions(_unit(named.unit), _unit(u)) for u in units)
+    return _unit_of_kind(named.unit, units)
+
+
+def _unit_of_kind(written: str, units: list[str] | None) -> bool:
+    """May numbers written in `written` ('' for no unit) measure a quantity in one of `units`?"""
+    return not written or not units or not all(different_dimensions(_unit(written), _unit(u)) for u in units)
 
 
 _HEADER_UNIT = re.compile(r"\(([^()]{1,20})\)\s*$")
@@ -243,8 +248,7 @@ def _column_unit(column: str) -> str:
 def _column_of_kind(column: str, units: list[str] | None) -> bool:
     """May the column hold a quantity measured in one of `units`? Not when its header writes a unit of another kind:
     the 1.5B model read dev30-mec-03's "work (Gcycles)" as data sizes in Gbit and "onboard CPU (GHz)" as cycles."""
-    unit = _column_unit(column)
-    return not unit or not units or not all(different_dimensions(_unit(unit), _unit(u)) for u in units)
+    return _unit_of_kind(_column_unit(column), units)
 
 
 def _lists_of_kind(data: TextData, units: list[str] | None) -> list[str]:
