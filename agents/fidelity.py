@@ -25,7 +25,15 @@ from typing import Any, Literal
 
 from agents.formulation_checks import short
 from knowledge_base.units import UnitError, convert, different_dimensions, is_unit
-from tools.question import AskedQuantity, Clause, Measure, asked_quantity, measured_numbers, requirement_clauses
+from tools.question import (
+    AskedQuantity,
+    Clause,
+    Measure,
+    asked_quantity,
+    measured_numbers,
+    measured_quantities,
+    requirement_clauses,
+)
 from tools.textdata import NamedList, TextData, name_pattern, same_numbers
 
 CoverageStatus = Literal["covered", "not a requirement", "uncovered", "unclear"]
@@ -117,6 +125,7 @@ def code_coverage(
     constraints: Sequence[NamedConstraint] = (),
     keyed: Sequence[dict[str, float]] | None = None,
     cells: Sequence[tuple[float, str]] = (),
+    quantities: Sequence[tuple[float, str]] = (),
 ) -> list[ClauseCoverage]:
     """What code can say of each clause: covered by its numbers or by a constraint that says the same words,
     uncovered (a hard requirement with a number or a name the formulation never uses), or unclear.
@@ -129,21 +138,35 @@ def code_coverage(
     `cells` are the numbers the formulation reads from table cells, each with its row, and are not in `used`: a
     cell's number stands for a sentence's number only where the sentence names its row ("slice 6 earns 20"). A
     sentence's "20 CPU cores" is not modelled by slice 6's revenue of 20 (dev30-sl-04 was verified without its CPU
-    limit because the revenue column held a 20)."""
+    limit because the revenue column held a 20).
+
+    `quantities` are the formulation's numbers known with the unit the text states them in, and are not in `used`:
+    they stand for a clause's number written with a unit only where the two units measure the same kind of thing.
+    "No user can be given more than 8 MHz" is not modelled by a guaranteed rate of 8 Mbit/s (dev30-bw-01 on the 0.5B
+    model was verified at 40 for 114 with that clause counted as covered)."""
     used_values = [float(v) for v in used]
     said = [str(m) for m in mentioned]
     groups = _entity_groups(data)
     out: list[ClauseCoverage] = []
     for clause in clauses:
         rows = [value for value, row in cells if name_pattern(row).search(clause.text)]
-        unused = [n for n in clause.numbers if n != 0 and not _is_used(n, used_values) and not _is_used(n, rows)]
+        other_kind = _in_other_units(clause.text, quantities)
+        unused = [
+            n
+            for n in clause.numbers
+            if n != 0
+            and not _is_used(n, used_values)
+            and not _is_used(n, rows)
+            and not _is_used(n, [v for v, _ in quantities if v not in other_kind])
+        ]
         lists = _lists_of(clause, data, " ".join(said))
         unplaced = _unplaced_list_numbers(lists, keyed) if keyed is not None else []
         unused += [n for n in unplaced if n not in unused]
         named = _particular_names(clause.text, groups)
         unsaid = sorted(n for n in named if not any(name_pattern(n).search(m) for m in said)) if clause.strong else []
-        alone = [n for n in unused if n not in unplaced]
+        alone = [n for n in unused if n not in unplaced and n not in other_kind]
         missing = [f"no parameter equal to {', '.join(f'{n:g}' for n in alone)}"] if alone else []
+        missing += [f"{n:g} only in {other_kind[n]}, not as {n:g} {u}" for n, u in _units_of(clause.text, unused, other_kind)]
         if unplaced:
             missing.append(f"no parameter that gives {', '.join(_unplaced_items(lists, unplaced))}")
         missing_text = "the model uses " + " and ".join(missing) if missing else ""
@@ -363,6 +386,23 @@ def _proportional(values: dict[str, float], mapping: dict[str, float]) -> bool:
     return all(_is_used(mapping[name], [value * factor]) for name, value in values.items())
 
 
+def _in_other_units(text: str, quantities: Sequence[tuple[float, str]]) -> dict[float, str]:
+    """The clause's numbers written with a unit that the formulation has only in units of another kind, each with
+    those units in words ({8.0: "Mbit/s"} for "8 MHz" when the model's only 8 is a rate)."""
+    found: dict[float, str] = {}
+    for number, unit in measured_quantities(text):
+        equal = [other for value, other in quantities if _is_used(number, [value])]
+        if equal and all(different_dimensions(unit, other) for other in equal):
+            found[number] = " or ".join(dict.fromkeys(equal))
+    return found
+
+
+def _units_of(text: str, unused: list[float], other_kind: dict[float, str]) -> list[tuple[float, str]]:
+    """The unit the clause writes each of these numbers in, for those the formulation has in another kind only."""
+    written = dict(reversed(measured_quantities(text)))
+    return [(n, written[n]) for n in unused if n in other_kind and n in written]
+
+
 def _is_used(number: float, used: list[float]) -> bool:
     return any(abs(number - value) <= _TOLERANCE * max(1.0, abs(value)) for value in used)
 
@@ -419,19 +459,21 @@ def check_fidelity(
     ask: Callable[[dict[str, Any], dict[str, str]], dict[str, Any]] | None,
     keyed: Sequence[dict[str, float]] | None = None,
     cells: Sequence[tuple[float, str]] = (),
+    quantities: Sequence[tuple[float, str]] = (),
 ) -> FidelityCheck:
     """Hold a formulation against the question: the asked quantity, then every requirement clause.
 
     `text` is what the user wrote (not attached data); `used` every number the formulation uses; `mentioned` the
     words of what the Modeler wrote (its binding or elements and code); `ask` maps clauses code left unclear
     (None: they stay unclear, which rejects nothing); `keyed` the formulation's numbers by name, where it has them;
-    `cells` its numbers read from table cells, by row, which `used` leaves out (both: see `code_coverage`)."""
+    `cells` its numbers read from table cells, by row, and `quantities` those known with their unit, which `used`
+    leaves out (all three: see `code_coverage`)."""
     asked = asked_quantity(text)
     findings: list[Finding] = []
     mismatch = objective_mismatch(asked, measure)
     if mismatch:
         findings.append(Finding("asked_quantity", mismatch))
-    coverage = code_coverage(requirement_clauses(text), used, data, mentioned, constraints, keyed, cells)
+    coverage = code_coverage(requirement_clauses(text), used, data, mentioned, constraints, keyed, cells, quantities)
     if ask is not None and not findings and not coverage_findings(coverage):  # rejected by code: no need to ask
         objective = measure.describe() if measure is not None else "(not described)"
         coverage = llm_coverage(coverage, constraints, objective, ask)

@@ -79,7 +79,8 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_
         assembled, items = template.assemble(binding, data)
         params = assembled.model_dump()
         spec = [
-            SpecEntry(name=i.name, value=i.value, source=i.source, default=i.default, table=i.table, row=i.row) for i in items
+            SpecEntry(name=i.name, value=i.value, source=i.source, default=i.default, table=i.table, row=i.row, unit=i.unit)
+            for i in items
         ]
         problem_class = template.problem_class_for(assembled)
     except AssemblyError as exc:

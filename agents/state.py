@@ -67,6 +67,8 @@ class SpecEntry(TypedDict):
     table: NotRequired[str | None]
     row: NotRequired[str | None]
     """The table and row of the cell it was read from (absent or None: stated otherwise)."""
+    unit: NotRequired[str | None]
+    """The unit the text states it in (absent or None: not known)."""
 
 
 class Formulation(TypedDict):

@@ -280,7 +280,8 @@ def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[s
     binding left empty, fields it answered "none" (the choice a template offers for a group the text may not have),
     and fields of stated numbers ({value, unit}, {values, unit}) it filled: with numbers other than the clause's
     (dev-power-01's SINR targets 6, 4, 5 written as the power limits where the text says 20 mW). A group answered
-    "none" in every part ({"budget": "none", "need": "none"}) was declined too."""
+    "none" in every part ({"budget": "none", "need": "none"}) was declined too. A field's description ends with the
+    units it takes: "no user can be given more than 8 MHz" is a per-user cap "(in MHz, ...)", not a minimum rate."""
     required = set(schema.get("required", []))
 
     def items(spec: Any) -> dict[str, Any]:  # the fields of each item of a list field (a slice's resources)
@@ -291,8 +292,10 @@ def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[s
         stated = isinstance(spec, dict) and bool({"value", "values"} & set(spec.get("properties") or {}))
         return stated or any(map(holds_numbers, items(spec).values()))
 
-    def says(spec: Any) -> str:  # what the field is, with its items' fields ("overhead per slice: ...")
+    def says(spec: Any) -> str:  # what the field is, in which units, with its items' fields ("overhead per slice: ...")
         own = str(spec.get("description", "")) if isinstance(spec, dict) else ""
+        units = (((spec.get("properties") or {}).get("unit") or {}).get("enum") or []) if isinstance(spec, dict) else []
+        own += f" (in {', '.join(map(str, units))})" if units else ""
         return "; ".join(p for p in [own, *(f"{n.replace('_', ' ')}: {says(s)}" for n, s in items(spec).items())] if p)
 
     def declined(value: Any) -> bool:
@@ -319,16 +322,21 @@ def _fidelity(
         constraints = _generated_constraints(formulation["binding"])
         used = [*values, *code_literals(formulation.get("code", ""))]
         keyed = None  # the elements' numbers are code's literals, not named parameters
-        cells = []
+        cells, quantities = [], []
     else:
         template, params = formulation_template(context, formulation)
         measure = template.objective(params)
         constraints = _named_constraints(context, formulation) if template.tool_for(params) == PYOMO_PORTFOLIO else []
-        rows = [(item["value"], _cell_row(item, data)) for item in state.get("spec", [])]
-        cells = [(value, row) for value, row in rows if row is not None]
-        others = [value for value, row in rows if row is None]
-        read = Counter(value for value, _ in cells)
-        used = [*others, *(Counter(_numbers_in(formulation["params"])) - read).elements()]
+        spec = state.get("spec", [])
+        cells = [(item["value"], row) for item in spec if (row := _cell_row(item, data)) is not None]
+        stated = [item for item in spec if _cell_row(item, data) is None]
+        quantities = [(item["value"], unit) for item in stated if (unit := item.get("unit"))]
+        # A parameter equal to a number read with its unit is that number, however often the parameters repeat it
+        # (a rate per user and again per link); one equal to a cell's number stands for that cell once.
+        with_unit = {value for value, _ in quantities}
+        bare = Counter(n for n in _numbers_in(formulation["params"]) if n not in with_unit)
+        used = [item["value"] for item in stated if not item.get("unit")]
+        used += (bare - Counter(value for value, _ in cells)).elements()
         keyed = _keyed_numbers(formulation["params"])
     mentioned = [json.dumps(formulation["binding"]), formulation.get("code", "")]
     requirements = prompts.load("verifier_requirements")
@@ -338,11 +346,11 @@ def _fidelity(
 
     text = problem_text(state, with_data=False)
     try:
-        return check_fidelity(text, data, measure, used, mentioned, constraints, ask_llm, keyed, cells)
+        return check_fidelity(text, data, measure, used, mentioned, constraints, ask_llm, keyed, cells, quantities)
     except OutOfTime:
         raise
     except StructuredOutputError:  # the mapping is the LLM's; without it, code's verdicts stand
-        return check_fidelity(text, data, measure, used, mentioned, constraints, None, keyed, cells)
+        return check_fidelity(text, data, measure, used, mentioned, constraints, None, keyed, cells, quantities)
 
 
 def _generated_constraints(elements: dict[str, Any]) -> list[NamedConstraint]:

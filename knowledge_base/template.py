@@ -36,6 +36,8 @@ class SpecItem:
     table: str | None = None
     row: str | None = None
     """The text's table and row of the cell the value was read from (None: stated otherwise)."""
+    unit: str | None = None
+    """The unit the text states the value in, where a reader of quantities took it with one (None: not known)."""
 
 
 def cell_item(name: str, value: float, table: str, row: str, column: str) -> SpecItem:

@@ -212,3 +212,26 @@ def test_a_column_whose_header_writes_a_unit_of_another_kind_is_neither_offered_
     wrong = {**right, "data_size": {"source": "T1: work (Gcycles)", "unit": "Gbit"}}
     with pytest.raises(AssemblyError, match=r"column 'work \(Gcycles\)' of table T1 is in Gcycles, which is not a unit"):
         load_templates()["mec_offloading"].read(wrong, parse_text(record["question"]), [])
+
+
+def test_a_cap_in_mhz_is_not_covered_by_a_guaranteed_rate_of_the_same_number(kb_dir: Path) -> None:
+    # dev30-bw-01 on the 0.5B model was verified at 40 for 114: "no user can be given more than 8 MHz" counted as
+    # covered because user 2's guaranteed rate is 8 Mbit/s. Numbers read with a unit now cover only their own kind.
+    from knowledge_base.templates._stated_quantities import SAME_FOR_ALL
+
+    record = case("dev30-bw-01")
+    right = {
+        "spectral_efficiency": {"source": "L1", "unit": "SNR in dB"},
+        "total_bandwidth": {"value": 20, "unit": "MHz"},
+        "data_size": {"source": "none", "unit": "Mbit"},
+        "minimum_rate": {"source": "L2", "value": None, "unit": "Mbit/s"},
+        "per_user_cap": {"source": SAME_FOR_ALL, "value": 8, "unit": "MHz"},
+        "objective": "maximize the sum rate",
+    }
+    uncapped = {**right, "per_user_cap": {"source": "none", "value": None, "unit": "MHz"}}
+    fake = ScriptedChatModel(script=[uncapped, right, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert "8 only in Mbit/s, not as 8 MHz" in rejection
+    report = final_report(steps)
+    assert report["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])

@@ -18,7 +18,14 @@ from agents.fidelity import (
     objective_mismatch,
 )
 from tests.conftest import DEV_PROBLEMS
-from tools.question import Measure, asked_quantity, clause_numbers, measured_numbers, requirement_clauses
+from tools.question import (
+    Measure,
+    asked_quantity,
+    clause_numbers,
+    measured_numbers,
+    measured_quantities,
+    requirement_clauses,
+)
 from tools.textdata import parse_text
 
 PRIORITY = (
@@ -444,3 +451,31 @@ def test_a_list_of_numbers_no_parameter_gives_is_uncovered_even_when_the_llm_cal
     assert "called no requirement, but the model uses no parameter that gives S1 3.5" in mapped["Building"].reason
     with_costs = code_coverage(requirement_clauses(text), [], data, [], keyed=[{"S1": 3.5, "S2": 2.8, "S3": 4.1}])
     assert all(m.status != "uncovered" for m in llm_coverage(with_costs, [], "the covered population", dismissed))
+
+
+def test_a_number_with_a_unit_is_covered_only_by_an_equal_quantity_of_its_kind() -> None:
+    # dev30-bw-01 on the 0.5B model was verified at 40 for 114 with "no user more than 8 MHz" counted as covered by
+    # user 2's guaranteed rate of 8 Mbit/s: coverage compared bare values.
+    text = "Because of the terminals' RF front ends, no user can be given more than 8 MHz."
+    assert measured_quantities(text) == ((8.0, "MHz"),)
+    data = parse_text(text)
+    [as_rate] = code_coverage(requirement_clauses(text), [], data, [], quantities=[(8.0, "Mbit/s")])
+    assert as_rate.status == "uncovered" and "8 only in Mbit/s, not as 8 MHz" in as_rate.reason
+    [as_bandwidth] = code_coverage(requirement_clauses(text), [], data, [], quantities=[(8.0, "Mbit/s"), (8000.0, "kHz")])
+    assert as_bandwidth.status == "uncovered"  # 8000 kHz is not 8: values are compared as written, not converted
+    [both] = code_coverage(requirement_clauses(text), [], data, [], quantities=[(8.0, "Mbit/s"), (8.0, "MHz")])
+    assert both.status == "covered"
+    [bare] = code_coverage(requirement_clauses(text), [8.0], data, [], quantities=[(8.0, "Mbit/s")])
+    assert bare.status == "covered"  # a parameter of unknown unit may be the cap
+    cores = "The edge site has at most 24 CPU cores."
+    [unknown] = code_coverage(requirement_clauses(cores), [], parse_text(cores), [], quantities=[(24.0, "GHz")])
+    assert unknown.status == "covered"  # pint knows no 'cores': nothing says the two differ
+
+
+def test_a_limit_said_of_no_thing_is_a_hard_requirement() -> None:
+    [clause] = requirement_clauses("Because of the RF front ends, no user can be given more than 8 MHz.")
+    assert clause.hard
+    [also] = requirement_clauses("No cell may serve fewer than 2 users.")
+    assert also.hard
+    [plain] = requirement_clauses("There are no users with more than one antenna, and 4 cells.")
+    assert not plain.hard

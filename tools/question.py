@@ -353,11 +353,14 @@ _HARD_CUES = re.compile(
     r"\b(?:must(?: not)?|at most|at least|exactly|cannot|can ?not|can't|may not|must not|shall|no more than|no less than|"
     r"no fewer than|no greater than|not (?:exceed|be (?:more|less|greater|lower|higher) than|more than|less than|below|above)|"
     r"exceed\w*|up to|only if|if and only if|limited to|is limited|are limited|capped|mandatory|forbidden|not allowed|"
-    r"prohibited|needs? at least|must be|has to|have to|needs? to|between\s+[-+]?\d[\d.,]*\s*\S*\s+and\s+[-+]?\d)\b|"
+    r"prohibited|needs? at least|must be|has to|have to|needs? to|between\s+[-+]?\d[\d.,]*\s*\S*\s+and\s+[-+]?\d|"
+    r"no\s+\w+(?:\s+[\w-]+){0,2}?\s+(?:can|may|could|will|shall|should|gets?|receives?)(?:\s+[\w-]+){0,3}?\s+"
+    r"(?:more|less|fewer|greater|higher|lower|longer)\s+than)\b|"
     r"[≤≥]|<=|>=",
     re.IGNORECASE,
 )
-"""Words that make a sentence a hard requirement: a limit, a minimum, an obligation, a prohibition."""
+"""Words that make a sentence a hard requirement: a limit, a minimum, an obligation, a prohibition ("no user can be
+given more than 8 MHz" as well as "no more than")."""
 _NOUN_CUES = re.compile(
     r"\b(?:required|requires?|requirements?|budgets?|capacit(?:y|ies)|guarantee\w*|is allowed|are allowed)\b", re.IGNORECASE
 )
@@ -420,8 +423,8 @@ def word_numbers(text: str) -> tuple[float, ...]:
 
 
 _UNIT_AFTER = (
-    r"(?:(?:more|extra|additional|further)\s+)?(?:[A-Z]{2,5}\s+)?(?:[kMG]?W|mW|dBm|dBW|dB|[kMG]?bit/s|[kMG]?bps|[kMG]?Hz|"
-    r"ms|s|[kM]?J|mJ|km|m|cores?|[KMGT]B|[KMGT]iB|P?RBs?|resource blocks?)(?![\w])"
+    r"(?:(?:more|extra|additional|further)\s+)?(?:[A-Z]{2,5}\s+)?(?P<unit>[kMG]?W|mW|dBm|dBW|dB|[kMG]?bit/s|[kMG]?bps|"
+    r"[kMG]?Hz|ms|s|[kM]?J|mJ|km|m|cores?|[KMGT]B|[KMGT]iB|P?RBs?|resource blocks?)(?![\w])"
 )
 """A unit right after a number, perhaps behind an acronym of what it counts ("24 CPU cores", "4 GB") or a word of
 more ("4 more PRBs")."""
@@ -438,8 +441,13 @@ def measured_numbers(piece: str) -> tuple[float, ...]:
     """The numbers of a piece of text written with a unit right after them ("20 mW", "5 Mbit/s", "4 cores"):
     quantities, never counts or labels (percentages are left out: a model may use 80 % as 0.8; a band's name
     "2.4 GHz access points" is a label)."""
+    return tuple(dict.fromkeys(value for value, _ in measured_quantities(piece)))
+
+
+def measured_quantities(piece: str) -> tuple[tuple[float, str], ...]:
+    """`measured_numbers` with the unit each is written in ("8 MHz" → (8, "MHz"); "24 CPU cores" → (24, "cores"))."""
     text = _BAND.sub(lambda m: " " * len(m.group(0)), re.sub(r"(?<=\d),(?=\d{3}\b)", "", piece))
-    return tuple(dict.fromkeys(float(m.group(1)) for m in _MEASURED.finditer(text)))
+    return tuple(dict.fromkeys((float(m.group(1)), m.group("unit")) for m in _MEASURED.finditer(text)))
 
 
 def clause_numbers(piece: str) -> tuple[float, ...]:

@@ -70,11 +70,13 @@ def _list_unit(named: NamedList, chosen: str, target: str, name: str) -> str:
     if named.unit and same_dimension(_unit(named.unit), _unit(target)):
         return named.unit
     if not _of_kind(named, [target]):
-        raise AssemblyError(
-            f"{name}: list {named.id} '{named.label}' is in {named.unit}, which is not a unit of this quantity ({target}):"
-            " it states something else"
-        )
+        raise _another_kind(f"{name}: list {named.id} '{named.label}'", named.unit, target)
     return chosen
+
+
+def _another_kind(what: str, unit: str, target: str) -> AssemblyError:
+    """The error for a list or column written in a unit that does not measure the field's quantity."""
+    return AssemblyError(f"{what} is in {unit}, which is not a unit of this quantity ({target}): it states something else")
 
 
 def _converted_items(named: NamedList, target: str, name: str, spec: list[SpecItem]) -> dict[str, float]:
@@ -85,7 +87,7 @@ def _converted_items(named: NamedList, target: str, name: str, spec: list[SpecIt
         unit = named.units.get(element) or named.unit
         if not unit:
             raise AssemblyError(f"{name}: {where} gives {element} no unit, and its other items differ in unit")
-        spec.append(SpecItem(f"{name}[{element}] ({unit})", value, where))
+        spec.append(SpecItem(f"{name}[{element}] ({unit})", value, where, unit=unit))
         out[element] = convert_stated(value, unit, target, f"{name} of {element}")
     return out
 
@@ -117,7 +119,9 @@ def read_quantity(entry: Any, target: str, name: str, spec: list[SpecItem], defa
     converted = convert_stated(value, unit, target, name)
     # A value equal to the documented default ("0 if none") need not be in the text; the Verifier warns instead.
     spec.append(
-        SpecItem(name, value, f"stated in the text in {unit}, copied by the model", value if converted == default else None)
+        SpecItem(
+            name, value, f"stated in the text in {unit}, copied by the model", value if converted == default else None, unit=unit
+        )
     )
     return converted
 
@@ -179,7 +183,7 @@ def read_per_element(
         if named.units:  # each item in its own unit ("Tx1 up to 200 mW, ..., Tx3 up to 20 dBm")
             own = {e: named.units[k] for e, k in zip(elements, keys, strict=True)}
             for value, item_unit in dict.fromkeys((stated[e], own[e]) for e in elements):
-                spec.append(SpecItem(f"{name} ({item_unit})", value, source))
+                spec.append(SpecItem(f"{name} ({item_unit})", value, source, unit=item_unit))
             return {e: convert_stated(stated[e], own[e], target, name) for e in elements}
     else:
         values = [float(v) for v in entry.get("values") or []]
@@ -194,7 +198,7 @@ def read_per_element(
         source = "stated in the text, copied by the model"
     converted = {element: convert_stated(value, unit, target, name) for element, value in stated.items()}
     for value in dict.fromkeys(stated.values()):  # each distinct number once: that is what the text states
-        spec.append(SpecItem(f"{name} ({unit})", value, source, value if value == default else None))
+        spec.append(SpecItem(f"{name} ({unit})", value, source, value if value == default else None, unit=unit))
     return converted
 
 
@@ -349,10 +353,7 @@ def stated_series(
             stated_or_none = data.table(table_id).column(column)
             where = f"table {table_id}, column {column}"
             if not _column_of_kind(column, [target]):
-                raise AssemblyError(
-                    f"{name}: column '{column}' of table {table_id} is in {_column_unit(column)}, which is not a unit of"
-                    f" this quantity ({target}): it states something else"
-                )
+                raise _another_kind(f"{name}: column '{column}' of table {table_id}", _column_unit(column), target)
         else:
             named = data.named_list(source)
             if named.units and _unit(target) != _unit(LINEAR):
@@ -367,5 +368,5 @@ def stated_series(
         if value is None:
             raise AssemblyError(f"{name}: {where} has no number for {element}")
         values[element] = value
-        spec.append(SpecItem(f"{name}[{element}] ({unit})", value, where, table=table, row=element if table else None))
+        spec.append(SpecItem(f"{name}[{element}] ({unit})", value, where, table=table, row=element if table else None, unit=unit))
     return values, unit

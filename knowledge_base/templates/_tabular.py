@@ -250,7 +250,7 @@ def per_name_values(
     missing = [n for n in names if n not in raw]
     if missing:
         raise AssemblyError(f"{name}: no value for {', '.join(missing)}")
-    spec.extend(SpecItem(f"{name}[{k}]", raw[k], source) for k in names)
+    spec.extend(SpecItem(f"{name}[{k}]", raw[k], source, unit=unit) for k in names)
     if target_unit is None or unit is None:
         return {k: raw[k] for k in names}
     return {k: convert_stated(raw[k], unit, target_unit, f"{name}[{k}]") for k in names}
