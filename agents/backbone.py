@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import atexit
 import json
+import math
 import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -157,7 +159,9 @@ def structured_call(
         if not problem:
             try:
                 jsonschema.validate(parsed, schema)
-                return dict(parsed), tokens
+                problem = _unreadable_number(parsed)
+                if not problem:
+                    return dict(parsed), tokens
             except jsonschema.ValidationError as exc:
                 problem = exc.message
         content = raw.content if isinstance(raw, AIMessage) else json.dumps(parsed)
@@ -166,6 +170,20 @@ def structured_call(
             spent.use(retry)
         messages += [AIMessage(content), HumanMessage(retry.render(problem=problem)[1])]
     raise StructuredOutputError(f"no schema-valid JSON after {attempts} attempts; last problem: {problem}")
+
+
+def _unreadable_number(value: Any) -> str:
+    """Words for a number of the answer that no float holds ('' when there is none): a small model that loops on a
+    digit writes an integer hundreds of digits long, which fits a JSON schema and overflows every float() after it."""
+    if isinstance(value, dict):
+        return next((p for p in map(_unreadable_number, value.values()) if p), "")
+    if isinstance(value, list):
+        return next((p for p in map(_unreadable_number, value) if p), "")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > sys.float_info.max:
+        return f"a number of {len(str(abs(value)))} digits is no number of the problem; write each number as the text gives it"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is no number of the problem; write each number as the text gives it"
+    return ""
 
 
 _FUNCTION_CALLING_ONLY: set[int] = set()

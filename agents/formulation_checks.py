@@ -13,7 +13,9 @@ expressions: each must be stated in the text, and the constraints written for a 
 from __future__ import annotations
 
 import ast
+import math
 import re
+import sys
 from typing import Any
 
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
@@ -148,17 +150,21 @@ def integrality_conflict(text: str, summary: dict[str, Any]) -> str | None:
 
 
 def code_literals(code: str) -> list[float]:
+    """The finite numbers written in the code. An integer no float holds (a small model looping on a digit wrote one
+    hundreds of digits long) is left out: it is no number of the text, and an infinite one would equal every number
+    within a relative tolerance (the expression's check names it as unstated)."""
     if not code:
         return []
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return []
-    return [
-        float(node.value)
+    values = [
+        node.value
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
     ]
+    return [float(v) for v in values if abs(v) <= sys.float_info.max and not math.isnan(v)]
 
 
 def unit_mismatches(parameters: list[dict[str, Any]]) -> list[str]:

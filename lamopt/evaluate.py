@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -167,7 +168,8 @@ def _one_run(case: Case, context: Context) -> tuple[RunRecord, str]:
     except LLMUnavailable:
         raise  # a dead endpoint would fail every case alike: stop, and let a rerun go on from here
     except Exception as exc:  # one broken case must not end the evaluation; it is recorded as an error
-        return RunRecord("", {}), f"{type(exc).__name__}: {exc}"
+        where = traceback.extract_tb(exc.__traceback__)[-1]  # the line that raised it, for whoever reads the record
+        return RunRecord("", {}), f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
     if run.paused_at is not None:
         paused = RunRecord(run.thread_id, {"history": run.history})  # the steps it took; no report, no counts
         return paused, "paused at a review point; run the evaluation without review points"

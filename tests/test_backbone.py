@@ -96,3 +96,12 @@ def test_a_prompt_longer_than_the_context_fails_the_request_not_the_run() -> Non
     with pytest.raises(PromptTooLong, match="context window") as raised:
         structured_call(Overflowing(), SCHEMA, "system", "how many planes?", attempts=3)
     assert isinstance(raised.value, StructuredOutputError)
+
+
+def test_a_number_no_float_holds_is_asked_again() -> None:
+    # A small model looping on a digit wrote an integer hundreds of digits long: it fits the schema, and every
+    # float() after it raised OverflowError, which ended the run as a crash.
+    fake = ScriptedChatModel(script=[{"planes": 10**400, "unit": "ms"}, {"planes": 6, "unit": "ms"}])
+    answer, _ = structured_call(fake, SCHEMA, "system", "how many planes?", attempts=2)
+    assert answer == {"planes": 6, "unit": "ms"}
+    assert "a number of 401 digits is no number of the problem" in fake.user_texts()[1]

@@ -6,9 +6,11 @@ import pyomo.environ as pyo
 import pytest
 
 from agents.formulation_checks import (
+    code_literals,
     integrality_conflict,
     sense_conflict,
     unit_mismatches,
+    unstated_literals,
     unused_numbers,
     unused_numbers_warning,
 )
@@ -76,3 +78,13 @@ def test_parameters_in_different_units_of_one_quantity_are_named() -> None:
     ]
     assert unit_mismatches(parameters) == ["frame is in s and deadline in ms: convert one before the model combines them"]
     assert unit_mismatches([{"name": "p", "unit": "dBm"}, {"name": "q", "unit": "W"}])[0].startswith("q is in W and p in dBm")
+
+
+def test_an_integer_no_float_holds_is_no_literal_and_is_named_as_unstated() -> None:
+    # dev30-bw-02 on the 0.5B model ended as a crash: the elements held an integer hundreds of digits long, and
+    # float() of the code's literal raised OverflowError. Kept as infinity it would "equal" every number of the text.
+    huge = "9" * 400
+    assert code_literals(f"m.c = pyo.Constraint(expr=m.x <= {huge})\nm.d = pyo.Constraint(expr=m.x >= 2.5)") == [2.5]
+    elements = {"objective": {"expression": "x"}, "constraints": [{"expression": f"x <= {huge}"}]}
+    [unstated] = unstated_literals(elements, "Make at most 7 units.")
+    assert unstated == "the model uses the number inf, which the text does not state"

@@ -223,7 +223,10 @@ class BandwidthAllocation(Template[BandwidthParams]):
         if source not in (None, "none", SAME_FOR_ALL) and isinstance(floor, dict) and floor.get("source") == source:
             # dev30-bw-01 on the 0.5B model was verified at 40 for 114: the guaranteed rates read as caps too, so
             # every user got exactly its minimum ("no user more than 8 MHz" counted as covered by user 2's 8 Mbit/s).
-            raise AssemblyError(f"per-user cap: {source} gives the minimum rates; a limit is not the numbers of a requirement")
+            raise AssemblyError(
+                f"per-user cap: {source} gives the minimum rates; a limit is not the numbers of a requirement (a cap the text"
+                f" states once for every user is source '{SAME_FOR_ALL}' with its number and unit)"
+            )
         unit = str(cap.get("unit") or "MHz") if isinstance(cap, dict) else "MHz"
         # A cap in MHz limits the bandwidth, one in Mbit/s the rate: the unit decides which field it fills.
         field, target = ("max_bandwidth_mhz", "MHz") if unit in BANDWIDTH_UNITS else ("max_rate_mbps", "Mbit/s")
