@@ -217,17 +217,9 @@ def test_a_column_whose_header_writes_a_unit_of_another_kind_is_neither_offered_
 def test_a_cap_in_mhz_is_not_covered_by_a_guaranteed_rate_of_the_same_number(kb_dir: Path) -> None:
     # dev30-bw-01 on the 0.5B model was verified at 40 for 114: "no user can be given more than 8 MHz" counted as
     # covered because user 2's guaranteed rate is 8 Mbit/s. Numbers read with a unit now cover only their own kind.
-    from knowledge_base.templates._stated_quantities import SAME_FOR_ALL
+    from tests.test_templates_bandwidth import BW_01 as right
 
     record = case("dev30-bw-01")
-    right = {
-        "spectral_efficiency": {"source": "L1", "unit": "SNR in dB"},
-        "total_bandwidth": {"value": 20, "unit": "MHz"},
-        "data_size": {"source": "none", "unit": "Mbit"},
-        "minimum_rate": {"source": "L2", "value": None, "unit": "Mbit/s"},
-        "per_user_cap": {"source": SAME_FOR_ALL, "value": 8, "unit": "MHz"},
-        "objective": "maximize the sum rate",
-    }
     uncapped = {**right, "per_user_cap": {"source": "none", "value": None, "unit": "MHz"}}
     fake = ScriptedChatModel(script=[uncapped, right, NO_MAPPING])
     steps = run(record["question"], fake, kb_dir)

@@ -293,20 +293,21 @@ def test_refusals_name_the_reason() -> None:
         )
 
 
+BW_01: dict[str, Any] = {
+    "spectral_efficiency": {"source": "L1", "unit": "SNR in dB"},
+    "total_bandwidth": {"value": 20, "unit": "MHz"},
+    "data_size": {"source": "none", "unit": "Mbit"},
+    "minimum_rate": {"source": "L2", "value": None, "unit": "Mbit/s"},
+    "per_user_cap": {"source": SAME_FOR_ALL, "value": 8, "unit": "MHz"},
+    "objective": "maximize the sum rate",
+}
+"""dev30-bw-01 as a careful reader binds it (the SNRs in L1, the guaranteed rates in L2, one 8 MHz cap for all)."""
+
+
 @pytest.mark.parametrize(
     ("case_id", "binding"),
     [
-        (
-            "dev30-bw-01",
-            {
-                "spectral_efficiency": {"source": "L1", "unit": "SNR in dB"},
-                "total_bandwidth": {"value": 20, "unit": "MHz"},
-                "data_size": {"source": "none", "unit": "Mbit"},
-                "minimum_rate": {"source": "L2", "value": None, "unit": "Mbit/s"},
-                "per_user_cap": {"source": SAME_FOR_ALL, "value": 8, "unit": "MHz"},
-                "objective": "maximize the sum rate",
-            },
-        ),
+        ("dev30-bw-01", BW_01),
         (
             "dev30-bw-02",
             {
