@@ -145,6 +145,7 @@ def code_coverage(
     "No user can be given more than 8 MHz" is not modelled by a guaranteed rate of 8 Mbit/s (dev30-bw-01 on the 0.5B
     model was verified at 40 for 114 with that clause counted as covered)."""
     used_values = [float(v) for v in used]
+    quantity_values = [value for value, _ in quantities]
     said = [str(m) for m in mentioned]
     groups = _entity_groups(data)
     out: list[ClauseCoverage] = []
@@ -157,7 +158,7 @@ def code_coverage(
             if n != 0
             and not _is_used(n, used_values)
             and not _is_used(n, rows)
-            and not _is_used(n, [v for v, _ in quantities if v not in other_kind])
+            and (n in other_kind or not _is_used(n, quantity_values))
         ]
         lists = _lists_of(clause, data, " ".join(said))
         unplaced = _unplaced_list_numbers(lists, keyed) if keyed is not None else []
@@ -166,7 +167,7 @@ def code_coverage(
         unsaid = sorted(n for n in named if not any(name_pattern(n).search(m) for m in said)) if clause.strong else []
         alone = [n for n in unused if n not in unplaced and n not in other_kind]
         missing = [f"no parameter equal to {', '.join(f'{n:g}' for n in alone)}"] if alone else []
-        missing += [f"{n:g} only in {other_kind[n]}, not as {n:g} {u}" for n, u in _units_of(clause.text, unused, other_kind)]
+        missing += [f"{n:g} only in {other_kind[n][1]}, not as {n:g} {other_kind[n][0]}" for n in unused if n in other_kind]
         if unplaced:
             missing.append(f"no parameter that gives {', '.join(_unplaced_items(lists, unplaced))}")
         missing_text = "the model uses " + " and ".join(missing) if missing else ""
@@ -386,21 +387,16 @@ def _proportional(values: dict[str, float], mapping: dict[str, float]) -> bool:
     return all(_is_used(mapping[name], [value * factor]) for name, value in values.items())
 
 
-def _in_other_units(text: str, quantities: Sequence[tuple[float, str]]) -> dict[float, str]:
+def _in_other_units(text: str, quantities: Sequence[tuple[float, str]]) -> dict[float, tuple[str, str]]:
     """The clause's numbers written with a unit that the formulation has only in units of another kind, each with
-    those units in words ({8.0: "Mbit/s"} for "8 MHz" when the model's only 8 is a rate)."""
-    found: dict[float, str] = {}
+    the unit the clause writes and those units in words ({8.0: ("MHz", "Mbit/s")} for "8 MHz" when the model's only
+    8 is a rate). The first unit the clause writes a number in is the one named."""
+    found: dict[float, tuple[str, str]] = {}
     for number, unit in measured_quantities(text):
         equal = [other for value, other in quantities if _is_used(number, [value])]
-        if equal and all(different_dimensions(unit, other) for other in equal):
-            found[number] = " or ".join(dict.fromkeys(equal))
+        if number not in found and equal and all(different_dimensions(unit, other) for other in equal):
+            found[number] = (unit, " or ".join(dict.fromkeys(equal)))
     return found
-
-
-def _units_of(text: str, unused: list[float], other_kind: dict[float, str]) -> list[tuple[float, str]]:
-    """The unit the clause writes each of these numbers in, for those the formulation has in another kind only."""
-    written = dict(reversed(measured_quantities(text)))
-    return [(n, written[n]) for n in unused if n in other_kind and n in written]
 
 
 def _is_used(number: float, used: list[float]) -> bool:

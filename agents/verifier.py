@@ -327,9 +327,9 @@ def _fidelity(
         template, params = formulation_template(context, formulation)
         measure = template.objective(params)
         constraints = _named_constraints(context, formulation) if template.tool_for(params) == PYOMO_PORTFOLIO else []
-        spec = state.get("spec", [])
-        cells = [(item["value"], row) for item in spec if (row := _cell_row(item, data)) is not None]
-        stated = [item for item in spec if _cell_row(item, data) is None]
+        rows = [(item, _cell_row(item, data)) for item in state.get("spec", [])]
+        cells = [(item["value"], row) for item, row in rows if row is not None]
+        stated = [item for item, row in rows if row is None]
         quantities = [(item["value"], unit) for item in stated if (unit := item.get("unit"))]
         # A parameter equal to a number read with its unit is that number, however often the parameters repeat it
         # (a rate per user and again per link); one equal to a cell's number stands for that cell once.
