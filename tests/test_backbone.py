@@ -66,14 +66,16 @@ def test_the_embedded_model_is_chosen_by_name_and_doctor_names_it(monkeypatch: p
     from lamopt.doctor import doctor_report
     from tools.embedded_model import MODELS, EmbeddedModelMissing, embedded_model
 
-    monkeypatch.setenv("LAMOPT_EMBEDDED_MODEL", "qwen2.5-coder-1.5b")
+    assert Context(kb_path=str(tmp_path / "kb")).embedded_model == "qwen2.5-coder-1.5b"  # the default
+    assert "(qwen2.5-coder-1.5b)" in doctor_report(Context(kb_path=str(tmp_path / "kb")))
+    monkeypatch.setenv("LAMOPT_EMBEDDED_MODEL", "qwen2.5-coder-0.5b")
     context = Context(kb_path=str(tmp_path / "kb"))
-    assert context.embedded_model == "qwen2.5-coder-1.5b"
+    assert context.embedded_model == "qwen2.5-coder-0.5b"
     report = doctor_report(context)
-    assert "Qwen2.5-Coder-1.5B-Instruct Q4_K_M (qwen2.5-coder-1.5b)" in report
+    assert "Qwen2.5-Coder-0.5B-Instruct Q4_K_M (qwen2.5-coder-0.5b)" in report
     # either its parts are installed and verified, or doctor says how to install them
-    assert "sha256 verified" in report or "make install-1.5b" in report
-    assert "other embedded models (LAMOPT_EMBEDDED_MODEL): qwen2.5-coder-0.5b" in report
+    assert "sha256 verified" in report or "make install" in report
+    assert "other embedded models (LAMOPT_EMBEDDED_MODEL): qwen2.5-coder-1.5b" in report
     assert set(MODELS) == {"qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"}
     with pytest.raises(EmbeddedModelMissing, match=r"choose one of qwen2\.5-coder-0\.5b, qwen2\.5-coder-1\.5b"):
         embedded_model("llama-7b")
