@@ -240,19 +240,19 @@ def _unit_of_kind(written: str, units: list[str] | None) -> bool:
     return not written or not units or not all(different_dimensions(_unit(written), _unit(u)) for u in units)
 
 
-_HEADER_UNIT = re.compile(r"\(([^()]{1,20})\)\s*$")
+PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
 
 
-def _column_unit(column: str) -> str:
-    """The unit a table column's header ends with, in parentheses ("work (Gcycles)" → "Gcycles"); '' for none."""
-    found = _HEADER_UNIT.search(column)
-    return found.group(1).strip() if found else ""
+def stated_unit(text: str) -> str | None:
+    """The last parenthesised word of a header or label, whatever it measures: "CPU (cores)" -> "cores"."""
+    candidates: list[str] = PARENTHESIS.findall(text)
+    return candidates[-1].strip() if candidates and candidates[-1].strip() else None
 
 
 def _column_of_kind(column: str, units: list[str] | None) -> bool:
     """May the column hold a quantity measured in one of `units`? Not when its header writes a unit of another kind:
     the 1.5B model read dev30-mec-03's "work (Gcycles)" as data sizes in Gbit and "onboard CPU (GHz)" as cycles."""
-    return _unit_of_kind(_column_unit(column), units)
+    return _unit_of_kind(stated_unit(column) or "", units)
 
 
 def _lists_of_kind(data: TextData, units: list[str] | None) -> list[str]:
@@ -353,7 +353,7 @@ def stated_series(
             stated_or_none = data.table(table_id).column(column)
             where = f"table {table_id}, column {column}"
             if not _column_of_kind(column, [target]):
-                raise _another_kind(f"{name}: column '{column}' of table {table_id}", _column_unit(column), target)
+                raise _another_kind(f"{name}: column '{column}' of table {table_id}", stated_unit(column) or "", target)
         else:
             named = data.named_list(source)
             if named.units and _unit(target) != _unit(LINEAR):

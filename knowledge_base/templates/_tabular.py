@@ -21,11 +21,11 @@ from typing import Any
 
 from knowledge_base.template import PICK_A_SOURCE, AssemblyError, SpecItem, cell_item
 from knowledge_base.templates import _cues as cue
+from knowledge_base.templates._stated_quantities import PARENTHESIS as _PARENTHESIS
 from knowledge_base.templates._stated_quantities import convert_stated, single_unit
 from knowledge_base.units import same_dimension
 from tools.textdata import NUMBER, PERCENT, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
 
-_PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
 _IN_UNIT = re.compile(r"\bin\s+([A-Za-zµ%][\w/µ%]*)")
 """A unit after 'in' ("Rates in kbit/s:", "(in Gbit/s, total for both directions)")."""
 
@@ -49,12 +49,6 @@ def _is_unit_like(text: str, dimension_of: str) -> bool:
         return same_dimension(text, dimension_of)
     except Exception:  # pint's parser raises tokenizer errors on some prose ("{"); prose is simply not a unit
         return False
-
-
-def stated_unit(text: str) -> str | None:
-    """The last parenthesised word of a header or label, whatever it measures: "CPU (cores)" -> "cores"."""
-    candidates: list[str] = _PARENTHESIS.findall(text)
-    return candidates[-1].strip() if candidates and candidates[-1].strip() else None
 
 
 def table(data: TextData, table_id: Any, what: str) -> Table:

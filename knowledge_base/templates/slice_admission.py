@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
 from knowledge_base.templates import _tabular as tab
+from knowledge_base.templates._stated_quantities import stated_unit
 from knowledge_base.units import UnitError, convert, is_unit
 from tools.question import Measure, measures
 from tools.textdata import Table, TextData
@@ -323,14 +324,14 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         column = str(entry.get("column"))
         if column == revenue_column:
             raise AssemblyError(f"column {column!r} is the revenue; a resource needs a column of demands")
-        unit = tab.stated_unit(column) or ""
+        unit = stated_unit(column) or ""
         demand = tab.column(source, column, "slice", spec)
         resource: dict[str, Any] = {"name": column, "demand": demand}
         nodes = None
         capacity = entry.get("capacity")
         if isinstance(capacity, str):
             found = tab.named_list(data, capacity, f"capacity for {column}")
-            factor = _factor(found.unit or tab.stated_unit(found.label) or unit, unit)
+            factor = _factor(found.unit or stated_unit(found.label) or unit, unit)
             spec.extend(
                 SpecItem(f"capacity[{column},{n}]", v, f"list {found.id} '{found.label}'") for n, v in found.values.items()
             )
