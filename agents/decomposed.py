@@ -24,12 +24,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from agents.formulation_checks import writes_numbers_of
 from knowledge_base.bank import BankItem
 from tools.question import AskedQuantity, asked_quantity, clause_numbers, sentences
 
 DOMAINS = ["nonnegative real", "nonnegative integer", "binary", "real", "integer"]
 MAX_VARIABLES = 10
 MAX_PER_SENTENCE = 4
+_TERMS = r'[^<>=;"\\\n]+'
+"""An expression without a comparison, as a JSON-schema pattern (a grammar for llama.cpp, a guide for vLLM): one
+expression per string, so a small model cannot write a sentence's constraints into the objective, nor several
+constraints into one string joined by ';' (the 1.5B model did both on nl4opt-000)."""
 VARIABLES_SCHEMA: dict[str, Any] = {
     "title": "decision_variables",
     "type": "object",
@@ -58,7 +63,11 @@ SENTENCE_SCHEMA: dict[str, Any] = {
         "constraints": {
             "type": "array",
             "maxItems": MAX_PER_SENTENCE,
-            "items": {"type": "string", "description": "one inequality or equation over the variable names and numbers"},
+            "items": {
+                "type": "string",
+                "description": "one inequality or equation over the variable names and numbers",
+                "pattern": f"^{_TERMS}(<=|>=|==){_TERMS}$",
+            },
         }
     },
     "required": ["constraints"],
@@ -66,7 +75,13 @@ SENTENCE_SCHEMA: dict[str, Any] = {
 OBJECTIVE_SCHEMA: dict[str, Any] = {
     "title": "objective_expression",
     "type": "object",
-    "properties": {"expression": {"type": "string", "description": "an expression over the variable names and numbers"}},
+    "properties": {
+        "expression": {
+            "type": "string",
+            "description": "an expression over the variable names and numbers",
+            "pattern": f"^{_TERMS}$",
+        }
+    },
     "required": ["expression"],
 }
 SENSE_WORDS = {"min": "minimize", "max": "maximize"}
@@ -94,7 +109,7 @@ def example_of(item: BankItem) -> Example:
         text=item.text,
         variable_lines=[f"- {v.name}: {v.meaning} ({v.domain})" for v in item.variables],
         clause_lines=lines,
-        objective_line=f'"{item.objective.clause}" -> {item.objective.sense} {item.objective.expression}',
+        objective_line=f'"{item.objective.clause}" -> {item.objective.expression}',
     )
 
 
@@ -124,31 +139,27 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
     found = ask(
         "modeler_steps_variables",
         VARIABLES_SCHEMA,
-        {"problem": text, "examples": variable_examples or "(none)", "revise": revise},
+        {"problem": plain_numbers(text), "examples": variable_examples or "(none)", "revise": revise},
     )
     variables = _unique_variables(found.get("variables", []))
     listing = "\n".join(f"- {v['name']}: {v['meaning']} ({v['domain']})" for v in variables)
     steps = Steps(asked=asked_quantity(text))
 
-    constraints: list[dict[str, str]] = []
+    written: list[tuple[str, list[str]]] = []
     for sentence in constraint_sentences(text, steps.asked):
         steps.sentences.append(sentence)
         answer = ask(
             "modeler_steps_constraint",
             SENTENCE_SCHEMA,
             {
-                "problem": text,
+                "problem": plain_numbers(text),
                 "variables": listing,
-                "sentence": sentence,
+                "sentence": plain_numbers(sentence),
                 "examples": clause_examples or "(none)",
                 "revise": revise,
             },
         )
-        for expression in answer.get("constraints", [])[:MAX_PER_SENTENCE]:
-            if str(expression).strip():
-                constraints.append(
-                    {"name": f"s{len(steps.sentences)}", "expression": str(expression).strip(), "meaning": sentence}
-                )
+        written.append((sentence, [str(e).strip() for e in answer.get("constraints", [])[:MAX_PER_SENTENCE] if str(e).strip()]))
 
     asked = steps.asked
     sense = SENSE_WORDS.get(asked.sense or "", "") if asked else ""
@@ -157,7 +168,7 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
         "modeler_steps_objective",
         OBJECTIVE_SCHEMA,
         {
-            "problem": text,
+            "problem": plain_numbers(text),
             "variables": listing,
             "sense": sense or "optimize",
             "goal": goal,
@@ -165,14 +176,46 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
             "revise": revise,
         },
     )
+    expression = _SENSE_WORD.sub("", str(objective.get("expression", "")))
     steps.elements = {
         "sets": [],
         "parameters": [],
         "variables": variables,
-        "objective": {"sense": sense or _sense_from_words(text), "expression": str(objective.get("expression", ""))},
-        "constraints": constraints,
+        "objective": {"sense": sense or _sense_from_words(text), "expression": expression},
+        "constraints": each_once(written),
     }
     return steps
+
+
+def each_once(written: list[tuple[str, list[str]]]) -> list[dict[str, str]]:
+    """The constraints written for each sentence (in order), each distinct one once, kept with the sentence whose
+    own numbers it writes, else with the first sentence that wrote it. The 1.5B model wrote the same three
+    constraints (the whole problem as it read it) for each of nl4opt-000's five sentences: kept under every
+    sentence they were "written off" four of them, and the sentence that states the duck capacities looked modelled."""
+    kept: list[dict[str, str]] = []
+    where: dict[str, int] = {}
+    for number, (sentence, expressions) in enumerate(written, start=1):
+        for expression in expressions:
+            constraint = {"name": f"s{number}", "expression": expression, "meaning": sentence}
+            key = re.sub(r"\s+", "", expression)
+            if key not in where:
+                where[key] = len(kept)
+                kept.append(constraint)
+            elif not writes_numbers_of(kept[where[key]]["meaning"], [expression]) and writes_numbers_of(sentence, [expression]):
+                kept[where[key]] = constraint
+    return kept
+
+
+def plain_numbers(text: str) -> str:
+    """The text as the LLM is shown it: numbers without thousands separators. The 1.5B model copied nl4opt-005's
+    "at least 60,000 square feet" as 6000 twice, told so in between."""
+    return _THOUSANDS.sub("", text)
+
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_SENSE_WORD = re.compile(r"^\s*(?:maximi[sz]e|minimi[sz]e|max|min)\b\s*:?\s*", re.IGNORECASE)
+"""A sense word before the objective's expression ("maximize 2.5 * hardwood + 3 * vinyl", nl4opt-005 on the 1.5B):
+the sense is the question's, taken by code; the word is dropped, not the expression."""
 
 
 def constraint_sentences(text: str, asked: AskedQuantity | None) -> list[str]:

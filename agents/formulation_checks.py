@@ -113,16 +113,22 @@ def constraints_off_their_sentence(elements: dict[str, Any], text: str) -> list[
         literals = [v for e in expressions for v in expression_literals(e)]
         if not digits or all(v in FREE_LITERALS for v in literals):
             continue
-        own_numbers = [*expression_literals(sentence), *digits, *word_numbers(sentence)]
-        own_numbers += [_FRACTIONS[w.lower()] for w in _FRACTION.findall(sentence)]
-        own_numbers += [1 / n for n in own_numbers if n]
-        if not any(_equal(v, n) for v in literals for n in own_numbers):
+        if not writes_numbers_of(sentence, expressions):
             found.append(
                 f"the constraints written for “{short(sentence, 120)}” ({'; '.join(expressions)}) use none of its numbers"
                 f" ({listed(list(digits), 5)}): write what this sentence requires with its own numbers, or no"
                 " constraint when it only gives data that another sentence's constraint uses"
             )
     return found
+
+
+def writes_numbers_of(sentence: str, expressions: list[str]) -> bool:
+    """Do the expressions write a number of the sentence: one of its digits or number words, a share's word ("one
+    third" → 3), or the reciprocal of one (a rate per unit written as a division)?"""
+    own = [*expression_literals(sentence), *clause_numbers(sentence), *word_numbers(sentence)]
+    own += [_FRACTIONS[w.lower()] for w in _FRACTION.findall(sentence)]
+    own += [1 / n for n in own if n]
+    return any(_equal(v, n) for e in expressions for v in expression_literals(e) for n in own)
 
 
 def short(text: str, limit: int = 160) -> str:

@@ -98,6 +98,62 @@ def test_feedback_and_examples_reach_every_request() -> None:
     assert "maximize 120 * wheat" in llm.asked[-1][1]["examples"] and llm.asked[-1][0] == "modeler_steps_objective"
 
 
+def test_constraints_written_again_for_every_sentence_are_kept_once_with_the_sentence_whose_numbers_they_write() -> None:
+    """The 1.5B model wrote the same constraints (the whole problem as it read it) for each sentence of nl4opt-000:
+    each is kept once, with the sentence that states its numbers, so no sentence looks modelled by another's limit."""
+    from agents.formulation_checks import constraints_off_their_sentence
+
+    llm = _bakery_llm()
+    whole = ["2 * loaves + 3 * cakes <= 120", "cakes >= 10"]
+    llm.answers["modeler_steps_constraint"] = [{"constraints": whole}, {"constraints": whole}, {"constraints": whole[::-1]}]
+    steps = extract(BAKERY, llm)
+    kept = [(c["expression"], c["meaning"][:20]) for c in steps.elements["constraints"]]
+    assert kept == [("2 * loaves + 3 * cakes <= 120", "A loaf needs 2 hours"), ("cakes >= 10", "The bakery must make")]
+    assert constraints_off_their_sentence(steps.elements, BAKERY) == []
+    # kept under every sentence, the same constraints were "written off" the profit sentence
+    under_each = [{"name": f"s{i}", "expression": e, "meaning": s} for i, s in enumerate(steps.sentences) for e in whole]
+    assert constraints_off_their_sentence({**steps.elements, "constraints": under_each}, BAKERY)
+
+
+def test_the_schemas_hold_one_comparison_per_constraint_and_none_in_the_objective_also_as_a_llama_cpp_grammar() -> None:
+    """The 1.5B model wrote nl4opt-000's constraints, joined by ';', as its objective. The step schemas refuse that,
+    and llama.cpp turns their patterns into a grammar (the embedded model cannot write it at all)."""
+    import json
+
+    import jsonschema
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    from agents.decomposed import OBJECTIVE_SCHEMA, SENTENCE_SCHEMA
+
+    def fits(schema: dict[str, Any], answer: dict[str, Any]) -> bool:
+        return jsonschema.Draft202012Validator(schema).is_valid(answer)
+
+    assert fits(SENTENCE_SCHEMA, {"constraints": ["2 * loaves + 3 * cakes <= 120", "cakes >= 0.6 * (loaves + cakes)"]})
+    for wrong in ("loaves <= 12; cakes >= 10", "4 * loaves + 7 * cakes", "cakes = 10", "5 <= cakes <= 10"):
+        assert not fits(SENTENCE_SCHEMA, {"constraints": [wrong]}), wrong
+    assert fits(OBJECTIVE_SCHEMA, {"expression": "4 * loaves + 7 * cakes"})
+    assert not fits(OBJECTIVE_SCHEMA, {"expression": "20 * boats + 40 * canoes <= 300; boats <= 12"})
+    grammar = json_schema_to_gbnf(json.dumps(SENTENCE_SCHEMA))
+    assert '("<" "=" | ">" "=" | "=" "=")' in grammar
+    assert 'expression ::= "\\"" [^<>=;"\\\\\\n]+ "\\"" space' in json_schema_to_gbnf(json.dumps(OBJECTIVE_SCHEMA))
+
+
+def test_the_llm_is_shown_numbers_without_thousands_separators_and_a_sense_word_before_the_objective_is_dropped() -> None:
+    """On nl4opt-005 the 1.5B model copied "at least 60,000 square feet" as 6000 (twice) and wrote its objective as
+    "maximize 2.5 * hardwood + 3 * vinyl". The constraint keeps the sentence as the text writes it (the Verifier's
+    checks find it there)."""
+    text = BAKERY.replace("at most 120 hours", "at most 1,200 hours")
+    llm = _bakery_llm()
+    llm.answers["modeler_steps_constraint"][0] = {"constraints": ["2 * loaves + 3 * cakes <= 1200"]}
+    llm.answers["modeler_steps_objective"] = [{"expression": "maximize 4 * loaves + 7 * cakes"}]
+    steps = extract(text, llm)
+    shown = [values for _, values in llm.asked]
+    assert all("1,200" not in v["problem"] and "at most 1200 hours" in v["problem"] for v in shown)
+    assert "at most 1200 hours" in shown[1]["sentence"]
+    assert "at most 1,200 hours" in steps.elements["constraints"][0]["meaning"]
+    assert steps.elements["objective"] == {"sense": "maximize", "expression": "4 * loaves + 7 * cakes"}
+
+
 def test_sentences_without_numbers_or_requirements_are_not_asked_about() -> None:
     text = "A shop sells tea and coffee. It likes its customers. It has 30 kg of beans. Maximize the revenue."
     assert constraint_sentences(text, asked_quantity(text)) == ["It has 30 kg of beans."]
