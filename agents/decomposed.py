@@ -27,6 +27,7 @@ from typing import Any
 from agents.formulation_checks import writes_numbers_of
 from knowledge_base.bank import BankItem
 from tools.question import AskedQuantity, asked_quantity, clause_numbers, sentences
+from tools.textdata import plain_numbers
 
 DOMAINS = ["nonnegative real", "nonnegative integer", "binary", "real", "integer"]
 MAX_VARIABLES = 10
@@ -128,7 +129,8 @@ class Steps:
 
 
 def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str = "") -> Steps:
-    """The formulation's elements, asked for one small piece at a time."""
+    """The formulation's elements, asked for one small piece at a time. The LLM is shown the numbers without
+    thousands separators (the 1.5B model copied nl4opt-005's "at least 60,000 square feet" as 6000, twice)."""
     variable_examples = "\n\n".join(f"Problem: {e.text}\nVariables:\n" + "\n".join(e.variable_lines) for e in examples)
     clause_examples = "\n".join(line for e in examples for line in e.clause_lines)
     objective_examples = "\n\n".join(
@@ -206,13 +208,6 @@ def each_once(written: list[tuple[str, list[str]]]) -> list[dict[str, str]]:
     return kept
 
 
-def plain_numbers(text: str) -> str:
-    """The text as the LLM is shown it: numbers without thousands separators. The 1.5B model copied nl4opt-005's
-    "at least 60,000 square feet" as 6000 twice, told so in between."""
-    return _THOUSANDS.sub("", text)
-
-
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _SENSE_WORD = re.compile(r"^\s*(?:maximi[sz]e|minimi[sz]e|max|min)\b\s*:?\s*", re.IGNORECASE)
 """A sense word before the objective's expression ("maximize 2.5 * hardwood + 3 * vinyl", nl4opt-005 on the 1.5B):
 the sense is the question's, taken by code; the word is dropped, not the expression."""

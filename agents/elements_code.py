@@ -24,6 +24,8 @@ from typing import Any
 
 import pyomo.environ as pyo
 
+from tools.textdata import plain_numbers
+
 DOMAINS = {
     "nonnegative real": "NonNegativeReals",
     "real": "Reals",
@@ -136,7 +138,7 @@ def normalise(expression: str, renames: dict[str, str]) -> str:
     for old, new in (("≤", "<="), ("≥", ">="), ("×", "*"), ("·", "*"), ("−", "-"), ("÷", "/"), ("^", "**")):
         text = text.replace(old, new)
     text = re.sub(r"[$€£]", "", text)
-    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+    text = plain_numbers(text)
     text = re.sub(r"(\d+(?:\.\d+)?)\s*%", r"(\1/100)", text)
     text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?=[A-Za-z_(])(?![eE][-+]?\d)", r"\1*", text)
     text = re.sub(r"(?<![<>=!])=(?!=)", "==", text)

@@ -26,6 +26,19 @@ def test_numbers_of_the_text_that_the_model_ignores_are_named() -> None:
     assert unused_numbers_warning([]) == []
 
 
+def test_a_number_with_thousands_separators_is_one_number_of_the_text() -> None:
+    """nl4opt-005's "at least 60,000 square feet": read as 60 and 0, a model using 60000 was told it left out a 60 and
+    a 0; an elements expression with the separator reads as the same number."""
+    from agents.elements_code import normalise
+
+    text = "Ship at least 60,000 square feet; make at most 1,250,000.5 units, in lots of 2, 3 or 5."
+    data = parse_text(text)
+    assert data.numbers == (60000.0, 1250000.5, 2.0, 3.0, 5.0)
+    assert unused_numbers(data, [60000.0, 1250000.5], code="x >= 2\ny <= 3\nz == 5") == []
+    assert unstated_literals({"constraints": [{"expression": "x >= 60000"}]}, text) == []
+    assert normalise("x >= 60,000", {}) == "x >= 60000"
+
+
 @pytest.mark.parametrize(
     ("text", "sense", "conflict"),
     [

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from tools.textdata import NUMBER, PERCENT
+from tools.textdata import NUMBER, PERCENT, plain_numbers
 
 Sense = Literal["min", "max"]
 Aggregate = Literal["sum", "max", "min", "mean"]
@@ -446,7 +446,7 @@ def measured_numbers(piece: str) -> tuple[float, ...]:
 
 def measured_quantities(piece: str) -> tuple[tuple[float, str], ...]:
     """`measured_numbers` with the unit each is written in ("8 MHz" → (8, "MHz"); "24 CPU cores" → (24, "cores"))."""
-    text = _BAND.sub(lambda m: " " * len(m.group(0)), re.sub(r"(?<=\d),(?=\d{3}\b)", "", piece))
+    text = _BAND.sub(lambda m: " " * len(m.group(0)), plain_numbers(piece))
     return tuple(dict.fromkeys((float(m.group(1)), m.group("unit")) for m in _MEASURED.finditer(text)))
 
 
@@ -455,7 +455,7 @@ def clause_numbers(piece: str) -> tuple[float, ...]:
 
     Labels are numbers that name a thing rather than measure it: 'link 1', 'Small-1', 'user 2:', 'i = 1, 2, 3', the
     band of '2.4 GHz access points'; nor are the numbers of a unit's definition ('1 MB = 8 Mbit') quantities."""
-    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", piece)
+    text = plain_numbers(piece)
     for names in (_INDEX_LIST, _BAND, _UNIT_DEFINITION):
         text = names.sub(lambda m: " " * len(m.group(0)), text)
     numbers: list[float] = []

@@ -249,8 +249,17 @@ PERCENT = re.compile(r"(?<![\w.])([-+]?\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\
 """A percentage ("35 %", "20 percent"): its number, which a model may use as the fraction."""
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def plain_numbers(text: str) -> str:
+    """The text with its numbers written without thousands separators: "60,000" → "60000" (read as 60 and 0 before,
+    nl4opt-005's "at least 60,000 square feet" asked a model that used 60000 for a 60 and a 0 it had left out)."""
+    return _THOUSANDS.sub("", text)
+
+
 def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[str, ...] = ()) -> TextData:
-    numbers = tuple(float(m.group()) for m in NUMBER.finditer(text))
+    numbers = tuple(float(m.group()) for m in NUMBER.finditer(plain_numbers(text)))
     lists = _lists(text)
     lists += _bullet_lists(text, lists)
     lists += _prose_lists(text, lists)
