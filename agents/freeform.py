@@ -229,23 +229,11 @@ def _code_from_elements(out: GeneratedModel, asking: _Asking) -> GeneratedModel:
     back with the sandbox's error. Both count against `code_repairs`."""
     context = asking.context
     for attempt in range(context.code_repairs + 1):
-        unreadable: dict[str | int, str] = {}
-        try:
-            out.code, out.data = code_from_elements(out.elements)
-            built = run_generated_model(
-                out.code, out.data, solve=False, time_limit_s=BUILD_CHECK_TIME_S, memory_mb=context.sandbox_memory_mb
-            )
-            problem = "" if built.ok else f"the code written from them does not build: {built.error}"
-        except ElementsError as exc:
-            out.code, problem, unreadable = "", str(exc), exc.expressions
+        problem, unreadable = _build(out, context)
         if not problem:
-            out.summary, out.error = built.summary, ""
-            out.attempts.append("builds (code written from the elements)")
             return out
-        out.error = f"the elements are not a usable model: {problem}"
-        out.attempts.append(problem)
         if attempt == context.code_repairs:
-            break
+            return _without_unreadable_steps(out, unreadable, context)
         if unreadable and len(unreadable) <= MAX_EXPRESSIONS_MENDED:
             if not _mend_expressions(out, unreadable, asking):
                 return out
@@ -257,6 +245,45 @@ def _code_from_elements(out: GeneratedModel, asking: _Asking) -> GeneratedModel:
             out.error = "the corrected elements index their variables by sets; the code must be written by the LLM"
             out.attempts.append(out.error)
             break
+    return out
+
+
+def _build(out: GeneratedModel, context: Context) -> tuple[str, dict[str | int, str]]:
+    """Code written from the elements and built in the sandbox: what is wrong ('' when it builds), and the
+    expressions that did not read."""
+    unreadable: dict[str | int, str] = {}
+    try:
+        out.code, out.data = code_from_elements(out.elements)
+        built = run_generated_model(
+            out.code, out.data, solve=False, time_limit_s=BUILD_CHECK_TIME_S, memory_mb=context.sandbox_memory_mb
+        )
+        problem = "" if built.ok else f"the code written from them does not build: {built.error}"
+    except ElementsError as exc:
+        out.code, problem, unreadable = "", str(exc), exc.expressions
+    if not problem:
+        out.summary, out.error = built.summary, ""
+        out.attempts.append("builds (code written from the elements)")
+        return "", {}
+    out.error = f"the elements are not a usable model: {problem}"
+    out.attempts.append(problem)
+    return problem, unreadable
+
+
+def _without_unreadable_steps(out: GeneratedModel, unreadable: dict[str | int, str], context: Context) -> GeneratedModel:
+    """Elements written in steps whose only unreadable expressions, mended and still unreadable, are constraints:
+    those constraints are left out and the rest is built. Each was written for one sentence on its own, often one
+    that only gives data ("pigeons * 2 <= treats / 3" for "a carrier pigeon can carry two letters at a time and
+    requires 3 treats", nl4opt-010 on the 1.5B, three rounds alike until the cap); what the rest leaves out of
+    the text is the Verifier's to find (its numbers unused, its clause uncovered), and it says which."""
+    if not out.elements.get("written_in_steps") or not unreadable or "objective" in unreadable:
+        return out
+    constraints = out.elements.get("constraints", [])
+    left_out = [constraints[int(i)] for i in unreadable if 0 <= int(i) < len(constraints)]
+    out.elements["constraints"] = [c for c in constraints if all(c is not d for d in left_out)]
+    if not out.elements["constraints"]:
+        return out
+    out.attempts.append("left out, unreadable: " + "; ".join(str(c.get("expression", "")) for c in left_out))
+    _build(out, context)
     return out
 
 

@@ -154,6 +154,34 @@ def test_the_llm_is_shown_numbers_without_thousands_separators_and_a_sense_word_
     assert steps.elements["objective"] == {"sense": "maximize", "expression": "4 * loaves + 7 * cakes"}
 
 
+def test_a_steps_constraint_still_naming_no_variable_after_its_mends_is_left_out_and_the_rest_builds() -> None:
+    """nl4opt-010 on the 1.5B: "pigeons * 2 <= treats / 3" for a sentence that only gives data, mended and written
+    again alike until the cap. After the mends it is left out (and said so); the rest builds and solves."""
+    from agents.context import Context
+    from agents.freeform import write_model_in_steps
+    from tests.fakes import ScriptedChatModel
+
+    right = _bakery_llm().answers
+    unreadable = "loaves * 2 <= hours / 3"
+    script = [
+        *right["modeler_steps_variables"],
+        *right["modeler_steps_constraint"][:2],
+        {"constraints": [unreadable]},  # the profit sentence, which only gives data
+        *right["modeler_steps_objective"],
+        {"expression": unreadable},  # its two mends, alike
+        {"expression": unreadable},
+    ]
+    fake = ScriptedChatModel(script=script)
+    made = write_model_in_steps(BAKERY, Context(chat_model=fake, code_repairs=2))
+    assert len(fake.requests) == len(script)  # every mend was asked for before anything was left out
+    assert made.error == ""
+    assert [c["expression"] for c in made.elements["constraints"]] == ["2 * loaves + 3 * cakes <= 120", "cakes >= 10"]
+    assert f"left out, unreadable: {unreadable}" in made.attempts
+    result = run_generated_model(made.code, made.data, solve=True, time_limit_s=20)
+    best = max(4 * x + 7 * y for x in range(61) for y in range(10, 41) if 2 * x + 3 * y <= 120)
+    assert result.ok and result.objective == pytest.approx(best)
+
+
 def test_sentences_without_numbers_or_requirements_are_not_asked_about() -> None:
     text = "A shop sells tea and coffee. It likes its customers. It has 30 kg of beans. Maximize the revenue."
     assert constraint_sentences(text, asked_quantity(text)) == ["It has 30 kg of beans."]
