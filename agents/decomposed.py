@@ -7,7 +7,9 @@ solved examples of exactly that thing, it does much better:
 1. the decision variables (name, meaning, domain), with the variables of similar solved problems as examples;
 2. for each sentence of the text that states a number or a requirement, the constraints that sentence states
    (often none: a sentence may only give data another sentence uses), with solved clause → constraint pairs of
-   similar problems as examples;
+   similar problems as examples; each distinct constraint is kept once, and those written for a sentence that
+   use none of its numbers are left out (a requirement is written with its own numbers; what that leaves
+   uncovered the Verifier names, a cheaper repair than a whole round spent on the off-sentence constraint);
 3. the objective's expression, its sense and what it measures taken from the question by code
    (tools/question.py), not from the model.
 
@@ -24,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.formulation_checks import writes_numbers_of
+from agents.formulation_checks import off_their_sentence, writes_numbers_of
 from knowledge_base.bank import BankItem
 from tools.question import AskedQuantity, asked_quantity, clause_numbers, sentences
 from tools.textdata import plain_numbers
@@ -125,6 +127,8 @@ class Steps:
     elements: dict[str, Any] = field(default_factory=dict)
     sentences: list[str] = field(default_factory=list)
     """Every sentence asked about, in order (those that gave no constraint too)."""
+    left_out: list[str] = field(default_factory=list)
+    """The constraints written for a sentence that use none of its numbers, left out ("expression (for: sentence)")."""
     asked: AskedQuantity | None = None
 
 
@@ -179,14 +183,21 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
         },
     )
     expression = _SENSE_WORD.sub("", str(objective.get("expression", "")))
+    constraints = each_once(written)
+    off = {s for s in dict.fromkeys(c["meaning"] for c in constraints) if off_their_sentence(s, _written_for(s, constraints))}
+    steps.left_out = [f"{c['expression']} (for: {c['meaning']})" for c in constraints if c["meaning"] in off]
     steps.elements = {
         "sets": [],
         "parameters": [],
         "variables": variables,
         "objective": {"sense": sense or _sense_from_words(text), "expression": expression},
-        "constraints": each_once(written),
+        "constraints": [c for c in constraints if c["meaning"] not in off],
     }
     return steps
+
+
+def _written_for(sentence: str, constraints: list[dict[str, str]]) -> list[str]:
+    return [c["expression"] for c in constraints if c["meaning"] == sentence]
 
 
 def each_once(written: list[tuple[str, list[str]]]) -> list[dict[str, str]]:

@@ -107,19 +107,21 @@ def constraints_off_their_sentence(elements: dict[str, Any], text: str) -> list[
     for constraint in elements.get("constraints", []):
         if isinstance(constraint, dict) and str(constraint.get("meaning", "")) in own:
             written.setdefault(str(constraint["meaning"]), []).append(str(constraint.get("expression", "")))
-    found: list[str] = []
-    for sentence, expressions in written.items():
-        digits = clause_numbers(sentence)
-        literals = [v for e in expressions for v in expression_literals(e)]
-        if not digits or all(v in FREE_LITERALS for v in literals):
-            continue
-        if not writes_numbers_of(sentence, expressions):
-            found.append(
-                f"the constraints written for “{short(sentence, 120)}” ({'; '.join(expressions)}) use none of its numbers"
-                f" ({listed(list(digits), 5)}): write what this sentence requires with its own numbers, or no"
-                " constraint when it only gives data that another sentence's constraint uses"
-            )
-    return found
+    return [
+        f"the constraints written for “{short(sentence, 120)}” ({'; '.join(expressions)}) use none of its numbers"
+        f" ({listed(list(clause_numbers(sentence)), 5)}): write what this sentence requires with its own numbers, or no"
+        " constraint when it only gives data that another sentence's constraint uses"
+        for sentence, expressions in written.items()
+        if off_their_sentence(sentence, expressions)
+    ]
+
+
+def off_their_sentence(sentence: str, expressions: list[str]) -> bool:
+    """The constraints written for a sentence state numbers, none of them the sentence's (which states some)."""
+    literals = [v for e in expressions for v in expression_literals(e)]
+    if not clause_numbers(sentence) or all(v in FREE_LITERALS for v in literals):
+        return False
+    return not writes_numbers_of(sentence, expressions)
 
 
 def writes_numbers_of(sentence: str, expressions: list[str]) -> bool:

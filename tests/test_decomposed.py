@@ -162,7 +162,7 @@ def test_a_steps_constraint_still_naming_no_variable_after_its_mends_is_left_out
     from tests.fakes import ScriptedChatModel
 
     right = _bakery_llm().answers
-    unreadable = "loaves * 2 <= hours / 3"
+    unreadable = "4 * loaves + 7 * cakes <= profit"
     script = [
         *right["modeler_steps_variables"],
         *right["modeler_steps_constraint"][:2],
@@ -223,11 +223,12 @@ def test_through_the_graph_the_steps_show_solved_examples_of_the_bank_and_the_an
     assert "written in steps" in " ".join(s.text for s in steps if s.kind == "agent")
 
 
-def test_a_constraint_written_for_a_sentence_with_none_of_its_numbers_is_sent_back(kb_dir: Path) -> None:
+def test_a_constraint_written_for_a_sentence_with_none_of_its_numbers_is_left_out(kb_dir: Path) -> None:
     """nl4opt-010 and nl4opt-025 were verified wrong with constraints that use other sentences' numbers ("owls >= 20"
     for "A carrier pigeon can carry two letters at a time and requires 3 treats"): every number of the text was used
     somewhere, so nothing else objected. Here the profit sentence gets "loaves >= 10", which would be verified at a
-    lower profit; it is sent back naming the sentence, and the steps written again are verified at the optimum."""
+    lower profit. It was sent back, which cost the 1.5B model a whole round of steps (~150 s) each time; it is left
+    out, said so, and what is left is verified at the optimum in one round."""
     from tests.fakes import ScriptedChatModel
     from tests.test_graph_paths import final_report, run
 
@@ -238,11 +239,11 @@ def test_a_constraint_written_for_a_sentence_with_none_of_its_numbers_is_sent_ba
         {"constraints": ["cakes >= 10"]},
         {"constraints": ["loaves >= 10"]},
     ]
-    fake = ScriptedChatModel(script=[variables, *wrong, objective, variables, *right["modeler_steps_constraint"], objective])
+    fake = ScriptedChatModel(script=[variables, *wrong, objective, {"clauses": []}])
     steps = run(BAKERY, fake, kb_dir, retrieval_threshold=0.99)
-    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
-    assert "written for “Each loaf brings a profit of $4 and each cake $7.” (loaves >= 10) use none of its numbers" in rejection
-    assert "use none of its numbers" in str(fake.requests[5][-1].content)  # the steps are asked again with the reason
+    assert not [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    said = " ".join(s.text for s in steps)
+    assert "left out, off its sentence: loaves >= 10 (for: Each loaf brings a profit of $4 and each cake $7.)" in said
     best = max(4 * x + 7 * y for x in range(61) for y in range(10, 41) if 2 * x + 3 * y <= 120)
     wrong_best = max(4 * x + 7 * y for x in range(10, 61) for y in range(10, 41) if 2 * x + 3 * y <= 120)
     assert wrong_best < best
