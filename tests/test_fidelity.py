@@ -183,6 +183,19 @@ def test_a_hard_requirement_whose_number_the_model_never_uses_is_uncovered() -> 
     assert not coverage_findings(covered)
 
 
+def test_a_percentage_is_covered_by_its_number_or_by_its_fraction() -> None:
+    """nl4opt-000: "at least 60% of the trips should be by canoe" written as canoes >= 0.6 * (boats + canoes) was
+    named uncovered ("the model uses no parameter equal to 60"), which would have sent a right model back."""
+    text = "There can be at most 12 boat trips and at least 60% of the trips must be by canoe. Minimize the time."
+    data = parse_text(text)
+    [share] = [c for c in requirement_clauses(text) if "60%" in c.text]
+    for used in ([12.0, 0.6], [12.0, 60.0]):
+        [coverage] = [c for c in code_coverage([share], used, data, mentioned=[])]
+        assert coverage.status == "covered", used
+    [coverage] = code_coverage([share], [12.0], data, mentioned=[])
+    assert coverage.status == "uncovered" and "60" in coverage.reason
+
+
 def test_the_llm_maps_only_what_code_left_unclear_and_says_what_it_saw() -> None:
     data = parse_text(AIRTIME)
     coverage = code_coverage(requirement_clauses(AIRTIME), [0.8], data, mentioned=["U2", "AP1"])
