@@ -280,9 +280,10 @@ def _without_unreadable_steps(out: GeneratedModel, unreadable: dict[str | int, s
         return out
     constraints = out.elements.get("constraints", [])
     left_out = [constraints[int(i)] for i in unreadable if 0 <= int(i) < len(constraints)]
-    out.elements["constraints"] = [c for c in constraints if all(c is not d for d in left_out)]
-    if not out.elements["constraints"]:
+    kept = [c for c in constraints if all(c is not d for d in left_out)]
+    if not kept:
         return out
+    out.elements["constraints"] = kept
     out.attempts.append("left out, unreadable: " + "; ".join(str(c.get("expression", "")) for c in left_out))
     _build(out, context)
     return out
