@@ -45,11 +45,13 @@ def _equal(value: float, other: float) -> bool:
 
 
 def unused_numbers(data: TextData, used_values: list[float], code: str = "") -> list[float]:
-    """Numbers of the text (and attached data) that no parameter value and no literal of the code equals."""
+    """Numbers of the text (and attached data) that no parameter value and no literal of the code equals. A
+    percentage's number is used when its fraction is (nl4opt-000's "at least 60%" written as 0.6 * ...)."""
     used = [*used_values, *code_literals(code)]
     unused: list[float] = []
     for number in dict.fromkeys((*data.numbers, *data.extra_numbers)):
-        if not any(_equal(number, value) for value in used):
+        fraction = [f for f in data.fractions if _equal(number / 100, f)]
+        if not any(_equal(number, value) or any(_equal(f, value) for f in fraction) for value in used):
             unused.append(number)
     return unused
 

@@ -39,6 +39,15 @@ def test_a_number_with_thousands_separators_is_one_number_of_the_text() -> None:
     assert normalise("x >= 60,000", {}) == "x >= 60000"
 
 
+def test_a_percentage_is_used_when_its_fraction_is() -> None:
+    """nl4opt-000: "at least 60% of the trips should be by canoe" written as canoes >= 0.6 * (boats + canoes) was
+    named a number left out ("the model uses no number equal to ... 60")."""
+    data = parse_text("At most 12 boat trips, and at least 60% of the trips by canoe.")
+    assert unused_numbers(data, [], code="m.c = Constraint(expr=b <= 12)\nm.d = Constraint(expr=c >= 0.6 * (b + c))") == []
+    assert unused_numbers(data, [60.0, 12.0]) == []
+    assert unused_numbers(data, [12.0]) == [60.0]
+
+
 @pytest.mark.parametrize(
     ("text", "sense", "conflict"),
     [
