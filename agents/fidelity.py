@@ -34,7 +34,7 @@ from tools.question import (
     measured_quantities,
     requirement_clauses,
 )
-from tools.textdata import PERCENT, NamedList, TextData, name_pattern, plain_numbers, same_numbers
+from tools.textdata import NamedList, TextData, name_pattern, same_numbers, shares
 
 CoverageStatus = Literal["covered", "not a requirement", "uncovered", "unclear"]
 FindingClass = Literal["asked_quantity", "uncovered_clause"]
@@ -152,7 +152,7 @@ def code_coverage(
     for clause in clauses:
         rows = [value for value, row in cells if name_pattern(row).search(clause.text)]
         other_kind = _in_other_units(clause.text, quantities)
-        share = _shares(clause.text)
+        share = shares(clause.text)  # either models a percentage: 60% as 0.6 was named uncovered (nl4opt-000)
         unused = [
             n
             for n in clause.numbers
@@ -399,14 +399,6 @@ def _in_other_units(text: str, quantities: Sequence[tuple[float, str]]) -> dict[
         if number not in found and equal and all(different_dimensions(unit, other) for other in equal):
             found[number] = (unit, " or ".join(dict.fromkeys(equal)))
     return found
-
-
-def _shares(text: str) -> dict[float, float]:
-    """A percentage's number and its fraction, each to the other ({60: 0.6, 0.6: 60}): either one models the share.
-    nl4opt-000's "at least 60% of the trips should be by canoe" written as canoes >= 0.6 * (boats + canoes) was
-    named uncovered ("the model uses no parameter equal to 60")."""
-    pairs = [(float(m.group(1)), float(m.group(1)) / 100) for m in PERCENT.finditer(plain_numbers(text))]
-    return {**dict(pairs), **{fraction: percent for percent, fraction in pairs}}
 
 
 def _is_used(number: float, used: list[float]) -> bool:

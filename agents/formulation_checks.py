@@ -20,7 +20,7 @@ from typing import Any
 
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
 from tools.question import clause_numbers, sentences, word_numbers
-from tools.textdata import NUMBER, TextData
+from tools.textdata import NUMBER, TextData, shares
 
 _MAXIMISE = re.compile(r"\b(maximi[sz]e[sd]?|maximi[sz]ing|maximi[sz]ation)\b", re.IGNORECASE)
 _MINIMISE = re.compile(r"\b(minimi[sz]e[sd]?|minimi[sz]ing|minimi[sz]ation)\b", re.IGNORECASE)
@@ -48,10 +48,10 @@ def unused_numbers(data: TextData, used_values: list[float], code: str = "") -> 
     """Numbers of the text (and attached data) that no parameter value and no literal of the code equals. A
     percentage's number is used when its fraction is (nl4opt-000's "at least 60%" written as 0.6 * ...)."""
     used = [*used_values, *code_literals(code)]
+    share = shares(data.text)
     unused: list[float] = []
     for number in dict.fromkeys((*data.numbers, *data.extra_numbers)):
-        fraction = [f for f in data.fractions if _equal(number / 100, f)]
-        if not any(_equal(number, value) or any(_equal(f, value) for f in fraction) for value in used):
+        if not any(_equal(number, value) or (number in share and _equal(share[number], value)) for value in used):
             unused.append(number)
     return unused
 

@@ -258,6 +258,13 @@ def plain_numbers(text: str) -> str:
     return _THOUSANDS.sub("", text)
 
 
+def shares(text: str) -> dict[float, float]:
+    """Each percentage's number and its fraction, each to the other ({60: 0.6, 0.6: 60}): a model may write either
+    (nl4opt-000's "at least 60% of the trips by canoe" as canoes >= 0.6 * (boats + canoes))."""
+    pairs = [(float(m.group(1)), float(m.group(1)) / 100) for m in PERCENT.finditer(plain_numbers(text))]
+    return {**dict(pairs), **{fraction: percent for percent, fraction in pairs}}
+
+
 def parse_text(text: str, extra_numbers: tuple[float, ...] = (), files: tuple[str, ...] = ()) -> TextData:
     numbers = tuple(float(m.group()) for m in NUMBER.finditer(plain_numbers(text)))
     lists = _lists(text)
