@@ -18,9 +18,10 @@ import re
 import sys
 from typing import Any
 
+from agents.elements_code import normalise
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
 from tools.question import clause_numbers, sentences, word_numbers
-from tools.textdata import NUMBER, TextData, shares
+from tools.textdata import NUMBER, TextData, plain_numbers, shares
 
 _MAXIMISE = re.compile(r"\b(maximi[sz]e[sd]?|maximi[sz]ing|maximi[sz]ation)\b", re.IGNORECASE)
 _MINIMISE = re.compile(r"\b(minimi[sz]e[sd]?|minimi[sz]ing|minimi[sz]ation)\b", re.IGNORECASE)
@@ -198,3 +199,103 @@ def _same_scale(unit: str, other: str) -> bool:
         return abs(convert(1.0, unit, other) - 1.0) < 1e-12
     except UnitError:
         return False
+
+
+def one_bound_two_readings(elements: dict[str, Any], text: str) -> list[str]:
+    """A number the text states once, in a sentence that says nothing of 'each', bounding two constraints over the
+    same variables with different coefficients: one requirement read two ways, at least one of them wrong. The
+    1.5B model was verified wrong so: nl4opt-030 (cows + elephants >= 1000 beside 20 * cows + 50 * elephants >=
+    1000 for "at least 1000 bricks": 1000 animals for 29) and nl4opt-045 (the 1345 grams of substance A bounding
+    the profits too)."""
+    seen: dict[tuple[str, frozenset[str], float], tuple[dict[str, float], str]] = {}
+    found: list[str] = []
+    for constraint in elements.get("constraints", []):
+        expression = str(constraint.get("expression", "")) if isinstance(constraint, dict) else ""
+        read = _bounded_sum(expression)
+        if read is None:
+            continue
+        sense, weights, bound = read
+        # a bound the expression writes as a number (not one its arithmetic makes: 2 * (0.3 * p2 + 0.05))
+        written = any(_equal(bound, v) for v in expression_literals(expression))
+        if not written or bound in FREE_LITERALS or _times_stated(bound, text) != 1:
+            continue
+        key = (sense, frozenset(weights), bound)
+        if key in seen and not _same_weights(seen[key][0], weights):
+            found.append(
+                f"the text states {bound:g} once, but it bounds two constraints that weigh the same variables"
+                f" differently ({seen[key][1]}; {expression}): write the requirement it belongs to once, with the"
+                " coefficients of that requirement"
+            )
+        seen.setdefault(key, (weights, expression))
+    return found[:3]
+
+
+def _times_stated(number: float, text: str) -> int:
+    """How often the text writes the number, 0 where a sentence writing it speaks of each or every one."""
+    count = 0
+    for sentence in sentences(text):
+        here = sum(1 for m in NUMBER.finditer(plain_numbers(sentence)) if _equal(abs(float(m.group())), number))
+        if here and re.search(r"\b(?:each|every|per|both|all)\b", sentence, re.IGNORECASE):
+            return 0
+        count += here
+    return count
+
+
+def _same_weights(one: dict[str, float], other: dict[str, float]) -> bool:
+    return all(_equal(one[name], other[name]) for name in one)
+
+
+def _bounded_sum(expression: str) -> tuple[str, dict[str, float], float] | None:
+    """'20 * cows + 50 * elephants >= 1000' → ('>=', {cows: 20, elephants: 50}, 1000): a linear constraint as its
+    direction, the weight of each variable and the bound; None for anything else."""
+    try:
+        tree = ast.parse(normalise(expression, {}))
+    except SyntaxError:
+        return None
+    node = tree.body[0].value if len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr) else None
+    if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+        return None
+    sides = _linear(node.left), _linear(node.comparators[0])
+    if sides[0] is None or sides[1] is None:
+        return None
+    (left, left_constant), (right, right_constant) = sides[0], sides[1]
+    weights = {name: left.get(name, 0.0) - right.get(name, 0.0) for name in {*left, *right}}
+    weights = {name: w for name, w in weights.items() if w != 0}
+    bound = right_constant - left_constant
+    op = node.ops[0]
+    sense = "<=" if isinstance(op, (ast.LtE, ast.Lt)) else ">=" if isinstance(op, (ast.GtE, ast.Gt)) else "=="
+    if not weights or bound == 0:
+        return None
+    if bound < 0:  # the same requirement written with its sides swapped
+        weights, bound = {n: -w for n, w in weights.items()}, -bound
+        sense = {"<=": ">=", ">=": "<=", "==": "=="}[sense]
+    return sense, weights, bound
+
+
+def _linear(node: ast.expr) -> tuple[dict[str, float], float] | None:
+    """An expression as (weight of each name, constant); None when it is not linear in plain numbers and names."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return {}, float(node.value)
+    if isinstance(node, ast.Name):
+        return {node.id: 1.0}, 0.0
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _linear(node.operand)
+        sign = -1.0 if isinstance(node.op, ast.USub) else 1.0
+        return None if inner is None else ({n: sign * w for n, w in inner[0].items()}, sign * inner[1])
+    if not isinstance(node, ast.BinOp):
+        return None
+    left, right = _linear(node.left), _linear(node.right)
+    if left is None or right is None:
+        return None
+    if isinstance(node.op, (ast.Add, ast.Sub)):
+        sign = 1.0 if isinstance(node.op, ast.Add) else -1.0
+        weights = dict(left[0])
+        for name, weight in right[0].items():
+            weights[name] = weights.get(name, 0.0) + sign * weight
+        return weights, left[1] + sign * right[1]
+    if isinstance(node.op, ast.Mult) and (not left[0] or not right[0]):
+        (_, factor), (terms, constant) = (left, right) if not left[0] else (right, left)
+        return {n: factor * w for n, w in terms.items()}, factor * constant
+    if isinstance(node.op, ast.Div) and not right[0] and right[1] != 0:
+        return {n: w / right[1] for n, w in left[0].items()}, left[1] / right[1]
+    return None

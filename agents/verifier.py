@@ -28,6 +28,7 @@ from agents.formulation_checks import (
     code_literals,
     constraints_off_their_sentence,
     integrality_conflict,
+    one_bound_two_readings,
     sense_conflict,
     unit_mismatches,
     unstated_literals,
@@ -490,7 +491,9 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
         errors.append(
             f"the model is empty ({summary.get('variables', 0)} variables, {summary.get('constraints', 0)} constraints)"
         )
-    return errors + unstated_literals(formulation["binding"], text) + constraints_off_their_sentence(formulation["binding"], text)
+    elements = formulation["binding"]
+    errors += unstated_literals(elements, text) + constraints_off_their_sentence(elements, text)
+    return errors + one_bound_two_readings(elements, text)
 
 
 def _build_errors(formulation: Formulation, context: Context) -> list[str]:

@@ -39,6 +39,39 @@ def test_a_number_with_thousands_separators_is_one_number_of_the_text() -> None:
     assert normalise("x >= 60,000", {}) == "x >= 60000"
 
 
+HAY = (
+    "A farm hauls hay with tractors and trucks. A tractor carries 20 bales a trip and a truck 50 bales. There may be no "
+    "more trucks than tractors. At least 1000 bales must reach the barn. How few vehicles can the farm use?"
+)
+
+
+def test_a_number_stated_once_bounding_two_readings_of_one_requirement_is_named() -> None:
+    """nl4opt-030 on the 1.5B was verified at 1000 for 29: "at least 1000 bricks" written both as 20 * cows + 50 *
+    elephants >= 1000 and as cows + elephants >= 1000. One number stated once bounds one requirement."""
+    from agents.formulation_checks import one_bound_two_readings
+
+    right = [{"expression": "20 * tractors + 50 * trucks >= 1000"}, {"expression": "trucks <= tractors"}]
+    assert one_bound_two_readings({"constraints": right}, HAY) == []
+    both = [*right, {"expression": "1000 <= tractors + trucks"}]
+    [finding] = one_bound_two_readings({"constraints": both}, HAY)
+    assert "states 1000 once" in finding and "20 * tractors + 50 * trucks >= 1000; 1000 <= tractors + trucks" in finding
+    # a bound the text gives for each of several things may bound several sums
+    each = HAY.replace("At least 1000 bales must reach the barn", "Each of the two barns needs at least 1000 bales")
+    assert one_bound_two_readings({"constraints": both}, each) == []
+    # a number written twice may be two requirements
+    twice = HAY + " The farm also has to move at least 1000 bales of straw."
+    assert one_bound_two_readings({"constraints": both}, twice) == []
+
+
+def test_no_solved_problem_of_the_bank_bounds_two_readings_with_one_number() -> None:
+    from agents.formulation_checks import one_bound_two_readings
+    from knowledge_base.bank import load_bank
+
+    for item in load_bank():
+        written = {"constraints": [{"expression": c.expression} for c in item.constraints]}
+        assert one_bound_two_readings(written, item.text) == [], item.id
+
+
 def test_a_percentage_is_used_when_its_fraction_is() -> None:
     """nl4opt-000: "at least 60% of the trips should be by canoe" written as canoes >= 0.6 * (boats + canoes) was
     named a number left out ("the model uses no number equal to ... 60")."""
