@@ -82,8 +82,10 @@ def expression_literals(expression: str) -> list[float]:
 
 def unstated_literals(elements: dict[str, Any], text: str) -> list[str]:
     """Numbers written right into the elements' expressions must be stated in the text too (as digits, as a
-    percentage's fraction, or as a word such as 'twice'), like every parameter value."""
+    percentage's fraction, or as a word such as 'twice' or 'a third' (3, nl4opt-040's "at least a third of the
+    number of junior accountants" as 3 * seniors >= juniors was sent back)), like every parameter value."""
     stated = [*clause_numbers(text), *(float(n) for n in word_numbers(text))]
+    stated += [_FRACTIONS[w.lower()] for w in _FRACTION.findall(text)]
     expressions = [str((elements.get("objective") or {}).get("expression", ""))]
     expressions += [str(c.get("expression", "")) for c in elements.get("constraints", []) if isinstance(c, dict)]
     unstated: list[float] = []

@@ -39,6 +39,12 @@ def test_a_number_with_thousands_separators_is_one_number_of_the_text() -> None:
     assert normalise("x >= 60,000", {}) == "x >= 60000"
 
 
+def test_a_share_written_as_a_word_states_its_denominator() -> None:
+    text = "There must be at least a third as many seniors as juniors, and at most 12 juniors."
+    assert unstated_literals({"constraints": [{"expression": "3 * seniors >= juniors"}]}, text) == []
+    assert unstated_literals({"constraints": [{"expression": "4 * seniors >= juniors"}]}, text) != []
+
+
 HAY = (
     "A farm hauls hay with tractors and trucks. A tractor carries 20 bales a trip and a truck 50 bales. There may be no "
     "more trucks than tractors. At least 1000 bales must reach the barn. How few vehicles can the farm use?"
