@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.formulation_checks import off_their_sentence, writes_numbers_of
+from agents.formulation_checks import writes_numbers_of, written_off_their_sentence
 from knowledge_base.bank import BankItem
 from tools.question import AskedQuantity, asked_quantity, clause_numbers, sentences
 from tools.textdata import plain_numbers
@@ -184,7 +184,7 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
     )
     expression = _SENSE_WORD.sub("", str(objective.get("expression", "")))
     constraints = each_once(written)
-    off = {s for s in dict.fromkeys(c["meaning"] for c in constraints) if off_their_sentence(s, _written_for(s, constraints))}
+    off = written_off_their_sentence(constraints)
     steps.left_out = [f"{c['expression']} (for: {c['meaning']})" for c in constraints if c["meaning"] in off]
     steps.elements = {
         "sets": [],
@@ -194,10 +194,6 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
         "constraints": [c for c in constraints if c["meaning"] not in off],
     }
     return steps
-
-
-def _written_for(sentence: str, constraints: list[dict[str, str]]) -> list[str]:
-    return [c["expression"] for c in constraints if c["meaning"] == sentence]
 
 
 def each_once(written: list[tuple[str, list[str]]]) -> list[dict[str, str]]:

@@ -84,8 +84,7 @@ def unstated_literals(elements: dict[str, Any], text: str) -> list[str]:
     """Numbers written right into the elements' expressions must be stated in the text too (as digits, as a
     percentage's fraction, or as a word such as 'twice' or 'a third' (3, nl4opt-040's "at least a third of the
     number of junior accountants" as 3 * seniors >= juniors was sent back)), like every parameter value."""
-    stated = [*clause_numbers(text), *(float(n) for n in word_numbers(text))]
-    stated += [_FRACTIONS[w.lower()] for w in _FRACTION.findall(text)]
+    stated = _stated_numbers(text)
     expressions = [str((elements.get("objective") or {}).get("expression", ""))]
     expressions += [str(c.get("expression", "")) for c in elements.get("constraints", []) if isinstance(c, dict)]
     unstated: list[float] = []
@@ -108,34 +107,43 @@ def constraints_off_their_sentence(elements: dict[str, Any], text: str) -> list[
     are taken together ("invest the whole amount" may use another sentence's total while its "at least $100,000"
     is used beside it); a sentence without numbers written in digits is not held to this."""
     own = set(sentences(text))
-    written: dict[str, list[str]] = {}
-    for constraint in elements.get("constraints", []):
-        if isinstance(constraint, dict) and str(constraint.get("meaning", "")) in own:
-            written.setdefault(str(constraint["meaning"]), []).append(str(constraint.get("expression", "")))
+    mine = [c for c in elements.get("constraints", []) if isinstance(c, dict) and str(c.get("meaning", "")) in own]
     return [
         f"the constraints written for “{short(sentence, 120)}” ({'; '.join(expressions)}) use none of its numbers"
         f" ({listed(list(clause_numbers(sentence)), 5)}): write what this sentence requires with its own numbers, or no"
         " constraint when it only gives data that another sentence's constraint uses"
-        for sentence, expressions in written.items()
-        if off_their_sentence(sentence, expressions)
+        for sentence, expressions in written_off_their_sentence(mine).items()
     ]
 
 
-def off_their_sentence(sentence: str, expressions: list[str]) -> bool:
-    """The constraints written for a sentence state numbers, none of them the sentence's (which states some)."""
-    literals = [v for e in expressions for v in expression_literals(e)]
-    if not clause_numbers(sentence) or all(v in FREE_LITERALS for v in literals):
-        return False
-    return not writes_numbers_of(sentence, expressions)
+def written_off_their_sentence(constraints: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Sentence → the expressions written for it (its `meaning`), for the sentences whose constraints state numbers,
+    none of them the sentence's (which states some)."""
+    written: dict[str, list[str]] = {}
+    for constraint in constraints:
+        written.setdefault(str(constraint.get("meaning", "")), []).append(str(constraint.get("expression", "")))
+    off: dict[str, list[str]] = {}
+    for sentence, expressions in written.items():
+        literals = [v for e in expressions for v in expression_literals(e)]
+        if clause_numbers(sentence) and any(v not in FREE_LITERALS for v in literals):
+            if not writes_numbers_of(sentence, expressions):
+                off[sentence] = expressions
+    return off
 
 
 def writes_numbers_of(sentence: str, expressions: list[str]) -> bool:
     """Do the expressions write a number of the sentence: one of its digits or number words, a share's word ("one
     third" → 3), or the reciprocal of one (a rate per unit written as a division)?"""
-    own = [*expression_literals(sentence), *clause_numbers(sentence), *word_numbers(sentence)]
-    own += [_FRACTIONS[w.lower()] for w in _FRACTION.findall(sentence)]
+    own = [*expression_literals(sentence), *_stated_numbers(sentence)]
     own += [1 / n for n in own if n]
     return any(_equal(v, n) for e in expressions for v in expression_literals(e) for n in own)
+
+
+def _stated_numbers(text: str) -> list[float]:
+    """The numbers a text states: in digits (a percentage also as its fraction), as words ('twice'), and as the
+    denominator of a share's word ('a third' → 3)."""
+    stated = [*clause_numbers(text), *(float(n) for n in word_numbers(text))]
+    return stated + [_FRACTIONS[w.lower()] for w in _FRACTION.findall(text)]
 
 
 def short(text: str, limit: int = 160) -> str:
