@@ -216,20 +216,21 @@ def one_bound_two_readings(elements: dict[str, Any], text: str) -> list[str]:
     same variables with different coefficients: one requirement read two ways, at least one of them wrong. The
     1.5B model was verified wrong so: nl4opt-030 (cows + elephants >= 1000 beside 20 * cows + 50 * elephants >=
     1000 for "at least 1000 bricks": 1000 animals for 29) and nl4opt-045 (the 1345 grams of substance A bounding
-    the profits too)."""
-    seen: dict[tuple[str, frozenset[str], float], tuple[dict[str, float], str]] = {}
+    the profits too). The two may bound in opposite directions (nl4opt-030 at 2065476: cows + elephants <= 1000
+    beside 20 * cows + 50 * elephants >= 1000)."""
+    seen: dict[tuple[frozenset[str], float], tuple[dict[str, float], str]] = {}
     found: list[str] = []
     for constraint in elements.get("constraints", []):
         expression = str(constraint.get("expression", "")) if isinstance(constraint, dict) else ""
         read = _bounded_sum(expression)
         if read is None:
             continue
-        sense, weights, bound = read
+        _, weights, bound = read
         # a bound the expression writes as a number (not one its arithmetic makes: 2 * (0.3 * p2 + 0.05))
         written = any(_equal(bound, v) for v in expression_literals(expression))
         if not written or bound in FREE_LITERALS or _times_stated(bound, text) != 1:
             continue
-        key = (sense, frozenset(weights), bound)
+        key = (frozenset(weights), bound)
         if key in seen and not _same_weights(seen[key][0], weights):
             found.append(
                 f"the text states {bound:g} once, but it bounds two constraints that weigh the same variables"

@@ -67,6 +67,13 @@ def test_a_number_stated_once_bounding_two_readings_of_one_requirement_is_named(
     # a number written twice may be two requirements
     twice = HAY + " The farm also has to move at least 1000 bales of straw."
     assert one_bound_two_readings({"constraints": both}, twice) == []
+    # read as an upper bound of the other sum (nl4opt-030 at 2065476)
+    opposite = [*right, {"expression": "tractors + trucks <= 1000"}]
+    [finding] = one_bound_two_readings({"constraints": opposite}, HAY)
+    assert "tractors + trucks <= 1000" in finding
+    # the same sum bounded from both sides by the number is one requirement ('exactly'), not two readings
+    exactly = [*right, {"expression": "20 * tractors + 50 * trucks <= 1000"}]
+    assert one_bound_two_readings({"constraints": exactly}, HAY) == []
 
 
 def test_no_solved_problem_of_the_bank_bounds_two_readings_with_one_number() -> None:
