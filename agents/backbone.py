@@ -2,7 +2,9 @@
 
 All three are reached through the same OpenAI chat API (ChatOpenAI). The embedded model runs in
 llama.cpp's own OpenAI-compatible server, which lamopt starts on a free loopback port and stops at exit.
-We chose the server over in-process llama_cpp.Llama so that (1) every backend takes the same code path,
+The server keeps the states of earlier prompts, so a request resumes from the one that shares the longest prefix
+with it (tools/llama_server.py: half the model's time per request on 2 cores). We chose the server over
+in-process llama_cpp.Llama so that (1) every backend takes the same code path,
 (2) a crash or memory blow-up of the model cannot take the graph's process (and its checkpoint) with it,
 and (3) the same server can be shared by concurrent runs.
 
@@ -211,6 +213,10 @@ def _invoke_structured(model: BaseChatModel, schema: dict[str, Any], messages: l
 _models: dict[tuple[Any, ...], BaseChatModel] = {}
 _lock = threading.Lock()
 _server_lock = threading.Lock()
+PROMPT_STATES_BYTES = 512 << 20
+"""What the embedded server's saved prompt states may take (tools/llama_server.py says why it keeps them; a state
+holds the keys and values of its tokens, ~20 MB for a 700-token prompt of the 1.5B): a round of a run's requests
+and more."""
 
 
 def chat_model(context: Context) -> BaseChatModel:
@@ -290,11 +296,12 @@ class EmbeddedServer:
         self.log_path = cache_dir() / "logs" / f"llama-server-{self.port}.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         arguments = ["--model", str(gguf_path(model)), "--host", "127.0.0.1", "--port", str(self.port),
-                     "--n_ctx", str(context_tokens), "--n_threads", str(threads)]  # fmt: skip
+                     "--n_ctx", str(context_tokens), "--n_threads", str(threads),
+                     "--cache", "true", "--cache_size", str(PROMPT_STATES_BYTES)]  # fmt: skip
         with self.log_path.open("wb") as log:
             # Tethered by a pipe, not by the parent-death signal: it dies with this process however this
             # process dies, from whichever thread it was started (tools/embedded_model.py).
-            self.process, self._lifeline = start_tethered("llama_cpp.server", arguments, log)
+            self.process, self._lifeline = start_tethered("tools.llama_server", arguments, log)
         atexit.register(self.stop)
         try:
             wait_until_ready(self.url, timeout_s=120, process=self.process)

@@ -38,7 +38,7 @@ def _server_of(parent: int) -> int | None:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        if b"llama_cpp.server" in cmdline and f"\nPPid:\t{parent}\n" in status:
+        if b"tools.llama_server" in cmdline and f"\nPPid:\t{parent}\n" in status:
             return int(entry.name)
     return None
 
