@@ -76,13 +76,31 @@ def test_a_number_stated_once_bounding_two_readings_of_one_requirement_is_named(
     assert one_bound_two_readings({"constraints": exactly}, HAY) == []
 
 
-def test_no_solved_problem_of_the_bank_bounds_two_readings_with_one_number() -> None:
-    from agents.formulation_checks import one_bound_two_readings
+def test_no_solved_problem_of_the_bank_bounds_two_readings_with_one_number_or_shifts_its_objective_by_a_bound() -> None:
+    from agents.formulation_checks import objective_offset_by_a_bound, one_bound_two_readings
     from knowledge_base.bank import load_bank
 
     for item in load_bank():
-        written = {"constraints": [{"expression": c.expression} for c in item.constraints]}
+        written = {
+            "constraints": [{"expression": c.expression} for c in item.constraints],
+            "objective": {"expression": item.objective.expression},
+        }
         assert one_bound_two_readings(written, item.text) == [], item.id
+        assert objective_offset_by_a_bound(written) == [], item.id
+
+
+def test_an_objective_shifted_by_the_bound_of_a_requirement_is_named() -> None:
+    """nl4opt-030 on the 1.5B at 6c96cca: 'the minimum number of animals' written as the bricks beyond the 1000."""
+    from agents.formulation_checks import objective_offset_by_a_bound
+
+    constraints = [{"expression": "20 * tractors + 50 * trucks >= 1000"}, {"expression": "trucks <= tractors"}]
+    shifted = {"objective": {"expression": "tractors * 20 + trucks * 50 - 1000"}, "constraints": constraints}
+    [finding] = objective_offset_by_a_bound(shifted)
+    assert "shifted by -1000, the bound of the constraint 20 * tractors + 50 * trucks >= 1000" in finding
+    plain = {"objective": {"expression": "tractors + trucks"}, "constraints": constraints}
+    assert objective_offset_by_a_bound(plain) == []
+    fixed_fee = {"objective": {"expression": "3 * tractors + 5 * trucks + 40"}, "constraints": constraints}
+    assert objective_offset_by_a_bound(fixed_fee) == []  # a constant of its own (a fixed fee) is the text's to state
 
 
 def test_a_percentage_is_used_when_its_fraction_is() -> None:
