@@ -28,7 +28,7 @@ from typing import Any
 
 from agents.formulation_checks import writes_numbers_of, written_off_their_sentence
 from knowledge_base.bank import BankItem
-from tools.question import AskedQuantity, asked_quantity, clause_numbers, sentences
+from tools.question import AskedQuantity, asked_quantity, clause_numbers, counted_in, sentences
 from tools.textdata import plain_numbers
 
 DOMAINS = ["nonnegative real", "nonnegative integer", "binary", "real", "integer"]
@@ -154,6 +154,7 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
     written: list[tuple[str, list[str]]] = []
     for sentence in constraint_sentences(text, steps.asked):
         steps.sentences.append(sentence)
+        alike = same_count_sentences(sentence, text)
         answer = ask(
             "modeler_steps_constraint",
             SENTENCE_SCHEMA,
@@ -161,6 +162,7 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
                 "problem": plain_numbers(text),
                 "variables": listing,
                 "sentence": plain_numbers(sentence),
+                "related": "".join(f'\nIt counts {what} as this sentence does: "{plain_numbers(o)}"' for what, o in alike),
                 "examples": clause_examples or "(none)",
                 "revise": revise,
             },
@@ -218,6 +220,26 @@ def each_once(written: list[tuple[str, list[str]]]) -> list[dict[str, str]]:
 _SENSE_WORD = re.compile(r"^\s*(?:maximi[sz]e|minimi[sz]e|max|min)\b\s*:?\s*", re.IGNORECASE)
 """A sense word before the objective's expression ("maximize 2.5 * hardwood + 3 * vinyl", nl4opt-005 on the 1.5B):
 the sense is the question's, taken by code; the word is dropped, not the expression."""
+
+
+def same_count_sentences(sentence: str, text: str, most: int = 3) -> list[tuple[str, str]]:
+    """The other sentences of the text whose numbers count what this sentence's numbers count ('at least 1000
+    bricks' → 'A cow can carry 20 bricks ... an elephant 50 bricks'), each with what it counts; none when more than
+    `most` do (then the pointer says little). The 1.5B model wrote nl4opt-000's "at least 300 ducks" as boats +
+    canoes >= 300, the ducks each trip takes being stated in another sentence."""
+    counted = counted_in(sentence)
+    if not counted:
+        return []
+    alike: list[tuple[str, str]] = []
+    for other in sentences(text):
+        shared = counted & counted_in(other)
+        if other.strip() != sentence.strip() and shared:
+            alike.append((" and ".join(sorted(_plural(word) for word in shared)), other))
+    return alike if len(alike) <= most else []
+
+
+def _plural(word: str) -> str:
+    return word if word == "$" else f"{word}s"
 
 
 def constraint_sentences(text: str, asked: AskedQuantity | None) -> list[str]:

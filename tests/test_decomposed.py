@@ -302,3 +302,36 @@ def test_a_requirement_without_numbers_is_covered_by_what_a_constraint_says_not_
     assert "loaves (loaves baked) >= cakes (cakes baked)" in str(fake.requests[-1][-1].content)  # what s4 says, shown
     best = max(4 * x + 7 * y for x in range(61) for y in range(10, 41) if 2 * x + 3 * y <= 120 and x >= y)
     assert final_report(steps)["objective"] == pytest.approx(best)
+
+
+def test_a_sentence_is_shown_the_other_sentences_that_count_what_it_counts() -> None:
+    """'at least 900 crates' needs the crates each trip carries, stated in another sentence: the 1.5B model wrote
+    such a requirement as a count of trips (nl4opt-000: boats + canoes >= 300 for 300 ducks)."""
+    text = (
+        "A depot moves crates by van or by lorry. A van carries 30 crates a trip and a lorry 80 crates. "
+        "A van trip costs $50 and a lorry trip $120. At least 900 crates must be moved. There can be at most 12 "
+        "lorry trips. How many trips of each minimize the cost?"
+    )
+    llm = Scripted(
+        {
+            "modeler_steps_variables": [
+                {
+                    "variables": [
+                        {"name": v, "meaning": f"{v} trips", "domain": "nonnegative integer"} for v in ("vans", "lorries")
+                    ]
+                }
+            ],
+            "modeler_steps_constraint": [{"constraints": []}] * 4,
+            "modeler_steps_objective": [{"expression": "50 * vans + 120 * lorries"}],
+        }
+    )
+    extract(text, llm)
+    shown = {values["sentence"]: values["related"] for name, values in llm.asked if name == "modeler_steps_constraint"}
+    assert shown["At least 900 crates must be moved."] == (
+        '\nIt counts crates as this sentence does: "A van carries 30 crates a trip and a lorry 80 crates."'
+    )
+    assert shown["A van trip costs $50 and a lorry trip $120."] == ""  # nothing else counts dollars
+    assert shown["There can be at most 12 lorry trips."] == ""
+    first = next(values for name, values in llm.asked if name == "modeler_steps_constraint")  # the van sentence
+    _, user = prompts.load("modeler_steps_constraint").render(**first)
+    assert 'It counts crates as this sentence does: "At least 900 crates must be moved."' in user

@@ -450,6 +450,26 @@ def measured_quantities(piece: str) -> tuple[tuple[float, str], ...]:
     return tuple(dict.fromkeys((float(m.group(1)), m.group("unit")) for m in _MEASURED.finditer(text)))
 
 
+def counted_in(piece: str) -> frozenset[str]:
+    """What the numbers of a piece of text count, by the word right after each ("1000 bricks", "20 bricks" → brick;
+    "$4" → $): "at least 1000 bricks" needs the bricks each thing carries, stated in another sentence."""
+    found: set[str] = set()
+    for match in _COUNTED.finditer(plain_numbers(piece)):
+        word = (match.group("word") or "").lower()
+        if match.group("dollar"):
+            found.add("$")
+        elif word and word not in _NOT_COUNTED:
+            found.add(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+    return frozenset(found)
+
+
+_COUNTED = re.compile(r"(?P<dollar>\$\s?)?(?<![\w.])\d+(?:\.\d+)?(?![\w.])(?:\s*(?P<word>[A-Za-z]+))?")
+_NOT_COUNTED = frozenset(
+    "of per times more less and or to in on a an the each every for at is are was were than by with from as percent "
+    "while but if so that which this these those it its their his her".split()
+)
+
+
 def clause_numbers(piece: str) -> tuple[float, ...]:
     """The quantities of a piece of text written in digits (a percentage also as its fraction), without labels.
 
