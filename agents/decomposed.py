@@ -26,9 +26,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.formulation_checks import writes_numbers_of, written_off_their_sentence
+from agents.formulation_checks import misread_bounds, writes_numbers_of, written_off_their_sentence
 from knowledge_base.bank import BankItem
-from tools.question import AskedQuantity, asked_quantity, clause_numbers, counted_in, sentences
+from tools.question import AskedQuantity, asked_quantity, clause_numbers, counted_in, plural, sentences
 from tools.textdata import plain_numbers
 
 DOMAINS = ["nonnegative real", "nonnegative integer", "binary", "real", "integer"]
@@ -128,7 +128,9 @@ class Steps:
     sentences: list[str] = field(default_factory=list)
     """Every sentence asked about, in order (those that gave no constraint too)."""
     left_out: list[str] = field(default_factory=list)
-    """The constraints written for a sentence that use none of its numbers, left out ("expression (for: sentence)")."""
+    """The constraints left out, each with why: written for a sentence whose numbers it does not use ("off its
+    sentence: expression (for: sentence)"), or reading a number the text counts in bricks as a count of something
+    else beside a constraint that reads it in bricks (formulation_checks.misread_bounds)."""
     asked: AskedQuantity | None = None
 
 
@@ -187,13 +189,16 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
     expression = _SENSE_WORD.sub("", str(objective.get("expression", "")))
     constraints = each_once(written)
     off = written_off_their_sentence(constraints)
-    steps.left_out = [f"{c['expression']} (for: {c['meaning']})" for c in constraints if c["meaning"] in off]
+    steps.left_out = [f"off its sentence: {c['expression']} (for: {c['meaning']})" for c in constraints if c["meaning"] in off]
+    constraints = [c for c in constraints if c["meaning"] not in off]
+    misread = misread_bounds(constraints, text)
+    steps.left_out += [f"misreading a bound the text counts otherwise: {c['expression']}" for c in misread]
     steps.elements = {
         "sets": [],
         "parameters": [],
         "variables": variables,
         "objective": {"sense": sense or _sense_from_words(text), "expression": expression},
-        "constraints": [c for c in constraints if c["meaning"] not in off],
+        "constraints": [c for c in constraints if all(c is not m for m in misread)],
     }
     return steps
 
@@ -234,12 +239,8 @@ def same_count_sentences(sentence: str, text: str, most: int = 3) -> list[tuple[
     for other in sentences(text):
         shared = counted & counted_in(other)
         if other.strip() != sentence.strip() and shared:
-            alike.append((" and ".join(sorted(_plural(word) for word in shared)), other))
+            alike.append((" and ".join(sorted(plural(word) for word in shared)), other))
     return alike if len(alike) <= most else []
-
-
-def _plural(word: str) -> str:
-    return word if word == "$" else f"{word}s"
 
 
 def constraint_sentences(text: str, asked: AskedQuantity | None) -> list[str]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from agents.elements_code import normalise
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
-from tools.question import clause_numbers, sentences, word_numbers
+from tools.question import clause_numbers, counted_numbers, plural, sentences, word_numbers
 from tools.textdata import NUMBER, TextData, plain_numbers, shares
 
 _MAXIMISE = re.compile(r"\b(maximi[sz]e[sd]?|maximi[sz]ing|maximi[sz]ation)\b", re.IGNORECASE)
@@ -217,10 +217,44 @@ def one_bound_two_readings(elements: dict[str, Any], text: str) -> list[str]:
     1.5B model was verified wrong so: nl4opt-030 (cows + elephants >= 1000 beside 20 * cows + 50 * elephants >=
     1000 for "at least 1000 bricks": 1000 animals for 29) and nl4opt-045 (the 1345 grams of substance A bounding
     the profits too). The two may bound in opposite directions (nl4opt-030 at 2065476: cows + elephants <= 1000
-    beside 20 * cows + 50 * elephants >= 1000)."""
-    seen: dict[tuple[frozenset[str], float], tuple[dict[str, float], str]] = {}
+    beside 20 * cows + 50 * elephants >= 1000). Where what the text counts the number in tells which reading is
+    wrong (`misread_bounds`), the message names it."""
     found: list[str] = []
-    for constraint in elements.get("constraints", []):
+    for bound, first, second in _two_readings(elements.get("constraints", []), text):
+        wrong = _misreading(first, second, text)
+        if wrong is None:
+            found.append(
+                f"the text states {bound:g} once, but it bounds two constraints that weigh the same variables"
+                f" differently ({first[1]}; {second[1]}): write the requirement it belongs to once, with the"
+                " coefficients of that requirement"
+            )
+        else:
+            right = second if wrong is first else first
+            found.append(
+                f"the text states {bound:g} once, counting {plural(wrong[2])}, as the coefficients of {right[1]}"
+                f" do; {wrong[1]} reads it as something else: leave it out"
+            )
+    return found[:3]
+
+
+def misread_bounds(constraints: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Of two constraints that a number stated once bounds with different weights, the one whose weights do not
+    count what the text counts the number in, where the other's do: "at least 1000 bricks", "a cow can carry 20
+    bricks ... an elephant 50 bricks" make 20 * cows + 50 * elephants >= 1000 the requirement and cows + elephants
+    <= 1000 a misreading (the 1.5B model wrote it for nl4opt-030 in every round, sent back each time)."""
+    wrong = (_misreading(first, second, text) for _, first, second in _two_readings(constraints, text))
+    return [reading[3] for reading in wrong if reading is not None]
+
+
+_Reading = tuple[dict[str, float], str, str, dict[str, Any]]
+"""A constraint read as a bounded sum: its weights, its expression, what its bound counts, the constraint."""
+
+
+def _two_readings(constraints: list[Any], text: str) -> list[tuple[float, _Reading, _Reading]]:
+    seen: dict[tuple[frozenset[str], float], _Reading] = {}
+    counted = counted_numbers(text)
+    pairs: list[tuple[float, _Reading, _Reading]] = []
+    for constraint in constraints:
         expression = str(constraint.get("expression", "")) if isinstance(constraint, dict) else ""
         read = _bounded_sum(expression)
         if read is None:
@@ -231,14 +265,27 @@ def one_bound_two_readings(elements: dict[str, Any], text: str) -> list[str]:
         if not written or bound in FREE_LITERALS or _times_stated(bound, text) != 1:
             continue
         key = (frozenset(weights), bound)
+        noun = next((word for value, word in counted if _equal(value, bound)), "")
+        reading = (weights, expression, noun, constraint)
         if key in seen and not _same_weights(seen[key][0], weights):
-            found.append(
-                f"the text states {bound:g} once, but it bounds two constraints that weigh the same variables"
-                f" differently ({seen[key][1]}; {expression}): write the requirement it belongs to once, with the"
-                " coefficients of that requirement"
-            )
-        seen.setdefault(key, (weights, expression))
-    return found[:3]
+            pairs.append((bound, seen[key], reading))
+        seen.setdefault(key, reading)
+    return pairs
+
+
+def _misreading(first: _Reading, second: _Reading, text: str) -> _Reading | None:
+    """The reading whose weights do not count what the bound counts, where the other's all do; None if unclear."""
+    noun = first[2]
+    if not noun:
+        return None
+    counted = counted_numbers(text)
+
+    def fits(weights: dict[str, float]) -> bool:
+        stated = [w for w in weights.values() if not _equal(w, 1.0)]
+        return bool(stated) and all(any(_equal(w, v) and word == noun for v, word in counted) for w in stated)
+
+    one, other = fits(first[0]), fits(second[0])
+    return None if one == other else (second if one else first)
 
 
 def objective_offset_by_a_bound(elements: dict[str, Any]) -> list[str]:

@@ -210,7 +210,7 @@ def write_model_in_steps(
         out.error = f"the LLM gave no usable answer to a step: {exc}"
         return out
     out.elements = {**steps.elements, "written_in_steps": True}
-    out.attempts += [f"left out, off its sentence: {c}" for c in steps.left_out]
+    out.attempts += [f"left out, {c}" for c in steps.left_out]
     if not out.elements["variables"]:
         out.error = "the LLM named no decision variable"
         return out

@@ -335,3 +335,32 @@ def test_a_sentence_is_shown_the_other_sentences_that_count_what_it_counts() -> 
     first = next(values for name, values in llm.asked if name == "modeler_steps_constraint")  # the van sentence
     _, user = prompts.load("modeler_steps_constraint").render(**first)
     assert 'It counts crates as this sentence does: "At least 900 crates must be moved."' in user
+
+
+def test_a_constraint_misreading_a_bound_the_text_counts_otherwise_is_left_out() -> None:
+    """nl4opt-030: the 1.5B wrote "at least 1000 bricks" as 20 * cows + 50 * elephants >= 1000 and, in every round
+    after being sent back, as cows + elephants <= 1000 too. The text counts 1000 in bricks, as the 20 and 50 are:
+    the count of animals is the misreading, left out, and said so."""
+    text = (
+        "A farm hauls hay with tractors and trucks. A tractor carries 20 bales a trip and a truck 50 bales. "
+        "At least 1000 bales must reach the barn. How few vehicles can the farm use?"
+    )
+    llm = Scripted(
+        {
+            "modeler_steps_variables": [
+                {
+                    "variables": [
+                        {"name": v, "meaning": f"{v} used", "domain": "nonnegative integer"} for v in ("tractors", "trucks")
+                    ]
+                }
+            ],
+            "modeler_steps_constraint": [
+                {"constraints": []},
+                {"constraints": ["20 * tractors + 50 * trucks >= 1000", "tractors + trucks <= 1000"]},
+            ],
+            "modeler_steps_objective": [{"expression": "tractors + trucks"}],
+        }
+    )
+    steps = extract(text, llm)
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["20 * tractors + 50 * trucks >= 1000"]
+    assert steps.left_out == ["misreading a bound the text counts otherwise: tractors + trucks <= 1000"]

@@ -54,13 +54,22 @@ HAY = (
 def test_a_number_stated_once_bounding_two_readings_of_one_requirement_is_named() -> None:
     """nl4opt-030 on the 1.5B was verified at 1000 for 29: "at least 1000 bricks" written both as 20 * cows + 50 *
     elephants >= 1000 and as cows + elephants >= 1000. One number stated once bounds one requirement."""
-    from agents.formulation_checks import one_bound_two_readings
+    from agents.formulation_checks import misread_bounds, one_bound_two_readings
 
     right = [{"expression": "20 * tractors + 50 * trucks >= 1000"}, {"expression": "trucks <= tractors"}]
     assert one_bound_two_readings({"constraints": right}, HAY) == []
     both = [*right, {"expression": "1000 <= tractors + trucks"}]
     [finding] = one_bound_two_readings({"constraints": both}, HAY)
+    assert finding == (
+        "the text states 1000 once, counting bales, as the coefficients of 20 * tractors + 50 * trucks >= 1000 do;"
+        " 1000 <= tractors + trucks reads it as something else: leave it out"
+    )
+    assert misread_bounds(both, HAY) == [both[-1]]
+    # where what the number counts does not tell, both readings are named
+    unsaid = HAY.replace("20 bales a trip and a truck 50 bales", "20 a trip and a truck 50")
+    [finding] = one_bound_two_readings({"constraints": both}, unsaid)
     assert "states 1000 once" in finding and "20 * tractors + 50 * trucks >= 1000; 1000 <= tractors + trucks" in finding
+    assert misread_bounds(both, unsaid) == []
     # a bound the text gives for each of several things may bound several sums
     each = HAY.replace("At least 1000 bales must reach the barn", "Each of the two barns needs at least 1000 bales")
     assert one_bound_two_readings({"constraints": both}, each) == []

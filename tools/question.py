@@ -453,17 +453,29 @@ def measured_quantities(piece: str) -> tuple[tuple[float, str], ...]:
 def counted_in(piece: str) -> frozenset[str]:
     """What the numbers of a piece of text count, by the word right after each ("1000 bricks", "20 bricks" → brick;
     "$4" → $): "at least 1000 bricks" needs the bricks each thing carries, stated in another sentence."""
-    found: set[str] = set()
+    return frozenset(word for _, word in counted_numbers(piece))
+
+
+def counted_numbers(piece: str) -> tuple[tuple[float, str], ...]:
+    """Each number of a piece of text with what it counts ("20 bricks" → (20, "brick"), "$4" → (4, "$")); numbers
+    followed by no noun ("at most 12", "60%", "20 of them") are left out."""
+    found: list[tuple[float, str]] = []
     for match in _COUNTED.finditer(plain_numbers(piece)):
         word = (match.group("word") or "").lower()
         if match.group("dollar"):
-            found.add("$")
+            found.append((float(match.group("value")), "$"))
         elif word and word not in _NOT_COUNTED:
-            found.add(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
-    return frozenset(found)
+            singular = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+            found.append((float(match.group("value")), singular))
+    return tuple(dict.fromkeys(found))
 
 
-_COUNTED = re.compile(r"(?P<dollar>\$\s?)?(?<![\w.])\d+(?:\.\d+)?(?![\w.])(?:\s*(?P<word>[A-Za-z]+))?")
+def plural(counted: str) -> str:
+    """What `counted_numbers` names, as a plural: "brick" → "bricks"; "$" stays."""
+    return counted if counted == "$" else f"{counted}s"
+
+
+_COUNTED = re.compile(r"(?P<dollar>\$\s?)?(?<![\w.])(?P<value>\d+(?:\.\d+)?)(?![\w.])(?:\s*(?P<word>[A-Za-z]+))?")
 _NOT_COUNTED = frozenset(
     "of per times more less and or to in on a an the each every for at is are was were than by with from as percent "
     "while but if so that which this these those it its their his her".split()
