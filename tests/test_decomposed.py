@@ -312,19 +312,7 @@ def test_a_sentence_is_shown_the_other_sentences_that_count_what_it_counts() -> 
         "A van trip costs $50 and a lorry trip $120. At least 900 crates must be moved. There can be at most 12 "
         "lorry trips. How many trips of each minimize the cost?"
     )
-    llm = Scripted(
-        {
-            "modeler_steps_variables": [
-                {
-                    "variables": [
-                        {"name": v, "meaning": f"{v} trips", "domain": "nonnegative integer"} for v in ("vans", "lorries")
-                    ]
-                }
-            ],
-            "modeler_steps_constraint": [{"constraints": []}] * 4,
-            "modeler_steps_objective": [{"expression": "50 * vans + 120 * lorries"}],
-        }
-    )
+    llm = _two_integers_llm(("vans", "lorries"), [{"constraints": []}] * 4, "50 * vans + 120 * lorries")
     extract(text, llm)
     shown = {values["sentence"]: values["related"] for name, values in llm.asked if name == "modeler_steps_constraint"}
     assert shown["At least 900 crates must be moved."] == (
@@ -345,22 +333,19 @@ def test_a_constraint_misreading_a_bound_the_text_counts_otherwise_is_left_out()
         "A farm hauls hay with tractors and trucks. A tractor carries 20 bales a trip and a truck 50 bales. "
         "At least 1000 bales must reach the barn. How few vehicles can the farm use?"
     )
-    llm = Scripted(
-        {
-            "modeler_steps_variables": [
-                {
-                    "variables": [
-                        {"name": v, "meaning": f"{v} used", "domain": "nonnegative integer"} for v in ("tractors", "trucks")
-                    ]
-                }
-            ],
-            "modeler_steps_constraint": [
-                {"constraints": []},
-                {"constraints": ["20 * tractors + 50 * trucks >= 1000", "tractors + trucks <= 1000"]},
-            ],
-            "modeler_steps_objective": [{"expression": "tractors + trucks"}],
-        }
-    )
+    written = [{"constraints": []}, {"constraints": ["20 * tractors + 50 * trucks >= 1000", "tractors + trucks <= 1000"]}]
+    llm = _two_integers_llm(("tractors", "trucks"), written, "tractors + trucks")
     steps = extract(text, llm)
     assert [c["expression"] for c in steps.elements["constraints"]] == ["20 * tractors + 50 * trucks >= 1000"]
     assert steps.left_out == ["misreading a bound the text counts otherwise: tractors + trucks <= 1000"]
+
+
+def _two_integers_llm(names: tuple[str, str], constraints: list[dict[str, Any]], objective: str) -> Scripted:
+    variables = [{"name": v, "meaning": f"{v} used", "domain": "nonnegative integer"} for v in names]
+    return Scripted(
+        {
+            "modeler_steps_variables": [{"variables": variables}],
+            "modeler_steps_constraint": constraints,
+            "modeler_steps_objective": [{"expression": objective}],
+        }
+    )
