@@ -10,13 +10,15 @@ saved states every change of kind read its whole prompt again: 39 of 81 requests
 runs, and reading prompts took two thirds of the model's time (578 s of 878 s). With the states of earlier
 requests kept (`--cache true`), a request resumes from the saved state that shares the longest prefix with it: 4 of
 62 started from nothing, 131 prompt tokens were read per request instead of 347, and a request took 5.5 s instead
-of 10.8 s (2065476 vs. the same runs with the cache, qwen2.5-coder-1.5b, this 2-core machine).
+of 10.8 s (2065476 vs. the same runs with the cache, qwen2.5-coder-1.5b, this 2-core machine). 30 requests of
+three kinds of instructions (~800 tokens each), in turn: 116 s with the saved states, 516 s without.
 
 Why our own cache class. llama_cpp's saved `LlamaState` carries a copy of the model's whole logits buffer (n_batch
 rows × the vocabulary: 311 MB for Qwen2.5 at n_batch 512), which the cache's capacity does not count: the stock
 cache grew the server past 23 GB in 15 minutes. A restored state is always decoded again before anything is sampled
 (`Llama.load_state` sets `_requires_eval`, and `Llama.generate` re-reads at least the prompt's last token), so those
-rows are never read; `PromptStates` keeps only the last one, and the capacity then bounds the memory.
+rows are never read; `PromptStates` keeps only the last one, and the capacity then bounds the memory: over 50
+requests of five kinds of 1,800-token prompts the 1.5B's server settled at 4.4 GB (3.1 GB without saved states).
 """
 
 from __future__ import annotations
