@@ -294,11 +294,7 @@ def objective_offset_by_a_bound(elements: dict[str, Any]) -> list[str]:
     'cows * 20 + elephants * 50 - 1000' (bricks beyond the 1000 required) for 'the minimum number of animals'."""
     objective = elements.get("objective")
     expression = str(objective.get("expression", "")) if isinstance(objective, dict) else ""
-    try:
-        tree = ast.parse(normalise(expression, {}))
-    except SyntaxError:
-        return []
-    node = tree.body[0].value if len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr) else None
+    node = _expression_node(expression)
     read = _linear(node) if node is not None else None
     if read is None or not read[0] or read[1] == 0:
         return []
@@ -331,11 +327,7 @@ def _same_weights(one: dict[str, float], other: dict[str, float]) -> bool:
 def _bounded_sum(expression: str) -> tuple[str, dict[str, float], float] | None:
     """'20 * cows + 50 * elephants >= 1000' → ('>=', {cows: 20, elephants: 50}, 1000): a linear constraint as its
     direction, the weight of each variable and the bound; None for anything else."""
-    try:
-        tree = ast.parse(normalise(expression, {}))
-    except SyntaxError:
-        return None
-    node = tree.body[0].value if len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr) else None
+    node = _expression_node(expression)
     if not isinstance(node, ast.Compare) or len(node.ops) != 1:
         return None
     sides = _linear(node.left), _linear(node.comparators[0])
@@ -353,6 +345,15 @@ def _bounded_sum(expression: str) -> tuple[str, dict[str, float], float] | None:
         weights, bound = {n: -w for n, w in weights.items()}, -bound
         sense = {"<=": ">=", ">=": "<=", "==": "=="}[sense]
     return sense, weights, bound
+
+
+def _expression_node(expression: str) -> ast.expr | None:
+    """An expression of the elements as Python's syntax tree; None when it is not one expression."""
+    try:
+        tree = ast.parse(normalise(expression, {}))
+    except SyntaxError:
+        return None
+    return tree.body[0].value if len(tree.body) == 1 and isinstance(tree.body[0], ast.Expr) else None
 
 
 def _linear(node: ast.expr) -> tuple[dict[str, float], float] | None:
