@@ -309,12 +309,18 @@ def objective_offset_by_a_bound(elements: dict[str, Any]) -> list[str]:
     return []
 
 
+_EVERY_ONE = re.compile(r"\b(?:each|every|per|both|all)\b", re.IGNORECASE)
+_HOW_MANY_OF_EACH = re.compile(r"\bhow (?:many|much) of each\b", re.IGNORECASE)
+
+
 def _times_stated(number: float, text: str) -> int:
-    """How often the text writes the number, 0 where a sentence writing it speaks of each or every one."""
+    """How often the text writes the number, 0 where a sentence writing it speaks of each or every one (the question's
+    "how many of each" speaks of the answer: nl4opt-000's "If at least 300 ducks need to be taken to shore, how many
+    of each transportation method ..." states 300 once)."""
     count = 0
     for sentence in sentences(text):
         here = sum(1 for m in NUMBER.finditer(plain_numbers(sentence)) if _equal(abs(float(m.group())), number))
-        if here and re.search(r"\b(?:each|every|per|both|all)\b", sentence, re.IGNORECASE):
+        if here and _EVERY_ONE.search(_HOW_MANY_OF_EACH.sub("", sentence)):
             return 0
         count += here
     return count

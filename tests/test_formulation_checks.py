@@ -73,6 +73,9 @@ def test_a_number_stated_once_bounding_two_readings_of_one_requirement_is_named(
     # a bound the text gives for each of several things may bound several sums
     each = HAY.replace("At least 1000 bales must reach the barn", "Each of the two barns needs at least 1000 bales")
     assert one_bound_two_readings({"constraints": both}, each) == []
+    # the question's "how many of each" speaks of the answer, not of one bound for each thing (nl4opt-000)
+    asked = HAY.replace("At least 1000 bales must reach the barn. How few", "If 1000 bales must go, how many of each")
+    assert len(one_bound_two_readings({"constraints": both}, asked)) == 1
     # a number written twice may be two requirements
     twice = HAY + " The farm also has to move at least 1000 bales of straw."
     assert one_bound_two_readings({"constraints": both}, twice) == []
