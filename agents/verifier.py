@@ -27,6 +27,7 @@ from agents.fidelity import FidelityCheck, NamedConstraint, check_fidelity, cont
 from agents.formulation_checks import (
     code_literals,
     constraints_off_their_sentence,
+    forced_equal,
     integrality_conflict,
     objective_offset_by_a_bound,
     one_bound_two_readings,
@@ -494,7 +495,8 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
         )
     elements = formulation["binding"]
     errors += unstated_literals(elements, text) + constraints_off_their_sentence(elements, text)
-    return errors + one_bound_two_readings(elements, text) + objective_offset_by_a_bound(elements)
+    errors += forced_equal(elements, text) + one_bound_two_readings(elements, text)
+    return errors + objective_offset_by_a_bound(elements)
 
 
 def _build_errors(formulation: Formulation, context: Context) -> list[str]:

@@ -89,7 +89,7 @@ def test_a_number_stated_once_bounding_two_readings_of_one_requirement_is_named(
 
 
 def test_no_solved_problem_of_the_bank_bounds_two_readings_with_one_number_or_shifts_its_objective_by_a_bound() -> None:
-    from agents.formulation_checks import objective_offset_by_a_bound, one_bound_two_readings
+    from agents.formulation_checks import forced_equal, objective_offset_by_a_bound, one_bound_two_readings
     from knowledge_base.bank import load_bank
 
     for item in load_bank():
@@ -99,6 +99,20 @@ def test_no_solved_problem_of_the_bank_bounds_two_readings_with_one_number_or_sh
         }
         assert one_bound_two_readings(written, item.text) == [], item.id
         assert objective_offset_by_a_bound(written) == [], item.id
+        assert forced_equal(written, item.text) == [], item.id
+
+
+def test_two_constraints_forcing_two_amounts_equal_where_the_text_never_says_so_are_named() -> None:
+    """nl4opt-030 on the 1.5B at 406e292, verified at 30 for 29: elephants <= cows beside cows <= elephants."""
+    from agents.formulation_checks import forced_equal
+
+    both_ways = [{"expression": "trucks <= tractors"}, {"expression": "20 * tractors + 50 * trucks >= 1000"}]
+    [finding] = forced_equal({"constraints": [*both_ways, {"expression": "tractors - trucks <= 0"}]}, HAY)
+    assert "trucks <= tractors and tractors - trucks <= 0 together make tractors and trucks equal" in finding
+    assert forced_equal({"constraints": [*both_ways, {"expression": "trucks >= tractors"}]}, HAY) != []
+    assert forced_equal({"constraints": [*both_ways, {"expression": "tractors <= 2 * trucks"}]}, HAY) == []
+    said = HAY.replace("There may be no more trucks than tractors.", "There must be as many trucks as tractors.")
+    assert forced_equal({"constraints": [*both_ways, {"expression": "trucks >= tractors"}]}, said) == []
 
 
 def test_an_objective_shifted_by_the_bound_of_a_requirement_is_named() -> None:
