@@ -221,7 +221,7 @@ def one_bound_two_readings(elements: dict[str, Any], text: str) -> list[str]:
     wrong (`misread_bounds`), the message names it."""
     found: list[str] = []
     for bound, first, second in _two_readings(elements.get("constraints", []), text):
-        wrong = _misreading(first, second, text)
+        wrong = _misreading(first, second, counted_numbers(text))
         if wrong is None:
             found.append(
                 f"the text states {bound:g} once, but it bounds two constraints that weigh the same variables"
@@ -242,7 +242,8 @@ def misread_bounds(constraints: list[dict[str, Any]], text: str) -> list[dict[st
     count what the text counts the number in, where the other's do: "at least 1000 bricks", "a cow can carry 20
     bricks ... an elephant 50 bricks" make 20 * cows + 50 * elephants >= 1000 the requirement and cows + elephants
     <= 1000 a misreading (the 1.5B model wrote it for nl4opt-030 in every round, sent back each time)."""
-    wrong = (_misreading(first, second, text) for _, first, second in _two_readings(constraints, text))
+    counted = counted_numbers(text)
+    wrong = (_misreading(first, second, counted) for _, first, second in _two_readings(constraints, text))
     return [reading[3] for reading in wrong if reading is not None]
 
 
@@ -273,12 +274,12 @@ def _two_readings(constraints: list[Any], text: str) -> list[tuple[float, _Readi
     return pairs
 
 
-def _misreading(first: _Reading, second: _Reading, text: str) -> _Reading | None:
-    """The reading whose weights do not count what the bound counts, where the other's all do; None if unclear."""
+def _misreading(first: _Reading, second: _Reading, counted: tuple[tuple[float, str], ...]) -> _Reading | None:
+    """The reading whose weights do not count what the bound counts (`counted`: the text's numbers with what each
+    counts), where the other's all do; None if unclear."""
     noun = first[2]
     if not noun:
         return None
-    counted = counted_numbers(text)
 
     def fits(weights: dict[str, float]) -> bool:
         stated = [w for w in weights.values() if not _equal(w, 1.0)]
@@ -319,18 +320,12 @@ def forced_equal(elements: dict[str, Any], text: str) -> list[str]:
     seen: list[tuple[dict[str, float], str]] = []
     for constraint in elements.get("constraints", []):
         expression = str(constraint.get("expression", "")) if isinstance(constraint, dict) else ""
-        node = _expression_node(expression)
-        if not isinstance(node, ast.Compare) or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.LtE, ast.Lt)):
-            node = _flipped(node)
-            if node is None:
-                continue
-        sides = _linear(node.left), _linear(node.comparators[0])
-        if sides[0] is None or sides[1] is None or not _equal(sides[0][1], sides[1][1]):
+        read = _comparison(expression)
+        if read is None or read[0] == "==" or read[2] != 0 or len(read[1]) < 2:
             continue
-        weights = {n: sides[0][0].get(n, 0.0) - sides[1][0].get(n, 0.0) for n in {*sides[0][0], *sides[1][0]}}
-        weights = {n: w for n, w in weights.items() if w != 0}
-        if len(weights) < 2:
-            continue
+        sense, weights, _ = read
+        if sense == ">=":  # a >= b as b <= a
+            weights = {n: -w for n, w in weights.items()}
         for other, written in seen:
             if other.keys() == weights.keys() and all(_equal(other[n], -weights[n]) for n in weights):
                 return [
@@ -339,13 +334,6 @@ def forced_equal(elements: dict[str, Any], text: str) -> list[str]:
                 ]
         seen.append((weights, expression))
     return []
-
-
-def _flipped(node: ast.expr | None) -> ast.Compare | None:
-    """'a >= b' as 'b <= a'; None for anything but one >= or > comparison."""
-    if not isinstance(node, ast.Compare) or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.GtE, ast.Gt)):
-        return None
-    return ast.Compare(left=node.comparators[0], ops=[ast.LtE()], comparators=[node.left])
 
 
 _EQUAL_WORDS = re.compile(r"\b(?:equal\w*|same|exactly|as many|as much|balanced?|identical)\b|==", re.IGNORECASE)
@@ -375,6 +363,20 @@ def _same_weights(one: dict[str, float], other: dict[str, float]) -> bool:
 def _bounded_sum(expression: str) -> tuple[str, dict[str, float], float] | None:
     """'20 * cows + 50 * elephants >= 1000' → ('>=', {cows: 20, elephants: 50}, 1000): a linear constraint as its
     direction, the weight of each variable and the bound; None for anything else."""
+    read = _comparison(expression)
+    if read is None or read[2] == 0:
+        return None
+    sense, weights, bound = read
+    if bound < 0:  # the same requirement written with its sides swapped
+        weights, bound = {n: -w for n, w in weights.items()}, -bound
+        sense = {"<=": ">=", ">=": "<=", "==": "=="}[sense]
+    return sense, weights, bound
+
+
+def _comparison(expression: str) -> tuple[str, dict[str, float], float] | None:
+    """'20 * cows + 50 * elephants >= 1000 + cows' → ('>=', {cows: 19, elephants: 50}, 1000): one linear comparison
+    as its direction, each variable's weight on the left less that on the right, and the right's constant less the
+    left's; None for anything else or one without a variable."""
     node = _expression_node(expression)
     if not isinstance(node, ast.Compare) or len(node.ops) != 1:
         return None
@@ -384,15 +386,9 @@ def _bounded_sum(expression: str) -> tuple[str, dict[str, float], float] | None:
     (left, left_constant), (right, right_constant) = sides[0], sides[1]
     weights = {name: left.get(name, 0.0) - right.get(name, 0.0) for name in {*left, *right}}
     weights = {name: w for name, w in weights.items() if w != 0}
-    bound = right_constant - left_constant
     op = node.ops[0]
     sense = "<=" if isinstance(op, (ast.LtE, ast.Lt)) else ">=" if isinstance(op, (ast.GtE, ast.Gt)) else "=="
-    if not weights or bound == 0:
-        return None
-    if bound < 0:  # the same requirement written with its sides swapped
-        weights, bound = {n: -w for n, w in weights.items()}, -bound
-        sense = {"<=": ">=", ">=": "<=", "==": "=="}[sense]
-    return sense, weights, bound
+    return (sense, weights, right_constant - left_constant) if weights else None
 
 
 def _expression_node(expression: str) -> ast.expr | None:
