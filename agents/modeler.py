@@ -9,6 +9,7 @@ When no template fits, the LLM writes the formulation and its Pyomo code itself 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -26,8 +27,8 @@ from agents.knowledge import problem_data, template_store
 from agents.state import Dropped, Formulation, SpecEntry, State, decision, fingerprint, problem_text, start_round
 from knowledge_base.bank import similar_examples
 from knowledge_base.catalog import AnyTemplate
-from knowledge_base.template import PICK_A_SOURCE, AssemblyError
-from tools.question import asked_quantity
+from knowledge_base.template import PICK_A_SOURCE, SAME_FOR_ALL, AssemblyError
+from tools.question import asked_quantity, measured_quantities
 
 EXAMPLES = 2
 """Solved problems of the bank shown to each step of the free-form path."""
@@ -181,15 +182,19 @@ def _ask_llm(
     if refill and previous is not None:
         # The Verifier named the fields that may express what the last binding left out: ask for those alone.
         pick = PICK_A_SOURCE in state.get("feedback", "")  # the typed numbers stood elsewhere: choose where they are
+        left_out = [c["clause"] for c in state.get("coverage", []) if c["status"] == "uncovered"]
         focused = {
             "type": "object",
-            "properties": {f: _sources_only(_without_none(schema["properties"][f]), pick) for f in refill},
+            "properties": {f: _pinned_by(_sources_only(_without_none(schema["properties"][f]), pick), left_out) for f in refill},
             "required": refill,
         }
+        kept = previous["binding"]
+        only = _only_answer(focused)
+        if only is not None:  # the left-out clause leaves the fields one answer: code writes it
+            return {**kept, **only}, ""
         ask_fields = prompts.load("modeler_refill_fields")
         values = {"template_title": title, "problem": problem_text(state), "reason": state.get("feedback", "")}
         try:
-            kept = previous["binding"]
             return _ask_anew(context, ask_fields, focused, spent, state, previous, kept, **values, fields=", ".join(refill)), ""
         except StructuredOutputError:
             pass  # the whole binding again, with the feedback
@@ -241,6 +246,51 @@ def _sources_only(field: dict[str, Any], pick: bool) -> dict[str, Any]:
         return field
     sources = [b for b in field["anyOf"] if isinstance(b, dict) and isinstance(b.get("enum"), list) and b["enum"]]
     return {**field, "anyOf": sources} if sources else field
+
+
+def _pinned_by(field: dict[str, Any], clauses: list[str]) -> dict[str, Any]:
+    """A stated-number field ({value, unit}, or {source, value, unit} with one value for all) narrowed to the one
+    quantity the left-out `clauses` state in a unit the field takes: its unit and number, and, where a clause speaks
+    of every one ("no user can be given more than 8 MHz"), one value for all. dev30-bw-01 on the 1.5B model, asked for
+    the per-user cap alone, wrote 8 Mbit/s, then "none". The field is as it was when the clauses state no such
+    quantity or several."""
+    parts = field.get("properties") or {}
+    units = (parts.get("unit") or {}).get("enum")
+    if "value" not in parts or not isinstance(units, list):
+        return field
+    stated = {(n, u) for clause in clauses for n, u in measured_quantities(clause) if u in units}
+    if len(stated) != 1:
+        return field
+    [(number, unit)] = stated
+    pinned = {**parts, "unit": {**parts["unit"], "enum": [unit]}, "value": {**parts["value"], "enum": [number]}}
+    source = parts.get("source")
+    if isinstance(source, dict) and "enum" in source:
+        if SAME_FOR_ALL not in source["enum"] or not any(map(EVERY_ONE.search, clauses)):
+            return {**field, "properties": {**parts, "unit": pinned["unit"]}}  # the unit only: which ones is the LLM's
+        pinned["source"] = {**source, "enum": [SAME_FOR_ALL]}
+    return {**field, "properties": pinned}
+
+
+EVERY_ONE = re.compile(r"\b(?:no|each|every|any|all)\b", re.IGNORECASE)
+"""Words by which a clause states one number for every element ("no user can be given more than 8 MHz")."""
+
+
+def _only_answer(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The one instance of an object schema whose every property allows one value (an enum of one), else None."""
+    answer: dict[str, Any] = {}
+    for name, part in (schema.get("properties") or {}).items():
+        if not isinstance(part, dict):
+            return None
+        if part.get("type") == "object":
+            inner = _only_answer(part)
+            if inner is None:
+                return None
+            answer[name] = inner
+        elif isinstance(part.get("enum"), list) and len(part["enum"]) == 1:
+            answer[name] = part["enum"][0]
+        else:
+            return None
+    return answer
 
 
 def _without_none(field: dict[str, Any]) -> dict[str, Any]:

@@ -49,6 +49,10 @@ PICK_A_SOURCE = "answer with the table column or list that holds these values"
 """What an assembly error says when numbers the model typed per name stand elsewhere in the text: the Modeler then
 asks for that field again with only the columns and lists to choose from."""
 
+SAME_FOR_ALL = "one value for all"
+"""A source of a field of values per element (`series_or_common_schema`): the text states one number that holds for
+every element. The Modeler writes it itself where a left-out clause states one such number for every element."""
+
 
 class AssemblyError(ValueError):
     """The binding cannot be turned into parameters; the message says why, in words the Modeler can use."""

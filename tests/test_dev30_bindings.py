@@ -227,3 +227,50 @@ def test_a_cap_in_mhz_is_not_covered_by_a_guaranteed_rate_of_the_same_number(kb_
     assert "8 only in Mbit/s, not as 8 MHz" in rejection
     report = final_report(steps)
     assert report["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+BW_01 = {
+    "spectral_efficiency": {"source": "L1", "unit": "SNR in dB"}, "total_bandwidth": {"value": 20, "unit": "MHz"},
+    "data_size": {"source": "none", "unit": "Mbit"},
+    "minimum_rate": {"source": "L2", "value": None, "unit": "Mbit/s"},
+    "per_user_cap": {"source": "none", "value": None, "unit": "MHz"}, "objective": "maximize the sum rate",
+}  # fmt: skip
+
+
+def test_a_cap_the_text_states_for_every_user_is_written_by_code_when_it_was_left_out(kb_dir: Path) -> None:
+    # dev30-bw-01 on the 1.5B model: it left out "no user can be given more than 8 MHz" and, asked for the per-user cap
+    # alone, wrote 8 Mbit/s, then "none", until the cap. The left-out clause states one quantity in a unit the field
+    # takes, for every user: the field has one answer, which the Modeler writes without asking.
+    record = case("dev30-bw-01")
+    fake = ScriptedChatModel(script=[BW_01, NO_MAPPING, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert "no user can be given more than 8 MHz" in rejection
+    assert not any(list(s.get("properties", {})) == ["per_user_cap"] for s in fake.schemas)  # not asked of the LLM
+    report = final_report(steps)
+    assert report["formulation"]["instance"]["bandwidth caps (MHz)"] == dict.fromkeys(
+        report["formulation"]["instance"]["users"], 8.0
+    )
+    assert report["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+def test_a_left_out_cap_of_one_user_is_asked_of_the_llm_in_the_clause_unit() -> None:
+    # Without a word of every user ("user 3 ...") which users the number holds for is the LLM's to say: only the unit
+    # is pinned (a rate unit is no longer on offer for "8 MHz"); with two quantities in the field's units, nothing is.
+    field = {
+        "type": "object",
+        "properties": {
+            "source": {"enum": ["L2", "one value for all", "none"]},
+            "value": {"type": ["number", "null"]},
+            "unit": {"enum": ["MHz", "kHz", "Mbit/s"]},
+        },
+    }
+    one = modeler._pinned_by(field, ["User 3 can be given at most 8 MHz."])
+    assert one["properties"]["unit"]["enum"] == ["MHz"] and one["properties"]["source"] == field["properties"]["source"]
+    assert modeler._only_answer({"properties": {"cap": one}}) is None
+    every = modeler._pinned_by(field, ["No user can be given more than 8 MHz."])
+    assert modeler._only_answer({"properties": {"cap": every}}) == {
+        "cap": {"source": "one value for all", "value": 8.0, "unit": "MHz"}
+    }
+    assert modeler._pinned_by(field, ["No user gets more than 8 MHz or 12 Mbit/s."]) == field
+    assert modeler._pinned_by(field, ["No user may send more than 8 packets."]) == field

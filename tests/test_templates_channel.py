@@ -9,8 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from knowledge_base.template import AssemblyError
-from knowledge_base.templates._stated_quantities import SAME_FOR_ALL
+from knowledge_base.template import SAME_FOR_ALL, AssemblyError
 from knowledge_base.templates.channel_assignment import (
     ANY_NUMBER,
     AT_LEAST_ONE,

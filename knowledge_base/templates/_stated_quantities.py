@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, TypeGuard
 
-from knowledge_base.template import AssemblyError, SpecItem
+from knowledge_base.template import SAME_FOR_ALL, AssemblyError, SpecItem
 from knowledge_base.units import UnitError, convert, different_dimensions, same_dimension
 from tools.textdata import NamedList, TextData, same_numbers
 
@@ -285,10 +285,6 @@ def series_schema(description: str, units: list[str], data: TextData, optional: 
         },
         "required": ["source", "unit"],
     }
-
-
-SAME_FOR_ALL = "one value for all"
-"""A `series_or_common_schema` source: the text states one number that holds for every element."""
 
 
 def series_or_common_schema(

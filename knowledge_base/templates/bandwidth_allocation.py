@@ -21,12 +21,11 @@ from typing import Any, Literal, get_args
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
-from knowledge_base.template import AssemblyError, ProblemClass, SpecItem, Template, binding_object
+from knowledge_base.template import SAME_FOR_ALL, AssemblyError, ProblemClass, SpecItem, Template, binding_object
 from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._radio import BANDWIDTH_UNITS
 from knowledge_base.templates._stated_quantities import (
     LINEAR,
-    SAME_FOR_ALL,
     convert_stated,
     quantity_schema,
     read_quantity,
