@@ -38,6 +38,17 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         "amplifier_efficiency": {"value": 35, "unit": "percent"}, "circuit_power": {"value": 400, "unit": "mW"},
         "objective": "maximize the energy efficiency (bits per Joule)",
     }),
+    "dev30-mec-01": ("mec_offloading", {
+        "objective": "minimize the total energy of the devices", "data_size": {"source": "T1: input size (kB)", "unit": "kB"},
+        "cpu_cycles": {"source": "T1: work (Gcycles)", "unit": "Gcycle"},
+        "uplink_rate": {"source": "T1: uplink rate (Mbit/s)", "unit": "Mbit/s"},
+        "local_cpu_frequency": {"list": "none", "values": [1.0], "unit": "GHz"},
+        "edge_cpu_frequency": {"value": 5, "unit": "GHz"},
+        "local_energy": {"list": "none", "values": [1e-27], "unit": "kappa (effective switched capacitance)"},
+        "transmit_power": {"list": "T1: transmit power (mW)", "values": [], "unit": "mW"},
+        "deadline": {"list": "T1: deadline (ms)", "values": [], "unit": "ms"},
+        "max_offloaded_tasks": 3, "run_locally": [], "must_offload": [],
+    }),
     "dev30-mec-03": ("mec_offloading", {
         "objective": "minimize the total latency", "data_size": {"source": "T1: input (Mbit)", "unit": "Mbit"},
         "cpu_cycles": {"source": "T1: work (Gcycles)", "unit": "Gcycle"},

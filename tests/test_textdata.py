@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tools.textdata import counted_nouns, parse_text
 
 
@@ -171,3 +173,17 @@ def test_a_list_continued_after_a_semicolon_is_one_list_and_another_list_stays_a
     assert rates.values == {"UE1": 0.5, "UE2": 0.6, "UE3": 400.0, "UE4": 250.0}
     assert rates.units == {"UE1": "Mbit/s", "UE2": "Mbit/s", "UE3": "kbit/s", "UE4": "kbit/s"}
     assert blocks.values == {"Alpha": 25.0, "Bravo": 20.0} and needs.values == {"U1": 4.0, "U2": 3.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("costs kappa x f^2 x C joules, with kappa = 10^-27.", (2.0, 1e-27)),
+        ("a task of 1.5 x 10^9 cycles at 3*10^8 m/s", (1.5e9, 3e8)),
+        ("a noise density of 10⁻¹⁷ W/Hz and 2 × 10^(−3) s", (1e-17, 2e-3)),
+        ("a 10 MHz band for 10 users and 2^10 states", (10.0, 10.0, 2.0, 10.0)),
+    ],
+)
+def test_powers_of_ten_are_read_as_one_number(text: str, numbers: tuple[float, ...]) -> None:
+    # dev30-mec-01's "kappa = 10^-27" was read as 10 and -27: no model could write its kappa as a number of the text.
+    assert parse_text(text).numbers == pytest.approx(numbers, rel=1e-12)

@@ -252,10 +252,24 @@ PERCENT = re.compile(r"(?<![\w.])([-+]?\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
+_POWER_OF_TEN = re.compile(
+    r"(?<![\w.])(?:(?P<mantissa>\d+(?:\.\d+)?)\s*[x×*·]\s*)?10\s*(?:\^\s*(?:\(\s*(?P<bracketed>[-+−]?\d+)\s*\)|(?P<exponent>[-+−]?\d+))"
+    r"|(?P<superscript>[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))(?!\w|\.\d)"
+)
+_SUPERSCRIPT = str.maketrans("⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "+-0123456789")
+
+
+def _e_notation(match: re.Match[str]) -> str:
+    exponent = match.group("exponent") or match.group("bracketed") or match.group("superscript").translate(_SUPERSCRIPT)
+    return f"{match.group('mantissa') or 1}e{exponent.replace('−', '-')}"
+
+
 def plain_numbers(text: str) -> str:
-    """The text with its numbers written without thousands separators: "60,000" → "60000" (read as 60 and 0 before,
-    nl4opt-005's "at least 60,000 square feet" asked a model that used 60000 for a 60 and a 0 it had left out)."""
-    return _THOUSANDS.sub("", text)
+    """The text with its numbers written plainly: without thousands separators, "60,000" → "60000" (read as 60 and 0
+    before, nl4opt-005's "at least 60,000 square feet" asked a model that used 60000 for a 60 and a 0 it had left
+    out); powers of ten in e-notation, "kappa = 10^-27" → "1e-27", "1.5 x 10^9" → "1.5e9", "10⁻¹⁷" → "1e-17" (read as
+    10 and -27 before, dev30-mec-01's kappa could be written by no model as a number of the text)."""
+    return _POWER_OF_TEN.sub(_e_notation, _THOUSANDS.sub("", text))
 
 
 def shares(text: str) -> dict[float, float]:
