@@ -11,6 +11,7 @@ solver's claim. Errors block the solver (or the answer); warnings go into the re
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from typing import Any, Literal
@@ -275,7 +276,25 @@ def _fields_the_error_names(state: State, context: Context, formulation: Formula
         if name != "objective" and (words := content_words(name.replace("_", " "))) and words <= said
     }
     most = max(named.values(), default=0)
-    return sorted(name for name, count in named.items() if count == most)  # 'priority weight' over 'serve'
+    return sorted({*(name for name, count in named.items() if count == most), *_fields_holding_strays(state, formulation)})
+
+
+def _fields_holding_strays(state: State, formulation: Formulation) -> list[str]:
+    """The binding fields that hold a number the text nowhere states (one the error calls "does not appear in the
+    problem text"): dev30-mec-01's "kappa = 10^-27" typed as 1e15 mW, an error that names the parameter (local
+    computing power), not the field (local_energy), so the whole binding was asked again and repeated."""
+    data = problem_data(state)
+    strays = [
+        item["value"]
+        for item in state.get("spec", [])
+        if not data.mentions(item["value"]) and (item["default"] is None or item["value"] != item["default"])
+    ]
+    binding = formulation["binding"]
+    return [
+        name
+        for name, value in binding.items()
+        if name != "objective" and any(math.isclose(n, stray, rel_tol=1e-9) for n in _numbers_in(value) for stray in strays)
+    ]
 
 
 def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[str, str]:

@@ -285,3 +285,17 @@ def test_a_left_out_cap_of_one_user_is_asked_of_the_llm_in_the_clause_unit() -> 
     }
     assert modeler._pinned_by(field, ["No user gets more than 8 MHz or 12 Mbit/s."]) == field
     assert modeler._pinned_by(field, ["No user may send more than 8 packets."]) == field
+
+
+def test_a_field_holding_a_number_the_text_never_states_is_asked_again_alone(kb_dir: Path) -> None:
+    # dev30-mec-01 on the 1.5B model: "kappa = 10^-27" typed as a local computing power of 1e15 mW. The error names the
+    # parameter ("local computing power (mW) = 1e+15 does not appear ..."), not the field, so the whole binding was
+    # asked again, and repeated until the cap. The field that holds the stray number is now asked for alone.
+    record = case("dev30-mec-01")
+    right = BINDINGS["dev30-mec-01"][1]
+    wrong = {**right, "local_energy": {"list": "none", "values": [1e15], "unit": "mW"}}
+    fake = ScriptedChatModel(script=[wrong, {"local_energy": right["local_energy"]}, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    assert list(fake.schemas[1]["properties"]) == ["local_energy"]
+    assert "does not appear in the problem text" in str(fake.requests[1][-1].content)
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
