@@ -218,7 +218,16 @@ def llm_coverage(
     for n, coverage in enumerate(unclear):
         item = by_number.get(n + 1)
         if item is None:
-            mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "unclear", "", "the LLM did not map it")
+            # A quantity the clause states ("the path loss is 112 dB") that no parameter equals is left out unless
+            # the LLM says the clause is no requirement: unmapped, it passed as unclear (the fake model of a test of
+            # dev30-ee-01 whose binding typed 10 dB for the path loss was verified at 810 for 60).
+            measured = [n for n in coverage.unused if n in measured_numbers(coverage.clause.text)]
+            if measured:
+                listed = ", ".join(f"{n:g}" for n in measured)
+                reason = f"the model uses no parameter equal to {listed}, which the clause states"
+                mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", reason)
+            else:
+                mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "unclear", "", "the LLM did not map it")
             continue
         target, why = str(item.get("covered_by", "")), str(item.get("reason", "")).strip()
         if target == NOT_A_REQUIREMENT and coverage.unplaced:
@@ -276,12 +285,16 @@ def coverage_schema(count: int, choices: list[str]) -> dict[str, Any]:
     }
 
 
+UNCOVERED_FRAME = "which no constraint of this model expresses"
+"""The words of every uncovered clause's finding after the clause."""
+
+
 def coverage_findings(coverage: Sequence[ClauseCoverage]) -> list[Finding]:
     """An uncovered clause rejects the formulation, named in words."""
     return [
         Finding(
             "uncovered_clause",
-            f"the text requires “{short(c.clause.text)}”, which no constraint of this model expresses ({c.reason})",
+            f"the text requires “{short(c.clause.text)}”, {UNCOVERED_FRAME} ({c.reason})",
         )
         for c in coverage
         if c.status == "uncovered"

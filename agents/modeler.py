@@ -258,7 +258,12 @@ def _pinned_by(field: dict[str, Any], clauses: list[str]) -> dict[str, Any]:
     units = (parts.get("unit") or {}).get("enum")
     if "value" not in parts or not isinstance(units, list):
         return field
-    stated = {(n, u) for clause in clauses for n, u in measured_quantities(clause) if u in units}
+    stated = {
+        (n, choice)
+        for clause in clauses
+        for n, u in measured_quantities(clause)
+        if (choice := _unit_choice(u, [str(c) for c in units], clause))
+    }
     if len(stated) != 1:
         return field
     [(number, unit)] = stated
@@ -269,6 +274,21 @@ def _pinned_by(field: dict[str, Any], clauses: list[str]) -> dict[str, Any]:
             return {**field, "properties": {**parts, "unit": pinned["unit"]}}  # the unit only: which ones is the LLM's
         pinned["source"] = {**source, "enum": [SAME_FOR_ALL]}
     return {**field, "properties": pinned}
+
+
+def _unit_choice(unit: str, choices: list[str], clause: str) -> str:
+    """The choice of a unit enum that the clause's `unit` is: the unit itself, or the one choice that names the unit
+    with words of the clause ("112 dB" in "the path loss ... is 112 dB" is "path loss in dB"); '' for none."""
+    if unit in choices:
+        return unit
+    said = {w.lower() for w in re.findall(r"[A-Za-z]+", clause)}
+    named = [
+        c
+        for c in choices
+        if re.search(rf"(?<![\w/]){re.escape(unit)}(?![\w/])", c)
+        and {w.lower() for w in re.findall(r"[A-Za-z]+", c.replace(unit, " "))} - {"in"} <= said
+    ]
+    return named[0] if len(named) == 1 else ""
 
 
 EVERY_ONE = re.compile(r"\b(?:no|each|every|any|all)\b", re.IGNORECASE)

@@ -299,3 +299,17 @@ def test_a_field_holding_a_number_the_text_never_states_is_asked_again_alone(kb_
     assert list(fake.schemas[1]["properties"]) == ["local_energy"]
     assert "does not appear in the problem text" in str(fake.requests[1][-1].content)
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+def test_a_left_out_path_loss_is_written_by_code_in_the_unit_choice_that_names_it(kb_dir: Path) -> None:
+    # dev30-ee-01 on the 1.5B model: the channel gain typed as a path loss of 10 dB (the channel's 10 MHz); "the path
+    # loss ... is 112 dB" left out, then declared absent from the text. The clause states one quantity in a unit the
+    # field takes ("dB" of the choice "path loss in dB", words of the clause), so code writes it.
+    record = case("dev30-ee-01")
+    right = BINDINGS["dev30-ee-01"][1]
+    wrong = {**right, "channel_gain": {"value": 10, "unit": "path loss in dB"}}
+    fake = ScriptedChatModel(script=[wrong, NO_MAPPING, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert "path loss to the base station is 112 dB" in rejection
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])

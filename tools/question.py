@@ -428,7 +428,7 @@ _UNIT_AFTER = (
 )
 """A unit right after a number, perhaps behind an acronym of what it counts ("24 CPU cores", "4 GB") or a word of
 more ("4 more PRBs")."""
-_MEASURED = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*" + _UNIT_AFTER)
+_MEASURED = re.compile(r"(?<![\w.])([-−]?\d+(?:\.\d+)?)\s*" + _UNIT_AFTER)
 _BAND = re.compile(
     r"(?<![\w.])\d+(?:\.\d+)?\s*GHz(?:\s+|-)(?:band|access points?|APs?|radios?|routers?|Wi-?Fi|WLANs?|networks?|"
     r"links?|devices?|equipment)\b",
@@ -445,9 +445,11 @@ def measured_numbers(piece: str) -> tuple[float, ...]:
 
 
 def measured_quantities(piece: str) -> tuple[tuple[float, str], ...]:
-    """`measured_numbers` with the unit each is written in ("8 MHz" → (8, "MHz"); "24 CPU cores" → (24, "cores"))."""
+    """`measured_numbers` with the unit each is written in ("8 MHz" → (8, "MHz"); "24 CPU cores" → (24, "cores");
+    "-104 dBm" → (-104, "dBm"), its sign too)."""
     text = _BAND.sub(lambda m: " " * len(m.group(0)), plain_numbers(piece))
-    return tuple(dict.fromkeys((float(m.group(1)), m.group("unit")) for m in _MEASURED.finditer(text)))
+    found = ((float(m.group(1).replace("−", "-")), m.group("unit")) for m in _MEASURED.finditer(text))
+    return tuple(dict.fromkeys(found))
 
 
 def counted_in(piece: str) -> frozenset[str]:
