@@ -190,6 +190,17 @@ def code_coverage(
     return out
 
 
+def unmapped(coverage: ClauseCoverage, why: str) -> ClauseCoverage:
+    """A clause code left unclear and the LLM did not map (`why`): uncovered where it states a quantity no parameter
+    equals ("the path loss is 112 dB"; unmapped, it passed as unclear: a fake-model run of dev30-ee-01 whose binding
+    typed 10 dB for the path loss was verified at 810 for 60), unclear otherwise."""
+    measured = [n for n in coverage.unused if n in measured_numbers(coverage.clause.text)]
+    if not measured:
+        return ClauseCoverage(coverage.clause, "unclear", "", why)
+    reason = f"the model uses no parameter equal to {', '.join(f'{n:g}' for n in measured)}, which the clause states"
+    return ClauseCoverage(coverage.clause, "uncovered", "", reason)
+
+
 def for_the_llm(coverage: ClauseCoverage) -> bool:
     """The clauses worth a question to the LLM: a hard requirement code could not place, or numbers it never uses."""
     return coverage.status == "unclear" and (coverage.clause.strong or bool(coverage.reason))
@@ -218,16 +229,7 @@ def llm_coverage(
     for n, coverage in enumerate(unclear):
         item = by_number.get(n + 1)
         if item is None:
-            # A quantity the clause states ("the path loss is 112 dB") that no parameter equals is left out unless
-            # the LLM says the clause is no requirement: unmapped, it passed as unclear (the fake model of a test of
-            # dev30-ee-01 whose binding typed 10 dB for the path loss was verified at 810 for 60).
-            measured = [n for n in coverage.unused if n in measured_numbers(coverage.clause.text)]
-            if measured:
-                listed = ", ".join(f"{n:g}" for n in measured)
-                reason = f"the model uses no parameter equal to {listed}, which the clause states"
-                mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", reason)
-            else:
-                mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "unclear", "", "the LLM did not map it")
+            mapped[coverage.clause.index] = unmapped(coverage, "the LLM did not map it")
             continue
         target, why = str(item.get("covered_by", "")), str(item.get("reason", "")).strip()
         if target == NOT_A_REQUIREMENT and coverage.unplaced:
@@ -476,16 +478,18 @@ def check_fidelity(
 
     `text` is what the user wrote (not attached data); `used` every number the formulation uses; `mentioned` the
     words of what the Modeler wrote (its binding or elements and code); `ask` maps clauses code left unclear
-    (None: they stay unclear, which rejects nothing); `keyed` the formulation's numbers by name, where it has them;
-    `cells` its numbers read from table cells, by row, and `quantities` those known with their unit, which `used`
-    leaves out (all three: see `code_coverage`)."""
+    (None: they stay unclear, which rejects nothing, unless they state a quantity the model leaves out); `keyed`
+    the formulation's numbers by name, where it has them; `cells` its numbers read from table cells, by row, and
+    `quantities` those known with their unit, which `used` leaves out (all three: see `code_coverage`)."""
     asked = asked_quantity(text)
     findings: list[Finding] = []
     mismatch = objective_mismatch(asked, measure)
     if mismatch:
         findings.append(Finding("asked_quantity", mismatch))
     coverage = code_coverage(requirement_clauses(text), used, data, mentioned, constraints, keyed, cells, quantities)
-    if ask is not None and not findings and not coverage_findings(coverage):  # rejected by code: no need to ask
+    if ask is None:  # no mapping (the LLM's answer was unusable): code's verdicts, and its numbers, stand
+        coverage = [unmapped(c, c.reason) if for_the_llm(c) else c for c in coverage]
+    elif not findings and not coverage_findings(coverage):  # rejected by code: no need to ask
         objective = measure.describe() if measure is not None else "(not described)"
         coverage = llm_coverage(coverage, constraints, objective, ask)
     return FidelityCheck(findings + coverage_findings(coverage), coverage, asked)

@@ -11,6 +11,7 @@ from agents.fidelity import (
     NOT_A_REQUIREMENT,
     NOT_MODELLED,
     NamedConstraint,
+    check_fidelity,
     code_coverage,
     coverage_findings,
     in_asked_unit,
@@ -492,3 +493,21 @@ def test_a_limit_said_of_no_thing_is_a_hard_requirement() -> None:
     assert also.hard
     [plain] = requirement_clauses("There are no users with more than one antenna, and 4 cells.")
     assert not plain.hard
+
+
+def test_a_stated_quantity_the_model_leaves_out_is_uncovered_when_the_llm_maps_nothing() -> None:
+    # A fake-model run of dev30-ee-01 with the path loss typed as 10 dB was verified at 810 Mbit/J for 60: the LLM
+    # mapped no clause, so "the path loss is 112 dB" stayed unclear, which rejects nothing. A quantity no parameter
+    # equals is code's own reason, whether the LLM's answer leaves the clause out or no answer came (ask None).
+    text = "The path loss to the base station is 112 dB and the noise power at the receiver is -104 dBm."
+    data = parse_text(text)
+
+    def silent(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        return {"clauses": []}
+
+    [mapped] = llm_coverage(code_coverage(requirement_clauses(text), [10, -104], data, []), [], "efficiency", silent)
+    assert (mapped.status, mapped.reason) == ("uncovered", "the model uses no parameter equal to 112, which the clause states")
+    check = check_fidelity(text, data, None, [10, -104], [], [], None)
+    assert [c.status for c in check.coverage] == ["uncovered"] and check.findings
+    [covered] = llm_coverage(code_coverage(requirement_clauses(text), [112, -104], data, []), [], "efficiency", silent)
+    assert covered.status == "covered"
