@@ -26,7 +26,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agents.formulation_checks import misread_bounds, writes_numbers_of, written_off_their_sentence
+from agents.formulation_checks import (
+    expression_literals,
+    misread_bounds,
+    short,
+    writes_numbers_of,
+    written_off_their_sentence,
+)
 from knowledge_base.bank import BankItem
 from tools.question import AskedQuantity, asked_quantity, clause_numbers, counted_in, plural, sentences
 from tools.textdata import plain_numbers
@@ -132,11 +138,72 @@ class Steps:
     sentence: expression (for: sentence)"), or reading a number the text counts in bricks as a count of something
     else beside a constraint that reads it in bricks (formulation_checks.misread_bounds)."""
     asked: AskedQuantity | None = None
+    revised: str = ""
+    """Where a rejection named pieces of an earlier formulation: which were asked again and which kept ('' when
+    every step was asked)."""
 
 
-def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str = "") -> Steps:
+@dataclass(frozen=True)
+class Redo:
+    """The pieces of an earlier formulation written in steps that a rejection names: those are asked again."""
+
+    sentences: frozenset[str]
+    objective: bool
+
+
+def steps_to_redo(previous: dict[str, Any], feedback: str, text: str) -> Redo | None:
+    """What the rejection `feedback` names of the `previous` elements written in steps: the sentences whose
+    constraints it quotes (their sentence or their expression), holds a number the text does not state, or whose
+    number no constraint uses; the objective where it names the objective or a number only the objective writes.
+    None (ask every step again) where it names none of them, or the variables or the whole model. nl4opt runs of
+    the 1.5B model went out of time asking all eight steps again for one constraint, and a step asked again with the
+    others rewrote pieces that were right."""
+    if not feedback or not previous.get("written_in_steps") or _WHOLE.search(feedback):
+        return None
+    said = re.sub(r"\s+", "", feedback)
+    strays = [float(n) for n in _STRAY.findall(feedback)]
+    missed = [float(n) for listing in _MISSED.findall(feedback) for n in re.findall(r"-?\d+(?:\.\d+)?", listing)]
+    constraints = [c for c in previous.get("constraints", []) if isinstance(c, dict)]
+    chosen: set[str] = set()
+    for sentence in constraint_sentences(text, asked_quantity(text)):
+        mine = [str(c.get("expression", "")) for c in constraints if c.get("meaning") == sentence]
+        literals = [v for e in mine for v in expression_literals(e)]
+        if (
+            short(sentence, 120).rstrip("…")[:60] in feedback
+            or any(re.sub(r"\s+", "", e) in said for e in mine)
+            or any(abs(v - n) <= 1e-9 * max(1.0, abs(n)) for v in literals for n in strays)
+            or any(abs(v - n) <= 1e-9 * max(1.0, abs(n)) for v in clause_numbers(plain_numbers(sentence)) for n in missed)
+        ):
+            chosen.add(sentence)
+    written = str((previous.get("objective") or {}).get("expression", ""))
+    objective = "objective" in feedback or any(
+        abs(v - n) <= 1e-9 * max(1.0, abs(n)) for v in expression_literals(written) for n in strays
+    )
+    return Redo(frozenset(chosen), objective) if chosen or objective else None
+
+
+_WHOLE = re.compile(r"\bvariables?\b|\bcontinuous\b|model is empty|the question asks|sets every", re.IGNORECASE)
+"""Words of a rejection of the variables or of the whole model: every step is asked again."""
+_STRAY = re.compile(r"the number (-?\d+(?:\.\d+)?(?:e[-+]?\d+)?), which the text does not state")
+_MISSED = re.compile(r"no (?:number|parameter) equal to ([-\d., and]+?)(?: of the text| from the text|, which|;|\)|$)")
+
+
+def extract(
+    text: str,
+    ask: Ask,
+    examples: Sequence[Example] = (),
+    feedback: str = "",
+    previous: dict[str, Any] | None = None,
+    redraw: Ask | None = None,
+) -> Steps:
     """The formulation's elements, asked for one small piece at a time. The LLM is shown the numbers without
-    thousands separators (the 1.5B model copied nl4opt-005's "at least 60,000 square feet" as 6000, twice)."""
+    thousands separators (the 1.5B model copied nl4opt-005's "at least 60,000 square feet" as 6000, twice).
+
+    With the `previous` elements (written in steps) and the `feedback` that rejected them, only the pieces the
+    feedback names are asked again (`steps_to_redo`), the others kept; a piece answered as before is asked once
+    more with `redraw` (the sampling temperature): the same elements again would end the run."""
+    redo = steps_to_redo(previous, feedback, text) if previous is not None else None
+    kept = previous if redo is not None else None
     variable_examples = "\n\n".join(f"Problem: {e.text}\nVariables:\n" + "\n".join(e.variable_lines) for e in examples)
     clause_examples = "\n".join(line for e in examples for line in e.clause_lines)
     objective_examples = "\n\n".join(
@@ -144,49 +211,65 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
     )
     revise = f"\n\nAn earlier formulation was rejected: {feedback}" if feedback else ""
 
-    found = ask(
-        "modeler_steps_variables",
-        VARIABLES_SCHEMA,
-        {"problem": plain_numbers(text), "examples": variable_examples or "(none)", "revise": revise},
-    )
-    variables = _unique_variables(found.get("variables", []))
+    def again(name: str, schema: dict[str, Any], values: dict[str, str], before: Any, read: Callable[[Any], Any]) -> Any:
+        """A piece asked again: drawn once more at the sampling temperature where it comes back as it was."""
+        answer = read(ask(name, schema, values))
+        if kept is not None and redraw is not None and answer == before:
+            answer = read(redraw(name, schema, values))
+        return answer
+
+    if kept is not None:
+        variables = _unique_variables(kept.get("variables", []))
+    else:
+        found = ask(
+            "modeler_steps_variables",
+            VARIABLES_SCHEMA,
+            {"problem": plain_numbers(text), "examples": variable_examples or "(none)", "revise": revise},
+        )
+        variables = _unique_variables(found.get("variables", []))
     listing = "\n".join(f"- {v['name']}: {v['meaning']} ({v['domain']})" for v in variables)
     steps = Steps(asked=asked_quantity(text))
 
     written: list[tuple[str, list[str]]] = []
     for sentence in constraint_sentences(text, steps.asked):
         steps.sentences.append(sentence)
+        before = [str(c.get("expression", "")) for c in (kept or {}).get("constraints", []) if c.get("meaning") == sentence]
+        if kept is not None and redo is not None and sentence not in redo.sentences:
+            written.append((sentence, before))
+            continue
         alike = same_count_sentences(sentence, text)
-        answer = ask(
-            "modeler_steps_constraint",
-            SENTENCE_SCHEMA,
-            {
-                "problem": plain_numbers(text),
-                "variables": listing,
-                "sentence": plain_numbers(sentence),
-                "related": "".join(f'\nIt counts {what} as this sentence does: "{plain_numbers(o)}"' for what, o in alike),
-                "examples": clause_examples or "(none)",
-                "revise": revise,
-            },
-        )
-        written.append((sentence, [str(e).strip() for e in answer.get("constraints", [])[:MAX_PER_SENTENCE] if str(e).strip()]))
+        values = {
+            "problem": plain_numbers(text),
+            "variables": listing,
+            "sentence": plain_numbers(sentence),
+            "related": "".join(f'\nIt counts {what} as this sentence does: "{plain_numbers(o)}"' for what, o in alike),
+            "examples": clause_examples or "(none)",
+            "revise": revise,
+        }
+        written.append((sentence, again("modeler_steps_constraint", SENTENCE_SCHEMA, values, before, _constraints_of)))
 
     asked = steps.asked
     sense = SENSE_WORDS.get(asked.sense or "", "") if asked else ""
     goal = asked.phrase if asked else "the quantity the question asks for"
-    objective = ask(
-        "modeler_steps_objective",
-        OBJECTIVE_SCHEMA,
-        {
+    earlier = str(((kept or {}).get("objective") or {}).get("expression", ""))
+    if kept is not None and redo is not None and not redo.objective:
+        expression = earlier
+    else:
+        values = {
             "problem": plain_numbers(text),
             "variables": listing,
             "sense": sense or "optimize",
             "goal": goal,
             "examples": objective_examples or "(none)",
             "revise": revise,
-        },
-    )
-    expression = _SENSE_WORD.sub("", str(objective.get("expression", "")))
+        }
+        expression = again("modeler_steps_objective", OBJECTIVE_SCHEMA, values, earlier, _objective_of)
+    if redo is not None:
+        steps.revised = (
+            f"asked again what the rejection names: {len(redo.sentences)} sentence(s)"
+            + (" and the objective" if redo.objective else "")
+            + f"; kept the variables and {len(steps.sentences) - len(redo.sentences)} sentence(s)"
+        )
     constraints = each_once(written)
     off = written_off_their_sentence(constraints)
     steps.left_out = [f"off its sentence: {c['expression']} (for: {c['meaning']})" for c in constraints if c["meaning"] in off]
@@ -201,6 +284,14 @@ def extract(text: str, ask: Ask, examples: Sequence[Example] = (), feedback: str
         "constraints": [c for c in constraints if all(c is not m for m in misread)],
     }
     return steps
+
+
+def _constraints_of(answer: dict[str, Any]) -> list[str]:
+    return [str(e).strip() for e in answer.get("constraints", [])[:MAX_PER_SENTENCE] if str(e).strip()]
+
+
+def _objective_of(answer: dict[str, Any]) -> str:
+    return _SENSE_WORD.sub("", str(answer.get("expression", "")))
 
 
 def each_once(written: list[tuple[str, list[str]]]) -> list[dict[str, str]]:

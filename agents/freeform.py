@@ -16,7 +16,7 @@ import ast
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import prompts
@@ -194,22 +194,29 @@ def write_model_in_steps(
     feedback: str = "",
     examples: Sequence[Example] = (),
     deadline: float | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> GeneratedModel:
     """The elements asked for in small steps (agents/decomposed.py), then code written from them and built in the
     sandbox, with the same repairs as the whole path. `feedback` (why the last formulation was rejected) goes
-    into every request. No LLM request starts after `deadline`."""
+    into every request; with the `previous` elements it rejected, only the steps it names are asked again. No LLM
+    request starts after `deadline`."""
     out = GeneratedModel(spent=Spent(deadline=deadline))
     asking = _Asking(context, problem_text, "(none)")
+    hotter = replace(context, llm_temperature=context.sample_temperature, llm_seed=context.llm_seed + 1)
 
     def step(name: str, schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
         return ask(context, prompts.load(name), schema, out.spent, **values)
 
+    def redraw(name: str, schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        return ask(hotter, prompts.load(name), schema, out.spent, **values)
+
     try:
-        steps = extract(problem_text, step, examples, feedback)
+        steps = extract(problem_text, step, examples, feedback, previous=previous, redraw=redraw)
     except StructuredOutputError as exc:
         out.error = f"the LLM gave no usable answer to a step: {exc}"
         return out
     out.elements = {**steps.elements, "written_in_steps": True}
+    out.attempts += [steps.revised] if steps.revised else []
     out.attempts += [f"left out, {c}" for c in steps.left_out]
     if not out.elements["variables"]:
         out.error = "the LLM named no decision variable"

@@ -343,7 +343,12 @@ def _generate(
         # Solved problems like this one, from the bank beside the templates (none in the no-knowledge-base ablation).
         solved = similar_examples(text, k=EXAMPLES, kb_path=context.kb_folder) if context.use_rag else []
         made = write_model_in_steps(
-            text, context, feedback=feedback, examples=[example_of(i) for i in solved], deadline=deadline(state, context)
+            text,
+            context,
+            feedback=feedback,
+            examples=[example_of(i) for i in solved],
+            deadline=deadline(state, context),
+            previous=mine["binding"] if mine is not None else None,
         )
         why += "; written in steps (variables, a request per sentence, the objective)"
     else:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import prompts
-from agents.decomposed import Example, constraint_sentences, example_of, extract
+from agents.decomposed import Example, Redo, constraint_sentences, example_of, extract, steps_to_redo
 from agents.elements_code import code_from_elements
 from tools.question import asked_quantity
 from tools.solvers.sandbox.runner import run_generated_model
@@ -293,8 +293,9 @@ def test_a_requirement_without_numbers_is_covered_by_what_a_constraint_says_not_
             "clauses": [{"clause": 1, "covered_by": to, "reason": "loaves compared with cakes" if to != NOT_MODELLED else "none"}]
         }
 
+    # the rejection names the ratio's sentence: that step alone is asked again, the others kept
     fake = ScriptedChatModel(
-        script=[*steps_with("loaves >= 10"), mapped(NOT_MODELLED), *steps_with("loaves >= cakes"), mapped("s4")]
+        script=[*steps_with("loaves >= 10"), mapped(NOT_MODELLED), {"constraints": ["loaves >= cakes"]}, mapped("s4")]
     )
     steps = run(text, fake, kb_dir, retrieval_threshold=0.99)
     [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
@@ -349,3 +350,43 @@ def _two_integers_llm(names: tuple[str, str], constraints: list[dict[str, Any]],
             "modeler_steps_objective": [{"expression": objective}],
         }
     )
+
+
+def _bakery_elements(oven: str = "2 * loaves + 3 * cakes <= 120") -> dict[str, Any]:
+    llm = _bakery_llm()
+    llm.answers["modeler_steps_constraint"][0] = {"constraints": [oven]}
+    return {**extract(BAKERY, llm).elements, "written_in_steps": True}
+
+
+def test_a_rejection_names_the_steps_to_ask_again() -> None:
+    oven, cakes, profits = constraint_sentences(BAKERY, asked_quantity(BAKERY))
+    wrong = _bakery_elements("2 * loaves + 5 * cakes <= 120")
+    assert steps_to_redo(wrong, "the model uses the number 5, which the text does not state", BAKERY) == Redo(
+        frozenset({oven}), objective=False
+    )
+    right = _bakery_elements()
+    off = f"the constraints written for “{profits}” (loaves <= 4) use none of its numbers (4, 7): write ..."
+    assert steps_to_redo(right, off, BAKERY) == Redo(frozenset({profits}), objective=False)
+    missed = "the model uses no number equal to 10 of the text: each number the text states is a coefficient"
+    assert steps_to_redo(right, missed, BAKERY) == Redo(frozenset({cakes}), objective=False)
+    shifted = "the objective (120 - 4 * loaves) is shifted by 120: the objective is the asked quantity itself"
+    assert steps_to_redo(right, shifted, BAKERY) == Redo(frozenset(), objective=True)
+    # the variables, the whole model, or nothing the steps wrote: every step again
+    assert steps_to_redo(right, "the text speaks of whole units, but every variable of the model is continuous", BAKERY) is None
+    assert steps_to_redo(right, "the model does not build", BAKERY) is None
+    assert steps_to_redo({k: v for k, v in right.items() if k != "written_in_steps"}, missed, BAKERY) is None
+
+
+def test_only_the_named_step_is_asked_again_and_a_repeat_is_drawn_again_hotter() -> None:
+    # nl4opt runs of the 1.5B model went out of time asking all eight steps again for one constraint: the pieces the
+    # rejection does not name are kept, and the named one, answered as before, is drawn again at the sampling temperature.
+    wrong = _bakery_elements("2 * loaves + 5 * cakes <= 120")
+    cold = Scripted({"modeler_steps_constraint": [{"constraints": ["2 * loaves + 5 * cakes <= 120"]}]})
+    hot = Scripted({"modeler_steps_constraint": [{"constraints": ["2 * loaves + 3 * cakes <= 120"]}]})
+    feedback = "the model uses the number 5, which the text does not state"
+    steps = extract(BAKERY, cold, feedback=feedback, previous=wrong, redraw=hot)
+    assert [name for name, _ in cold.asked] == [name for name, _ in hot.asked] == ["modeler_steps_constraint"]
+    assert cold.asked[0][1]["sentence"].startswith("A loaf needs 2 hours") and feedback in cold.asked[0][1]["revise"]
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["2 * loaves + 3 * cakes <= 120", "cakes >= 10"]
+    assert steps.elements["objective"] == wrong["objective"] and steps.elements["variables"] == wrong["variables"]
+    assert steps.revised == "asked again what the rejection names: 1 sentence(s); kept the variables and 2 sentence(s)"
