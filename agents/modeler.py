@@ -21,7 +21,7 @@ from agents.backbone import Spent, StructuredOutputError, ask
 from agents.budget import deadline, out_of_time, over_budget
 from agents.context import Context
 from agents.decomposed import example_of
-from agents.fidelity import objective_mismatch
+from agents.fidelity import content_words, objective_mismatch
 from agents.freeform import GENERATED, describe_example, states_a_problem, write_model, write_model_in_steps
 from agents.knowledge import problem_data, template_store
 from agents.state import Dropped, Formulation, SpecEntry, State, decision, fingerprint, problem_text, start_round
@@ -183,12 +183,19 @@ def _ask_llm(
         # The Verifier named the fields that may express what the last binding left out: ask for those alone.
         pick = PICK_A_SOURCE in state.get("feedback", "")  # the typed numbers stood elsewhere: choose where they are
         left_out = [c["clause"] for c in state.get("coverage", []) if c["status"] == "uncovered"]
+        reason = state.get("feedback", "")
+        kept = previous["binding"]
         focused = {
             "type": "object",
-            "properties": {f: _pinned_by(_sources_only(_without_none(schema["properties"][f]), pick), left_out) for f in refill},
+            "properties": {
+                f: _pinned_by(
+                    _not_again(f, _sources_only(_without_none(schema["properties"][f]), pick), kept.get(f), reason),
+                    left_out,
+                )
+                for f in refill
+            },
             "required": refill,
         }
-        kept = previous["binding"]
         only = _only_answer(focused)
         if only is not None:  # the left-out clause leaves the fields one answer: code writes it
             return {**kept, **only}, ""
@@ -246,6 +253,25 @@ def _sources_only(field: dict[str, Any], pick: bool) -> dict[str, Any]:
         return field
     sources = [b for b in field["anyOf"] if isinstance(b, dict) and isinstance(b.get("enum"), list) and b["enum"]]
     return {**field, "anyOf": sources} if sources else field
+
+
+def _not_again(name: str, field: dict[str, Any], chosen: Any, reason: str) -> dict[str, Any]:
+    """The field without the source (list, table column) its last answer chose, where the rejection says of this
+    field that the choice is wrong ("per-user cap: L2 gives the minimum rates", its words before the choice); as it
+    was when nothing else is left. dev30-bw-01 on the 1.5B model, asked for the per-user cap alone after that error,
+    chose L2 again."""
+    parts = field.get("properties") or {}
+    own = content_words(name.replace("_", " "))
+    for key in ("source", "list"):
+        picked = chosen.get(key) if isinstance(chosen, dict) else None
+        options = (parts.get(key) or {}).get("enum")
+        if not isinstance(picked, str) or picked == "none" or not isinstance(options, list) or picked not in options:
+            continue
+        labels = re.findall(rf"([^;:]+?):\s*{re.escape(picked)}(?![\w:])", reason)
+        said = any(content_words(label.replace("-", " ")) == own for label in labels)
+        if said and any(o not in (picked, "none") for o in options):
+            return {**field, "properties": {**parts, key: {**parts[key], "enum": [o for o in options if o != picked]}}}
+    return field
 
 
 def _pinned_by(field: dict[str, Any], clauses: list[str]) -> dict[str, Any]:
@@ -325,6 +351,10 @@ def _without_none(field: dict[str, Any]) -> dict[str, Any]:
         # A group ({"budget": ..., "need": ...}): each part to be filled. Not a group of stated numbers, whose
         # list "none" means "the numbers are typed here" ({"list": "none", "values": [20], "unit": "mW"}).
         return {**field, "properties": {k: _without_none(v) for k, v in parts.items()}}
+    if isinstance(parts, dict) and isinstance(parts.get("source"), dict):
+        # A source of values per element, or one value for all: its "none" says the text has no such values
+        # (dev30-bw-01's per-user cap, asked for alone, answered "none" with a value of 8).
+        return {**field, "properties": {**parts, "source": _without_none(parts["source"])}}
     return field
 
 

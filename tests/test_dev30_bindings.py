@@ -313,3 +313,17 @@ def test_a_left_out_path_loss_is_written_by_code_in_the_unit_choice_that_names_i
     [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
     assert "path loss to the base station is 112 dB" in rejection
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+def test_a_source_the_rejection_names_is_not_offered_again_for_the_field(kb_dir: Path) -> None:
+    # dev30-bw-01 on the 1.5B model: the per-user cap read from L2, the guaranteed rates ("per-user cap: L2 gives the
+    # minimum rates"), and, asked for that field alone, L2 again. The choice the error names is no longer offered.
+    record = case("dev30-bw-01")
+    wrong = {**BW_01, "per_user_cap": {"source": "L2", "value": None, "unit": "Mbit/s"}}
+    cap = {"source": "one value for all", "value": 8, "unit": "MHz"}
+    fake = ScriptedChatModel(script=[wrong, {"per_user_cap": cap, "minimum_rate": BW_01["minimum_rate"]}, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    assert "L2 gives the minimum rates" in str(fake.requests[1][-1].content)
+    offered = {name: field["properties"]["source"]["enum"] for name, field in fake.schemas[1]["properties"].items()}
+    assert offered == {"per_user_cap": ["one value for all"], "minimum_rate": ["L2", "one value for all"]}
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
