@@ -171,15 +171,17 @@ def steps_to_redo(previous: dict[str, Any], feedback: str, text: str) -> Redo | 
         if (
             short(sentence, 120).rstrip("…")[:60] in feedback
             or any(re.sub(r"\s+", "", e) in said for e in mine)
-            or any(abs(v - n) <= 1e-9 * max(1.0, abs(n)) for v in literals for n in strays)
-            or any(abs(v - n) <= 1e-9 * max(1.0, abs(n)) for v in clause_numbers(plain_numbers(sentence)) for n in missed)
+            or _any_equal(literals, strays)
+            or _any_equal(clause_numbers(plain_numbers(sentence)), missed)
         ):
             chosen.add(sentence)
     written = str((previous.get("objective") or {}).get("expression", ""))
-    objective = "objective" in feedback or any(
-        abs(v - n) <= 1e-9 * max(1.0, abs(n)) for v in expression_literals(written) for n in strays
-    )
+    objective = "objective" in feedback or _any_equal(expression_literals(written), strays)
     return Redo(frozenset(chosen), objective) if chosen or objective else None
+
+
+def _any_equal(values: Sequence[float], others: Sequence[float]) -> bool:
+    return any(abs(v - n) <= 1e-9 * max(1.0, abs(n)) for v in values for n in others)
 
 
 _WHOLE = re.compile(r"\bvariables?\b|\bcontinuous\b|model is empty|the question asks|sets every", re.IGNORECASE)
