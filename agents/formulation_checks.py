@@ -220,9 +220,20 @@ def one_bound_two_readings(elements: dict[str, Any], text: str) -> list[str]:
     beside 20 * cows + 50 * elephants >= 1000). Where what the text counts the number in tells which reading is
     wrong (`misread_bounds`), the message names it."""
     found: list[str] = []
+    counted = counted_numbers(text)
     for bound, first, second in _two_readings(elements.get("constraints", []), text):
-        wrong = _misreading(first, second, counted_numbers(text))
-        if wrong is None:
+        wrong = _misreading(first, second, counted)
+        noun = first[2]
+        where = [s for s in sentences(text) if any(word == noun and not _equal(v, bound) for v, word in counted_numbers(s))]
+        if wrong is None and noun and where and not _counts(first[0], noun, counted) and not _counts(second[0], noun, counted):
+            # nl4opt-000 on the 1.5B model: "at least 300 ducks" as boats + canoes >= 300 beside the minutes per trip,
+            # 20 * boats + 40 * canoes >= 300, three rounds, neither counting ducks; another sentence states them.
+            found.append(
+                f"the text states {bound:g} once, counting {plural(noun)}, but neither {first[1]} nor {second[1]} weighs"
+                f" the variables by the {plural(noun)} each one counts, which “{short(where[0], 120)}” states: write the"
+                " requirement once, with those numbers"
+            )
+        elif wrong is None:
             found.append(
                 f"the text states {bound:g} once, but it bounds two constraints that weigh the same variables"
                 f" differently ({first[1]}; {second[1]}): write the requirement it belongs to once, with the"
@@ -280,13 +291,14 @@ def _misreading(first: _Reading, second: _Reading, counted: tuple[tuple[float, s
     noun = first[2]
     if not noun:
         return None
-
-    def fits(weights: dict[str, float]) -> bool:
-        stated = [w for w in weights.values() if not _equal(w, 1.0)]
-        return bool(stated) and all(any(_equal(w, v) and word == noun for v, word in counted) for w in stated)
-
-    one, other = fits(first[0]), fits(second[0])
+    one, other = _counts(first[0], noun, counted), _counts(second[0], noun, counted)
     return None if one == other else (second if one else first)
+
+
+def _counts(weights: dict[str, float], noun: str, counted: tuple[tuple[float, str], ...]) -> bool:
+    """Do the weights (those other than 1) all count `noun`, each a number the text counts it in?"""
+    stated = [w for w in weights.values() if not _equal(w, 1.0)]
+    return bool(stated) and all(any(_equal(w, v) and word == noun for v, word in counted) for w in stated)
 
 
 def objective_offset_by_a_bound(elements: dict[str, Any]) -> list[str]:

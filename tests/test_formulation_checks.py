@@ -200,3 +200,20 @@ def test_an_integer_no_float_holds_is_no_literal_and_is_named_as_unstated() -> N
     elements = {"objective": {"expression": "x"}, "constraints": [{"expression": f"x <= {huge}"}]}
     [unstated] = unstated_literals(elements, "Make at most 7 units.")
     assert unstated == "the model uses the number inf, which the text does not state"
+
+
+def test_two_readings_of_which_neither_counts_what_the_number_counts_point_at_the_sentence_that_does() -> None:
+    """nl4opt-000 on the 1.5B model: "at least 300 ducks" written as boats + canoes >= 300 beside 20 * boats + 40 *
+    canoes >= 300 (the minutes per trip), sent back three times as two readings; neither counts ducks, and another
+    sentence states the ducks per trip: the message names it."""
+    from agents.formulation_checks import misread_bounds, one_bound_two_readings
+
+    text = HAY.replace("There may be", "A tractor trip takes 30 minutes and a truck trip 45 minutes. There may be")
+    neither = [{"expression": "30 * tractors + 45 * trucks >= 1000"}, {"expression": "tractors + trucks >= 1000"}]
+    [finding] = one_bound_two_readings({"constraints": neither}, text)
+    assert finding == (
+        "the text states 1000 once, counting bales, but neither 30 * tractors + 45 * trucks >= 1000 nor tractors + trucks"
+        " >= 1000 weighs the variables by the bales each one counts, which “A tractor carries 20 bales a trip and a truck"
+        " 50 bales.” states: write the requirement once, with those numbers"
+    )
+    assert misread_bounds(neither, text) == []  # neither is left out: which is right is not known
