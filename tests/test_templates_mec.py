@@ -475,3 +475,14 @@ def test_an_edge_cpu_shared_equally_equals_enumeration_and_numbered_tasks_read_b
     )
     free, _ = TEMPLATE.assemble(best_division, parse_text(divided))
     assert free.edge_cpu == SHARED
+
+
+def test_tasks_named_by_numbers_are_offered_as_fixed_only_where_a_sentence_names_them_not_counts_them() -> None:
+    # dev30-mec-01: "at most 3 tasks can be offloaded" offered the 1.5B model lists of tasks that must run locally or
+    # be offloaded (3 read as task 3), which it filled with tasks 1, 2, 4 and 3, 5, 6, none named by the text.
+    from tests.templates_support import dev30_case
+
+    text = dev30_case("dev30-mec-01")["question"]
+    assert not {"run_locally", "must_offload"} & set(TEMPLATE.binding_schema(parse_text(text))["properties"])
+    fixed = TEMPLATE.binding_schema(parse_text(text + " Tasks 2 and 5 must run on the phone."))
+    assert fixed["properties"]["run_locally"]["items"]["enum"] == ["1", "2", "3", "4", "5", "6"]

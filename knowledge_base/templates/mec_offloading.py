@@ -587,7 +587,16 @@ def _tasks(data: TextData) -> list[str]:
 
 
 def _names_any(sentence: str, names: list[str]) -> bool:
-    return names_any(sentence, names)
+    """Does the sentence name a task? A task named by a bare number only after a noun ("task 3", "tasks 1, 2 and
+    5"), not as a count: dev30-mec-01's "at most 3 tasks can be offloaded" offered the 1.5B model lists of tasks that
+    must run locally or be offloaded, which it filled with tasks the text never names."""
+    worded = [n for n in names if not n.isdigit()]
+    numbered = [n for n in names if n.isdigit()]
+    return names_any(sentence, worded) or any(re.search(_AFTER_A_NOUN + rf"(?<!\d){n}(?!\w)", sentence) for n in numbered)
+
+
+_AFTER_A_NOUN = r"\b(?!(?:most|least|than|only|to|up|of|by|and|or|the|all)\b)[A-Za-z]{3,}\s+(?:\d+(?:\s*,\s*|\s+(?:and|or)\s+))*"
+"""A noun, then perhaps numbers before the last of a list ("tasks 1, 2 and "): where a bare number names a task."""
 
 
 def _per_task(description: str, units: list[str], data: TextData, count: int, words: str) -> dict[str, Any]:
