@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from agents import modeler
+from agents import modeler, refill
 from agents.backbone import ask
 from agents.context import Context
 from prompts import Prompt
@@ -276,15 +276,15 @@ def test_a_left_out_cap_of_one_user_is_asked_of_the_llm_in_the_clause_unit() -> 
             "unit": {"enum": ["MHz", "kHz", "Mbit/s"]},
         },
     }
-    one = modeler._pinned_by(field, ["User 3 can be given at most 8 MHz."])
+    one = refill._pinned_by(field, ["User 3 can be given at most 8 MHz."])
     assert one["properties"]["unit"]["enum"] == ["MHz"] and one["properties"]["source"] == field["properties"]["source"]
-    assert modeler._only_answer({"properties": {"cap": one}}) is None
-    every = modeler._pinned_by(field, ["No user can be given more than 8 MHz."])
-    assert modeler._only_answer({"properties": {"cap": every}}) == {
+    assert refill.only_answer({"properties": {"cap": one}}) is None
+    every = refill._pinned_by(field, ["No user can be given more than 8 MHz."])
+    assert refill.only_answer({"properties": {"cap": every}}) == {
         "cap": {"source": "one value for all", "value": 8.0, "unit": "MHz"}
     }
-    assert modeler._pinned_by(field, ["No user gets more than 8 MHz or 12 Mbit/s."]) == field
-    assert modeler._pinned_by(field, ["No user may send more than 8 packets."]) == field
+    assert refill._pinned_by(field, ["No user gets more than 8 MHz or 12 Mbit/s."]) == field
+    assert refill._pinned_by(field, ["No user may send more than 8 packets."]) == field
 
 
 def test_a_field_holding_a_number_the_text_never_states_is_asked_again_alone(kb_dir: Path) -> None:
