@@ -10,7 +10,9 @@ is written by code, not asked.
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from typing import Any
 
 from agents.fidelity import content_words
@@ -24,16 +26,20 @@ def focused_schema(
     """The binding schema of these `fields` alone, each narrowed: `binding` is the last answer, `feedback` why it
     was rejected, `left_out` the requirement clauses it left uncovered."""
     pick = PICK_A_SOURCE in feedback  # the typed numbers stood elsewhere: choose where they are
-    return {
-        "type": "object",
-        "properties": {
-            f: _pinned_by(
-                _not_again(f, _sources_only(_without_none(schema["properties"][f]), pick), binding.get(f), feedback), left_out
-            )
-            for f in fields
-        },
-        "required": fields,
+    narrowed = {
+        f: _not_again(f, _sources_only(_without_none(schema["properties"][f]), pick), binding.get(f), feedback) for f in fields
     }
+    pinned = {f: _pinned_by(field, left_out) for f, field in narrowed.items()}
+    # A quantity two fields could take has no one home ("up to 27 dBm" fits a power limit and a circuit power): neither
+    # is pinned, the LLM says which.
+    homes = Counter(_pin_of(field) for f, field in pinned.items() if field is not narrowed[f])
+    properties = {f: narrowed[f] if homes.get(_pin_of(field), 0) > 1 else field for f, field in pinned.items()}
+    return {"type": "object", "properties": properties, "required": fields}
+
+
+def _pin_of(field: dict[str, Any]) -> str:
+    parts = field.get("properties") or {}
+    return json.dumps([(parts.get("value") or {}).get("enum"), (parts.get("unit") or {}).get("enum")])
 
 
 def _sources_only(field: dict[str, Any], pick: bool) -> dict[str, Any]:

@@ -327,3 +327,21 @@ def test_a_source_the_rejection_names_is_not_offered_again_for_the_field(kb_dir:
     offered = {name: field["properties"]["source"]["enum"] for name, field in fake.schemas[1]["properties"].items()}
     assert offered == {"per_user_cap": ["one value for all"], "minimum_rate": ["L2", "one value for all"]}
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+def test_a_quantity_two_fields_could_take_pins_neither() -> None:
+    # "up to 27 dBm" fits a power limit and a circuit power: pinned into both, one of them would take a number that is
+    # not its own, and the clause would count as covered. The LLM says which.
+    def power(description: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": description,
+            "properties": {"value": {"type": "number"}, "unit": {"enum": ["mW", "dBm"]}},
+        }
+
+    schema = {"properties": {"power_limit": power("transmit power limit"), "circuit_power": power("static circuit power")}}
+    clause = ["The transmit power p can be anything from 0 up to 27 dBm."]
+    both = refill.focused_schema(schema, ["power_limit", "circuit_power"], {}, "", clause)
+    assert both["properties"] == schema["properties"]
+    one = refill.focused_schema(schema, ["power_limit"], {}, "", clause)
+    assert refill.only_answer(one) == {"power_limit": {"value": 27.0, "unit": "dBm"}}
