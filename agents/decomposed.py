@@ -166,11 +166,13 @@ def steps_to_redo(previous: dict[str, Any], feedback: str, text: str) -> Redo | 
     constraints = [c for c in previous.get("constraints", []) if isinstance(c, dict)]
     chosen: set[str] = set()
     for sentence in constraint_sentences(text, asked_quantity(text)):
-        mine = [str(c.get("expression", "")) for c in constraints if c.get("meaning") == sentence]
+        own = [c for c in constraints if c.get("meaning") == sentence]
+        mine = [str(c.get("expression", "")) for c in own]
         literals = [v for e in mine for v in expression_literals(e)]
         if (
             short(sentence, 120).rstrip("…")[:60] in feedback
             or any(re.sub(r"\s+", "", e) in said for e in mine)
+            or any(f"'{c.get('name')}'" in feedback for c in own)  # a conflict the solver names ('s2' cannot hold)
             or _any_equal(literals, strays)
             or _any_equal(clause_numbers(plain_numbers(sentence)), missed)
         ):
@@ -184,7 +186,7 @@ def _any_equal(values: Sequence[float], others: Sequence[float]) -> bool:
     return any(abs(v - n) <= 1e-9 * max(1.0, abs(n)) for v in values for n in others)
 
 
-_WHOLE = re.compile(r"\bvariables?\b|\bcontinuous\b|model is empty|the question asks|sets every", re.IGNORECASE)
+_WHOLE = re.compile(r"every variable|neither a variable|no variables|model is empty|not usable|the question asks", re.IGNORECASE)
 """Words of a rejection of the variables or of the whole model: every step is asked again."""
 _STRAY = re.compile(r"the number (-?\d+(?:\.\d+)?(?:e[-+]?\d+)?), which the text does not state")
 _MISSED = re.compile(r"no (?:number|parameter) equal to ([-\d., and]+?)(?: of the text| from the text|, which|;|\)|$)")

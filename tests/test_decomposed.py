@@ -371,6 +371,12 @@ def test_a_rejection_names_the_steps_to_ask_again() -> None:
     assert steps_to_redo(right, missed, BAKERY) == Redo(frozenset({cakes}), objective=False)
     shifted = "the objective (120 - 4 * loaves) is shifted by 120: the objective is the asked quantity itself"
     assert steps_to_redo(right, shifted, BAKERY) == Redo(frozenset(), objective=True)
+    two = "the text states 120 once, but it bounds two constraints that weigh the same variables differently (2 * loaves"
+    assert steps_to_redo(right, two + " + 3 * cakes <= 120; loaves + cakes <= 120): write ...", BAKERY) == Redo(
+        frozenset({oven}), objective=False
+    )
+    conflict = "The model is infeasible. Conflicting constraints: 's2' cannot hold: it must be relaxed by 3"
+    assert steps_to_redo(right, conflict, BAKERY) == Redo(frozenset({cakes}), objective=False)
     # the variables, the whole model, or nothing the steps wrote: every step again
     assert steps_to_redo(right, "the text speaks of whole units, but every variable of the model is continuous", BAKERY) is None
     assert steps_to_redo(right, "the model does not build", BAKERY) is None
