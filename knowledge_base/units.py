@@ -29,6 +29,9 @@ def registry() -> pint.UnitRegistry[Any]:
     # pint counts a bit as dimensionless, so 10 dB "was" 10 bit/s/Hz or 1e-5 Mbit and Mbit/s "was" MHz: dev30-bw-01's
     # SNRs in dB were read as spectral efficiencies and data sizes, and verified. Information is its own dimension.
     ureg.define("bit = [information] = b")
+    # A resource block is a count of its own: pint read "RB" as a ronnabyte (1e27 bytes, information), so a list of RB
+    # budgets and one of backhaul rates in Mbit/s were of one kind, and "RBs" and "PRBs" were no unit at all.
+    ureg.define("resource_block = [resource_block] = RB = PRB = RBs = PRBs")
     ureg._build_cache()  # units built on the bit (byte, baud) were cached dimensionless when the defaults loaded
     return ureg
 

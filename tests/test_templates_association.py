@@ -534,3 +534,13 @@ def test_a_handover_cost_per_user_moves_it_off_the_cell_a_column_says_it_is_on()
     roomy = MOVES.replace("75 %", "100 %")
     _, free = check_against_brute_force(roomy, binding | {"load_limit": {"values": {"X1": 100, "X2": 100, "X3": 100}}})
     assert free == pytest.approx(0.0)  # with no binding limit every user stays where it is
+
+
+def test_a_list_in_a_unit_of_another_kind_is_not_offered_for_the_rbs_or_the_backhaul() -> None:
+    # dev30-assoc-02 on the 1.5B model: the backhaul "40 Mbit/s for Alpha, 30 ... Bravo" given as the RBs each cell has,
+    # and the RB budgets as the backhaul. Each list is offered only for the field of its kind.
+    from tests.templates_support import dev30_case
+
+    properties = ASSOCIATION.binding_schema(parse_text(dev30_case("dev30-assoc-02")["question"]))["properties"]
+    assert properties["resource_blocks"]["properties"]["budget"]["anyOf"][0]["enum"] == ["L1", "none"]
+    assert properties["backhaul_capacity"]["anyOf"][0]["enum"] == ["L2", "none"]

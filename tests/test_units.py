@@ -62,3 +62,12 @@ def test_field_unit_reads_the_params_schema() -> None:
 
     assert field_unit(Params, "power") == "W"
     assert field_unit(Params, "count") is None
+
+
+def test_a_resource_block_is_a_count_of_its_own_not_a_ronnabyte() -> None:
+    # pint read "RB" as a ronnabyte (information): RB budgets and backhaul rates in Mbit/s looked of one kind, RBs and GB
+    # converted into each other, and "RBs" / "PRBs" were no unit at all.
+    from knowledge_base.units import convert, different_dimensions, is_unit
+
+    assert is_unit("RBs") and is_unit("PRBs") and convert(4, "PRBs", "RB") == 4
+    assert different_dimensions("RB", "GB") and different_dimensions("RBs", "Mbit/s")

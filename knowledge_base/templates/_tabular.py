@@ -23,7 +23,7 @@ from knowledge_base.template import PICK_A_SOURCE, AssemblyError, SpecItem, cell
 from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._stated_quantities import PARENTHESIS as _PARENTHESIS
 from knowledge_base.templates._stated_quantities import convert_stated, single_unit
-from knowledge_base.units import same_dimension
+from knowledge_base.units import different_dimensions, same_dimension
 from tools.textdata import NUMBER, PERCENT, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
 
 _IN_UNIT = re.compile(r"\bin\s+([A-Za-zµ%][\w/µ%]*)")
@@ -144,16 +144,27 @@ def column(source: Table, name: str, what: str, spec: list[SpecItem]) -> dict[st
 
 
 def per_name_field(
-    data: TextData, names: Sequence[str], what: str, unit_hint: str | None, optional: bool = False, columns: Sequence[str] = ()
+    data: TextData,
+    names: Sequence[str],
+    what: str,
+    unit_hint: str | None,
+    optional: bool = False,
+    columns: Sequence[str] = (),
+    kind: str | None = None,
 ) -> dict[str, Any]:
     """Schema of a value per name (per satellite, per cell, ...): a list of the text that names exactly these, or numbers.
 
     The names are the ones code found, so the model only picks a list id or copies numbers. `unit_hint`
     None means plain counts (no unit asked); `optional` adds the answer "none" for a text that states none;
-    `columns` adds table columns to choose from ("T2: backhaul (Mbit/s)", see `name_columns`).
+    `columns` adds table columns to choose from ("T2: backhaul (Mbit/s)", see `name_columns`). A list written in a
+    unit of another kind than `kind` (else `unit_hint`) is not offered: the 1.5B model took dev30-assoc-02's backhaul
+    "40 Mbit/s for Alpha, 30 ... Bravo" for the RBs each cell has.
     """
     wanted = set(names)
-    lists = [n.id for n in data.lists if set(n.values) == wanted] + list(columns)
+    measure = kind or unit_hint
+    lists = [
+        n.id for n in data.lists if set(n.values) == wanted and not (measure and n.unit and different_dimensions(n.unit, measure))
+    ] + list(columns)
     properties: dict[str, Any] = {
         "values": {"type": "object", "properties": {name: {"type": "number"} for name in names}, "required": list(names)}
     }

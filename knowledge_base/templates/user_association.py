@@ -298,7 +298,9 @@ class UserAssociation(Template[AssociationParams]):
                 # ("Per TTI Alpha has 25 RBs, ...") that this field could express.
                 "description": "the resource blocks (RBs) each cell has per TTI or slot, and the RBs each user needs",
                 "properties": {
-                    "budget": tab.per_name_field(data, cells, "RBs each cell has", None, optional=True, columns=cell_columns),
+                    "budget": tab.per_name_field(
+                        data, cells, "RBs each cell has", None, optional=True, columns=cell_columns, kind="RB"
+                    ),
                     "need": {
                         "anyOf": [
                             {"enum": [*matrices, *per_user, "none"], "description": "where the RBs a user needs are"},
