@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 
 from agents.fidelity import content_words
-from knowledge_base.template import PICK_A_SOURCE, SAME_FOR_ALL
+from knowledge_base.template import NOT_IN_THE_TEXT, PICK_A_SOURCE, SAME_FOR_ALL
 from tools.question import measured_quantities
 
 
@@ -25,7 +25,8 @@ def focused_schema(
 ) -> dict[str, Any]:
     """The binding schema of these `fields` alone, each narrowed: `binding` is the last answer, `feedback` why it
     was rejected, `left_out` the requirement clauses it left uncovered."""
-    pick = PICK_A_SOURCE in feedback  # the typed numbers stood elsewhere: choose where they are
+    # the typed numbers stood elsewhere, or nowhere in the text: choose where they are
+    pick = PICK_A_SOURCE in feedback or NOT_IN_THE_TEXT in feedback
     narrowed = {
         f: _not_again(f, _sources_only(_without_none(schema["properties"][f]), pick), binding.get(f), feedback) for f in fields
     }
@@ -44,7 +45,11 @@ def _pin_of(field: dict[str, Any]) -> str:
 
 def _sources_only(field: dict[str, Any], pick: bool) -> dict[str, Any]:
     """With `pick`, a field that offers the text's columns and lists or typed numbers offers only the columns and
-    lists: the 0.5B model retyped a demand column with a number of another row, was told so, and typed it again."""
+    lists, each part of a group too: the 0.5B model retyped a demand column with a number of another row, was told
+    so, and typed it again; the 1.5B typed dev30-assoc-02's RBs per user as 180, twice, where a column holds them."""
+    parts = field.get("properties")
+    if pick and isinstance(parts, dict) and not {"value", "values"} & set(parts):
+        return {**field, "properties": {k: _sources_only(v, pick) for k, v in parts.items()}}
     if not pick or not isinstance(field.get("anyOf"), list):
         return field
     sources = [b for b in field["anyOf"] if isinstance(b, dict) and isinstance(b.get("enum"), list) and b["enum"]]

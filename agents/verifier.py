@@ -57,7 +57,7 @@ from agents.state import (
     problem_text,
     written_mark,
 )
-from knowledge_base.template import AssemblyError
+from knowledge_base.template import NOT_IN_THE_TEXT, AssemblyError
 from tools.question import Measure, requirement_clauses
 from tools.registry import PYOMO_PORTFOLIO
 from tools.solvers.metamorphic import tightened_optimum_check
@@ -104,7 +104,7 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
                 defaulted.append(item)
                 warnings.append(f"{item['name']} = {item['value']:g} is the template's default, not a number from the text")
             else:
-                message = f"{item['name']} = {item['value']:g} does not appear in the problem text or data ({item['source']})"
+                message = f"{item['name']} = {item['value']:g} {NOT_IN_THE_TEXT} or data ({item['source']})"
                 findings.append(Finding(kind="binding", message=message))
         values = [item["value"] for item in state.get("spec", [])]
         unused = unused_numbers(data, values, formulation.get("code", ""))

@@ -49,6 +49,10 @@ PICK_A_SOURCE = "answer with the table column or list that holds these values"
 """What an assembly error says when numbers the model typed per name stand elsewhere in the text: the Modeler then
 asks for that field again with only the columns and lists to choose from."""
 
+NOT_IN_THE_TEXT = "does not appear in the problem text"
+"""What the Verifier says of a value the binding typed that the text nowhere states: the field is then asked for with
+only the text's columns and lists to choose from, where it offers them."""
+
 SAME_FOR_ALL = "one value for all"
 """A source of a field of values per element (`series_or_common_schema`): the text states one number that holds for
 every element. The Modeler writes it itself where a left-out clause states one such number for every element."""

@@ -345,3 +345,24 @@ def test_a_quantity_two_fields_could_take_pins_neither() -> None:
     assert both["properties"] == schema["properties"]
     one = refill.focused_schema(schema, ["power_limit"], {}, "", clause)
     assert refill.only_answer(one) == {"power_limit": {"value": 27.0, "unit": "dBm"}}
+
+
+ASSOC_02 = {
+    "objective": "total priority weight of served users", "rate": "none", "demand": "T1: demand (Mbit/s)",
+    "priority_weight": "T1: priority weight", "transmit_power": "none",
+    "resource_blocks": {"budget": "L1", "need": "T1: RBs in *"}, "backhaul_capacity": "L2", "must_serve": ["U1", "U5", "U2"],
+}  # fmt: skip
+
+
+def test_a_number_typed_nowhere_in_the_text_is_asked_again_from_the_text_columns_only(kb_dir: Path) -> None:
+    # dev30-assoc-02 on the 1.5B model: the RBs each user needs typed as 180 (the table's column holds them), twice. The
+    # field holding the stray number is asked for alone with only the text's lists and columns to choose from.
+    record = case("dev30-assoc-02")
+    wrong = {**ASSOC_02, "resource_blocks": {"budget": "L1", "need": {"value": 180, "unit": "RBs"}}}
+    fake = ScriptedChatModel(script=[wrong, {"resource_blocks": ASSOC_02["resource_blocks"]}, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    asked = fake.schemas[1]["properties"]
+    assert list(asked) == ["resource_blocks"]
+    # no typed number on offer, and of the text's columns only the one headed RBs
+    assert [b.get("enum") for b in asked["resource_blocks"]["properties"]["need"]["anyOf"]] == [["T1: RBs in *"]]
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])

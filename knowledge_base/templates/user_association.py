@@ -303,7 +303,10 @@ class UserAssociation(Template[AssociationParams]):
                     ),
                     "need": {
                         "anyOf": [
-                            {"enum": [*matrices, *per_user, "none"], "description": "where the RBs a user needs are"},
+                            {
+                                "enum": [*_of_rbs(matrices, data), *_of_rbs(per_user, data, only=True), "none"],
+                                "description": "where the RBs a user needs are",
+                            },
                             tab.quantity_field("RBs every user needs, when one number holds for all", "RBs"),
                         ]
                     },
@@ -752,6 +755,16 @@ _CAP_WORD = re.compile(
 )
 """A per-cell user cap is said in one sentence that names the users (or handsets, clients, ...) and a limit."""
 _RB = re.compile(r"\bresource blocks?\b|\bP?RBs?\b", re.IGNORECASE)
+
+
+def _of_rbs(choices: list[str], data: TextData, only: bool = False) -> list[str]:
+    """The tables, columns and lists whose heading or label speaks of RBs (all of them where none does, unless `only`):
+    a column of priority weights read as the RBs each user needs was verified with the RB table left unused."""
+    labels = {n.id: f"{n.label} {n.unit}" for n in data.lists}
+    said = [c for c in choices if _RB.search(labels.get(c, c.partition(": ")[2] or c))]
+    return said if said or only else choices
+
+
 _BACKHAUL = re.compile(r"\bbackhaul\b|\bfronthaul\b", re.IGNORECASE)
 _AIRTIME = re.compile(r"\bair-?time\b", re.IGNORECASE)
 _LOAD_WORD = re.compile(r"\bloads?\b|\butili[sz]ation\b", re.IGNORECASE)
