@@ -511,3 +511,15 @@ def test_a_stated_quantity_the_model_leaves_out_is_uncovered_when_the_llm_maps_n
     assert [c.status for c in check.coverage] == ["uncovered"] and check.findings
     [covered] = llm_coverage(code_coverage(requirement_clauses(text), [112, -104], data, []), [], "efficiency", silent)
     assert covered.status == "covered"
+
+
+def test_a_noise_density_is_read_with_its_per_hertz_unit() -> None:
+    # dev30-pow-01 on the 1.5B at a656fbe: "-174 dBm/Hz" was read as -174 dBm, so a model with the density right
+    # (-174 dBm/Hz) was told it used -174 "only in dBm/Hz, not as -174 dBm", three rounds to the cap.
+    text = "The receivers see thermal noise of -174 dBm/Hz over the 10 MHz bandwidth and have a noise figure of 7 dB."
+    quantities = [(-174.0, "dBm/Hz"), (10.0, "MHz"), (7.0, "dB")]
+    [coverage] = code_coverage(requirement_clauses(text), [], parse_text(text), [], quantities=quantities)
+    assert coverage.status == "covered"
+    assert measured_quantities("a density of 4e-21 W/Hz, 5-10 MHz") == ((4e-21, "W/Hz"), (10.0, "MHz"))
+    [wrong] = code_coverage(requirement_clauses(text), [], parse_text(text), [], quantities=[(-174.0, "dBm"), *quantities[1:]])
+    assert wrong.status != "covered" and "-174 only in dBm" in wrong.reason
