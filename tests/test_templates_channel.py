@@ -341,3 +341,14 @@ def test_a_caption_that_says_in_kbit_and_minimum_rates_in_mixed_units_are_conver
     # by hand: UE3 needs RB1 or RB3 (250, 300); UE2 needs 0.6 from two of RB2, RB4, RB1 (450 + 400 = 850);
     # UE1 then gets the rest: RB3 650 with UE3 on RB1 (250): 0.65 + 0.85 + 0.25 = 1.75
     assert result.objective == pytest.approx(1.75)
+
+
+def test_a_list_of_rates_is_not_offered_as_a_count_of_channels() -> None:
+    # dev30-chan-02 on the 1.5B model: the guaranteed rates ("UE1 needs at least 0.5 Mbit/s ...; UE3 ... 400 kbit/s")
+    # were offered as the most channels per user, taken three times and refused each time ("cannot express 0.5 Mbit/s
+    # in channels"). A count is measured by no physical unit; the rates stay on offer as the minimum rates.
+    from tests.templates_support import dev30_case
+
+    properties = CHANNELS.binding_schema(parse_text(dev30_case("dev30-chan-02")["question"]))["properties"]
+    assert properties["max_channels_per_user"]["properties"]["source"]["enum"] == [SAME_FOR_ALL, "none"]
+    assert properties["minimum_rate"]["properties"]["source"]["enum"] == ["L1", SAME_FOR_ALL, "none"]

@@ -14,7 +14,7 @@ import re
 from typing import Any, TypeGuard
 
 from knowledge_base.template import SAME_FOR_ALL, AssemblyError, SpecItem
-from knowledge_base.units import UnitError, convert, different_dimensions, same_dimension
+from knowledge_base.units import UnitError, convert, different_dimensions, is_unit, same_dimension
 from tools.textdata import NamedList, TextData, same_numbers
 
 LINEAR = "linear"
@@ -232,12 +232,19 @@ def _of_kind(named: NamedList, units: list[str] | None) -> bool:
     the 0.5B model chose dev30-pow-01's SINR targets "10 dB (link 1), ..." for the noise powers (mW) and
     dev30-bw-01's SNRs in dB for the minimum rates (Mbit/s), and chose them again each time it was told why not
     (`_list_unit` refuses such a binding; offering only the lists of the right kind leaves nothing to refuse)."""
-    return _unit_of_kind(named.unit, units)
+    written = [named.unit] if named.unit else sorted(set((named.units or {}).values()))
+    return all(_unit_of_kind(w, units) for w in written)
 
 
 def _unit_of_kind(written: str, units: list[str] | None) -> bool:
-    """May numbers written in `written` ('' for no unit) measure a quantity in one of `units`?"""
-    return not written or not units or not all(different_dimensions(_unit(written), _unit(u)) for u in units)
+    """May numbers written in `written` ('' for no unit) measure a quantity in one of `units`? A count ("channels",
+    no unit to pint) is measured by no physical unit: dev30-chan-02's guaranteed rates in Mbit/s were offered, and
+    taken three times, as the most channels per user."""
+    if not written or not units:
+        return True
+    if not any(is_unit(_unit(u) or "1") for u in units):
+        return not is_unit(_unit(written)) or same_dimension(_unit(written) or "1", "1")
+    return not all(different_dimensions(_unit(written), _unit(u)) for u in units)
 
 
 PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
