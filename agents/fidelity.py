@@ -357,7 +357,11 @@ def _lists_of(clause: Clause, data: TextData, said: str) -> list[dict[str, float
     found = []
     for named in data.lists:
         values = {name: value for name, value in named.values.items() if value != 0}
-        if named.units or len(values) < 2 or not all(name_pattern(name).search(clause.text) for name in values):
+        # its names in the clause, or (a list named by a range, "... for users 1 to 5") its label
+        written = all(name_pattern(name).search(clause.text) for name in values) or (
+            len(named.label) >= 10 and named.label in clause.text
+        )
+        if named.units or len(values) < 2 or not written:
             continue  # items in different units are converted one by one: no single factor to compare with
         if taken(named) or any(taken(other) for other in data.lists if _alternatives(named, other)):
             continue

@@ -366,3 +366,19 @@ def test_a_number_typed_nowhere_in_the_text_is_asked_again_from_the_text_columns
     # no typed number on offer, and of the text's columns only the one headed RBs
     assert [b.get("enum") for b in asked["resource_blocks"]["properties"]["need"]["anyOf"]] == [["T1: RBs in *"]]
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
+
+
+def test_a_list_named_by_a_range_called_no_requirement_is_still_uncovered_when_no_parameter_gives_it(kb_dir: Path) -> None:
+    # dev30-bw-01 on the 1.5B model at a656fbe was verified at 93.7 for 114.2: every guaranteed rate written as 10
+    # ("one value for all") where the text gives "10, 8, 6, 4 and 12 Mbit/s for users 1 to 5", and the clause called
+    # no requirement. Its list names users by a range, so its names were never found in the clause.
+    record = case("dev30-bw-01")
+    wrong = {**BW_01, "minimum_rate": {"source": "one value for all", "value": 10, "unit": "Mbit/s"}}
+    wrong["per_user_cap"] = {"source": "one value for all", "value": 8, "unit": "MHz"}
+    dismissed = {"clauses": [{"clause": n, "covered_by": "not a requirement", "reason": "background"} for n in (1, 2)]}
+    refilled = {"minimum_rate": BW_01["minimum_rate"], "per_user_cap": wrong["per_user_cap"]}
+    fake = ScriptedChatModel(script=[wrong, dismissed, refilled, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    rejection = next(s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected"))
+    assert "called no requirement, but the model uses no parameter that gives user1 10, user2 8, user3 6" in rejection
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
