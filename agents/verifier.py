@@ -277,6 +277,12 @@ def _fields_the_error_names(state: State, context: Context, formulation: Formula
     except AssemblyError:
         return []
     said = content_words(error.split("[type=")[0])  # pydantic's echo of the input is not the error's words
+    # An error that begins with a field's own name is about that field ("per-user cap: L2 gives the minimum rates"):
+    # the minimum rates it mentions were right, and asked for again beside it, the 1.5B rewrote them all as 10.
+    heads = [content_words(head.replace("-", " ")) for head in re.findall(r"(?:^|; )([\w\s-]{3,40}?):\s", error)]
+    about = sorted(n for n in (schema.get("properties") or {}) if content_words(n.replace("_", " ")) in heads)
+    if about:
+        return sorted({*about, *_fields_holding_strays(state, formulation)})
     named = {
         name: len(words)
         for name in (schema.get("properties") or {})

@@ -321,11 +321,13 @@ def test_a_source_the_rejection_names_is_not_offered_again_for_the_field(kb_dir:
     record = case("dev30-bw-01")
     wrong = {**BW_01, "per_user_cap": {"source": "L2", "value": None, "unit": "Mbit/s"}}
     cap = {"source": "one value for all", "value": 8, "unit": "MHz"}
-    fake = ScriptedChatModel(script=[wrong, {"per_user_cap": cap, "minimum_rate": BW_01["minimum_rate"]}, NO_MAPPING])
+    fake = ScriptedChatModel(script=[wrong, {"per_user_cap": cap}, NO_MAPPING])
     steps = run(record["question"], fake, kb_dir)
     assert "L2 gives the minimum rates" in str(fake.requests[1][-1].content)
     offered = {name: field["properties"]["source"]["enum"] for name, field in fake.schemas[1]["properties"].items()}
-    assert offered == {"per_user_cap": ["one value for all"], "minimum_rate": ["L2", "one value for all"]}
+    # the error is about the cap (it begins with its name): the minimum rates it mentions are kept, not asked again
+    # (asked beside it, the 1.5B rewrote them all as 10 at a656fbe, verified at 93.7)
+    assert offered == {"per_user_cap": ["one value for all"]}
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
 
 
