@@ -25,6 +25,11 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         "objective": "total handover cost", "rate": "T1: peak rate * (Mbit/s)", "demand": "T1: demand (Mbit/s)",
         "handover_cost": "T1: handover cost", "load_limit": {"values": {"C1": 80, "C2": 80, "C3": 80}},
     }),
+    "dev30-bw-02": ("bandwidth_allocation", {
+        "spectral_efficiency": {"source": "L1", "unit": "bit/s/Hz"}, "total_bandwidth": {"value": 15, "unit": "MHz"},
+        "data_size": {"source": "none", "unit": "Mbit"}, "minimum_rate": {"source": "L2", "value": None, "unit": "Mbit/s"},
+        "objective": "maximize proportional fairness (sum of log rates)",
+    }),
     "dev30-cov-02": ("coverage_site_placement", {
         "objective": "minimize the total site cost", "geometry": "tables of x, y coordinates", "distance_table": "none",
         "point_coordinates": "T2", "site_coordinates": "T1", "length_unit": "km",

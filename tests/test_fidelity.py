@@ -523,3 +523,13 @@ def test_a_noise_density_is_read_with_its_per_hertz_unit() -> None:
     assert measured_quantities("a density of 4e-21 W/Hz, 5-10 MHz") == ((4e-21, "W/Hz"), (10.0, "MHz"))
     [wrong] = code_coverage(requirement_clauses(text), [], parse_text(text), [], quantities=[(-174.0, "dBm"), *quantities[1:]])
     assert wrong.status != "covered" and "-174 only in dBm" in wrong.reason
+
+
+def test_a_spectral_efficiency_is_read_in_bit_per_second_per_hertz() -> None:
+    # dev30-bw-02 on the 1.5B at a656fbe: "... 3.5 and 2.1 bit/s/Hz for gateways G1 to G6" read as 2.1 bit/s, so a
+    # binding that read the efficiencies right was sent back ("no parameter equal to 2.1") and the template dropped.
+    text = "Each gateway's spectral efficiency: 4.2, 1.3 and 2.1 bit/s/Hz for gateways G1 to G3."
+    quantities = [(4.2, "bit/s/Hz"), (1.3, "bit/s/Hz"), (2.1, "bit/s/Hz")]
+    [coverage] = code_coverage(requirement_clauses(text), [], parse_text(text), [], quantities=quantities)
+    assert not coverage.unused
+    assert measured_quantities("2.1 bit/s/Hz, 5 bps/Hz") == ((2.1, "bit/s/Hz"), (5.0, "bps/Hz"))

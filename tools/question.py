@@ -423,7 +423,7 @@ def word_numbers(text: str) -> tuple[float, ...]:
 
 
 _UNIT_AFTER = (
-    r"(?:(?:more|extra|additional|further)\s+)?(?:[A-Z]{2,5}\s+)?(?P<unit>dBm/Hz|dBW/Hz|m?W/Hz|[kMG]?W|mW|dBm|dBW|dB|[kMG]?bit/s|[kMG]?bps|"
+    r"(?:(?:more|extra|additional|further)\s+)?(?:[A-Z]{2,5}\s+)?(?P<unit>dBm/Hz|dBW/Hz|m?W/Hz|bit/s/Hz|bps/Hz|[kMG]?W|mW|dBm|dBW|dB|[kMG]?bit/s|[kMG]?bps|"
     r"[kMG]?Hz|ms|s|[kM]?J|mJ|km|m|cores?|[KMGT]B|[KMGT]iB|P?RBs?|resource blocks?)(?![\w])"
 )
 """A unit right after a number, perhaps behind an acronym of what it counts ("24 CPU cores", "4 GB") or a word of
