@@ -389,3 +389,15 @@ def test_a_list_named_by_a_range_called_no_requirement_is_still_uncovered_when_n
     rejection = next(s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected"))
     assert "called no requirement, but the model uses no parameter that gives user1 10, user2 8, user3 6" in rejection
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+def test_coordinate_tables_the_text_labels_are_read_as_labelled_whatever_the_binding_chose(kb_dir: Path) -> None:
+    # dev30-cov-02 on the 1.5B model at a656fbe: the hotspots taken for the candidate sites and the sites for the
+    # hotspots, three times ("column T1: type does not give every site a type"). The text labels the site table
+    # ("| site | x (km) | ...", "Candidate sites:"); code reads it so and the binding's choice gives way.
+    record = case("dev30-cov-02")
+    right = BINDINGS["dev30-cov-02"][1]
+    swapped = {**right, "point_coordinates": right["site_coordinates"], "site_coordinates": right["point_coordinates"]}
+    steps = run(record["question"], ScriptedChatModel(script=[swapped, NO_MAPPING]), kb_dir)
+    assert not [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])

@@ -326,12 +326,9 @@ class CoveragePlacement(Template[CoverageParams]):
             height = read_quantity(altitude, "m", "altitude", spec)
         try:
             if binding.get("geometry") == COORDINATE_TABLES:
-                distance = self._from_coordinates(
-                    data.table(str(binding.get("point_coordinates"))),
-                    data.table(str(binding.get("site_coordinates"))),
-                    unit,
-                    spec,
-                )
+                chosen = str(binding.get("point_coordinates")), str(binding.get("site_coordinates"))
+                point_table, site_table = _labelled_coordinates(data) or chosen
+                distance = self._from_coordinates(data.table(point_table), data.table(site_table), unit, spec)
             else:
                 distance = self._from_table(data.table(str(binding.get("distance_table"))), unit, spec)
         except KeyError as exc:
@@ -578,3 +575,21 @@ def _radius(entry: Any, sites: list[str], data: TextData, spec: list[SpecItem]) 
             return _radius_by_type(str(entry["list"]), sites, data, spec)
         return read_per_element(entry, sites, "m", "coverage radius", data, spec)
     return dict.fromkeys(sites, read_quantity(entry, "m", "coverage radius", spec))
+
+
+_SITE_WORDS = re.compile(r"\b(?:sites?|candidates?|base stations?|BSs?|towers?|access points?|APs?|gNBs?|eNBs?)\b", re.I)
+
+
+def _labelled_coordinates(data: TextData) -> tuple[str, str] | None:
+    """(points, sites) where the text says which of its two coordinate tables holds the sites (its corner or caption:
+    "| site | x (km) | ...", "Candidate sites:"), and the other does not; None otherwise. The binding's choice gives way:
+    the 1.5B model swapped dev30-cov-02's hotspots and candidate sites, three times."""
+    tables = [t for t in data.tables if _has_xy(t)]
+    if len(tables) != 2:
+        return None
+    said = [bool(_SITE_WORDS.search(f"{t.corner} {t.caption}")) for t in tables]
+    if said.count(True) != 1:
+        return None
+    sites = tables[said.index(True)]
+    points = tables[said.index(False)]
+    return points.id, sites.id
