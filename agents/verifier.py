@@ -124,6 +124,7 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
             warnings += unused_numbers_warning(unused)
             warnings += _unused_data(formulation["binding"], data)
             findings += _binding_findings(_copied_from_data(state.get("spec", []), formulation["binding"], data))
+            findings += _binding_findings(_one_source_two_quantities(formulation["binding"], data))
             findings += _binding_findings(_build_errors(formulation, context))
         if not findings:
             try:
@@ -495,6 +496,33 @@ def _copied_from_data(spec: list[SpecEntry], binding: dict[str, Any], data: Text
                 f"{where}, which the model reads as data"
             )
     return errors
+
+
+def _one_source_two_quantities(binding: dict[str, Any], data: TextData) -> list[str]:
+    """A column or list of the text read by two fields of the binding: one column holds one quantity. dev30-mec-01 on
+    the 1.5B at a656fbe was verified at 1199 mJ for 2616: the transmit powers read as the local computing powers too,
+    kappa = 10^-27 left out."""
+    sources = {n.id for n in data.lists} | {f"{t.id}: {c}" for t in data.tables for c in t.columns}
+    readers: dict[str, list[str]] = {}
+
+    def collect(field: str, value: Any) -> None:
+        if isinstance(value, str) and value in sources and field not in readers.setdefault(value, []):
+            readers[value].append(field)
+        elif isinstance(value, dict):
+            for inner in value.values():
+                collect(field, inner)
+        elif isinstance(value, list):
+            for inner in value:
+                collect(field, inner)
+
+    for field, value in binding.items():
+        collect(field, value)
+    return [
+        f"{source} is read as {' and as '.join(f.replace('_', ' ') for f in fields)}: a column (or list) of the text holds"
+        " one quantity; choose the one each field states"
+        for source, fields in readers.items()
+        if len(fields) > 1
+    ]
 
 
 def _used_sources(binding: dict[str, Any], data: TextData) -> set[str]:

@@ -18,6 +18,7 @@ from prompts import Prompt
 from tests.fakes import ScriptedChatModel
 from tests.templates_support import dev30_case as case
 from tests.test_graph_paths import final_report, run
+from tools.textdata import parse_text
 
 NO_MAPPING: dict[str, Any] = {"clauses": []}
 BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -401,3 +402,21 @@ def test_coordinate_tables_the_text_labels_are_read_as_labelled_whatever_the_bin
     steps = run(record["question"], ScriptedChatModel(script=[swapped, NO_MAPPING]), kb_dir)
     assert not [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
+
+
+def test_one_column_read_as_two_quantities_is_sent_back() -> None:
+    # dev30-mec-01 on the 1.5B at a656fbe was verified at 1199 mJ for 2616: the transmit-power column read as the local
+    # computing powers too, kappa = 10^-27 left out. The template no longer offers a transmit-power column for the
+    # local energy, and one column read by two fields is refused whatever the template offers.
+    from agents.verifier import _one_source_two_quantities
+    from knowledge_base.templates.mec_offloading import TEMPLATE as MEC
+
+    record = case("dev30-mec-01")
+    data = parse_text(record["question"])
+    offered = MEC.binding_schema(data)["properties"]["local_energy"]["properties"]["list"]["enum"]
+    assert "T1: transmit power (mW)" not in offered
+    right = BINDINGS["dev30-mec-01"][1]
+    assert _one_source_two_quantities(right, data) == []
+    wrong = {**right, "local_energy": {"list": "T1: transmit power (mW)", "values": [], "unit": "mW"}}
+    [error] = _one_source_two_quantities(wrong, data)
+    assert error.startswith("T1: transmit power (mW) is read as local energy and as transmit power")

@@ -97,6 +97,10 @@ _NOT_SPLIT = re.compile(
 )
 """... unless the text says they may not: "(whole task, no splitting)", "tasks cannot be split"."""
 _FIXED = re.compile(r"\bmust\b|\bcannot\b|\bcan't\b|\bmay not\b|\bhas to\b|\bonly\b|\bnot allowed\b|\bforbidden\b", re.IGNORECASE)
+_NOT_OF = {"local_energy": re.compile(r"transmit|\btx\b|uplink|upload|radio", re.IGNORECASE)}
+"""Columns that a field's words match but that hold another quantity: a transmit power is no local computing power
+(dev30-mec-01 on the 1.5B read the transmit powers as both)."""
+_NOTHING = re.compile(r"(?!x)x")
 _WEIGHT = re.compile(r"\bweight\w*|\btrade-?off\b", re.IGNORECASE)
 _COLUMN_WORDS = {
     "local_cpu": re.compile(r"\bCPU\b|GHz|MHz|frequenc|speed|clock", re.IGNORECASE),
@@ -601,7 +605,11 @@ _AFTER_A_NOUN = r"\b(?!(?:most|least|than|only|to|up|of|by|and|or|the|all)\b)[A-
 
 def _per_task(description: str, units: list[str], data: TextData, count: int, words: str) -> dict[str, Any]:
     """One number for every task, or one per task (in order, or from a list or table column whose header fits `words`)."""
-    fitting = [c for c in series_choices(data, units) if _COLUMN_WORDS[words].search(_source_label(c, data))]
+    fitting = [
+        c
+        for c in series_choices(data, units)
+        if _COLUMN_WORDS[words].search(label := _source_label(c, data)) and not _NOT_OF.get(words, _NOTHING).search(label)
+    ]
     return per_element_schema(description, units, data, count, sources=fitting)
 
 
