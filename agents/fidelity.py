@@ -30,6 +30,7 @@ from tools.question import (
     Clause,
     Measure,
     asked_quantity,
+    assigned_numbers,
     measured_numbers,
     measured_quantities,
     requirement_clauses,
@@ -232,11 +233,18 @@ def llm_coverage(
             mapped[coverage.clause.index] = unmapped(coverage, "the LLM did not map it")
             continue
         target, why = str(item.get("covered_by", "")), str(item.get("reason", "")).strip()
+        text = coverage.clause.text
         if target == NOT_A_REQUIREMENT and coverage.unplaced:
             # The clause writes a list of numbers per named thing that no parameter gives them: data the model
             # leaves out is no less a requirement for being data (dev30-cov-03 on the 1.5B model: the sites' costs
             # and the budget dismissed, a covered population verified as a count of districts).
             reason = f"it was called no requirement, but {coverage.reason}"
+            mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", reason)
+        elif target == NOT_A_REQUIREMENT and (given := [n for n in coverage.unused if n in assigned_numbers(text)]):
+            # A number the text gives a symbol ("kappa = 10^-27") is a parameter of the model, not background: dev30-mec-01
+            # on the 1.5B at a656fbe was verified at 1199 mJ for 2616 with kappa left out.
+            listed = ", ".join(f"{n:g}" for n in given)
+            reason = f"it was called no requirement, but the model uses no parameter equal to {listed}, which it gives a symbol"
             mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", reason)
         elif target == NOT_A_REQUIREMENT:
             mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "not a requirement", "", why)

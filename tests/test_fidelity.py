@@ -22,6 +22,7 @@ from tests.conftest import DEV_PROBLEMS
 from tools.question import (
     Measure,
     asked_quantity,
+    assigned_numbers,
     clause_numbers,
     measured_numbers,
     measured_quantities,
@@ -533,3 +534,19 @@ def test_a_spectral_efficiency_is_read_in_bit_per_second_per_hertz() -> None:
     [coverage] = code_coverage(requirement_clauses(text), [], parse_text(text), [], quantities=quantities)
     assert not coverage.unused
     assert measured_quantities("2.1 bit/s/Hz, 5 bps/Hz") == ((2.1, "bit/s/Hz"), (5.0, "bps/Hz"))
+
+
+def test_a_number_given_to_a_symbol_is_no_background() -> None:
+    # dev30-mec-01 on the 1.5B at a656fbe was verified at 1199 mJ for 2616: "with kappa = 10^-27" left out, the clause
+    # called no requirement. A number the text gives a symbol is a parameter; a unit's definition ("1 kB = 1000
+    # bytes") is not one.
+    text = "A task of C cycles costs kappa x f^2 x C joules, with kappa = 10^-27."
+
+    def background(schema: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
+        return {"clauses": [{"clause": 1, "covered_by": NOT_A_REQUIREMENT, "reason": "data"}]}
+
+    [kappa] = llm_coverage(code_coverage(requirement_clauses(text), [2], parse_text(text), []), [], "energy", background)
+    assert kappa.status == "uncovered" and "1e-27, which it gives a symbol" in kappa.reason
+    [used] = llm_coverage(code_coverage(requirement_clauses(text), [2, 1e-27], parse_text(text), []), [], "e", background)
+    assert used.status == "covered"
+    assert assigned_numbers("the input (1 kB = 1000 bytes), alpha = 3.5, x = 2y") == (3.5,)

@@ -438,10 +438,20 @@ _BAND = re.compile(
 
 
 def measured_numbers(piece: str) -> tuple[float, ...]:
-    """The numbers of a piece of text written with a unit right after them ("20 mW", "5 Mbit/s", "4 cores"):
-    quantities, never counts or labels (percentages are left out: a model may use 80 % as 0.8; a band's name
-    "2.4 GHz access points" is a label)."""
-    return tuple(dict.fromkeys(value for value, _ in measured_quantities(piece)))
+    """The numbers of a piece of text written with a unit right after them ("20 mW", "5 Mbit/s", "4 cores"), or given
+    to a symbol ("kappa = 10^-27"): quantities, never counts or labels (percentages are left out: a model may use 80 %
+    as 0.8; a band's name "2.4 GHz access points" is a label)."""
+    return tuple(dict.fromkeys([*(value for value, _ in measured_quantities(piece)), *assigned_numbers(piece)]))
+
+
+def assigned_numbers(piece: str) -> tuple[float, ...]:
+    """The numbers a piece of text gives to a symbol ("with kappa = 10^-27" → 1e-27): a model's parameter, stated."""
+    return tuple(dict.fromkeys(float(m.group(1).replace("−", "-")) for m in _ASSIGNED.finditer(plain_numbers(piece))))
+
+
+_ASSIGNED = re.compile(r"(?<![\w.])(?<!\d )[A-Za-z_κεηαβγλμσ][\w]*\s*=\s*([-−]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?!\w|\.\d)")
+"""A number given to a symbol: "kappa = 1e-27", "alpha = 3.5" (not "x = 2y": the number must stand alone; not a unit's
+definition, "1 kB = 1000 bytes")."""
 
 
 def measured_quantities(piece: str) -> tuple[tuple[float, str], ...]:
