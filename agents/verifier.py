@@ -14,6 +14,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any, Literal
 
 import pyomo.environ as pyo
@@ -504,19 +505,9 @@ def _one_source_two_quantities(binding: dict[str, Any], data: TextData) -> list[
     kappa = 10^-27 left out."""
     sources = {n.id for n in data.lists} | {f"{t.id}: {c}" for t in data.tables for c in t.columns}
     readers: dict[str, list[str]] = {}
-
-    def collect(field: str, value: Any) -> None:
-        if isinstance(value, str) and value in sources and field not in readers.setdefault(value, []):
-            readers[value].append(field)
-        elif isinstance(value, dict):
-            for inner in value.values():
-                collect(field, inner)
-        elif isinstance(value, list):
-            for inner in value:
-                collect(field, inner)
-
     for field, value in binding.items():
-        collect(field, value)
+        for source in dict.fromkeys(s for s in _strings_in(value) if s in sources):
+            readers.setdefault(source, []).append(field)
     return [
         f"{source} is read as {' and as '.join(f.replace('_', ' ') for f in fields)}: a column (or list) of the text holds"
         " one quantity; choose the one each field states"
@@ -527,22 +518,23 @@ def _one_source_two_quantities(binding: dict[str, Any], data: TextData) -> list[
 
 def _used_sources(binding: dict[str, Any], data: TextData) -> set[str]:
     """The ids of the tables and lists the binding takes (a list and the tables made of it count as one)."""
-    used: set[str] = set()
-
-    def collect(value: Any) -> None:
-        if isinstance(value, str):
-            used.add(value)
-            used.add(value.split(":", 1)[0].strip())  # "T1: peak rate in * (Mbit/s)" uses table T1's columns
-        elif isinstance(value, dict):
-            for inner in value.values():
-                collect(inner)
-        elif isinstance(value, list):
-            for inner in value:
-                collect(inner)
-
-    collect(binding)
+    strings = list(_strings_in(binding))
+    # "T1: peak rate in * (Mbit/s)" uses table T1's columns
+    used = {*strings, *(value.split(":", 1)[0].strip() for value in strings)}
     ids = [*(t.id for t in data.tables), *(n.id for n in data.lists)]
     return used | {same for source in ids if source in used for same in data.same_data(source)}
+
+
+def _strings_in(value: Any) -> Iterator[str]:
+    """Every string of a binding's value, at any depth (a source's id, a choice)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from _strings_in(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _strings_in(inner)
 
 
 def _generated_errors(formulation: Formulation, text: str) -> list[str]:
