@@ -140,8 +140,16 @@ def only_answer(schema: dict[str, Any]) -> dict[str, Any] | None:
     return answer
 
 
+_NONE_IS_AN_ANSWER = re.compile(r"\bnone (?:when|if)\b", re.IGNORECASE)
+"""A field whose description offers "none" as an answer of its own keeps it when asked for alone."""
+
+
 def _without_none(field: dict[str, Any]) -> dict[str, Any]:
     """A binding field without its "none" choice: asked for alone, the field is to be filled, not declined."""
+    if _NONE_IS_AN_ANSWER.search(str(field.get("description", ""))):
+        # "data each user sends; none when the text gives none": dev30-bw-02's one list of efficiencies, read as the
+        # data sizes too, was the only other choice once "none" was taken away, and was chosen again to the cap.
+        return field
     if isinstance(field.get("anyOf"), list):
         kept = [_without_none(b) for b in field["anyOf"] if not (isinstance(b, dict) and b.get("enum") == ["none"])]
         return {**field, "anyOf": kept} if kept else field

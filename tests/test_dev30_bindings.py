@@ -420,3 +420,17 @@ def test_one_column_read_as_two_quantities_is_sent_back() -> None:
     wrong = {**right, "local_energy": {"list": "T1: transmit power (mW)", "values": [], "unit": "mW"}}
     [error] = _one_source_two_quantities(wrong, data)
     assert error.startswith("T1: transmit power (mW) is read as local energy and as transmit power")
+
+
+def test_a_field_that_may_be_none_keeps_none_when_asked_alone(kb_dir: Path) -> None:
+    # dev30-bw-02 on the 1.5B at d998221: the efficiencies L1 read as the data sizes too, sent back, and asked for the
+    # data size alone without "none", L1 was its only choice and was chosen again to the cap.
+    record = case("dev30-bw-02")
+    right = BINDINGS["dev30-bw-02"][1]
+    wrong = {**right, "data_size": {"source": "L1", "unit": "Mbit"}}
+    fake = ScriptedChatModel(
+        script=[wrong, {"spectral_efficiency": right["spectral_efficiency"], "data_size": right["data_size"]}, NO_MAPPING]
+    )
+    steps = run(record["question"], fake, kb_dir)
+    assert "none" in fake.schemas[1]["properties"]["data_size"]["properties"]["source"]["enum"]
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
