@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.formulation_checks import (
+    any_equal,
     expression_literals,
     misread_bounds,
     short,
@@ -173,17 +174,13 @@ def steps_to_redo(previous: dict[str, Any], feedback: str, text: str) -> Redo | 
             short(sentence, 120).rstrip("…")[:60] in feedback
             or any(re.sub(r"\s+", "", e) in said for e in mine)
             or any(f"'{c.get('name')}'" in feedback for c in own)  # a conflict the solver names ('s2' cannot hold)
-            or _any_equal(literals, strays)
-            or _any_equal(clause_numbers(plain_numbers(sentence)), missed)
+            or any_equal(literals, strays)
+            or any_equal(clause_numbers(plain_numbers(sentence)), missed)
         ):
             chosen.add(sentence)
     written = str((previous.get("objective") or {}).get("expression", ""))
-    objective = "objective" in feedback or _any_equal(expression_literals(written), strays)
+    objective = "objective" in feedback or any_equal(expression_literals(written), strays)
     return Redo(frozenset(chosen), objective) if chosen or objective else None
-
-
-def _any_equal(values: Sequence[float], others: Sequence[float]) -> bool:
-    return any(abs(v - n) <= 1e-9 * max(1.0, abs(n)) for v in values for n in others)
 
 
 _WHOLE = re.compile(r"every variable|neither a variable|no variables|model is empty|not usable|the question asks", re.IGNORECASE)
@@ -238,7 +235,7 @@ def extract(
     for sentence in constraint_sentences(text, steps.asked):
         steps.sentences.append(sentence)
         before = [str(c.get("expression", "")) for c in (kept or {}).get("constraints", []) if c.get("meaning") == sentence]
-        if kept is not None and redo is not None and sentence not in redo.sentences:
+        if redo is not None and sentence not in redo.sentences:
             written.append((sentence, before))
             continue
         alike = same_count_sentences(sentence, text)
@@ -256,7 +253,7 @@ def extract(
     sense = SENSE_WORDS.get(asked.sense or "", "") if asked else ""
     goal = asked.phrase if asked else "the quantity the question asks for"
     earlier = str(((kept or {}).get("objective") or {}).get("expression", ""))
-    if kept is not None and redo is not None and not redo.objective:
+    if redo is not None and not redo.objective:
         expression = earlier
     else:
         values = {

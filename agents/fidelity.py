@@ -195,11 +195,17 @@ def unmapped(coverage: ClauseCoverage, why: str) -> ClauseCoverage:
     """A clause code left unclear and the LLM did not map (`why`): uncovered where it states a quantity no parameter
     equals ("the path loss is 112 dB"; unmapped, it passed as unclear: a fake-model run of dev30-ee-01 whose binding
     typed 10 dB for the path loss was verified at 810 for 60), unclear otherwise."""
-    measured = [n for n in coverage.unused if n in measured_numbers(coverage.clause.text)]
+    measured = _unused_of(coverage, measured_numbers)
     if not measured:
         return ClauseCoverage(coverage.clause, "unclear", "", why)
     reason = f"the model uses no parameter equal to {', '.join(f'{n:g}' for n in measured)}, which the clause states"
     return ClauseCoverage(coverage.clause, "uncovered", "", reason)
+
+
+def _unused_of(coverage: ClauseCoverage, stated: Callable[[str], tuple[float, ...]]) -> list[float]:
+    """The clause's numbers no parameter uses that `stated` reads in it (with a unit, or given to a symbol)."""
+    said = stated(coverage.clause.text)
+    return [n for n in coverage.unused if n in said]
 
 
 def for_the_llm(coverage: ClauseCoverage) -> bool:
@@ -233,14 +239,13 @@ def llm_coverage(
             mapped[coverage.clause.index] = unmapped(coverage, "the LLM did not map it")
             continue
         target, why = str(item.get("covered_by", "")), str(item.get("reason", "")).strip()
-        text = coverage.clause.text
         if target == NOT_A_REQUIREMENT and coverage.unplaced:
             # The clause writes a list of numbers per named thing that no parameter gives them: data the model
             # leaves out is no less a requirement for being data (dev30-cov-03 on the 1.5B model: the sites' costs
             # and the budget dismissed, a covered population verified as a count of districts).
             reason = f"it was called no requirement, but {coverage.reason}"
             mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", reason)
-        elif target == NOT_A_REQUIREMENT and (given := [n for n in coverage.unused if n in assigned_numbers(text)]):
+        elif target == NOT_A_REQUIREMENT and (given := _unused_of(coverage, assigned_numbers)):
             # A number the text gives a symbol ("kappa = 10^-27") is a parameter of the model, not background: dev30-mec-01
             # on the 1.5B at a656fbe was verified at 1199 mJ for 2616 with kappa left out.
             listed = ", ".join(f"{n:g}" for n in given)
@@ -262,7 +267,7 @@ def llm_coverage(
             # The clause gives each named thing a number and no parameter does: the LLM's constraint is contradicted.
             reason = f"{target} was named, but {coverage.reason}"
             mapped[coverage.clause.index] = ClauseCoverage(coverage.clause, "uncovered", "", reason)
-        elif measured := [n for n in coverage.unused if n in measured_numbers(coverage.clause.text)]:
+        elif measured := _unused_of(coverage, measured_numbers):
             # A constraint that states "at most 20 mW" has 20 mW in it: the LLM's mapping is contradicted by code.
             listed = ", ".join(f"{n:g}" for n in measured)
             reason = f"{target} was named, but the model uses no parameter equal to {listed}, which the clause states"

@@ -16,6 +16,7 @@ import ast
 import math
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from agents.elements_code import normalise
@@ -43,6 +44,11 @@ def listed(numbers: list[float], limit: int = MAX_LISTED) -> str:
 
 def _equal(value: float, other: float) -> bool:
     return abs(value - other) <= 1e-9 * max(1.0, abs(other))
+
+
+def any_equal(values: Iterable[float], others: Sequence[float]) -> bool:
+    """Does any of `values` equal any of `others` (as two numbers of the elements compare)?"""
+    return any(_equal(v, n) for v in values for n in others)
 
 
 def unused_numbers(data: TextData, used_values: list[float], code: str = "") -> list[float]:
@@ -224,8 +230,9 @@ def one_bound_two_readings(elements: dict[str, Any], text: str) -> list[str]:
     for bound, first, second in _two_readings(elements.get("constraints", []), text):
         wrong = _misreading(first, second, counted)
         noun = first[2]
-        where = [s for s in sentences(text) if any(word == noun and not _equal(v, bound) for v, word in counted_numbers(s))]
-        if wrong is None and noun and where and not _counts(first[0], noun, counted) and not _counts(second[0], noun, counted):
+        neither = wrong is None and noun and not _counts(first[0], noun, counted) and not _counts(second[0], noun, counted)
+        where = _counting(noun, bound, text) if neither else []
+        if where:
             # nl4opt-000 on the 1.5B model: "at least 300 ducks" as boats + canoes >= 300 beside the minutes per trip,
             # 20 * boats + 40 * canoes >= 300, three rounds, neither counting ducks; another sentence states them.
             found.append(
@@ -293,6 +300,11 @@ def _misreading(first: _Reading, second: _Reading, counted: tuple[tuple[float, s
         return None
     one, other = _counts(first[0], noun, counted), _counts(second[0], noun, counted)
     return None if one == other else (second if one else first)
+
+
+def _counting(noun: str, bound: float, text: str) -> list[str]:
+    """The sentences of the text that count `noun` with a number other than `bound` ("a boat can take 10 ducks")."""
+    return [s for s in sentences(text) if any(word == noun and not _equal(v, bound) for v, word in counted_numbers(s))]
 
 
 def _counts(weights: dict[str, float], noun: str, counted: tuple[tuple[float, str], ...]) -> bool:

@@ -100,7 +100,6 @@ _FIXED = re.compile(r"\bmust\b|\bcannot\b|\bcan't\b|\bmay not\b|\bhas to\b|\bonl
 _NOT_OF = {"local_energy": re.compile(r"transmit|\btx\b|uplink|upload|radio", re.IGNORECASE)}
 """Columns that a field's words match but that hold another quantity: a transmit power is no local computing power
 (dev30-mec-01 on the 1.5B read the transmit powers as both)."""
-_NOTHING = re.compile(r"(?!x)x")
 _WEIGHT = re.compile(r"\bweight\w*|\btrade-?off\b", re.IGNORECASE)
 _COLUMN_WORDS = {
     "local_cpu": re.compile(r"\bCPU\b|GHz|MHz|frequenc|speed|clock", re.IGNORECASE),
@@ -608,7 +607,8 @@ def _per_task(description: str, units: list[str], data: TextData, count: int, wo
     fitting = [
         c
         for c in series_choices(data, units)
-        if _COLUMN_WORDS[words].search(label := _source_label(c, data)) and not _NOT_OF.get(words, _NOTHING).search(label)
+        if _COLUMN_WORDS[words].search(label := _source_label(c, data))
+        and not ((other := _NOT_OF.get(words)) and other.search(label))
     ]
     return per_element_schema(description, units, data, count, sources=fitting)
 
