@@ -9,6 +9,7 @@ logarithmic part is converted on its own and the per-unit part scales it.
 
 from __future__ import annotations
 
+import re
 import tokenize
 from functools import lru_cache
 from typing import Any
@@ -16,6 +17,10 @@ from typing import Any
 import pint
 
 LOG_UNITS = ("dBm", "dBW", "dB")
+# bit/s/Hz is information to pint (a second times a hertz is 1), so a spectral efficiency "was" a data size: the 1.5B
+# model read dev30-bw-02's "4.2, 1.3, ... bit/s/Hz" as the gateways' data to send, 4.2 bit. Per hertz converts only
+# to per hertz.
+SPECTRAL = re.compile(r"[kMG]?bits?\s*/\s*(?:s\s*/\s*[kMG]?Hz|\(\s*s\s*[·*]?\s*[kMG]?Hz\s*\))")
 
 
 class UnitError(ValueError):
@@ -56,6 +61,9 @@ def convert(value: float, unit: str, target: str) -> float:
     source, goal = _normalise(unit), _normalise(target)
     if source == goal:
         return float(value)
+    if bool(SPECTRAL.fullmatch(source)) != bool(SPECTRAL.fullmatch(goal)):
+        per_hertz = unit if SPECTRAL.fullmatch(source) else target
+        raise UnitError(f"cannot express {value:g} {unit} in {target or 'a plain ratio'}: {per_hertz} is a rate per hertz")
     split_source, split_goal = _split_log(source), _split_log(goal)
     if split_source:  # -174 dBm/Hz: the logarithmic part to its linear base, then an ordinary per-Hz quantity
         log_unit, per = split_source

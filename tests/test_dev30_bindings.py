@@ -422,15 +422,32 @@ def test_one_column_read_as_two_quantities_is_sent_back() -> None:
     assert error.startswith("T1: transmit power (mW) is read as local energy and as transmit power")
 
 
-def test_a_field_that_may_be_none_keeps_none_when_asked_alone(kb_dir: Path) -> None:
+def test_a_field_that_may_be_none_keeps_none_when_asked_alone() -> None:
     # dev30-bw-02 on the 1.5B at d998221: the efficiencies L1 read as the data sizes too, sent back, and asked for the
     # data size alone without "none", L1 was its only choice and was chosen again to the cap.
+    def series(description: str) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": description,
+            "properties": {"source": {"enum": ["L1", "L2", "none"]}, "unit": {"enum": ["Mbit"]}},
+        }
+
+    schema = {
+        "properties": {"data_size": series("data each user sends; none when the text gives none"), "weights": series("weights")}
+    }
+    wrong = {"data_size": {"source": "L1", "unit": "Mbit"}, "weights": {"source": "L1", "unit": "Mbit"}}
+    asked = refill.focused_schema(schema, ["data_size", "weights"], wrong, "", [])["properties"]
+    assert "none" in asked["data_size"]["properties"]["source"]["enum"]
+    assert "none" not in asked["weights"]["properties"]["source"]["enum"]
+
+
+def test_spectral_efficiencies_taken_as_data_sizes_are_refused_by_the_schema(kb_dir: Path) -> None:
+    # dev30-bw-02 on the 1.5B at e76301a: L1 (bit/s/Hz) is no longer offered as the data size at all
     record = case("dev30-bw-02")
     right = BINDINGS["dev30-bw-02"][1]
     wrong = {**right, "data_size": {"source": "L1", "unit": "Mbit"}}
-    fake = ScriptedChatModel(
-        script=[wrong, {"spectral_efficiency": right["spectral_efficiency"], "data_size": right["data_size"]}, NO_MAPPING]
-    )
+    fake = ScriptedChatModel(script=[wrong, right, NO_MAPPING])
     steps = run(record["question"], fake, kb_dir)
-    assert "none" in fake.schemas[1]["properties"]["data_size"]["properties"]["source"]["enum"]
+    assert fake.schemas[0]["properties"]["data_size"]["properties"]["source"]["enum"] == ["none"]
+    assert "'L1' is not one of ['none']" in str(fake.requests[1][-1].content)
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])

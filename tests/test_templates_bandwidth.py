@@ -215,6 +215,27 @@ def test_a_list_in_db_is_offered_for_the_snrs_not_for_the_minimum_rates() -> Non
     assert fields["minimum_rate"]["properties"]["source"]["enum"] == [rates, SAME_FOR_ALL, "none"]
 
 
+def test_spectral_efficiencies_are_no_data_sizes() -> None:
+    """dev30-bw-02 on the 1.5B model at e76301a: "4.2, 1.3, ... bit/s/Hz for gateways G1 to G6" was offered, and taken
+    each time, as the gateways' data sizes (pint reads bit/s/Hz as bits); refused and taken again until the cap. A
+    rate per hertz is offered for the spectral efficiency alone, and a binding that names it as data is refused."""
+    item = dev30_case("dev30-bw-02")
+    data = parse_text(item["question"])
+    [efficiencies] = [n.id for n in data.lists if n.unit == "bit/s/Hz"]
+    fields = TEMPLATE.binding_schema(data)["properties"]
+    assert efficiencies in fields["spectral_efficiency"]["properties"]["source"]["enum"]
+    assert efficiencies not in fields.get("data_size", {}).get("properties", {}).get("source", {}).get("enum", [])
+    binding = {
+        "spectral_efficiency": {"source": efficiencies, "unit": "bit/s/Hz"},
+        "total_bandwidth": {"value": 15, "unit": "MHz"},
+        "data_size": {"source": efficiencies, "unit": "Mbit"},
+        "deadline": {"source": SAME_FOR_ALL, "value": 100, "unit": "ms"},
+        "objective": FAIRNESS,
+    }
+    with pytest.raises(AssemblyError, match="bit/s/Hz"):
+        TEMPLATE.read(binding, data, [])
+
+
 def test_snrs_in_db_are_read_as_snrs_whatever_unit_the_binding_chose_and_are_no_data_sizes() -> None:
     """dev30-bw-01 was verified at 2175 Mbit/s (reference 114) on the 1.5B model: it read the SNRs "18 dB, ..." as
     bit/s/Hz and as data sizes in Mbit, which pint allowed while it counted a bit as dimensionless (10 dB "was"

@@ -55,6 +55,14 @@ def test_information_is_a_dimension_of_its_own() -> None:
         convert(10.0, "dB", "bit/s/Hz")
 
 
+def test_a_rate_per_hertz_converts_only_to_a_rate_per_hertz() -> None:
+    """pint reads bit/s/Hz as bits (s * Hz is 1); a spectral efficiency is no data size and no rate."""
+    assert convert(3.0, "bps/Hz", "Mbit/s/MHz") == pytest.approx(3.0) and convert(1.0, "bit/(s*Hz)", "bit/s/Hz") == 1.0
+    assert different_dimensions("bit/s/Hz", "Mbit") and different_dimensions("kbit", "bits/s/Hz")
+    with pytest.raises(UnitError, match="bit/s/Hz is a rate per hertz"):
+        convert(4.2, "bit/s/Hz", "bit")
+
+
 def test_field_unit_reads_the_params_schema() -> None:
     class Params(BaseModel):
         power: float = Field(json_schema_extra={"unit": "W"})
