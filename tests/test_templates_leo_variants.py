@@ -8,6 +8,7 @@ path), hops and link loads itself (routes by Floyd-Warshall here, Dijkstra in th
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -541,3 +542,71 @@ def test_a_microservice_the_text_pins_to_a_satellite_runs_there_equal_to_exhaust
     _, free = check_against_brute_force(TABLES, binding_for("worst-case latency", "processing time"))
     assert free == pytest.approx(5.0) and worst > free  # C ends at S4, so C4 on S1 costs a route
     assert "pinned" not in TEMPLATE.binding_schema(parse_text(TABLES))["properties"]
+
+
+PIPELINE = """Satellite A1 takes the images and satellite A4 downlinks the product. The satellites are joined by these
+inter-satellite links only: A1-A2, A2-A3, A3-A4, A4-A5, A5-A1 and A2-A5. Every transfer takes a path with the fewest
+hops.
+
+The pipeline is P1 -> P2 -> P3. The streams are A1 to P1 500 Mbit/s, P1 to P2 200 Mbit/s, P2 to P3 0.1 Gbit/s and
+P3 to A4 30 Mbit/s. CPU needs: P1 4 cores, P2 2 cores, P3 3 cores.
+
+| satellite | A1 | A2 | A3 | A4 | A5 |
+|---|---|---|---|---|---|
+| spare cores | 3 | 4 | 5 | 2 | 6 |
+
+Minimize the total ISL bandwidth used (Mbit/s times hops of every stream)."""
+
+
+def _fewest_hops(links: list[tuple[str, str]], nodes: list[str]) -> dict[str, dict[str, int]]:
+    hops = {s: {t: 0 if s == t else 99 for t in nodes} for s in nodes}
+    for a, b in links:
+        hops[a][b] = hops[b][a] = 1
+    for k in nodes:  # Floyd-Warshall
+        for i in nodes:
+            for j in nodes:
+                hops[i][j] = min(hops[i][j], hops[i][k] + hops[k][j])
+    return hops
+
+
+def test_links_listed_without_delays_and_a_rate_per_stream_equal_exhaustive_search() -> None:
+    """dev30-leo-02's shape: a bare list of links (hops by the fewest-hop route) and a data rate per leg, the first
+    leg from the satellite that takes the images and the last to the one that downlinks."""
+    data = parse_text(PIPELINE)
+    fields = TEMPLATE.binding_schema(data)["properties"]
+    [listed] = fields["delay_table"]["enum"]
+    assert fields["cpu_capacity_list"]["anyOf"][0]["enum"] == ["T1: spare cores", "none"]
+    binding = {
+        "delay_table": listed,
+        "cpu_requirement_list": {"values": {"P1": 4, "P2": 2, "P3": 3}},
+        "cpu_capacity_list": "T1: spare cores",
+        "applications": [
+            {
+                "name": "pipeline",
+                "first_microservice": "P1",
+                "access_satellite": "A3",
+                "data_rate": {"value": 0, "unit": "Mbit/s"},
+            }
+        ],
+        "objective": "total ISL bandwidth",
+    }
+    params, result = solve_example(TEMPLATE, PIPELINE, {k: v for k, v in binding.items() if k in fields})
+    nodes = ["A1", "A2", "A3", "A4", "A5"]
+    hops = _fewest_hops([("A1", "A2"), ("A2", "A3"), ("A3", "A4"), ("A4", "A5"), ("A5", "A1"), ("A2", "A5")], nodes)
+    need, spare = {"P1": 4, "P2": 2, "P3": 3}, {"A1": 3, "A2": 4, "A3": 5, "A4": 2, "A5": 6}
+    best = math.inf
+    for p1, p2, p3 in itertools.product(nodes, repeat=3):
+        load = {s: sum(need[k] for k, at in (("P1", p1), ("P2", p2), ("P3", p3)) if at == s) for s in nodes}
+        if all(load[s] <= spare[s] for s in nodes):
+            best = min(best, 500 * hops["A1"][p1] + 200 * hops[p1][p2] + 100 * hops[p2][p3] + 30 * hops[p3]["A4"])
+    assert result.objective == pytest.approx(best)
+    [app] = params.applications
+    assert (app.access_satellite, app.exit) == ("A1", "A4")  # the stated legs, not the binding's A3
+    with pytest.raises(AssemblyError, match="no delays"):
+        TEMPLATE.assemble({**binding, "objective": "total latency"}, data)
+
+
+def test_link_names_in_twos_are_ranges_not_a_network() -> None:
+    # dev-leo-03: "two orbital planes: A1-A4 and B1-B4" names satellites, and its hop table is the network
+    text = dev_item("dev-leo-03")["question"]
+    assert "the links the text lists" not in str(TEMPLATE.binding_schema(parse_text(text))["properties"]["delay_table"])

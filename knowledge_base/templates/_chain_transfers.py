@@ -11,7 +11,7 @@ placements without big-M terms. The model must already have `S` (satellites), `M
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import pyomo.environ as pyo
@@ -86,10 +86,20 @@ def transfer_cost(m: pyo.ConcreteModel, cost: PairCost, a: int, i: int) -> Any:
     return sum(cost[s][t] * m.y[a, i, s, t] for s in m.S for t in m.S if cost[s][t])
 
 
-def round_trip_cost(m: pyo.ConcreteModel, cost: PairCost, app: ServiceGraph, a: int) -> Any:
-    """The pair cost summed over every leg of a request: entries, transfers, exits (a chain's round trip)."""
-    legs = sum(entry_cost(m, cost, app, k) for k in app.sources) + sum(exit_cost(m, cost, app, k) for k in app.sinks)
-    return legs + sum(transfer_cost(m, cost, a, i) for i in range(len(app.transfers)))
+LegWeight = Callable[[str, str], float]
+"""A number per leg (tail, head), each end a satellite or a microservice: the data rate a leg carries."""
+
+
+def _unweighted(tail: str, head: str) -> float:
+    return 1.0
+
+
+def round_trip_cost(m: pyo.ConcreteModel, cost: PairCost, app: ServiceGraph, a: int, weight: LegWeight = _unweighted) -> Any:
+    """The pair cost summed over every leg of a request: entries, transfers, exits (a chain's round trip), each leg
+    times its `weight` (a data rate of its own, or one for all)."""
+    legs = sum(weight(app.access_satellite, k) * entry_cost(m, cost, app, k) for k in app.sources)
+    legs += sum(weight(k, app.exit) * exit_cost(m, cost, app, k) for k in app.sinks)
+    return legs + sum(weight(t, h) * transfer_cost(m, cost, a, i) for i, (t, h) in enumerate(app.transfers))
 
 
 def add_latency(
@@ -181,8 +191,9 @@ def route_latency(
     return max(finish[k] + delay_ms[placed[k]][app.exit] for k in app.sinks)
 
 
-def round_trip_sum(cost: PairCost, app: ServiceGraph, placed: Mapping[str, str]) -> float:
-    """A pair cost (hops, a link's use) summed over every leg of a request, from the placement alone."""
-    legs = sum(cost[app.access_satellite][placed[k]] for k in app.sources)
-    legs += sum(cost[placed[k]][app.exit] for k in app.sinks)
-    return legs + sum(cost[placed[t]][placed[h]] for t, h in app.transfers)
+def round_trip_sum(cost: PairCost, app: ServiceGraph, placed: Mapping[str, str], weight: LegWeight = _unweighted) -> float:
+    """A pair cost (hops, a link's use) summed over every leg of a request, each times its `weight`, from the
+    placement alone."""
+    legs = sum(weight(app.access_satellite, k) * cost[app.access_satellite][placed[k]] for k in app.sources)
+    legs += sum(weight(k, app.exit) * cost[placed[k]][app.exit] for k in app.sinks)
+    return legs + sum(weight(t, h) * cost[placed[t]][placed[h]] for t, h in app.transfers)

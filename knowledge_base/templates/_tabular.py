@@ -232,9 +232,9 @@ def per_name_values(
         table_of, header = _column_choice(data, value)  # type: ignore[misc]
         unit = (unit_in(header, target_unit) or unit_in(table_of.caption, target_unit) if target_unit else None) or target_unit
         raw = {}
-        for row, cell in table_of.column(header).items():
+        for row, cell in _line(table_of, header).items():
             if cell is None:
-                raise AssemblyError(f"{name}: table {table_of.id} has no number for {row} in column {header!r}")
+                raise AssemblyError(f"{name}: table {table_of.id} has no number for {row} in {header!r}")
             raw[row] = cell
         source = f"table {table_of.id}, column {header}"
     elif isinstance(value, str):
@@ -270,14 +270,25 @@ def name_columns(data: TextData, names: Sequence[str], besides: Sequence[MatrixS
     ]
 
 
+def name_rows(data: TextData, names: Sequence[str]) -> list[str]:
+    """Rows of the tables whose columns are exactly these names, as choices "T1: spare cores": a table written with a
+    column per satellite and a row per quantity (dev30-leo-02's spare cores and memory)."""
+    return [f"{t.id}: {r}" for t in data.tables if t.rows and set(t.columns) == set(names) for r in t.rows]
+
+
 def _column_choice(data: TextData, choice: str) -> tuple[Table, str] | None:
     table_id, sep, header = choice.partition(": ")
     if not sep:
         return None
     for t in data.tables:
-        if t.id == table_id and header in t.columns:
+        if t.id == table_id and (header in t.columns or header in t.rows):
             return t, header
     return None
+
+
+def _line(table: Table, header: str) -> dict[str, float | None]:
+    """A column of the table by its header, or a row by its label."""
+    return table.column(header) if header in table.columns else table.as_matrix()[header]
 
 
 @dataclass(frozen=True)

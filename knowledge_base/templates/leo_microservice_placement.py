@@ -4,11 +4,14 @@ One MILP family, chosen by fields of the binding rather than by copies of the te
 
 - **The network** (`delay_table`): a table of one-way delays between satellites (ms), a table of hop counts with
   the delay of one hop, or an irregular mesh given as a list (or table) of inter-satellite links with their delays:
-  code computes the fastest routes, their hop counts and the links they use (tools/satnet/routes.py).
+  code computes the fastest routes, their hop counts and the links they use (tools/satnet/routes.py); links listed
+  without delays ("K1-K2, K2-K3 and K3-K7") give routes with the fewest hops, and hop counts only.
 - **Applications**: chains A1 -> A2 -> A3, or DAGs written as chains that share microservices (A1 -> A2 -> A4 and
   A1 -> A3 -> A4); a request enters at its access satellite and the response leaves at the exit satellite (the
   access satellite unless the text names another). A DAG's latency is its critical path (finish-time variables),
-  a chain's is the sum of its legs; processing times per (microservice, satellite) add to both.
+  a chain's is the sum of its legs; processing times per (microservice, satellite) add to both. A data rate is one
+  for every leg of an application, or one per leg where the text states each stream ("K1 to F1 800 Mbit/s, ..., F4
+  to K5 40 Mbit/s": code reads them, and the satellites the first leg starts at and the last ends at).
 - **Objectives** (`objective`): the request-weighted average, total or worst-case end-to-end latency, the ISL
   bandwidth consumed (data rate × hops of every leg), or the activation power of the satellites switched on.
 - **Constraint groups**, each present only when the binding fills it: CPU and memory per satellite, a most
@@ -28,7 +31,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
@@ -46,6 +49,7 @@ from knowledge_base.templates._chain_transfers import (
     route_latency,
 )
 from knowledge_base.templates._stated_quantities import read_quantity
+from knowledge_base.units import convert
 from tools.question import Measure, measures
 from tools.satnet.plots import ring_plot
 from tools.satnet.routes import UnreachableError, shortest_routes
@@ -71,10 +75,32 @@ class Application(BaseModel):
     request_rate: float = Field(default=1.0, gt=0, json_schema_extra={"unit": "1/s"})
     latency_budget_ms: float | None = Field(default=None, gt=0, json_schema_extra={"unit": "ms"})
     data_rate: float | None = Field(default=None, ge=0, json_schema_extra={"unit": "Mbit/s"}, description="on every leg")
+    leg_rates: dict[str, float] = Field(
+        default_factory=dict,
+        json_schema_extra={"unit": "Mbit/s"},
+        description="the rate of a leg 'tail->head' the text states (a pipeline's streams); other legs carry data_rate",
+    )
 
     @property
     def exit(self) -> str:
         return self.exit_satellite or self.access_satellite
+
+    @property
+    def legs(self) -> list[tuple[str, str]]:
+        """Every leg a request takes: into each source, the transfers, out of each sink."""
+        return [
+            *((self.access_satellite, k) for k in self.sources),
+            *self.transfers,
+            *((k, self.exit) for k in self.sinks),
+        ]
+
+    def rate(self, tail: str, head: str) -> float:
+        """The data rate a leg carries: its own, where the text states one, else the application's."""
+        return self.leg_rates.get(f"{tail}->{head}", self.data_rate or 0.0)
+
+    @property
+    def has_rates(self) -> bool:
+        return self.data_rate is not None or all(f"{t}->{h}" in self.leg_rates for t, h in self.legs)
 
     @property
     def transfers(self) -> list[tuple[str, str]]:
@@ -168,7 +194,7 @@ class LeoPlacementParams(BaseModel):
         if self.objective == POWER and self.activation_power is None:
             raise ValueError("the objective 'total activation power' needs the activation power of each satellite")
         needs_rate = self.objective == BANDWIDTH or self.has_link_capacities
-        if needs_rate and any(app.data_rate is None for app in self.applications):
+        if needs_rate and not all(app.has_rates for app in self.applications):
             what = "the ISL bandwidth objective" if self.objective == BANDWIDTH else "link capacities"
             raise ValueError(f"{what} need the data rate each application sends over the links")
         if self.objective == BANDWIDTH and self.hops is None:
@@ -216,12 +242,13 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         "Deploy the microservices of applications (chains or DAGs of containerized microservices) on the satellites of "
         "a LEO constellation connected by inter-satellite links (ISLs): a ring, several orbital planes, or an irregular "
         "mesh. A table gives the delay (or the number of hops) between satellites, or a list gives the links and their "
-        "delays. Each microservice runs on exactly one satellite within its CPU and memory capacity and a most number "
+        "delays (or just the links: routes with the fewest hops). Each microservice runs on exactly one satellite within its CPU and memory capacity and a most number "
         "of microservices per satellite; a request enters at an access satellite, visits the microservices and the "
         "response returns (or leaves at another satellite). Minimize the end-to-end latency (average over requests, "
         "total, worst-case or critical path, processing time included), the ISL bandwidth consumed, or the activation "
         "power of the satellites switched on (consolidate the edge services onto as few and as cheap satellites as "
-        "possible), with latency budgets and link capacities."
+        "possible), with latency budgets and link capacities. Data streams may carry a rate of their own on each leg "
+        "of a processing pipeline, from a source satellite to a sink satellite."
     )
     math = r"""
 \textbf{Sets: } S \text{ satellites},\ M \text{ microservices},\ A \text{ applications (chains or DAGs) with transfers } E_a,
@@ -281,10 +308,11 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
         square, links = _square_tables(data), _link_sources(data)
-        if not (square or links) or not data.chains:
+        listed = [HOP_LINKS] if _bare_links(data) else []
+        if not (square or links or listed) or not data.chains:
             raise AssemblyError(
                 "this template needs a table of delays (or hops) between satellites, rows and columns the same satellites, "
-                "or a list of the inter-satellite links with their delays ('S1-S2 4'), and each application's chain of "
+                "or a list of the inter-satellite links (with their delays: 'S1-S2 4'), and each application's chain of "
                 "microservices written as A1 -> A2 -> A3"
             )
         satellites = _satellites(data)
@@ -292,8 +320,8 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         hop_tables = [t.id for t in square if _counts_hops(t)]
         properties: dict[str, Any] = {
             "delay_table": {
-                "enum": [t.id for t in square] + links,
-                "description": "the table of delays (or hop counts) between satellites, or the list of links with delays",
+                "enum": [t.id for t in square] + links + listed,
+                "description": "the table of delays (or hop counts) between satellites, or the list of links",
             },
         }
         if hop_tables:
@@ -304,18 +332,22 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
             properties["hop_table"] = {"enum": [*hop_tables, "none"], "description": "the table of hop counts, if any"}
         if links and data.says(_CAPACITY):
             properties["link_capacity"] = {"enum": [*links, "none"], "description": "the capacity of each link, if given"}
+        # a table with a row (or column) per microservice or satellite holds their numbers: its lines are offered
+        of_services, of_satellites = _quantity_lines(data, services), _quantity_lines(data, satellites)
         if data.says(_CPU):
             properties["cpu_requirement_list"] = tab.per_name_field(
-                data, services, "CPU requirement of each microservice", None, optional=True
+                data, services, "CPU requirement of each microservice", None, True, of_services
             )
             properties["cpu_capacity_list"] = tab.per_name_field(
-                data, satellites, "CPU capacity of each satellite", None, optional=True
+                data, satellites, "CPU capacity of each satellite", None, True, of_satellites
             )
         if data.says(_MEMORY) and data.says(_MEMORY_UNIT):
             properties["memory_requirement"] = tab.per_name_field(
-                data, services, "memory each microservice needs", "GB", optional=True
+                data, services, "memory each microservice needs", "GB", True, of_services
             )
-            properties["memory_capacity"] = tab.per_name_field(data, satellites, "memory of each satellite", "GB", optional=True)
+            properties["memory_capacity"] = tab.per_name_field(
+                data, satellites, "memory of each satellite", "GB", True, of_satellites
+            )
         if _pins(data, services, satellites):
             properties["pinned"] = {
                 "type": "array",
@@ -415,22 +447,26 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
                 if _given(entry.get("latency_budget"))
                 else None
             )
-            data_rate = (
-                read_quantity(entry["data_rate"], "Mbit/s", f"data_rate[{name}]", spec)
-                if _given(entry.get("data_rate"))
-                else None
-            )
+            access = str(entry.get("access_satellite", ""))
+            exit_satellite = entry.get("exit_satellite") if entry.get("exit_satellite") not in (None, "", "same") else None
+            legs = _stated_legs(data, order, edges, spec)
+            data_rate = None
+            if legs is not None:  # the text's own legs say where the stream starts and ends
+                access, exit_satellite = legs.access, (legs.exit if legs.exit != legs.access else None)
+            elif _given(entry.get("data_rate")):
+                data_rate = read_quantity(entry["data_rate"], "Mbit/s", f"data_rate[{name}]", spec)
             chain_edges = list(itertools.pairwise(order))
             applications.append(
                 Application(
                     name=name,
                     chain=order,
                     edges=[] if edges == chain_edges else edges,
-                    access_satellite=str(entry.get("access_satellite", "")),
-                    exit_satellite=entry.get("exit_satellite") if entry.get("exit_satellite") not in (None, "", "same") else None,
+                    access_satellite=access,
+                    exit_satellite=exit_satellite,
                     request_rate=rate,
                     latency_budget_ms=budget,
                     data_rate=data_rate,
+                    leg_rates=legs.rates if legs is not None else {},
                 )
             )
         if components:
@@ -445,6 +481,8 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         choice = str(binding.get("delay_table"))
         if choice in _link_sources(data):
             return self._mesh(choice, binding.get("link_capacity"), data, spec)
+        if choice == HOP_LINKS:
+            return self._hop_mesh(data, latency_needed)
         if binding.get("link_capacity") not in (None, "none"):
             raise AssemblyError("link capacities need the links themselves: choose the list of links as delay_table")
         source = tab.table(data, choice, "delay")
@@ -489,6 +527,20 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         delay_ms = {s: {t: routes[(s, t)].delay for t in satellites} for s in satellites}
         hops = {s: {t: float(routes[(s, t)].hops) for t in satellites} for s in satellites}
         return {"satellites": satellites, "delay_ms": delay_ms, "hops": hops, "links": links}
+
+    @staticmethod
+    def _hop_mesh(data: TextData, latency_needed: bool) -> dict[str, Any]:
+        """Links the text lists without delays: routes with the fewest hops, and their hop counts."""
+        if latency_needed:
+            raise AssemblyError("the links the text lists have no delays, so they give no latency: choose a table of delays")
+        pairs = _bare_links(data)
+        satellites = list(dict.fromkeys(s for pair in pairs for s in pair))
+        try:
+            routes = shortest_routes(satellites, [(f"{a}-{b}", a, b, 1.0) for a, b in pairs])
+        except UnreachableError as exc:
+            raise AssemblyError(str(exc)) from exc
+        hops = {s: {t: float(routes[(s, t)].hops) for t in satellites} for s in satellites}
+        return {"satellites": satellites, "delay_ms": None, "hops": hops, "links": None}
 
     @staticmethod
     def _host_cap(value: Any, spec: list[SpecItem]) -> int | None:
@@ -573,7 +625,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
             m.link_capacity = pyo.Constraint(
                 list(use),
                 rule=lambda m, link: (
-                    sum(float(app.data_rate or 0.0) * round_trip_cost(m, use[link], app, a) for a, app in enumerate(apps))
+                    sum(round_trip_cost(m, use[link], app, a, app.rate) for a, app in enumerate(apps))
                     <= float(capacity[link] or 0.0)
                 ),
                 doc="the traffic routed over link {i} fits its capacity",
@@ -583,7 +635,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         elif params.objective == BANDWIDTH:
             hops = params.hops or {}
             m.objective = pyo.Objective(
-                expr=sum(float(app.data_rate or 0.0) * round_trip_cost(m, hops, app, a) for a, app in enumerate(apps)),
+                expr=sum(round_trip_cost(m, hops, app, a, app.rate) for a, app in enumerate(apps)),
                 sense=pyo.minimize,
             )
         else:
@@ -605,7 +657,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
 
     def app_bandwidth(self, params: LeoPlacementParams, app: Application, placed: dict[str, str]) -> float:
         """ISL bandwidth one application consumes (data rate x hops of every leg), from the placement alone."""
-        return float(app.data_rate or 0.0) * round_trip_sum(params.hops or {}, app, placed)
+        return round_trip_sum(params.hops or {}, app, placed, app.rate)
 
     def solution_table(self, params: LeoPlacementParams, solution: dict[str, float]) -> list[dict[str, Any]]:
         placed = self.placement(params, solution)
@@ -693,6 +745,71 @@ def _is_link(label: str) -> bool:
     return ends is not None and all(THING_NAME.match(end) for end in ends)
 
 
+HOP_LINKS = "the links the text lists (no delays: one hop each)"
+"""The delay_table choice for links written without numbers ("the following inter-satellite links: K1-K2, K2-K3, ...
+and K3-K7"): routes with the fewest hops, and hop counts from them (dev30-leo-02 could not be read at all)."""
+_BARE_LINK = r"[A-Za-z][A-Za-z_]*\d+\s*-\s*[A-Za-z][A-Za-z_]*\d+(?![\w-])(?!\s*[:=(]?\s*-?\d)"
+_BARE_LINKS = re.compile(rf"(?<![\w-]){_BARE_LINK}(?:\s*(?:,|\band\b|,\s*and\b)\s*{_BARE_LINK}){{2,}}")
+
+
+def _bare_links(data: TextData) -> list[tuple[str, str]]:
+    """The links of a run of three or more link names with no number after any ("K1-K2, K2-K3 and K7-K1"); two are
+    more often ranges ("two orbital planes: A1-A4 and B1-B4", dev-leo-03)."""
+    found: list[tuple[str, str]] = []
+    for run in _BARE_LINKS.finditer(data.text):
+        for token in re.findall(r"[A-Za-z][A-Za-z_]*\d+\s*-\s*[A-Za-z][A-Za-z_]*\d+", run.group()):
+            ends = link_ends(re.sub(r"\s+", "", token), row=True)
+            if ends and ends not in found:
+                found.append(ends)
+    return found
+
+
+_RATE_UNIT = r"[kMG]?bit/s|[kMG]?bps|[kMG]b/s"
+
+
+def _leg_rates(data: TextData, names: Sequence[str]) -> dict[tuple[str, str], tuple[float, str]]:
+    """Data rates the text states per leg between two named things ("K1 to F1 800 Mbit/s", "F4 -> K5: 40 Mbit/s"):
+    {(tail, head): (number, unit)}, where a stream of a pipeline carries its own rate rather than one for all legs."""
+    if not names:
+        return {}
+    either = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    leg = re.compile(
+        rf"(?<![\w-])(?P<a>{either})\s*(?:\bto\b|->|→)\s*(?P<b>{either})(?![\w-])\s*(?:[:,=]|\bcarries\b|\bat\b)?\s*"
+        rf"(?P<v>\d+(?:\.\d+)?)\s*(?P<u>{_RATE_UNIT})(?![\w/])"
+    )
+    return {(m["a"], m["b"]): (float(m["v"]), m["u"]) for m in leg.finditer(data.text)}
+
+
+class _Legs(NamedTuple):
+    rates: dict[str, float]
+    access: str
+    exit: str
+
+
+def _stated_legs(data: TextData, order: list[str], edges: list[tuple[str, str]], spec: list[SpecItem]) -> _Legs | None:
+    """The rate of every leg of an application where the text states one per leg ("K1 to F1 800 Mbit/s, F1 to F2 600
+    Mbit/s, ..., F4 to K5 40 Mbit/s"), in Mbit/s, and the satellites its first leg starts at and its last ends at;
+    None unless one leg into each first microservice, every transfer and one leg out of each last are stated."""
+    satellites = _satellites(data)
+    stated = _leg_rates(data, [*satellites, *order])
+    sources = [k for k in order if all(h != k for _, h in edges)]
+    sinks = [k for k in order if all(t != k for t, _ in edges)]
+    entries = {a for a, b in stated if a in satellites and b in sources}
+    exits = {b for a, b in stated if a in sinks and b in satellites}
+    if len(entries) != 1 or len(exits) != 1:
+        return None
+    access, exit_satellite = entries.pop(), exits.pop()
+    legs = [*((access, k) for k in sources), *edges, *((k, exit_satellite) for k in sinks)]
+    if any(leg not in stated for leg in legs):
+        return None
+    rates: dict[str, float] = {}
+    for tail, head in legs:
+        value, unit = stated[(tail, head)]
+        spec.append(SpecItem(f"data_rate[{tail}->{head}]", value, "stated in the text", unit=unit))
+        rates[f"{tail}->{head}"] = convert(value, unit, "Mbit/s")
+    return _Legs(rates, access, exit_satellite)
+
+
 def _link_values(data: TextData, choice: str, name: str, target: str, spec: list[SpecItem]) -> dict[str, float]:
     """A number per link, from a list ("ISL delay (ms): S1-S2 4, ...") or a column of a table of links, in `target`."""
     table_id, sep, column = choice.partition(": ")
@@ -724,12 +841,20 @@ def _satellites(data: TextData) -> list[str]:
     if square:
         return list(square[0].rows)
     ends = [link_ends(name, row=True) for source in _link_sources(data) for name in _link_names(data, source)]
+    ends = ends or list(_bare_links(data))
     return list(dict.fromkeys(s for pair in ends if pair for s in pair))
 
 
 def _link_names(data: TextData, choice: str) -> list[str]:
     table_id, sep, _ = choice.partition(": ")
     return list(data.table(table_id).rows) if sep else list(data.named_list(choice).values)
+
+
+def _quantity_lines(data: TextData, names: Sequence[str]) -> list[str]:
+    """Columns of tables with a row per name and rows of tables with a column per name that hold a quantity ("spare
+    memory (GB)"), not those of a matrix between names (a delay table's "S2", a processing table's "A1")."""
+    lines = tab.name_columns(data, names) + tab.name_rows(data, names)
+    return [line for line in lines if not THING_NAME.match(line.partition(": ")[2])]
 
 
 def _processing_sources(data: TextData, services: Sequence[str], satellites: Sequence[str]) -> list[str]:
