@@ -32,6 +32,7 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import AbstractContextManager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
@@ -59,8 +60,8 @@ class StructuredOutputError(RuntimeError):
 
 
 class OutOfTime(StructuredOutputError):
-    """The run's time budget ran out before this request could start (the caller goes on as for a model that gave
-    no usable answer, and the run's next budget check ends it honestly)."""
+    """The run's time budget ran out before this request could start, or while it ran (the caller goes on as for a
+    model that gave no usable answer, and the run's next budget check ends it honestly)."""
 
 
 class PromptTooLong(StructuredOutputError):
@@ -68,7 +69,27 @@ class PromptTooLong(StructuredOutputError):
     model that gave no usable answer); the server is up, so it is not LLMUnavailable."""
 
 
-class LlamaCppChat(ChatOpenAI):
+_TIME_LEFT: ContextVar[float | None] = ContextVar("lamopt_time_left", default=None)
+"""Seconds left of the run's budget when a request starts (None: no budget): `structured_call` sets it."""
+
+
+class BudgetedChatOpenAI(ChatOpenAI):
+    """ChatOpenAI whose request ends with the run's time budget: a request started a minute before the budget ran
+    out could take its whole timeout (180 s) and more with the client's retries, and a run of dev30 on the 1.5B
+    ended 'out of time' at 601 s of a 300 s budget. The request's timeout is what is left, shared by its retries."""
+
+    def _get_request_payload(self, input_: LanguageModelInput, *, stop: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
+        payload = super()._get_request_payload(input_, stop=stop, **kwargs)
+        left = _TIME_LEFT.get()
+        if left is not None:
+            share = max(1.0, left / ((self.max_retries or 0) + 1))
+            payload["timeout"] = (
+                min(share, float(self.request_timeout)) if isinstance(self.request_timeout, int | float) else share
+            )
+        return payload
+
+
+class LlamaCppChat(BudgetedChatOpenAI):
     """ChatOpenAI for llama.cpp's server: structured output through its grammar-enforced json_object mode."""
 
     def with_structured_output(  # type: ignore[override]
@@ -152,7 +173,15 @@ def structured_call(
         if attempt and deadline is not None and time.time() > deadline:
             raise OutOfTime(f"the run's time budget ran out after {attempt} attempt(s); last problem: {problem}")
         with gate or nullcontext():
-            out = _invoke_structured(model, schema, messages, endpoint)
+            left = _TIME_LEFT.set(None if deadline is None else deadline - time.time())
+            try:
+                out = _invoke_structured(model, schema, messages, endpoint)
+            except LLMUnavailable as exc:
+                if deadline is not None and time.time() >= deadline - 1.0:  # the request's timeout was the budget's end
+                    raise OutOfTime(f"the run's time budget ran out during a request to the LLM ({exc})") from exc
+                raise
+            finally:
+                _TIME_LEFT.reset(left)
         raw = out.get("raw")
         usage = getattr(raw, "usage_metadata", None) or {}
         tokens += int(usage.get("total_tokens", 0))
@@ -257,7 +286,7 @@ def _build(context: Context) -> BaseChatModel:
     if not context.llm_url:
         raise LLMUnavailable(f"backend {context.llm_backend} needs an endpoint: set LAMOPT_LLM_URL (or --llm-url)")
     model_name = context.llm_model or _first_model(context.llm_url, api_key)
-    return ChatOpenAI(base_url=context.llm_url, model=model_name, api_key=api_key, **common)  # type: ignore[arg-type]
+    return BudgetedChatOpenAI(base_url=context.llm_url, model=model_name, api_key=api_key, **common)  # type: ignore[arg-type]
 
 
 def _first_model(url: str, api_key: str) -> str:

@@ -3,7 +3,8 @@
 The clock starts when the round starts (the Retriever of a new run, or a follow-up's start_round) and is read at
 the points where a run would go round again: before the Modeler asks the LLM, and where the Verifier or the
 Optimizer would loop. Within a step, no LLM request (nor a retry) starts after the budget (`deadline`, in the
-step's `Spent`): a step of many requests, such as the free-form Modeler's, ends there too. Past the budget the
+step's `Spent`), and a request running when it ends is cut there (backbone.BudgetedChatOpenAI: its timeout is what is
+left): a step of many requests, such as the free-form Modeler's, ends there too. Past the budget the
 run goes to the report with "no verified answer: out of time" and what it had tried, instead of running on.
 """
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from agents.backbone import StructuredOutputError, chat_model, structured_call
+from agents.backbone import LLMUnavailable, OutOfTime, StructuredOutputError, chat_model, structured_call
 from agents.context import Context
 from lamopt.serve_llm import vllm_command
 from tests.fakes import ScriptedChatModel
@@ -107,3 +112,59 @@ def test_a_number_no_float_holds_is_asked_again() -> None:
     answer, _ = structured_call(fake, SCHEMA, "system", "how many planes?", attempts=2)
     assert answer == {"planes": 6, "unit": "ms"}
     assert "a number of 401 digits is no number of the problem" in fake.user_texts()[1]
+
+
+class _SlowHandler(BaseHTTPRequestHandler):
+    """An OpenAI-compatible chat endpoint that answers only after 20 s, as a 1.5B model on two busy cores may."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(20)
+        body = json.dumps(
+            {
+                "id": "c",
+                "object": "chat.completion",
+                "created": 0,
+                "model": "m",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": '{"planes": 6, "unit": "ms"}'}}],
+            }
+        ).encode()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:  # the client gave up: what the test wants
+            pass
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_endpoint() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("backend", ["openai", "embedded"])
+def test_a_request_ends_when_the_run_budget_does(backend: str, slow_endpoint: str) -> None:
+    """A request started 2 s before the budget's end is cut there (its retries share those 2 s), not after its
+    180 s timeout: the run then ends honestly out of time instead of running on past its budget."""
+    model = chat_model(Context(llm_backend=backend, llm_url=slow_endpoint, llm_model="m", llm_timeout_s=180, llm_max_retries=2))
+    started = time.monotonic()
+    with pytest.raises(OutOfTime, match="during a request"):
+        structured_call(model, {**SCHEMA, "title": "planes"}, "system", "how many planes?", deadline=time.time() + 2)
+    assert time.monotonic() - started < 10
+    with pytest.raises(LLMUnavailable):  # without a budget, the request's own timeout still holds
+        structured_call(
+            chat_model(Context(llm_backend=backend, llm_url=slow_endpoint, llm_model="m", llm_timeout_s=1, llm_max_retries=0)),
+            {**SCHEMA, "title": "planes"},
+            "s",
+            "u",
+        )
