@@ -174,6 +174,8 @@ class Decision(TypedDict):
     agent: AgentName
     decision: str
     reason: str
+    at: NotRequired[float]
+    """When the agent decided (time.time()): the time between two entries is what a step took."""
 
 
 class Answer(TypedDict):
@@ -247,7 +249,7 @@ class State(TypedDict, total=False):
 
 def decision(agent: AgentName, what: str, reason: str) -> list[Decision]:
     """One history entry, as the list the `history` reducer appends."""
-    return [Decision(agent=agent, decision=what, reason=reason)]
+    return [Decision(agent=agent, decision=what, reason=reason, at=round(time.time(), 2))]
 
 
 TURN_MARKERS: dict[str, str] = {

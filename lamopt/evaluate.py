@@ -25,7 +25,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 import prompts
 from agents.backbone import LLMUnavailable, Spent, StructuredOutputError, ask
 from agents.context import Context
-from agents.state import Report
+from agents.state import Decision, Report
 from lamopt.api import RunRecord, run_to_report
 from lamopt.runs import RecordWriter, read_records
 from lamopt.vote import answer_value, run_candidates, voted
@@ -125,11 +125,12 @@ def failure_class(case: Case, status: str, correct: bool) -> str:
 
 
 def run_case(case: Case, mode: Mode, context: Context) -> dict[str, Any]:
-    started = time.perf_counter()
+    started, began = time.perf_counter(), time.time()
     if mode == "direct":
         record = _direct(case, context)
     else:
         record = _agents(case, context_for(mode, context))
+        record["step_s"] = step_seconds(record.pop("history", []), began)
     record["time_s"] = round(time.perf_counter() - started, 2)
     record["llm"] = llm_name(context)
     return record
@@ -198,8 +199,22 @@ def _record(case: Case, run: RunRecord, error: str, *, report: Report | None = N
         "error": error or str(report.get("diagnosis", ""))[:300],
         "prompts": run.prompts,
         "rejections": [d["reason"][:300] for d in run.history if d["decision"].startswith(("rejected", "dropped"))],
+        "history": run.history,  # run_case turns it into step_s
         "binding": (run.state.get("formulation") or {}).get("binding"),  # the last one (RecordWriter redacts)
     }
+
+
+def step_seconds(history: list[Decision], began: float) -> list[list[Any]]:
+    """[agent, seconds] for each step of a run, from when the one before it decided (the first from `began`): where
+    a slow run spent its time."""
+    steps: list[list[Any]] = []
+    before = began
+    for entry in history:
+        at = entry.get("at")
+        if at is not None:
+            steps.append([entry["agent"], round(at - before, 1)])
+            before = at
+    return steps
 
 
 def _direct(case: Case, context: Context) -> dict[str, Any]:

@@ -35,6 +35,10 @@ def test_each_case_is_recorded_and_summarised_and_a_rerun_skips_finished_cases(t
     assert records[1]["failure"] == "wrong model" and records[1]["objective"] == pytest.approx(25000.0)
     assert records[0]["path"][0] == "retriever" and records[0]["path"][-1] == "report"
     assert records[0]["tokens"] > 0 and records[0]["time_s"] > 0
+    # where the time went: a step per agent decision, in the path's order, adding up to no more than the run
+    steps = records[0]["step_s"]
+    assert [agent for agent, _ in steps] == records[0]["path"]
+    assert all(s >= 0 for _, s in steps) and sum(s for _, s in steps) <= records[0]["time_s"] + 0.5
     assert summary["accuracy"] == 0.5 and summary["feasibility_rate"] == 1.0 and summary["failures"] == {"wrong model": 1}
     # The mislabelled case got a verified answer that does not match: the worst kind of failure, counted apart.
     assert summary["confidently_wrong"] == 0.5 and summary["no_answer"] == 0.0
