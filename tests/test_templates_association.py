@@ -208,7 +208,7 @@ def check_against_brute_force(text: str, binding: dict[str, Any]) -> tuple[Assoc
 def test_the_rich_text_offers_every_field() -> None:
     properties = ASSOCIATION.binding_schema(parse_text(RICH))["properties"]
     assert set(properties) == {*NOTHING, "objective"}
-    assert properties["rate"]["enum"] == ["T1", "T2", "T3", "T4", "none"]
+    assert properties["rate"]["enum"] == ["T1", "T2", "none"]  # not the powers (W) nor the RBs: units of another kind
     assert properties["objective"]["enum"] == list(get_args(Objective))
     assert properties["must_serve"]["items"]["enum"] == ["every user", "U1", "U2", "U3", "U4", "U5", "U6"]
     assert properties["demand"]["anyOf"][0]["enum"] == ["L1", "L2", "none"]  # lists over the users, not over the cells
@@ -544,3 +544,13 @@ def test_a_list_in_a_unit_of_another_kind_is_not_offered_for_the_rbs_or_the_back
     properties = ASSOCIATION.binding_schema(parse_text(dev30_case("dev30-assoc-02")["question"]))["properties"]
     assert properties["resource_blocks"]["properties"]["budget"]["anyOf"][0]["enum"] == ["L1", "none"]
     assert properties["backhaul_capacity"]["anyOf"][0]["enum"] == ["L2", "none"]
+
+
+def test_a_table_in_a_unit_of_another_kind_is_not_offered_and_battery_powered_is_no_sleeping_cell() -> None:
+    # dev30-assoc-04 on the 1.5B model at 76313cb: the "Required transmit power (dBm)" table was offered as the rates
+    # and the "PHY rate (Mbit/s)" table as the powers, and "battery-powered scanners" offered a power per switched-on
+    # cell, which the model filled with a row of dBm values (to the cap).
+    properties = ASSOCIATION.binding_schema(parse_text(dev30_case("dev30-assoc-04")["question"]))["properties"]
+    assert properties["rate"]["enum"] == ["T1", "none"]
+    assert properties["transmit_power"]["enum"] == ["T2", "none"]
+    assert "cell_power" not in properties

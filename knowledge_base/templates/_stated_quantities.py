@@ -233,10 +233,10 @@ def _of_kind(named: NamedList, units: list[str] | None) -> bool:
     dev30-bw-01's SNRs in dB for the minimum rates (Mbit/s), and chose them again each time it was told why not
     (`_list_unit` refuses such a binding; offering only the lists of the right kind leaves nothing to refuse)."""
     written = [named.unit] if named.unit else sorted(set((named.units or {}).values()))
-    return all(_unit_of_kind(w, units) for w in written)
+    return all(unit_of_kind(w, units) for w in written)
 
 
-def _unit_of_kind(written: str, units: list[str] | None) -> bool:
+def unit_of_kind(written: str, units: list[str] | None) -> bool:
     """May numbers written in `written` ('' for no unit) measure a quantity in one of `units`? A count ("channels",
     no unit to pint) is measured by no physical unit: dev30-chan-02's guaranteed rates in Mbit/s were offered, and
     taken three times, as the most channels per user."""
@@ -259,7 +259,7 @@ def stated_unit(text: str) -> str | None:
 def _column_of_kind(column: str, units: list[str] | None) -> bool:
     """May the column hold a quantity measured in one of `units`? Not when its header writes a unit of another kind:
     the 1.5B model read dev30-mec-03's "work (Gcycles)" as data sizes in Gbit and "onboard CPU (GHz)" as cycles."""
-    return _unit_of_kind(stated_unit(column) or "", units)
+    return unit_of_kind(stated_unit(column) or "", units)
 
 
 def _lists_of_kind(data: TextData, units: list[str] | None) -> list[str]:

@@ -240,15 +240,16 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
     )
     description = (
         "Deploy the microservices of applications (chains or DAGs of containerized microservices) on the satellites of "
-        "a LEO constellation connected by inter-satellite links (ISLs): a ring, several orbital planes, or an irregular "
-        "mesh. A table gives the delay (or the number of hops) between satellites, or a list gives the links and their "
-        "delays (or just the links: routes with the fewest hops). Each microservice runs on exactly one satellite within its CPU and memory capacity and a most number "
-        "of microservices per satellite; a request enters at an access satellite, visits the microservices and the "
-        "response returns (or leaves at another satellite). Minimize the end-to-end latency (average over requests, "
-        "total, worst-case or critical path, processing time included), the ISL bandwidth consumed, or the activation "
-        "power of the satellites switched on (consolidate the edge services onto as few and as cheap satellites as "
-        "possible), with latency budgets and link capacities. Data streams may carry a rate of their own on each leg "
-        "of a processing pipeline, from a source satellite to a sink satellite."
+        "a LEO constellation connected by inter-satellite links (ISLs): a ring, several orbital planes, or an irregular"
+        " mesh. A table gives the delay (or the number of hops) between satellites, or a list gives the links and their"
+        " delays (or just the links: routes with the fewest hops). Each microservice runs on exactly one satellite "
+        "within its CPU and memory capacity and a most number of microservices per satellite; a request enters at an "
+        "access satellite, visits the microservices and the response returns (or leaves at another satellite). Minimize"
+        " the end-to-end latency (average over requests, total, worst-case or critical path, processing time included),"
+        " the ISL bandwidth consumed, or the activation power of the satellites switched on (consolidate the edge "
+        "services onto as few and as cheap satellites as possible), with latency budgets and link capacities. Data "
+        "streams may carry a rate of their own on each leg of a processing pipeline, from a source satellite to a sink "
+        "satellite."
     )
     math = r"""
 \textbf{Sets: } S \text{ satellites},\ M \text{ microservices},\ A \text{ applications (chains or DAGs) with transfers } E_a,

@@ -33,7 +33,7 @@ from knowledge_base.templates import _cues as cue
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._association import add_association, associated, one_cell_each
 from knowledge_base.templates._objectives import rate_objective
-from knowledge_base.templates._stated_quantities import read_quantity
+from knowledge_base.templates._stated_quantities import read_quantity, stated_unit, unit_of_kind
 from tools.question import Measure, measures
 from tools.textdata import TextData, name_pattern, names_any
 
@@ -260,7 +260,7 @@ class UserAssociation(Template[AssociationParams]):
         }
         if matrices:
             properties["rate"] = {
-                "enum": [*matrices, "none"],
+                "enum": [*_of_kind(matrices, data, "Mbit/s"), "none"],
                 "description": "the table (or columns) of the rate, or peak rate, each user gets from each cell",
             }
         if data.says(_DEMAND):
@@ -280,7 +280,7 @@ class UserAssociation(Template[AssociationParams]):
             }
         if matrices and data.says(_POWER):
             properties["transmit_power"] = {
-                "enum": [*matrices, "none"],
+                "enum": [*_of_kind(matrices, data, "mW"), "none"],
                 "description": "the table of the transmit power each user needs from each cell",
             }
         if data.says(_POWER) and data.says(_SLEEP):
@@ -691,6 +691,17 @@ def _entities(data: TextData) -> tuple[list[str], list[str], list[str]]:
     )
 
 
+def _of_kind(ids: list[str], data: TextData, unit: str) -> list[str]:
+    """The users x cells tables whose caption, corner or headers write no unit of another kind than `unit`: the 1.5B
+    model took dev30-assoc-04's "Required transmit power (dBm)" table for the PHY rates and the rates for the powers."""
+    sources = {s.id: s for s in tab.matrix_sources(data)}
+
+    def written(source: tab.MatrixSource) -> list[str]:
+        return [u for u in map(stated_unit, (source.header, source.table.caption, source.table.corner)) if u]
+
+    return [i for i in ids if i not in sources or all(unit_of_kind(w, [unit]) for w in written(sources[i]))]
+
+
 def _coverage_choices(data: TextData, users: Sequence[str], cells: Sequence[str]) -> list[str]:
     relations = [
         r.id for r in data.relations if set(r.members) == set(users) and {c for v in r.members.values() for c in v} <= set(cells)
@@ -741,7 +752,7 @@ _HANDOVER = re.compile(r"\bhand-?overs?\b|\bcosts?\b|\bmigrat\w*|\bre-?associat\
 _POWER = re.compile(r"\bpowers?\b|\benergy\b", re.IGNORECASE)
 _SLEEP = re.compile(
     r"\bsleep\w*|\bswitch\w*\s+(?:\w+\s+)?(?:off|on)\b|\bon/off\b|\bactive\b|\bactivat\w*|\bturn\w*\s+(?:\w+\s+)?(?:off|on)\b|"
-    r"\bkept on\b|\bstays? on\b|\bpowered\b",
+    r"\bkept on\b|\bstays? on\b|(?<![\w-])powered\b",  # not "battery-powered" (dev30-assoc-04's scanners)
     re.IGNORECASE,
 )
 _USER_NOUN = re.compile(
