@@ -554,3 +554,16 @@ def test_a_table_in_a_unit_of_another_kind_is_not_offered_and_battery_powered_is
     assert properties["rate"]["enum"] == ["T1", "none"]
     assert properties["transmit_power"]["enum"] == ["T2", "none"]
     assert "cell_power" not in properties
+
+
+def test_a_list_whose_items_differ_in_unit_is_read_item_by_item() -> None:
+    # dev30-chan-02 on the 1.5B at e76301a: "UE1 needs at least 0.5 Mbit/s and UE2 at least 0.6 Mbit/s; UE3 needs at
+    # least 400 kbit/s and UE4 at least 250 kbit/s" was refused as "numbers in different units", and asked again.
+    from knowledge_base.templates import _tabular as tab
+
+    data = parse_text(dev30_case("dev30-chan-02")["question"])
+    [rates] = [n.id for n in data.lists if n.units]
+    spec: list[Any] = []
+    read = tab.per_name_values(rates, data, ["UE1", "UE2", "UE3", "UE4"], "min_rate", "Mbit/s", spec)
+    assert read == pytest.approx({"UE1": 0.5, "UE2": 0.6, "UE3": 0.4, "UE4": 0.25})
+    assert [(item.value, item.unit) for item in spec] == [(0.5, "Mbit/s"), (0.6, "Mbit/s"), (400, "kbit/s"), (250, "kbit/s")]

@@ -79,7 +79,7 @@ def _another_kind(what: str, unit: str, target: str) -> AssemblyError:
     return AssemblyError(f"{what} is in {unit}, which is not a unit of this quantity ({target}): it states something else")
 
 
-def _converted_items(named: NamedList, target: str, name: str, spec: list[SpecItem]) -> dict[str, float]:
+def converted_items(named: NamedList, target: str, name: str, spec: list[SpecItem]) -> dict[str, float]:
     """A list whose items each carry their own unit, every item in `target` (each recorded as the text states it)."""
     where = f"list {named.id} '{named.label}'"
     out: dict[str, float] = {}
@@ -360,7 +360,7 @@ def stated_series(
         else:
             named = data.named_list(source)
             if named.units and _unit(target) != _unit(LINEAR):
-                return _converted_items(named, target, name, spec), target
+                return converted_items(named, target, name, spec), target
             named = single_unit(named, name)
             stated_or_none, where = dict(named.values), f"list {named.id} '{named.label}'"
             unit = _list_unit(named, unit, target, name)

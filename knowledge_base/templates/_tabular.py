@@ -22,7 +22,7 @@ from typing import Any
 from knowledge_base.template import PICK_A_SOURCE, AssemblyError, SpecItem, cell_item
 from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._stated_quantities import PARENTHESIS as _PARENTHESIS
-from knowledge_base.templates._stated_quantities import convert_stated, single_unit
+from knowledge_base.templates._stated_quantities import convert_stated, converted_items, single_unit
 from knowledge_base.units import different_dimensions, same_dimension
 from tools.textdata import NUMBER, PERCENT, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
 
@@ -238,7 +238,13 @@ def per_name_values(
             raw[row] = cell
         source = f"table {table_of.id}, column {header}"
     elif isinstance(value, str):
-        found = single_unit(named_list(data, value, name), name)
+        named = named_list(data, value, name)
+        if named.units and target_unit is not None and set(names) <= set(named.values):
+            # "UE1 needs at least 0.5 Mbit/s ...; UE3 needs at least 400 kbit/s": each item in its own unit (dev30-chan-02's
+            # guaranteed rates were refused in words, and asked again to the cap)
+            converted = converted_items(named, target_unit, name, spec)
+            return {k: converted[k] for k in names}
+        found = single_unit(named, name)
         unit = found.unit or (unit_in(found.label, target_unit) if target_unit else None) or target_unit
         raw = dict(found.values)
         source = f"list {found.id} '{found.label}'"
