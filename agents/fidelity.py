@@ -18,6 +18,7 @@ template that cannot express the question (drop it, try another path) from a sli
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from tools.question import (
     measured_quantities,
     requirement_clauses,
 )
-from tools.textdata import NamedList, TextData, name_pattern, same_numbers, shares
+from tools.textdata import NUMBER, NamedList, TextData, name_pattern, plain_numbers, same_numbers, shares
 
 CoverageStatus = Literal["covered", "not a requirement", "uncovered", "unclear"]
 FindingClass = Literal["asked_quantity", "uncovered_clause"]
@@ -510,6 +511,18 @@ def check_fidelity(
         objective = measure.describe() if measure is not None else "(not described)"
         coverage = llm_coverage(coverage, constraints, objective, ask)
     return FidelityCheck(findings + coverage_findings(coverage), coverage, asked)
+
+
+def lists_in(clauses: list[str], data: TextData) -> set[str]:
+    """The ids of the text's lists that one of the clauses writes whole: every name and every number of it."""
+    found: set[str] = set()
+    for clause in clauses:
+        numbers = [float(m.group()) for m in NUMBER.finditer(plain_numbers(clause))]
+        for named in data.lists:
+            names = all(name_pattern(name).search(clause) for name in named.values)
+            if names and all(any(math.isclose(v, n, rel_tol=1e-9) for n in numbers) for v in named.values.values()):
+                found.add(named.id)
+    return found
 
 
 def could_express(clause: str, optional_fields: dict[str, str]) -> list[str]:

@@ -20,7 +20,7 @@ from agents.backbone import Spent, StructuredOutputError, ask
 from agents.budget import deadline, out_of_time, over_budget
 from agents.context import Context
 from agents.decomposed import example_of
-from agents.fidelity import objective_mismatch
+from agents.fidelity import lists_in, objective_mismatch
 from agents.freeform import GENERATED, describe_example, states_a_problem, write_model, write_model_in_steps
 from agents.knowledge import problem_data, template_store
 from agents.refill import focused_schema, only_answer
@@ -30,6 +30,7 @@ from knowledge_base.catalog import AnyTemplate
 from knowledge_base.template import AssemblyError
 from tools.question import asked_quantity
 
+FILLED = "filled the template with the LLM"
 EXAMPLES = 2
 """Solved problems of the bank shown to each step of the free-form path."""
 MAX_TEMPLATES = 3
@@ -70,8 +71,7 @@ def modeler(state: State, runtime: Runtime[Context]) -> Command[Literal["verify_
     if human is not None:
         binding, how = dict(human), "took the binding the human expert gave"
     else:
-        binding, failure = _ask_llm(template.title, schema, state, context, previous, spent)
-        how = "filled the template with the LLM" if not failure else f"LLM gave no usable binding: {failure}"
+        binding, how = _ask_llm(template.title, schema, state, context, previous, spent)
     assembly_error: str | None = None
     params: dict[str, Any] | None = None
     spec: list[SpecEntry] = []
@@ -177,20 +177,22 @@ def _narrowed(schema: dict[str, Any], variants: list[str]) -> dict[str, Any]:
 def _ask_llm(
     title: str, schema: dict[str, Any], state: State, context: Context, previous: Formulation | None, spent: Spent
 ) -> tuple[dict[str, Any], str]:
-    """The binding the LLM fills in (empty, with why, when it gave none usable)."""
+    """The binding the LLM fills in (empty when it gave none usable), and how it came: in words, for the history."""
     refill = [f for f in state.get("refill", []) if f in (schema.get("properties") or {})]
     if refill and previous is not None:
         # The Verifier named the fields that may express what the last binding left out: ask for those alone.
         kept = previous["binding"]
         left_out = [c["clause"] for c in state.get("coverage", []) if c["status"] == "uncovered"]
-        focused = focused_schema(schema, refill, kept, state.get("feedback", ""), left_out)
+        listed = lists_in(left_out, problem_data(state))
+        focused = focused_schema(schema, refill, kept, state.get("feedback", ""), left_out, listed)
         only = only_answer(focused)
         if only is not None:  # the left-out clause leaves the fields one answer: code writes it
-            return {**kept, **only}, ""
+            return {**kept, **only}, f"wrote {', '.join(only)} by code: what the text left out leaves them one answer"
         ask_fields = prompts.load("modeler_refill_fields")
         values = {"template_title": title, "problem": problem_text(state), "reason": state.get("feedback", "")}
         try:
-            return _ask_anew(context, ask_fields, focused, spent, state, previous, kept, **values, fields=", ".join(refill)), ""
+            binding = _ask_anew(context, ask_fields, focused, spent, state, previous, kept, **values, fields=", ".join(refill))
+            return binding, f"asked the LLM again for {', '.join(refill)}"
         except StructuredOutputError:
             pass  # the whole binding again, with the feedback
     feedback = ""
@@ -200,9 +202,9 @@ def _ask_llm(
     fill = prompts.load("modeler_fill_template")
     values = {"template_title": title, "problem": problem_text(state), "data": problem_data(state).describe()}
     try:
-        return _ask_anew(context, fill, schema, spent, state, previous, {}, **values, feedback=feedback), ""
+        return _ask_anew(context, fill, schema, spent, state, previous, {}, **values, feedback=feedback), FILLED
     except StructuredOutputError as exc:
-        return {}, str(exc)
+        return {}, f"LLM gave no usable binding: {exc}"
 
 
 def _ask_anew(

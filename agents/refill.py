@@ -4,8 +4,8 @@ or what its error names (agents/verifier.py chooses them, the Modeler asks for t
 A small model asked for its whole binding again repeats it; asked for one field, with the reason before it, it
 mends it. The field is offered narrowed to what can be right: without "none" (it is to be filled), without a
 source the rejection calls wrong for it, with only the text's columns and lists where the numbers it typed stand
-elsewhere, and pinned to the one quantity a left-out clause states in a unit it takes. A field left with one answer
-is written by code, not asked.
+elsewhere, and pinned to the one quantity a left-out clause states in a unit it takes, or to the one list of the
+text it writes. A field left with one answer is written by code, not asked.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
 from agents.fidelity import content_words
@@ -21,16 +22,22 @@ from tools.question import measured_quantities
 
 
 def focused_schema(
-    schema: dict[str, Any], fields: list[str], binding: dict[str, Any], feedback: str, left_out: list[str]
+    schema: dict[str, Any],
+    fields: list[str],
+    binding: dict[str, Any],
+    feedback: str,
+    left_out: list[str],
+    listed: Collection[str] = (),
 ) -> dict[str, Any]:
     """The binding schema of these `fields` alone, each narrowed: `binding` is the last answer, `feedback` why it
-    was rejected, `left_out` the requirement clauses it left uncovered."""
+    was rejected, `left_out` the requirement clauses it left uncovered, `listed` the ids of the text's lists those
+    clauses write (`lists_in`)."""
     # the typed numbers stood elsewhere, or nowhere in the text: choose where they are
     pick = PICK_A_SOURCE in feedback or NOT_IN_THE_TEXT in feedback
     narrowed = {
         f: _not_again(f, _sources_only(_without_none(schema["properties"][f]), pick), binding.get(f), feedback) for f in fields
     }
-    pinned = {f: _pinned_by(field, left_out) for f, field in narrowed.items()}
+    pinned = {f: _listed(_pinned_by(field, left_out), listed) for f, field in narrowed.items()}
     # A quantity two fields could take has no one home ("up to 27 dBm" fits a power limit and a circuit power): neither
     # is pinned, the LLM says which.
     homes = Counter(_pin_of(field) for f, field in pinned.items() if field is not narrowed[f])
@@ -40,7 +47,27 @@ def focused_schema(
 
 def _pin_of(field: dict[str, Any]) -> str:
     parts = field.get("properties") or {}
-    return json.dumps([(parts.get("value") or {}).get("enum"), (parts.get("unit") or {}).get("enum")])
+    return json.dumps([field.get("enum"), *((parts.get(k) or {}).get("enum") for k in ("source", "list", "value", "unit"))])
+
+
+def _listed(field: dict[str, Any], listed: Collection[str]) -> dict[str, Any]:
+    """A field that may take one of the lists a left-out clause writes, narrowed to that list: dev30-assoc-02 on the
+    1.5B model typed the RB budgets 25, 20, 15 as the backhaul, where "What is left of the backhaul is 40 Mbit/s for
+    Alpha, 30 Mbit/s for Bravo and 25 Mbit/s for Charlie" is the list L2 the field offers. As it was when the field
+    offers none of them, or several."""
+    branches = field.get("anyOf")
+    if isinstance(branches, list):
+        for branch in branches:
+            choices = branch.get("enum") if isinstance(branch, dict) else None
+            if isinstance(choices, list) and len(hits := [c for c in choices if c in listed]) == 1:
+                return {"description": field.get("description", ""), "enum": hits}
+        return field
+    parts = field.get("properties") or {}
+    for key in ("source", "list"):
+        choices = (parts.get(key) or {}).get("enum")
+        if isinstance(choices, list) and len(hits := [c for c in choices if c in listed]) == 1:
+            return {**field, "properties": {**parts, key: {**parts[key], "enum": hits}}}
+    return field
 
 
 def _sources_only(field: dict[str, Any], pick: bool) -> dict[str, Any]:

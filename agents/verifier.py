@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, Literal
 
 import pyomo.environ as pyo
@@ -25,7 +25,15 @@ import prompts
 from agents.backbone import OutOfTime, Spent, StructuredOutputError, ask
 from agents.budget import deadline, out_of_time, over_budget
 from agents.context import Context
-from agents.fidelity import UNCOVERED_FRAME, FidelityCheck, NamedConstraint, check_fidelity, content_words, could_express
+from agents.fidelity import (
+    UNCOVERED_FRAME,
+    FidelityCheck,
+    NamedConstraint,
+    check_fidelity,
+    content_words,
+    could_express,
+    lists_in,
+)
 from agents.formulation_checks import (
     code_literals,
     constraints_off_their_sentence,
@@ -236,8 +244,10 @@ def _fields_that_may_express(state: State, context: Context, formulation: Formul
     if formulation["template_id"] == GENERATED or not level or any(f["kind"] != "uncovered_clause" for f in level):
         return []
     template = template_store(context).get(formulation["template_id"])
+    data = problem_data(state)
+    listed = lists_in([f["message"] for f in level], data)
     try:
-        optional = refillable_fields(template.binding_schema(problem_data(state)), formulation["binding"])
+        optional = refillable_fields(template.binding_schema(data), formulation["binding"], listed)
     except AssemblyError:
         return []
     fields = [could_express(_unframed(f["message"]), optional) for f in level]
@@ -312,11 +322,13 @@ def _fields_holding_strays(state: State, formulation: Formulation) -> list[str]:
     ]
 
 
-def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[str, str]:
+def refillable_fields(schema: dict[str, Any], binding: dict[str, Any], listed: Collection[str] = ()) -> dict[str, str]:
     """The binding schema's fields that may yet hold a left-out clause, with their descriptions: optional fields the
     binding left empty, fields it answered "none" (the choice a template offers for a group the text may not have),
     and fields of stated numbers ({value, unit}, {values, unit}) it filled: with numbers other than the clause's
-    (dev-power-01's SINR targets 6, 4, 5 written as the power limits where the text says 20 mW). A group answered
+    (dev-power-01's SINR targets 6, 4, 5 written as the power limits where the text says 20 mW), and fields that offer
+    one of the `listed` lists a left-out clause writes, however they were filled (dev30-assoc-02's backhaul typed as
+    the RB budgets, where the clause's "40 Mbit/s for Alpha, ..." is a list it offers). A group answered
     "none" in every part ({"budget": "none", "need": "none"}) was declined too. A field's description ends with the
     units it takes: "no user can be given more than 8 MHz" is a per-user cap "(in MHz, ...)", not a minimum rate."""
     required = set(schema.get("required", []))
@@ -328,6 +340,10 @@ def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[s
     def holds_numbers(spec: Any) -> bool:  # a stated number, or a list of things each with some
         stated = isinstance(spec, dict) and bool({"value", "values"} & set(spec.get("properties") or {}))
         return stated or any(map(holds_numbers, items(spec).values()))
+
+    def offers_listed(spec: Any) -> bool:  # a choice of the text's lists (or numbers) that has one the clause writes
+        branches = spec.get("anyOf") if isinstance(spec, dict) else None
+        return any(isinstance(b, dict) and bool(set(b.get("enum") or []) & set(listed)) for b in branches or [])
 
     def says(spec: Any) -> str:  # what the field is, in which units, with its items' fields ("overhead per slice: ...")
         own = str(spec.get("description", "")) if isinstance(spec, dict) else ""
@@ -346,6 +362,7 @@ def refillable_fields(schema: dict[str, Any], binding: dict[str, Any]) -> dict[s
         if (name not in required and binding.get(name) in (None, "", [], {}, "none"))
         or declined(binding.get(name))
         or holds_numbers(spec)
+        or offers_listed(spec)
     }
 
 

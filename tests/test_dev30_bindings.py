@@ -459,3 +459,27 @@ def test_spectral_efficiencies_taken_as_data_sizes_are_refused_by_the_schema(kb_
     assert fake.schemas[0]["properties"]["data_size"]["properties"]["source"]["enum"] == ["none"]
     assert "'L1' is not one of ['none']" in str(fake.requests[1][-1].content)
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+def test_a_list_a_left_out_clause_writes_is_the_one_choice_of_the_field_that_takes_it(kb_dir: Path) -> None:
+    # dev30-assoc-02 on the 1.5B at 76313cb: the backhaul typed as the RB budgets 25, 20, 15, and the clause that
+    # states it ("40 Mbit/s for Alpha, 30 ... Charlie", list L2) uncovered. The typed field was not offered again
+    # (a choice of a list or numbers was not seen as holding numbers) and code filled the transmit powers with the RB
+    # columns, the one choice left, to the cap. Now the backhaul is the field to refill, L2 its one choice: code writes it.
+    record = case("dev30-assoc-02")
+    typed = {"values": {"Alpha": 25, "Bravo": 20, "Charlie": 15}, "unit": "Mbit/s"}
+    wrong = {
+        **ASSOC_02,
+        "backhaul_capacity": typed,
+        "demand": {"values": dict(zip(USERS, DEMANDS, strict=True)), "unit": "Mbit/s"},
+    }
+    fake = ScriptedChatModel(script=[wrong, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    assert "T1: RBs in *" not in str(fake.schemas[0]["properties"]["transmit_power"])
+    assert [list(s["properties"]) for s in fake.schemas] == [list(wrong), ["clauses"]]  # the refill was not asked
+    assert any(s.text.startswith("formulation r2") and "backhaul_capacity" in s.text and "by code" in s.text for s in steps)
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
+
+
+USERS = [f"U{i}" for i in range(1, 10)]
+DEMANDS = [12, 20, 8, 15, 10, 18, 14, 6, 22]

@@ -692,14 +692,16 @@ def _entities(data: TextData) -> tuple[list[str], list[str], list[str]]:
 
 
 def _of_kind(ids: list[str], data: TextData, unit: str) -> list[str]:
-    """The users x cells tables whose caption, corner or headers write no unit of another kind than `unit`: the 1.5B
-    model took dev30-assoc-04's "Required transmit power (dBm)" table for the PHY rates and the rates for the powers."""
+    """The users x cells tables whose caption, corner or headers write no unit of another kind than `unit`, nor speak
+    of RBs: the 1.5B model took dev30-assoc-04's "Required transmit power (dBm)" table for the PHY rates and the rates
+    for the powers; code filled dev30-assoc-02's transmit powers with its "RBs in *" columns, the one choice left."""
     sources = {s.id: s for s in tab.matrix_sources(data)}
 
     def written(source: tab.MatrixSource) -> list[str]:
         return [u for u in map(stated_unit, (source.header, source.table.caption, source.table.corner)) if u]
 
-    return [i for i in ids if i not in sources or all(unit_of_kind(w, [unit]) for w in written(sources[i]))]
+    rbs = _of_rbs(ids, data, only=True)  # "RBs in Alpha", ...: a count of RBs, whatever its headers' parentheses say
+    return [i for i in ids if i not in rbs and (i not in sources or all(unit_of_kind(w, [unit]) for w in written(sources[i])))]
 
 
 def _coverage_choices(data: TextData, users: Sequence[str], cells: Sequence[str]) -> list[str]:
