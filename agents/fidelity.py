@@ -164,6 +164,7 @@ def code_coverage(
             and not _is_used(n, rows)
             and (n in other_kind or not _is_used(n, quantity_values))
         ]
+        unused = [n for n in unused if not _a_total(n, [m for m in clause.numbers if m not in unused])]
         lists = _lists_of(clause, data, " ".join(said))
         unplaced = _unplaced_list_numbers(lists, keyed) if keyed is not None else []
         unused += [n for n in unplaced if n not in unused]
@@ -432,6 +433,13 @@ def _in_other_units(text: str, quantities: Sequence[tuple[float, str]]) -> dict[
         if number not in found and equal and all(different_dimensions(unit, other) for other in equal):
             found[number] = (unit, " or ".join(dict.fromkeys(equal)))
     return found
+
+
+def _a_total(number: float, used: list[float]) -> bool:
+    """Is the number the total of two or more numbers of its clause that the model uses? dev30-leo-04's "(40 x
+    latency of X + 10 x latency of Y) / 50" divides by the request rates' sum, which no parameter holds: its right
+    binding was rejected."""
+    return len(used) >= 2 and math.isclose(number, sum(used), rel_tol=_TOLERANCE)
 
 
 def _is_used(number: float, used: list[float]) -> bool:

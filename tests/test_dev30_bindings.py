@@ -52,6 +52,17 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         "applications": [{"name": "pipeline", "first_microservice": "F1", "access_satellite": "K1",
                           "data_rate": {"value": 800, "unit": "Mbit/s"}}],
     }),
+    "dev30-leo-04": ("leo_microservice_placement", {
+        "delay_table": "L1", "link_capacity": {"value": 120, "unit": "Mbit/s"}, "cpu_requirement_list": "L2",
+        "cpu_capacity_list": "L3", "pinned": [{"microservice": "Y2", "satellite": "S2"}],
+        "applications": [
+            {"name": "X", "first_microservice": "X1", "access_satellite": "S1", "requests_per_second": 40,
+             "data_rate": {"value": 90, "unit": "Mbit/s"}},
+            {"name": "Y", "first_microservice": "Y1", "access_satellite": "S3", "requests_per_second": 10,
+             "data_rate": {"value": 60, "unit": "Mbit/s"}},
+        ],
+        "objective": "request-weighted average latency",
+    }),
     "dev30-mec-01": ("mec_offloading", {
         "objective": "minimize the total energy of the devices", "data_size": {"source": "T1: input size (kB)", "unit": "kB"},
         "cpu_cycles": {"source": "T1: work (Gcycles)", "unit": "Gcycle"},

@@ -342,7 +342,7 @@ def test_a_mesh_of_links_routes_by_code_and_meets_link_capacities(objective: str
 def test_the_mesh_schema_and_a_disconnected_mesh() -> None:
     properties = TEMPLATE.binding_schema(parse_text(MESH))["properties"]
     assert properties["delay_table"]["enum"] == ["L1", "L2"]
-    assert properties["link_capacity"]["enum"] == ["L1", "L2", "none"]
+    assert properties["link_capacity"]["anyOf"][0]["enum"] == ["L2", "none"]  # not the delays in ms
     assert "exit_satellite" in properties["applications"]["items"]["properties"]
     hyphenated = parse_text("CPU capacity of the spare satellites (cores): Sat-1 4, Sat-2 3.\n" + MESH)
     assert TEMPLATE.binding_schema(hyphenated)["properties"]["delay_table"]["enum"] == ["L2", "L3"]  # Sat-1 is no link
@@ -610,3 +610,43 @@ def test_link_names_in_twos_are_ranges_not_a_network() -> None:
     # dev-leo-03: "two orbital planes: A1-A4 and B1-B4" names satellites, and its hop table is the network
     text = dev_item("dev-leo-03")["question"]
     assert "the links the text lists" not in str(TEMPLATE.binding_schema(parse_text(text))["properties"]["delay_table"])
+
+
+def test_one_capacity_for_every_link_in_each_direction_solves_dev30_leo_04() -> None:
+    """dev30-leo-04: "Each ISL carries at most 120 Mbit/s in each direction; all transfers that cross a link in the
+    same direction add up": one number for every link, and a limit per direction. Read as the two directions
+    together, the same numbers leave no placement at all."""
+    item = dev30_case("dev30-leo-04")
+    binding = {
+        "delay_table": "L1",
+        "link_capacity": {"value": 120, "unit": "Mbit/s"},
+        "cpu_requirement_list": "L2",
+        "cpu_capacity_list": "L3",
+        "applications": [
+            {
+                "name": "X",
+                "first_microservice": "X1",
+                "access_satellite": "S1",
+                "requests_per_second": 40,
+                "data_rate": {"value": 90, "unit": "Mbit/s"},
+            },
+            {
+                "name": "Y",
+                "first_microservice": "Y1",
+                "access_satellite": "S3",
+                "requests_per_second": 10,
+                "data_rate": {"value": 60, "unit": "Mbit/s"},
+            },
+        ],
+        "pinned": [{"microservice": "Y2", "satellite": "S2"}],
+        "objective": "request-weighted average latency",
+    }
+    params, result = solve_example(TEMPLATE, item["question"], binding)
+    assert params.capacity_per_direction and len(params.link_loads()) == 14
+    assert result.objective == pytest.approx(item["answer"], rel=item["tolerance"]["rel"])
+    both_ways = item["question"].replace(" in each direction", "")
+    shared, _ = TEMPLATE.assemble(binding, parse_text(both_ways))
+    assert not shared.capacity_per_direction and len(shared.link_loads()) == 7
+    assert solve(TEMPLATE.build_model(shared), "MILP").status is Status.INFEASIBLE
+    with pytest.raises(AssemblyError, match=r"L1 .* is in ms"):  # the delays offered as capacities are refused in words
+        TEMPLATE.assemble({**binding, "link_capacity": "L1"}, parse_text(item["question"]))

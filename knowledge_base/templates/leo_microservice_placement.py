@@ -15,8 +15,9 @@ One MILP family, chosen by fields of the binding rather than by copies of the te
 - **Objectives** (`objective`): the request-weighted average, total or worst-case end-to-end latency, the ISL
   bandwidth consumed (data rate × hops of every leg), or the activation power of the satellites switched on.
 - **Constraint groups**, each present only when the binding fills it: CPU and memory per satellite, a most
-  microservices per satellite, link capacities (traffic of the legs routed over a link, for a mesh of links), and a
-  latency budget per application.
+  microservices per satellite, link capacities (traffic of the legs routed over a link, for a mesh of links: a list
+  of them or one for every link, for both directions together or for each direction apart), and a latency budget
+  per application.
 
 x[m,s] places microservice m on satellite s; the transfer between two microservices depends on both placements, a
 product of binaries linearised exactly (_chain_transfers). Code reads every table, list and chain; the binding only
@@ -48,7 +49,7 @@ from knowledge_base.templates._chain_transfers import (
     round_trip_sum,
     route_latency,
 )
-from knowledge_base.templates._stated_quantities import read_quantity
+from knowledge_base.templates._stated_quantities import read_quantity, stated_unit, unit_of_kind
 from knowledge_base.units import convert
 from tools.question import Measure, measures
 from tools.satnet.plots import ring_plot
@@ -135,6 +136,9 @@ class LeoPlacementParams(BaseModel):
     )
     hops: dict[str, dict[str, float]] | None = Field(default=None, description="hops of the route between satellites")
     links: list[IslLink] | None = Field(default=None, description="the mesh, when the text gives its links")
+    capacity_per_direction: bool = Field(
+        default=False, description="a link's capacity holds for each direction apart (else for both together)"
+    )
     cpu_capacity: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
     cpu_demand: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "cores"})
     memory_capacity: dict[str, float] | None = Field(default=None, json_schema_extra={"unit": "GB"})
@@ -208,17 +212,29 @@ class LeoPlacementParams(BaseModel):
     def has_link_capacities(self) -> bool:
         return self.links is not None and any(link.capacity is not None for link in self.links)
 
-    def link_use(self) -> dict[str, dict[str, dict[str, float]]]:
-        """For each link with a capacity: 1 for the ordered satellite pairs whose fastest route crosses it."""
+    def link_loads(self) -> dict[str, tuple[float, dict[str, dict[str, float]]]]:
+        """For each link with a capacity, or each direction of it where the capacity holds per direction ("S1-S2
+        (S2->S1)"): the capacity, and 1 for the ordered satellite pairs whose fastest route crosses it (that way)."""
         assert self.links is not None
+        ends = {link.name: link.ends for link in self.links}
         routes = shortest_routes(self.satellites, [(link.name, *link.ends, link.delay_ms) for link in self.links])
-        use: dict[str, dict[str, dict[str, float]]] = {}
+        crossed: dict[tuple[str, str], set[str]] = {}
+        for (source, target), route in routes.items():
+            node, keys = source, set()
+            for name in route.links:  # walk the route to know which way it crosses each link
+                a, b = ends[name]
+                tail, node = (a, b) if node == a else (b, a)
+                keys.add(f"{name} ({tail}->{node})" if self.capacity_per_direction else name)
+            crossed[(source, target)] = keys
+        loads: dict[str, tuple[float, dict[str, dict[str, float]]]] = {}
         for link in self.links:
-            if link.capacity is not None:
-                use[link.name] = {
-                    s: {t: float(link.name in routes[(s, t)].links) for t in self.satellites} for s in self.satellites
-                }
-        return use
+            if link.capacity is None:
+                continue
+            a, b = link.ends
+            for key in [f"{link.name} ({a}->{b})", f"{link.name} ({b}->{a})"] if self.capacity_per_direction else [link.name]:
+                use = {s: {t: float(key in crossed[(s, t)]) for t in self.satellites} for s in self.satellites}
+                loads[key] = (link.capacity, use)
+        return loads
 
 
 class LeoMicroservicePlacement(Template[LeoPlacementParams]):
@@ -332,7 +348,13 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         if hop_tables and len(hop_tables) < len(square):
             properties["hop_table"] = {"enum": [*hop_tables, "none"], "description": "the table of hop counts, if any"}
         if links and data.says(_CAPACITY):
-            properties["link_capacity"] = {"enum": [*links, "none"], "description": "the capacity of each link, if given"}
+            properties["link_capacity"] = {
+                "description": "the capacity of each link, if the text gives one",
+                "anyOf": [
+                    {"enum": [*_of_kind(links, data, "Mbit/s"), "none"], "description": "the list of each link's capacity"},
+                    tab.quantity_field("one capacity for every link, when the text states one for all", "Mbit/s"),
+                ],
+            }
         # a table with a row (or column) per microservice or satellite holds their numbers: its lines are offered
         of_services, of_satellites = _quantity_lines(data, services), _quantity_lines(data, satellites)
         if data.says(_CPU):
@@ -484,7 +506,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
             return self._mesh(choice, binding.get("link_capacity"), data, spec)
         if choice == HOP_LINKS:
             return self._hop_mesh(data, latency_needed)
-        if binding.get("link_capacity") not in (None, "none"):
+        if _capacity_given(binding.get("link_capacity")):
             raise AssemblyError("link capacities need the links themselves: choose the list of links as delay_table")
         source = tab.table(data, choice, "delay")
         if set(source.rows) != set(source.columns):
@@ -510,7 +532,9 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
     def _mesh(self, choice: str, capacity_choice: Any, data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         delays = _link_values(data, choice, "link_delay", "ms", spec)
         capacities: dict[str, float] = {}
-        if capacity_choice not in (None, "none"):
+        if isinstance(capacity_choice, dict) and _given(capacity_choice):  # "each ISL carries at most 120 Mbit/s"
+            capacities = dict.fromkeys(delays, read_quantity(capacity_choice, "Mbit/s", "link_capacity", spec))
+        elif _capacity_given(capacity_choice):
             capacities = _link_values(data, str(capacity_choice), "link_capacity", "Mbit/s", spec)
             missing = [name for name in delays if name not in capacities]
             if missing:
@@ -527,7 +551,14 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
             raise AssemblyError(str(exc)) from exc
         delay_ms = {s: {t: routes[(s, t)].delay for t in satellites} for s in satellites}
         hops = {s: {t: float(routes[(s, t)].hops) for t in satellites} for s in satellites}
-        return {"satellites": satellites, "delay_ms": delay_ms, "hops": hops, "links": links}
+        per_direction = bool(capacities) and data.says(_EACH_DIRECTION)
+        return {
+            "satellites": satellites,
+            "delay_ms": delay_ms,
+            "hops": hops,
+            "links": links,
+            "capacity_per_direction": per_direction,
+        }
 
     @staticmethod
     def _hop_mesh(data: TextData, latency_needed: bool) -> dict[str, Any]:
@@ -622,12 +653,11 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
                 doc="application {i} meets its latency budget",
             )
         if params.has_link_capacities:
-            use, capacity = params.link_use(), {link.name: link.capacity for link in params.links or []}
+            loads = params.link_loads()
             m.link_capacity = pyo.Constraint(
-                list(use),
-                rule=lambda m, link: (
-                    sum(round_trip_cost(m, use[link], app, a, app.rate) for a, app in enumerate(apps))
-                    <= float(capacity[link] or 0.0)
+                list(loads),
+                rule=lambda m, key: (
+                    sum(round_trip_cost(m, loads[key][1], app, a, app.rate) for a, app in enumerate(apps)) <= loads[key][0]
                 ),
                 doc="the traffic routed over link {i} fits its capacity",
             )
@@ -821,6 +851,11 @@ def _link_values(data: TextData, choice: str, name: str, target: str, spec: list
         where = f"table {source.id}, column {column}"
     else:
         listed = tab.named_list(data, choice, name)
+        written = listed.unit or stated_unit(listed.label) or ""
+        if not unit_of_kind(written, [target]):
+            raise AssemblyError(
+                f"{name}: list {listed.id} '{listed.label}' is in {written}, not a unit of this quantity ({target})"
+            )
         unit = listed.unit if listed.unit and _is_unit(listed.unit, target) else (tab.unit_in(listed.label, target) or target)
         raw = {k: float(v) for k, v in listed.values.items()}
         where = f"list {listed.id} '{listed.label}'"
@@ -951,6 +986,18 @@ def _application_schema(data: TextData, satellites: list[str]) -> dict[str, Any]
     return {"type": "object", "properties": properties, "required": list(properties)}
 
 
+def _of_kind(choices: list[str], data: TextData, unit: str) -> list[str]:
+    """The link lists and columns not written in a unit of another kind: the 1.5B model chose dev30-leo-04's link
+    delays "S1-S2 4 ms, ..." as the link capacities, and again when told why not."""
+    lists = {n.id: n.unit or stated_unit(n.label) or "" for n in data.lists}
+    return [c for c in choices if unit_of_kind(lists[c] if c in lists else stated_unit(c.partition(": ")[2]) or "", [unit])]
+
+
+def _capacity_given(value: Any) -> bool:
+    """Does the binding give link capacities: a list or column of them, or one number for all?"""
+    return _given(value) if isinstance(value, dict) else value not in (None, "none", "")
+
+
 def _given(value: Any) -> bool:
     """A {value, unit} answer with a number other than 0 ("0 if the text states none")."""
     return isinstance(value, dict) and value.get("value") not in (None, 0, 0.0, "")
@@ -991,6 +1038,8 @@ _HOST_CAP = re.compile(
     re.IGNORECASE,
 )
 _ACTIVATION = re.compile(r"\bactivation\b|\bswitch(?:ed)?\s+on\b|\bpowered on\b|\bwake\b|\bpower(?:ed)?\b", re.IGNORECASE)
+_EACH_DIRECTION = re.compile(r"\b(?:in|for|per) (?:each|every|either) direction\b|\bper direction\b|\beach way\b", re.IGNORECASE)
+"""A link capacity that holds for each direction apart ("Each ISL carries at most 120 Mbit/s in each direction")."""
 _CAPACITY = re.compile(r"\bcapacit(?:y|ies)\b|\bbandwidth\b|\bMbit/s\b|\bGbit/s\b", re.IGNORECASE)
 _EXIT = re.compile(r"\bsinks?\b|\begress\b|\bexits?\b|\bdestination\b|\bdelivered\b|\bleaves?\b|\bdownlink\b", re.IGNORECASE)
 _REQUEST_RATE = re.compile(
