@@ -300,6 +300,12 @@ def _fields_the_error_names(state: State, context: Context, formulation: Formula
         for name in (schema.get("properties") or {})
         if name != "objective" and (words := content_words(name.replace("_", " "))) and words <= said
     }
+    # What the error says is missing the binding declined: "a load (airtime) limit needs each user's demand and its
+    # rate from each cell" with rate and demand "none" (dev30-assoc-03 on the 1.5B asked for the load limit alone, to
+    # the time budget). Those fields, not the one with the most words in the error.
+    declined = [n for n in named if formulation["binding"].get(n) in (None, "none", "", [], {})]
+    if declined:
+        return sorted({*declined, *_fields_holding_strays(state, formulation)})
     most = max(named.values(), default=0)
     return sorted({*(name for name, count in named.items() if count == most), *_fields_holding_strays(state, formulation)})
 
