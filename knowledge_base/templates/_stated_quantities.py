@@ -69,7 +69,7 @@ def _list_unit(named: NamedList, chosen: str, target: str, name: str) -> str:
     0.5B model read dev30-pow-01's targets as the noise powers and the power limits too)."""
     if named.unit and same_dimension(_unit(named.unit), _unit(target)):
         return named.unit
-    if not _of_kind(named, [target]):
+    if not list_of_kind(named, [target]):
         raise _another_kind(f"{name}: list {named.id} '{named.label}'", named.unit, target)
     return chosen
 
@@ -227,13 +227,14 @@ def given(entry: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(entry, dict) and entry.get("value") is not None
 
 
-def _of_kind(named: NamedList, units: list[str] | None) -> bool:
-    """May the list hold a quantity measured in one of `units`? Not when it is written in a unit of another kind:
-    the 0.5B model chose dev30-pow-01's SINR targets "10 dB (link 1), ..." for the noise powers (mW) and
-    dev30-bw-01's SNRs in dB for the minimum rates (Mbit/s), and chose them again each time it was told why not
-    (`_list_unit` refuses such a binding; offering only the lists of the right kind leaves nothing to refuse)."""
+def list_of_kind(named: NamedList, units: list[str] | None) -> bool:
+    """May the list hold a quantity measured in one of `units`? Not when it is written in a unit of another kind
+    (after its numbers, item by item, or else in its label's parentheses: "ISL delay (ms): S1-S2 4, ..."): the 0.5B
+    model chose dev30-pow-01's SINR targets "10 dB (link 1), ..." for the noise powers (mW) and dev30-bw-01's SNRs in
+    dB for the minimum rates (Mbit/s), and chose them again each time it was told why not (`_list_unit` refuses such a
+    binding; offering only the lists of the right kind leaves nothing to refuse)."""
     written = [named.unit] if named.unit else sorted(set((named.units or {}).values()))
-    return all(unit_of_kind(w, units) for w in written)
+    return all(unit_of_kind(w, units) for w in written or [stated_unit(named.label) or ""])
 
 
 def unit_of_kind(written: str, units: list[str] | None) -> bool:
@@ -264,7 +265,7 @@ def _column_of_kind(column: str, units: list[str] | None) -> bool:
 
 def _lists_of_kind(data: TextData, units: list[str] | None) -> list[str]:
     """The ids of the text's lists that may hold a quantity measured in one of `units` (`_of_kind`)."""
-    return [n.id for n in data.lists if _of_kind(n, units)]
+    return [n.id for n in data.lists if list_of_kind(n, units)]
 
 
 def series_choices(data: TextData, units: list[str] | None = None) -> list[str]:

@@ -22,8 +22,8 @@ from typing import Any
 from knowledge_base.template import PICK_A_SOURCE, AssemblyError, SpecItem, cell_item
 from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._stated_quantities import PARENTHESIS as _PARENTHESIS
-from knowledge_base.templates._stated_quantities import convert_stated, converted_items, single_unit
-from knowledge_base.units import different_dimensions, same_dimension
+from knowledge_base.templates._stated_quantities import convert_stated, converted_items, list_of_kind, single_unit
+from knowledge_base.units import same_dimension
 from tools.textdata import NUMBER, PERCENT, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
 
 _IN_UNIT = re.compile(r"\bin\s+([A-Za-zµ%][\w/µ%]*)")
@@ -162,9 +162,8 @@ def per_name_field(
     """
     wanted = set(names)
     measure = kind or unit_hint
-    lists = [
-        n.id for n in data.lists if set(n.values) == wanted and not (measure and n.unit and different_dimensions(n.unit, measure))
-    ] + list(columns)
+    lists = [n.id for n in data.lists if set(n.values) == wanted and list_of_kind(n, [measure] if measure else None)]
+    lists += columns
     properties: dict[str, Any] = {
         "values": {"type": "object", "properties": {name: {"type": "number"} for name in names}, "required": list(names)}
     }

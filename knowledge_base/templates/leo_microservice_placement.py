@@ -49,7 +49,7 @@ from knowledge_base.templates._chain_transfers import (
     round_trip_sum,
     route_latency,
 )
-from knowledge_base.templates._stated_quantities import read_quantity, stated_unit, unit_of_kind
+from knowledge_base.templates._stated_quantities import list_of_kind, read_quantity, stated_unit, unit_of_kind
 from knowledge_base.units import convert
 from tools.question import Measure, measures
 from tools.satnet.plots import ring_plot
@@ -851,8 +851,8 @@ def _link_values(data: TextData, choice: str, name: str, target: str, spec: list
         where = f"table {source.id}, column {column}"
     else:
         listed = tab.named_list(data, choice, name)
-        written = listed.unit or stated_unit(listed.label) or ""
-        if not unit_of_kind(written, [target]):
+        if not list_of_kind(listed, [target]):
+            written = listed.unit or stated_unit(listed.label)
             raise AssemblyError(
                 f"{name}: list {listed.id} '{listed.label}' is in {written}, not a unit of this quantity ({target})"
             )
@@ -989,8 +989,12 @@ def _application_schema(data: TextData, satellites: list[str]) -> dict[str, Any]
 def _of_kind(choices: list[str], data: TextData, unit: str) -> list[str]:
     """The link lists and columns not written in a unit of another kind: the 1.5B model chose dev30-leo-04's link
     delays "S1-S2 4 ms, ..." as the link capacities, and again when told why not."""
-    lists = {n.id: n.unit or stated_unit(n.label) or "" for n in data.lists}
-    return [c for c in choices if unit_of_kind(lists[c] if c in lists else stated_unit(c.partition(": ")[2]) or "", [unit])]
+    lists = {n.id: n for n in data.lists}
+    return [
+        c
+        for c in choices
+        if (list_of_kind(lists[c], [unit]) if c in lists else unit_of_kind(stated_unit(c.partition(": ")[2]) or "", [unit]))
+    ]
 
 
 def _capacity_given(value: Any) -> bool:
