@@ -164,7 +164,7 @@ def code_coverage(
             and not _is_used(n, rows)
             and (n in other_kind or not _is_used(n, quantity_values))
         ]
-        unused = [n for n in unused if not _a_total(n, [m for m in clause.numbers if m not in unused])]
+        unused = [n for n in unused if not _a_total(n, [m for m in clause.numbers if m not in unused], clause.text)]
         lists = _lists_of(clause, data, " ".join(said))
         unplaced = _unplaced_list_numbers(lists, keyed) if keyed is not None else []
         unused += [n for n in unplaced if n not in unused]
@@ -435,11 +435,18 @@ def _in_other_units(text: str, quantities: Sequence[tuple[float, str]]) -> dict[
     return found
 
 
-def _a_total(number: float, used: list[float]) -> bool:
-    """Is the number the total of two or more numbers of its clause that the model uses? dev30-leo-04's "(40 x
+def _a_total(number: float, used: list[float], text: str) -> bool:
+    """Is the number a divisor that totals two or more numbers of its clause the model uses? dev30-leo-04's "(40 x
     latency of X + 10 x latency of Y) / 50" divides by the request rates' sum, which no parameter holds: its right
-    binding was rejected."""
-    return len(used) >= 2 and math.isclose(number, sum(used), rel_tol=_TOLERANCE)
+    binding was rejected. Only a divisor: a limit that equals a sum ("U1 needs 40, U2 10; at most 50 together") is
+    a requirement of its own."""
+    divisor = re.search(rf"(?:/|\bdivided by|\bover)\s*{_number_pattern(number)}(?!\.?\d)", text)
+    return divisor is not None and len(used) >= 2 and math.isclose(number, sum(used), rel_tol=_TOLERANCE)
+
+
+def _number_pattern(number: float) -> str:
+    """How the text may write the number: 50 as "50" or "50.0"."""
+    return re.escape(f"{number:g}") + r"(?:\.0+)?"
 
 
 def _is_used(number: float, used: list[float]) -> bool:

@@ -185,6 +185,21 @@ def test_a_hard_requirement_whose_number_the_model_never_uses_is_uncovered() -> 
     assert not coverage_findings(covered)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Each request runs on exactly one satellite; minimize (40 x latency of X + 10 x latency of Y) / 50.", "covered"),
+        ("U1 needs exactly 40 Mbit/s and U2 exactly 10 Mbit/s, and the link carries at most 50 Mbit/s.", "uncovered"),
+    ],
+)
+def test_a_divisor_that_totals_used_numbers_is_used_but_a_limit_equal_to_a_total_is_not(sentence: str, status: str) -> None:
+    """dev30-leo-04's average "(40 x ... + 10 x ...) / 50" divides by the request rates' total, which no parameter
+    holds: its right binding was sent back. A limit equal to a sum is a requirement of its own."""
+    [clause] = requirement_clauses(sentence)
+    [coverage] = code_coverage([clause], [40.0, 10.0], parse_text(sentence), mentioned=[])
+    assert coverage.status == status, coverage.reason
+
+
 def test_a_percentage_is_covered_by_its_number_or_by_its_fraction() -> None:
     """nl4opt-000: "at least 60% of the trips should be by canoe" written as canoes >= 0.6 * (boats + canoes) was
     named uncovered ("the model uses no parameter equal to 60"), which would have sent a right model back."""
