@@ -18,6 +18,7 @@ template that cannot express the question (drop it, try another path) from a sli
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -150,6 +151,7 @@ def code_coverage(
     quantity_values = [value for value, _ in quantities]
     said = [str(m) for m in mentioned]
     groups = _entity_groups(data)
+    row_numbers = _numbered_rows_named(data, said)
     out: list[ClauseCoverage] = []
     for clause in clauses:
         rows = [value for value, row in cells if name_pattern(row).search(clause.text)]
@@ -164,7 +166,8 @@ def code_coverage(
             and not _is_used(n, rows)
             and (n in other_kind or not _is_used(n, quantity_values))
         ]
-        unused = [n for n in unused if not _a_total(n, [m for m in clause.numbers if m not in unused], clause.text)]
+        numbers = [n for n in clause.numbers if n not in row_numbers]  # "slices (1 and 4)": names, not numbers
+        unused = [n for n in unused if n in numbers and not _a_total(n, [m for m in numbers if m not in unused], clause.text)]
         lists = _lists_of(clause, data, " ".join(said))
         unplaced = _unplaced_list_numbers(lists, keyed) if keyed is not None else []
         unused += [n for n in unplaced if n not in unused]
@@ -180,7 +183,7 @@ def code_coverage(
             out.append(ClauseCoverage(clause, "uncovered", "", missing_text))
         elif unsaid and len(unsaid) == len(named):
             out.append(ClauseCoverage(clause, "uncovered", "", f"the model says nothing in particular of {', '.join(unsaid)}"))
-        elif clause.numbers and not unused:
+        elif numbers and not unused:
             out.append(ClauseCoverage(clause, "covered", "numbers", "the model uses its numbers"))
         elif clause.asks and not (unused and clause.hard):
             out.append(ClauseCoverage(clause, "covered", OBJECTIVE, "it states what to optimise, which the objective measures"))
@@ -433,6 +436,20 @@ def _in_other_units(text: str, quantities: Sequence[tuple[float, str]]) -> dict[
         if number not in found and equal and all(different_dimensions(unit, other) for other in equal):
             found[number] = (unit, " or ".join(dict.fromkeys(equal)))
     return found
+
+
+def _numbered_rows_named(data: TextData, said: Sequence[str]) -> set[float]:
+    """The numbers that name table rows ("1 (URLLC)", "4 (URLLC)") the formulation names as they are written: dev30-
+    sl-02's "The two URLLC slices (1 and 4) ... must be admitted" named slices, and was uncovered for "no parameter
+    equal to 1, 4" whatever the binding's must-admit list said. Names, like "U3", cover nothing by themselves: a
+    clause with no other number is left to the LLM's mapping."""
+    written = " ".join(said)
+    return {
+        float(number.group(1))
+        for t in data.tables
+        for row in t.rows
+        if (number := re.match(r"(\d+(?:\.\d+)?)(?:\s|$)", row)) and json.dumps(row) in written
+    }
 
 
 def _a_total(number: float, used: list[float], text: str) -> bool:

@@ -94,6 +94,17 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         "routing": "traffic may be split over several paths", "hop_limit": None,
         "changed_capacities": [{"link": "M3-C", "capacity": {"value": 120, "unit": "Mbit/s"}}],
     }),
+    "dev30-sl-02": ("slice_admission", {
+        "objective": "maximum total revenue", "slice_table": "T1", "revenue_column": "full revenue (EUR/h)",
+        "resources": [
+            {"column": "PRBs (full)", "capacity": {"value": 90, "unit": "PRBs"}, "reduced_level_column": "PRBs (reduced)"},
+            {"column": "transport Gbit/s (full)", "capacity": {"value": 5, "unit": "Gbit/s"},
+             "reduced_level_column": "transport Gbit/s (reduced)"},
+        ],
+        "must_admit": ["1 (URLLC)", "4 (URLLC)"], "full_only": [],  # "only at the full level": code reads it
+        "reduced_level": {"revenue_column": "none", "revenue_share": {"value": 60, "unit": "%"},
+                          "demand_share": {"value": None, "unit": "%"}},
+    }),
     "dev30-sl-04": ("slice_admission", {
         "objective": "maximum total revenue", "slice_table": "T1", "revenue_column": "revenue (EUR/h)",
         "resources": [

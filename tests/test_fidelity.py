@@ -96,6 +96,16 @@ def test_a_model_of_another_quantity_is_named_in_words() -> None:
     assert objective_mismatch(handover, Measure("min", "the total handover cost")) is None
 
 
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [("What is the maximum revenue in EUR per hour?", "EUR/h"), ("Maximize the efficiency in bits per Joule.", "bits/joule")],
+)
+def test_a_unit_per_time_is_asked_as_written(question: str, unit: str) -> None:
+    # dev30-sl-02's "in EUR per hour" was read as EUR
+    asked = asked_quantity(question)
+    assert asked is not None and asked.unit == unit
+
+
 def test_sense_aggregate_and_unit_each_reject_on_their_own() -> None:
     asked = asked_quantity("Find the placement that minimizes the largest latency. Report it in milliseconds.")
     assert asked is not None and asked.unit == "milliseconds"
@@ -198,6 +208,20 @@ def test_a_divisor_that_totals_used_numbers_is_used_but_a_limit_equal_to_a_total
     [clause] = requirement_clauses(sentence)
     [coverage] = code_coverage([clause], [40.0, 10.0], parse_text(sentence), mentioned=[])
     assert coverage.status == status, coverage.reason
+
+
+def test_numbers_that_name_table_rows_the_formulation_names_are_names_not_numbers() -> None:
+    """dev30-sl-02: "The two URLLC slices (1 and 4) ... must be admitted" names slices "1 (URLLC)" and "4 (URLLC)";
+    "no parameter equal to 1, 4" sent its right binding back. Named by the binding, they are names, and a clause with
+    no other number is the LLM's to map; not named, they are unused as before."""
+    table = "| slice | PRBs |\n|---|---|\n| 1 (URLLC) | 30 |\n| 2 | 28 |\n| 4 (URLLC) | 18 |\n\n"
+    text = table + "The two URLLC slices (1 and 4) must be admitted."
+    data = parse_text(text)
+    [clause] = [c for c in requirement_clauses(text) if "admitted" in c.text]
+    [named] = code_coverage([clause], [30.0, 28.0, 18.0], data, mentioned=['{"must_admit": ["1 (URLLC)", "4 (URLLC)"]}'])
+    assert named.status == "unclear"
+    [unnamed] = code_coverage([clause], [30.0, 28.0, 18.0], data, mentioned=['{"must_admit": []}'])
+    assert unnamed.status == "uncovered" and "1, 4" in unnamed.reason
 
 
 def test_a_percentage_is_covered_by_its_number_or_by_its_fraction() -> None:

@@ -121,10 +121,13 @@ _PASSIVE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _UNIT_IN = re.compile(
-    r"\bin\s+(?P<unit>(?:[A-Za-zµ%][\w/µ%^\-]*)(?:\s+per\s+(?P<per>joules?|J|seconds?|Hz|hertz|watts?|W|[kMG]?bits?)\b)?"
+    r"\bin\s+(?P<unit>(?:[A-Za-zµ%][\w/µ%^\-]*)"
+    r"(?:\s+per\s+(?P<per>joules?|J|seconds?|Hz|hertz|watts?|W|[kMG]?bits?|hours?|days?|months?|years?)\b)?"
     r"(?:\s*\((?P<abbr>[^)]{1,12})\))?)",
     re.IGNORECASE,
 )
+_PER_SYMBOL = {"hour": "h", "hours": "h", "day": "d", "days": "d", "months": "month", "years": "year"}
+"""Time units asked for after "per" as their symbols: "in EUR per hour" is EUR/h (dev30-sl-02's answer read as EUR)."""
 _DIMENSIONLESS = re.compile(
     r"\bas an? (?:fraction|ratio|linear ratio|percentage|share|number)\b|\bdimensionless\b", re.IGNORECASE
 )
@@ -336,8 +339,9 @@ def _unit_of(sentence: str, phrase: str) -> str | None:
         abbreviation = match.group("abbr")
         unit = (abbreviation or match.group("unit").split("(")[0].split(" per ")[0]).strip().rstrip(".,;")
         per = match.group("per")
-        if per and not abbreviation:  # "in bits per Joule" -> bits/joule
-            unit = f"{unit}/{per.lower() if len(per) > 2 else per}"
+        if per and not abbreviation:  # "in bits per Joule" -> bits/joule, "in EUR per hour" -> EUR/h
+            per = _PER_SYMBOL.get(per.lower(), per.lower() if len(per) > 2 else per)
+            unit = f"{unit}/{per}"
         if unit.lower() in ("the", "a", "an", "each", "total", "order", "terms", "linear", "which", "this", "that"):
             continue
         return unit

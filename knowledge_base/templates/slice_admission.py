@@ -22,11 +22,12 @@ import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
+from knowledge_base.templates import _cues as cue
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._stated_quantities import stated_unit
 from knowledge_base.units import UnitError, convert, is_unit
 from tools.question import Measure, measures
-from tools.textdata import Table, TextData
+from tools.textdata import Table, TextData, name_pattern
 
 Objective = Literal["maximum total revenue", "maximum number of admitted slices"]
 REVENUE, COUNT = get_args(Objective)
@@ -50,7 +51,7 @@ _LEVEL = re.compile(
     r"\breduced\b|\bdegraded\b|\blower (?:level|quality|tier)\b|\bpartial\w*|\blevels?\b|\bin full\b|\bhalf\b", re.I
 )
 _FULL_ONLY = re.compile(
-    r"\bonly (?:be )?(?:admitted |accepted )?(?:in full|fully|at full)|\b(?:cannot|can't|may not|must not) be "
+    r"\bonly (?:be )?(?:admitted |accepted )?(?:in full|fully|at (?:the )?full)|\b(?:cannot|can't|may not|must not) be "
     r"(?:reduced|degraded)|\bmust be (?:admitted |accepted )?in full\b|\bno reduced\b",
     re.IGNORECASE,
 )
@@ -306,7 +307,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
             "resources": resources,
             "nodes": nodes or [],
             "must_admit": _chosen(binding.get("must_admit"), slices),
-            "full_only": _chosen(binding.get("full_only"), slices),
+            "full_only": _full_only(data, slices) or _chosen(binding.get("full_only"), slices),
         }
         if has_floor and isinstance(floor_entry, dict):
             values["min_revenue"] = _stated(floor_entry, str(floor_entry.get("unit") or ""), "minimum revenue", spec)
@@ -534,6 +535,23 @@ def _stated(entry: Any, unit: str, name: str, spec: list[SpecItem]) -> float:
         raise AssemblyError(f"{name}: {entry['value']!r} is not a number") from exc
     spec.append(SpecItem(name, number, "stated in the text, copied by the model"))
     return number * _factor(str(entry.get("unit") or unit), unit)
+
+
+def _full_only(data: TextData, slices: list[str]) -> list[str]:
+    """The slices a sentence says can only be admitted in full, read by code where the sentence names them ("The two
+    URLLC slices (1 and 4) ... must be admitted, and only at the full level"): the binding's list is taken only where
+    code reads none. dev30-sl-02's binding without them was verified at 118.2 for 117.8."""
+    named: list[str] = []
+    for sentence in cue.sentences(data):
+        if not _FULL_ONLY.search(sentence) or sentence.lstrip().startswith("|"):
+            continue
+        named += [s for s in slices if name_pattern(_slice_name(s)).search(sentence) and s not in named]
+    return named
+
+
+def _slice_name(label: str) -> str:
+    """What the text calls a slice by: its label's first word ("1" of "1 (URLLC)", "S3")."""
+    return label.split()[0] if label.split() else label
 
 
 def _chosen(value: Any, slices: list[str]) -> list[str]:
