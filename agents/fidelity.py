@@ -342,7 +342,10 @@ def content_words(text: str) -> set[str]:
 
 
 def _stem(word: str) -> str:
-    """A word without its common ending: 'transmitter', 'transmitted' and 'transmits' are all 'transmit'."""
+    """A word without its common ending: 'transmitter', 'transmitted' and 'transmits' are all 'transmit'; 'capacities'
+    and 'capacity' are both 'capacity'."""
+    if word.endswith("ies") and len(word) > 5:
+        return word[:-3] + "y"
     for ending in ("ers", "ing", "ed", "er", "es", "s", "e"):
         if word.endswith(ending) and len(word) - len(ending) >= (3 if ending == "s" else 4):
             word = word[: -len(ending)]
@@ -561,6 +564,12 @@ def could_express(clause: str, optional_fields: dict[str, str]) -> list[str]:
     """Optional fields of a template's binding that say what the clause says (by their names and descriptions), the
     closest first and only: the template may yet express the clause if the Modeler fills one of them."""
     words = content_words(clause)
-    shared = {name: len(words & content_words(f"{name.replace('_', ' ')} {says}")) for name, says in optional_fields.items()}
+    units = {unit for _, unit in measured_quantities(clause)}  # "8 GB": too short a word, a unit all the same
+
+    def shared_with(name: str, says: str) -> int:
+        unit_words = sum(1 for u in units if re.search(rf"(?<![\w/]){re.escape(u)}(?![\w/])", says))
+        return len(words & content_words(f"{name.replace('_', ' ')} {says}")) + unit_words
+
+    shared = {name: shared_with(name, says) for name, says in optional_fields.items()}
     best = max(shared.values(), default=0)
     return [name for name, count in shared.items() if count >= 2 and count == best]  # the closest ones only

@@ -298,7 +298,7 @@ def _fields_the_error_names(state: State, context: Context, formulation: Formula
     named = {
         name: len(words)
         for name in (schema.get("properties") or {})
-        if name != "objective" and (words := content_words(name.replace("_", " "))) and words <= said
+        if name != "objective" and (words := content_words(name.replace("_", " ")) - _FORM_WORDS) and words <= said
     }
     # What the error says is missing the binding declined: "a load (airtime) limit needs each user's demand and its
     # rate from each cell" with rate and demand "none" (dev30-assoc-03 on the 1.5B asked for the load limit alone, to
@@ -308,6 +308,11 @@ def _fields_the_error_names(state: State, context: Context, formulation: Formula
         return sorted({*declined, *_fields_holding_strays(state, formulation)})
     most = max(named.values(), default=0)
     return sorted({*(name for name, count in named.items() if count == most), *_fields_holding_strays(state, formulation)})
+
+
+_FORM_WORDS = {"list"}
+"""Words of a field's name that say how it is given, not what it holds: an error about "CPU requirements" names
+cpu_requirement_list (dev30-leo-02: "CPU requirements and CPU capacities must both be given" asked for nothing)."""
 
 
 def _fields_holding_strays(state: State, formulation: Formulation) -> list[str]:
@@ -355,6 +360,9 @@ def refillable_fields(schema: dict[str, Any], binding: dict[str, Any], listed: C
         own = str(spec.get("description", "")) if isinstance(spec, dict) else ""
         units = (((spec.get("properties") or {}).get("unit") or {}).get("enum") or []) if isinstance(spec, dict) else []
         own += f" (in {', '.join(map(str, units))})" if units else ""
+        for branch in (spec.get("anyOf") or []) if isinstance(spec, dict) else []:  # the numbers' unit, "(e.g. GB)"
+            hint = ((branch.get("properties") or {}).get("unit") or {}).get("description") if isinstance(branch, dict) else None
+            own += f" ({hint})" if hint else ""
         return "; ".join(p for p in [own, *(f"{n.replace('_', ' ')}: {says(s)}" for n, s in items(spec).items())] if p)
 
     def declined(value: Any) -> bool:

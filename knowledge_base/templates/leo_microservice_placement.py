@@ -168,12 +168,20 @@ class LeoPlacementParams(BaseModel):
             raise ValueError(f"pinned placements name no microservice or satellite of the text: {', '.join(wrong)}")
         if len(services) != len(set(services)):
             raise ValueError("a microservice appears in more than one application")
+        halves = [
+            f"{what} requirements and {what} capacities must both be given, or neither"
+            for what, demand, capacity in (
+                ("CPU", self.cpu_demand, self.cpu_capacity),
+                ("memory", self.memory_demand, self.memory_capacity),
+            )
+            if (demand is None) != (capacity is None)
+        ]
+        if halves:  # both at once: the Modeler asks for every field they name in one go
+            raise ValueError("; ".join(halves))
         for what, demand, capacity in (
             ("CPU", self.cpu_demand, self.cpu_capacity),
             ("memory", self.memory_demand, self.memory_capacity),
         ):
-            if (demand is None) != (capacity is None):
-                raise ValueError(f"{what} requirements and {what} capacities must both be given, or neither")
             if demand is not None and any(k not in demand for k in services):
                 raise ValueError(f"no {what} requirement for {', '.join(k for k in services if k not in demand)}")
             if capacity is not None and set(capacity) != satellites:
@@ -359,10 +367,10 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
         of_services, of_satellites = _quantity_lines(data, services), _quantity_lines(data, satellites)
         if data.says(_CPU):
             properties["cpu_requirement_list"] = tab.per_name_field(
-                data, services, "CPU requirement of each microservice", None, True, of_services
+                data, services, "CPU requirement (cores) of each microservice", None, True, of_services
             )
             properties["cpu_capacity_list"] = tab.per_name_field(
-                data, satellites, "CPU capacity of each satellite", None, True, of_satellites
+                data, satellites, "CPU capacity (cores) of each satellite", None, True, of_satellites
             )
         if data.says(_MEMORY) and data.says(_MEMORY_UNIT):
             properties["memory_requirement"] = tab.per_name_field(
