@@ -168,6 +168,7 @@ def code_coverage(
         ]
         numbers = [n for n in clause.numbers if n not in row_numbers]  # "slices (1 and 4)": names, not numbers
         unused = [n for n in unused if n in numbers and not _a_total(n, [m for m in numbers if m not in unused], clause.text)]
+        unused = [n for n in unused if clause.hard or not _a_count(n, clause.text, groups)]
         lists = _lists_of(clause, data, " ".join(said))
         unplaced = _unplaced_list_numbers(lists, keyed) if keyed is not None else []
         unused += [n for n in unplaced if n not in unused]
@@ -453,6 +454,16 @@ def _numbered_rows_named(data: TextData, said: Sequence[str]) -> set[float]:
         for row in t.rows
         if (number := re.match(r"(\d+(?:\.\d+)?)(?:\s|$)", row)) and json.dumps(row) in written
     }
+
+
+def _a_count(number: float, text: str, groups: list[set[str]]) -> bool:
+    """Does the clause count a group of things it names ("8 resource blocks (RB1-RB8)")? The model has them, one
+    index each, and no parameter for their number: dev30-chan-02's right binding was sent back for "no parameter
+    equal to 8". Only where the clause names two of them and sets no limit (the caller's check): "at most 4 RBs each"
+    with 4 UEs is a requirement."""
+    return any(
+        len(group) == number and sum(1 for name in group if re.search(rf"\b{re.escape(name)}\b", text)) >= 2 for group in groups
+    )
 
 
 def _a_total(number: float, used: list[float], text: str) -> bool:

@@ -535,3 +535,20 @@ def test_declined_requirements_and_capacities_are_asked_for_not_the_template_dro
     steps = run(record["question"], fake, kb_dir)
     assert [sorted(s["properties"]) for s in fake.schemas[2:4]] == [sorted(requirements), sorted(capacities)]
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
+
+
+def test_a_left_out_cap_in_rbs_is_written_by_code_as_that_many_channels(kb_dir: Path) -> None:
+    # dev30-chan-02 on the 1.5B at ab2bf75: "can handle at most 3 RBs each" left out four times; the field's one unit,
+    # "channels", was not the clause's, so it was never pinned. And "8 resource blocks (RB1-RB8)" counts the channels,
+    # which no parameter holds: the right binding was sent back for it.
+    record = case("dev30-chan-02")
+    left_out = {
+        "rate_table": "T1", "table_layout": "a row per user, a column per channel",
+        "channels_per_user": "any number of channels per user", "objective": "maximize the sum rate",
+        "minimum_rate": {"source": "L1", "value": None, "unit": "Mbit/s"},
+        "max_channels_per_user": {"source": "none", "value": None, "unit": "channels"},
+    }  # fmt: skip
+    fake = ScriptedChatModel(script=[left_out, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    assert any("max_channels_per_user by code" in s.text for s in steps)
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])

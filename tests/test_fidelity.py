@@ -224,6 +224,19 @@ def test_numbers_that_name_table_rows_the_formulation_names_are_names_not_number
     assert unnamed.status == "uncovered" and "1, 4" in unnamed.reason
 
 
+def test_a_number_that_counts_things_the_clause_names_is_no_quantity_left_out() -> None:
+    """dev30-chan-02: "8 resource blocks (RB1-RB8)" counts the table's channels; "at most 4 RBs each" with 4 UEs is
+    a limit, whatever the count of UEs."""
+    table = "| UE | RB1 | RB2 | RB3 | RB4 | RB5 | RB6 | RB7 | RB8 |\n|---|---|---|---|---|---|---|---|---|\n"
+    table += "".join(f"| UE{u} | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 |\n" for u in range(1, 5))
+    text = table + "\nThe base station has 8 resource blocks (RB1-RB8) to give. Each UE can use at most 4 RBs."
+    data = parse_text(text)
+    clauses = requirement_clauses(text)
+    coverage = {c.clause.text: c for c in code_coverage(clauses, [1.0, 2.0, 3.0, 5.0, 6.0, 7.0], data, mentioned=["T1"])}
+    assert not any("8" in c.reason for c in coverage.values())
+    assert any(c.status == "uncovered" and "4" in c.reason for c in coverage.values())
+
+
 def test_a_percentage_is_covered_by_its_number_or_by_its_fraction() -> None:
     """nl4opt-000: "at least 60% of the trips should be by canoe" written as canoes >= 0.6 * (boats + canoes) was
     named uncovered ("the model uses no parameter equal to 60"), which would have sent a right model back."""

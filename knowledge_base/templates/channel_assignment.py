@@ -163,9 +163,10 @@ class ChannelAssignment(Template[ChannelAssignmentParams]):
         if cue.sentence_says(data, cue.RATE_WORD, cue.AT_LEAST):
             properties["minimum_rate"] = series_or_common_schema("the rate each user needs", RATE_UNITS, data, grids)
         if CAP_ON_COUNT.search(data.text):
-            properties["max_channels_per_user"] = series_or_common_schema(
-                "the most channels (resource blocks) one user may get", ["channels"], data, grids
-            )
+            cap = series_or_common_schema("the most channels (resource blocks) one user may get", ["channels"], data, grids)
+            if _RBS.search(data.text):  # what the text calls them: "at most 3 RBs each" pins the field when left out
+                cap["properties"]["unit"] = {"enum": ["channels", "RBs"]}
+            properties["max_channels_per_user"] = cap
         if cue.says(data, cue.PRIORITY):
             properties["weights"] = series_schema("priority weight of each user, if the text gives any", [LINEAR], data, True)
         properties["objective"] = {"enum": objectives, "description": "what the question asks to optimize"}
@@ -182,7 +183,7 @@ class ChannelAssignment(Template[ChannelAssignmentParams]):
             "objective": objective,
             "min_rate": read_series_or_common(binding.get("minimum_rate"), users, "Mbit/s", "minimum rate", data, spec),
             "max_channels": read_series_or_common(
-                binding.get("max_channels_per_user"), users, "channels", "most channels per user", data, spec
+                _as_channels(binding.get("max_channels_per_user")), users, "channels", "most channels per user", data, spec
             ),
         }
         if objective == SUM_RATE:
@@ -284,3 +285,12 @@ TEMPLATE = ChannelAssignment()
 def _is_grid(table: Table) -> bool:
     """A users x channels table: every column header names a channel (SC1, RB2, CH3), none a quantity."""
     return all(any(ch.isdigit() for ch in column) and "(" not in column for column in table.columns)
+
+
+_RBS = re.compile(r"\bRBs?\b|\bresource blocks?\b", re.IGNORECASE)
+
+
+def _as_channels(entry: Any) -> Any:
+    """A count of channels the binding gives in RBs (dev30-chan-02: "can handle at most 3 RBs each", where the RBs
+    are the channels) is that many channels."""
+    return {**entry, "unit": "channels"} if isinstance(entry, dict) and entry.get("unit") == "RBs" else entry
