@@ -552,3 +552,18 @@ def test_a_left_out_cap_in_rbs_is_written_by_code_as_that_many_channels(kb_dir: 
     steps = run(record["question"], fake, kb_dir)
     assert any("max_channels_per_user by code" in s.text for s in steps)
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+def test_a_list_in_parentheses_left_out_is_written_by_code(kb_dir: Path) -> None:
+    # dev30-ee-02 on the 1.5B at ab2bf75: "draws a fixed power (M 130 W, P1 68 W, P2 72 W, P3 65 W)" was no list
+    # code could read, the cells' power was left out twice and the template dropped, to the time budget.
+    record = case("dev30-ee-02")
+    left_out = {
+        "objective": "total power", "rate": "none", "transmit_power": "T1", "cell_power": "none",
+        "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 3, "P3": 3}},
+    }  # fmt: skip
+    fake = ScriptedChatModel(script=[left_out, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    assert fake.schemas[0]["properties"]["cell_power"]["anyOf"][0]["enum"] == ["L1", "none"]
+    assert any("cell_power by code" in s.text for s in steps)
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])

@@ -112,6 +112,17 @@ def test_lists_written_as_prose_are_read_with_their_label_and_unit() -> None:
     assert "Alpha 40, Bravo 30, Charlie 25 (Mbit/s)" in parse_text(text).describe()
 
 
+def test_a_list_in_parentheses_is_read_after_the_words_that_say_what_it_holds() -> None:
+    # dev30-ee-02: no list at all was read, and the cells' powers were left out to the time budget
+    text = (
+        "A base station that serves at least one user is on and draws a fixed power (M 130 W, P1 68 W, P2 72 W, "
+        "P3 65 W); a base station that serves no one is put to sleep.\n- P1→N1 (Capacity 80, Cost 2)\n"
+    )
+    [power] = parse_text(text).lists  # not the bullet's "(Capacity 80, Cost 2)": a name, not words for what it holds
+    assert power.values == {"M": 130.0, "P1": 68.0, "P2": 72.0, "P3": 65.0} and power.unit == "W"
+    assert power.label.endswith("draws a fixed power")
+
+
 def test_a_list_whose_items_differ_in_unit_keeps_each_unit() -> None:
     text = (
         "The transmitters are different models: Tx1 can transmit up to 200 mW, Tx2 up to 50 mW and Tx3 up to 20 dBm; "

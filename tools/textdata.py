@@ -624,6 +624,13 @@ def _prose_lists(text: str, known: tuple[NamedList, ...]) -> tuple[NamedList, ..
                 read = _prose_items(piece[colon + 1 :], piece[:colon].strip())  # "...: A-B 100, A-C 60"
                 if read is not None:
                     break
+            for group in re.finditer(r"\(([^()]+)\)", piece) if read is None else []:
+                # "... draws a fixed power (M 130 W, P1 68 W, P2 72 W, P3 65 W); ...": the list in parentheses, after
+                # words that say what it holds (not a bullet's name, "- P1→N1 (Capacity 80, Cost 2)")
+                said = piece[: group.start()].strip()
+                read = _prose_items(group.group(1), said[-200:]) if len(said) >= 15 else None
+                if read is not None:
+                    break
             if read is None and reads:
                 read = _prose_items(piece, minimum=1)  # "...; UE3 needs at least 250 kbit/s": one more item
             if read is not None:
