@@ -567,3 +567,36 @@ def test_a_list_in_parentheses_left_out_is_written_by_code(kb_dir: Path) -> None
     assert fake.schemas[0]["properties"]["cell_power"]["anyOf"][0]["enum"] == ["L1", "none"]
     assert any("cell_power by code" in s.text for s in steps)
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+
+
+def test_three_bindings_verified_wrong_on_the_1_5b_are_refused_in_words() -> None:
+    # At 89e2b46 (--ids rerun): ee-02 at 179 for 212 (the small cells' user caps typed as 3, 4, 6, the 4 and 6 from
+    # users' rows of the power table, the text: "each small cell can serve at most 3"); sl-02 at 145 for 117.8 ("pays
+    # 60 % of its full revenue" read as the full revenue column); chan-02 reported infeasible ("at most one channel per
+    # user" beside "at most 3 RBs each").
+    from knowledge_base.template import AssemblyError
+    from knowledge_base.templates.channel_assignment import TEMPLATE as CHANNELS
+    from knowledge_base.templates.slice_admission import TEMPLATE as SLICES
+    from knowledge_base.templates.user_association import TEMPLATE as ASSOCIATION
+
+    ee = {
+        "objective": "total power", "rate": "none", "transmit_power": "T1",
+        "cell_power": {"values": {"M": 130, "P1": 68, "P2": 72, "P3": 65}, "unit": "W"},
+        "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 4, "P3": 6}},
+    }  # fmt: skip
+    with pytest.raises(AssemblyError, match="the text gives no 4 for P2"):
+        ASSOCIATION.assemble(ee, parse_text(case("dev30-ee-02")["question"]))
+    ASSOCIATION.assemble(
+        {**ee, "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 3, "P3": 3}}}, parse_text(case("dev30-ee-02")["question"])
+    )
+    sl = BINDINGS["dev30-sl-02"][1]
+    full = {**sl["reduced_level"], "revenue_column": "full revenue (EUR/h)"}
+    with pytest.raises(AssemblyError, match="is the full revenue"):
+        SLICES.assemble({**sl, "reduced_level": full}, parse_text(case("dev30-sl-02")["question"]))
+    chan = {
+        "rate_table": "T1", "table_layout": "a row per user, a column per channel", "objective": "maximize the sum rate",
+        "channels_per_user": "at most one channel per user", "minimum_rate": {"source": "L1", "value": None, "unit": "Mbit/s"},
+        "max_channels_per_user": {"source": "one value for all", "value": 3, "unit": "RBs"},
+    }  # fmt: skip
+    with pytest.raises(AssemblyError, match="contradicts a cap of more than one channel"):
+        CHANNELS.assemble(chan, parse_text(case("dev30-chan-02")["question"]))

@@ -76,6 +76,13 @@ class ChannelAssignmentParams(BaseModel):
         for name, per_user in (("minimum rates", self.min_rate), ("channel caps", self.max_channels), ("weights", self.weight)):
             if per_user is not None and (set(per_user) != set(self.users) or any(v < 0 for v in per_user.values())):
                 raise ValueError(f"the {name} must name exactly the users {', '.join(self.users)}, each non-negative")
+        single = self.channels_per_user in (EXACTLY_ONE, AT_MOST_ONE)
+        if single and self.max_channels is not None and any(v > 1 for v in self.max_channels.values()):
+            # dev30-chan-02 on the 1.5B: "at most one channel per user" beside "at most 3 RBs each", reported infeasible
+            raise ValueError(
+                f"channels per user '{self.channels_per_user}' contradicts a cap of more than one channel per user: "
+                "the text that caps a user's channels lets it have several"
+            )
         if self.channels_per_user in (EXACTLY_ONE, AT_LEAST_ONE) and len(self.users) > len(self.channels):
             raise ValueError(f"{len(self.users)} users cannot each get their own channel out of {len(self.channels)}")
         if self.objective == FEWEST and self.min_rate is None and self.channels_per_user not in (EXACTLY_ONE, AT_LEAST_ONE):

@@ -312,7 +312,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         if has_floor and isinstance(floor_entry, dict):
             values["min_revenue"] = _stated(floor_entry, str(floor_entry.get("unit") or ""), "minimum revenue", spec)
         if level is not None and value is not None:
-            values["reduced_value"] = self._reduced_value(level, source, value, spec)
+            values["reduced_value"] = self._reduced_value(level, source, value, spec, (str(revenue_column),))
         return values
 
     @staticmethod
@@ -361,9 +361,16 @@ class SliceAdmission(Template[SliceAdmissionParams]):
 
     @staticmethod
     def _reduced_value(
-        level: dict[str, Any], source: Table, value: dict[str, float], spec: list[SpecItem]
+        level: dict[str, Any], source: Table, value: dict[str, float], spec: list[SpecItem], value_columns: tuple[str, ...]
     ) -> dict[str, float] | None:
         column = level.get("revenue_column")
+        if column not in (None, "none") and column in value_columns:
+            # dev30-sl-02 on the 1.5B was verified at 145 for 117.8: "pays 60 % of its full revenue" read as the full
+            # revenue column itself, the 60 % left unused
+            raise AssemblyError(
+                f"reduced level: {column!r} is the full revenue; the reduced level's revenue is its own column, or a share "
+                "of the full revenue (revenue_share, with revenue_column none)"
+            )
         if column not in (None, "none"):
             return tab.column(source, str(column), "slice", spec)
         share = _read_share(level.get("revenue_share"), "reduced revenue share", spec)
