@@ -62,7 +62,7 @@ def _unit(unit: str) -> str:
     return "" if unit == LINEAR else unit
 
 
-def _list_unit(named: NamedList, chosen: str, target: str, name: str) -> str:
+def list_unit(named: NamedList, chosen: str, target: str, name: str) -> str:
     """The unit a list's numbers are in: the one written after them ("0.1 mW") when it is a unit of the right
     kind, else the one the model chose (a list may end its items with a word such as "users"). A list written in a
     unit of another kind states another quantity: SINR targets "10 dB (link 1), ..." are no power limits in mW (the
@@ -70,7 +70,7 @@ def _list_unit(named: NamedList, chosen: str, target: str, name: str) -> str:
     if named.unit and same_dimension(_unit(named.unit), _unit(target)):
         return named.unit
     if not list_of_kind(named, [target]):
-        raise _another_kind(f"{name}: list {named.id} '{named.label}'", named.unit, target)
+        raise _another_kind(f"{name}: list {named.id} '{named.label}'", named.unit or stated_unit(named.label) or "", target)
     return chosen
 
 
@@ -177,7 +177,7 @@ def read_per_element(
         missing = [k for k in keys if k not in named.values]
         if missing:
             raise AssemblyError(f"{name}: list {named.id} '{named.label}' has no value for {', '.join(missing)}")
-        unit = _list_unit(named, unit, target, name)
+        unit = list_unit(named, unit, target, name)
         stated = {e: named.values[k] for e, k in zip(elements, keys, strict=True)}
         source = f"list {named.id} '{named.label}'"
         if named.units:  # each item in its own unit ("Tx1 up to 200 mW, ..., Tx3 up to 20 dBm")
@@ -231,7 +231,7 @@ def list_of_kind(named: NamedList, units: list[str] | None) -> bool:
     """May the list hold a quantity measured in one of `units`? Not when it is written in a unit of another kind
     (after its numbers, item by item, or else in its label's parentheses: "ISL delay (ms): S1-S2 4, ..."): the 0.5B
     model chose dev30-pow-01's SINR targets "10 dB (link 1), ..." for the noise powers (mW) and dev30-bw-01's SNRs in
-    dB for the minimum rates (Mbit/s), and chose them again each time it was told why not (`_list_unit` refuses such a
+    dB for the minimum rates (Mbit/s), and chose them again each time it was told why not (`list_unit` refuses such a
     binding; offering only the lists of the right kind leaves nothing to refuse)."""
     written = [named.unit] if named.unit else sorted(set((named.units or {}).values()))
     return all(unit_of_kind(w, units) for w in written or [stated_unit(named.label) or ""])
@@ -257,7 +257,7 @@ def stated_unit(text: str) -> str | None:
     return candidates[-1].strip() if candidates and candidates[-1].strip() else None
 
 
-def _column_of_kind(column: str, units: list[str] | None) -> bool:
+def column_of_kind(column: str, units: list[str] | None) -> bool:
     """May the column hold a quantity measured in one of `units`? Not when its header writes a unit of another kind:
     the 1.5B model read dev30-mec-03's "work (Gcycles)" as data sizes in Gbit and "onboard CPU (GHz)" as cycles."""
     return unit_of_kind(stated_unit(column) or "", units)
@@ -277,7 +277,7 @@ def series_choices(data: TextData, units: list[str] | None = None) -> list[str]:
         for t in data.tables
         if not t.from_list
         for c in t.columns
-        if any(v is not None for v in t.column(c).values()) and _column_of_kind(c, units)
+        if any(v is not None for v in t.column(c).values()) and column_of_kind(c, units)
     ]
     return [*_lists_of_kind(data, units), *columns]
 
@@ -356,7 +356,7 @@ def stated_series(
         if sep:
             stated_or_none = data.table(table_id).column(column)
             where = f"table {table_id}, column {column}"
-            if not _column_of_kind(column, [target]):
+            if not column_of_kind(column, [target]):
                 raise _another_kind(f"{name}: column '{column}' of table {table_id}", stated_unit(column) or "", target)
         else:
             named = data.named_list(source)
@@ -364,7 +364,7 @@ def stated_series(
                 return converted_items(named, target, name, spec), target
             named = single_unit(named, name)
             stated_or_none, where = dict(named.values), f"list {named.id} '{named.label}'"
-            unit = _list_unit(named, unit, target, name)
+            unit = list_unit(named, unit, target, name)
     except (KeyError, ValueError) as exc:
         raise AssemblyError(f"{name}: {exc}") from exc
     values: dict[str, float] = {}

@@ -32,7 +32,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, get_args
+from typing import Any, Literal, get_args
 
 import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
@@ -49,11 +49,11 @@ from knowledge_base.templates._chain_transfers import (
     round_trip_sum,
     route_latency,
 )
-from knowledge_base.templates._stated_quantities import list_of_kind, read_quantity, stated_unit, unit_of_kind
+from knowledge_base.templates._stated_quantities import column_of_kind, list_of_kind, list_unit, read_quantity
 from knowledge_base.units import convert
 from tools.question import Measure, measures
 from tools.satnet.plots import ring_plot
-from tools.satnet.routes import UnreachableError, shortest_routes
+from tools.satnet.routes import Route, UnreachableError, shortest_routes
 from tools.textdata import THING_NAME, Table, TextData, link_ends, name_pattern
 
 ObjectiveKind = Literal[
@@ -168,20 +168,15 @@ class LeoPlacementParams(BaseModel):
             raise ValueError(f"pinned placements name no microservice or satellite of the text: {', '.join(wrong)}")
         if len(services) != len(set(services)):
             raise ValueError("a microservice appears in more than one application")
+        resources = (("CPU", self.cpu_demand, self.cpu_capacity), ("memory", self.memory_demand, self.memory_capacity))
         halves = [
             f"{what} requirements and {what} capacities must both be given, or neither"
-            for what, demand, capacity in (
-                ("CPU", self.cpu_demand, self.cpu_capacity),
-                ("memory", self.memory_demand, self.memory_capacity),
-            )
+            for what, demand, capacity in resources
             if (demand is None) != (capacity is None)
         ]
         if halves:  # both at once: the Modeler asks for every field they name in one go
             raise ValueError("; ".join(halves))
-        for what, demand, capacity in (
-            ("CPU", self.cpu_demand, self.cpu_capacity),
-            ("memory", self.memory_demand, self.memory_capacity),
-        ):
+        for what, demand, capacity in resources:
             if demand is not None and any(k not in demand for k in services):
                 raise ValueError(f"no {what} requirement for {', '.join(k for k in services if k not in demand)}")
             if capacity is not None and set(capacity) != satellites:
@@ -478,28 +473,24 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
                 if _given(entry.get("latency_budget"))
                 else None
             )
-            access = str(entry.get("access_satellite", ""))
-            exit_satellite = entry.get("exit_satellite") if entry.get("exit_satellite") not in (None, "", "same") else None
-            legs = _stated_legs(data, order, edges, spec)
-            data_rate = None
-            if legs is not None:  # the text's own legs say where the stream starts and ends
-                access, exit_satellite = legs.access, (legs.exit if legs.exit != legs.access else None)
-            elif _given(entry.get("data_rate")):
-                data_rate = read_quantity(entry["data_rate"], "Mbit/s", f"data_rate[{name}]", spec)
             chain_edges = list(itertools.pairwise(order))
-            applications.append(
-                Application(
-                    name=name,
-                    chain=order,
-                    edges=[] if edges == chain_edges else edges,
-                    access_satellite=access,
-                    exit_satellite=exit_satellite,
-                    request_rate=rate,
-                    latency_budget_ms=budget,
-                    data_rate=data_rate,
-                    leg_rates=legs.rates if legs is not None else {},
-                )
+            app = Application(
+                name=name,
+                chain=order,
+                edges=[] if edges == chain_edges else edges,
+                access_satellite=str(entry.get("access_satellite", "")),
+                exit_satellite=entry.get("exit_satellite") if entry.get("exit_satellite") not in (None, "", "same") else None,
+                request_rate=rate,
+                latency_budget_ms=budget,
             )
+            streams = _with_stated_legs(app, data, spec)  # the text's own legs also say where the stream starts and ends
+            if streams is not None:
+                app = streams
+            elif _given(entry.get("data_rate")):
+                app = app.model_copy(
+                    update={"data_rate": read_quantity(entry["data_rate"], "Mbit/s", f"data_rate[{name}]", spec)}
+                )
+            applications.append(app)
         if components:
             raise AssemblyError(f"no application was given for the chain(s) starting at {', '.join(components)}")
         return applications
@@ -553,12 +544,8 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
             assert ends is not None
             links.append(IslLink(name=name, ends=ends, delay_ms=delay, capacity=capacities.get(name)))
         satellites = list(dict.fromkeys(s for link in links for s in link.ends))
-        try:
-            routes = shortest_routes(satellites, [(link.name, *link.ends, link.delay_ms) for link in links])
-        except UnreachableError as exc:
-            raise AssemblyError(str(exc)) from exc
+        routes, hops = _routed(satellites, [(link.name, *link.ends, link.delay_ms) for link in links])
         delay_ms = {s: {t: routes[(s, t)].delay for t in satellites} for s in satellites}
-        hops = {s: {t: float(routes[(s, t)].hops) for t in satellites} for s in satellites}
         per_direction = bool(capacities) and data.says(_EACH_DIRECTION)
         return {
             "satellites": satellites,
@@ -575,11 +562,7 @@ class LeoMicroservicePlacement(Template[LeoPlacementParams]):
             raise AssemblyError("the links the text lists have no delays, so they give no latency: choose a table of delays")
         pairs = _bare_links(data)
         satellites = list(dict.fromkeys(s for pair in pairs for s in pair))
-        try:
-            routes = shortest_routes(satellites, [(f"{a}-{b}", a, b, 1.0) for a, b in pairs])
-        except UnreachableError as exc:
-            raise AssemblyError(str(exc)) from exc
-        hops = {s: {t: float(routes[(s, t)].hops) for t in satellites} for s in satellites}
+        _, hops = _routed(satellites, [(f"{a}-{b}", a, b, 1.0) for a, b in pairs])
         return {"satellites": satellites, "delay_ms": None, "hops": hops, "links": None}
 
     @staticmethod
@@ -819,34 +802,28 @@ def _leg_rates(data: TextData, names: Sequence[str]) -> dict[tuple[str, str], tu
     return {(m["a"], m["b"]): (float(m["v"]), m["u"]) for m in leg.finditer(data.text)}
 
 
-class _Legs(NamedTuple):
-    rates: dict[str, float]
-    access: str
-    exit: str
-
-
-def _stated_legs(data: TextData, order: list[str], edges: list[tuple[str, str]], spec: list[SpecItem]) -> _Legs | None:
-    """The rate of every leg of an application where the text states one per leg ("K1 to F1 800 Mbit/s, F1 to F2 600
-    Mbit/s, ..., F4 to K5 40 Mbit/s"), in Mbit/s, and the satellites its first leg starts at and its last ends at;
+def _with_stated_legs(app: Application, data: TextData, spec: list[SpecItem]) -> Application | None:
+    """The application with the rate of every leg, where the text states one per leg ("K1 to F1 800 Mbit/s, F1 to F2
+    600 Mbit/s, ..., F4 to K5 40 Mbit/s"), in Mbit/s, and the satellites its first leg starts at and its last ends at;
     None unless one leg into each first microservice, every transfer and one leg out of each last are stated."""
     satellites = _satellites(data)
-    stated = _leg_rates(data, [*satellites, *order])
-    sources = [k for k in order if all(h != k for _, h in edges)]
-    sinks = [k for k in order if all(t != k for t, _ in edges)]
-    entries = {a for a, b in stated if a in satellites and b in sources}
-    exits = {b for a, b in stated if a in sinks and b in satellites}
+    stated = _leg_rates(data, [*satellites, *app.chain])
+    entries = {a for a, b in stated if a in satellites and b in app.sources}
+    exits = {b for a, b in stated if a in app.sinks and b in satellites}
     if len(entries) != 1 or len(exits) != 1:
         return None
-    access, exit_satellite = entries.pop(), exits.pop()
-    legs = [*((access, k) for k in sources), *edges, *((k, exit_satellite) for k in sinks)]
-    if any(leg not in stated for leg in legs):
+    [access], [exit_satellite] = entries, exits
+    placed = app.model_copy(
+        update={"access_satellite": access, "exit_satellite": exit_satellite if exit_satellite != access else None}
+    )
+    if any(leg not in stated for leg in placed.legs):
         return None
     rates: dict[str, float] = {}
-    for tail, head in legs:
+    for tail, head in placed.legs:
         value, unit = stated[(tail, head)]
         spec.append(SpecItem(f"data_rate[{tail}->{head}]", value, "stated in the text", unit=unit))
         rates[f"{tail}->{head}"] = convert(value, unit, "Mbit/s")
-    return _Legs(rates, access, exit_satellite)
+    return placed.model_copy(update={"leg_rates": rates})
 
 
 def _link_values(data: TextData, choice: str, name: str, target: str, spec: list[SpecItem]) -> dict[str, float]:
@@ -859,12 +836,7 @@ def _link_values(data: TextData, choice: str, name: str, target: str, spec: list
         where = f"table {source.id}, column {column}"
     else:
         listed = tab.named_list(data, choice, name)
-        if not list_of_kind(listed, [target]):
-            written = listed.unit or stated_unit(listed.label)
-            raise AssemblyError(
-                f"{name}: list {listed.id} '{listed.label}' is in {written}, not a unit of this quantity ({target})"
-            )
-        unit = listed.unit if listed.unit and _is_unit(listed.unit, target) else (tab.unit_in(listed.label, target) or target)
+        unit = list_unit(listed, tab.unit_in(listed.label, target) or target, target, name)
         raw = {k: float(v) for k, v in listed.values.items()}
         where = f"list {listed.id} '{listed.label}'"
     values: dict[str, float] = {}
@@ -874,10 +846,6 @@ def _link_values(data: TextData, choice: str, name: str, target: str, spec: list
         spec.append(SpecItem(f"{name}[{link}]", value, where))
         values[link] = value * tab.convert_factor(unit, target)
     return values
-
-
-def _is_unit(unit: str, target: str) -> bool:
-    return tab.unit_in(f"({unit})", target) is not None
 
 
 def _satellites(data: TextData) -> list[str]:
@@ -892,6 +860,17 @@ def _satellites(data: TextData) -> list[str]:
 def _link_names(data: TextData, choice: str) -> list[str]:
     table_id, sep, _ = choice.partition(": ")
     return list(data.table(table_id).rows) if sep else list(data.named_list(choice).values)
+
+
+def _routed(
+    satellites: list[str], links: list[tuple[str, str, str, float]]
+) -> tuple[dict[tuple[str, str], Route], dict[str, dict[str, float]]]:
+    """The fastest route between every two satellites over the links (name, end, end, delay), and its hop counts."""
+    try:
+        routes = shortest_routes(satellites, links)
+    except UnreachableError as exc:
+        raise AssemblyError(str(exc)) from exc
+    return routes, {s: {t: float(routes[(s, t)].hops) for t in satellites} for s in satellites}
 
 
 def _quantity_lines(data: TextData, names: Sequence[str]) -> list[str]:
@@ -999,9 +978,7 @@ def _of_kind(choices: list[str], data: TextData, unit: str) -> list[str]:
     delays "S1-S2 4 ms, ..." as the link capacities, and again when told why not."""
     lists = {n.id: n for n in data.lists}
     return [
-        c
-        for c in choices
-        if (list_of_kind(lists[c], [unit]) if c in lists else unit_of_kind(stated_unit(c.partition(": ")[2]) or "", [unit]))
+        c for c in choices if (list_of_kind(lists[c], [unit]) if c in lists else column_of_kind(c.partition(": ")[2], [unit]))
     ]
 
 

@@ -22,7 +22,6 @@ import pyomo.environ as pyo
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, Template, binding_object, variant
-from knowledge_base.templates import _cues as cue
 from knowledge_base.templates import _tabular as tab
 from knowledge_base.templates._stated_quantities import stated_unit
 from knowledge_base.units import UnitError, convert, is_unit
@@ -312,7 +311,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         if has_floor and isinstance(floor_entry, dict):
             values["min_revenue"] = _stated(floor_entry, str(floor_entry.get("unit") or ""), "minimum revenue", spec)
         if level is not None and value is not None:
-            values["reduced_value"] = self._reduced_value(level, source, value, spec, (str(revenue_column),))
+            values["reduced_value"] = self._reduced_value(level, source, value, spec, str(revenue_column))
         return values
 
     @staticmethod
@@ -361,10 +360,10 @@ class SliceAdmission(Template[SliceAdmissionParams]):
 
     @staticmethod
     def _reduced_value(
-        level: dict[str, Any], source: Table, value: dict[str, float], spec: list[SpecItem], value_columns: tuple[str, ...]
+        level: dict[str, Any], source: Table, value: dict[str, float], spec: list[SpecItem], full_column: str
     ) -> dict[str, float] | None:
         column = level.get("revenue_column")
-        if column not in (None, "none") and column in value_columns:
+        if column == full_column:
             # dev30-sl-02 on the 1.5B was verified at 145 for 117.8: "pays 60 % of its full revenue" read as the full
             # revenue column itself, the 60 % left unused
             raise AssemblyError(
@@ -549,8 +548,8 @@ def _full_only(data: TextData, slices: list[str]) -> list[str]:
     URLLC slices (1 and 4) ... must be admitted, and only at the full level"): the binding's list is taken only where
     code reads none. dev30-sl-02's binding without them was verified at 118.2 for 117.8."""
     named: list[str] = []
-    for sentence in cue.sentences(data):
-        if not _FULL_ONLY.search(sentence) or sentence.lstrip().startswith("|"):
+    for sentence in data.sentences():  # the prose: a table row states no rule
+        if not _FULL_ONLY.search(sentence):
             continue
         named += [s for s in slices if name_pattern(_slice_name(s)).search(sentence) and s not in named]
     return named
