@@ -205,14 +205,15 @@ def _record(case: Case, run: RunRecord, error: str, *, report: Report | None = N
 
 
 def step_seconds(history: list[Decision], began: float) -> list[list[Any]]:
-    """[agent, seconds] for each step of a run, from when the one before it decided (the first from `began`): where
-    a slow run spent its time."""
+    """[agent, seconds, decision] for each step of a run, the seconds from when the one before it decided (the first
+    from `began`): where a slow run spent its time, and what each step decided (which template a formulation came
+    from, which one was dropped), to read a failed run without running it again."""
     steps: list[list[Any]] = []
     before = began
     for entry in history:
         at = entry.get("at")
         if at is not None:
-            steps.append([entry["agent"], round(at - before, 1)])
+            steps.append([entry["agent"], round(at - before, 1), entry["decision"][:120]])
             before = at
     return steps
 

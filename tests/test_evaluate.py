@@ -37,8 +37,9 @@ def test_each_case_is_recorded_and_summarised_and_a_rerun_skips_finished_cases(t
     assert records[0]["tokens"] > 0 and records[0]["time_s"] > 0
     # where the time went: a step per agent decision, in the path's order, adding up to no more than the run
     steps = records[0]["step_s"]
-    assert [agent for agent, _ in steps] == records[0]["path"]
-    assert all(s >= 0 for _, s in steps) and sum(s for _, s in steps) <= records[0]["time_s"] + 0.5
+    assert [agent for agent, _, _ in steps] == records[0]["path"]
+    assert all(s >= 0 for _, s, _ in steps) and sum(s for _, s, _ in steps) <= records[0]["time_s"] + 0.5
+    assert steps[0][2] == "retrieved templates" and steps[-1][2] == "report: optimal"
     assert summary["accuracy"] == 0.5 and summary["feasibility_rate"] == 1.0 and summary["failures"] == {"wrong model": 1}
     # The mislabelled case got a verified answer that does not match: the worst kind of failure, counted apart.
     assert summary["confidently_wrong"] == 0.5 and summary["no_answer"] == 0.0
