@@ -127,6 +127,7 @@ def _pinned_by(field: dict[str, Any], clauses: list[str]) -> dict[str, Any]:
         if SAME_FOR_ALL not in source["enum"] or not any(map(EVERY_ONE.search, clauses)):
             return {**field, "properties": {**parts, "unit": pinned["unit"]}}  # the unit only: which ones is the LLM's
         pinned["source"] = {**source, "enum": [SAME_FOR_ALL]}
+        pinned.pop("values", None)  # no numbers one by one where one number holds for all
     return {**field, "properties": pinned}
 
 

@@ -14,6 +14,9 @@ import pytest
 from agents import modeler, refill
 from agents.backbone import ask
 from agents.context import Context
+from knowledge_base.template import SAME_FOR_ALL
+from knowledge_base.templates._stated_quantities import EACH_OWN
+from knowledge_base.units import convert
 from prompts import Prompt
 from tests.fakes import ScriptedChatModel
 from tests.templates_support import dev30_case as case
@@ -30,6 +33,11 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         "spectral_efficiency": {"source": "L1", "unit": "bit/s/Hz"}, "total_bandwidth": {"value": 15, "unit": "MHz"},
         "data_size": {"source": "none", "unit": "Mbit"}, "minimum_rate": {"source": "L2", "value": None, "unit": "Mbit/s"},
         "objective": "maximize proportional fairness (sum of log rates)",
+    }),
+    "dev30-bw-03": ("bandwidth_allocation", {
+        "spectral_efficiency": {"source": "T1: SNR (dB)", "unit": "SNR in dB"}, "total_bandwidth": {"value": 25, "unit": "MHz"},
+        "data_size": {"source": "T1: update size (MB)", "unit": "MB"}, "objective": "minimize the average delay",
+        "per_user_cap": {"source": EACH_OWN, "value": None, "unit": "MHz", "values": {"1": 10, "2": 10, "3": 8, "4": 3, "5": 10}},
     }),
     "dev30-cov-02": ("coverage_site_placement", {
         "objective": "minimize the total site cost", "geometry": "tables of x, y coordinates", "distance_table": "none",
@@ -135,7 +143,8 @@ def test_a_right_binding_is_verified_and_solves_to_the_reference(case_id: str, k
         assert report["status"] == "optimal"
         answer = report["answer"]
         assert answer["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"], abs=record["tolerance"]["abs"])
-        assert answer["unit"] in ("", record["unit"].split(" (")[0])  # the asked unit, where it is one ("Mbit/s (summed ...)")
+        asked = record["unit"].split(" (")[0]  # the asked unit, where it is one ("Mbit/s (summed ...)"), in words or not
+        assert answer["unit"] in ("", asked) or convert(1.0, answer["unit"], asked) == pytest.approx(1.0)
 
 
 def test_a_slice_model_without_the_cpu_limit_and_the_overhead_is_rejected_in_words(kb_dir: Path) -> None:
@@ -363,7 +372,7 @@ def test_a_source_the_rejection_names_is_not_offered_again_for_the_field(kb_dir:
     offered = {name: field["properties"]["source"]["enum"] for name, field in fake.schemas[1]["properties"].items()}
     # the error is about the cap (it begins with its name): the minimum rates it mentions are kept, not asked again
     # (asked beside it, the 1.5B rewrote them all as 10 at a656fbe, verified at 93.7)
-    assert offered == {"per_user_cap": ["one value for all"]}
+    assert offered == {"per_user_cap": ["one value for all", EACH_OWN]}
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
 
 
@@ -600,3 +609,18 @@ def test_three_bindings_verified_wrong_on_the_1_5b_are_refused_in_words() -> Non
     }  # fmt: skip
     with pytest.raises(AssemblyError, match="contradicts a cap of more than one channel"):
         CHANNELS.assemble(chan, parse_text(case("dev30-chan-02")["question"]))
+
+
+def test_caps_stated_user_by_user_are_read_per_user_and_one_cap_for_all_is_refused(kb_dir: Path) -> None:
+    # dev30-bw-03: "vehicle 3 supports at most 8 MHz and vehicle 4 at most 3 MHz; the others up to 10 MHz each". The
+    # bandwidth template offered one cap for all or none; the 1.5B model also took the "update size (MB)" column for
+    # the SNRs, three times. Now only the SNR column is offered, and the caps may be copied one by one.
+    record = case("dev30-bw-03")
+    right = BINDINGS["dev30-bw-03"][1]
+    one_for_all = {**right, "per_user_cap": {"source": SAME_FOR_ALL, "value": 10, "unit": "MHz"}}
+    fake = ScriptedChatModel(script=[one_for_all, NO_MAPPING, right, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    assert fake.schemas[0]["properties"]["spectral_efficiency"]["properties"]["source"]["enum"] == ["T1: SNR (dB)"]
+    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert "at most 8 MHz" in rejection and "no parameter equal to 8" in rejection, rejection
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=1e-4)

@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 
 from knowledge_base.template import SAME_FOR_ALL, AssemblyError
+from knowledge_base.templates._stated_quantities import EACH_OWN
 from knowledge_base.templates.bandwidth_allocation import (
     AVERAGE_DELAY,
     FAIRNESS,
@@ -212,7 +213,7 @@ def test_a_list_in_db_is_offered_for_the_snrs_not_for_the_minimum_rates() -> Non
     [rates] = [n.id for n in data.lists if n.unit == "Mbit/s"]
     fields = TEMPLATE.binding_schema(data)["properties"]
     assert snrs in fields["spectral_efficiency"]["properties"]["source"]["enum"]
-    assert fields["minimum_rate"]["properties"]["source"]["enum"] == [rates, SAME_FOR_ALL, "none"]
+    assert fields["minimum_rate"]["properties"]["source"]["enum"] == [rates, SAME_FOR_ALL, EACH_OWN, "none"]
 
 
 def test_spectral_efficiencies_are_no_data_sizes() -> None:

@@ -11,6 +11,7 @@ value, ..." list that code found, or from numbers the model copies, one for all 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, TypeGuard
 
 from knowledge_base.template import SAME_FOR_ALL, AssemblyError, SpecItem
@@ -248,6 +249,9 @@ def unit_of_kind(written: str, units: list[str] | None) -> bool:
     return not all(different_dimensions(_unit(written), _unit(u)) for u in units)
 
 
+EACH_OWN = "a value for each, stated one by one"
+"""The source of a `series_or_common_schema` answer whose numbers the model copied per name from the text's prose."""
+
 PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
 
 
@@ -282,13 +286,16 @@ def series_choices(data: TextData, units: list[str] | None = None) -> list[str]:
     return [*_lists_of_kind(data, units), *columns]
 
 
-def series_schema(description: str, units: list[str], data: TextData, optional: bool = False) -> dict[str, Any]:
-    """A value per named element (user, task, subcarrier) from a list or a table column of the text, with its unit."""
+def series_schema(
+    description: str, units: list[str], data: TextData, optional: bool = False, kinds: list[str] | None = None
+) -> dict[str, Any]:
+    """A value per named element (user, task, subcarrier) from a list or a table column of the text, with its unit.
+    `kinds`: the units that tell which lists and columns may hold it, where `units` are words ("SNR in dB")."""
     return {
         "type": "object",
         "description": description,
         "properties": {
-            "source": {"enum": [*series_choices(data, units), *(["none"] if optional else [])]},
+            "source": {"enum": [*series_choices(data, kinds or units), *(["none"] if optional else [])]},
             "unit": {"enum": units},
         },
         "required": ["source", "unit"],
@@ -296,21 +303,26 @@ def series_schema(description: str, units: list[str], data: TextData, optional: 
 
 
 def series_or_common_schema(
-    description: str, units: list[str], data: TextData, leave_out: tuple[str, ...] = ()
+    description: str, units: list[str], data: TextData, leave_out: tuple[str, ...] = (), names: Sequence[str] = ()
 ) -> dict[str, Any]:
     """A value per element from a list or table column, or one number for all (an optional group: "none").
-    `leave_out`: ids of tables whose columns are not values per element (a users x channels rate table)."""
+    `leave_out`: ids of tables whose columns are not values per element (a users x channels rate table). `names`:
+    the elements, when the text may state their values one by one in prose ("vehicle 3 supports at most 8 MHz and
+    vehicle 4 at most 3 MHz; the others up to 10 MHz each", dev30-bw-03): source EACH_OWN with a number per name
+    (`_tabular.read_series_or_each` reads it)."""
     choices = [c for c in series_choices(data, units) if c.partition(": ")[0] not in leave_out]
-    return {
-        "type": "object",
-        "description": description,
-        "properties": {
-            "source": {"enum": [*choices, SAME_FOR_ALL, "none"]},
-            "value": {"type": ["number", "null"], "description": f"the number, when the source is '{SAME_FOR_ALL}'"},
-            "unit": {"enum": units},
-        },
-        "required": ["source", "value", "unit"],
+    properties: dict[str, Any] = {
+        "source": {"enum": [*choices, SAME_FOR_ALL, *([EACH_OWN] if names else []), "none"]},
+        "value": {"type": ["number", "null"], "description": f"the number, when the source is '{SAME_FOR_ALL}'"},
+        "unit": {"enum": units},
     }
+    if names:
+        properties["values"] = {
+            "type": "object",
+            "description": f"when the source is '{EACH_OWN}': the number the text states for each of {', '.join(names)}",
+            "properties": {name: {"type": "number"} for name in names},
+        }
+    return {"type": "object", "description": description, "properties": properties, "required": ["source", "value", "unit"]}
 
 
 def read_series_or_common(

@@ -21,8 +21,15 @@ from typing import Any
 
 from knowledge_base.template import PICK_A_SOURCE, AssemblyError, SpecItem, cell_item
 from knowledge_base.templates import _cues as cue
+from knowledge_base.templates._stated_quantities import (
+    EACH_OWN,
+    convert_stated,
+    converted_items,
+    list_of_kind,
+    read_series_or_common,
+    single_unit,
+)
 from knowledge_base.templates._stated_quantities import PARENTHESIS as _PARENTHESIS
-from knowledge_base.templates._stated_quantities import convert_stated, converted_items, list_of_kind, single_unit
 from knowledge_base.units import same_dimension
 from tools.textdata import NUMBER, PERCENT, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
 
@@ -268,6 +275,20 @@ def per_name_values(
     if target_unit is None or unit is None:
         return {k: raw[k] for k in names}
     return {k: convert_stated(raw[k], unit, target_unit, f"{name}[{k}]") for k in names}
+
+
+def read_series_or_each(
+    entry: Any, elements: list[str], target: str, name: str, data: TextData, spec: list[SpecItem]
+) -> dict[str, float] | None:
+    """A `series_or_common_schema(..., names=elements)` answer in the `target` unit: its numbers per name when its
+    source is EACH_OWN (each must stand in its own sentence or row, or in one for all: `per_name_values`)."""
+    if not (isinstance(entry, dict) and entry.get("source") == EACH_OWN):
+        return read_series_or_common(entry, elements, target, name, data, spec)
+    typed = entry.get("values") if isinstance(entry.get("values"), dict) else {}
+    values = per_name_values({"values": typed, "unit": entry.get("unit") or target}, data, elements, name, target, spec)
+    if values is None:
+        raise AssemblyError(f"{name}: source '{EACH_OWN}' needs a number for each of {', '.join(elements)}")
+    return values
 
 
 def name_columns(data: TextData, names: Sequence[str], besides: Sequence[MatrixSource] = ()) -> list[str]:

@@ -30,12 +30,12 @@ from knowledge_base.templates._stated_quantities import (
     quantity_schema,
     read_quantity,
     read_series,
-    read_series_or_common,
     series_choices,
     series_or_common_schema,
     series_schema,
     stated_series,
 )
+from knowledge_base.templates._tabular import read_series_or_each
 from tools.question import Measure, measures
 from tools.textdata import TextData
 
@@ -55,6 +55,13 @@ RATE_UNITS = ["Mbit/s", "kbit/s", "Gbit/s", "bit/s"]
 SNR_DB, SNR_LINEAR = "SNR in dB", "SNR (linear)"
 SMALLEST_SHARE = 1e-6
 """No user's bandwidth drops below this fraction of the band: 1/b stays finite for the solver."""
+
+
+def _users(data: TextData, choices: list[str]) -> list[str]:
+    """The users that every list or column of `choices` names (none when they name different things)."""
+    named = [list(data.table(c.partition(": ")[0]).column(c.partition(": ")[2])) if ": " in c else
+             list(data.named_list(c).values) for c in choices]  # fmt: skip
+    return named[0] if named and all(set(n) == set(named[0]) for n in named) else []
 
 
 class BandwidthParams(BaseModel):
@@ -173,9 +180,14 @@ class BandwidthAllocation(Template[BandwidthParams]):
     def binding_schema(self, data: TextData) -> dict[str, Any]:
         if not series_choices(data):
             raise AssemblyError("this template needs the users' spectral efficiencies (or SNRs) in a table or list")
-        quality_units = ["bit/s/Hz", *([SNR_DB, SNR_LINEAR] if cue.says(data, cue.SINR_WORD) else [])]
+        snr = cue.says(data, cue.SINR_WORD)
+        quality_units = ["bit/s/Hz", *([SNR_DB, SNR_LINEAR] if snr else [])]
+        # the 1.5B model chose dev30-bw-03's "update size (MB)" column as the SNRs three times: only a column or list
+        # that may hold a rate per hertz or an SNR (dB, or no unit) is offered
+        kinds = ["bit/s/Hz", *(["dB", LINEAR] if snr else [])]
+        users = _users(data, series_choices(data, kinds))
         properties: dict[str, Any] = {
-            "spectral_efficiency": series_schema("each user's spectral efficiency (or SNR)", quality_units, data),
+            "spectral_efficiency": series_schema("each user's spectral efficiency (or SNR)", quality_units, data, kinds=kinds),
             "total_bandwidth": quantity_schema("the band to share", BANDWIDTH_UNITS),
         }
         objectives = list(get_args(BandwidthObjective))
@@ -188,15 +200,17 @@ class BandwidthAllocation(Template[BandwidthParams]):
         if cue.sentence_says(data, cue.RATE_NUMBER, cue.AT_LEAST) or cue.sentence_says(
             data, cue.RATE_WORD, cue.AT_LEAST, cue.EACH
         ):
-            properties["minimum_rate"] = series_or_common_schema("rate each user needs", RATE_UNITS, data)
+            properties["minimum_rate"] = series_or_common_schema("rate each user needs", RATE_UNITS, data, names=users)
         if cue.sentence_says(data, cue.AT_MOST, cue.HERTZ_NUMBER, without=cue.TOTAL) or cue.sentence_says(
             data, cue.AT_MOST, cue.RATE_NUMBER
         ):
             properties["per_user_cap"] = series_or_common_schema(
-                "the most bandwidth (or rate) one user may get", [*BANDWIDTH_UNITS, *RATE_UNITS], data
+                "the most bandwidth (or rate) one user may get", [*BANDWIDTH_UNITS, *RATE_UNITS], data, names=users
             )
         if cue.sentence_says(data, cue.TIME_NUMBER, cue.DELAY_WORD):
-            properties["deadline"] = series_or_common_schema("the delay each user's data must not exceed", ["ms", "s"], data)
+            properties["deadline"] = series_or_common_schema(
+                "the delay each user's data must not exceed", ["ms", "s"], data, names=users
+            )
         properties["objective"] = {"enum": objectives, "description": "what the question asks to optimize"}
         return binding_object("bandwidth_binding", properties)
 
@@ -209,8 +223,8 @@ class BandwidthAllocation(Template[BandwidthParams]):
             "spectral_efficiency": efficiency,
             "total_bandwidth_mhz": read_quantity(binding.get("total_bandwidth"), "MHz", "total bandwidth", spec),
             "objective": objective,
-            "min_rate_mbps": read_series_or_common(binding.get("minimum_rate"), users, "Mbit/s", "minimum rate", data, spec),
-            "deadline_ms": read_series_or_common(binding.get("deadline"), users, "ms", "deadline", data, spec),
+            "min_rate_mbps": read_series_or_each(binding.get("minimum_rate"), users, "Mbit/s", "minimum rate", data, spec),
+            "deadline_ms": read_series_or_each(binding.get("deadline"), users, "ms", "deadline", data, spec),
         }
         if objective in DELAY_OBJECTIVES or values["deadline_ms"] is not None:
             values["data_mbit"] = read_series(binding.get("data_size"), "Mbit", "data size", data, spec, optional=True)
@@ -229,7 +243,7 @@ class BandwidthAllocation(Template[BandwidthParams]):
         unit = str(cap.get("unit") or "MHz") if isinstance(cap, dict) else "MHz"
         # A cap in MHz limits the bandwidth, one in Mbit/s the rate: the unit decides which field it fills.
         field, target = ("max_bandwidth_mhz", "MHz") if unit in BANDWIDTH_UNITS else ("max_rate_mbps", "Mbit/s")
-        values[field] = read_series_or_common(cap, users, target, "per-user cap", data, spec)
+        values[field] = read_series_or_each(cap, users, target, "per-user cap", data, spec)
         return values
 
     @staticmethod
