@@ -46,6 +46,11 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         "demand": {"source": "none", "unit": "linear"}, "site_cost": {"source": "T1: cost (kEUR)", "unit": "linear"},
         "must_cover": {"points": ["every point"], "times": 1},
     }),
+    "dev30-cov-03": ("coverage_site_placement", {
+        "objective": "maximize the covered demand", "demand": {"source": "T1: population (thousands)", "unit": "linear"},
+        "site_cost": {"source": "L1", "unit": "linear"}, "sites_available": None, "budget": {"value": 10, "unit": "million EUR"},
+        "must_cover": {"points": ["3", "5"], "times": 2},
+    }),
     "dev30-ee-01": ("energy_efficiency_dinkelbach", {
         "channel_gain": {"value": 112, "unit": "path loss in dB"}, "noise_power": {"value": -104, "unit": "dBm"},
         "bandwidth": {"value": 10, "unit": "MHz"}, "max_power_per_user": {"list": "none", "values": [27], "unit": "dBm"},

@@ -18,7 +18,7 @@ from knowledge_base.templates.coverage_site_placement import (
     TEMPLATE,
     CoverageParams,
 )
-from tests.templates_support import solve_example
+from tests.templates_support import dev30_case, solve_example
 from tools.textdata import parse_text
 
 UAV_TEXT, _, BUDGET_TEXT = TEMPLATE.examples
@@ -335,3 +335,20 @@ def test_positions_in_a_sentence_and_a_radius_per_site_type_equal_brute_force() 
     unstated = TYPED_SITES.replace(" and a pico site every hotspot within 1.0 km", "")
     without = TEMPLATE.binding_schema(parse_text(unstated))["properties"]["coverage_radius"]
     assert "list" not in without.get("properties", {})  # a type with no radius in the text: the column is not offered
+
+
+def test_a_table_of_marks_says_which_site_covers_which_point() -> None:
+    """dev30-cov-03: 'An "x" means the site covers the district', a row per district and a column of marks per site.
+    The template offered distances or coordinates only (every table choice 'none'), failed three times and was
+    dropped. The marks are read by code; a demand is offered only from what names the districts, a cost only from
+    what names the sites (the site costs were offered as the districts' populations)."""
+    data = parse_text(dev30_case("dev30-cov-03")["question"])
+    fields = TEMPLATE.binding_schema(data)["properties"]
+    assert "geometry" not in fields and "distance_table" not in fields
+    assert fields["demand"]["properties"]["source"]["enum"] == ["T1: population (thousands)", "none"]
+    assert fields["site_cost"]["properties"]["source"]["enum"] == ["L1", "none"]
+    binding = {"objective": "maximize the covered demand", "demand": {"source": "T1: population (thousands)", "unit": "linear"},
+               "sites_available": 3, "must_cover": {"points": ["3"], "times": 2}}  # fmt: skip
+    params, _ = TEMPLATE.assemble(binding, data)
+    assert params.sites == [f"S{i}" for i in range(1, 10)] and params.points == [str(i) for i in range(1, 9)]
+    assert params.covering("1") == ["S1", "S2", "S7"] and params.covering("8") == ["S5", "S7", "S8"]

@@ -286,6 +286,12 @@ def series_choices(data: TextData, units: list[str] | None = None) -> list[str]:
     return [*_lists_of_kind(data, units), *columns]
 
 
+def series_names(choice: str, data: TextData) -> list[str]:
+    """The elements a `series_choices` choice gives a number for: a list's names, or a table column's rows."""
+    table_id, sep, column = choice.partition(": ")
+    return list(data.table(table_id).column(column)) if sep else list(data.named_list(choice).values)
+
+
 def series_schema(
     description: str, units: list[str], data: TextData, optional: bool = False, kinds: list[str] | None = None
 ) -> dict[str, Any]:

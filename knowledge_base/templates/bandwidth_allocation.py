@@ -31,6 +31,7 @@ from knowledge_base.templates._stated_quantities import (
     read_quantity,
     read_series,
     series_choices,
+    series_names,
     series_or_common_schema,
     series_schema,
     stated_series,
@@ -59,8 +60,7 @@ SMALLEST_SHARE = 1e-6
 
 def _users(data: TextData, choices: list[str]) -> list[str]:
     """The users that every list or column of `choices` names (none when they name different things)."""
-    named = [list(data.table(c.partition(": ")[0]).column(c.partition(": ")[2])) if ": " in c else
-             list(data.named_list(c).values) for c in choices]  # fmt: skip
+    named = [series_names(c, data) for c in choices]
     return named[0] if named and all(set(n) == set(named[0]) for n in named) else []
 
 

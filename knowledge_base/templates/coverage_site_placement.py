@@ -32,6 +32,7 @@ from knowledge_base.templates._stated_quantities import (
     read_quantity,
     read_series,
     series_choices,
+    series_names,
     series_schema,
 )
 from knowledge_base.units import UnitError, convert
@@ -212,7 +213,10 @@ class CoveragePlacement(Template[CoverageParams]):
         properties: dict[str, Any] = {
             "objective": {"enum": list(get_args(CoverageObjective)), "description": "what the question asks to optimize"}
         }
-        if data.tables:
+        marked = _marked(data)
+        if marked is not None:  # which site covers which point is read from the marks by code: nothing to ask
+            points, sites = list(marked.rows), _mark_columns(marked)
+        elif data.tables:
             points, sites = _names(data)
             properties |= self._geometry_schema(data, len(sites))
         else:
@@ -223,9 +227,13 @@ class CoveragePlacement(Template[CoverageParams]):
             if _lists_side(data, data.relations[0]) is None:
                 properties["each_line_gives"] = {"enum": [SITE_LISTS, POINT_LISTS]}
             points, sites = _sides(data, data.relations[0], None)
-        properties["demand"] = series_schema("users or demand at each point, if given", [LINEAR], data, optional=True)
+        properties["demand"] = _naming(
+            series_schema("users or demand at each point, if given", [LINEAR], data, optional=True), data, points
+        )
         if data.says(_COST):
-            properties["site_cost"] = series_schema("cost of each candidate site, if given", [LINEAR], data, optional=True)
+            properties["site_cost"] = _naming(
+                series_schema("cost of each candidate site, if given", [LINEAR], data, optional=True), data, sites
+            )
         if data.says(_COUNT):
             properties["sites_available"] = {"type": ["integer", "null"], "description": "most sites that may be opened"}
         if data.says_together(_BUDGET, _COST):
@@ -287,7 +295,15 @@ class CoveragePlacement(Template[CoverageParams]):
 
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         objective = variant(binding, "objective", get_args(CoverageObjective), MAX_COVERAGE)
-        if not data.tables:
+        marked = _marked(data)
+        if marked is not None:
+            sites = _mark_columns(marked)
+            values = {
+                "points": list(marked.rows),
+                "sites": sites,
+                "covers": {p: [s for s in sites if marked.text_of(p, s).strip()] for p in marked.rows},
+            }
+        elif not data.tables:
             values = self._from_lists(binding, data)
         else:
             values = self._from_geometry(binding, data, spec)
@@ -551,6 +567,38 @@ def _radius_by_type(choice: str, sites: list[str], data: TextData, spec: list[Sp
     for name, (value, unit) in radii.items():
         spec.append(SpecItem(f"coverage radius[{name}] ({unit})", value, f"the text, for the {name} sites of {choice}"))
     return {site: convert_stated(*radii[kind[site]], "m", "coverage radius") for site in sites}
+
+
+_MARK = re.compile(r"^(?:x|X|✓|✔|•|\*|yes|Yes|covered)$")
+"""A cell that marks "this site covers this point" in a coverage table (a blank one: it does not)."""
+
+
+def _mark_columns(table: Table) -> list[str]:
+    """The columns of a table that hold only marks and blanks, with at least one mark (the sites of a coverage table)."""
+    marks = [
+        c
+        for c in table.columns
+        if all(not t.strip() or _MARK.match(t.strip()) for t in (table.text_of(r, c) for r in table.rows))
+        and any(table.text_of(r, c).strip() for r in table.rows)
+    ]
+    return marks
+
+
+def _marked(data: TextData) -> Table | None:
+    """The table that marks which sites cover which points ("An 'x' means the site covers the district": rows the
+    points, a column of marks per site; dev30-cov-03), when the text has exactly one; else None."""
+    tables = [t for t in data.tables if len(_mark_columns(t)) >= 2]
+    return tables[0] if len(tables) == 1 else None
+
+
+def _naming(field: dict[str, Any], data: TextData, names: list[str]) -> dict[str, Any]:
+    """A series field offering only the lists and columns that give a number for each of `names` (the points for a
+    demand, the sites for a cost), unless none does: dev30-cov-03's site costs are no districts' populations."""
+    source = field["properties"]["source"]
+    choices = [c for c in source["enum"] if c == "none" or set(series_names(c, data)) == set(names)]
+    return (
+        field if choices == ["none"] else {**field, "properties": {**field["properties"], "source": {**source, "enum": choices}}}
+    )
 
 
 def _has_xy(table: Table) -> bool:
