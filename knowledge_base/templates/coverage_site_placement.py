@@ -298,7 +298,7 @@ class CoveragePlacement(Template[CoverageParams]):
         marked = _marked(data)
         if marked is not None:
             sites = _mark_columns(marked)
-            values = {
+            values: dict[str, Any] = {
                 "points": list(marked.rows),
                 "sites": sites,
                 "covers": {p: [s for s in sites if marked.text_of(p, s).strip()] for p in marked.rows},
