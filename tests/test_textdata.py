@@ -112,6 +112,20 @@ def test_lists_written_as_prose_are_read_with_their_label_and_unit() -> None:
     assert "Alpha 40, Bravo 30, Charlie 25 (Mbit/s)" in parse_text(text).describe()
 
 
+def test_things_named_by_a_word_and_a_number_make_prose_lists_under_one_name() -> None:
+    # dev30-ee-03: "-95 dB for sensor 1 and -105 dB for sensor 2" was no list, so the template saw one link and gave
+    # both sensors one rate floor until the time budget; the floors "Sensor 1 ... sensor 2" name the same two sensors
+    text = (
+        "The channel gain is -95 dB for sensor 1 and -105 dB for sensor 2, and the noise power is -100 dBm. Each sensor "
+        "can transmit up to 23 dBm. Sensor 1 must deliver at least 10 Mbit/s and sensor 2 at least 25 Mbit/s."
+    )
+    gains, floors = parse_text(text).lists
+    assert gains.values == {"sensor1": -95.0, "sensor2": -105.0} and gains.unit == "dB"
+    assert floors.values == {"sensor1": 10.0, "sensor2": 25.0} and floors.unit == "Mbit/s"
+    [ranks] = parse_text("Per TTI Alpha has 25 RBs, Bravo 20 and Charlie 15.").lists  # "Bravo 20" is no name
+    assert ranks.values == {"Alpha": 25.0, "Bravo": 20.0, "Charlie": 15.0}
+
+
 def test_a_list_in_parentheses_is_read_after_the_words_that_say_what_it_holds() -> None:
     # dev30-ee-02: no list at all was read, and the cells' powers were left out to the time budget
     text = (

@@ -28,18 +28,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")
 _LIST_ITEM = re.compile(rf"^\s*(?P<name>{_NAME})\s+(?P<value>[-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*(?P<unit>[A-Za-z%/]*)\s*$")
 _VALUE = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
 _UNIT = r"[A-Za-zµ%][A-Za-z%/µ]*"
-_PROSE_FOR = re.compile(rf"(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s+(?:for|at|in|on|to)\s+(?P<name>{_NAME})")
-"""One item of a list written as prose, value first: "40 Mbit/s for Alpha", "0.2 mW at Rx1"."""
+_PROSE_FOR = re.compile(rf"(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s+(?:for|at|in|on|to)\s+(?P<name>{_NAME}(?:\s+\d+)?)")
+"""One item of a list written as prose, value first: "40 Mbit/s for Alpha", "0.2 mW at Rx1", "-95 dB for sensor 1"
+('sensor 1' is named sensor1)."""
 _VERB = (
     r"(?:(?:has|have|gets|needs|is|with|can take|can (?:transmit|send|use)(?: up to| at most)?|up to|at most"
-    r"|(?:needs? )?at least)\s+)?"
+    r"|(?:needs? )?at least|must (?:deliver|get|receive|reach|have|carry)(?: at least| at most| up to)?)\s+)?"
 )
 _PROSE_PAREN = re.compile(rf"(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s*\(\s*(?:for\s+)?(?P<name>{_NAME}(?:\s+\d+)?)\s*\)")
 """One item, the name after it in parentheses: "10 dB (link 1)", "8 dB (Rx2)"; 'link 1' is named link1."""
 _PAIR = rf"{_NAME}\s*(?:->|→)\s*{_NAME}"
 """Two names joined by an arrow: 'Tx1 -> Rx1' (a gain from a transmitter to a receiver)."""
-_PROSE_HAS = re.compile(rf"(?P<name>{_PAIR}|{_NAME})(?:\s*:)?\s+{_VERB}(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?")
-"""One item, name first: "Alpha has 25 RBs", "Bravo 20"."""
+_PROSE_HAS = re.compile(
+    rf"(?P<name>{_PAIR}|{_NAME}(?:\s+\d+(?=\s+[A-Za-z]))?)(?:\s*:)?\s+{_VERB}(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?"
+)
+"""One item, name first: "Alpha has 25 RBs", "Bravo 20", "sensor 2 at least 25 Mbit/s" (named sensor2)."""
 _ITEM = rf"{_VALUE}(?:\s*{_UNIT})?"
 _RANGE_LIST = re.compile(
     rf"(?P<values>{_ITEM}(?:\s*,\s*(?:and\s+)?{_ITEM}|\s+and\s+{_ITEM})+)\s+(?:for|of)\s+(?:the\s+)?"
@@ -519,8 +522,14 @@ def same_numbers(names: Iterable[str], others: Iterable[str]) -> dict[str, str] 
 
 
 def _pair_name(name: str) -> str:
-    """'Tx1 -> Rx1' as 'Tx1->Rx1', 'link 1' as 'link1'; other names as written."""
-    return re.sub(r"\s*(->|→)\s*", "->", re.sub(r"^([A-Za-z]+)\s+(\d+)$", r"\1\2", name))
+    """'Tx1 -> Rx1' as 'Tx1->Rx1', 'link 1' and 'Link 1' as 'link1' (a word's capital at a sentence's start is no
+    part of the name: "Sensor 1 must ... and sensor 2 ..."), 'UE 1' as 'UE1'; other names as written."""
+
+    def joined(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return f"{word.lower() if word[1:].islower() else word}{match.group(2)}"
+
+    return re.sub(r"\s*(->|→)\s*", "->", re.sub(r"^([A-Za-z]+)\s+(\d+)$", joined, name))
 
 
 def _pair_tables(lists: tuple[NamedList, ...], count: int) -> tuple[Table, ...]:
