@@ -188,6 +188,9 @@ def read_per_element(
             return {e: convert_stated(stated[e], own[e], target, name) for e in elements}
     else:
         values = [float(v) for v in entry.get("values") or []]
+        column = _typed_column(values, elements, data)
+        if column is not None:
+            return read_per_element({**entry, "list": column}, elements, target, name, data, spec, other_names, default)
         if len(values) == 1:
             stated = dict.fromkeys(elements, values[0])
         elif len(values) == len(elements):
@@ -201,6 +204,25 @@ def read_per_element(
     for value in dict.fromkeys(stated.values()):  # each distinct number once: that is what the text states
         spec.append(SpecItem(f"{name} ({unit})", value, source, value if value == default else None, unit=unit))
     return converted
+
+
+def _typed_column(values: list[float], elements: list[str], data: TextData) -> str | None:
+    """The one list or table column of the text whose numbers for the elements are `values`, in their order: what the
+    model typed one by one is that source, read from it (the 1.5B model typed dev30-mec-01's deadline column, and the
+    Verifier refused numbers that stand only in a table as not stated as such). None for one number, or no such one."""
+    if len(values) < 2 or len(values) != len(elements):
+        return None
+    found = [
+        choice
+        for choice in series_choices(data)
+        if set(series_names(choice, data)) == set(elements) and [_number_of(choice, e, data) for e in elements] == values
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _number_of(choice: str, element: str, data: TextData) -> float | None:
+    table_id, sep, column = choice.partition(": ")
+    return data.table(table_id).column(column)[element] if sep else data.named_list(choice).values[element]
 
 
 def read_optional_per_element(
