@@ -87,18 +87,27 @@ def _not_again(name: str, field: dict[str, Any], chosen: Any, reason: str) -> di
     """The field without the source (list, table column) its last answer chose, where the rejection says of this
     field that the choice is wrong ("per-user cap: L2 gives the minimum rates", its words before the choice); as it
     was when nothing else is left. dev30-bw-01 on the 1.5B model, asked for the per-user cap alone after that error,
-    chose L2 again."""
-    parts = field.get("properties") or {}
+    chose L2 again. A field of choices alone loses the choice so named too ("channels per user: at most one channel
+    per user contradicts a cap of more than one channel per user": dev30-chan-02 on the 1.5B, asked again, chose it
+    again until the template was dropped)."""
     own = content_words(name.replace("_", " "))
-    for key in ("source", "list"):
-        picked = chosen.get(key) if isinstance(chosen, dict) else None
-        options = (parts.get(key) or {}).get("enum")
+
+    def without(part: dict[str, Any], picked: Any) -> dict[str, Any] | None:
+        options = part.get("enum")
         if not isinstance(picked, str) or picked == "none" or not isinstance(options, list) or picked not in options:
-            continue
-        labels = re.findall(rf"([^;:]+?):\s*{re.escape(picked)}(?![\w:])", reason)
+            return None
+        labels = re.findall(rf"([^;:,\n]+?):\s*{re.escape(picked)}(?![\w:])", reason)
         said = any(content_words(label.replace("-", " ")) == own for label in labels)
-        if said and any(o not in (picked, "none") for o in options):
-            return {**field, "properties": {**parts, key: {**parts[key], "enum": [o for o in options if o != picked]}}}
+        return {**part, "enum": [o for o in options if o != picked]} if said and set(options) - {picked, "none"} else None
+
+    plain = without(field, chosen)
+    if plain is not None:
+        return plain
+    parts = field.get("properties") or {}
+    for key in ("source", "list"):
+        narrowed = without(parts.get(key) or {}, chosen.get(key) if isinstance(chosen, dict) else None)
+        if narrowed is not None:
+            return {**field, "properties": {**parts, key: narrowed}}
     return field
 
 

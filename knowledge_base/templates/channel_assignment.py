@@ -80,8 +80,8 @@ class ChannelAssignmentParams(BaseModel):
         if single and self.max_channels is not None and any(v > 1 for v in self.max_channels.values()):
             # dev30-chan-02 on the 1.5B: "at most one channel per user" beside "at most 3 RBs each", reported infeasible
             raise ValueError(
-                f"channels per user '{self.channels_per_user}' contradicts a cap of more than one channel per user: "
-                "the text that caps a user's channels lets it have several"
+                f"channels per user: {self.channels_per_user} contradicts a cap of more than one channel per user "
+                "(the text that caps a user's channels lets it have several)"
             )
         if self.channels_per_user in (EXACTLY_ONE, AT_LEAST_ONE) and len(self.users) > len(self.channels):
             raise ValueError(f"{len(self.users)} users cannot each get their own channel out of {len(self.channels)}")
