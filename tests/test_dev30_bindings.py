@@ -57,6 +57,12 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         "amplifier_efficiency": {"value": 35, "unit": "percent"}, "circuit_power": {"value": 400, "unit": "mW"},
         "objective": "maximize the energy efficiency (bits per Joule)",
     }),
+    "dev30-ee-03": ("energy_efficiency_dinkelbach", {
+        "channel_gains": {"source": "L1", "unit": "dB"}, "noise_power": {"value": -100, "unit": "dBm"},
+        "bandwidth": {"value": 5, "unit": "MHz"}, "circuit_power": {"value": 300, "unit": "mW"},
+        "max_power_per_user": {"list": "none", "values": [23], "unit": "dBm"},
+        "min_rate": {"list": "L2", "values": [], "unit": "Mbit/s"}, "objective": "minimize the energy per bit",
+    }),
     "dev30-leo-02": ("leo_microservice_placement", {
         "delay_table": "the links the text lists (no delays: one hop each)",
         "cpu_requirement_list": {"values": {"F1": 4, "F2": 3, "F3": 5, "F4": 2}}, "cpu_capacity_list": "T1: spare cores",
@@ -629,3 +635,39 @@ def test_caps_stated_user_by_user_are_read_per_user_and_one_cap_for_all_is_refus
     [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
     assert "at most 8 MHz" in rejection and "no parameter equal to 8" in rejection, rejection
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=1e-4)
+
+
+def test_a_table_column_typed_number_by_number_is_read_from_the_column(kb_dir: Path) -> None:
+    # dev30-mec-01 on the 1.5B at f25dbbf: the deadlines and transmit powers typed one by one, each exactly the table's
+    # column in its order; the Verifier refused them as numbers that stand only in the table, to the iteration cap.
+    # Numbers that are one column of the text, in its order, are read from that column.
+    record = case("dev30-mec-01")
+    right = BINDINGS["dev30-mec-01"][1]
+    typed = {
+        **right,
+        "deadline": {"list": "none", "values": [1000, 2000, 700, 1500, 2000, 1000], "unit": "ms"},
+        "transmit_power": {"list": "none", "values": [200, 250, 150, 200, 300, 180], "unit": "mW"},
+    }
+    steps = run(record["question"], ScriptedChatModel(script=[typed, NO_MAPPING]), kb_dir)
+    assert not [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+    # a column typed with one number changed is not that column: refused, as before
+    changed = {**typed, "deadline": {"list": "none", "values": [1000, 2000, 700, 1500, 2000, 900], "unit": "ms"}}
+    steps = run(record["question"], ScriptedChatModel(script=[changed, NO_MAPPING, right, NO_MAPPING]), kb_dir)
+    assert any(s.text.startswith("rejected") for s in steps if s.kind == "agent")
+
+
+def test_a_choice_the_error_names_is_not_offered_again(kb_dir: Path) -> None:
+    # dev30-chan-02 on the 1.5B at f25dbbf: "at most one channel per user" beside its cap of 3 RBs, refused, and chosen
+    # again when asked for that field alone, until the template was dropped (and the run ended on another template).
+    record = case("dev30-chan-02")
+    chan = {
+        "rate_table": "T1", "table_layout": "a row per user, a column per channel", "objective": "maximize the sum rate",
+        "channels_per_user": "at most one channel per user", "minimum_rate": {"source": "L1", "value": None, "unit": "Mbit/s"},
+        "max_channels_per_user": {"source": "one value for all", "value": 3, "unit": "RBs"},
+    }  # fmt: skip
+    fake = ScriptedChatModel(script=[chan, {"channels_per_user": "any number of channels per user"}, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    asked = fake.schemas[1]["properties"]
+    assert list(asked) == ["channels_per_user"] and "at most one channel per user" not in asked["channels_per_user"]["enum"]
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
