@@ -188,9 +188,9 @@ def read_per_element(
             return {e: convert_stated(stated[e], own[e], target, name) for e in elements}
     else:
         values = [float(v) for v in entry.get("values") or []]
-        column = _typed_column(values, elements, data)
-        if column is not None:
-            return read_per_element({**entry, "list": column}, elements, target, name, data, spec, other_names, default)
+        typed_as = _typed_column(values, elements, data)
+        if typed_as is not None:
+            return read_per_element({**entry, "list": typed_as}, elements, target, name, data, spec, other_names, default)
         if len(values) == 1:
             stated = dict.fromkeys(elements, values[0])
         elif len(values) == len(elements):
