@@ -21,6 +21,7 @@ The flows of all demands on a link stay within its capacity.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Literal, get_args
 
@@ -61,20 +62,29 @@ def _changed_links(data: TextData, tables: list[Table]) -> list[str]:
     changed = []
     for sentence in data.sentences():
         rates = {float(m.group(1)) for m in _RATE_NUMBER.finditer(sentence)}  # none: no link of it is changed
-        changed += [link for link, values in held.items() if name_pattern(link).search(sentence) and rates - values]
+        named = [link for link in held if name_pattern(link).search(sentence)]
+        if len(named) == len(held):
+            continue  # the sentence that lists every link ("these links: A-B 100 Mbit/s, A-C 100 Mbit/s, ...") is the table
+        changed += [link for link in named if rates - held[link]]
     return list(dict.fromkeys(changed))
 
 
 def _with_changes(links: list[_links.Link], changes: list[Any], unit: str, spec: list[SpecItem]) -> list[_links.Link]:
     """The links with the capacities the binding says the text changes, in the network's unit."""
     new: dict[str, float] = {}
+    own = {link.name: link.capacity for link in links}
     for change in changes:
         if not isinstance(change, dict) or not isinstance(change.get("capacity"), dict):
             continue
         name = str(change.get("link"))
-        if name not in {link.name for link in links}:
+        if name not in own:
             raise AssemblyError(f"changed capacity: {name} is not a link of the table")
-        new[name] = read_quantity(change["capacity"], unit, f"changed capacity[{name}]", spec)
+        read: list[SpecItem] = []
+        capacity = read_quantity(change["capacity"], unit, f"changed capacity[{name}]", read)
+        if math.isclose(capacity, own[name], rel_tol=1e-9):
+            continue  # the link's own capacity is no change (the 1.5B copied dev30-nf-02's whole link list as changes)
+        spec += read
+        new[name] = capacity
     return [link.model_copy(update={"capacity": new[link.name]}) if link.name in new else link for link in links]
 
 
