@@ -82,6 +82,10 @@ class ClauseCoverage:
 # The asked quantity
 
 
+MISMATCH = "the question asks for "
+"""How a rejection for an objective that measures something else than the question asks begins."""
+
+
 def objective_mismatch(asked: AskedQuantity | None, objective: Measure | None) -> str | None:
     """Words for how the formulation's objective differs from what the text asks; None when nothing is against it.
 
@@ -90,17 +94,17 @@ def objective_mismatch(asked: AskedQuantity | None, objective: Measure | None) -
         return None
     wanted, have = asked.describe(), objective.describe()
     if asked.sense is not None and asked.sense != objective.sense:
-        return f"the question asks for {wanted}; this model {have}"
+        return f"{MISMATCH}{wanted}; this model {have}"
     if (
         asked.kinds
         and objective.kinds
         and (not asked.kinds & objective.kinds or asked.kinds & DEFINING_KINDS != objective.kinds & DEFINING_KINDS)
     ):
-        return f"the question asks for {wanted}; this model {have}"
+        return f"{MISMATCH}{wanted}; this model {have}"
     if asked.aggregate and objective.aggregate and asked.aggregate != objective.aggregate:
-        return f"the question asks for {wanted}; this model {have}"
+        return f"{MISMATCH}{wanted}; this model {have}"
     if asked.unit is not None and objective.unit is not None and different_dimensions(asked.unit, objective.unit):
-        return f"the question asks for {wanted}; this model {have}, which is not measured in {asked.unit or 'a pure number'}"
+        return f"{MISMATCH}{wanted}; this model {have}, which is not measured in {asked.unit or 'a pure number'}"
     return None
 
 

@@ -20,7 +20,7 @@ from agents.backbone import Spent, StructuredOutputError, ask
 from agents.budget import deadline, out_of_time, over_budget
 from agents.context import Context
 from agents.decomposed import example_of
-from agents.fidelity import lists_in, objective_mismatch
+from agents.fidelity import MISMATCH, lists_in, objective_mismatch
 from agents.freeform import GENERATED, describe_example, states_a_problem, write_model, write_model_in_steps
 from agents.knowledge import problem_data, template_store
 from agents.refill import focused_schema, only_answer
@@ -179,6 +179,8 @@ def _ask_llm(
 ) -> tuple[dict[str, Any], str]:
     """The binding the LLM fills in (empty when it gave none usable), and how it came: in words, for the history."""
     refill = [f for f in state.get("refill", []) if f in (schema.get("properties") or {})]
+    if previous is not None:
+        schema = _other_objectives(schema, state.get("feedback", ""), previous["binding"])
     if refill and previous is not None:
         # The Verifier named the fields that may express what the last binding left out: ask for those alone.
         kept = previous["binding"]
@@ -187,7 +189,7 @@ def _ask_llm(
         focused = focused_schema(schema, refill, kept, state.get("feedback", ""), left_out, listed)
         only = only_answer(focused)
         if only is not None:  # the left-out clause leaves the fields one answer: code writes it
-            return {**kept, **only}, f"wrote {', '.join(only)} by code: what the text left out leaves them one answer"
+            return {**kept, **only}, f"wrote {', '.join(only)} by code: the last rejection leaves them one answer"
         ask_fields = prompts.load("modeler_refill_fields")
         values = {"template_title": title, "problem": problem_text(state), "reason": state.get("feedback", "")}
         try:
@@ -205,6 +207,19 @@ def _ask_llm(
         return _ask_anew(context, fill, schema, spent, state, previous, {}, **values, feedback=feedback), FILLED
     except StructuredOutputError as exc:
         return {}, f"LLM gave no usable binding: {exc}"
+
+
+def _other_objectives(schema: dict[str, Any], feedback: str, binding: dict[str, Any]) -> dict[str, Any]:
+    """The schema without the objective the last binding chose, when the Verifier said it measures something else
+    than the question asks ("the question asks for the maximum fraction ...; this model maximizes the total flow"):
+    dev30-nf-03 on the 1.5B at f25dbbf chose "maximum total throughput" again after that rejection, and the template
+    was dropped for one that could not express the question. As it was when no other objective is left."""
+    field = (schema.get("properties") or {}).get("objective")
+    chosen = binding.get("objective")
+    if MISMATCH not in feedback or not isinstance(field, dict) or chosen not in (field.get("enum") or []):
+        return schema
+    kept = [o for o in field["enum"] if o != chosen]
+    return {**schema, "properties": {**schema["properties"], "objective": {**field, "enum": kept}}} if kept else schema
 
 
 def _ask_anew(

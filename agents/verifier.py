@@ -212,6 +212,8 @@ def _rejected(
     fields = [] if left_out_before else _fields_that_may_express(state, context, formulation, findings)
     if not fields and not any(f["kind"] == "repeated" for f in findings):  # a repeat is not asked for once more
         fields = _fields_the_error_names(state, context, formulation, [f["message"] for f in findings if f["kind"] == "binding"])
+    if not fields and [f["kind"] for f in findings] == ["asked_quantity"]:
+        fields = _another_objective(state, context, formulation)
     drop = _drop_reason(formulation, findings, fields)
     if drop:
         update |= {
@@ -226,6 +228,24 @@ def _rejected(
         return Command(goto="report", update=out_of_time(state, context, "verifier", update))
     hint = f"; the field(s) {', '.join(fields)} of the binding can express this: fill them from the text" if fields else ""
     return Command(goto="modeler", update=update | {"feedback": "" if drop else reason + hint, "refill": fields})
+
+
+def _another_objective(state: State, context: Context, formulation: Formulation) -> list[str]:
+    """["objective"] when the template offers another objective than the one that measures something else than the
+    question asks, and this template was not refused so before: dev30-nf-03 on the 1.5B chose the network flow's
+    "maximum total throughput" for "the largest fraction that can be carried", and the template, which has "maximum
+    concurrent flow", was dropped for one that could not express the question. [] otherwise: the template goes."""
+    template_id = formulation["template_id"]
+    if template_id == GENERATED or any(
+        r["template_id"] == template_id and "asked_quantity" in r["kinds"] for r in state.get("rejected", [])
+    ):
+        return []
+    try:
+        field = template_store(context).get(template_id).binding_schema(problem_data(state))["properties"].get("objective")
+    except AssemblyError:
+        return []
+    offered = field.get("enum") if isinstance(field, dict) else None
+    return ["objective"] if isinstance(offered, list) and set(offered) - {formulation["binding"].get("objective")} else []
 
 
 def _drop_reason(formulation: Formulation, findings: list[Finding], fields: list[str]) -> str:

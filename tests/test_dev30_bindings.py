@@ -703,3 +703,28 @@ def test_a_link_list_is_no_change_of_its_own_capacities() -> None:
     ]
     changed = _with_changes(links, changes, "Mbit/s", spec)
     assert [link.capacity for link in changed] == [100.0, 20.0] and [item.name for item in spec] == ["changed capacity[B-C]"]
+
+
+NF_03 = {
+    "objective": "maximum concurrent flow", "link_table": "T1", "capacity_column": "value (Gbit/s)",
+    "links": "two-way links, the capacity shared by both directions", "routing": "traffic may be split over several paths",
+    "demands": [{"source": "S1", "destination": "T1", "rate": {"value": 12, "unit": "Gbit/s"}},
+                {"source": "S2", "destination": "T2", "rate": {"value": 10, "unit": "Gbit/s"}},
+                {"source": "S1", "destination": "T2", "rate": {"value": 6, "unit": "Gbit/s"}}],
+}  # fmt: skip
+
+
+def test_an_objective_refused_as_another_measure_is_not_offered_again(kb_dir: Path) -> None:
+    # dev30-nf-03 on the 1.5B at f25dbbf: "maximum total throughput" for "the largest fraction ... as a percentage",
+    # refused ("the question asks for the maximum fraction ...; this model maximizes the total flow"), and chosen
+    # again until the template was dropped for the slice template, which could not express the question.
+    record = case("dev30-nf-03")
+    throughput = {**NF_03, "objective": "maximum total throughput"}
+    fake = ScriptedChatModel(script=[throughput, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert "the question asks for" in rejection
+    # the objective is asked again alone, without the refused one: the one left is written by code
+    assert any(s.text.startswith("formulation r2") and "wrote objective by code" in s.text for s in steps)
+    assert not any(s.text.startswith("dropped") for s in steps if s.kind == "agent")
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
