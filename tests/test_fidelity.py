@@ -98,7 +98,13 @@ def test_a_model_of_another_quantity_is_named_in_words() -> None:
 
 @pytest.mark.parametrize(
     ("question", "unit"),
-    [("What is the maximum revenue in EUR per hour?", "EUR/h"), ("Maximize the efficiency in bits per Joule.", "bits/joule")],
+    [
+        ("What is the maximum revenue in EUR per hour?", "EUR/h"),
+        ("Maximize the efficiency in bits per Joule.", "bits/joule"),
+        # dev30-nf-03: the fraction asked "as a percentage" was reported as 0.643 where 64.29 % was asked
+        ("What is the largest fraction that can be carried? Give it as a percentage.", "percent"),
+        ("What is the largest fraction that can be carried? Give it as a fraction.", ""),
+    ],
 )
 def test_a_unit_per_time_is_asked_as_written(question: str, unit: str) -> None:
     # dev30-sl-02's "in EUR per hour" was read as EUR

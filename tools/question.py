@@ -131,6 +131,8 @@ _PER_SYMBOL = {"hour": "h", "hours": "h", "day": "d", "days": "d", "months": "mo
 _DIMENSIONLESS = re.compile(
     r"\bas an? (?:fraction|ratio|linear ratio|percentage|share|number)\b|\bdimensionless\b", re.IGNORECASE
 )
+_AS_PERCENT = re.compile(r"\bas an? (?:percentage|percent)\b", re.IGNORECASE)
+"""A pure number asked in percent ("Give it as a percentage"): dev30-nf-03's 64.29 % was reported as 0.643."""
 _HOW_SENSE: dict[str, Sense | None] = {
     "much": None, "many": None, "long": "max", "large": "max", "high": "max", "small": "min", "low": "min", "few": "min",
 }  # fmt: skip
@@ -345,6 +347,8 @@ def _unit_of(sentence: str, phrase: str) -> str | None:
         if unit.lower() in ("the", "a", "an", "each", "total", "order", "terms", "linear", "which", "this", "that"):
             continue
         return unit
+    if _AS_PERCENT.search(sentence):
+        return "percent"
     if _DIMENSIONLESS.search(sentence):
         return ""
     return None
