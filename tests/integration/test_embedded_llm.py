@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
 import time
@@ -90,6 +92,26 @@ def test_the_server_resumes_a_prompt_from_its_saved_state_within_bounded_memory(
     log = server.log_path.read_text(errors="replace")
     assert log.count("cache hit") - before >= 6
     assert _resident_mb(server.process.pid) - resident < 600  # 12 saved states of ~400 tokens, not 12 × 311 MB
+
+
+def test_a_request_whose_client_went_away_stops_generating(server: EmbeddedServer) -> None:
+    """tools/llama_server.StopWhenGone: a client that closes its connection mid-answer (a request cut at the end of a
+    run's budget) ends the generation there, instead of the server writing its 400 tokens for nobody while the next
+    request waits; the server answers the next request as before."""
+    cut = re.compile(r"request cut, its client went away after (\d+) sampled tokens")
+    before = len(cut.findall(server.log_path.read_text(errors="replace")))
+    body = json.dumps({"messages": [{"role": "user", "content": "Write the numbers from 1 to 400, one per line."}],
+                       "max_tokens": 400, "temperature": 0}).encode()  # fmt: skip
+    head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    with socket.create_connection(("127.0.0.1", server.port)) as connection:
+        connection.sendall(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        time.sleep(4)  # into the answer's first tokens, far from its 400
+    deadline = time.monotonic() + 120
+    while len(found := cut.findall(server.log_path.read_text(errors="replace"))) == before:
+        assert time.monotonic() < deadline, "the server never noticed that its client had gone"
+        time.sleep(0.5)
+    assert int(found[-1]) < 400
+    assert _chat(server, "Answer with one word.", "Say yes.")
 
 
 def test_demo_command_with_the_embedded_model_matches_brute_force(
