@@ -17,7 +17,7 @@ from collections.abc import Collection
 from typing import Any
 
 from agents.fidelity import content_words
-from knowledge_base.template import NOT_IN_THE_TEXT, PICK_A_SOURCE, SAME_FOR_ALL
+from knowledge_base.template import EACH_OWN, NOT_IN_THE_TEXT, PICK_A_SOURCE, SAME_FOR_ALL
 from tools.question import measured_quantities
 
 
@@ -35,7 +35,10 @@ def focused_schema(
     # the typed numbers stood elsewhere, or nowhere in the text: choose where they are
     pick = PICK_A_SOURCE in feedback or NOT_IN_THE_TEXT in feedback
     narrowed = {
-        f: _not_again(f, _sources_only(_without_none(schema["properties"][f]), pick), binding.get(f), feedback) for f in fields
+        f: _each_own(
+            _not_again(f, _sources_only(_without_none(schema["properties"][f]), pick), binding.get(f), feedback), binding.get(f)
+        )
+        for f in fields
     }
     pinned = {f: _listed(_pinned_by(field, left_out), listed) for f, field in narrowed.items()}
     # A quantity two fields could take has no one home ("up to 27 dBm" fits a power limit and a circuit power): neither
@@ -43,6 +46,15 @@ def focused_schema(
     homes = Counter(_pin_of(field) for f, field in pinned.items() if field is not narrowed[f])
     properties = {f: narrowed[f] if homes.get(_pin_of(field), 0) > 1 else field for f, field in pinned.items()}
     return {"type": "object", "properties": properties, "required": fields}
+
+
+def _each_own(field: dict[str, Any], chosen: Any) -> dict[str, Any]:
+    """A field whose last answer chose to copy its numbers one by one (EACH_OWN) without them, asked again with the
+    numbers required: dev30-bw-03 on the 1.5B chose it for the per-user caps and wrote one "value", three times."""
+    parts = field.get("properties") or {}
+    if not (isinstance(chosen, dict) and chosen.get("source") == EACH_OWN and "values" in parts):
+        return field
+    return {**field, "required": sorted({*field.get("required", []), "values"})}
 
 
 def _pin_of(field: dict[str, Any]) -> str:

@@ -56,6 +56,9 @@ only the text's columns and lists to choose from, where it offers them."""
 SAME_FOR_ALL = "one value for all"
 """A source of a field of values per element (`series_or_common_schema`): the text states one number that holds for
 every element. The Modeler writes it itself where a left-out clause states one such number for every element."""
+EACH_OWN = "a value for each, stated one by one"
+"""A source of such a field whose numbers the model copies per name from the text's prose ("vehicle 3 supports at
+most 8 MHz and vehicle 4 at most 3 MHz; the others up to 10 MHz each")."""
 
 
 class AssemblyError(ValueError):

@@ -17,8 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from knowledge_base.template import SAME_FOR_ALL, AssemblyError
-from knowledge_base.templates._stated_quantities import EACH_OWN
+from knowledge_base.template import EACH_OWN, SAME_FOR_ALL, AssemblyError
 from knowledge_base.templates.bandwidth_allocation import (
     AVERAGE_DELAY,
     FAIRNESS,

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, TypeGuard
 
-from knowledge_base.template import SAME_FOR_ALL, AssemblyError, SpecItem
+from knowledge_base.template import EACH_OWN, SAME_FOR_ALL, AssemblyError, SpecItem
 from knowledge_base.units import UnitError, convert, different_dimensions, is_unit, same_dimension
 from tools.textdata import NamedList, TextData, same_numbers
 
@@ -270,9 +270,6 @@ def unit_of_kind(written: str, units: list[str] | None) -> bool:
         return not is_unit(_unit(written)) or same_dimension(_unit(written) or "1", "1")
     return not all(different_dimensions(_unit(written), _unit(u)) for u in units)
 
-
-EACH_OWN = "a value for each, stated one by one"
-"""The source of a `series_or_common_schema` answer whose numbers the model copied per name from the text's prose."""
 
 PARENTHESIS = re.compile(r"\(([^()]{1,20})\)")
 

@@ -19,17 +19,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge_base.template import PICK_A_SOURCE, AssemblyError, SpecItem, cell_item
+from knowledge_base.template import EACH_OWN, PICK_A_SOURCE, AssemblyError, SpecItem, cell_item
 from knowledge_base.templates import _cues as cue
+from knowledge_base.templates._stated_quantities import PARENTHESIS as _PARENTHESIS
 from knowledge_base.templates._stated_quantities import (
-    EACH_OWN,
     convert_stated,
     converted_items,
     list_of_kind,
     read_series_or_common,
     single_unit,
 )
-from knowledge_base.templates._stated_quantities import PARENTHESIS as _PARENTHESIS
 from knowledge_base.units import same_dimension
 from tools.textdata import NUMBER, PERCENT, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
 
