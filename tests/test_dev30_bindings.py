@@ -746,3 +746,13 @@ def test_numbers_one_by_one_chosen_without_them_are_asked_for_with_the_numbers_r
     asked = fake.schemas[1]["properties"]
     assert list(asked) == ["per_user_cap"] and "values" in asked["per_user_cap"]["required"]
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=1e-4)
+
+
+def test_snrs_of_a_column_headed_in_db_are_read_in_db_whatever_the_binding_says(kb_dir: Path) -> None:
+    # dev30-bw-03 on the 1.5B at d1a8ce8: "SNR (linear)" chosen for the column "SNR (dB)": 12 dB would have been a
+    # linear 12, a wrong model the Verifier had no word against
+    record = case("dev30-bw-03")
+    right = BINDINGS["dev30-bw-03"][1]
+    linear = {**right, "spectral_efficiency": {"source": "T1: SNR (dB)", "unit": "SNR (linear)"}}
+    steps = run(record["question"], ScriptedChatModel(script=[linear, NO_MAPPING]), kb_dir)
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=1e-4)

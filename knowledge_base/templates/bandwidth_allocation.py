@@ -35,6 +35,7 @@ from knowledge_base.templates._stated_quantities import (
     series_or_common_schema,
     series_schema,
     stated_series,
+    stated_unit,
 )
 from knowledge_base.templates._tabular import read_series_or_each
 from tools.question import Measure, measures
@@ -250,10 +251,12 @@ class BandwidthAllocation(Template[BandwidthParams]):
     def _efficiency(entry: Any, data: TextData, spec: list[SpecItem]) -> dict[str, float]:
         """bit/s/Hz as stated, or log2(1 + SNR) from an SNR in dB or linear. A list the text writes in dB holds
         SNRs whatever unit the binding chose (the 1.5B model chose bit/s/Hz for dev30-bw-01's "18 dB, 9 dB, ..."
-        three times, though told the list is in dB): the text's unit decides, as for every list."""
+        three times, though told the list is in dB): the text's unit decides, as for every list and column."""
         chosen = str(entry.get("unit") or "bit/s/Hz") if isinstance(entry, dict) else "bit/s/Hz"
         source = str(entry.get("source") or "") if isinstance(entry, dict) else ""
-        if any(n.id == source and n.unit == "dB" for n in data.lists):
+        # a column headed in dB as well: the 1.5B chose "SNR (linear)" for dev30-bw-03's "SNR (dB)" column, which
+        # would have read 12 dB as a linear 12
+        if any(n.id == source and n.unit == "dB" for n in data.lists) or stated_unit(source.partition(": ")[2]) == "dB":
             chosen = SNR_DB
         if chosen not in (SNR_DB, SNR_LINEAR):
             values = read_series(entry, "bit/s/Hz", "spectral efficiency", data, spec)
