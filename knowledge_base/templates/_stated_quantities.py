@@ -215,14 +215,9 @@ def _typed_column(values: list[float], elements: list[str], data: TextData) -> s
     found = [
         choice
         for choice in series_choices(data)
-        if set(series_names(choice, data)) == set(elements) and [_number_of(choice, e, data) for e in elements] == values
+        if set(numbers := series_values(choice, data)) == set(elements) and [numbers[e] for e in elements] == values
     ]
     return found[0] if len(found) == 1 else None
-
-
-def _number_of(choice: str, element: str, data: TextData) -> float | None:
-    table_id, sep, column = choice.partition(": ")
-    return data.table(table_id).column(column)[element] if sep else data.named_list(choice).values[element]
 
 
 def read_optional_per_element(
@@ -305,10 +300,15 @@ def series_choices(data: TextData, units: list[str] | None = None) -> list[str]:
     return [*_lists_of_kind(data, units), *columns]
 
 
+def series_values(choice: str, data: TextData) -> dict[str, float | None]:
+    """The numbers of a `series_choices` choice by element: a list's items, or a table column by row."""
+    table_id, sep, column = choice.partition(": ")
+    return data.table(table_id).column(column) if sep else dict(data.named_list(choice).values)
+
+
 def series_names(choice: str, data: TextData) -> list[str]:
     """The elements a `series_choices` choice gives a number for: a list's names, or a table column's rows."""
-    table_id, sep, column = choice.partition(": ")
-    return list(data.table(table_id).column(column)) if sep else list(data.named_list(choice).values)
+    return list(series_values(choice, data))
 
 
 def series_schema(

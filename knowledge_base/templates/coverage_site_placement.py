@@ -575,13 +575,8 @@ _MARK = re.compile(r"^(?:x|X|✓|✔|•|\*|yes|Yes|covered)$")
 
 def _mark_columns(table: Table) -> list[str]:
     """The columns of a table that hold only marks and blanks, with at least one mark (the sites of a coverage table)."""
-    marks = [
-        c
-        for c in table.columns
-        if all(not t.strip() or _MARK.match(t.strip()) for t in (table.text_of(r, c) for r in table.rows))
-        and any(table.text_of(r, c).strip() for r in table.rows)
-    ]
-    return marks
+    cells = {c: [table.text_of(r, c).strip() for r in table.rows] for c in table.columns}
+    return [c for c, written in cells.items() if any(written) and all(not t or _MARK.match(t) for t in written)]
 
 
 def _marked(data: TextData) -> Table | None:

@@ -91,11 +91,6 @@ def _with_changes(links: list[_links.Link], changes: list[Any], unit: str, spec:
 _COST_WORDS = re.compile(
     r"\bcosts?\b|\bdelays?\b|\blatenc\w*|\bprices?\b|\bmetrics?\b|\bweights?\b|\bper (?:Mbit|Gbit|unit)", re.I
 )
-_ROUTING_WORDS = re.compile(
-    r"\bsingle[- ](?:path|route)|\bone (?:path|route)\b|\bunsplittable\b|\b(?:not|never|cannot|can't) be split|"
-    r"\bsplit\w*|\bseveral paths\b|\bmultiple paths\b|\bmultipath\b|\bbifurcat\w*",
-    re.IGNORECASE,
-)
 _ONE_PATH = re.compile(
     r"\bsingle[- ](?:path|route)|\bone (?:single )?(?:path|route)\b|\bunsplittable\b|\b(?:not|never|cannot|can't) be split|"
     r"\bno splitting\b|\bwithout splitting\b",
@@ -108,11 +103,16 @@ _MANY_PATHS = re.compile(
 )
 
 
+_ROUTING_WORDS = re.compile(rf"{_ONE_PATH.pattern}|{_MANY_PATHS.pattern}|\bsplit\w*", re.IGNORECASE)
+"""Words on whether a demand may be split, either way: the binding is asked which."""
+
+
 def said_routing(data: TextData) -> Routing | None:
     """Whether a demand may be split, when the text says one or the other in so many words ("Each demand can be split
     over several paths", "each on one single path (no splitting)"); None when it says neither, or both."""
-    one = any(_ONE_PATH.search(s) for s in data.sentences())
-    many = any(_MANY_PATHS.search(s) for s in data.sentences())
+    sentences = data.sentences()
+    one = any(_ONE_PATH.search(s) for s in sentences)
+    many = any(_MANY_PATHS.search(s) for s in sentences)
     return SINGLE_PATH if one and not many else SPLIT if many and not one else None
 
 
