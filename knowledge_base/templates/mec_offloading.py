@@ -39,7 +39,7 @@ from knowledge_base.templates._stated_quantities import (
 )
 from knowledge_base.units import UnitError, convert
 from tools.question import Measure, measures
-from tools.textdata import TextData, names_any
+from tools.textdata import NUMBER, TextData, names_any, plain_numbers
 
 Objective = Literal[
     "minimize the total energy of the devices",
@@ -109,7 +109,27 @@ _COLUMN_WORDS = {
     "transmit_power": re.compile(r"power|\(m?W\)|dBm", re.IGNORECASE),
     "weight": re.compile(r"weight", re.IGNORECASE),
 }
+_KAPPA = re.compile(
+    rf"(?:\bkappa\b|κ|\bswitched capacitance\b)\s*(?:\([^)]*\)\s*)?(?:=|\bis\b|\bof\b|:)\s*(?P<value>{NUMBER.pattern})",
+    re.IGNORECASE,
+)
+_CAPACITANCE_AT_MOST = 1e-15
+"""A switched capacitance is of the order of 10^-27 .. 10^-28 (energy per cycle per Hz^2); a larger number after
+"kappa =" is no capacitance."""
 _TASK_COLUMN = re.compile(r"cycle|CPU|workload|computation|data|input", re.IGNORECASE)
+
+
+def _stated_kappa(data: TextData) -> tuple[float, str] | None:
+    """The one switched capacitance the text states for every device ("costs kappa x f^2 x C joules, with kappa =
+    10^-27") and its sentence. Then the local energy is kappa c f^2 whatever the binding chose: the 1.5B model typed
+    dev30-mec-01's kappa as computing powers in mW (1e15, then the transmit powers) or left it out, every round."""
+    found = {
+        (float(m.group("value")), sentence)
+        for sentence in data.sentences()
+        for m in _KAPPA.finditer(plain_numbers(sentence))
+        if 0 < float(m.group("value")) <= _CAPACITANCE_AT_MOST
+    }
+    return next(iter(found)) if len({value for value, _ in found}) == 1 else None
 
 
 def _says_equal_share(data: TextData) -> bool:
@@ -298,11 +318,12 @@ class MecOffloading(Template[OffloadingParams]):
         }
         if data.says_together(_SHARED, _EDGE):
             properties["edge_cpu"] = {"enum": list(get_args(EdgeCpu)), "description": "how offloaded tasks use the edge CPU"}
-        if data.says(_ENERGY):
+        if data.says(_ENERGY) and _stated_kappa(data) is None:
             properties["local_energy"] = _per_task(
                 "device energy for local computing: its computing power, its energy per CPU cycle, or kappa",
                 LOCAL_ENERGY_UNITS, data, count, "local_energy",
             )  # fmt: skip
+        if data.says(_ENERGY):
             properties["transmit_power"] = _per_task("device transmit power", POWER_UNITS, data, count, "transmit_power")
         if data.says(_DEADLINE):
             properties["deadline"] = _per_task("each task's deadline (none if not given)", TIME_UNITS, data, count, "deadline")
@@ -628,18 +649,25 @@ def _read_per_task(
 
 
 def _read_energy(binding: dict[str, Any], tasks: list[str], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
-    """The local-energy model (by the unit the binding picked) and the transmit power, per task."""
-    entry = binding.get("local_energy")
-    if not isinstance(entry, dict):
-        raise AssemblyError("the devices' energy needs the local computing power, energy per cycle or kappa")
-    unit = str(entry.get("unit") or "W")
-    if unit == KAPPA:
-        kind, target, entry = "switched capacitance", "linear", {**entry, "unit": "linear"}
-    elif "cycle" in unit:
-        kind, target = "energy per cycle", "J/Gcycle"
+    """The local-energy model (the kappa the text states, else by the unit the binding picked) and the transmit
+    power, per task."""
+    stated = _stated_kappa(data)
+    if stated is not None:
+        kind, (kappa, sentence) = "switched capacitance", stated
+        spec.append(SpecItem(KAPPA, kappa, f"read by code from '{sentence.strip()}'"))
+        local = dict.fromkeys(tasks, kappa)
     else:
-        kind, target = "computing power", "W"
-    local = read_per_element(entry, tasks, target, f"local {kind}", data, spec)
+        entry = binding.get("local_energy")
+        if not isinstance(entry, dict):
+            raise AssemblyError("the devices' energy needs the local computing power, energy per cycle or kappa")
+        unit = str(entry.get("unit") or "W")
+        if unit == KAPPA:
+            kind, target, entry = "switched capacitance", "linear", {**entry, "unit": "linear"}
+        elif "cycle" in unit:
+            kind, target = "energy per cycle", "J/Gcycle"
+        else:
+            kind, target = "computing power", "W"
+        local = read_per_element(entry, tasks, target, f"local {kind}", data, spec)
     transmit = read_per_element(binding.get("transmit_power"), tasks, "W", "transmit power", data, spec)
     return {"local_energy_kind": kind, "local_energy": local, "transmit_power_w": transmit}
 
