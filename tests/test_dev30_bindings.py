@@ -350,6 +350,21 @@ def test_a_left_out_cap_of_one_user_is_asked_of_the_llm_in_the_clause_unit() -> 
     assert refill._pinned_by(field, ["No user may send more than 8 packets."]) == field
 
 
+def test_a_reduced_level_is_offered_only_where_the_text_has_one_and_from_columns_that_name_it() -> None:
+    # dev30-sl-03 on the 1.5B at f25dbbf: "each admitted in full or rejected" offered a reduced level, filled with a
+    # revenue share of 4000, to the cap; dev30-sl-02: the reduced level's revenue chosen as the full revenue column
+    # every round (refused each time, the nested field never narrowed), where the text gives a 60 % share.
+    from knowledge_base.templates.slice_admission import TEMPLATE as SLICES
+
+    assert "reduced_level" not in SLICES.binding_schema(parse_text(case("dev30-sl-03")["question"]))["properties"]
+    schema = SLICES.binding_schema(parse_text(case("dev30-sl-02")["question"]))["properties"]
+    reduced = ["PRBs (reduced)", "transport Gbit/s (reduced)", "none"]
+    assert schema["reduced_level"]["properties"]["revenue_column"]["enum"] == reduced
+    resource = schema["resources"]["items"]["properties"]
+    assert resource["reduced_level_column"]["enum"] == reduced
+    assert "full revenue (EUR/h)" in resource["column"]["enum"]
+
+
 def test_a_field_holding_a_number_the_text_never_states_is_asked_again_alone(kb_dir: Path) -> None:
     # dev30-mec-01 on the 1.5B model: "kappa = 10^-27" typed as a local computing power of 1e15 mW. The error named the
     # parameter ("local computing power (mW) = 1e+15 does not appear ..."), not the field, so the whole binding was

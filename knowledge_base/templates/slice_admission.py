@@ -46,9 +46,9 @@ _OVERHEAD = re.compile(
     r"\bsignall?ing\b|\d\s+more\b",
     re.I,
 )
-_LEVEL = re.compile(
-    r"\breduced\b|\bdegraded\b|\blower (?:level|quality|tier)\b|\bpartial\w*|\blevels?\b|\bin full\b|\bhalf\b", re.I
-)
+_LEVEL = re.compile(r"\breduced\b|\bdegraded\b|\blower (?:level|quality|tier)\b|\bpartial\w*|\blevels?\b|\bhalf\b", re.I)
+"""Words of a reduced admission level. Not "in full": "each admitted in full or rejected" says there is none
+(dev30-sl-03 on the 1.5B was offered a reduced level for it and filled one, a revenue share of 4000, to the cap)."""
 _FULL_ONLY = re.compile(
     r"\bonly (?:be )?(?:admitted |accepted )?(?:in full|fully|at (?:the )?full)|\b(?:cannot|can't|may not|must not) be "
     r"(?:reduced|degraded)|\bmust be (?:admitted |accepted )?in full\b|\bno reduced\b",
@@ -225,9 +225,12 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         if data.says(_OVERHEAD):
             resource["overhead_per_slice"] = _amount("extra use of this resource by each admitted slice (0 if none)")
         levels = data.says(_LEVEL)
+        reduced = [c for c in columns if _LEVEL.search(c)]
+        """The columns of a reduced level name it ("PRBs (reduced)"): a full-level column offered there was chosen as
+        the reduced revenue itself (dev30-sl-02 on the 1.5B, every round to the cap)."""
         if levels:
             resource["reduced_level_column"] = {
-                "enum": [*columns, "none"],
+                "enum": [*reduced, "none"],
                 "description": "the column of this resource's demand at the reduced level, if the table has one",
             }
         properties: dict[str, Any] = {
@@ -259,7 +262,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
                 "type": "object",
                 "description": "a reduced admission level, if the text offers one: its revenue and demands",
                 "properties": {
-                    "revenue_column": {"enum": [*columns, "none"], "description": "the column of the revenue at that level"},
+                    "revenue_column": {"enum": [*reduced, "none"], "description": "the column of the revenue at that level"},
                     "revenue_share": _share("share of the full revenue earned at the reduced level"),
                     "demand_share": _share("share of the full demands used at the reduced level"),
                 },
