@@ -513,6 +513,34 @@ def test_a_list_in_a_unit_of_another_quantity_is_refused_in_words() -> None:
     assert offered["sinr_target"] == [targets.id, "none"]
 
 
+def test_a_noise_density_the_text_states_is_the_noise_whatever_the_binding_typed() -> None:
+    """dev30-pow-01 on the 1.5B at 97f98c3: "thermal noise of -174 dBm/Hz ... a noise figure of 7 dB" typed as a
+    noise power of -174 dBm, the 7 dB left out, refused and repeated; the template was dropped. Code reads the density
+    and the noise figure the text states, once each, whatever the binding says."""
+    item = dev30_case("dev30-pow-01")
+    data = parse_text(item["question"])
+    [targets] = [n for n in data.lists if n.unit == "dB"]
+    right = {
+        "gain_table": "T1", "table_orientation": "rows are receivers, columns are transmitters",
+        "gain_unit": "path loss in dB", "noise_density": {"value": -174, "unit": "dBm/Hz"},
+        "noise_figure": {"value": 7, "unit": "dB"}, "bandwidth": {"value": 10, "unit": "MHz"},
+        "noise_power": {"list": "none", "values": [], "unit": "mW"},
+        "max_power": {"list": "none", "values": [30], "unit": "dBm"},
+        "sinr_target": {"list": targets.id, "values": [], "unit": "dB"},
+        "objective": "minimize the total transmit power",
+    }  # fmt: skip
+    expected, _ = POWER.assemble(right, data)
+    assert expected.noise_mw["Rx1"] == pytest.approx(10 ** ((-174 + 70 + 7) / 10))
+    typed = {k: v for k, v in right.items() if k not in ("noise_density", "noise_figure")}
+    typed["noise_power"] = {"list": "none", "values": [-174], "unit": "dBm"}
+    params, _ = POWER.assemble(typed, data)
+    assert params.noise_mw == pytest.approx(expected.noise_mw)
+    # a text with two densities states no one density: the binding's noise stands
+    two = parse_text(item["question"].replace("noise figure of 7 dB", "noise figure of 7 dB (-170 dBm/Hz at Rx3)"))
+    params, _ = POWER.assemble(typed, two)
+    assert params.noise_mw["Rx1"] == pytest.approx(10 ** (-174 / 10))
+
+
 ARROW_GAINS = (
     "Two links share a channel. Linear power gains: Tx1 -> Rx1 0.9, Tx2 -> Rx1 0.05, Tx1 -> Rx2 0.1, Tx2 -> Rx2 0.6. "
     "The noise power is 0.1 mW at every receiver and each transmitter sends at most 1 mW. Choose the powers to "

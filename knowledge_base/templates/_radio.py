@@ -29,7 +29,7 @@ from knowledge_base.templates._stated_quantities import (
     stated_series,
 )
 from knowledge_base.units import UnitError, convert
-from tools.textdata import TextData
+from tools.textdata import TextData, plain_numbers
 
 SPECTRAL = "bit/s/Hz"
 RATE_UNITS = ["Mbit/s", "kbit/s", "Gbit/s", "bit/s", SPECTRAL]
@@ -109,16 +109,43 @@ def noise_fields(data: TextData) -> dict[str, Any]:
     return fields
 
 
-def gives_density(binding: dict[str, Any]) -> bool:
-    return given(binding.get("noise_density"))
+_STATED_DENSITY = re.compile(r"(?<![\w.])(?P<value>[-+−]?\d+(?:\.\d+)?)\s*(?P<unit>dBm|dBW|mW|W)\s*/\s*Hz\b")
+_STATED_FIGURE = re.compile(
+    r"\bnoise figure\b(?:\s*\(NF\))?\s*(?:of|is|=|:|equal to)?\s*(?P<value>\d+(?:\.\d+)?)\s*dB\b|"
+    r"(?<![\w.])(?P<before>\d+(?:\.\d+)?)\s*dB\s+(?:receiver\s+)?noise figure\b",
+    re.IGNORECASE,
+)
 
 
-def noise_from_density(binding: dict[str, Any], bandwidth_mhz: float | None, spec: list[SpecItem]) -> float:
-    """Noise power (mW) over the bandwidth: density x bandwidth x noise figure (all as linear quantities)."""
+def stated_noise(data: TextData) -> dict[str, Any]:
+    """The noise density the text states, once ("thermal noise of -174 dBm/Hz"), and its noise figure where it states
+    one ("a noise figure of 7 dB"), as binding fields: read by code, they stand whatever the binding says. The 1.5B
+    model typed dev30-pow-01's density as a noise power of -174 dBm, left the 7 dB out and repeated it; the template
+    was dropped."""
+    densities = {(float(m["value"].replace("−", "-")), m["unit"]) for m in _STATED_DENSITY.finditer(plain_numbers(data.text))}
+    if len(densities) != 1:
+        return {}
+    [(value, unit)] = densities
+    fields: dict[str, Any] = {"noise_density": {"value": value, "unit": f"{unit}/Hz"}}
+    figures = {float(m["value"] or m["before"]) for m in _STATED_FIGURE.finditer(data.text)}
+    if len(figures) == 1:
+        fields["noise_figure"] = {"value": figures.pop(), "unit": "dB"}
+    return fields
+
+
+def gives_density(binding: dict[str, Any], data: TextData) -> bool:
+    """Is the noise a density over the bandwidth: stated so by the text, or given so by the binding?"""
+    return bool(stated_noise(data)) or given(binding.get("noise_density"))
+
+
+def noise_from_density(binding: dict[str, Any], data: TextData, bandwidth_mhz: float | None, spec: list[SpecItem]) -> float:
+    """Noise power (mW) over the bandwidth: density x bandwidth x noise figure (all as linear quantities), the density
+    and the noise figure the text states (`stated_noise`) before the binding's."""
     if bandwidth_mhz is None:
         raise AssemblyError("a noise density needs the bandwidth it is taken over; give the bandwidth the text states")
-    density = read_quantity(binding.get("noise_density"), "mW/Hz", "noise density", spec)
-    figure = read_quantity(binding.get("noise_figure"), "dB", "noise figure", spec, default=0.0)
+    fields = {**binding, **stated_noise(data)}
+    density = read_quantity(fields.get("noise_density"), "mW/Hz", "noise density", spec)
+    figure = read_quantity(fields.get("noise_figure"), "dB", "noise figure", spec, default=0.0)
     return density * bandwidth_mhz * 1e6 * 10 ** (figure / 10)
 
 
