@@ -141,7 +141,27 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         ],
         "must_admit": ["1", "2", "5"],
     }),
+    # "Tx1 can transmit any power from 0 to 200 mW and Tx2 any power from 0 to 20 dBm": a list, each item in its unit
+    "dev30-pow-03": ("power_control_sinr", {
+        "gain_table": "T2", "table_orientation": "rows are transmitters, columns are receivers", "gain_unit": "linear",
+        "noise_power": {"list": "L2", "values": [], "unit": "mW"}, "bandwidth": {"value": 5, "unit": "MHz"},
+        "max_power": {"list": "L3", "values": [], "unit": "mW"},
+        "weights": {"list": "none", "values": [1, 3], "unit": "linear"}, "objective": "maximize the sum rate",
+    }),
 }  # fmt: skip
+
+
+def test_a_matrix_written_as_a_list_is_no_value_per_element() -> None:
+    # dev30-pow-03 on the 1.5B at 97f98c3: the list of gains "Tx1 -> Rx1 0.8, Tx2 -> Rx1 0.02, ..." chosen for the
+    # noise powers, twice, and the power-control template dropped; its power limits could be written by no binding.
+    from knowledge_base.templates.power_control_sinr import TEMPLATE as POWER
+
+    data = parse_text(case("dev30-pow-03")["question"])
+    gains, noise, limits = data.lists
+    assert limits.values == {"Tx1": 200.0, "Tx2": 20.0} and limits.units == {"Tx1": "mW", "Tx2": "dBm"}
+    schema = POWER.binding_schema(data)["properties"]
+    assert schema["noise_power"]["properties"]["list"]["enum"] == [noise.id, limits.id, "none"]
+    assert gains.id not in schema["max_power"]["properties"]["list"]["enum"]
 
 
 @pytest.mark.parametrize("case_id", sorted(BINDINGS))

@@ -32,7 +32,8 @@ _PROSE_FOR = re.compile(rf"(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s+(?:for|at|
 """One item of a list written as prose, value first: "40 Mbit/s for Alpha", "0.2 mW at Rx1", "-95 dB for sensor 1"
 ('sensor 1' is named sensor1)."""
 _VERB = (
-    r"(?:(?:has|have|gets|needs|is|with|can take|can (?:transmit|send|use)(?: up to| at most)?|up to|at most"
+    r"(?:(?:has|have|gets|needs|is|with|can take|can (?:transmit|send|use)(?: any power)?(?: up to| at most| from 0 to)?"
+    r"|any power (?:from 0 to|up to|of at most)|up to|at most"
     r"|(?:needs? )?at least|must (?:deliver|get|receive|reach|have|carry)(?: at least| at most| up to)?)\s+)?"
 )
 _PROSE_PAREN = re.compile(rf"(?P<value>{_VALUE})\s*(?P<unit>{_UNIT})?\s*\(\s*(?:for\s+)?(?P<name>{_NAME}(?:\s+\d+)?)\s*\)")

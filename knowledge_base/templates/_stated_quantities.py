@@ -16,7 +16,7 @@ from typing import Any, TypeGuard
 
 from knowledge_base.template import EACH_OWN, SAME_FOR_ALL, AssemblyError, SpecItem
 from knowledge_base.units import UnitError, convert, different_dimensions, is_unit, same_dimension
-from tools.textdata import NamedList, TextData, same_numbers
+from tools.textdata import NamedList, TextData, link_ends, same_numbers
 
 LINEAR = "linear"
 """The unit word for a plain ratio (a linear SINR, a gain that is not in dB)."""
@@ -44,7 +44,7 @@ def per_element_schema(
         "description": description,
         "properties": {
             "list": {
-                "enum": [*(sources if sources is not None else _lists_of_kind(data, units)), "none"],
+                "enum": [*(sources if sources is not None else _element_lists(data, units)), "none"],
                 "description": "the list (or table column) of the text that gives one value per element, or none",
             },
             "values": {
@@ -57,6 +57,18 @@ def per_element_schema(
         },
         "required": ["list", "values", "unit"],
     }
+
+
+def _element_lists(data: TextData, units: list[str]) -> list[str]:
+    """The lists that may give one value per element: of the quantity's kind, and not a matrix written as a list
+    ("Tx1 -> Rx1 0.8, Tx2 -> Rx1 0.02, Tx1 -> Rx2 0.005, ...": a pair's tail named twice). dev30-pow-03 on the 1.5B
+    chose its gains list for the noise powers, twice, and the power-control template was dropped."""
+
+    def matrix(named: NamedList) -> bool:
+        ends = [link_ends(name) for name in named.values]
+        return all(ends) and len({e[0] for e in ends if e}) < len(ends)
+
+    return [i for i in _lists_of_kind(data, units) if not matrix(data.named_list(i))]
 
 
 def _unit(unit: str) -> str:
