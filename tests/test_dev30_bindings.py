@@ -699,6 +699,25 @@ def test_caps_stated_user_by_user_are_read_per_user_and_one_cap_for_all_is_refus
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=1e-4)
 
 
+def test_caps_typed_at_the_wrong_users_are_placed_by_the_clauses_that_name_them(kb_dir: Path) -> None:
+    # dev30-bw-03 on the 1.5B at 97f98c3: the caps typed one by one at the wrong vehicles ({1: 8, 2: 3, 3: 10, ...}),
+    # refused ("the text gives no 3 for 2"), repeated to the cap. The numbers are the text's own: code places each
+    # by the clause that names its vehicle ("vehicle 3 ... 8 MHz and vehicle 4 ... 3 MHz; the others ... 10 MHz").
+    record = case("dev30-bw-03")
+    right = BINDINGS["dev30-bw-03"][1]
+    misplaced = {**right["per_user_cap"], "values": {"1": 8, "2": 3, "3": 10, "4": 10, "5": 10}}
+    steps = run(record["question"], ScriptedChatModel(script=[{**right, "per_user_cap": misplaced}, NO_MAPPING]), kb_dir)
+    assert not [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=1e-4)
+    # other numbers than the clauses give are not placed by code: refused as before
+    from knowledge_base.template import AssemblyError
+    from knowledge_base.templates.bandwidth_allocation import TEMPLATE as BANDWIDTH
+
+    other = {**right["per_user_cap"], "values": {"1": 8, "2": 3, "3": 10, "4": 10, "5": 8}}
+    with pytest.raises(AssemblyError, match="the text gives no 3 for 2"):
+        BANDWIDTH.assemble({**right, "per_user_cap": other}, parse_text(record["question"]))
+
+
 def test_a_table_column_typed_number_by_number_is_read_from_the_column(kb_dir: Path) -> None:
     # dev30-mec-01 on the 1.5B at f25dbbf: the deadlines and transmit powers typed one by one, each exactly the table's
     # column in its order; the Verifier refused them as numbers that stand only in the table, to the iteration cap.

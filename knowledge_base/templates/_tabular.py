@@ -284,10 +284,63 @@ def read_series_or_each(
     if not (isinstance(entry, dict) and entry.get("source") == EACH_OWN):
         return read_series_or_common(entry, elements, target, name, data, spec)
     typed = entry.get("values") if isinstance(entry.get("values"), dict) else {}
-    values = per_name_values({"values": typed, "unit": entry.get("unit") or target}, data, elements, name, target, spec)
+    unit = str(entry.get("unit") or target)
+    try:
+        values = per_name_values({"values": typed, "unit": unit}, data, elements, name, target, spec)
+    except AssemblyError:
+        # the numbers the text gives thing by thing, where the model typed exactly those numbers at the wrong places
+        by_clause = _by_clause(data, elements, unit)
+        if by_clause is None or sorted(by_clause.values()) != sorted(_numbers(typed.values())):
+            raise
+        values = {k: convert_stated(v, unit, target, f"{name}[{k}]") for k, v in by_clause.items()}
+        said = "read by code from the clause that names it"
+        spec.extend(SpecItem(f"{name}[{k}]", v, said, unit=unit) for k, v in by_clause.items())
     if values is None:
         raise AssemblyError(f"{name}: source '{EACH_OWN}' needs a number for each of {', '.join(elements)}")
     return values
+
+
+_THE_OTHERS = re.compile(r"\b(?:the others|the other \w+|the rest|all others|every other \w+|each other \w+)\b", re.I)
+
+
+def _numbers(values: Iterable[Any]) -> list[float]:
+    try:
+        return [float(v) for v in values]
+    except (TypeError, ValueError):
+        return []
+
+
+def _by_clause(data: TextData, elements: Sequence[str], unit: str) -> dict[str, float] | None:
+    """Each element's number in `unit` from the clause that names it, and the rest's from a clause on "the others":
+    "Vehicle 3 ... supports at most 8 MHz and vehicle 4 supports at most 3 MHz; the others can take up to 10 MHz
+    each" gives 3: 8, 4: 3 and 10 to 1, 2 and 5. A clause runs from a thing's name to the next name; None unless every
+    element gets exactly one number. Things named by a bare number ("3", rows of a table headed 'vehicle') are named
+    with that word ("vehicle 3"). dev30-bw-03 on the 1.5B typed the caps one by one at the wrong vehicles
+    ({1: 8, 2: 3, 3: 10, ...}), refused, to the cap."""
+    corner = next((t.corner for t in data.tables if set(elements) <= set(t.rows) and t.corner.strip()), "")
+    word = re.escape(corner.strip().rstrip("s"))
+    patterns = {
+        e: re.compile(rf"\b{word}s?\s+{re.escape(e)}(?![\w.])", re.I) if e.isdigit() and word else name_pattern(e)
+        for e in elements
+    }
+    amount = re.compile(r"(?<![\w.])([-+]?\d+(?:\.\d+)?)\s*" + re.escape(unit) + r"(?![\w/])")
+    found: dict[str, list[float]] = {e: [] for e in elements}
+    rest: list[float] = []
+    for sentence in cue.sentences(data):
+        if sentence.lstrip().startswith("|"):
+            continue
+        marks = [(m.start(), m.end(), e) for e, p in patterns.items() for m in p.finditer(sentence)]
+        others = _THE_OTHERS.search(sentence)
+        if others:
+            marks.append((others.start(), others.end(), ""))
+        cuts = sorted([start for start, _, _ in marks] + [len(sentence)])
+        for start, end, element in marks:
+            numbers = [float(m.group(1)) for m in amount.finditer(sentence[end : next(c for c in cuts if c > start)])]
+            (found[element] if element else rest).extend(numbers)
+    named = {e: v for e, v in found.items() if v}
+    if not named or any(len(v) != 1 for v in named.values()) or len(rest) > 1 or (len(named) < len(elements) and not rest):
+        return None
+    return {e: named[e][0] if e in named else rest[0] for e in elements}
 
 
 def name_columns(data: TextData, names: Sequence[str], besides: Sequence[MatrixSource] = ()) -> list[str]:
