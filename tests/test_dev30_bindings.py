@@ -385,6 +385,26 @@ def test_a_reduced_level_is_offered_only_where_the_text_has_one_and_from_columns
     assert "full revenue (EUR/h)" in resource["column"]["enum"]
 
 
+def test_a_capacity_typed_less_its_reserve_is_the_capacity_the_text_states() -> None:
+    # dev30-sl-04 on the 1.5B at f25dbbf: "100 PRBs, of which 15 % are reserved" typed as a capacity of 85 with the
+    # 15 % reserve as well, refused as a number the text never states, to the cap. Code takes the stated 100 (kept as
+    # 85, the reserve would count twice); a typed number that is no capacity less its reserve stays refused.
+    from knowledge_base.templates.slice_admission import TEMPLATE as SLICES
+
+    data = parse_text(case("dev30-sl-04")["question"])
+    right = BINDINGS["dev30-sl-04"][1]
+    expected, _ = SLICES.assemble(right, data)
+    prbs, cores = right["resources"]
+    for capacity in (85, 100):
+        typed = {**right, "resources": [{**prbs, "capacity": {"value": capacity, "unit": "PRB"}}, cores]}
+        params, spec = SLICES.assemble(typed, data)
+        assert params.resources == expected.resources
+        assert ("capacity[PRBs]", 100.0) in {(s.name, s.value) for s in spec}
+    typed = {**right, "resources": [{**prbs, "capacity": {"value": 80, "unit": "PRB"}}, cores]}
+    _, spec = SLICES.assemble(typed, data)
+    assert ("capacity[PRBs]", 80.0) in {(s.name, s.value) for s in spec}  # the Verifier names it
+
+
 def test_a_field_holding_a_number_the_text_never_states_is_asked_again_alone(kb_dir: Path) -> None:
     # dev30-mec-01 on the 1.5B model: "kappa = 10^-27" typed as a local computing power of 1e15 mW. The error named the
     # parameter ("local computing power (mW) = 1e+15 does not appear ..."), not the field, so the whole binding was
