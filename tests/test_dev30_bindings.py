@@ -217,6 +217,17 @@ def test_a_number_copied_from_data_is_asked_again_in_its_field_alone(kb_dir: Pat
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
 
 
+def test_a_demand_of_zero_asked_for_the_most_throughput_is_as_much_as_fits(kb_dir: Path) -> None:
+    # dev30-nf-01 on the 1.5B at f25dbbf: "the maximum throughput from G to H" typed as a demand of 0 Mbit/s, refused
+    # as a number the text never states; then 650 (R4-H's capacity), to the cap.
+    record = case("dev30-nf-01")
+    right = BINDINGS["dev30-nf-01"][1]
+    zero = {**right, "demands": [{**right["demands"][0], "rate": {"value": 0, "unit": "Mbit/s"}}]}
+    steps = run(record["question"], ScriptedChatModel(script=[zero, NO_MAPPING]), kb_dir)
+    assert not [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
+
+
 def test_a_rejected_value_typed_again_is_asked_again_at_the_sampling_temperature(
     kb_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -314,7 +314,7 @@ class NetworkFlow(Template[FlowParams]):
             raise AssemblyError(f"column {cost_column!r} holds the capacities; the cost needs a column of its own")
         network = _links.read_network(binding, data, spec, cost_column)
         network["links"] = _with_changes(network["links"], binding.get("changed_capacities") or [], network["unit"], spec)
-        demands = _read_demands(binding, data, network["unit"], spec)
+        demands = _read_demands(binding, data, network["unit"], spec, objective)
         hops = binding.get("hop_limit")
         if hops is not None:
             spec.append(SpecItem("hop limit", float(hops), "stated in the text, copied by the model"))
@@ -546,8 +546,10 @@ class NetworkFlow(Template[FlowParams]):
 TEMPLATE = NetworkFlow()
 
 
-def _read_demands(binding: dict[str, Any], data: TextData, unit: str, spec: list[SpecItem]) -> list[Demand]:
-    """The demands the binding lists, or the rows of a demand table (source->destination, a rate column)."""
+def _read_demands(binding: dict[str, Any], data: TextData, unit: str, spec: list[SpecItem], objective: str) -> list[Demand]:
+    """The demands the binding lists, or the rows of a demand table (source->destination, a rate column). Asked for
+    the most throughput, a demand's rate of 0 is "as much as fits": no demand asks for nothing (dev30-nf-01 on the 1.5B
+    typed 0 for "the maximum throughput from G to H", refused as a number the text never states)."""
     table_id = binding.get("demand_table")
     if table_id not in (None, "none"):
         return _demand_table(data, str(table_id), binding.get("demand_rate_column"), unit, spec)
@@ -558,7 +560,8 @@ def _read_demands(binding: dict[str, Any], data: TextData, unit: str, spec: list
         name = f"{entry.get('source')}->{entry.get('destination')}"
         rate_entry = entry.get("rate")
         rate = None
-        if isinstance(rate_entry, dict) and rate_entry.get("value") is not None:
+        as_much = objective == THROUGHPUT and isinstance(rate_entry, dict) and rate_entry.get("value") in (0, 0.0, "0")
+        if isinstance(rate_entry, dict) and rate_entry.get("value") is not None and not as_much:
             rate = read_quantity({**rate_entry, "unit": rate_entry.get("unit") or unit}, unit, f"demand[{name}]", spec)
         demands.append(
             Demand(
