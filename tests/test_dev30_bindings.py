@@ -519,6 +519,17 @@ def test_a_number_typed_nowhere_in_the_text_is_asked_again_from_the_text_columns
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
 
 
+def test_weights_and_demands_left_out_are_the_one_column_headed_so(kb_dir: Path) -> None:
+    # dev30-assoc-02 on the 1.5B at 97f98c3: the priority weights left out (refused), then the demands (refused), one
+    # round each, and the run ended at the cap. The objective needs the weights and the backhaul the demands: the one
+    # user column headed "priority weight" (and "demand") is read where the binding gives none.
+    record = case("dev30-assoc-02")
+    bare = {**ASSOC_02, "priority_weight": "none", "demand": "none"}
+    steps = run(record["question"], ScriptedChatModel(script=[bare, NO_MAPPING]), kb_dir)
+    assert not [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
+
+
 def test_a_list_named_by_a_range_called_no_requirement_is_still_uncovered_when_no_parameter_gives_it(kb_dir: Path) -> None:
     # dev30-bw-01 on the 1.5B model at a656fbe was verified at 93.7 for 114.2: every guaranteed rate written as 10
     # ("one value for all") where the text gives "10, 8, 6, 4 and 12 Mbit/s for users 1 to 5", and the clause called

@@ -367,7 +367,8 @@ class UserAssociation(Template[AssociationParams]):
         min_rate = self._min_rate(binding.get("minimum_rate"), data, users, spec)
         demand = None
         if objective == LOAD or load_limit is not None or backhaul is not None:
-            demand = self._per_name(binding.get("demand"), data, users, "demand", "Mbit/s", spec)
+            demand_choice = _or_only_column(binding.get("demand"), data, users, _DEMAND_COLUMN)
+            demand = self._per_name(demand_choice, data, users, "demand", "Mbit/s", spec)
         needs_rate = objective in (SUM_RATE, WORST_RATE, LOAD) or load_limit is not None or min_rate is not None
         needs_rate = needs_rate or (backhaul is not None and demand is None)
         rate_choice = binding.get("rate")
@@ -397,7 +398,8 @@ class UserAssociation(Template[AssociationParams]):
             ],
         }
         if objective == PRIORITY:
-            params_in["weight"] = self._per_name(binding.get("priority_weight"), data, users, "priority_weight", None, spec)
+            weight_choice = _or_only_column(binding.get("priority_weight"), data, users, cue.PRIORITY)
+            params_in["weight"] = self._per_name(weight_choice, data, users, "priority_weight", None, spec)
         if objective == HANDOVER:
             params_in["handover_cost"] = self._handover(binding.get("handover_cost"), data, users, cells, spec)
         if objective == POWER:
@@ -734,6 +736,19 @@ def _only_rate_table(data: TextData, users: list[str], cells: list[str]) -> str 
         and _RATE_WORD.search(f"{source.id} {source.table.caption} {source.table.corner}")
     ]
     return found[0] if len(found) == 1 else None
+
+
+_DEMAND_COLUMN = re.compile(r"\bdemands?\b|\btraffic\b", re.IGNORECASE)
+
+
+def _or_only_column(choice: Any, data: TextData, users: list[str], words: re.Pattern[str]) -> Any:
+    """The binding's choice, or where it gives none the one per-user column whose header says what is needed
+    ("priority weight", "demand (Mbit/s)"). dev30-assoc-02 on the 1.5B left out the weights, then the demands, one
+    refusal each, and ended at the cap."""
+    if choice not in (None, "none", ""):
+        return choice
+    found = [c for c in tab.name_columns(data, users, tab.matrix_sources(data)) if words.search(c.partition(": ")[2])]
+    return found[0] if len(found) == 1 else choice
 
 
 def _current_cell_column(data: TextData, users: list[str], cells: list[str]) -> str | None:
