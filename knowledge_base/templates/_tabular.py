@@ -283,7 +283,8 @@ def read_series_or_each(
     source is EACH_OWN (each must stand in its own sentence or row, or in one for all: `per_name_values`)."""
     if not (isinstance(entry, dict) and entry.get("source") == EACH_OWN):
         return read_series_or_common(entry, elements, target, name, data, spec)
-    typed = entry.get("values") if isinstance(entry.get("values"), dict) else {}
+    found = entry.get("values")
+    typed: dict[str, Any] = found if isinstance(found, dict) else {}
     unit = str(entry.get("unit") or target)
     try:
         values = per_name_values({"values": typed, "unit": unit}, data, elements, name, target, spec)
