@@ -484,6 +484,17 @@ def test_power_limits_listed_in_different_units_are_each_converted() -> None:
     assert 10 * math.log10(result["objective"]) == pytest.approx(item["answer"], rel=1e-3)
 
 
+def pow_01_binding(targets: str, max_power: dict[str, Any]) -> dict[str, Any]:
+    """dev30-pow-01's binding: the path-loss table, the noise density and figure, the SINR targets of list `targets`."""
+    return {
+        "gain_table": "T1", "table_orientation": "rows are receivers, columns are transmitters",
+        "gain_unit": "path loss in dB", "noise_density": {"value": -174, "unit": "dBm/Hz"},
+        "noise_figure": {"value": 7, "unit": "dB"}, "bandwidth": {"value": 10, "unit": "MHz"},
+        "noise_power": {"list": "none", "values": [], "unit": "mW"}, "max_power": max_power,
+        "sinr_target": {"list": targets, "values": [], "unit": "dB"}, "objective": "minimize the total transmit power",
+    }  # fmt: skip
+
+
 def test_a_list_in_a_unit_of_another_quantity_is_refused_in_words() -> None:
     """dev30-pow-01: the 0.5B model read the SINR targets "10 dB (link 1), 8 dB (link 2) and 12 dB (link 3)" as the
     noise powers and as the power limits in mW; the binding was rejected only for leaving out the 30 dBm limit.
@@ -491,15 +502,7 @@ def test_a_list_in_a_unit_of_another_quantity_is_refused_in_words() -> None:
     item = dev30_case("dev30-pow-01")
     data = parse_text(item["question"])
     [targets] = [n for n in data.lists if n.unit == "dB"]
-    binding = {
-        "gain_table": "T1", "table_orientation": "rows are receivers, columns are transmitters",
-        "gain_unit": "path loss in dB", "noise_density": {"value": -174, "unit": "dBm/Hz"},
-        "noise_figure": {"value": 7, "unit": "dB"}, "bandwidth": {"value": 10, "unit": "MHz"},
-        "noise_power": {"list": "none", "values": [], "unit": "mW"},
-        "max_power": {"list": targets.id, "values": [], "unit": "mW"},
-        "sinr_target": {"list": targets.id, "values": [], "unit": "dB"},
-        "objective": "minimize the total transmit power",
-    }  # fmt: skip
+    binding = pow_01_binding(targets.id, {"list": targets.id, "values": [], "unit": "mW"})
     with pytest.raises(AssemblyError, match=rf"maximum transmit power: list {targets.id} .* is in dB, which is not a unit"):
         POWER.assemble(binding, data)
     right = binding | {"max_power": {"list": "none", "values": [30], "unit": "dBm"}}
@@ -520,15 +523,7 @@ def test_a_noise_density_the_text_states_is_the_noise_whatever_the_binding_typed
     item = dev30_case("dev30-pow-01")
     data = parse_text(item["question"])
     [targets] = [n for n in data.lists if n.unit == "dB"]
-    right = {
-        "gain_table": "T1", "table_orientation": "rows are receivers, columns are transmitters",
-        "gain_unit": "path loss in dB", "noise_density": {"value": -174, "unit": "dBm/Hz"},
-        "noise_figure": {"value": 7, "unit": "dB"}, "bandwidth": {"value": 10, "unit": "MHz"},
-        "noise_power": {"list": "none", "values": [], "unit": "mW"},
-        "max_power": {"list": "none", "values": [30], "unit": "dBm"},
-        "sinr_target": {"list": targets.id, "values": [], "unit": "dB"},
-        "objective": "minimize the total transmit power",
-    }  # fmt: skip
+    right = pow_01_binding(targets.id, {"list": "none", "values": [30], "unit": "dBm"})
     expected, _ = POWER.assemble(right, data)
     assert expected.noise_mw["Rx1"] == pytest.approx(10 ** ((-174 + 70 + 7) / 10))
     typed = {k: v for k, v in right.items() if k not in ("noise_density", "noise_figure")}
