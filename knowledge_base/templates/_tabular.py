@@ -345,11 +345,16 @@ def _by_clause(data: TextData, elements: Sequence[str], unit: str) -> dict[str, 
 
 
 def name_columns(data: TextData, names: Sequence[str], besides: Sequence[MatrixSource] = ()) -> list[str]:
-    """Columns of the tables whose rows are exactly these names, as choices "T2: backhaul (Mbit/s)", leaving out the
-    columns of the matrices `besides` (a cell's column of a rate table is not a value per user)."""
+    """Columns of numbers of the tables whose rows are exactly these names, as choices "T2: backhaul (Mbit/s)",
+    leaving out the columns of the matrices `besides` (a cell's column of a rate table is not a value per user). A
+    column of words holds no value (dev30-assoc-02 on the 1.5B chose "T1: type" for the demands)."""
     taken = {(s.table.id, c) for s in besides for c in s.columns}
     return [
-        f"{t.id}: {c}" for t in data.tables if t.rows and set(t.rows) == set(names) for c in t.columns if (t.id, c) not in taken
+        f"{t.id}: {c}"
+        for t in data.tables
+        if t.rows and set(t.rows) == set(names)
+        for c in t.columns
+        if (t.id, c) not in taken and any(v is not None for v in t.column(c).values())
     ]
 
 

@@ -252,7 +252,7 @@ class UserAssociation(Template[AssociationParams]):
         users, cells, matrices = _entities(data)
         sources = tab.matrix_sources(data)
         current = _current_cell_column(data, users, cells)
-        user_columns = [c for c in tab.name_columns(data, users, sources) if c != current]  # a column of cells' names
+        user_columns = tab.name_columns(data, users, sources)
         cell_columns = tab.name_columns(data, cells, sources)
         per_user = [n.id for n in data.lists if set(n.values) == set(users)] + user_columns
         properties: dict[str, Any] = {
