@@ -141,6 +141,17 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         ],
         "must_admit": ["1", "2", "5"],
     }),
+    # "The edge server's processing time ... negligible": no edge CPU speed; "kappa = 10^-27" read by code
+    "dev30-mec-04": ("mec_offloading", {
+        "objective": "minimize the total energy of the devices",
+        "data_size": {"source": "T1: input (Mbit)", "unit": "Mbit"},
+        "cpu_cycles": {"source": "T1: work (Gcycles)", "unit": "Gcycle"},
+        "uplink_rate": {"source": "T1: uplink (Mbit/s)", "unit": "Mbit/s"},
+        "local_cpu_frequency": {"list": "T1: local CPU (GHz)", "values": [], "unit": "GHz"},
+        "transmit_power": {"list": "T1: transmit power (mW)", "values": [], "unit": "mW"},
+        "deadline": {"list": "none", "values": [1.5], "unit": "s"},
+        "edge_capacity": {"value": 3.6, "unit": "Gcycle"}, "splittable_tasks": ["every task"],
+    }),
     # "Tx1 can transmit any power from 0 to 200 mW and Tx2 any power from 0 to 20 dBm": a list, each item in its unit
     "dev30-pow-03": ("power_control_sinr", {
         "gain_table": "T2", "table_orientation": "rows are transmitters, columns are receivers", "gain_unit": "linear",
@@ -414,6 +425,21 @@ def test_a_capacity_typed_less_its_reserve_is_the_capacity_the_text_states() -> 
     typed = {**right, "resources": [{**prbs, "capacity": {"value": 80, "unit": "PRB"}}, cores]}
     _, spec = SLICES.assemble(typed, data)
     assert ("capacity[PRBs]", 80.0) in {(s.name, s.value) for s in spec}  # the Verifier names it
+
+
+def test_an_edge_time_the_text_calls_negligible_is_no_speed_to_choose(kb_dir: Path) -> None:
+    # dev30-mec-04 on the 1.5B at 97f98c3: "The edge server's processing time ... negligible, but ... the edge can
+    # execute at most 3.6 Gcycles" typed as an edge CPU of 3.6 GHz (a latency the text does not have); "within 1.5 s"
+    # read as naming task 1, so lists of tasks that must run locally or be offloaded were offered (and filled with
+    # every task). The schema asks neither; an edge speed the binding gives anyway is not used.
+    from knowledge_base.templates.mec_offloading import TEMPLATE as MEC
+
+    record = case("dev30-mec-04")
+    asked = MEC.binding_schema(parse_text(record["question"]))["properties"]
+    assert not {"edge_cpu_frequency", "run_locally", "must_offload"} & set(asked)
+    typed = {**BINDINGS["dev30-mec-04"][1], "edge_cpu_frequency": {"value": 3.6, "unit": "GHz"}}
+    steps = run(record["question"], ScriptedChatModel(script=[typed, NO_MAPPING]), kb_dir)
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
 
 
 def test_a_field_holding_a_number_the_text_never_states_is_asked_again_alone(kb_dir: Path) -> None:

@@ -132,6 +132,17 @@ def _stated_kappa(data: TextData) -> tuple[float, str] | None:
     return next(iter(found)) if len({value for value, _ in found}) == 1 else None
 
 
+_NEGLIGIBLE = re.compile(r"\bnegligible\b|\bneglected\b|\bignored?\b|\btakes? no time\b", re.IGNORECASE)
+_EDGE_TIME = re.compile(r"\b(?:processing|computing|computation|execution|compute) (?:time|delay|latency)\b", re.IGNORECASE)
+
+
+def _edge_time_negligible(data: TextData) -> bool:
+    """Does the text call the edge's computing time negligible ("The edge server's processing time and the result
+    download are negligible")? Then an offloaded part waits for its upload only, whatever speed the binding gives: the
+    1.5B typed dev30-mec-04's edge budget of 3.6 Gcycles as a speed of 3.6 GHz, a latency the text does not have."""
+    return any(_EDGE.search(s) and _EDGE_TIME.search(s) and _NEGLIGIBLE.search(s) for s in data.sentences())
+
+
 def _says_equal_share(data: TextData) -> bool:
     """Does the text share the edge CPU equally ("shared equally by all offloaded tasks: each gets 12/n GHz")? Then
     that is the model, whatever the binding chose: the best split would be a different, lower answer."""
@@ -144,8 +155,12 @@ class OffloadingParams(BaseModel):
     cycles_g: dict[str, float] = Field(description="computation of the task", json_schema_extra={"unit": "Gcycle"})
     uplink_mbps: dict[str, float] = Field(json_schema_extra={"unit": "Mbit/s"})
     local_cpu_ghz: dict[str, float] = Field(description="CPU speed of each task's device", json_schema_extra={"unit": "GHz"})
-    edge_cpu_ghz: float = Field(
-        gt=0, description="edge CPU speed of one task, or of the whole server when shared", json_schema_extra={"unit": "GHz"}
+    edge_cpu_ghz: float | None = Field(
+        default=None,
+        gt=0,
+        description="edge CPU speed of one task, or of the whole server when shared; None: the edge's computing time is "
+        "negligible",
+        json_schema_extra={"unit": "GHz"},
     )
     edge_cpu: EdgeCpu = PER_TASK
     objective: Objective = ENERGY
@@ -191,6 +206,8 @@ class OffloadingParams(BaseModel):
             raise ValueError("the devices' energy needs the local computing power (or energy per cycle) and the transmit power")
         if self.objective == WEIGHTED and (self.latency_weight is None or self.energy_weight is None):
             raise ValueError("the weighted sum needs a weight for latency and a weight for energy")
+        if self.edge_cpu in (SHARED, EQUAL) and self.edge_cpu_ghz is None:
+            raise ValueError("an edge CPU shared by the offloaded tasks needs its speed")
         if self.edge_cpu in (SHARED, EQUAL) and self.partial:
             raise ValueError("a shared edge CPU is modelled for whole tasks only; the text splits tasks as well")
         return self
@@ -209,6 +226,8 @@ class OffloadingParams(BaseModel):
     def edge_ms(self, task: str, cpu_ghz: float | None = None) -> float:
         """Latency (ms) of the whole task uploaded and computed on the edge (at `cpu_ghz`, default the per-task speed)."""
         speed = self.edge_cpu_ghz if cpu_ghz is None else cpu_ghz
+        if speed is None:  # the text calls the edge's computing time negligible
+            return self.upload_ms(task)
         compute = 1000 * self.cycles_g[task] / speed if speed > 0 else float("inf")
         return self.upload_ms(task) + compute
 
@@ -314,8 +333,9 @@ class MecOffloading(Template[OffloadingParams]):
             "cpu_cycles": series_schema("each task's required CPU cycles", CYCLE_UNITS, data),
             "uplink_rate": series_schema("each device's uplink rate", ["Mbit/s", "kbit/s", "bit/s", "Gbit/s"], data),
             "local_cpu_frequency": _per_task("device CPU frequency", FREQUENCY_UNITS, data, count, "local_cpu"),
-            "edge_cpu_frequency": quantity_schema("edge server CPU frequency", FREQUENCY_UNITS),
         }
+        if not _edge_time_negligible(data):
+            properties["edge_cpu_frequency"] = quantity_schema("edge server CPU frequency", FREQUENCY_UNITS)
         if data.says_together(_SHARED, _EDGE):
             properties["edge_cpu"] = {"enum": list(get_args(EdgeCpu)), "description": "how offloaded tasks use the edge CPU"}
         if data.says(_ENERGY) and _stated_kappa(data) is None:
@@ -380,7 +400,9 @@ class MecOffloading(Template[OffloadingParams]):
             "data_mbit": read_series(binding.get("data_size"), "Mbit", "data size", data, spec),
             "uplink_mbps": read_series(binding.get("uplink_rate"), "Mbit/s", "uplink rate", data, spec),
             "local_cpu_ghz": _read_per_task(binding.get("local_cpu_frequency"), tasks, "GHz", "device CPU frequency", data, spec),
-            "edge_cpu_ghz": read_quantity(binding.get("edge_cpu_frequency"), "GHz", "edge CPU frequency", spec),
+            "edge_cpu_ghz": None
+            if _edge_time_negligible(data)
+            else read_quantity(binding.get("edge_cpu_frequency"), "GHz", "edge CPU frequency", spec),
             "edge_cpu": EQUAL if _says_equal_share(data) else binding.get("edge_cpu") or PER_TASK,
         }
         partial = [str(k) for k in binding.get("splittable_tasks") or []]
@@ -458,6 +480,8 @@ class MecOffloading(Template[OffloadingParams]):
     def _equal_edge(m: pyo.ConcreteModel, params: OffloadingParams) -> None:
         """n offloaded tasks each compute at speed / n: task k's edge time is c_k n / F, and n s_k = sum_j s_k s_j,
         each product of binaries bounded below by s_k + s_j - 1 (the latency only needs it from below)."""
+        speed = params.edge_cpu_ghz
+        assert speed is not None  # a shared edge CPU has its speed (OffloadingParams)
         m.both = pyo.Var(m.K, m.K, bounds=(0, 1), doc="tasks {i} and {j} are both offloaded")
         m.both_lower = pyo.Constraint(
             m.K, m.K, rule=lambda m, k, j: m.both[k, j] >= m.share[k] + m.share[j] - 1, doc="both offloaded"
@@ -466,8 +490,7 @@ class MecOffloading(Template[OffloadingParams]):
             m.K,
             rule=lambda m, k: (
                 m.latency[k]
-                >= m.share[k] * params.upload_ms(k)
-                + 1000 * params.cycles_g[k] / params.edge_cpu_ghz * sum(m.both[k, j] for j in m.K)
+                >= m.share[k] * params.upload_ms(k) + 1000 * params.cycles_g[k] / speed * sum(m.both[k, j] for j in m.K)
             ),
             doc="task {i} waits for its upload and its share of the edge CPU",
         )
@@ -532,16 +555,16 @@ class MecOffloading(Template[OffloadingParams]):
     def shares(self, params: OffloadingParams, solution: dict[str, float]) -> dict[str, float]:
         return {k: min(1.0, max(0.0, solution.get(f"share[{k}]", 0.0))) for k in params.tasks}
 
-    def edge_speeds(self, params: OffloadingParams, solution: dict[str, float]) -> dict[str, float]:
+    def edge_speeds(self, params: OffloadingParams, solution: dict[str, float]) -> dict[str, float | None]:
         if params.edge_cpu == SHARED:
             return {k: max(0.0, solution.get(f"cpu[{k}]", 0.0)) for k in params.tasks}
-        if params.edge_cpu == EQUAL:
+        if params.edge_cpu == EQUAL and params.edge_cpu_ghz is not None:
             offloaded = sum(1 for share in self.shares(params, solution).values() if share > 0.5)
             return dict.fromkeys(params.tasks, params.edge_cpu_ghz / max(1, offloaded))
         return dict.fromkeys(params.tasks, params.edge_cpu_ghz)
 
     def objective_value(
-        self, params: OffloadingParams, shares: dict[str, float], speeds: dict[str, float] | None = None
+        self, params: OffloadingParams, shares: dict[str, float], speeds: dict[str, float | None] | None = None
     ) -> float:
         """The objective recomputed from the shares (and edge speeds) alone, without the model."""
         speed = speeds or dict.fromkeys(params.tasks, params.edge_cpu_ghz)
@@ -578,7 +601,9 @@ class MecOffloading(Template[OffloadingParams]):
             "tasks": params.tasks,
             "objective": params.objective,
             "offloading": "whole tasks" if not params.partial else f"may be split: {', '.join(params.partial)}",
-            "edge CPU": f"{params.edge_cpu_ghz:g} GHz, {params.edge_cpu}",
+            "edge CPU": f"{params.edge_cpu_ghz:g} GHz, {params.edge_cpu}"
+            if params.edge_cpu_ghz is not None
+            else "computing time negligible",
         }
         groups = {
             "deadlines (ms)": params.deadline_ms,
@@ -613,10 +638,11 @@ def _tasks(data: TextData) -> list[str]:
 def _names_any(sentence: str, names: list[str]) -> bool:
     """Does the sentence name a task? A task named by a bare number only after a noun ("task 3", "tasks 1, 2 and
     5"), not as a count: dev30-mec-01's "at most 3 tasks can be offloaded" offered the 1.5B model lists of tasks that
-    must run locally or be offloaded, which it filled with tasks the text never names."""
+    must run locally or be offloaded, which it filled with tasks the text never names. Nor the whole of a decimal:
+    dev30-mec-04's "must be done within 1.5 s" named task 1 (the 1.5B then put every task in both lists)."""
     worded = [n for n in names if not n.isdigit()]
     numbered = [n for n in names if n.isdigit()]
-    return names_any(sentence, worded) or any(re.search(_AFTER_A_NOUN + rf"(?<!\d){n}(?!\w)", sentence) for n in numbered)
+    return names_any(sentence, worded) or any(re.search(_AFTER_A_NOUN + rf"(?<!\d){n}(?!\w|\.\d)", sentence) for n in numbered)
 
 
 _AFTER_A_NOUN = r"\b(?!(?:most|least|than|only|to|up|of|by|and|or|the|all)\b)[A-Za-z]{3,}\s+(?:\d+(?:\s*,\s*|\s+(?:and|or)\s+))*"
