@@ -392,7 +392,7 @@ def test_a_left_out_cap_of_one_user_is_asked_of_the_llm_in_the_clause_unit() -> 
     assert refill._pinned_by(field, ["No user may send more than 8 packets."]) == field
 
 
-def test_a_reduced_level_is_offered_only_where_the_text_has_one_and_from_columns_that_name_it() -> None:
+def test_a_reduced_level_is_offered_only_where_the_text_has_one_and_from_columns_that_name_it(kb_dir: Path) -> None:
     # dev30-sl-03 on the 1.5B at f25dbbf: "each admitted in full or rejected" offered a reduced level, filled with a
     # revenue share of 4000, to the cap; dev30-sl-02: the reduced level's revenue chosen as the full revenue column
     # every round (refused each time, the nested field never narrowed), where the text gives a 60 % share.
@@ -405,6 +405,14 @@ def test_a_reduced_level_is_offered_only_where_the_text_has_one_and_from_columns
     resource = schema["resources"]["items"]["properties"]
     assert resource["reduced_level_column"]["enum"] == reduced
     assert "full revenue (EUR/h)" in resource["column"]["enum"]
+    # at 1e8dfda it typed a demand share of 0.3 beside the reduced columns, refused to the cap: a share of the demands
+    # is read only for a resource without its reduced column
+    record = case("dev30-sl-02")
+    right = BINDINGS["dev30-sl-02"][1]
+    typed = {**right, "reduced_level": {**right["reduced_level"], "demand_share": {"value": 0.3, "unit": "fraction"}}}
+    steps = run(record["question"], ScriptedChatModel(script=[typed, NO_MAPPING]), kb_dir)
+    assert not [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
 
 
 def test_a_capacity_typed_less_its_reserve_is_the_capacity_the_text_states() -> None:

@@ -288,7 +288,12 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         if (objective == REVENUE or has_floor) and revenue_column not in (None, "none"):
             value = tab.column(source, str(revenue_column), "slice", spec)
         level = binding.get("reduced_level") if isinstance(binding.get("reduced_level"), dict) else None
-        demand_share = _read_share(level.get("demand_share") if level else None, "reduced demand share", spec)
+        # a share of the full demands only where a resource has no reduced-level column: dev30-sl-02 on the 1.5B typed
+        # a share of 0.3 beside its columns, refused as a number the text does not state, to the cap
+        by_share = [
+            e for e in binding.get("resources") or [] if not (isinstance(e, dict) and _named(e.get("reduced_level_column")))
+        ]
+        demand_share = _read_share(level.get("demand_share") if level and by_share else None, "reduced demand share", spec)
         resources, nodes = [], None
         for entry in binding.get("resources") or []:
             resource, node_names = self._resource(entry, source, data, str(revenue_column), demand_share, spec)
@@ -508,6 +513,10 @@ def _share(description: str) -> dict[str, Any]:
         "properties": {"value": {"type": ["number", "null"]}, "unit": {"enum": ["%", "fraction"]}},
         "required": ["value", "unit"],
     }
+
+
+def _named(choice: Any) -> bool:
+    return choice not in (None, "", "none")
 
 
 def _given(entry: Any) -> bool:
