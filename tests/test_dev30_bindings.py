@@ -400,10 +400,11 @@ def test_a_reduced_level_is_offered_only_where_the_text_has_one_and_from_columns
 
     assert "reduced_level" not in SLICES.binding_schema(parse_text(case("dev30-sl-03")["question"]))["properties"]
     schema = SLICES.binding_schema(parse_text(case("dev30-sl-02")["question"]))["properties"]
-    reduced = ["PRBs (reduced)", "transport Gbit/s (reduced)", "none"]
-    assert schema["reduced_level"]["properties"]["revenue_column"]["enum"] == reduced
+    # nor, for the reduced revenue, a column that holds no revenue: at 642f1b1 the 1.5B took "transport Gbit/s
+    # (reduced)" for it, verified at 115 for 117.8
+    assert schema["reduced_level"]["properties"]["revenue_column"]["enum"] == ["none"]
     resource = schema["resources"]["items"]["properties"]
-    assert resource["reduced_level_column"]["enum"] == reduced
+    assert resource["reduced_level_column"]["enum"] == ["PRBs (reduced)", "transport Gbit/s (reduced)", "none"]
     assert "full revenue (EUR/h)" in resource["column"]["enum"]
     # at 1e8dfda it typed a demand share of 0.3 beside the reduced columns, refused to the cap: a share of the demands
     # is read only for a resource without its reduced column
@@ -413,6 +414,11 @@ def test_a_reduced_level_is_offered_only_where_the_text_has_one_and_from_columns
     steps = run(record["question"], ScriptedChatModel(script=[typed, NO_MAPPING]), kb_dir)
     assert not [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"])
+    from knowledge_base.template import AssemblyError
+
+    transport = {**right, "reduced_level": {**right["reduced_level"], "revenue_column": "transport Gbit/s (reduced)"}}
+    with pytest.raises(AssemblyError, match="holds no revenue"):
+        SLICES.assemble(transport, parse_text(record["question"]))
 
 
 def test_a_capacity_typed_less_its_reserve_is_the_capacity_the_text_states() -> None:

@@ -40,6 +40,9 @@ _MUST_ADMIT = re.compile(
 )
 _FLOOR = re.compile(r"\bat least\b|\bminimum\b|\bno less than\b|\bfloor\b|\bnot (?:fall|drop) below\b|\bnot less than\b", re.I)
 _EARN = re.compile(r"\brevenue\b|\bearn\w*|\bincome\b|\bprofit\b|\bk?\$|\bUSD\b|\beuros?\b|€", re.IGNORECASE)
+_REVENUE_COLUMN = re.compile(rf"{_EARN.pattern}|\bEUR\b|\bpays?\b|\bprice\b|\bvalue\b|\bweight\b", re.IGNORECASE)
+"""A column that may hold a revenue: a reduced level's "PRBs (reduced)" holds none (dev30-sl-02 on the 1.5B took
+"transport Gbit/s (reduced)" as the reduced revenue, verified at 115 for 117.8)."""
 _RESERVE = re.compile(r"\breserv\w*|\bkept (?:free|aside|back)|\bset aside\b|\bheadroom\b|\bguard\b|\bmargin\b", re.I)
 _OVERHEAD = re.compile(
     r"\boverhead\b|\bper admitted slice\b|\bextra\b|\badditional\b|\bfixed (?:cost|share|amount)|\bon top of\b|"
@@ -262,7 +265,10 @@ class SliceAdmission(Template[SliceAdmissionParams]):
                 "type": "object",
                 "description": "a reduced admission level, if the text offers one: its revenue and demands",
                 "properties": {
-                    "revenue_column": {"enum": [*reduced, "none"], "description": "the column of the revenue at that level"},
+                    "revenue_column": {
+                        "enum": [*(c for c in reduced if _REVENUE_COLUMN.search(c)), "none"],
+                        "description": "the column of the revenue at that level",
+                    },
                     "revenue_share": _share("share of the full revenue earned at the reduced level"),
                     "demand_share": _share("share of the full demands used at the reduced level"),
                 },
@@ -372,6 +378,8 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         level: dict[str, Any], source: Table, value: dict[str, float], spec: list[SpecItem], full_column: str
     ) -> dict[str, float] | None:
         column = level.get("revenue_column")
+        if column not in (None, "none") and not _REVENUE_COLUMN.search(str(column)):
+            raise AssemblyError(f"reduced level: {column!r} holds no revenue; give the share of the full revenue instead")
         if column == full_column:
             # dev30-sl-02 on the 1.5B was verified at 145 for 117.8: "pays 60 % of its full revenue" read as the full
             # revenue column itself, the 60 % left unused
