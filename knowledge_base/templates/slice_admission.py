@@ -356,7 +356,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
             resource["capacity"] = _stated(stated, unit, f"capacity[{column}]", spec)
         reserved = entry.get("reserved")
         if isinstance(reserved, dict) and _given(reserved):
-            if str(reserved.get("unit", "")).strip() in ("%", "percent"):
+            if _in_percent(reserved):
                 resource["reserved_share"] = float(reserved["value"]) / 100
                 spec.append(
                     SpecItem(f"reserved[{column}] (%)", float(reserved["value"]), "stated in the text, copied by the model")
@@ -564,6 +564,11 @@ def _stated(entry: Any, unit: str, name: str, spec: list[SpecItem]) -> float:
     return number * _factor(str(entry.get("unit") or unit), unit)
 
 
+def _in_percent(entry: dict[str, Any]) -> bool:
+    """Is the amount a share of the capacity ("15 %") rather than a number of its units?"""
+    return str(entry.get("unit", "")).strip() in ("%", "percent")
+
+
 def _before_reserve(capacity: Any, reserved: Any, data: TextData) -> Any:
     """The capacity as the text states it where the model typed it less its reserve: 85 PRBs for "100 PRBs, of which
     15 % are reserved" with the 15 % in `reserved` too (dev30-sl-04 on the 1.5B, refused as a number the text never
@@ -576,7 +581,7 @@ def _before_reserve(capacity: Any, reserved: Any, data: TextData) -> Any:
         return capacity
     if data.mentions(typed):
         return capacity
-    share = str(reserved.get("unit", "")).strip() in ("%", "percent")
+    share = _in_percent(reserved)
     if share and kept >= 100:
         return capacity
     stated = typed / (1 - kept / 100) if share else typed + kept
