@@ -18,13 +18,12 @@ from knowledge_base.template import AssemblyError, SpecItem, cell_item
 from knowledge_base.templates._radio import (
     POWER_UNITS,
     gain_units,
-    gives_density,
     linear_gain,
     noise_fields,
     noise_from_density,
-    stated_noise,
+    with_stated_noise,
 )
-from knowledge_base.templates._stated_quantities import per_element_schema, read_optional_per_element
+from knowledge_base.templates._stated_quantities import given, per_element_schema, read_optional_per_element
 from tools.textdata import Table, TextData
 
 ROWS_ARE_RECEIVERS = "rows are receivers, columns are transmitters"
@@ -130,14 +129,10 @@ def read_network(
             rx, tx = (row, column) if rows_are_receivers else (column, row)
             gain[rx][tx] = linear_gain(value, unit, f"gain {row}, {column}")
             spec.append(cell_item(f"gain[{rx},{tx}] ({unit})", value, table.id, row, column))
-    # a density the text states is the noise, whatever noise power the binding typed
-    noise = (
-        None
-        if stated_noise(data)
-        else read_optional_per_element(binding.get("noise_power"), receivers, "mW", "noise power", data, spec, transmitters)
-    )
+    fields = with_stated_noise(binding, data)
+    noise = read_optional_per_element(fields.get("noise_power"), receivers, "mW", "noise power", data, spec, transmitters)
     if noise is None:
-        if not gives_density(binding, data):
+        if not given(fields.get("noise_density")):
             raise AssemblyError("the noise: give the noise power (one for all receivers or one each) or the noise density")
-        noise = dict.fromkeys(receivers, noise_from_density(binding, data, bandwidth_mhz, spec))
+        noise = dict.fromkeys(receivers, noise_from_density(fields, bandwidth_mhz, spec))
     return {"transmitters": transmitters, "receivers": receivers, "gain": gain, "noise_mw": noise}

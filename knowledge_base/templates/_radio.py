@@ -21,7 +21,6 @@ from knowledge_base.template import AssemblyError, SpecItem
 from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._stated_quantities import (
     LINEAR,
-    given,
     gives_values,
     quantity_schema,
     read_per_element,
@@ -133,17 +132,20 @@ def stated_noise(data: TextData) -> dict[str, Any]:
     return fields
 
 
-def gives_density(binding: dict[str, Any], data: TextData) -> bool:
-    """Is the noise a density over the bandwidth: stated so by the text, or given so by the binding?"""
-    return bool(stated_noise(data)) or given(binding.get("noise_density"))
+def with_stated_noise(binding: dict[str, Any], data: TextData) -> dict[str, Any]:
+    """The binding with the noise the text states (`stated_noise`) over the binding's: a density the text states is the
+    noise, whatever noise power the binding typed."""
+    stated = stated_noise(data)
+    if not stated:
+        return binding
+    return {**{key: value for key, value in binding.items() if key != "noise_power"}, **stated}
 
 
-def noise_from_density(binding: dict[str, Any], data: TextData, bandwidth_mhz: float | None, spec: list[SpecItem]) -> float:
-    """Noise power (mW) over the bandwidth: density x bandwidth x noise figure (all as linear quantities), the density
-    and the noise figure the text states (`stated_noise`) before the binding's."""
+def noise_from_density(fields: dict[str, Any], bandwidth_mhz: float | None, spec: list[SpecItem]) -> float:
+    """Noise power (mW) over the bandwidth: density x bandwidth x noise figure (all as linear quantities), from binding
+    fields merged by `with_stated_noise`."""
     if bandwidth_mhz is None:
         raise AssemblyError("a noise density needs the bandwidth it is taken over; give the bandwidth the text states")
-    fields = {**binding, **stated_noise(data)}
     density = read_quantity(fields.get("noise_density"), "mW/Hz", "noise density", spec)
     figure = read_quantity(fields.get("noise_figure"), "dB", "noise figure", spec, default=0.0)
     return density * bandwidth_mhz * 1e6 * 10 ** (figure / 10)

@@ -29,13 +29,12 @@ from knowledge_base.templates._radio import (
     ShannonRates,
     bandwidth_schema,
     gain_units,
-    gives_density,
     linear_gain,
     noise_fields,
     noise_from_density,
     read_gains,
     read_min_rates,
-    stated_noise,
+    with_stated_noise,
 )
 from knowledge_base.templates._stated_quantities import (
     LINEAR,
@@ -224,10 +223,11 @@ class EnergyEfficiencyDinkelbach(ToolTemplate[EnergyEfficiencyParams]):
             gains = read_gains(binding.get("channel_gains"), data, spec)
         users = list(gains)
         bandwidth = read_quantity(binding["bandwidth"], "MHz", "bandwidth", spec) if given(binding.get("bandwidth")) else None
-        if given(binding.get("noise_power")) and not stated_noise(data):
-            noise_w = read_quantity(binding["noise_power"], "W", "noise power", spec)
-        elif gives_density(binding, data):
-            noise_w = noise_from_density(binding, data, bandwidth, spec) / 1000
+        noise = with_stated_noise(binding, data)
+        if given(noise.get("noise_power")):
+            noise_w = read_quantity(noise["noise_power"], "W", "noise power", spec)
+        elif given(noise.get("noise_density")):
+            noise_w = noise_from_density(noise, bandwidth, spec) / 1000
         else:
             raise AssemblyError("the noise: give the noise power on each channel, or the noise density")
         values: dict[str, Any] = {
