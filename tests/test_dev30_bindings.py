@@ -753,10 +753,10 @@ def test_three_bindings_verified_wrong_on_the_1_5b_are_refused_in_words() -> Non
     ee = {
         "objective": "total power", "rate": "none", "transmit_power": "T1",
         "cell_power": {"values": {"M": 130, "P1": 68, "P2": 72, "P3": 65}, "unit": "W"},
-        "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 4, "P3": 6}},
     }  # fmt: skip
-    with pytest.raises(AssemblyError, match="the text gives no 4 for P2"):
-        ASSOCIATION.assemble(ee, parse_text(case("dev30-ee-02")["question"]))
+    wrong = {**ee, "max_users_per_cell": {"values": {"M": 8, "P1": 4, "P2": 4, "P3": 6}}}  # no 3: not the clause's
+    with pytest.raises(AssemblyError, match="the text gives no 4 for P1"):
+        ASSOCIATION.assemble(wrong, parse_text(case("dev30-ee-02")["question"]))
     ASSOCIATION.assemble(
         {**ee, "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 3, "P3": 3}}}, parse_text(case("dev30-ee-02")["question"])
     )
@@ -798,11 +798,11 @@ def test_caps_typed_at_the_wrong_users_are_placed_by_the_clauses_that_name_them(
     steps = run(record["question"], ScriptedChatModel(script=[{**right, "per_user_cap": misplaced}, NO_MAPPING]), kb_dir)
     assert not [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=1e-4)
-    # other numbers than the clauses give are not placed by code: refused as before
+    # typed numbers that lack one the clauses give (no 10) are not placed by code: refused as before
     from knowledge_base.template import AssemblyError
     from knowledge_base.templates.bandwidth_allocation import TEMPLATE as BANDWIDTH
 
-    other = {**right["per_user_cap"], "values": {"1": 8, "2": 3, "3": 10, "4": 10, "5": 8}}
+    other = {**right["per_user_cap"], "values": {"1": 8, "2": 3, "3": 8, "4": 8, "5": 8}}
     with pytest.raises(AssemblyError, match="the text gives no 3 for 2"):
         BANDWIDTH.assemble({**right, "per_user_cap": other}, parse_text(record["question"]))
 
@@ -919,3 +919,24 @@ def test_snrs_of_a_column_headed_in_db_are_read_in_db_whatever_the_binding_says(
     linear = {**right, "spectral_efficiency": {"source": "T1: SNR (dB)", "unit": "SNR (linear)"}}
     steps = run(record["question"], ScriptedChatModel(script=[linear, NO_MAPPING]), kb_dir)
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=1e-4)
+
+
+def test_numbers_typed_at_the_wrong_names_are_read_from_the_group_clause(kb_dir: Path) -> None:
+    # dev30-ee-02 on the 1.5B at 642f1b1 typed the small cells' user caps as {M: 8, P1: 3, P2: 4, P3: 6} twice (the text:
+    # "The macro can serve up to 8 users; each small cell can serve at most 3"), refused each time, to the time budget.
+    # "three small cells P1, P2 and P3" names the group; "each small cell" gives every member its number.
+    from knowledge_base.template import AssemblyError
+    from knowledge_base.templates.user_association import TEMPLATE as ASSOCIATION
+
+    record = case("dev30-ee-02")
+    typed = {
+        "objective": "total power", "rate": "none", "transmit_power": "T1", "cell_power": "L1",
+        "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 4, "P3": 6}},
+    }  # fmt: skip
+    fake = ScriptedChatModel(script=[typed, NO_MAPPING])
+    steps = run(record["question"], fake, kb_dir)
+    assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
+    # the group's words give nothing where the text names no group
+    alone = record["question"].replace("each small cell can serve at most 3", "the others are not limited")
+    with pytest.raises(AssemblyError, match="the text gives no 3 for P1"):
+        ASSOCIATION.assemble({**typed, "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 4, "P3": 6}}}, parse_text(alone))

@@ -29,7 +29,7 @@ from knowledge_base.templates._stated_quantities import (
     read_series_or_common,
     single_unit,
 )
-from knowledge_base.units import same_dimension
+from knowledge_base.units import different_dimensions, is_unit, same_dimension
 from tools.textdata import NUMBER, PERCENT, THING_NAME, NamedList, Table, TextData, name_pattern, names_any
 
 _IN_UNIT = re.compile(r"\bin\s+([A-Za-zµ%][\w/µ%]*)")
@@ -231,6 +231,8 @@ def per_name_values(
     `target_unit` None: plain counts, taken as they are. Returns None for "none", and for numbers that are all 0:
     the small model, asked for an optional value per name, tends to fill the numbers form with zeros rather
     than answer "none" (seen with Qwen2.5-Coder-0.5B on dev-assoc-01), and no per-name limit is meant as 0.
+    Numbers typed at the wrong names, where the text gives one number per name clause by clause (`_by_clause`) and
+    the model typed each of those numbers, are read from the clauses.
     """
     if value == "none" or value is None:
         return None
@@ -264,7 +266,16 @@ def per_name_values(
         except (TypeError, ValueError) as exc:
             raise AssemblyError(f"{name}: every value must be a number ({exc})") from exc
         source = "stated by the model from the text"
-        _placed(raw, data, names, name)
+        try:
+            if missing := [n for n in names if n not in raw]:
+                raise AssemblyError(f"{name}: no value for {', '.join(missing)}")
+            _placed(raw, data, names, name)
+        except AssemblyError:
+            # the numbers the text gives thing by thing (or group by group), typed by the model at the wrong places
+            by_clause = _by_clause(data, names, unit)
+            if by_clause is None or not set(by_clause.values()) <= set(raw.values()):
+                raise
+            raw, source = by_clause, "read by code from the clause that names it"
     else:
         raise AssemblyError(f"{name}: expected a list id or {{'unit': ..., 'values': {{name: number}}}}, got {value!r}")
     missing = [n for n in names if n not in raw]
@@ -286,16 +297,7 @@ def read_series_or_each(
     found = entry.get("values")
     typed: dict[str, Any] = found if isinstance(found, dict) else {}
     unit = str(entry.get("unit") or target)
-    try:
-        values = per_name_values({"values": typed, "unit": unit}, data, elements, name, target, spec)
-    except AssemblyError:
-        # the numbers the text gives thing by thing, where the model typed exactly those numbers at the wrong places
-        by_clause = _by_clause(data, elements, unit)
-        if by_clause is None or sorted(by_clause.values()) != sorted(_numbers(typed.values())):
-            raise
-        values = {k: convert_stated(v, unit, target, f"{name}[{k}]") for k, v in by_clause.items()}
-        said = "read by code from the clause that names it"
-        spec.extend(SpecItem(f"{name}[{k}]", v, said, unit=unit) for k, v in by_clause.items())
+    values = per_name_values({"values": typed, "unit": unit}, data, elements, name, target, spec)
     if values is None:
         raise AssemblyError(f"{name}: source '{EACH_OWN}' needs a number for each of {', '.join(elements)}")
     return values
@@ -304,44 +306,111 @@ def read_series_or_each(
 _THE_OTHERS = re.compile(r"\b(?:the others|the other \w+|the rest|all others|every other \w+|each other \w+)\b", re.I)
 
 
-def _numbers(values: Iterable[Any]) -> list[float]:
-    try:
-        return [float(v) for v in values]
-    except (TypeError, ValueError):
-        return []
-
-
-def _by_clause(data: TextData, elements: Sequence[str], unit: str) -> dict[str, float] | None:
-    """Each element's number in `unit` from the clause that names it, and the rest's from a clause on "the others":
-    "Vehicle 3 ... supports at most 8 MHz and vehicle 4 supports at most 3 MHz; the others can take up to 10 MHz
-    each" gives 3: 8, 4: 3 and 10 to 1, 2 and 5. A clause runs from a thing's name to the next name; None unless every
-    element gets exactly one number. Things named by a bare number ("3", rows of a table headed 'vehicle') are named
-    with that word ("vehicle 3"). dev30-bw-03 on the 1.5B typed the caps one by one at the wrong vehicles
-    ({1: 8, 2: 3, 3: 10, ...}), refused, to the cap."""
+def _by_clause(data: TextData, elements: Sequence[str], unit: str | None) -> dict[str, float] | None:
+    """Each element's number in `unit` from the clause that names it, its group ("each small cell", `_groups`) or
+    "the others": "Vehicle 3 ... supports at most 8 MHz and vehicle 4 supports at most 3 MHz; the others can take up
+    to 10 MHz each" gives 3: 8, 4: 3 and 10 to 1, 2 and 5. A clause runs from a name to the next name; None unless
+    every element gets exactly one number. Things named by a bare number ("3", rows of a table headed 'vehicle') are
+    named with that word ("vehicle 3"). `unit` None reads counts: numbers written in no physical unit. dev30-bw-03 on
+    the 1.5B typed the caps one by one at the wrong vehicles ({1: 8, 2: 3, 3: 10, ...}), refused, to the cap."""
     corner = next((t.corner for t in data.tables if set(elements) <= set(t.rows) and t.corner.strip()), "")
     word = re.escape(corner.strip().rstrip("s"))
-    patterns = {
-        e: re.compile(rf"\b{word}s?\s+{re.escape(e)}(?![\w.])", re.I) if e.isdigit() and word else name_pattern(e)
+    patterns: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
+        ((e,), re.compile(rf"\b{word}s?\s+{re.escape(e)}(?![\w.])", re.I) if e.isdigit() and word else name_pattern(e))
         for e in elements
-    }
-    amount = re.compile(r"(?<![\w.])([-+]?\d+(?:\.\d+)?)\s*" + re.escape(unit) + r"(?![\w/])")
+    ]
+    patterns += _groups(data, elements)
+    amount = re.compile(r"(?<![\w.])([-+]?\d+(?:\.\d+)?)\s*" + re.escape(unit or "") + r"(?![\w/])")
     found: dict[str, list[float]] = {e: [] for e in elements}
     rest: list[float] = []
     for sentence in cue.sentences(data):
         if sentence.lstrip().startswith("|"):
             continue
-        marks = [(m.start(), m.end(), e) for e, p in patterns.items() for m in p.finditer(sentence)]
+        marks: list[tuple[int, int, tuple[str, ...]]] = [
+            (m.start(), m.end(), named) for named, p in patterns for m in p.finditer(sentence)
+        ]
         others = _THE_OTHERS.search(sentence)
         if others:
-            marks.append((others.start(), others.end(), ""))
+            marks.append((others.start(), others.end(), ()))
         cuts = sorted([start for start, _, _ in marks] + [len(sentence)])
-        for start, end, element in marks:
-            numbers = [float(m.group(1)) for m in amount.finditer(sentence[end : next(c for c in cuts if c > start)])]
-            (found[element] if element else rest).extend(numbers)
-    named = {e: v for e, v in found.items() if v}
-    if not named or any(len(v) != 1 for v in named.values()) or len(rest) > 1 or (len(named) < len(elements) and not rest):
+        for start, end, named in marks:
+            clause = sentence[end : next(c for c in cuts if c > start)]
+            numbers = [float(m.group(1)) for m in amount.finditer(clause) if unit or not _measured(clause[m.end() :])]
+            for element in named:
+                found[element].extend(numbers)
+            if not named:
+                rest.extend(numbers)
+    named_ones = {e: v for e, v in found.items() if v}
+    if (
+        not named_ones
+        or any(len(v) != 1 for v in named_ones.values())
+        or len(rest) > 1
+        or (len(named_ones) < len(elements) and not rest)
+    ):
         return None
-    return {e: named[e][0] if e in named else rest[0] for e in elements}
+    return {e: named_ones[e][0] if e in named_ones else rest[0] for e in elements}
+
+
+_NOT_A_UNIT = {"a", "an", "as", "at", "in"}
+"""Words pint reads as units (are, tonnes, inches, ...) that follow a count as plain English."""
+
+
+def _measured(after: str) -> bool:
+    """Is the number just before `after` written in a physical unit ("130 W", "20 MHz"), so that it counts nothing?
+    Plural nouns pint also parses ("RBs", "links") count things."""
+    token = re.match(r"\s*([^\s,;:.()]+)", after)
+    if token is None:
+        return False
+    word = token.group(1)
+    if word.isalpha() and (word.lower() in _NOT_A_UNIT or (word.endswith("s") and len(word) > 3)):
+        return False
+    return is_unit(word) and different_dimensions(word, "")
+
+
+_LEAD = re.compile(r"^(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+)$", re.IGNORECASE)
+_RUN_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)")
+_FUNCTION_WORDS = {
+    "a", "an", "the", "and", "or", "by", "to", "of", "from", "with", "at", "in", "on", "for", "is", "are", "be", "between",
+    "via", "than", "as", "its", "their", "each", "every", "all", "any", "both", "per", "only", "either",
+}  # fmt: skip
+
+
+def _groups(data: TextData, elements: Sequence[str]) -> list[tuple[tuple[str, ...], re.Pattern[str]]]:
+    """Words the text names elements by: the lowercase words just before a name or a run of names ("a macro base
+    station M", "three small cells P1, P2 and P3"), matched by their first words after each/every/the/all/any ("each
+    small cell"), or after "the" for a group of one ("the macro": "each cell" where only "cell B" was written means
+    every cell, not B). dev30-ee-02: "The macro can serve up to 8 users; each small cell can serve at most 3"."""
+    words = {e: name_pattern(e) for e in elements if not e.isdigit()}  # things named by a number: `_by_clause`
+    members: dict[tuple[str, ...], set[str]] = {}
+    for sentence in cue.sentences(data):
+        if sentence.lstrip().startswith("|"):
+            continue
+        mentions = sorted((m.start(), m.end(), e) for e, p in words.items() for m in p.finditer(sentence))
+        runs: list[tuple[int, list[str]]] = []
+        last_end = -1
+        for start, end, element in mentions:
+            if runs and _RUN_GAP.fullmatch(sentence[last_end:start]):
+                runs[-1][1].append(element)
+            else:
+                runs.append((start, [element]))
+            last_end = end
+        for start, run in runs:
+            before = re.findall(r"[A-Za-z]+|[^A-Za-z\s]", sentence[:start])
+            phrase: list[str] = []
+            for token in reversed(before):
+                if not token.isalpha() or not token.islower() or token in _FUNCTION_WORDS or _LEAD.match(token):
+                    break
+                phrase.insert(0, token)
+            if phrase:
+                key = tuple(w.removesuffix("s") if len(w) > 3 else w for w in phrase[-3:])
+                members.setdefault(key, set()).update(run)
+    groups: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
+    for key, named in members.items():
+        said = "".join(rf"(?:\s+{re.escape(w)}s?" for w in key[1:]) + ")?" * (len(key) - 1)
+        which = "each|every|the|all|any" if len(named) > 1 else "the"
+        pattern = re.compile(rf"\b(?:{which})\s+{re.escape(key[0])}s?{said}\b", re.IGNORECASE)
+        groups.append((tuple(e for e in elements if e in named), pattern))
+    return groups
 
 
 def name_columns(data: TextData, names: Sequence[str], besides: Sequence[MatrixSource] = ()) -> list[str]:
