@@ -291,7 +291,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         has_floor = isinstance(floor_entry, dict) and floor_entry.get("value") is not None
         revenue_column = binding.get("revenue_column")
         value = None
-        if (objective == REVENUE or has_floor) and revenue_column not in (None, "none"):
+        if (objective == REVENUE or has_floor) and _named(revenue_column):
             value = tab.column(source, str(revenue_column), "slice", spec)
         level = binding.get("reduced_level") if isinstance(binding.get("reduced_level"), dict) else None
         # a share of the full demands only where a resource has no reduced-level column: dev30-sl-02 on the 1.5B typed
@@ -367,7 +367,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         if _given(overhead):
             resource["overhead"] = _stated(overhead, unit, f"overhead[{column}]", spec)
         reduced_column = entry.get("reduced_level_column")
-        if reduced_column not in (None, "none"):
+        if _named(reduced_column):
             resource["reduced_demand"] = tab.column(source, str(reduced_column), "slice", spec)
         elif demand_share is not None:
             resource["reduced_demand"] = {s: q * demand_share for s, q in demand.items()}
@@ -378,7 +378,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
         level: dict[str, Any], source: Table, value: dict[str, float], spec: list[SpecItem], full_column: str
     ) -> dict[str, float] | None:
         column = level.get("revenue_column")
-        if column not in (None, "none") and not _REVENUE_COLUMN.search(str(column)):
+        if _named(column) and not _REVENUE_COLUMN.search(str(column)):
             raise AssemblyError(f"reduced level: {column!r} holds no revenue; give the share of the full revenue instead")
         if column == full_column:
             # dev30-sl-02 on the 1.5B was verified at 145 for 117.8: "pays 60 % of its full revenue" read as the full
@@ -387,7 +387,7 @@ class SliceAdmission(Template[SliceAdmissionParams]):
                 f"reduced level: {column!r} is the full revenue; the reduced level's revenue is its own column, or a share "
                 "of the full revenue (revenue_share, with revenue_column none)"
             )
-        if column not in (None, "none"):
+        if _named(column):
             return tab.column(source, str(column), "slice", spec)
         share = _read_share(level.get("revenue_share"), "reduced revenue share", spec)
         return None if share is None else {s: v * share for s, v in value.items()}
@@ -524,6 +524,7 @@ def _share(description: str) -> dict[str, Any]:
 
 
 def _named(choice: Any) -> bool:
+    """Does the binding name a column (not None, empty or "none")?"""
     return choice not in (None, "", "none")
 
 
