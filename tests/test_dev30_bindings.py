@@ -940,3 +940,16 @@ def test_numbers_typed_at_the_wrong_names_are_read_from_the_group_clause(kb_dir:
     alone = record["question"].replace("each small cell can serve at most 3", "the others are not limited")
     with pytest.raises(AssemblyError, match="the text gives no 3 for P1"):
         ASSOCIATION.assemble({**typed, "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 4, "P3": 6}}}, parse_text(alone))
+
+
+def test_a_thing_named_once_by_a_plain_noun_is_no_group_of_its_own() -> None:
+    # "satellite K1" names K1, but "the satellite with the GPU" may be any satellite: its 2 is no number of K1
+    from knowledge_base.template import AssemblyError
+    from knowledge_base.templates import _tabular as tab
+
+    text = (
+        "The users of satellite K1 are served first. K2 can host at most 4 services and K3 at most 5; "
+        "the satellite with the GPU can host at most 2 services."
+    )
+    with pytest.raises(AssemblyError, match="the text gives no 5 for K1"):
+        tab.per_name_values({"values": {"K1": 5, "K2": 4, "K3": 2}}, parse_text(text), ["K1", "K2", "K3"], "cap", None, [])

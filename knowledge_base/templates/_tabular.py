@@ -378,8 +378,9 @@ _FUNCTION_WORDS = {
 def _groups(data: TextData, elements: Sequence[str]) -> list[tuple[tuple[str, ...], re.Pattern[str]]]:
     """Words the text names elements by: the lowercase words just before a name or a run of names ("a macro base
     station M", "three small cells P1, P2 and P3"), matched by their first words after each/every/the/all/any ("each
-    small cell"), or after "the" for a group of one ("the macro": "each cell" where only "cell B" was written means
-    every cell, not B). dev30-ee-02: "The macro can serve up to 8 users; each small cell can serve at most 3"."""
+    small cell"), or after "the" for a group of one named by two words or more ("the macro"; "each cell" or "the cell"
+    where only "cell B" was written may mean any cell). dev30-ee-02: "The macro can serve up to 8 users; each small
+    cell can serve at most 3"."""
     words = {e: name_pattern(e) for e in elements if not e.isdigit()}  # things named by a number: `_by_clause`
     members: dict[tuple[str, ...], set[str]] = {}
     for sentence in cue.sentences(data):
@@ -406,6 +407,8 @@ def _groups(data: TextData, elements: Sequence[str]) -> list[tuple[tuple[str, ..
                 members.setdefault(key, set()).update(run)
     groups: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
     for key, named in members.items():
+        if len(named) == 1 and len(key) == 1:  # "satellite K1": "the satellite" may be any of them
+            continue
         said = "".join(rf"(?:\s+{re.escape(w)}s?" for w in key[1:]) + ")?" * (len(key) - 1)
         which = "each|every|the|all|any" if len(named) > 1 else "the"
         pattern = re.compile(rf"\b(?:{which})\s+{re.escape(key[0])}s?{said}\b", re.IGNORECASE)
