@@ -725,14 +725,15 @@ def test_a_left_out_cap_in_rbs_is_written_by_code_as_that_many_channels(kb_dir: 
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
 
 
+EE_02 = {"objective": "total power", "rate": "none", "transmit_power": "T1"}
+"""dev30-ee-02's binding but for the cells' power and user caps."""
+
+
 def test_a_list_in_parentheses_left_out_is_written_by_code(kb_dir: Path) -> None:
     # dev30-ee-02 on the 1.5B at ab2bf75: "draws a fixed power (M 130 W, P1 68 W, P2 72 W, P3 65 W)" was no list
     # code could read, the cells' power was left out twice and the template dropped, to the time budget.
     record = case("dev30-ee-02")
-    left_out = {
-        "objective": "total power", "rate": "none", "transmit_power": "T1", "cell_power": "none",
-        "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 3, "P3": 3}},
-    }  # fmt: skip
+    left_out = {**EE_02, "cell_power": "none", "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 3, "P3": 3}}}
     fake = ScriptedChatModel(script=[left_out, NO_MAPPING])
     steps = run(record["question"], fake, kb_dir)
     assert fake.schemas[0]["properties"]["cell_power"]["anyOf"][0]["enum"] == ["L1", "none"]
@@ -750,10 +751,7 @@ def test_three_bindings_verified_wrong_on_the_1_5b_are_refused_in_words() -> Non
     from knowledge_base.templates.slice_admission import TEMPLATE as SLICES
     from knowledge_base.templates.user_association import TEMPLATE as ASSOCIATION
 
-    ee = {
-        "objective": "total power", "rate": "none", "transmit_power": "T1",
-        "cell_power": {"values": {"M": 130, "P1": 68, "P2": 72, "P3": 65}, "unit": "W"},
-    }  # fmt: skip
+    ee = {**EE_02, "cell_power": {"values": {"M": 130, "P1": 68, "P2": 72, "P3": 65}, "unit": "W"}}
     wrong = {**ee, "max_users_per_cell": {"values": {"M": 8, "P1": 4, "P2": 4, "P3": 6}}}  # no 3: not the clause's
     with pytest.raises(AssemblyError, match="the text gives no 4 for P1"):
         ASSOCIATION.assemble(wrong, parse_text(case("dev30-ee-02")["question"]))
@@ -929,10 +927,7 @@ def test_numbers_typed_at_the_wrong_names_are_read_from_the_group_clause(kb_dir:
     from knowledge_base.templates.user_association import TEMPLATE as ASSOCIATION
 
     record = case("dev30-ee-02")
-    typed = {
-        "objective": "total power", "rate": "none", "transmit_power": "T1", "cell_power": "L1",
-        "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 4, "P3": 6}},
-    }  # fmt: skip
+    typed = {**EE_02, "cell_power": "L1", "max_users_per_cell": {"values": {"M": 8, "P1": 3, "P2": 4, "P3": 6}}}
     fake = ScriptedChatModel(script=[typed, NO_MAPPING])
     steps = run(record["question"], fake, kb_dir)
     assert final_report(steps)["answer"]["value"] == pytest.approx(record["answer"], rel=record["tolerance"]["rel"])
