@@ -142,6 +142,14 @@ BINDINGS: dict[str, tuple[str, dict[str, Any]]] = {
         "must_admit": ["1", "2", "5"],
     }),
     # "The edge server's processing time ... negligible": no edge CPU speed; "kappa = 10^-27" read by code
+    # one task in prose (no table, no list), its computation given per bit
+    "dev30-mec-02": ("mec_offloading", {
+        "objective": "minimize the worst-case latency", "data_size": {"value": 6, "unit": "Mbit"},
+        "cpu_cycles": {"value": 400, "unit": "cycles/bit"}, "uplink_rate": {"value": 24, "unit": "Mbit/s"},
+        "local_cpu_frequency": {"list": "none", "values": [1.5], "unit": "GHz"},
+        "edge_cpu_frequency": {"value": 10, "unit": "GHz"}, "transmit_power": {"list": "none", "values": [400], "unit": "mW"},
+        "energy_budget": {"list": "none", "values": [1.0], "unit": "J"}, "splittable_tasks": ["every task"],
+    }),
     "dev30-mec-04": ("mec_offloading", {
         "objective": "minimize the total energy of the devices",
         "data_size": {"source": "T1: input (Mbit)", "unit": "Mbit"},

@@ -62,6 +62,12 @@ or a server's speed shared equally (n tasks offloaded: each computes at speed / 
 EVERY_TASK = "every task"
 
 CYCLE_UNITS = ["Gcycle", "Mcycle", "kcycle", "cycle"]
+PER_BIT = "cycles/bit"
+"""Computation given per input bit ("400 CPU cycles per bit"): the task's cycles are that times its input bits."""
+DATA_UNITS = ["Mbit", "kbit", "bit", "MB", "kB", "Gbit"]
+RATE_UNITS = ["Mbit/s", "kbit/s", "bit/s", "Gbit/s"]
+ONE_TASK = "the task"
+"""The one task of a text without a table or a list of tasks ("An AR headset has to process each 6 Mbit frame")."""
 FREQUENCY_UNITS = ["GHz", "MHz"]
 POWER_UNITS = ["W", "mW", "dBm"]
 KAPPA = "kappa (effective switched capacitance)"
@@ -327,11 +333,12 @@ class MecOffloading(Template[OffloadingParams]):
     def binding_schema(self, data: TextData) -> dict[str, Any]:
         tasks = _tasks(data)
         count = len(tasks)
+        task_schema = _one_quantity if tasks == [ONE_TASK] else series_schema
         properties: dict[str, Any] = {
             "objective": {"enum": list(get_args(Objective)), "description": "what the question asks to minimize"},
-            "data_size": series_schema("each task's input data", ["Mbit", "kbit", "bit", "MB", "kB", "Gbit"], data),
-            "cpu_cycles": series_schema("each task's required CPU cycles", CYCLE_UNITS, data),
-            "uplink_rate": series_schema("each device's uplink rate", ["Mbit/s", "kbit/s", "bit/s", "Gbit/s"], data),
+            "data_size": task_schema("each task's input data", DATA_UNITS, data),
+            "cpu_cycles": task_schema("each task's required CPU cycles (or cycles per input bit)", [*CYCLE_UNITS, PER_BIT], data),
+            "uplink_rate": task_schema("each device's uplink rate", RATE_UNITS, data),
             "local_cpu_frequency": _per_task("device CPU frequency", FREQUENCY_UNITS, data, count, "local_cpu"),
         }
         if not _edge_time_negligible(data):
@@ -369,7 +376,7 @@ class MecOffloading(Template[OffloadingParams]):
                 "items": {"enum": [EVERY_TASK, *tasks]},
                 "description": "tasks whose input may be split between the device and the edge (empty if none)",
             }
-        if any(_FIXED.search(s) and _names_any(s, tasks) for s in data.sentences()):
+        if tasks != [ONE_TASK] and any(_FIXED.search(s) and _names_any(s, tasks) for s in data.sentences()):
             for key, what in (
                 ("run_locally", "must run on their device (cannot be offloaded)"),
                 ("must_offload", "must be offloaded"),
@@ -390,15 +397,16 @@ class MecOffloading(Template[OffloadingParams]):
     def read(self, binding: dict[str, Any], data: TextData, spec: list[SpecItem]) -> dict[str, Any]:
         """The parameters the binding points at; only the numbers this variant uses go into the spec."""
         objective = variant(binding, "objective", get_args(Objective), ENERGY)
-        cycles = read_series(binding.get("cpu_cycles"), "Gcycle", "CPU cycles", data, spec)
-        assert cycles is not None  # not optional
+        one = _tasks(data) == [ONE_TASK]
+        data_mbit = _task_values(binding.get("data_size"), "Mbit", "data size", data, spec, one)
+        cycles = _cycles(binding.get("cpu_cycles"), data_mbit, data, spec, one)
         tasks = list(cycles)
         values: dict[str, Any] = {
             "tasks": tasks,
             "objective": objective,
             "cycles_g": cycles,
-            "data_mbit": read_series(binding.get("data_size"), "Mbit", "data size", data, spec),
-            "uplink_mbps": read_series(binding.get("uplink_rate"), "Mbit/s", "uplink rate", data, spec),
+            "data_mbit": data_mbit,
+            "uplink_mbps": _task_values(binding.get("uplink_rate"), "Mbit/s", "uplink rate", data, spec, one),
             "local_cpu_ghz": _read_per_task(binding.get("local_cpu_frequency"), tasks, "GHz", "device CPU frequency", data, spec),
             "edge_cpu_ghz": None
             if _edge_time_negligible(data)
@@ -627,12 +635,36 @@ TEMPLATE = MecOffloading()
 
 
 def _tasks(data: TextData) -> list[str]:
-    """The tasks: the rows of the tables that hold the tasks' cycles or data (else every table's rows), or a list's names."""
+    """The tasks: the rows of the tables that hold the tasks' cycles or data (else every table's rows), or a list's
+    names; in a text with neither, its one task (`ONE_TASK`, its numbers in prose: dev30-mec-02's one frame, split
+    between the headset and the edge, was left to the free-form path, which the 1.5B could not write)."""
     tables = [t for t in data.tables if t.rows and any(_TASK_COLUMN.search(c) for c in t.columns)] or list(data.tables)
     names = [r for t in tables for r in t.rows] or [k for n in data.lists for k in n.values]
-    if not names:
-        raise AssemblyError("this template needs a table (or lists) of the tasks' data sizes, CPU cycles and uplink rates")
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(names)) or [ONE_TASK]
+
+
+def _one_quantity(description: str, units: list[str], data: TextData) -> dict[str, Any]:
+    """The schema of the one task's number (`series_schema`'s signature, for a text without tables or lists)."""
+    return quantity_schema(description.replace("each task's", "the task's").replace("each device's", "the device's"), units)
+
+
+def _task_values(entry: Any, target: str, name: str, data: TextData, spec: list[SpecItem], one: bool) -> dict[str, float]:
+    """A value per task in `target`: the one task's number, or a list or table column."""
+    if one:
+        return {ONE_TASK: read_quantity(entry, target, name, spec)}
+    found = read_series(entry, target, name, data, spec)
+    assert found is not None  # not optional
+    return found
+
+
+def _cycles(entry: Any, data_mbit: dict[str, float], data: TextData, spec: list[SpecItem], one: bool) -> dict[str, float]:
+    """Each task's computation in Gcycles: as stated, or cycles per bit times its input bits."""
+    if not (isinstance(entry, dict) and entry.get("unit") == PER_BIT):
+        return _task_values(entry, "Gcycle", "CPU cycles", data, spec, one)
+    per_bit = _task_values(entry, PER_BIT, "CPU cycles per bit", data, spec, one)
+    if missing := [k for k in per_bit if k not in data_mbit]:
+        raise AssemblyError(f"CPU cycles per bit: no data size for {', '.join(missing)}")
+    return {k: cycles * data_mbit[k] * 1e6 / 1e9 for k, cycles in per_bit.items()}
 
 
 def _names_any(sentence: str, names: list[str]) -> bool:
