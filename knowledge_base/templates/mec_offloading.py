@@ -333,12 +333,14 @@ class MecOffloading(Template[OffloadingParams]):
     def binding_schema(self, data: TextData) -> dict[str, Any]:
         tasks = _tasks(data)
         count = len(tasks)
-        task_schema = _one_quantity if tasks == [ONE_TASK] else series_schema
+        one = tasks == [ONE_TASK]
         properties: dict[str, Any] = {
             "objective": {"enum": list(get_args(Objective)), "description": "what the question asks to minimize"},
-            "data_size": task_schema("each task's input data", DATA_UNITS, data),
-            "cpu_cycles": task_schema("each task's required CPU cycles (or cycles per input bit)", [*CYCLE_UNITS, PER_BIT], data),
-            "uplink_rate": task_schema("each device's uplink rate", RATE_UNITS, data),
+            "data_size": _task_schema("task's input data", DATA_UNITS, data, one),
+            "cpu_cycles": _task_schema(
+                "task's required CPU cycles (or cycles per input bit)", [*CYCLE_UNITS, PER_BIT], data, one
+            ),
+            "uplink_rate": _task_schema("device's uplink rate", RATE_UNITS, data, one),
             "local_cpu_frequency": _per_task("device CPU frequency", FREQUENCY_UNITS, data, count, "local_cpu"),
         }
         if not _edge_time_negligible(data):
@@ -643,9 +645,9 @@ def _tasks(data: TextData) -> list[str]:
     return list(dict.fromkeys(names)) or [ONE_TASK]
 
 
-def _one_quantity(description: str, units: list[str], data: TextData) -> dict[str, Any]:
-    """The schema of the one task's number (`series_schema`'s signature, for a text without tables or lists)."""
-    return quantity_schema(description.replace("each task's", "the task's").replace("each device's", "the device's"), units)
+def _task_schema(what: str, units: list[str], data: TextData, one: bool) -> dict[str, Any]:
+    """A value per task from a list or a table column, or the one task's number."""
+    return quantity_schema(f"the {what}", units) if one else series_schema(f"each {what}", units, data)
 
 
 def _task_values(entry: Any, target: str, name: str, data: TextData, spec: list[SpecItem], one: bool) -> dict[str, float]:
