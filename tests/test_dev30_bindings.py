@@ -179,7 +179,7 @@ def test_a_matrix_written_as_a_list_is_no_value_per_element() -> None:
     gains, noise, limits = data.lists
     assert limits.values == {"Tx1": 200.0, "Tx2": 20.0} and limits.units == {"Tx1": "mW", "Tx2": "dBm"}
     schema = POWER.binding_schema(data)["properties"]
-    assert schema["noise_power"]["properties"]["list"]["enum"] == [noise.id, limits.id, "none"]
+    assert schema["noise_power"]["properties"]["list"]["enum"] == [noise.id, "none"]  # "Tx1 can transmit ...": no noise
     assert gains.id not in schema["max_power"]["properties"]["list"]["enum"]
 
 

@@ -551,3 +551,16 @@ def test_gains_listed_per_transmitter_receiver_pair_are_the_gain_table() -> None
     assert params.gain == {"Rx1": {"Tx1": 0.9, "Tx2": 0.05}, "Rx2": {"Tx1": 0.1, "Tx2": 0.6}}
     corners = [dict(zip(params.transmitters, c, strict=True)) for c in itertools.product([0.0, 1.0], repeat=2)]
     assert result.objective == pytest.approx(max(sum_rate(params, c) for c in corners if any(c.values())), rel=1e-5)
+
+
+def test_a_list_of_noise_powers_is_no_choice_for_the_power_limits_nor_a_list_of_limits_for_the_noise() -> None:
+    """dev-power-01/02 on the 1.5B at 2ba6e3d named the noise list L1 for the power limits too, four times each (the
+    Verifier refused one list read as two quantities), to the cap: the labels say which quantity a list holds."""
+    for case_id in ("dev-power-01", "dev-power-02"):
+        fields = POWER.binding_schema(parse_text(dev_case(case_id)["question"]))["properties"]
+        assert fields["noise_power"]["properties"]["list"]["enum"] == ["L1", "none"]
+        assert fields["max_power"]["properties"]["list"]["enum"] == ["none"]
+    listed = MIN_POWER_TEXT.replace("Each transmitter can send at most 10 mW.", "\nMaximum powers: T1 10 mW, T2 5 mW\n")
+    limits = POWER.binding_schema(parse_text(listed))["properties"]
+    assert limits["max_power"]["properties"]["list"]["enum"] == ["L1", "none"]
+    assert limits["noise_power"]["properties"]["list"]["enum"] == ["none"]

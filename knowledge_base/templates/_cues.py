@@ -59,6 +59,9 @@ SINR_WORD = _cue(r"\bsinrs?\b|\bsnrs?\b|\bsirs?\b|signal[- ]to[- ](?:interferenc
 HERTZ_NUMBER = _cue(r"\d\s*(?:[kMG]?Hz)\b")
 NOISE_DENSITY = _cue(r"(?:dBm|dBW|mW|W)\s*/\s*Hz|spectral density|noise density|\bPSD\b|thermal noise floor")
 NOISE_FIGURE = _cue(r"noise figure|\bNF\b")
+NOISE = _cue(r"\bnoise\b")
+POWER_LIMIT = _cue(r"^(?!.*\bnoise\b).*(?:\btransmit|\bmax|\blimit|\bbudget|\bat most\b|\bup to\b)")
+"""Words of a power limit, in a label that does not speak of noise."""
 RECEIVED_POWER = _cue(r"\bdBm\b|\breceived (?:signal )?powers?\b|\bRSSI\b|\bRSRP\b")
 GAIN_WORD = _cue(r"\bgains?\b")
 LINEAR_WORD = _cue(r"\blinear\b")

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from knowledge_base.template import AssemblyError, SpecItem, cell_item
+from knowledge_base.templates import _cues as cue
 from knowledge_base.templates._radio import (
     POWER_UNITS,
     gain_units,
@@ -97,7 +98,7 @@ def network_schema(data: TextData) -> dict[str, Any]:
         "gain_table": {"enum": [t.id for t in square], "description": "table of channel (power) gains or path losses"},
         "table_orientation": {"enum": [ROWS_ARE_RECEIVERS, ROWS_ARE_TRANSMITTERS]},
         "gain_unit": {"enum": gain_units(data), "description": "dB when the table's gains are in dB, else linear"},
-        "noise_power": per_element_schema(noise_what, POWER_UNITS, data, len(square[0].rows)),
+        "noise_power": per_element_schema(noise_what, POWER_UNITS, data, len(square[0].rows), not_of=cue.POWER_LIMIT),
         **density,
     }
 

@@ -34,17 +34,27 @@ def quantity_schema(description: str, units: list[str], optional: bool = False) 
 
 
 def per_element_schema(
-    description: str, units: list[str], data: TextData, count: int, sources: list[str] | None = None
+    description: str,
+    units: list[str],
+    data: TextData,
+    count: int,
+    sources: list[str] | None = None,
+    not_of: re.Pattern[str] | None = None,
 ) -> dict[str, Any]:
     """A value for each of `count` elements: from a list of the text, or copied numbers (one for all, or one each).
 
-    `sources` replaces the lists offered by other choices of `series_choices` (a table column "T1: deadline (ms)")."""
+    `sources` replaces the lists offered by other choices of `series_choices` (a table column "T1: deadline (ms)").
+    `not_of`: words of another quantity of the same unit; a list whose label says them is not offered ("Receiver
+    noise powers: Rx1 0.1 mW, ..." for the power limits: the 1.5B chose it for both, four times, on dev-power-01/02)."""
+    lists = sources if sources is not None else _element_lists(data, units)
+    if not_of is not None:
+        lists = [i for i in lists if ": " in i or not not_of.search(data.named_list(i).label)]
     return {
         "type": "object",
         "description": description,
         "properties": {
             "list": {
-                "enum": [*(sources if sources is not None else _element_lists(data, units)), "none"],
+                "enum": [*lists, "none"],
                 "description": "the list (or table column) of the text that gives one value per element, or none",
             },
             "values": {

@@ -200,8 +200,9 @@ class EnergyEfficiencyDinkelbach(ToolTemplate[EnergyEfficiencyParams]):
             data, cue.POWER_NUMBER, cue.AT_MOST, cue.EACH
         ):
             properties["max_power_per_user"] = per_element_schema(
-                "transmit power limit of each user; list none and no values when the text sets none", POWER_UNITS, data, count
-            )
+                "transmit power limit of each user; list none and no values when the text sets none",
+                POWER_UNITS, data, count, not_of=cue.NOISE,
+            )  # fmt: skip
         if cue.sentence_says(data, cue.RATE_NUMBER, cue.AT_LEAST):
             properties["min_rate"] = per_element_schema(
                 "rate each user needs; list none and no values when the text sets none", RATE_UNITS, data, count

@@ -188,8 +188,9 @@ N_0 B\,\mathrm{NF}),\ \bar p_i\ \text{limits},\ P\ \text{budget},\ \gamma_i\ \te
             data, cue.POWER_NUMBER, cue.AT_MOST, cue.EACH
         ):
             properties["max_power"] = per_element_schema(
-                "power limit of each transmitter; list none and no values when the text sets none", POWER_UNITS, data, count
-            )
+                "power limit of each transmitter; list none and no values when the text sets none",
+                POWER_UNITS, data, count, not_of=cue.NOISE,
+            )  # fmt: skip
         if cue.sentence_says(data, cue.POWER_NUMBER, cue.AT_MOST, cue.TOTAL):
             properties["total_power_budget"] = quantity_schema(
                 "the most power all transmitters may use together; value null when the text sets no total", POWER_UNITS
