@@ -956,3 +956,14 @@ def test_a_thing_named_once_by_a_plain_noun_is_no_group_of_its_own() -> None:
     )
     with pytest.raises(AssemblyError, match="the text gives no 5 for K1"):
         tab.per_name_values({"values": {"K1": 5, "K2": 4, "K3": 2}}, parse_text(text), ["K1", "K2", "K3"], "cap", None, [])
+
+
+def test_cycles_per_bit_are_a_choice_only_where_the_text_speaks_of_them() -> None:
+    # a column of Gcycles read as cycles per bit would be multiplied by the data size: a wrong number, verified
+    from knowledge_base.templates.mec_offloading import PER_BIT
+    from knowledge_base.templates.mec_offloading import TEMPLATE as MEC
+
+    tables = MEC.binding_schema(parse_text(case("dev30-mec-01")["question"]))["properties"]
+    assert PER_BIT not in tables["cpu_cycles"]["properties"]["unit"]["enum"]
+    prose = MEC.binding_schema(parse_text(case("dev30-mec-02")["question"]))["properties"]  # "400 CPU cycles per bit"
+    assert PER_BIT in prose["cpu_cycles"]["properties"]["unit"]["enum"] and "value" in prose["cpu_cycles"]["properties"]

@@ -63,7 +63,9 @@ EVERY_TASK = "every task"
 
 CYCLE_UNITS = ["Gcycle", "Mcycle", "kcycle", "cycle"]
 PER_BIT = "cycles/bit"
-"""Computation given per input bit ("400 CPU cycles per bit"): the task's cycles are that times its input bits."""
+"""Computation given per input bit ("400 CPU cycles per bit"): the task's cycles are that times its input bits;
+offered only where the text speaks of cycles per bit (a column of Gcycles read per bit would be a wrong answer)."""
+_PER_BIT = re.compile(r"\bcycles?\s*(?:per|/)\s*bit\b", re.IGNORECASE)
 DATA_UNITS = ["Mbit", "kbit", "bit", "MB", "kB", "Gbit"]
 RATE_UNITS = ["Mbit/s", "kbit/s", "bit/s", "Gbit/s"]
 ONE_TASK = "the task"
@@ -334,12 +336,11 @@ class MecOffloading(Template[OffloadingParams]):
         tasks = _tasks(data)
         count = len(tasks)
         one = tasks == [ONE_TASK]
+        cycle_units = [*CYCLE_UNITS, PER_BIT] if data.says(_PER_BIT) else CYCLE_UNITS
         properties: dict[str, Any] = {
             "objective": {"enum": list(get_args(Objective)), "description": "what the question asks to minimize"},
             "data_size": _task_schema("task's input data", DATA_UNITS, data, one),
-            "cpu_cycles": _task_schema(
-                "task's required CPU cycles (or cycles per input bit)", [*CYCLE_UNITS, PER_BIT], data, one
-            ),
+            "cpu_cycles": _task_schema("task's required CPU cycles", cycle_units, data, one),
             "uplink_rate": _task_schema("device's uplink rate", RATE_UNITS, data, one),
             "local_cpu_frequency": _per_task("device CPU frequency", FREQUENCY_UNITS, data, count, "local_cpu"),
         }
