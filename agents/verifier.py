@@ -35,6 +35,7 @@ from agents.fidelity import (
     lists_in,
 )
 from agents.formulation_checks import (
+    against_their_words,
     code_literals,
     constraints_off_their_sentence,
     forced_equal,
@@ -42,6 +43,7 @@ from agents.formulation_checks import (
     objective_offset_by_a_bound,
     one_bound_two_readings,
     sense_conflict,
+    share_of_one_for_the_whole,
     unit_mismatches,
     unstated_literals,
     unused_in_generated,
@@ -599,6 +601,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     elements = formulation["binding"]
     errors += unstated_literals(elements, text) + constraints_off_their_sentence(elements, text)
     errors += forced_equal(elements, text) + one_bound_two_readings(elements, text)
+    errors += against_their_words(elements) + share_of_one_for_the_whole(elements)
     return errors + objective_offset_by_a_bound(elements)
 
 

@@ -89,17 +89,63 @@ def test_a_number_stated_once_bounding_two_readings_of_one_requirement_is_named(
 
 
 def test_no_solved_problem_of_the_bank_bounds_two_readings_with_one_number_or_shifts_its_objective_by_a_bound() -> None:
-    from agents.formulation_checks import forced_equal, objective_offset_by_a_bound, one_bound_two_readings
+    from agents.formulation_checks import (
+        against_their_words,
+        forced_equal,
+        objective_offset_by_a_bound,
+        one_bound_two_readings,
+        share_of_one_for_the_whole,
+    )
     from knowledge_base.bank import load_bank
+    from tools.question import sentences
 
     for item in load_bank():
         written = {
-            "constraints": [{"expression": c.expression} for c in item.constraints],
+            "constraints": [
+                {"expression": c.expression, "meaning": next((s for s in sentences(item.text) if c.clause in s), c.clause)}
+                for c in item.constraints
+            ],
             "objective": {"expression": item.objective.expression},
+            "variables": [{"name": v.name} for v in item.variables],
         }
         assert one_bound_two_readings(written, item.text) == [], item.id
         assert objective_offset_by_a_bound(written) == [], item.id
         assert forced_equal(written, item.text) == [], item.id
+        assert against_their_words(written) == [], item.id
+        assert share_of_one_for_the_whole(written) == [], item.id
+
+
+def test_a_bound_written_the_other_way_than_its_words_is_named() -> None:
+    """nl4opt-005 on the 1.5B at 2ba6e3d: "a total of at least 60,000 square feet" written with <=, reported infeasible."""
+    from agents.formulation_checks import against_their_words
+
+    said = "The bakery must ship a total of at least 1,200 loaves a day, and no more than 700 of them may be rye."
+    [finding] = against_their_words({"constraints": [{"expression": "rye + wheat <= 1200", "meaning": said}]})
+    assert "“at least 1200”: write it with >=" in finding
+    [finding] = against_their_words({"constraints": [{"expression": "rye >= 700", "meaning": said}]})
+    assert "“no more than 700”: write it with <=" in finding
+    right = [{"expression": "rye + wheat >= 1200", "meaning": said}, {"expression": "rye <= 700", "meaning": said}]
+    assert against_their_words({"constraints": right}) == []
+    # a number only equal to what the sides leave, not written in the expression, is not this number
+    shifted = {"expression": "500 + rye + wheat <= 1700", "meaning": said}
+    assert against_their_words({"constraints": [shifted]}) == []
+
+
+def test_a_share_of_the_whole_written_as_a_share_of_one_other_variable_is_named() -> None:
+    """nl4opt-010 on the 1.5B at 2ba6e3d was verified at 800 for 841: "At most 40% of the birds can be owls" as
+    owls <= 0.4 * pigeons."""
+    from agents.formulation_checks import share_of_one_for_the_whole
+
+    fleet = [{"name": "vans"}, {"name": "trucks"}]
+    said = "At most 30% of the vehicles may be trucks."
+    [finding] = share_of_one_for_the_whole(
+        {"variables": fleet, "constraints": [{"expression": "trucks <= 0.3 * vans", "meaning": said}]}
+    )
+    assert "write trucks <= 0.3 * (vans + trucks)" in finding
+    whole = {"expression": "trucks <= 0.3 * (vans + trucks)", "meaning": said}
+    assert share_of_one_for_the_whole({"variables": fleet, "constraints": [whole]}) == []
+    of_vans = {"expression": "trucks <= 0.3 * vans", "meaning": "Trucks may number at most 30% of the vans."}
+    assert share_of_one_for_the_whole({"variables": fleet, "constraints": [of_vans]}) == []
 
 
 def test_two_constraints_forcing_two_amounts_equal_where_the_text_never_says_so_are_named() -> None:
