@@ -93,6 +93,7 @@ def test_no_solved_problem_of_the_bank_bounds_two_readings_with_one_number_or_sh
         against_their_words,
         forced_equal,
         objective_offset_by_a_bound,
+        objective_without_its_prices,
         one_bound_two_readings,
         share_of_one_for_the_whole,
     )
@@ -113,6 +114,7 @@ def test_no_solved_problem_of_the_bank_bounds_two_readings_with_one_number_or_sh
         assert forced_equal(written, item.text) == [], item.id
         assert against_their_words(written) == [], item.id
         assert share_of_one_for_the_whole(written) == [], item.id
+        assert objective_without_its_prices(written, item.text) == [], item.id
 
 
 def test_a_bound_written_the_other_way_than_its_words_is_named() -> None:
@@ -263,3 +265,27 @@ def test_two_readings_of_which_neither_counts_what_the_number_counts_point_at_th
         " 50 bales.” states: write the requirement once, with those numbers"
     )
     assert misread_bounds(neither, text) == []  # neither is left out: which is right is not known
+
+
+def test_an_objective_of_money_that_uses_none_of_the_prices_is_named() -> None:
+    """nl4opt-025 on the 1.5B at 2ba6e3d was verified at 16.5 for 7: the grams of each pill as its cost."""
+    from agents.formulation_checks import objective_without_its_prices
+
+    text = (
+        "A feed mix needs at least 8 kg of protein. A sack of oats holds 2 kg of protein and a sack of barley 3 kg. "
+        "Oats cost $4 a sack and barley costs $7. Which mix meets the need at the lowest cost?"
+    )
+    [finding] = objective_without_its_prices({"objective": {"expression": "2 * oats + 3 * barley"}}, text)
+    assert "uses none of the text's money amounts ($4, $7)" in finding
+    assert objective_without_its_prices({"objective": {"expression": "4 * oats + 7 * barley"}}, text) == []
+    computed = {"objective": {"expression": "11 * oats + 5 * barley"}}  # numbers the model computed: not held to this
+    assert objective_without_its_prices(computed, text) == []
+    asked_else = text.replace("at the lowest cost", "with the fewest sacks")
+    assert objective_without_its_prices({"objective": {"expression": "2 * oats + 3 * barley"}}, asked_else) == []
+
+
+def test_a_dollar_amount_that_ends_a_sentence_is_counted_in_dollars() -> None:
+    from tools.question import counted_numbers
+
+    assert (7.0, "$") in counted_numbers("Oats cost $4 a sack and barley costs $7. Which mix is cheapest?")
+    assert (2.5, "kg") in counted_numbers("A sack holds 2.5 kg.")

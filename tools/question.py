@@ -495,7 +495,7 @@ def plural(counted: str) -> str:
     return counted if counted == "$" else f"{counted}s"
 
 
-_COUNTED = re.compile(r"(?P<dollar>\$\s?)?(?<![\w.])(?P<value>\d+(?:\.\d+)?)(?![\w.])(?:\s*(?P<word>[A-Za-z]+))?")
+_COUNTED = re.compile(r"(?P<dollar>\$\s?)?(?<![\w.])(?P<value>\d+(?:\.\d+)?)(?!\w|\.\d)(?:\s*(?P<word>[A-Za-z]+))?")
 _NOT_COUNTED = frozenset(
     "of per times more less and or to in on a an the each every for at is are was were than by with from as percent "
     "while but if so that which this these those it its their his her".split()
