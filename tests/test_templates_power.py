@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from knowledge_base.template import AssemblyError
+from knowledge_base.templates._interference import ROWS_ARE_RECEIVERS, ROWS_ARE_TRANSMITTERS
 from knowledge_base.templates.power_control_sinr import (
     MAX_MIN_RATE,
     MAX_MIN_SINR,
@@ -261,7 +262,7 @@ def test_assembly_names_what_is_wrong() -> None:
 
 def test_transposed_table_gives_the_same_network() -> None:
     text = MIN_POWER_TEXT.replace("| R1 | 0.5 | 0.1 |\n| R2 | 0.2 | 0.8 |", "| T1 | 0.5 | 0.2 |\n| T2 | 0.1 | 0.8 |")
-    text = text.replace("| gain | T1 | T2 |", "| gain | R1 | R2 |")
+    text = text.replace("| gain | T1 | T2 |", "| gain | R1 | R2 |").replace("(column)", "(rows)").replace("(row)", "(column)")
     binding = network_binding(values([0.1], "mW"), values([10], "mW"), sinr_target=values([3, 6], "dB"), objective=MIN_POWER)
     straight, _ = POWER.assemble(binding, parse_text(MIN_POWER_TEXT))
     binding["table_orientation"] = "rows are transmitters, columns are receivers"
@@ -564,3 +565,20 @@ def test_a_list_of_noise_powers_is_no_choice_for_the_power_limits_nor_a_list_of_
     limits = POWER.binding_schema(parse_text(listed))["properties"]
     assert limits["max_power"]["properties"]["list"]["enum"] == ["L1", "none"]
     assert limits["noise_power"]["properties"]["list"]["enum"] == ["none"]
+
+
+def test_the_orientation_the_table_names_or_the_text_states_stands_whatever_the_binding_says() -> None:
+    """dev-power-01/02 on the 1.5B at 45cbf4a: rows Rx1.. and columns Tx1.. taken as rows of transmitters, verified at
+    12.79 for 12.74 and 3.28 for 3.30."""
+    for case_id in ("dev-power-01", "dev-power-02"):
+        data = parse_text(dev_case(case_id)["question"])
+        assert POWER.binding_schema(data)["properties"]["table_orientation"]["enum"] == [ROWS_ARE_RECEIVERS]
+    binding = network_binding(values([0.1], "mW"), values([10], "mW"), sinr_target=values([3, 6], "dB"), objective=MIN_POWER)
+    straight, _ = POWER.assemble(binding, parse_text(MIN_POWER_TEXT))  # "transmitter (column) ... receiver (row)"
+    turned, _ = POWER.assemble({**binding, "table_orientation": ROWS_ARE_TRANSMITTERS}, parse_text(MIN_POWER_TEXT))
+    assert turned.gain == straight.gain
+    unsaid = MIN_POWER_TEXT.replace(" from each transmitter (column) to each receiver (row)", "")
+    assert POWER.binding_schema(parse_text(unsaid))["properties"]["table_orientation"]["enum"] == [
+        ROWS_ARE_RECEIVERS,
+        ROWS_ARE_TRANSMITTERS,
+    ]
