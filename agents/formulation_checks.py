@@ -170,10 +170,28 @@ def sense_conflict(text: str, sense: str) -> str | None:
 
 def integrality_conflict(text: str, summary: dict[str, Any]) -> str | None:
     """An error when the text speaks of whole units or yes/no choices and no variable of the model is integer."""
-    cue = _WHOLE_UNITS.search(text)
+    cue = next((c for c in _WHOLE_UNITS.finditer(text) if not _amount_of_a_measure(text[c.end() :])), None)
     if cue and summary.get("variables") and not summary.get("integer_variables"):
         return f"the text speaks of whole units or choices ('{cue.group(0)}'), but every variable of the model is continuous"
     return None
+
+
+_MEASURES = ("kg", "meter", "meter ** 2", "liter")
+"""Mass, length, area and volume: what 'how many kg (liters, acres, square feet) of each' asks for is an amount that
+may be fractional (nl4opt-050, 'how many kg of each should be prepared': rejected three times as continuous). Time and
+units pint also knows as counts ('units', 'bags', 'cups') stay cues of whole units."""
+
+
+def _amount_of_a_measure(after: str) -> bool:
+    """Do the words after a cue ('how many') name a unit of mass, length, area or volume ('kg of each', 'square feet')?"""
+    words = re.findall(r"[A-Za-z]+", after)[:2]
+    names = [" ".join(words[:2]), *words[:1]] if len(words) == 2 else words
+    measured = [n for n in names if n and n.lower() not in _PACKED and is_unit(n)]
+    return any(same_dimension(name, m) for name in measured for m in _MEASURES)
+
+
+_PACKED = frozenset({"bag", "bags", "a", "an"})
+"""Words pint reads as volumes (a bag) or years (a) that count whole things in a word problem."""
 
 
 def code_literals(code: str) -> list[float]:

@@ -208,6 +208,22 @@ def test_whole_units_need_an_integer_variable() -> None:
     assert integrality_conflict("Split the 5 MHz band among users.", continuous) is None
 
 
+@pytest.mark.parametrize(
+    ("question", "whole"),
+    [
+        ("How many kg of each should be prepared to maximize profit?", False),  # an amount of a measure
+        ("How many square feet of each floor should be laid?", False),
+        ("How many acres of each crop should be planted?", False),
+        ("How many bags of each should be packed?", True),  # pint's 'bag' is a volume; here a count
+        ("How many units of each should be made?", True),
+        ("How many of each bone should be made? At most 20 kg of meat.", True),  # the cue counts bones
+    ],
+)
+def test_how_many_of_a_measure_asks_no_whole_units(question: str, whole: bool) -> None:
+    conflict = integrality_conflict(question, {"variables": 2, "integer_variables": 0})
+    assert (conflict is not None) is whole
+
+
 def _knapsack() -> pyo.ConcreteModel:
     m = pyo.ConcreteModel()
     m.x = pyo.Var([0, 1, 2], domain=pyo.Binary)
