@@ -28,6 +28,7 @@ from typing import Any
 
 from agents.formulation_checks import (
     any_equal,
+    continuous_amounts,
     expression_literals,
     misread_bounds,
     short,
@@ -139,6 +140,8 @@ class Steps:
     sentence: expression (for: sentence)"), or reading a number the text counts in bricks as a count of something
     else beside a constraint that reads it in bricks (formulation_checks.misread_bounds)."""
     asked: AskedQuantity | None = None
+    relaxed: list[str] = field(default_factory=list)
+    """The variables written as integers that code made continuous (formulation_checks.continuous_amounts)."""
     revised: str = ""
     """Where a rejection named pieces of an earlier formulation: which were asked again and which kept ('' when
     every step was asked)."""
@@ -228,8 +231,13 @@ def extract(
             {"problem": plain_numbers(text), "examples": variable_examples or "(none)", "revise": revise},
         )
         variables = _unique_variables(found.get("variables", []))
-    listing = "\n".join(f"- {v['name']}: {v['meaning']} ({v['domain']})" for v in variables)
     steps = Steps(asked=asked_quantity(text))
+    fractional = continuous_amounts(variables, text)
+    for v in variables:
+        if v["name"] in fractional:
+            v["domain"] = "nonnegative real" if v["domain"].startswith("nonnegative") else "real"
+            steps.relaxed.append(v["name"])
+    listing = "\n".join(f"- {v['name']}: {v['meaning']} ({v['domain']})" for v in variables)
 
     written: list[tuple[str, list[str]]] = []
     for sentence in constraint_sentences(text, steps.asked):
@@ -275,7 +283,7 @@ def extract(
     off = written_off_their_sentence(constraints)
     steps.left_out = [f"off its sentence: {c['expression']} (for: {c['meaning']})" for c in constraints if c["meaning"] in off]
     constraints = [c for c in constraints if c["meaning"] not in off]
-    misread = misread_bounds(constraints, text)
+    misread = misread_bounds(constraints, text, {"expression": expression})
     steps.left_out += [f"misreading a bound the text counts otherwise: {c['expression']}" for c in misread]
     steps.elements = {
         "sets": [],

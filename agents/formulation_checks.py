@@ -21,7 +21,7 @@ from typing import Any
 
 from agents.elements_code import normalise
 from knowledge_base.units import UnitError, convert, is_unit, same_dimension
-from tools.question import clause_numbers, counted_numbers, plural, sentences, word_numbers
+from tools.question import asked_quantity, clause_numbers, counted_numbers, plural, sentences, word_numbers
 from tools.textdata import NUMBER, TextData, plain_numbers, shares
 
 _MAXIMISE = re.compile(r"\b(maximi[sz]e[sd]?|maximi[sz]ing|maximi[sz]ation)\b", re.IGNORECASE)
@@ -170,28 +170,59 @@ def sense_conflict(text: str, sense: str) -> str | None:
 
 def integrality_conflict(text: str, summary: dict[str, Any]) -> str | None:
     """An error when the text speaks of whole units or yes/no choices and no variable of the model is integer."""
-    cue = next((c for c in _WHOLE_UNITS.finditer(text) if not _amount_of_a_measure(text[c.end() :])), None)
+    cue = whole_units_cue(text)
     if cue and summary.get("variables") and not summary.get("integer_variables"):
-        return f"the text speaks of whole units or choices ('{cue.group(0)}'), but every variable of the model is continuous"
+        return f"the text speaks of whole units or choices ('{cue}'), but every variable of the model is continuous"
     return None
 
 
+def whole_units_cue(text: str) -> str | None:
+    """The words by which the text speaks of whole units or yes/no choices ('how many', 'integer'), if it does; none
+    for 'how many kg of each' (an amount of a measure) nor for a text that asks for an LP (a linear program has no
+    integer variables)."""
+    if _LINEAR_PROGRAM.search(text):
+        return None
+    cue = next((c for c in _WHOLE_UNITS.finditer(text) if not _measures(text[c.end() :], first=True)), None)
+    return cue.group(0) if cue else None
+
+
+def continuous_amounts(variables: list[dict[str, str]], text: str) -> list[str]:
+    """The integer variables that may be fractional: all of them where the text asks for an LP, else those whose
+    meaning is an amount of a measure ('number of acres planted with blueberries', 'kg of the first mix') where the
+    text speaks of no whole units. The 1.5B model made nl4opt-055's acres integers ("Formulate an LP problem"):
+    verified at 14325 for 14375."""
+    lp = bool(_LINEAR_PROGRAM.search(text))
+    if not lp and whole_units_cue(text):
+        return []
+    return [
+        v["name"]
+        for v in variables
+        if v.get("domain") in ("nonnegative integer", "integer") and (lp or _measures(str(v.get("meaning", ""))))
+    ]
+
+
+_LINEAR_PROGRAM = re.compile(r"\b(?:LP|linear program(?:ming)?(?! with integer))\b(?!.*\binteger)", re.DOTALL)
 _MEASURES = ("kg", "meter", "meter ** 2", "liter")
 """Mass, length, area and volume: what 'how many kg (liters, acres, square feet) of each' asks for is an amount that
 may be fractional (nl4opt-050, 'how many kg of each should be prepared': rejected three times as continuous). Time and
 units pint also knows as counts ('units', 'bags', 'cups') stay cues of whole units."""
 
 
-def _amount_of_a_measure(after: str) -> bool:
-    """Do the words after a cue ('how many') name a unit of mass, length, area or volume ('kg of each', 'square feet')?"""
-    words = re.findall(r"[A-Za-z]+", after)[:2]
-    names = [" ".join(words[:2]), *words[:1]] if len(words) == 2 else words
-    measured = [n for n in names if n and n.lower() not in _PACKED and is_unit(n)]
+def _measures(words: str, first: bool = False) -> bool:
+    """Do the words name a unit of mass, length, area or volume ('kg of each', 'square feet')? With `first`, only
+    the first one or two words are read (what follows 'how many')."""
+    found = [w for w in re.findall(r"[A-Za-z]+", words) if len(w) > 1]
+    found = found[:2] if first else found
+    names = [" ".join(found[i : i + 2]) for i in range(len(found) - 1)] + found
+    measured = [n for n in names if n.lower() not in _PACKED and is_unit(n)]
     return any(same_dimension(name, m) for name in measured for m in _MEASURES)
 
 
-_PACKED = frozenset({"bag", "bags", "a", "an"})
-"""Words pint reads as volumes (a bag) or years (a) that count whole things in a word problem."""
+_PACKED = frozenset(
+    {"bag", "bags", "cup", "cups", "rod", "rods", "chain", "chains", "stone", "stones", "point", "points", "in", "at"}
+)
+"""Words pint reads as measures (a bag, a cup, a point, an inch) that count whole things, or are no unit, in a word
+problem."""
 
 
 def code_literals(code: str) -> list[float]:
@@ -245,12 +276,20 @@ def one_bound_two_readings(elements: dict[str, Any], text: str) -> list[str]:
     wrong (`misread_bounds`), the message names it."""
     found: list[str] = []
     counted = counted_numbers(text)
+    priced = _objective_weights(elements.get("objective"))
     for bound, first, second in _two_readings(elements.get("constraints", []), text):
         wrong = _misreading(first, second, counted)
         noun = first[2]
         neither = wrong is None and noun and not _counts(first[0], noun, counted) and not _counts(second[0], noun, counted)
         where = _counting(noun, bound, text) if neither else []
-        if where:
+        as_priced = _priced_reading(first, second, priced, bound, text) if wrong is None else None
+        if as_priced is not None:
+            found.append(
+                f"the text states {bound:g} once, in words that say nothing of what the objective measures, but"
+                f" {as_priced[1]} weighs the variables as the objective does: leave it out, and keep"
+                f" {(second if as_priced is first else first)[1]}"
+            )
+        elif where:
             # nl4opt-000 on the 1.5B model: "at least 300 ducks" as boats + canoes >= 300 beside the minutes per trip,
             # 20 * boats + 40 * canoes >= 300, three rounds, neither counting ducks; another sentence states them.
             found.append(
@@ -273,14 +312,51 @@ def one_bound_two_readings(elements: dict[str, Any], text: str) -> list[str]:
     return found[:3]
 
 
-def misread_bounds(constraints: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+def misread_bounds(constraints: list[dict[str, Any]], text: str, objective: Any = None) -> list[dict[str, Any]]:
     """Of two constraints that a number stated once bounds with different weights, the one whose weights do not
     count what the text counts the number in, where the other's do: "at least 1000 bricks", "a cow can carry 20
     bricks ... an elephant 50 bricks" make 20 * cows + 50 * elephants >= 1000 the requirement and cows + elephants
-    <= 1000 a misreading (the 1.5B model wrote it for nl4opt-030 in every round, sent back each time)."""
+    <= 1000 a misreading (the 1.5B model wrote it for nl4opt-030 in every round, sent back each time). Else the one
+    weighted as the `objective` is, where the bound's sentence says nothing of what the objective measures
+    (`_priced_reading`)."""
     counted = counted_numbers(text)
-    wrong = (_misreading(first, second, counted) for _, first, second in _two_readings(constraints, text))
+    priced = _objective_weights(objective)
+    wrong = (
+        _misreading(first, second, counted) or _priced_reading(first, second, priced, bound, text)
+        for bound, first, second in _two_readings(constraints, text)
+    )
     return [reading[3] for reading in wrong if reading is not None]
+
+
+def _objective_weights(objective: Any) -> dict[str, float] | None:
+    """The objective's weights when it is a weighted sum of variables without a constant."""
+    expression = str(objective.get("expression", "")) if isinstance(objective, dict) else ""
+    node = _expression_node(expression)
+    read = _linear(node) if node is not None else None
+    return read[0] if read is not None and read[0] and read[1] == 0 else None
+
+
+def _priced_reading(
+    first: _Reading, second: _Reading, priced: dict[str, float] | None, bound: float, text: str
+) -> _Reading | None:
+    """Of two readings of one bound, the one weighted exactly as the objective is, where the other is not and no
+    sentence stating the bound speaks of what the objective measures: the 1.5B model wrote nl4opt-055's "John has
+    $10000 to spend on watering" as 22 * blueberries + 25 * raspberries <= 10000 and also as 56 * blueberries + 75 *
+    raspberries <= 10000, the profits per acre, three rounds running (and nl4opt-045's grams bounding the profits)."""
+    if not priced:
+        return None
+    one, other = (reading[0].keys() == priced.keys() and _same_weights(reading[0], priced) for reading in (first, second))
+    if one == other:
+        return None
+    asked = asked_quantity(text)
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", asked.phrase if asked else "")} - _VAGUE
+    stating = [s for s in sentences(text) if any(_equal(bound, v) for v in clause_numbers(plain_numbers(s)))]
+    if not words or any(w in s.lower() for s in stating for w in words):
+        return None
+    return first if one else second
+
+
+_VAGUE = frozenset({"total", "amount", "number", "overall", "maximum", "minimum", "value"})
 
 
 _Reading = tuple[dict[str, float], str, str, dict[str, Any]]

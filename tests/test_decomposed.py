@@ -341,6 +341,39 @@ def test_a_constraint_misreading_a_bound_the_text_counts_otherwise_is_left_out()
     assert steps.left_out == ["misreading a bound the text counts otherwise: tractors + trucks <= 1000"]
 
 
+ORCHARD = (
+    "A grower has 200 hectares for apples and pears. She has $9000 to spend on irrigation. Each hectare of apples "
+    "needs $30 of irrigation and each hectare of pears $45. An hectare of apples earns a profit of $80 and one of "
+    "pears $110. Formulate an LP to maximize her profit."
+)
+
+
+def test_a_bound_read_with_the_objectives_weights_is_left_out_and_an_lps_amounts_are_continuous() -> None:
+    """nl4opt-055 on the 1.5B: "$10000 to spend on watering" written both with the watering costs per acre and with
+    the profits per acre (the objective's weights), three rounds; and the acres integers though the text asks for an
+    LP (verified at 14325 for 14375 once the first was mended). The bound's sentence says nothing of profit: the
+    reading weighted as the objective is left out, and the acres are made continuous, both said."""
+    written = [
+        {"constraints": ["apples + pears <= 200"]},
+        {"constraints": ["30 * apples + 45 * pears <= 9000", "80 * apples + 110 * pears <= 9000"]},
+        {"constraints": []},
+        {"constraints": []},
+    ]
+    llm = _two_integers_llm(("apples", "pears"), written, "80 * apples + 110 * pears")
+    steps = extract(ORCHARD, llm)
+    kept = [c["expression"] for c in steps.elements["constraints"]]
+    assert kept == ["apples + pears <= 200", "30 * apples + 45 * pears <= 9000"]
+    assert steps.left_out == ["misreading a bound the text counts otherwise: 80 * apples + 110 * pears <= 9000"]
+    assert {v["domain"] for v in steps.elements["variables"]} == {"nonnegative real"}
+    assert steps.relaxed == ["apples", "pears"]
+    # a profit the text bounds is no misreading, and a count of trees stays whole
+    bounded = ORCHARD.replace("She has $9000 to spend on irrigation.", "Her profit may not pass $9000 this year.")
+    bounded = bounded.replace("Formulate an LP to", "How many trees of each should she plant to")
+    steps = extract(bounded, _two_integers_llm(("apples", "pears"), written, "80 * apples + 110 * pears"))
+    assert "80 * apples + 110 * pears <= 9000" in [c["expression"] for c in steps.elements["constraints"]]
+    assert steps.relaxed == [] and {v["domain"] for v in steps.elements["variables"]} == {"nonnegative integer"}
+
+
 def _two_integers_llm(names: tuple[str, str], constraints: list[dict[str, Any]], objective: str) -> Scripted:
     variables = [{"name": v, "meaning": f"{v} used", "domain": "nonnegative integer"} for v in names]
     return Scripted(

@@ -201,6 +201,19 @@ def test_objective_sense_must_match_the_words(text: str, sense: str, conflict: s
     assert (found is None) if conflict is None else (conflict in str(found))
 
 
+def test_a_bound_read_with_the_objectives_weights_is_named_to_leave_out() -> None:
+    from agents.formulation_checks import one_bound_two_readings
+    from tests.test_decomposed import ORCHARD
+
+    both = [{"expression": "30 * apples + 45 * pears <= 9000"}, {"expression": "80 * apples + 110 * pears <= 9000"}]
+    elements = {"constraints": both, "objective": {"expression": "80 * apples + 110 * pears"}}
+    [finding] = one_bound_two_readings(elements, ORCHARD)
+    assert "80 * apples + 110 * pears <= 9000 weighs the variables as the objective does: leave it out" in finding
+    assert "keep 30 * apples + 45 * pears <= 9000" in finding
+    unpriced = {"constraints": both, "objective": {"expression": "apples + pears"}}
+    assert "leave it out" not in one_bound_two_readings(unpriced, ORCHARD)[0]  # which is right is not known
+
+
 def test_whole_units_need_an_integer_variable() -> None:
     continuous = {"variables": 2, "integer_variables": 0}
     assert integrality_conflict("How many trucks should be bought?", continuous) is not None
