@@ -32,6 +32,7 @@ from agents.formulation_checks import (
     expression_literals,
     misread_bounds,
     short,
+    turned_to_their_words,
     writes_numbers_of,
     written_off_their_sentence,
 )
@@ -140,6 +141,8 @@ class Steps:
     sentence: expression (for: sentence)"), or reading a number the text counts in bricks as a count of something
     else beside a constraint that reads it in bricks (formulation_checks.misread_bounds)."""
     asked: AskedQuantity | None = None
+    turned: list[str] = field(default_factory=list)
+    """The constraints code turned to bound a number the way their sentence's words do ('at least 1000': >=)."""
     relaxed: list[str] = field(default_factory=list)
     """The variables written as integers that code made continuous (formulation_checks.continuous_amounts)."""
     revised: str = ""
@@ -281,16 +284,20 @@ def extract(
         )
     constraints = each_once(written)
     off = written_off_their_sentence(constraints)
-    steps.left_out = [f"off its sentence: {c['expression']} (for: {c['meaning']})" for c in constraints if c["meaning"] in off]
-    constraints = [c for c in constraints if c["meaning"] not in off]
+    astray = [c for c in constraints if c["expression"] in off.get(c["meaning"], [])]
+    steps.left_out = [f"off its sentence: {c['expression']} (for: {c['meaning']})" for c in astray]
+    constraints = [c for c in constraints if all(c is not a for a in astray)]
     misread = misread_bounds(constraints, text, {"expression": expression})
     steps.left_out += [f"misreading a bound the text counts otherwise: {c['expression']}" for c in misread]
+    kept_constraints = [c for c in constraints if all(c is not m for m in misread)]
+    turned = turned_to_their_words(kept_constraints)
+    steps.turned = [f"{c['expression']} → {t['expression']}" for c, t in zip(kept_constraints, turned, strict=True) if c is not t]
     steps.elements = {
         "sets": [],
         "parameters": [],
         "variables": variables,
         "objective": {"sense": sense or _sense_from_words(text), "expression": expression},
-        "constraints": [c for c in constraints if all(c is not m for m in misread)],
+        "constraints": turned,
     }
     return steps
 

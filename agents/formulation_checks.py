@@ -16,7 +16,7 @@ import ast
 import math
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from agents.elements_code import normalise
@@ -123,18 +123,35 @@ def constraints_off_their_sentence(elements: dict[str, Any], text: str) -> list[
 
 
 def written_off_their_sentence(constraints: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """Sentence → the expressions written for it (its `meaning`), for the sentences whose constraints state numbers,
-    none of them the sentence's (which states some)."""
+    """Sentence → the expressions written for it (its `meaning`) that state numbers, none of them the sentence's
+    (which states some): all of them where no expression of the sentence writes its numbers; else each one whose
+    numbers the sentences that state them already write (a second reading of another sentence's requirement). The
+    1.5B model wrote nl4opt-065's "no more than 40,000 square feet of laminate planks and 20,000 square feet of
+    carpets" as laminate <= 40000, carpets <= 20000 and laminate + carpets <= 50000, the shipping contract's "at
+    least 50,000" turned around, which that sentence wrote as >= (verified at 129000 for 150000 once its other
+    misreading was left out). A sentence's requirement may use another's number beside its own where that one
+    writes none ("The fund must invest the whole amount, earn at least $100,000": == 2000000)."""
     written: dict[str, list[str]] = {}
     for constraint in constraints:
         written.setdefault(str(constraint.get("meaning", "")), []).append(str(constraint.get("expression", "")))
+    at_home = [v for sentence, expressions in written.items() for e in expressions for v in _own_literals(sentence, e)]
     off: dict[str, list[str]] = {}
     for sentence, expressions in written.items():
-        literals = [v for e in expressions for v in expression_literals(e)]
-        if clause_numbers(sentence) and any(v not in FREE_LITERALS for v in literals):
-            if not writes_numbers_of(sentence, expressions):
-                off[sentence] = expressions
+        if not clause_numbers(sentence):
+            continue
+        stating = {e: [v for v in expression_literals(e) if v not in FREE_LITERALS] for e in expressions}
+        astray = [e for e in expressions if stating[e] and not writes_numbers_of(sentence, [e])]
+        if len(astray) < len(expressions) or not astray:
+            astray = [e for e in astray if all(any(_equal(v, w) for w in at_home) for v in stating[e])]
+        if astray:
+            off[sentence] = astray
     return off
+
+
+def _own_literals(sentence: str, expression: str) -> list[float]:
+    """The numbers an expression writes that its sentence states."""
+    own = _stated_numbers(sentence)
+    return [v for v in expression_literals(expression) if any(_equal(v, n) for n in own)]
 
 
 def writes_numbers_of(sentence: str, expressions: list[str]) -> bool:
@@ -466,8 +483,29 @@ def against_their_words(elements: dict[str, Any]) -> list[str]:
     60,000 square feet" written as hardwood + vinyl <= 60000: nl4opt-005 on the 1.5B at 2ba6e3d, then reported
     infeasible). Only the number right after the words ("at least 60,000", "cannot exceed 1000"), and only a
     constraint that bounds a sum of variables by that number, written in it (not "6 - x + 10 - y <= 12" for "up to 4")."""
-    errors: list[str] = []
-    for constraint in elements.get("constraints", []):
+    return [
+        f"{constraint.get('expression')} bounds {number} from {'above' if lower else 'below'}, but the text says"
+        f" “{words}”: write it with {'>=' if lower else '<='}"
+        for constraint, number, words, lower in _against_their_words(elements.get("constraints", []))
+    ]
+
+
+def turned_to_their_words(constraints: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The constraints `against_their_words` names, each turned to bound its number the way its sentence says
+    (the only comparison of the expression reversed); the others as they are. The 1.5B model wrote nl4opt-060's
+    "needs at least 1000 guests every minute" with <= in three rounds, each sent back naming the >= it should be."""
+    wrong = {id(c) for c, *_ in _against_their_words(constraints)}
+    swap = {"<=": ">=", ">=": "<="}
+    return [
+        {**c, "expression": re.sub(r"<=|>=", lambda m: swap[m.group(0)], str(c["expression"]), count=1)} if id(c) in wrong else c
+        for c in constraints
+    ]
+
+
+def _against_their_words(constraints: list[Any]) -> Iterator[tuple[dict[str, Any], str, str, bool]]:
+    """Each constraint bounding its sentence's number against the sentence's words: the constraint, the number as
+    written, the words ('at least 1000') and whether they set a lower bound."""
+    for constraint in constraints:
         if not isinstance(constraint, dict):
             continue
         read = _bounded_sum(str(constraint.get("expression", "")))
@@ -481,12 +519,8 @@ def against_their_words(elements: dict[str, Any]) -> list[str]:
                 continue
             lower = re.fullmatch(_LOWER, found["word"], re.IGNORECASE) is not None
             if (sense == "<=") == lower:
-                errors.append(
-                    f"{constraint.get('expression')} bounds {found['number']} from {'above' if lower else 'below'}, but"
-                    f" the text says “{found['word']} {found['number']}”: write it with {'>=' if lower else '<='}"
-                )
+                yield constraint, found["number"], f"{found['word']} {found['number']}", lower
                 break
-    return errors
 
 
 _SHARE_OF = re.compile(
@@ -569,6 +603,9 @@ _EQUAL_WORDS = re.compile(r"\b(?:equal\w*|same|exactly|as many|as much|balanced?
 
 _EVERY_ONE = re.compile(r"\b(?:each|every|per|both|all)\b", re.IGNORECASE)
 _HOW_MANY_OF_EACH = re.compile(r"\bhow (?:many|much) of each\b", re.IGNORECASE)
+_PER_TIME = re.compile(r"\b(?:each|every|per)\s+(?:minute|hour|day|week|month|quarter|year|season|shift)s?\b", re.IGNORECASE)
+"""A rate's period ('at least 1000 guests every minute', '50,000 square feet each week'): no 'each' of the things a
+number counts per unit (nl4opt-060 and nl4opt-065 on the 1.5B: their once-stated bounds were not held to one reading)."""
 
 
 def _times_stated(number: float, text: str) -> int:
@@ -578,7 +615,7 @@ def _times_stated(number: float, text: str) -> int:
     count = 0
     for sentence in sentences(text):
         here = sum(1 for m in NUMBER.finditer(plain_numbers(sentence)) if _equal(abs(float(m.group())), number))
-        if here and _EVERY_ONE.search(_HOW_MANY_OF_EACH.sub("", sentence)):
+        if here and _EVERY_ONE.search(_PER_TIME.sub("", _HOW_MANY_OF_EACH.sub("", sentence))):
             return 0
         count += here
     return count

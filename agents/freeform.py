@@ -218,6 +218,7 @@ def write_model_in_steps(
     out.elements = {**steps.elements, "written_in_steps": True}
     out.attempts += [steps.revised] if steps.revised else []
     out.attempts += [f"left out, {c}" for c in steps.left_out]
+    out.attempts += [f"turned to the text's words: {t}" for t in steps.turned]
     if steps.relaxed:
         out.attempts.append(f"made continuous (amounts the text does not count in whole units): {', '.join(steps.relaxed)}")
     if not out.elements["variables"]:

@@ -374,6 +374,33 @@ def test_a_bound_read_with_the_objectives_weights_is_left_out_and_an_lps_amounts
     assert steps.relaxed == [] and {v["domain"] for v in steps.elements["variables"]} == {"nonnegative integer"}
 
 
+def test_a_second_reading_of_another_sentences_bound_is_left_out_beside_the_sentences_own_constraints() -> None:
+    """nl4opt-065 on the 1.5B: "no more than 40,000 ... and 20,000 ..." written as the two bounds and also as the
+    sum <= 50000, the shipping contract's "at least 50,000" turned around, which its own sentence wrote as >=
+    (verified at 129000 for 150000). A number the sentence of the requirement writes no constraint for may still be
+    used beside the sentence's own (bank-investment-02's whole amount): kept."""
+    text = (
+        "A mill grinds fine and coarse flour. It must ship at least 500 tonnes in total. At most 400 tonnes of fine "
+        "and 300 tonnes of coarse flour can be ground. Fine flour earns $20 a tonne and coarse $15. How much of "
+        "each should it grind to maximize its profit?"
+    )
+    written = [
+        {"constraints": ["fine + coarse >= 500"]},
+        {"constraints": ["fine <= 400", "coarse <= 300", "fine + coarse <= 500"]},
+        {"constraints": []},
+    ]
+    steps = extract(text, _two_integers_llm(("fine", "coarse"), written, "20 * fine + 15 * coarse"))
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["fine + coarse >= 500", "fine <= 400", "coarse <= 300"]
+    assert steps.left_out == [f"off its sentence: fine + coarse <= 500 (for: {constraint_sentences(text, None)[1]})"]
+    turned = [{"constraints": ["fine + coarse <= 500"]}, *written[1:]]  # "at least 500" written with <=: turned
+    steps = extract(text, _two_integers_llm(("fine", "coarse"), turned, "20 * fine + 15 * coarse"))
+    assert steps.turned == ["fine + coarse <= 500 → fine + coarse >= 500"]
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["fine + coarse >= 500", "fine <= 400", "coarse <= 300"]
+    unwritten = [{"constraints": []}, *written[1:]]  # the 500 of the first sentence is written nowhere else: kept
+    steps = extract(text, _two_integers_llm(("fine", "coarse"), unwritten, "20 * fine + 15 * coarse"))
+    assert "fine + coarse <= 500" in [c["expression"] for c in steps.elements["constraints"]]
+
+
 def _two_integers_llm(names: tuple[str, str], constraints: list[dict[str, Any]], objective: str) -> Scripted:
     variables = [{"name": v, "meaning": f"{v} used", "domain": "nonnegative integer"} for v in names]
     return Scripted(

@@ -201,6 +201,26 @@ def test_objective_sense_must_match_the_words(text: str, sense: str, conflict: s
     assert (found is None) if conflict is None else (conflict in str(found))
 
 
+def test_a_constraint_against_its_sentences_words_is_turned_and_a_rate_per_week_is_still_stated_once() -> None:
+    from agents.formulation_checks import against_their_words, one_bound_two_readings, turned_to_their_words
+
+    meaning = "The mill must ship at least 800 tonnes of flour every week and has 600 hours of milling."
+    constraints = [
+        {"expression": "2 * fine + 3 * coarse <= 800", "meaning": meaning},
+        {"expression": "fine + coarse <= 600", "meaning": meaning},
+    ]
+    [error] = against_their_words({"constraints": constraints})
+    assert "write it with >=" in error
+    turned = turned_to_their_words(constraints)
+    assert [c["expression"] for c in turned] == ["2 * fine + 3 * coarse >= 800", "fine + coarse <= 600"]
+    assert turned[1] is constraints[1] and against_their_words({"constraints": turned}) == []
+    # 'every week' is the rate's period, not 'each' of what 800 counts: 800 is stated once, read two ways here
+    both = [{"expression": "2 * fine + 3 * coarse >= 800"}, {"expression": "fine + coarse >= 800"}]
+    assert len(one_bound_two_readings({"constraints": both}, meaning)) == 1
+    per_sack = "Each sack of fine flour needs 800 grams of wheat and the mill has 600 hours of milling."
+    assert one_bound_two_readings({"constraints": both}, per_sack) == []
+
+
 def test_a_bound_read_with_the_objectives_weights_is_named_to_leave_out() -> None:
     from agents.formulation_checks import one_bound_two_readings
     from tests.test_decomposed import ORCHARD
