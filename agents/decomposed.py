@@ -37,7 +37,7 @@ from agents.formulation_checks import (
     written_off_their_sentence,
 )
 from knowledge_base.bank import BankItem
-from tools.question import AskedQuantity, asked_quantity, clause_numbers, counted_in, plural, sentences
+from tools.question import AskedQuantity, asked_quantity, clause_numbers, counted_in, counted_numbers, plural, sentences
 from tools.textdata import plain_numbers
 
 DOMAINS = ["nonnegative real", "nonnegative integer", "binary", "real", "integer"]
@@ -171,6 +171,9 @@ def steps_to_redo(previous: dict[str, Any], feedback: str, text: str) -> Redo | 
     strays = [float(n) for n in _STRAY.findall(feedback)]
     missed = [float(n) for listing in _MISSED.findall(feedback) for n in re.findall(r"-?\d+(?:\.\d+)?", listing)]
     constraints = [c for c in previous.get("constraints", []) if isinstance(c, dict)]
+    # the sentences counting what a missed number counts: nl4opt-010's "requires 3 treats" only gives data, the
+    # requirement that needs it is "only has 1000 treats available" (asked again alone, the 1.5B wrote [] for it)
+    nouns = {word for value, word in counted_numbers(text) if any_equal([value], missed)} - _GENERIC_COUNTS
     chosen: set[str] = set()
     for sentence in constraint_sentences(text, asked_quantity(text)):
         own = [c for c in constraints if c.get("meaning") == sentence]
@@ -182,6 +185,7 @@ def steps_to_redo(previous: dict[str, Any], feedback: str, text: str) -> Redo | 
             or any(f"'{c.get('name')}'" in feedback for c in own)  # a conflict the solver names ('s2' cannot hold)
             or any_equal(literals, strays)
             or any_equal(clause_numbers(plain_numbers(sentence)), missed)
+            or nouns & counted_in(sentence)
         ):
             chosen.add(sentence)
     written = str((previous.get("objective") or {}).get("expression", ""))
@@ -189,6 +193,8 @@ def steps_to_redo(previous: dict[str, Any], feedback: str, text: str) -> Redo | 
     return Redo(frozenset(chosen), objective) if chosen or objective else None
 
 
+_GENERIC_COUNTS = frozenset({"$", "unit"})
+"""What numbers of many unrelated requirements count (dollars, 'units of' anything): no pointer to one requirement."""
 _WHOLE = re.compile(r"every variable|neither a variable|no variables|model is empty|not usable|the question asks", re.IGNORECASE)
 """Words of a rejection of the variables or of the whole model: every step is asked again."""
 _STRAY = re.compile(r"the number (-?\d+(?:\.\d+)?(?:e[-+]?\d+)?), which the text does not state")

@@ -443,6 +443,25 @@ def test_a_rejection_names_the_steps_to_ask_again() -> None:
     assert steps_to_redo({k: v for k, v in right.items() if k != "written_in_steps"}, missed, BAKERY) is None
 
 
+def test_a_missed_number_of_a_data_sentence_also_asks_again_the_sentences_counting_the_same_thing() -> None:
+    """nl4opt-010 on the 1.5B: "the model uses no number equal to 3" ("a carrier pigeon ... requires 3 treats") asked
+    again that sentence alone, which only gives data: it wrote [] each round, and the requirement that needs the 3,
+    "the school only has 1000 treats available", was never asked again."""
+    text = (
+        "A kennel feeds dogs and cats. A dog eats 3 scoops of food a day and a cat 1 scoop. The kennel has 90 scoops "
+        "of food a day. It has room for at most 40 animals. How many of each can it board to maximize its income "
+        "if a dog pays $30 and a cat $12?"
+    )
+    eats, stock, room, _ = constraint_sentences(text, asked_quantity(text))
+    written = [{"constraints": c} for c in ([], ["dogs + cats <= 90"], ["dogs + cats <= 40"], [])]
+    elements = {**extract(text, _two_integers_llm(("dogs", "cats"), written, "30 * dogs + 12 * cats")).elements}
+    missed = "the model uses no number equal to 3 of the text: each number the text states is a coefficient"
+    assert steps_to_redo({**elements, "written_in_steps": True}, missed, text) == Redo(frozenset({eats, stock}), False)
+    dollars = "the model uses no number equal to 30 of the text: each number the text states is a coefficient"
+    redo = steps_to_redo({**elements, "written_in_steps": True}, dollars, text)
+    assert redo is None or room not in redo.sentences  # dollars point at no one requirement
+
+
 def test_only_the_named_step_is_asked_again_and_a_repeat_is_drawn_again_hotter() -> None:
     # nl4opt runs of the 1.5B model went out of time asking all eight steps again for one constraint: the pieces the
     # rejection does not name are kept, and the named one, answered as before, is drawn again at the sampling temperature.
