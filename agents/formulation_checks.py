@@ -137,15 +137,39 @@ def written_off_their_sentence(constraints: list[dict[str, Any]]) -> dict[str, l
     at_home = [v for sentence, expressions in written.items() for e in expressions for v in _own_literals(sentence, e)]
     off: dict[str, list[str]] = {}
     for sentence, expressions in written.items():
-        if not clause_numbers(sentence):
-            continue
         stating = {e: [v for v in expression_literals(e) if v not in FREE_LITERALS] for e in expressions}
         astray = [e for e in expressions if stating[e] and not writes_numbers_of(sentence, [e])]
-        if len(astray) < len(expressions) or not astray:
+        if not clause_numbers(sentence) or len(astray) < len(expressions):
+            # a sentence stating no number in digits (nl4opt-020's "A travelling salesman only eats ramen and
+            # fries": ramen + fries <= 0.3 * (ramen + fries)) is held only to what other sentences already write
             astray = [e for e in astray if all(any(_equal(v, w) for w in at_home) for v in stating[e])]
         if astray:
             off[sentence] = astray
     return off
+
+
+def comparisons_off_their_sentence(constraints: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Constraints that only compare variables (cows >= elephants: no number but a weight of 1, a bound of 0)
+    written for a sentence that states numbers and compares nothing. The 1.5B model wrote nl4opt-030's "the number
+    of elephant cannot exceed the number of cows" again, turned around, under "If the company needs to transport at
+    least 1000 bricks", and once more under "A cow can carry 20 bricks ... an elephant 50 bricks" (cows and
+    elephants made equal, three rounds). A comparison of amounts is written for the sentence that compares them."""
+    off: list[dict[str, Any]] = []
+    for constraint in constraints:
+        sentence, expression = str(constraint.get("meaning", "")), str(constraint.get("expression", ""))
+        read = _comparison(expression)
+        if read is None or len(read[1]) < 2 or read[2] != 0 or any(v not in (0.0, 1.0) for v in expression_literals(expression)):
+            continue
+        if _stated_numbers(sentence) and not _COMPARING.search(sentence):
+            off.append(constraint)
+    return off
+
+
+_COMPARING = re.compile(
+    r"\b(?:than|exceed\w*|as (?:many|much)|equal\w*|same|more|less|fewer|balance\w*|majority|minority|"
+    r"ratio|outnumber\w*|surpass\w*|match\w*|twice|half|times)\b",
+    re.IGNORECASE,
+)
 
 
 def _own_literals(sentence: str, expression: str) -> list[float]:

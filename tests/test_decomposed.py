@@ -253,7 +253,7 @@ def test_a_constraint_written_for_a_sentence_with_none_of_its_numbers_is_left_ou
 def test_no_constraint_of_the_banks_solved_problems_counts_as_written_off_its_sentence() -> None:
     """The bank's constraints are right by construction: each, with the whole sentence its clause stands in as the
     steps keep it, uses its sentence's numbers, or a share's word ("one third" → 3), or the constraints beside it do."""
-    from agents.formulation_checks import constraints_off_their_sentence
+    from agents.formulation_checks import comparisons_off_their_sentence, constraints_off_their_sentence
     from knowledge_base.bank import load_bank
     from tools.question import sentences
 
@@ -266,6 +266,7 @@ def test_no_constraint_of_the_banks_solved_problems_counts_as_written_off_its_se
         ]
         assert written, item.id
         assert constraints_off_their_sentence({"constraints": written}, item.text) == [], item.id
+        assert comparisons_off_their_sentence(written) == [], item.id
 
 
 def test_a_requirement_without_numbers_is_covered_by_what_a_constraint_says_not_by_the_sentence_it_was_written_for(
@@ -399,6 +400,50 @@ def test_a_second_reading_of_another_sentences_bound_is_left_out_beside_the_sent
     unwritten = [{"constraints": []}, *written[1:]]  # the 500 of the first sentence is written nowhere else: kept
     steps = extract(text, _two_integers_llm(("fine", "coarse"), unwritten, "20 * fine + 15 * coarse"))
     assert "fine + coarse <= 500" in [c["expression"] for c in steps.elements["constraints"]]
+
+
+def test_a_comparison_its_sentence_does_not_make_and_a_number_of_a_sentence_stating_none_are_left_out() -> None:
+    """nl4opt-030 on the 1.5B: "the number of elephant cannot exceed the number of cows" written again, turned
+    around, for "A cow can carry 20 bricks ... an elephant 50 bricks" and for the 1000 bricks (cows and elephants
+    made equal, three rounds); nl4opt-020: "A travelling salesman only eats ramen and fries" given the 30 % of
+    another sentence, which that sentence writes."""
+    text = (
+        "The yard only uses carts and sleds. A cart carries 20 bricks and a sled 50 bricks. There can be no more sleds"
+        " than carts. At least 1000 bricks must be moved. How few vehicles can the yard use?"
+    )
+    written = [
+        {"constraints": ["carts + sleds >= 1000"]},
+        {"constraints": ["carts >= sleds"]},
+        {"constraints": ["sleds <= carts"]},
+        {"constraints": ["20 * carts + 50 * sleds >= 1000"]},
+    ]
+    steps = extract(text, _two_integers_llm(("carts", "sleds"), written, "carts + sleds"))
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["sleds <= carts", "20 * carts + 50 * sleds >= 1000"]
+    only, carries = constraint_sentences(text, None)[:2]
+    assert steps.left_out == [
+        f"off its sentence: carts + sleds >= 1000 (for: {only})",
+        f"comparing what its sentence does not compare: carts >= sleds (for: {carries})",
+    ]
+    alone = [{"constraints": ["carts + sleds >= 1000"]}, *written[1:3], {"constraints": []}]  # 1000 written nowhere else
+    steps = extract(text, _two_integers_llm(("carts", "sleds"), alone, "carts + sleds"))
+    assert "carts + sleds >= 1000" in [c["expression"] for c in steps.elements["constraints"]]
+
+
+def test_a_missed_number_counting_what_the_objective_weighs_asks_the_objective_again() -> None:
+    """nl4opt-020 on the 1.5B: "minimize his sodium intake" written as 10 * ramen + 75 * fries (the 10 grams of
+    protein for the 100 mg of sodium); the rejection named the missed 100, and only the sentences were asked again."""
+    text = (
+        "A camper eats oats and rice. A cup of oats has 150 calories and 5 mg of salt; a cup of rice has 200 calories"
+        " and 2 mg of salt. He needs at least 2000 calories. How many cups of each should he eat to minimize his salt?"
+    )
+    written = [{"constraints": []}, {"constraints": ["150 * oats + 200 * rice >= 2000"]}]
+    elements = {**extract(text, _two_integers_llm(("oats", "rice"), written, "150 * oats + 2 * rice")).elements}
+    missed = "the model uses no number equal to 5 of the text: each number the text states is a coefficient"
+    redo = steps_to_redo({**elements, "written_in_steps": True}, missed, text)
+    assert redo is not None and redo.objective
+    calories = "the model uses no number equal to 2000 of the text: each number the text states is a coefficient"
+    redo = steps_to_redo({**elements, "written_in_steps": True}, calories.replace("2000", "9"), text)
+    assert redo is None or not redo.objective
 
 
 def _two_integers_llm(names: tuple[str, str], constraints: list[dict[str, Any]], objective: str) -> Scripted:

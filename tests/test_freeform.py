@@ -125,8 +125,10 @@ def test_contradictory_text_gets_an_honest_report(kb_dir: Path) -> None:
 
 
 def test_continuous_variables_for_a_how_many_question_are_sent_back(kb_dir: Path) -> None:
+    # "how many acres" asks for amounts of a measure, which may be fractional; "how many plots" counts whole things
+    counted = FARM.replace("How many acres of each", "How many plots of each")
     fake = ScriptedChatModel(script=[elements(), {"code": code(domain="NonNegativeReals")}, elements(), {"code": code()}])
-    steps = run(FARM, fake, kb_dir, **LLM_WRITES_CODE)
+    steps = run(counted, fake, kb_dir, **LLM_WRITES_CODE)
     assert path_of(steps) == ["retriever", "modeler", "verifier", *STRAIGHT[1:]]
     assert "every variable of the model is continuous" in steps[2].text
     assert "every variable of the model is continuous" in fake.user_texts()[2]
