@@ -33,6 +33,7 @@ from agents.formulation_checks import (
     expression_literals,
     misread_bounds,
     short,
+    strays_beside_their_sentence,
     turned_to_their_words,
     writes_numbers_of,
     written_off_their_sentence,
@@ -301,6 +302,9 @@ def extract(
         f"comparing what its sentence does not compare: {c['expression']} (for: {c['meaning']})" for c in uncompared
     ]
     constraints = [c for c in constraints if all(c is not a for a in [*astray, *uncompared])]
+    strays = strays_beside_their_sentence(constraints, text)
+    steps.left_out += [f"holding a number the text does not state: {c['expression']} (for: {c['meaning']})" for c in strays]
+    constraints = [c for c in constraints if all(c is not a for a in strays)]
     misread = misread_bounds(constraints, text, {"expression": expression})
     steps.left_out += [f"misreading a bound the text counts otherwise: {c['expression']}" for c in misread]
     kept_constraints = [c for c in constraints if all(c is not m for m in misread)]

@@ -90,14 +90,33 @@ def unstated_literals(elements: dict[str, Any], text: str) -> list[str]:
     """Numbers written right into the elements' expressions must be stated in the text too (as digits, as a
     percentage's fraction, or as a word such as 'twice' or 'a third' (3, nl4opt-040's "at least a third of the
     number of junior accountants" as 3 * seniors >= juniors was sent back)), like every parameter value."""
-    stated = _stated_numbers(text)
     expressions = [str((elements.get("objective") or {}).get("expression", ""))]
     expressions += [str(c.get("expression", "")) for c in elements.get("constraints", []) if isinstance(c, dict)]
-    unstated: list[float] = []
-    for value in (v for expression in expressions for v in expression_literals(expression)):
-        if value not in FREE_LITERALS and value not in unstated and not any(_equal(value, n) for n in stated):
-            unstated.append(value)
+    unstated = list(dict.fromkeys(v for expression in expressions for v in unstated_in(expression, text)))
     return [f"the model uses the number {v:g}, which the text does not state" for v in unstated[:5]]
+
+
+def unstated_in(expression: str, text: str) -> list[float]:
+    """The numbers an expression writes that the text does not state (see `unstated_literals`)."""
+    stated = _stated_numbers(text)
+    return [v for v in expression_literals(expression) if v not in FREE_LITERALS and not any(_equal(v, n) for n in stated)]
+
+
+def strays_beside_their_sentence(constraints: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Constraints holding a number the text does not state, written for a sentence whose other constraints write
+    its numbers and none unstated: the 1.5B model wrote nl4opt-035's "A serving of cashews contains 300 calories
+    and 25 grams of protein" as 300 * cashews + 25 * almonds >= 10000 and 8 * almonds + 12 * cashews >= 800, and
+    nl4opt-040's "at least 100 accountants, of whom at least 5 must be senior" with seniors >= (3/4) * juniors
+    beside the two right ones; sent back for the 8 (the 4) and written so again each round."""
+    stray: list[dict[str, Any]] = []
+    for constraint in constraints:
+        sentence, expression = str(constraint.get("meaning", "")), str(constraint.get("expression", ""))
+        if not unstated_in(expression, text):
+            continue
+        siblings = [str(c.get("expression", "")) for c in constraints if c is not constraint and c.get("meaning") == sentence]
+        if any(not unstated_in(e, text) and writes_numbers_of(sentence, [e]) for e in siblings):
+            stray.append(constraint)
+    return stray
 
 
 _FRACTIONS = {"half": 2.0, "halves": 2.0, "third": 3.0, "thirds": 3.0, "quarter": 4.0, "quarters": 4.0, "fifth": 5.0}

@@ -446,6 +446,29 @@ def test_a_missed_number_counting_what_the_objective_weighs_asks_the_objective_a
     assert redo is None or not redo.objective
 
 
+def test_a_constraint_holding_an_unstated_number_beside_its_sentences_own_is_left_out() -> None:
+    """nl4opt-035 on the 1.5B: "A serving of cashews contains 300 calories and 25 grams of protein" written as
+    300 * cashews + 25 * almonds >= 10000 and 8 * almonds + 12 * cashews >= 800 (no 8 in the text), sent back for
+    the 8 three rounds and written so each time. Alone, such a constraint stays (the Verifier names the number)."""
+    text = (
+        "A baker sells rye and spelt loaves. A rye loaf needs 300 grams of flour and 25 minutes of oven time, a spelt"
+        " loaf 200 grams and 20 minutes. The "
+        "baker has 9000 grams of flour and 600 minutes of oven time. How many of each should she bake to maximize "
+        "her profit if rye earns $3 and spelt $4 a loaf?"
+    )
+    written = [
+        {"constraints": ["300 * rye + 200 * spelt <= 9000", "8 * rye + 20 * spelt <= 600"]},
+        {"constraints": []},
+        {"constraints": []},
+    ]
+    steps = extract(text, _two_integers_llm(("rye", "spelt"), written, "3 * rye + 4 * spelt"))
+    rye_loaf = constraint_sentences(text, None)[0]
+    assert steps.left_out == [f"holding a number the text does not state: 8 * rye + 20 * spelt <= 600 (for: {rye_loaf})"]
+    alone = [{"constraints": ["8 * rye + 20 * spelt <= 600"]}, *written[1:]]
+    steps = extract(text, _two_integers_llm(("rye", "spelt"), alone, "3 * rye + 4 * spelt"))
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["8 * rye + 20 * spelt <= 600"]
+
+
 def _two_integers_llm(names: tuple[str, str], constraints: list[dict[str, Any]], objective: str) -> Scripted:
     variables = [{"name": v, "meaning": f"{v} used", "domain": "nonnegative integer"} for v in names]
     return Scripted(

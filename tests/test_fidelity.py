@@ -155,6 +155,9 @@ def test_numbers_that_name_things_are_labels_not_requirements() -> None:
     assert clause_numbers("Districts 3 and 5 host the hospitals; each must be covered by at least two sites.") == ()
     assert clause_numbers("Users 1 to 5 need 3 Mbit/s; links 2, 4 and 7 carry at most 5 Mbit/s.") == (3, 5)
     assert clause_numbers("(1 MB = 8 Mbit.) Vehicle 3 supports at most 8 MHz, the others up to 10 MHz.") == (8, 10)
+    # after an article the noun names no one thing: "a truck 50 bales" is what a truck takes, not truck no. 50
+    assert clause_numbers("A tractor carries 20 bales a trip and a truck 50 bales.") == (20, 50)
+    assert clause_numbers("Truck 3 carries 20 bales.") == (20,)
 
 
 def test_requirement_clauses_skip_table_rows_and_keep_bullets() -> None:

@@ -544,8 +544,11 @@ _UNIT_DEFINITION = re.compile(r"(?<![\w.])1\s*[A-Za-zµ]{1,6}\s*=\s*\d[\d.,]*\s*
 def _is_label(text: str, start: int, end: int) -> bool:
     """'link 1', 'Small-1', 'S 3': a number right after a noun of things (and not followed by a unit-like word)."""
     before = text[max(0, start - 30) : start]
-    if not _LABEL_BEFORE.search(before):
+    found = _LABEL_BEFORE.search(before)
+    if not found:
         return False
+    if re.search(r"\b(?:a|an)\s+$", before[: found.start()], re.IGNORECASE):
+        return False  # "a truck 50 bales": the noun after an article names no one thing, the number is what it takes
     after = text[end : end + 16]
     # "link 1 needs", "user 2: 6 dB" are labels; "budget 25 ms" or "at most 4" are not (no label noun before them),
     # nor is "the edge site 24 CPU cores": a unit after the number makes it a quantity.
