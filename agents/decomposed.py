@@ -31,6 +31,7 @@ from agents.formulation_checks import (
     comparisons_off_their_sentence,
     continuous_amounts,
     expression_literals,
+    misattributed_beside_a_reading,
     misread_bounds,
     short,
     strays_beside_their_sentence,
@@ -306,6 +307,7 @@ def extract(
     steps.left_out += [f"holding a number the text does not state: {c['expression']} (for: {c['meaning']})" for c in strays]
     constraints = [c for c in constraints if all(c is not a for a in strays)]
     misread = misread_bounds(constraints, text, {"expression": expression})
+    misread += [c for c in misattributed_beside_a_reading(constraints, variables, text) if all(c is not m for m in misread)]
     steps.left_out += [f"misreading a bound the text counts otherwise: {c['expression']}" for c in misread]
     kept_constraints = [c for c in constraints if all(c is not m for m in misread)]
     turned = turned_to_their_words(kept_constraints)

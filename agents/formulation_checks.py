@@ -191,6 +191,100 @@ _COMPARING = re.compile(
 )
 
 
+def misattributed_weights(elements: dict[str, Any], text: str) -> list[str]:
+    """Weights of one variable that the text states for another alone: a clause of the text naming one variable
+    only ("A serving of cashews contains 300 calories and 25 grams of protein") owns the numbers it states, and 25
+    weighing almonds is the cashews' number. The 1.5B model wrote nl4opt-035's protein requirement as almonds * 25 +
+    cashews * 20 >= 800 beside the right 20 * almonds + 25 * cashews >= 800 (and one more), three rounds."""
+    found: list[str] = []
+    owners = number_owners(elements.get("variables", []), text)
+    for constraint in elements.get("constraints", []):
+        expression = str(constraint.get("expression", "")) if isinstance(constraint, dict) else ""
+        wrong = _misattributed(expression, owners)
+        if wrong:
+            weight, name, owner, clause = wrong
+            found.append(
+                f"{weight:g} is the number of {owner} (“{short(clause, 100)}”), but {expression} weighs {name} by it:"
+                f" weigh each variable by its own number"
+            )
+    return found[:3]
+
+
+def misattributed_beside_a_reading(constraints: list[dict[str, Any]], variables: list[Any], text: str) -> list[dict[str, Any]]:
+    """The constraints `misattributed_weights` names whose bound another constraint, weighing no variable by
+    another's number, also reads: the misattributed reading is left out (nl4opt-035 on the 1.5B: almonds * 25 +
+    cashews * 20 >= 800 beside 20 * almonds + 25 * cashews >= 800)."""
+    owners = number_owners(variables, text)
+    read = [(c, _comparison(str(c.get("expression", "")))) for c in constraints]
+    wrong = [(c, r) for c, r in read if r is not None and _misattributed(str(c.get("expression", "")), owners)]
+    right = [r for c, r in read if r is not None and all(c is not w for w, _ in wrong)]
+    return [c for c, r in wrong if any(_equal(r[2], other[2]) and r[1].keys() == other[1].keys() for other in right)]
+
+
+def number_owners(variables: list[Any], text: str) -> dict[float, tuple[str, str]]:
+    """Each number the text states once, in a clause that names one variable only, with that variable and the
+    clause. A variable is named by the words of its name no other variable's name has ('densely' of
+    densely_seated_lifts), each at least three letters."""
+    names = [str(v.get("name", "")) for v in variables if isinstance(v, dict) and v.get("name")]
+    words = {n: {_stem(w) for w in re.split(r"_+", n.lower()) if len(w) >= 3} for n in names}
+    own = {n: ws - set().union(*(words[o] for o in names if o != n)) for n, ws in words.items()}
+    said_anywhere = {_stem(w) for w in re.findall(r"[a-z]+", text.lower())}
+    if _SHARED.search(text) or any(not _named_by(own[n], said_anywhere) for n in names):
+        return {}  # a number one thing shares with another ("at the same speed"), or a variable the text never names
+    owners: dict[float, tuple[str, str]] = {}
+    stated: dict[float, int] = {}
+    for clause in (c for s in sentences(text) for c in _CLAUSE_BREAK.split(s)):
+        said = {_stem(w) for w in re.findall(r"[a-z]+", clause.lower())}
+        named = [n for n in names if _named_by(own[n], said)]
+        spoken = [float(n) for n in word_numbers(clause)] + [_FRACTIONS[w.lower()] for w in _FRACTION.findall(clause)]
+        for number in [abs(float(m.group())) for m in NUMBER.finditer(plain_numbers(clause))] + spoken:
+            stated[number] = stated.get(number, 0) + 1
+        counted = {value for value, _ in counted_numbers(clause)}  # "25 grams", not "40%" (a share of them all)
+        for number in clause_numbers(plain_numbers(clause)):
+            if len(named) == 1 and number in counted:
+                owners[number] = (named[0], clause.strip())
+    return {n: owner for n, owner in owners.items() if stated.get(n) == 1}
+
+
+def _misattributed(expression: str, owners: dict[float, tuple[str, str]]) -> tuple[float, str, str, str] | None:
+    read = _comparison(expression) or _linear_of(expression)
+    if read is None:
+        return None
+    for name, weight in read[1].items():
+        owner = next((o for n, o in owners.items() if _equal(abs(weight), n)), None)
+        if owner is not None and weight not in FREE_LITERALS and owner[0] != name:
+            return weight, name, owner[0], owner[1]
+    return None
+
+
+def _linear_of(expression: str) -> tuple[str, dict[str, float], float] | None:
+    node = _expression_node(expression)
+    read = _linear(node) if node is not None else None
+    return ("", read[0], read[1]) if read is not None else None
+
+
+def _stem(word: str) -> str:
+    """A word's form without its plural or final e ('loaves', 'loaf' → 'loaf'; 'horses', 'horse' → 'hors')."""
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ves"):
+        return word[:-3] + "f"
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    for ending in ("es", "s", "e"):
+        if len(word) > len(ending) + 2 and word.endswith(ending) and not word.endswith("ss"):
+            return word[: -len(ending)]
+    return word
+
+
+def _named_by(own: set[str], words: set[str]) -> bool:
+    """Do the words of a clause name a variable by one of its own words (the same stem, or its first four letters)?"""
+    return any(w in words or any(len(w) >= 4 and x.startswith(w[:4]) for x in words) for w in own)
+
+
+_SHARED = re.compile(r"\b(?:same|identical|likewise|equally|similar\w*)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:while|whereas|but)\b", re.IGNORECASE)
+
+
 def _own_literals(sentence: str, expression: str) -> list[float]:
     """The numbers an expression writes that its sentence states."""
     own = _stated_numbers(sentence)

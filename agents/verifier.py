@@ -40,6 +40,7 @@ from agents.formulation_checks import (
     constraints_off_their_sentence,
     forced_equal,
     integrality_conflict,
+    misattributed_weights,
     objective_offset_by_a_bound,
     objective_without_its_prices,
     one_bound_two_readings,
@@ -603,7 +604,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += unstated_literals(elements, text) + constraints_off_their_sentence(elements, text)
     errors += forced_equal(elements, text) + one_bound_two_readings(elements, text)
     errors += against_their_words(elements) + share_of_one_for_the_whole(elements)
-    errors += objective_without_its_prices(elements, text)
+    errors += objective_without_its_prices(elements, text) + misattributed_weights(elements, text)
     return errors + objective_offset_by_a_bound(elements)
 
 

@@ -469,6 +469,19 @@ def test_a_constraint_holding_an_unstated_number_beside_its_sentences_own_is_lef
     assert [c["expression"] for c in steps.elements["constraints"]] == ["8 * rye + 20 * spelt <= 600"]
 
 
+def test_a_reading_weighing_a_variable_by_anothers_number_is_left_out_beside_a_right_one() -> None:
+    from tests.test_formulation_checks import NUTS
+
+    written = [
+        {"constraints": []},
+        {"constraints": ["dates <= 0.4 * (figs + dates)"]},
+        {"constraints": ["120 * figs + 90 * dates >= 900", "4 * figs + 7 * dates >= 50", "figs * 7 + dates * 4 >= 50"]},
+    ]
+    steps = extract(NUTS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
+    assert steps.left_out == ["misreading a bound the text counts otherwise: figs * 7 + dates * 4 >= 50"]
+    assert len(steps.elements["constraints"]) == 3
+
+
 def _two_integers_llm(names: tuple[str, str], constraints: list[dict[str, Any]], objective: str) -> Scripted:
     variables = [{"name": v, "meaning": f"{v} used", "domain": "nonnegative integer"} for v in names]
     return Scripted(

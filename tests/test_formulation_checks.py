@@ -234,6 +234,40 @@ def test_a_bound_read_with_the_objectives_weights_is_named_to_leave_out() -> Non
     assert "leave it out" not in one_bound_two_readings(unpriced, ORCHARD)[0]  # which is right is not known
 
 
+NUTS = (
+    "A hiker packs figs and dates. A bag of figs holds 120 calories and 4 grams of fibre; a bag of dates 90 calories "
+    "and 7 grams of fibre. At most 40% of the bags can be dates. She needs at least 900 calories and 50 grams of "
+    "fibre. How many bags of each minimize the bags she carries?"
+)
+
+
+def test_a_weight_the_text_states_for_another_variable_alone_is_named() -> None:
+    from agents.formulation_checks import misattributed_weights
+
+    variables = [{"name": "figs"}, {"name": "dates"}]
+    swapped = {"variables": variables, "constraints": [{"expression": "figs * 7 + dates * 4 >= 50"}]}
+    [finding] = misattributed_weights(swapped, NUTS)
+    assert "figs * 7 + dates * 4 >= 50 weighs" in finding and "grams of fibre" in finding
+    right = [
+        {"expression": "4 * figs + 7 * dates >= 50"},
+        {"expression": "120 * figs + 90 * dates >= 900"},
+        {"expression": "dates <= 0.4 * (figs + dates)"},  # a share of all of them is no one variable's number
+    ]
+    assert misattributed_weights({"variables": variables, "constraints": right}, NUTS) == []
+
+
+def test_no_solved_problem_of_the_bank_weighs_a_variable_by_anothers_number() -> None:
+    from agents.formulation_checks import misattributed_weights
+    from knowledge_base.bank import load_bank
+
+    for item in load_bank():
+        elements = {
+            "variables": [{"name": v.name} for v in item.variables],
+            "constraints": [{"expression": c.expression} for c in item.constraints],
+        }
+        assert misattributed_weights(elements, item.text) == [], item.id
+
+
 def test_whole_units_need_an_integer_variable() -> None:
     continuous = {"variables": 2, "integer_variables": 0}
     assert integrality_conflict("How many trucks should be bought?", continuous) is not None
