@@ -44,6 +44,7 @@ from agents.formulation_checks import (
     objective_offset_by_a_bound,
     objective_without_its_prices,
     one_bound_two_readings,
+    percent_as_an_amount,
     sense_conflict,
     share_of_one_for_the_whole,
     unit_mismatches,
@@ -605,6 +606,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += forced_equal(elements, text) + one_bound_two_readings(elements, text)
     errors += against_their_words(elements) + share_of_one_for_the_whole(elements)
     errors += objective_without_its_prices(elements, text) + misattributed_weights(elements, text)
+    errors += percent_as_an_amount(elements, text)
     return errors + objective_offset_by_a_bound(elements)
 
 

@@ -481,6 +481,11 @@ def test_a_reading_weighing_a_variable_by_anothers_number_is_left_out_beside_a_r
     assert steps.left_out == ["misreading a bound the text counts otherwise: figs * 7 + dates * 4 >= 50"]
     assert len(steps.elements["constraints"]) == 3
 
+    # nl4opt-010: "pigeons + owls <= 40" beside "pigeons >= 20", the 40 being the share its own sentence wrote
+    shared = [written[0], written[1], {"constraints": ["120 * figs + 90 * dates >= 900", "figs + dates <= 40"]}]
+    steps = extract(NUTS, _two_integers_llm(("figs", "dates"), shared, "figs + dates"))
+    assert steps.left_out == [f"off its sentence: figs + dates <= 40 (for: {constraint_sentences(NUTS, None)[2]})"]
+
 
 def _two_integers_llm(names: tuple[str, str], constraints: list[dict[str, Any]], objective: str) -> Scripted:
     variables = [{"name": v, "meaning": f"{v} used", "domain": "nonnegative integer"} for v in names]

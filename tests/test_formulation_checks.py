@@ -256,6 +256,16 @@ def test_a_weight_the_text_states_for_another_variable_alone_is_named() -> None:
     assert misattributed_weights({"variables": variables, "constraints": right}, NUTS) == []
 
 
+def test_a_percentage_written_as_an_amount_is_named() -> None:
+    from agents.formulation_checks import percent_as_an_amount
+
+    [finding] = percent_as_an_amount({"constraints": [{"expression": "figs + dates <= 40"}]}, NUTS)
+    assert "uses 40 as an amount, but the text states 40 only as a percentage" in finding
+    shares = [{"expression": "dates <= 0.4 * (figs + dates)"}, {"expression": "100 * dates <= 40 * (figs + dates)"}]
+    assert percent_as_an_amount({"constraints": shares}, NUTS) == []
+    assert percent_as_an_amount({"constraints": [{"expression": "figs <= 40"}]}, NUTS + " At most 40 figs fit.") == []
+
+
 def test_no_solved_problem_of_the_bank_weighs_a_variable_by_anothers_number() -> None:
     from agents.formulation_checks import misattributed_weights
     from knowledge_base.bank import load_bank
