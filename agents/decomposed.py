@@ -33,6 +33,7 @@ from agents.formulation_checks import (
     expression_literals,
     misattributed_beside_a_reading,
     misread_bounds,
+    share_words_inverted,
     short,
     strays_beside_their_sentence,
     turned_to_their_words,
@@ -310,7 +311,9 @@ def extract(
     misread += [c for c in misattributed_beside_a_reading(constraints, variables, text) if all(c is not m for m in misread)]
     steps.left_out += [f"misreading a bound the text counts otherwise: {c['expression']}" for c in misread]
     kept_constraints = [c for c in constraints if all(c is not m for m in misread)]
-    turned = turned_to_their_words(kept_constraints)
+    inverted = share_words_inverted(kept_constraints, variables)
+    shared = [{**c, "expression": inverted[i]} if i in inverted else c for i, c in enumerate(kept_constraints)]
+    turned = turned_to_their_words(shared)
     steps.turned = [f"{c['expression']} → {t['expression']}" for c, t in zip(kept_constraints, turned, strict=True) if c is not t]
     steps.elements = {
         "sets": [],

@@ -659,6 +659,51 @@ def against_their_words(elements: dict[str, Any]) -> list[str]:
     ]
 
 
+def share_words_inverted(constraints: list[dict[str, Any]], variables: list[Any]) -> dict[int, str]:
+    """Constraints that read "A is at least a third of B" as A >= 3 * B (the share's denominator on the wrong side),
+    by index, each with the constraint its sentence says (3 * A >= B). The subject is the variable all of whose own
+    name words come before the share's words, the whole the one all of whose come after. The 1.5B model wrote
+    nl4opt-040's "the number of senior accountants should be at least a third of the number to junior accountants"
+    as seniors >= 3 * juniors (reported infeasible)."""
+    names = [str(v.get("name", "")) for v in variables if isinstance(v, dict) and v.get("name")]
+    words = {n: {_stem(w) for w in re.split(r"_+", n.lower()) if len(w) >= 3} for n in names}
+    own = {n: ws - set().union(*(words[o] for o in names if o != n)) for n, ws in words.items()}
+    turned: dict[int, str] = {}
+    for index, constraint in enumerate(constraints):
+        meaning, expression = str(constraint.get("meaning", "")), str(constraint.get("expression", ""))
+        share = _SHARE_WORD.search(meaning)
+        read = _comparison(expression)
+        if share is None or read is None or read[2] != 0 or len(read[1]) != 2:
+            continue
+        k = _FRACTIONS[share.group(1).lower()]
+        head, tail = _CLAUSE_BREAK.split(meaning[: share.start()])[-1], _CLAUSE_BREAK.split(meaning[share.end() :])[0]
+        before = {_stem(w) for w in re.findall(r"[a-z]+", head.lower())}
+        after = {_stem(w) for w in re.findall(r"[a-z]+", tail.lower())}
+        subject = [n for n in names if own[n] and all(_named_by({w}, before) for w in own[n])]
+        whole = [n for n in names if own[n] and all(_named_by({w}, after) for w in own[n])]
+        if len(subject) != 1 or len(whole) != 1 or subject == whole or set(read[1]) != {subject[0], whole[0]}:
+            continue
+        sign = read[1][subject[0]]
+        if abs(sign) == 1 and _equal(read[1][whole[0]], -sign * k):
+            a, b = subject[0], whole[0]
+            turned[index] = f"{k:g} * {a} {read[0]} {b}" if sign > 0 else f"{b} {read[0]} {k:g} * {a}"
+    return turned
+
+
+def inverted_shares(elements: dict[str, Any]) -> list[str]:
+    """`share_words_inverted` as the Verifier's messages."""
+    constraints = [c for c in elements.get("constraints", []) if isinstance(c, dict)]
+    inverted = share_words_inverted(constraints, elements.get("variables", []))
+    return [
+        f"{constraints[i].get('expression')} puts the share's denominator on the whole;"
+        f" “{short(str(constraints[i].get('meaning', '')), 100)}” says {right}"
+        for i, right in inverted.items()
+    ]
+
+
+_SHARE_WORD = re.compile(r"\b(?:a|one)\s+(half|third|quarter|fifth)\s+of\b", re.IGNORECASE)
+
+
 def turned_to_their_words(constraints: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The constraints `against_their_words` names, each turned to bound its number the way its sentence says
     (the only comparison of the expression reversed); the others as they are. The 1.5B model wrote nl4opt-060's

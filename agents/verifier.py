@@ -40,6 +40,7 @@ from agents.formulation_checks import (
     constraints_off_their_sentence,
     forced_equal,
     integrality_conflict,
+    inverted_shares,
     misattributed_weights,
     objective_offset_by_a_bound,
     objective_without_its_prices,
@@ -606,7 +607,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += forced_equal(elements, text) + one_bound_two_readings(elements, text)
     errors += against_their_words(elements) + share_of_one_for_the_whole(elements)
     errors += objective_without_its_prices(elements, text) + misattributed_weights(elements, text)
-    errors += percent_as_an_amount(elements, text)
+    errors += percent_as_an_amount(elements, text) + inverted_shares(elements)
     return errors + objective_offset_by_a_bound(elements)
 
 

@@ -393,6 +393,16 @@ def test_a_second_reading_of_another_sentences_bound_is_left_out_beside_the_sent
     steps = extract(text, _two_integers_llm(("fine", "coarse"), written, "20 * fine + 15 * coarse"))
     assert [c["expression"] for c in steps.elements["constraints"]] == ["fine + coarse >= 500", "fine <= 400", "coarse <= 300"]
     assert steps.left_out == [f"off its sentence: fine + coarse <= 500 (for: {constraint_sentences(text, None)[1]})"]
+    shared = text.replace("At most 400 tonnes", "Fine flour is at least a third of the coarse flour; at most 400 tonnes")
+    steps = extract(
+        shared,
+        _two_integers_llm(
+            ("fine", "coarse"),
+            [written[0], {"constraints": ["fine >= 3 * coarse"]}, {"constraints": []}],
+            "20 * fine + 15 * coarse",
+        ),
+    )
+    assert steps.turned == ["fine >= 3 * coarse → 3 * fine >= coarse"]
     turned = [{"constraints": ["fine + coarse <= 500"]}, *written[1:]]  # "at least 500" written with <=: turned
     steps = extract(text, _two_integers_llm(("fine", "coarse"), turned, "20 * fine + 15 * coarse"))
     assert steps.turned == ["fine + coarse <= 500 → fine + coarse >= 500"]

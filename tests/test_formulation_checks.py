@@ -256,6 +256,22 @@ def test_a_weight_the_text_states_for_another_variable_alone_is_named() -> None:
     assert misattributed_weights({"variables": variables, "constraints": right}, NUTS) == []
 
 
+def test_a_share_word_read_the_other_way_is_named_with_what_the_sentence_says() -> None:
+    from agents.formulation_checks import inverted_shares, share_words_inverted
+
+    meaning = "The number of head chefs should be at least a third of the number of line cooks."
+    variables = [{"name": "head_chefs"}, {"name": "line_cooks"}]
+    written = [
+        {"expression": "head_chefs >= 3 * line_cooks", "meaning": meaning},
+        {"expression": "3 * head_chefs >= line_cooks", "meaning": meaning},  # right
+        {"expression": "3 * line_cooks <= head_chefs", "meaning": meaning},
+        {"expression": "head_chefs >= 3 * line_cooks", "meaning": "Head chefs are at least 3 times the line cooks."},
+    ]
+    assert share_words_inverted(written, variables) == {0: "3 * head_chefs >= line_cooks", 2: "line_cooks <= 3 * head_chefs"}
+    [first, _] = inverted_shares({"constraints": written, "variables": variables})
+    assert first.startswith("head_chefs >= 3 * line_cooks puts the share's denominator on the whole")
+
+
 def test_a_percentage_written_as_an_amount_is_named() -> None:
     from agents.formulation_checks import percent_as_an_amount
 
