@@ -32,6 +32,24 @@ def small_model() -> LamBeamformer:
     return LamBeamformer(LamConfig("cellfree", max_users=3, max_antennas=6, antennas_per_ap=2, backbone_layers=1))
 
 
+def test_the_backbone_is_extracted_from_the_05b_whatever_the_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """On a fresh cache the extract was taken from the default chat model since it became the 1.5B (its layers 1536
+    wide, the shipped checkpoints 896): every shipped-checkpoint test failed on a new machine."""
+    from tools.beamforming import backbone
+
+    asked: list[str] = []
+
+    def record(name: str = "") -> Path:
+        asked.append(name)
+        raise RuntimeError("stop before loading")
+
+    monkeypatch.setattr(backbone, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(backbone, "gguf_path", record)
+    with pytest.raises(RuntimeError, match="stop before loading"):
+        backbone.extract_first_layers(2)
+    assert asked == ["qwen2.5-coder-0.5b"]
+
+
 def test_shipped_cellfree_model_is_feasible_for_varying_user_and_ap_counts_without_retraining() -> None:
     model, _ = load_checkpoint(shipped_checkpoint("cellfree"))
     cfg = model.config

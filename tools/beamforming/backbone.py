@@ -16,7 +16,7 @@ from typing import Any
 import torch
 from transformers import Qwen2Config, Qwen2Model
 
-from tools.embedded_model import cache_dir, gguf_path
+from tools.embedded_model import QWEN_05B, cache_dir, gguf_path
 
 DEFAULT_LAYERS = 2
 RANDOM_BACKBONE_SEED = 20261122
@@ -50,7 +50,7 @@ def extract_first_layers(num_layers: int = DEFAULT_LAYERS) -> Path:
     from transformers import AutoModelForCausalLM  # the slow path only; kept local so imports stay light
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    gguf = gguf_path()
+    gguf = gguf_path(QWEN_05B.name)  # the 0.5B whatever the chat default is (the 1.5B's layers are 1536 wide)
     full = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
     config = full.config.to_dict()
     state = full.model.state_dict()
