@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,8 @@ def test_the_no_verify_ablation_skips_the_verifier_checks(tmp_path: Path, kb_dir
 
 def test_the_record_keeps_why_each_formulation_was_rejected(tmp_path: Path, kb_dir: Path) -> None:
     """What to fix is in the rejections, not only in the last diagnosis: the record keeps each one."""
-    cases = read_cases(_cases(tmp_path))[:1]
+    # the continuous first formulation is sent back for "how many plots" (whole units); "how many acres" asks for amounts
+    cases = [replace(read_cases(_cases(tmp_path))[0], question=FARM.replace("How many acres of each", "How many plots of each"))]
     fake = ScriptedChatModel(script=[elements(domain="nonnegative real"), elements()])
     context = Context(chat_model=fake, kb_path=str(kb_dir), retrieval_threshold=0.99, freeform="whole")
     evaluate(cases, "agents", context, tmp_path / "a.jsonl")
