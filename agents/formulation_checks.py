@@ -203,7 +203,7 @@ def percent_as_an_amount(elements: dict[str, Any], text: str) -> list[str]:
     without the 100 that makes it a share (pigeons + owls <= 40): the 1.5B model did so for nl4opt-010, verified at
     128 for 841."""
     percents = [float(m.group(1)) for m in PERCENT.finditer(plain_numbers(text))]
-    plain = [abs(float(m.group())) for m in NUMBER.finditer(_PERCENT_WORDS.sub("", plain_numbers(text)))]
+    plain = [abs(float(m.group())) for m in NUMBER.finditer(PERCENT.sub("", plain_numbers(text)))]
     only = [p for p in percents if p not in FREE_LITERALS and not any(_equal(p, n) for n in plain)]
     found: list[str] = []
     for constraint in elements.get("constraints", []):
@@ -218,9 +218,6 @@ def percent_as_an_amount(elements: dict[str, Any], text: str) -> list[str]:
             )
             break
     return found[:3]
-
-
-_PERCENT_WORDS = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 
 
 def misattributed_weights(elements: dict[str, Any], text: str) -> list[str]:
@@ -257,9 +254,8 @@ def number_owners(variables: list[Any], text: str) -> dict[float, tuple[str, str
     """Each number the text states once, in a clause that names one variable only, with that variable and the
     clause. A variable is named by the words of its name no other variable's name has ('densely' of
     densely_seated_lifts), each at least three letters."""
-    names = [str(v.get("name", "")) for v in variables if isinstance(v, dict) and v.get("name")]
-    words = {n: {_stem(w) for w in re.split(r"_+", n.lower()) if len(w) >= 3} for n in names}
-    own = {n: ws - set().union(*(words[o] for o in names if o != n)) for n, ws in words.items()}
+    own = _own_name_words(variables)
+    names = list(own)
     said_anywhere = {_stem(w) for w in re.findall(r"[a-z]+", text.lower())}
     if _SHARED.search(text) or any(not _named_by(own[n], said_anywhere) for n in names):
         return {}  # a number one thing shares with another ("at the same speed"), or a variable the text never names
@@ -276,6 +272,13 @@ def number_owners(variables: list[Any], text: str) -> dict[float, tuple[str, str
             if len(named) == 1 and number in counted:
                 owners[number] = (named[0], clause.strip())
     return {n: owner for n, owner in owners.items() if stated.get(n) == 1}
+
+
+def _own_name_words(variables: list[Any]) -> dict[str, set[str]]:
+    """Each variable's name → the stems of its name's words (three letters or more) that no other variable's name has."""
+    names = [str(v.get("name", "")) for v in variables if isinstance(v, dict) and v.get("name")]
+    words = {n: {_stem(w) for w in re.split(r"_+", n.lower()) if len(w) >= 3} for n in names}
+    return {n: ws - set().union(*(words[o] for o in names if o != n)) for n, ws in words.items()}
 
 
 def _misattributed(expression: str, owners: dict[float, tuple[str, str]]) -> tuple[float, str, str, str] | None:
@@ -516,10 +519,8 @@ def misread_bounds(constraints: list[dict[str, Any]], text: str, objective: Any 
 
 def _objective_weights(objective: Any) -> dict[str, float] | None:
     """The objective's weights when it is a weighted sum of variables without a constant."""
-    expression = str(objective.get("expression", "")) if isinstance(objective, dict) else ""
-    node = _expression_node(expression)
-    read = _linear(node) if node is not None else None
-    return read[0] if read is not None and read[0] and read[1] == 0 else None
+    read = _linear_of(str(objective.get("expression", "")) if isinstance(objective, dict) else "")
+    return read[1] if read is not None and read[1] and read[2] == 0 else None
 
 
 def _priced_reading(
@@ -665,9 +666,8 @@ def share_words_inverted(constraints: list[dict[str, Any]], variables: list[Any]
     name words come before the share's words, the whole the one all of whose come after. The 1.5B model wrote
     nl4opt-040's "the number of senior accountants should be at least a third of the number to junior accountants"
     as seniors >= 3 * juniors (reported infeasible)."""
-    names = [str(v.get("name", "")) for v in variables if isinstance(v, dict) and v.get("name")]
-    words = {n: {_stem(w) for w in re.split(r"_+", n.lower()) if len(w) >= 3} for n in names}
-    own = {n: ws - set().union(*(words[o] for o in names if o != n)) for n, ws in words.items()}
+    own = _own_name_words(variables)
+    names = list(own)
     turned: dict[int, str] = {}
     for index, constraint in enumerate(constraints):
         meaning, expression = str(constraint.get("meaning", "")), str(constraint.get("expression", ""))
