@@ -110,11 +110,13 @@ def run_generated_model(
             env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(scratch), "HOME": str(scratch), "OMP_NUM_THREADS": "1",
                    "LANG": "C.UTF-8"}  # fmt: skip
         wall = time_limit_s * 2 + 30  # imports and the solver's own time limit fit inside
+        # The CPU-time limit lies above the wall clock, so code busy on one core is always stopped by the wall clock (a clear
+        # message) and only code busy on several cores at once (native threads) meets the CPU limit first.
         # Unnamed files: the child writes to them through its stdout/stderr but cannot swap them for a FIFO.
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             process = subprocess.Popen(
                 command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True,
-                preexec_fn=_limits(memory_mb, int(wall)), pass_fds=tuple(fd for fd in (seccomp_fd, info_write) if fd >= 0),
+                preexec_fn=_limits(memory_mb, int(wall) + 10), pass_fds=tuple(fd for fd in (seccomp_fd, info_write) if fd >= 0),
             )  # fmt: skip
             for fd in (seccomp_fd, info_write):
                 if fd >= 0:
