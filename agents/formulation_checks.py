@@ -20,8 +20,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from agents.elements_code import normalise
-from knowledge_base.units import UnitError, convert, is_unit, same_dimension
-from tools.question import asked_quantity, clause_numbers, counted_numbers, plural, sentences, word_numbers
+from knowledge_base.units import UnitError, convert, different_dimensions, is_unit, same_dimension
+from tools.question import (
+    asked_quantity,
+    clause_numbers,
+    counted_numbers,
+    number_measures,
+    plural,
+    sentences,
+    word_numbers,
+)
 from tools.textdata import NUMBER, PERCENT, TextData, plain_numbers, shares
 
 _MAXIMISE = re.compile(r"\b(maximi[sz]e[sd]?|maximi[sz]ing|maximi[sz]ation)\b", re.IGNORECASE)
@@ -61,6 +69,21 @@ def unused_numbers(data: TextData, used_values: list[float], code: str = "") -> 
         if not any(_equal(number, value) or (number in share and _equal(share[number], value)) for value in used):
             unused.append(number)
     return unused
+
+
+def element_weights(elements: dict[str, Any]) -> list[float]:
+    """The weights of the variables in the elements' linear expressions, also those no literal writes: "2 * stools +
+    benches <= 80" uses the 1 of "a bench takes 1 unit of varnish" (its code holds no 1, and the model was sent
+    back for leaving the 1 out)."""
+    reads = [_comparison(e) if not which else _linear_of(e) for which, e in _element_expressions(elements)]
+    return list(dict.fromkeys(abs(w) for read in reads if read is not None for w in read[1].values()))
+
+
+def _element_expressions(elements: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each constraint's expression (with "") and the objective's (with "the objective ")."""
+    objective = elements.get("objective")
+    expressions = [("", str(c.get("expression", ""))) for c in elements.get("constraints", []) if isinstance(c, dict)]
+    return expressions + ([("the objective ", str(objective.get("expression", "")))] if isinstance(objective, dict) else [])
 
 
 def unused_numbers_warning(numbers: list[float]) -> list[str]:
@@ -237,6 +260,65 @@ def misattributed_weights(elements: dict[str, Any], text: str) -> list[str]:
                 f" weigh each variable by its own number"
             )
     return found[:3]
+
+
+def mixed_measures(elements: dict[str, Any], text: str) -> list[str]:
+    """A constraint (or the objective) that adds up numbers the text states of two different things: the 1.5B model
+    wrote nl4opt-100's paint as 3 * trains + 4 * planes <= 90, the 4 being a plane's units of wood ("A model plane
+    requires 4 units of wood and 2 units of paint"), the 90 the units of paint available. Only numbers every
+    statement of which says what they measure take part, so "3 units of wood and 3 units of paint" says nothing."""
+    measures = _single_measures(text)
+    found: list[str] = []
+    for which, expression in _element_expressions(elements):
+        read = _comparison(expression) if not which else _linear_of(expression)
+        if read is None:
+            continue
+        weights = _measured([abs(w) for w in read[1].values()], measures)
+        # a constraint's weights against its bound ("3 litres of orange for every 2 litres of mango" compares two
+        # things and bounds nothing); the objective's weights against each other
+        firsts = _measured([abs(read[2])], measures) if not which else weights
+        pair = next(((a, b) for a in firsts for b in weights if a is not b and _other_measure(a[1], b[1])), None)
+        if pair:
+            (one, first), (other, second) = pair
+            found.append(
+                f"{which}{expression} adds up {one:g} ({_measure_words(first)}) and {other:g} ({_measure_words(second)}):"
+                " each sum holds the numbers of one thing; write each requirement with its own numbers"
+            )
+    return found[:3]
+
+
+def _measured(numbers: list[float], measures: dict[float, tuple[str, str]]) -> list[tuple[float, tuple[str, str]]]:
+    return [(n, m) for n in numbers if n not in FREE_LITERALS for value, m in measures.items() if _equal(n, value)]
+
+
+def _single_measures(text: str) -> dict[float, tuple[str, str]]:
+    """Each number of the text that every statement of which says what it measures, the same each time."""
+    measured: dict[float, list[tuple[str, str]]] = {}
+    for value, word, what in number_measures(text):
+        measured.setdefault(value, []).append(("$" if word in _MONEY else word, what))
+    stated: dict[float, int] = {}
+    for match in NUMBER.finditer(plain_numbers(text)):
+        stated[abs(float(match.group()))] = stated.get(abs(float(match.group())), 0) + 1
+    return {v: ms[0] for v, ms in measured.items() if len(set(ms)) == 1 and stated.get(v) == len(ms)}
+
+
+def _other_measure(one: tuple[str, str], other: tuple[str, str]) -> bool:
+    """Do two measures certainly differ: two things ("of wood", "of paint"), or money and a unit, or two units of
+    different dimensions (minutes and kg)? A count of things ("20 bricks", "30 pill vaccines") says nothing."""
+    (unit, what), (other_unit, other_what) = one, other
+    if what and other_what:
+        return _stem(what) != _stem(other_what)
+    if what or other_what or unit == other_unit:
+        return False
+    units = [u for u in (unit, other_unit) if u != "$" and u not in _PACKED and u != "unit" and is_unit(u)]
+    if "$" in (unit, other_unit):
+        return len(units) == 1
+    return len(units) == 2 and different_dimensions(unit, other_unit)
+
+
+def _measure_words(measure: tuple[str, str]) -> str:
+    unit, what = measure
+    return "$" if unit == "$" else f"{plural(unit)} of {what}" if what else plural(unit)
 
 
 def misattributed_beside_a_reading(constraints: list[dict[str, Any]], variables: list[Any], text: str) -> list[dict[str, Any]]:

@@ -38,10 +38,12 @@ from agents.formulation_checks import (
     against_their_words,
     code_literals,
     constraints_off_their_sentence,
+    element_weights,
     forced_equal,
     integrality_conflict,
     inverted_shares,
     misattributed_weights,
+    mixed_measures,
     objective_offset_by_a_bound,
     objective_without_its_prices,
     one_bound_two_readings,
@@ -122,6 +124,7 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
                 message = f"{item['name']} = {item['value']:g} {NOT_IN_THE_TEXT} or data ({item['source']})"
                 findings.append(Finding(kind="binding", message=message))
         values = [item["value"] for item in state.get("spec", [])]
+        values += element_weights(formulation["binding"]) if generated else []
         unused = unused_numbers(data, values, formulation.get("code", ""))
         left_out: list[Finding] = []
         if generated:
@@ -607,7 +610,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += forced_equal(elements, text) + one_bound_two_readings(elements, text)
     errors += against_their_words(elements) + share_of_one_for_the_whole(elements)
     errors += objective_without_its_prices(elements, text) + misattributed_weights(elements, text)
-    errors += percent_as_an_amount(elements, text) + inverted_shares(elements)
+    errors += percent_as_an_amount(elements, text) + inverted_shares(elements) + mixed_measures(elements, text)
     return errors + objective_offset_by_a_bound(elements)
 
 

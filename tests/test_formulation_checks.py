@@ -398,3 +398,52 @@ def test_a_dollar_amount_that_ends_a_sentence_is_counted_in_dollars() -> None:
 
     assert (7.0, "$") in counted_numbers("Oats cost $4 a sack and barley costs $7. Which mix is cheapest?")
     assert (2.5, "kg") in counted_numbers("A sack holds 2.5 kg.")
+
+
+WORKSHOP = (
+    "A workshop builds stools and benches from oak and varnish. A stool takes 2 units of oak and 2 units of varnish; "
+    "a bench takes 5 units of oak and 1 unit of varnish. The workshop holds 300 units of oak and 80 units of varnish. "
+    "Each stool takes 20 minutes to sand and each bench 45 minutes, and the sander runs at most 1800 minutes. A stool "
+    "earns $30 and a bench $55. How many of each should it build to earn the most?"
+)
+
+
+def test_a_sum_of_numbers_of_two_different_things_is_named() -> None:
+    from agents.formulation_checks import mixed_measures
+
+    right = [
+        {"expression": "2 * stools + 5 * benches <= 300"},
+        {"expression": "2 * stools + benches <= 80"},
+        {"expression": "20 * stools + 45 * benches <= 1800"},
+    ]
+    objective = {"expression": "30 * stools + 55 * benches"}
+    assert mixed_measures({"constraints": right, "objective": objective}, WORKSHOP) == []
+    swapped = [{"expression": "2 * stools + 1 * benches <= 300"}, {"expression": "2 * stools + 5 * benches <= 80"}]
+    found = mixed_measures({"constraints": swapped, "objective": objective}, WORKSHOP)
+    # the 2 of a stool is both oak and varnish, and 1 is no number of the text: each bound against the one weight
+    assert found == [
+        "2 * stools + 5 * benches <= 80 adds up 80 (units of varnish) and 5 (units of oak): each sum holds the numbers"
+        " of one thing; write each requirement with its own numbers"
+    ]
+    money_for_time = {"constraints": [{"expression": "30 * stools + 45 * benches <= 1800"}], "objective": objective}
+    [finding] = mixed_measures(money_for_time, WORKSHOP)
+    assert finding.startswith("30 * stools + 45 * benches <= 1800 adds up 1800 (minutes) and 30 ($)")
+    [finding] = mixed_measures({"constraints": right, "objective": {"expression": "30 * stools + 45 * benches"}}, WORKSHOP)
+    assert finding.startswith("the objective 30 * stools + 45 * benches adds up 30 ($) and 45 (minutes)")
+    from agents.formulation_checks import element_weights
+
+    assert 1.0 in element_weights({"constraints": right, "objective": objective})  # benches' weight in the varnish's
+    # a ratio compares two things and bounds nothing ("3 units of oak for every 2 units of varnish")
+    assert mixed_measures({"constraints": [{"expression": "2 * stools >= 5 * benches"}]}, WORKSHOP) == []
+
+
+def test_no_solved_problem_of_the_bank_adds_up_numbers_of_two_things() -> None:
+    from agents.formulation_checks import mixed_measures
+    from knowledge_base.bank import load_bank
+
+    for item in load_bank():
+        elements = {
+            "constraints": [{"expression": c.expression} for c in item.constraints],
+            "objective": {"expression": item.objective.expression},
+        }
+        assert mixed_measures(elements, item.text) == [], item.id

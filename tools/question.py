@@ -479,15 +479,26 @@ def counted_in(piece: str) -> frozenset[str]:
 def counted_numbers(piece: str) -> tuple[tuple[float, str], ...]:
     """Each number of a piece of text with what it counts ("20 bricks" → (20, "brick"), "$4" → (4, "$")); numbers
     followed by no noun ("at most 12", "60%", "20 of them") are left out."""
-    found: list[tuple[float, str]] = []
+    return tuple(dict.fromkeys((value, word) for value, word, _ in number_measures(piece)))
+
+
+def number_measures(piece: str) -> tuple[tuple[float, str, str], ...]:
+    """Each number of a piece of text with the word it counts and, where an "of" follows, what that measures: "3 units
+    of wood" → (3, "unit", "wood"), "20 bricks" → (20, "brick", ""), "$4" → (4, "$", ""); numbers followed by no noun
+    ("at most 12", "60%", "20 of them") are left out. In the text's order, as often as each is stated."""
+    found: list[tuple[float, str, str]] = []
     for match in _COUNTED.finditer(plain_numbers(piece)):
-        word = (match.group("word") or "").lower()
+        word, what = (match.group("word") or "").lower(), (match.group("what") or "").lower()
+        what = "" if what in _NOT_COUNTED else _singular(what)
         if match.group("dollar"):
-            found.append((float(match.group("value")), "$"))
+            found.append((float(match.group("value")), "$", ""))
         elif word and word not in _NOT_COUNTED:
-            singular = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-            found.append((float(match.group("value")), singular))
-    return tuple(dict.fromkeys(found))
+            found.append((float(match.group("value")), _singular(word), what))
+    return tuple(found)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 def plural(counted: str) -> str:
@@ -495,7 +506,10 @@ def plural(counted: str) -> str:
     return counted if counted == "$" else f"{counted}s"
 
 
-_COUNTED = re.compile(r"(?P<dollar>\$\s?)?(?<![\w.])(?P<value>\d+(?:\.\d+)?)(?!\w|\.\d)(?:\s*(?P<word>[A-Za-z]+))?")
+_COUNTED = re.compile(
+    r"(?P<dollar>\$\s?)?(?<![\w.])(?P<value>\d+(?:\.\d+)?)(?!\w|\.\d)"
+    r"(?:\s*(?P<word>[A-Za-z]+)(?:\s+of\s+(?:(?:the|a|an)\s+)?(?P<what>[A-Za-z]\w*))?)?"
+)
 _NOT_COUNTED = frozenset(
     "of per times more less and or to in on a an the each every for at is are was were than by with from as percent "
     "while but if so that which this these those it its their his her".split()
