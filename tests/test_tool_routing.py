@@ -37,6 +37,26 @@ def test_multi_objective_black_box_goes_to_drib_mobo(kb_dir: Path, tmp_path: Pat
     assert any("answer from drib_mobo" in w for w in report["warnings"])
 
 
+def test_the_pareto_tool_needs_a_text_that_asks_for_trade_offs() -> None:
+    """nl4opt-115 (a production plan's least cost) retrieved the DRIB-MOBO template at 0.31 and the 1.5B spent every
+    round filling an SNR and a complexity budget the text never states; without words of trade-offs, several
+    objectives or a black box, the template now lacks what it needs and the Modeler passes it over."""
+    from knowledge_base.template import AssemblyError
+    from knowledge_base.templates.multiobjective_blackbox_drib_mobo import TEMPLATE
+    from tools.textdata import parse_text
+
+    plan = (
+        "A toy maker runs two workshops. An hour of workshop A costs $200 and makes 4 dolls and 2 kites; an hour of "
+        "workshop B costs $350 and makes 6 dolls and 5 kites. At least 30 dolls and 20 kites are needed each day. "
+        "How many hours should each workshop run to minimize the cost?"
+    )
+    with pytest.raises(AssemblyError, match="trade-offs between objectives"):
+        TEMPLATE.binding_schema(parse_text(plan))
+    assert "snr_db" in TEMPLATE.binding_schema(parse_text(RIB_TEXT))["properties"]
+    two = "Optimize two objectives of a simulator that takes minutes per run with a budget of 30 evaluations."
+    assert TEMPLATE.binding_schema(parse_text(two))
+
+
 def test_a_failing_tool_is_an_error_result_not_a_crash(kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import tools.diffusion.tool as drib
 
