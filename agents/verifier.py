@@ -40,6 +40,7 @@ from agents.formulation_checks import (
     constraints_off_their_sentence,
     element_weights,
     forced_equal,
+    holding_at_zero,
     integrality_conflict,
     inverted_shares,
     misattributed_weights,
@@ -668,10 +669,19 @@ def verify_solution(state: State, runtime: Runtime[Context]) -> Command[Literal[
 
 def _all_zero(formulation: Formulation, result: Result, text: str) -> list[str]:
     """A generated minimization whose optimum does nothing at all (every variable 0) almost always lacks a
-    requirement to meet ('at least ...'): ask for it by name instead of reporting 0 as the answer."""
+    requirement to meet ('at least ...'): ask for it by name instead of reporting 0 as the answer. A maximization
+    whose optimum does nothing has a constraint that allows nothing: those that can hold every variable at 0 are
+    named (a word problem asks how much to make, and never has "nothing" for its best plan)."""
     objective = formulation["binding"].get("objective") or {}
     values = [float(v) for v in result["solution"].values() if isinstance(v, (int, float))]
-    if objective.get("sense") != "minimize" or not values or any(abs(v) > 1e-9 for v in values):
+    if not values or any(abs(v) > 1e-9 for v in values):
+        return []
+    if objective.get("sense") == "maximize" and (holding := holding_at_zero(formulation["binding"])):
+        return [
+            "every variable is 0 at the optimum of this maximization: the model allows nothing, and a constraint bounds"
+            f" what its sentence does not; check: {'; '.join(holding[:3])}"
+        ]
+    if objective.get("sense") != "minimize":
         return []
     wants = [c.text for c in requirement_clauses(text) if _LOWER_BOUND.search(c.text)]
     if not wants:  # nothing in the text asks for more than nothing: 0 may well be the answer

@@ -87,6 +87,37 @@ def test_an_all_zero_optimum_of_a_minimization_asks_for_the_missing_lower_bound(
     assert report["status"] == "optimal" and report["objective"] == pytest.approx(best)
 
 
+def test_an_all_zero_optimum_of_a_maximization_names_the_constraints_that_allow_nothing(kb_dir: Path) -> None:
+    text = (
+        "A roaster sells a house blend and a dark blend. Each kilogram of house blend holds 0.6 kg of arabica and 0.4 "
+        "kg of robusta and earns $4; each kilogram of dark blend holds 0.3 kg of arabica and 0.7 kg of robusta and "
+        "earns $5. It has 60 kg of arabica and 50 kg of robusta. How many kilograms of each blend should it roast to "
+        "maximize its profit?"
+    )
+    garbage = ["0.6 * house + 0.3 * dark >= 4 * house", "0.4 * house + 0.7 * dark >= 5 * dark"]  # profits as beans
+
+    def roast(extra: list[str]) -> dict[str, Any]:
+        rules = ["0.6 * house + 0.3 * dark <= 60", "0.4 * house + 0.7 * dark <= 50", *extra]
+        return {
+            "sets": [],
+            "parameters": [],
+            "variables": [
+                {"name": "house", "domain": "nonnegative real", "meaning": "kg of house blend"},
+                {"name": "dark", "domain": "nonnegative real", "meaning": "kg of dark blend"},
+            ],
+            "objective": {"sense": "maximize", "expression": "4 * house + 5 * dark"},
+            "constraints": [{"name": f"c{i}", "expression": r, "meaning": r} for i, r in enumerate(rules)],
+        }
+
+    fake = ScriptedChatModel(script=[roast(garbage), roast([])])
+    steps = run(text, fake, kb_dir, **NO_TEMPLATE)
+    repair = fake.user_texts()[1]
+    assert "every variable is 0 at the optimum of this maximization" in repair
+    assert all(rule in repair for rule in garbage) and "<= 60" not in repair.split("check:")[-1]
+    report = final_report(steps)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(4 * 90 + 5 * 20)  # both beans used up
+
+
 def test_a_number_written_into_an_expression_must_be_stated_in_the_text_too(kb_dir: Path) -> None:
     fake = ScriptedChatModel(script=[elements(land_rule="w + c <= 120"), elements()])
     steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
