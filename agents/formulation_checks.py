@@ -79,6 +79,40 @@ def element_weights(elements: dict[str, Any]) -> list[float]:
     return list(dict.fromkeys(abs(w) for read in reads if read is not None for w in read[1].values()))
 
 
+def count_weighed_by_measures(elements: dict[str, Any], text: str) -> list[str]:
+    """An objective for "the number of <things>" (not a number of minutes or kilograms) weighing every variable by
+    a number the text measures in a unit or in money: nl4opt-110 on the 1.5B at eb763ca was verified at 11660 for 571
+    maximizing "the number of patients that can be vaccinated" as 10 * pill_vaccines + 20 * shot_vaccines, the
+    minutes each takes. A count adds up the variables that count it, or what each of them counts."""
+    counted, objective = _COUNT_ASKED.search(text), elements.get("objective")
+    if counted is None or not isinstance(objective, dict) or _is_measure(counted.group(1).lower().rstrip("s")):
+        return []
+    expression = str(objective.get("expression", ""))
+    read = _linear_of(expression)
+    stated = [abs(w) for w in (read[1].values() if read is not None else ()) if abs(w) not in FREE_LITERALS]
+    weights = _measured(stated, _single_measures(text))
+    if not weights or len(weights) < len(stated) or not all(_is_measure(m[0]) for _, m in weights):
+        return []
+    listed = ", ".join(f"{n:g} ({_measure_words(m)})" for n, m in weights)
+    return [
+        f"“{counted.group()}” asks for a count, but the objective {expression} weighs by {listed}: a count adds up the"
+        " variables that count it"
+    ]
+
+
+_COUNT_ASKED = re.compile(
+    r"\b(?:maximi[sz]e|minimi[sz]e|maximum|minimum|most|least|fewest|largest|smallest|greatest)\s+(?:the\s+)?"
+    r"(?:total\s+)?number\s+of\s+(?:the\s+)?([A-Za-z]+)",
+    re.IGNORECASE,
+)
+"""An objective that is a number of things: "maximize the number of patients", "the fewest number of trips"."""
+
+
+def _is_measure(unit: str) -> bool:
+    """Money, or a unit of a measure ('minute', 'kg'), not a count of things or a packed unit ('bag', 'unit')."""
+    return unit in _MONEY or (unit not in _PACKED and unit != "unit" and is_unit(unit))
+
+
 def holding_at_zero(elements: dict[str, Any]) -> list[str]:
     """For a maximization whose optimum is every variable at 0: the constraints that can hold them there, those that
     bound a sum of variables by 0 (the objective's variables could gain from being above 0 otherwise). nl4opt-140 on
@@ -318,7 +352,7 @@ def _other_measure(one: tuple[str, str], other: tuple[str, str]) -> bool:
         return _stem(what) != _stem(other_what)
     if what or other_what or unit == other_unit:
         return False
-    units = [u for u in (unit, other_unit) if u != "$" and u not in _PACKED and u != "unit" and is_unit(u)]
+    units = [u for u in (unit, other_unit) if u != "$" and _is_measure(u)]
     if "$" in (unit, other_unit):
         return len(units) == 1
     return len(units) == 2 and different_dimensions(unit, other_unit)

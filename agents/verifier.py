@@ -38,6 +38,7 @@ from agents.formulation_checks import (
     against_their_words,
     code_literals,
     constraints_off_their_sentence,
+    count_weighed_by_measures,
     element_weights,
     forced_equal,
     holding_at_zero,
@@ -612,6 +613,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += against_their_words(elements) + share_of_one_for_the_whole(elements)
     errors += objective_without_its_prices(elements, text) + misattributed_weights(elements, text)
     errors += percent_as_an_amount(elements, text) + inverted_shares(elements) + mixed_measures(elements, text)
+    errors += count_weighed_by_measures(elements, text)
     return errors + objective_offset_by_a_bound(elements)
 
 

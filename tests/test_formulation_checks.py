@@ -447,3 +447,34 @@ def test_no_solved_problem_of_the_bank_adds_up_numbers_of_two_things() -> None:
             "objective": {"expression": item.objective.expression},
         }
         assert mixed_measures(elements, item.text) == [], item.id
+
+
+FERRY = (
+    "A ferry loads cars and trucks. A car takes 15 minutes to load and a truck 40 minutes; the dock works at most "
+    "600 minutes a day. A car pays $20 and a truck $70. How many of each should it load to maximize the number of "
+    "vehicles it carries?"
+)
+
+
+def test_a_count_asked_for_and_weighed_by_minutes_is_named() -> None:
+    from agents.formulation_checks import count_weighed_by_measures
+
+    ferry = FERRY
+    [finding] = count_weighed_by_measures({"objective": {"expression": "15 * cars + 40 * trucks"}}, ferry)
+    assert finding == (
+        "“maximize the number of vehicles” asks for a count, but the objective 15 * cars + 40 * trucks weighs by 15"
+        " (minutes), 40 (minutes): a count adds up the variables that count it"
+    )
+    assert count_weighed_by_measures({"objective": {"expression": "cars + trucks"}}, ferry) == []
+    money = ferry.replace("the number of vehicles it carries", "its takings")  # "how many" to report, money to optimize
+    assert count_weighed_by_measures({"objective": {"expression": "20 * cars + 70 * trucks"}}, money) == []
+    minutes = ferry.replace("maximize the number of vehicles it carries", "minimize the number of minutes it works")
+    assert count_weighed_by_measures({"objective": {"expression": "15 * cars + 40 * trucks"}}, minutes) == []
+
+
+def test_no_solved_problem_of_the_bank_weighs_a_count_by_measures() -> None:
+    from agents.formulation_checks import count_weighed_by_measures
+    from knowledge_base.bank import load_bank
+
+    for item in load_bank():
+        assert count_weighed_by_measures({"objective": {"expression": item.objective.expression}}, item.text) == [], item.id

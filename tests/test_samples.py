@@ -118,6 +118,31 @@ def test_an_all_zero_optimum_of_a_maximization_names_the_constraints_that_allow_
     assert report["status"] == "optimal" and report["objective"] == pytest.approx(4 * 90 + 5 * 20)  # both beans used up
 
 
+def test_a_count_weighed_by_minutes_is_sent_back_and_the_count_is_verified(kb_dir: Path) -> None:
+    """nl4opt-110 on the 1.5B at eb763ca: "maximize the number of patients" written as the minutes each vaccine takes,
+    verified at 11660 for 571."""
+    from tests.test_formulation_checks import FERRY
+
+    def load(objective: str) -> dict[str, Any]:
+        return {
+            "sets": [],
+            "parameters": [],
+            "variables": [
+                {"name": "cars", "domain": "nonnegative integer", "meaning": "cars loaded"},
+                {"name": "trucks", "domain": "nonnegative integer", "meaning": "trucks loaded"},
+            ],
+            "objective": {"sense": "maximize", "expression": objective},
+            "constraints": [{"name": "dock", "expression": "15 * cars + 40 * trucks <= 600", "meaning": "dock minutes"}],
+        }
+
+    text = FERRY.replace(" A car pays $20 and a truck $70.", "")
+    fake = ScriptedChatModel(script=[load("15 * cars + 40 * trucks"), load("cars + trucks")])
+    steps = run(text, fake, kb_dir, **NO_TEMPLATE)
+    assert "“maximize the number of vehicles” asks for a count, but the objective" in fake.user_texts()[1]
+    report = final_report(steps)
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(600 // 15)
+
+
 def test_a_number_written_into_an_expression_must_be_stated_in_the_text_too(kb_dir: Path) -> None:
     fake = ScriptedChatModel(script=[elements(land_rule="w + c <= 120"), elements()])
     steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
