@@ -31,8 +31,10 @@ from agents.formulation_checks import (
     comparisons_off_their_sentence,
     continuous_amounts,
     expression_literals,
+    measure_words,
     misattributed_beside_a_reading,
     misread_bounds,
+    numbers_by_measure,
     share_words_inverted,
     short,
     strays_beside_their_sentence,
@@ -263,11 +265,12 @@ def extract(
             written.append((sentence, before))
             continue
         alike = same_count_sentences(sentence, text)
+        related = "".join(f'\nIt counts {what} as this sentence does: "{plain_numbers(o)}"' for what, o in alike)
         values = {
             "problem": plain_numbers(text),
             "variables": listing,
             "sentence": plain_numbers(sentence),
-            "related": "".join(f'\nIt counts {what} as this sentence does: "{plain_numbers(o)}"' for what, o in alike),
+            "related": related + (columns_for(sentence, variables, text) if kept is not None else ""),
             "examples": clause_examples or "(none)",
             "revise": revise,
         }
@@ -371,6 +374,18 @@ def same_count_sentences(sentence: str, text: str, most: int = 3) -> list[tuple[
         if other.strip() != sentence.strip() and shared:
             alike.append((" and ".join(sorted(plural(word) for word in shared)), other))
     return alike if len(alike) <= most else []
+
+
+def columns_for(sentence: str, variables: list[dict[str, str]], text: str) -> str:
+    """For a sentence asked again: what one unit of each variable takes of what the sentence counts, as the text
+    states it clause by clause ("hours of meat slicer: ham_batches 4, pork_rib_batches 2; hours of meat packer:
+    ham_batches 2.5, pork_rib_batches 3.5"). The 1.5B model wrote nl4opt-105's "Each machine runs for at most 4000
+    hours" as 4 * ham_batches + 2.5 * pork_rib_batches <= 4000 three times over, a batch of hams' slicer and packer
+    hours in one sum, however the rejection named it."""
+    counted = counted_in(sentence)
+    rows = [(m, row) for m, row in numbers_by_measure(variables, text).items() if m[0] in counted]
+    listed = "; ".join(f"{measure_words(m)}: " + ", ".join(f"{n} {v:g}" for n, v in row.items()) for m, row in rows)
+    return f"\nWhat one of each variable takes, as the text states it: {listed}" if listed else ""
 
 
 def constraint_sentences(text: str, asked: AskedQuantity | None) -> list[str]:

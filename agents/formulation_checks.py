@@ -93,7 +93,7 @@ def count_weighed_by_measures(elements: dict[str, Any], text: str) -> list[str]:
     weights = _measured(stated, _single_measures(text))
     if not weights or len(weights) < len(stated) or not all(_is_measure(m[0]) for _, m in weights):
         return []
-    listed = ", ".join(f"{n:g} ({_measure_words(m)})" for n, m in weights)
+    listed = ", ".join(f"{n:g} ({measure_words(m)})" for n, m in weights)
     return [
         f"“{counted.group()}” asks for a count, but the objective {expression} weighs by {listed}: a count adds up the"
         " variables that count it"
@@ -323,7 +323,7 @@ def mixed_measures(elements: dict[str, Any], text: str) -> list[str]:
         if pair:
             (one, first), (other, second) = pair
             found.append(
-                f"{which}{expression} adds up {one:g} ({_measure_words(first)}) and {other:g} ({_measure_words(second)}):"
+                f"{which}{expression} adds up {one:g} ({measure_words(first)}) and {other:g} ({measure_words(second)}):"
                 " each sum holds the numbers of one thing; write each requirement with its own numbers"
             )
     return found[:3]
@@ -348,8 +348,9 @@ def _other_measure(one: tuple[str, str], other: tuple[str, str]) -> bool:
     """Do two measures certainly differ: two things ("of wood", "of paint"), or money and a unit, or two units of
     different dimensions (minutes and kg)? A count of things ("20 bricks", "30 pill vaccines") says nothing."""
     (unit, what), (other_unit, other_what) = one, other
-    if what and other_what:
-        return _stem(what) != _stem(other_what)
+    if what and other_what:  # "meat slicer" and "meat packer"; "labor" is "labor time"
+        words, others = {_stem(w) for w in what.split()}, {_stem(w) for w in other_what.split()}
+        return not (words <= others or others <= words)
     if what or other_what or unit == other_unit:
         return False
     units = [u for u in (unit, other_unit) if u != "$" and _is_measure(u)]
@@ -358,7 +359,8 @@ def _other_measure(one: tuple[str, str], other: tuple[str, str]) -> bool:
     return len(units) == 2 and different_dimensions(unit, other_unit)
 
 
-def _measure_words(measure: tuple[str, str]) -> str:
+def measure_words(measure: tuple[str, str]) -> str:
+    """A measure in words: ("hour", "meat slicer") → "hours of meat slicer", ("$", "") → "$"."""
     unit, what = measure
     return "$" if unit == "$" else f"{plural(unit)} of {what}" if what else plural(unit)
 
@@ -378,16 +380,9 @@ def number_owners(variables: list[Any], text: str) -> dict[float, tuple[str, str
     """Each number the text states once, in a clause that names one variable only, with that variable and the
     clause. A variable is named by the words of its name no other variable's name has ('densely' of
     densely_seated_lifts), each at least three letters."""
-    own = _own_name_words(variables)
-    names = list(own)
-    said_anywhere = {_stem(w) for w in re.findall(r"[a-z]+", text.lower())}
-    if _SHARED.search(text) or any(not _named_by(own[n], said_anywhere) for n in names):
-        return {}  # a number one thing shares with another ("at the same speed"), or a variable the text never names
     owners: dict[float, tuple[str, str]] = {}
     stated: dict[float, int] = {}
-    for clause in (c for s in sentences(text) for c in _CLAUSE_BREAK.split(s)):
-        said = {_stem(w) for w in re.findall(r"[a-z]+", clause.lower())}
-        named = [n for n in names if _named_by(own[n], said)]
+    for clause, named in _clauses_naming(variables, text):
         spoken = [float(n) for n in word_numbers(clause)] + [_FRACTIONS[w.lower()] for w in _FRACTION.findall(clause)]
         for number in [abs(float(m.group())) for m in NUMBER.finditer(plain_numbers(clause))] + spoken:
             stated[number] = stated.get(number, 0) + 1
@@ -396,6 +391,32 @@ def number_owners(variables: list[Any], text: str) -> dict[float, tuple[str, str
             if len(named) == 1 and number in counted:
                 owners[number] = (named[0], clause.strip())
     return {n: owner for n, owner in owners.items() if stated.get(n) == 1}
+
+
+def numbers_by_measure(variables: list[Any], text: str) -> dict[tuple[str, str], dict[str, float]]:
+    """What one unit of each variable takes or gives, by what it measures, as the clauses naming one variable only
+    state it: "To produce one batch of hams requires 4 hours on the meat slicer and 2.5 hours on the meat packer"
+    → {("hour", "meat slicer"): {hams: 4, ...}, ("hour", "meat packer"): {hams: 2.5, ...}}; only what two variables
+    or more have (a column of the problem's table)."""
+    table: dict[tuple[str, str], dict[str, float]] = {}
+    for clause, named in _clauses_naming(variables, text):
+        for value, unit, what in number_measures(clause) if len(named) == 1 else ():
+            if what or unit == "$" or _is_measure(unit):
+                table.setdefault((unit, what), {}).setdefault(named[0], value)
+    return {what: row for what, row in table.items() if len(row) >= 2}
+
+
+def _clauses_naming(variables: list[Any], text: str) -> Iterator[tuple[str, list[str]]]:
+    """Each clause of the text with the variables it names; none where a variable is never named or the text says
+    one thing shares a number with another ("at the same speed")."""
+    own = _own_name_words(variables)
+    names = list(own)
+    said_anywhere = {_stem(w) for w in re.findall(r"[a-z]+", text.lower())}
+    if _SHARED.search(text) or any(not _named_by(own[n], said_anywhere) for n in names):
+        return
+    for clause in (c for s in sentences(text) for c in _CLAUSE_BREAK.split(s)):
+        said = {_stem(w) for w in re.findall(r"[a-z]+", clause.lower())}
+        yield clause, [n for n in names if _named_by(own[n], said)]
 
 
 def _own_name_words(variables: list[Any]) -> dict[str, set[str]]:

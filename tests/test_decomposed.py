@@ -577,7 +577,8 @@ def test_only_the_named_step_is_asked_again_and_a_repeat_is_drawn_again_hotter()
 def test_a_sum_of_two_things_numbers_is_sent_back_and_only_its_sentence_is_asked_again(kb_dir: Path) -> None:
     """nl4opt-100 on the 1.5B at eb763ca: verified at 240 for 310 with paint bounded by a plane's wood (3 * trains +
     4 * planes <= 90, "A model plane requires 4 units of wood and 2 units of paint"). The Verifier names the mix, the
-    sentence of the constraint is asked again, and the rest is kept. The right answer writes "2 * stools + benches":
+    sentence of the constraint is asked again with what one of each variable takes (nl4opt-105 rewrote such a sum
+    three times over), and the rest is kept. The right answer writes "2 * stools + benches":
     the text's "1 unit of varnish" is used by that weight of one, no literal 1 needed."""
     from tests.fakes import ScriptedChatModel
     from tests.test_formulation_checks import WORKSHOP
@@ -596,6 +597,10 @@ def test_a_sum_of_two_things_numbers_is_sent_back_and_only_its_sentence_is_asked
     assert any("2 * stools + 5 * benches <= 80 adds up 80 (units of varnish) and 5 (units of oak)" in t for t in said)
     asked = [re.search(r'The sentence: "([^"]*)"', str(r[-1].content)) for r in fake.requests]
     assert [m.group(1) for m in asked if m] == [data, holds, sander, earn, holds]  # the second round: that sentence alone
+    # asked again, the sentence is shown what one of each variable takes of what it counts, clause by clause
+    columns = "What one of each variable takes, as the text states it: units of oak: stools 2, benches 5; units of varnish"
+    assert columns + ": stools 2, benches 1" in str(fake.requests[6][-1].content)
+    assert "What one of each variable takes" not in str(fake.requests[2][-1].content)  # not in the first round
 
     def best(oak: tuple[int, int], varnish: tuple[int, int]) -> int:
         return max(

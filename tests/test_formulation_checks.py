@@ -478,3 +478,30 @@ def test_no_solved_problem_of_the_bank_weighs_a_count_by_measures() -> None:
 
     for item in load_bank():
         assert count_weighed_by_measures({"objective": {"expression": item.objective.expression}}, item.text) == [], item.id
+
+
+def test_what_a_number_measures_reads_two_words_of_a_thing_and_a_label() -> None:
+    from agents.formulation_checks import mixed_measures, numbers_by_measure
+    from tools.question import number_measures
+
+    assert number_measures("a tray takes 4 hours on the large oven and 2.5 hours on the small oven") == (
+        (4.0, "hour", "large oven"),
+        (2.5, "hour", "small oven"),
+    )
+    assert number_measures("5 units of vitamin A, 80 units of paint available, 20 of them") == (
+        (5.0, "unit", "vitamin a"),
+        (80.0, "unit", "paint"),
+    )
+    text = (
+        "A bakery bakes trays of buns and trays of rolls. A tray of buns takes 4 hours on the large oven and 2 hours on "
+        "the small oven; a tray of rolls takes 3 hours on the large oven and 5 hours on the small oven. The bakery has "
+        "120 hours on the large oven and 90 hours on the small oven each week. How many trays of each should it bake "
+        "to maximize its trays?"
+    )
+    variables = [{"name": "buns"}, {"name": "rolls"}]
+    assert numbers_by_measure(variables, text) == {
+        ("hour", "large oven"): {"buns": 4.0, "rolls": 3.0},
+        ("hour", "small oven"): {"buns": 2.0, "rolls": 5.0},
+    }
+    [finding] = mixed_measures({"constraints": [{"expression": "4 * buns + 5 * rolls <= 120"}]}, text)
+    assert "120 (hours of large oven) and 5 (hours of small oven)" in finding

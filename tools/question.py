@@ -483,13 +483,17 @@ def counted_numbers(piece: str) -> tuple[tuple[float, str], ...]:
 
 
 def number_measures(piece: str) -> tuple[tuple[float, str, str], ...]:
-    """Each number of a piece of text with the word it counts and, where an "of" follows, what that measures: "3 units
-    of wood" → (3, "unit", "wood"), "20 bricks" → (20, "brick", ""), "$4" → (4, "$", ""); numbers followed by no noun
-    ("at most 12", "60%", "20 of them") are left out. In the text's order, as often as each is stated."""
+    """Each number of a piece of text with the word it counts and, where an "of" or "on" follows, what that measures
+    (one or two words): "3 units of wood" → (3, "unit", "wood"), "4 hours on the meat slicer" → (4, "hour", "meat
+    slicer"), "20 bricks" → (20, "brick", ""), "$4" → (4, "$", ""); numbers followed by no noun ("at most 12", "60%",
+    "20 of them") are left out. In the text's order, as often as each is stated."""
     found: list[tuple[float, str, str]] = []
     for match in _COUNTED.finditer(plain_numbers(piece)):
-        word, what = (match.group("word") or "").lower(), (match.group("what") or "").lower()
-        what = "" if what in _NOT_COUNTED else _singular(what)
+        word = (match.group("word") or "").lower()
+        named = (match.group("what") or "").split()
+        label = len(named) == 2 and re.fullmatch(r"[A-Z]|\w*\d\w*", named[1]) is not None  # "vitamin A", "line 2"
+        named = named[:1] if len(named) == 2 and not label and named[1].lower() in _NOT_COUNTED | _NOT_NAMING else named
+        what = "" if not named or named[0].lower() in _NOT_COUNTED else " ".join(_singular(w.lower()) for w in named)
         if match.group("dollar"):
             found.append((float(match.group("value")), "$", ""))
         elif word and word not in _NOT_COUNTED:
@@ -508,8 +512,10 @@ def plural(counted: str) -> str:
 
 _COUNTED = re.compile(
     r"(?P<dollar>\$\s?)?(?<![\w.])(?P<value>\d+(?:\.\d+)?)(?!\w|\.\d)"
-    r"(?:\s*(?P<word>[A-Za-z]+)(?:\s+of\s+(?:(?:the|a|an)\s+)?(?P<what>[A-Za-z]\w*))?)?"
+    r"(?:\s*(?P<word>[A-Za-z]+)(?:\s+(?:of|on)\s+(?:(?:the|a|an)\s+)?(?P<what>[A-Za-z]\w*(?:\s+[A-Za-z]\w*)?))?)?"
 )
+_NOT_NAMING = frozenset("available needed required used left remaining produced made daily total can must".split())
+"""Words after a measured thing that do not name it ("80 units of paint available")."""
 _NOT_COUNTED = frozenset(
     "of per times more less and or to in on a an the each every for at is are was were than by with from as percent "
     "while but if so that which this these those it its their his her".split()
