@@ -24,6 +24,7 @@ from knowledge_base.units import UnitError, convert, different_dimensions, is_un
 from tools.question import (
     asked_quantity,
     clause_numbers,
+    counted_in_plural,
     counted_numbers,
     number_measures,
     plural,
@@ -309,7 +310,7 @@ def mixed_measures(elements: dict[str, Any], text: str) -> list[str]:
     wrote nl4opt-100's paint as 3 * trains + 4 * planes <= 90, the 4 being a plane's units of wood ("A model plane
     requires 4 units of wood and 2 units of paint"), the 90 the units of paint available. Only numbers every
     statement of which says what they measure take part, so "3 units of wood and 3 units of paint" says nothing."""
-    measures = _single_measures(text)
+    measures, nouns = _single_measures(text), counted_in_plural(text)
     found: list[str] = []
     for which, expression in _element_expressions(elements):
         read = _comparison(expression) if not which else _linear_of(expression)
@@ -319,7 +320,8 @@ def mixed_measures(elements: dict[str, Any], text: str) -> list[str]:
         # a constraint's weights against its bound ("3 litres of orange for every 2 litres of mango" compares two
         # things and bounds nothing); the objective's weights against each other
         firsts = _measured([abs(read[2])], measures) if not which else weights
-        pair = next(((a, b) for a in firsts for b in weights if a is not b and _other_measure(a[1], b[1])), None)
+        counts = nouns if not which else frozenset()  # an objective may add up people counted as students and as riders
+        pair = next(((a, b) for a in firsts for b in weights if a is not b and _other_measure(a[1], b[1], counts)), None)
         if pair:
             (one, first), (other, second) = pair
             found.append(
@@ -344,15 +346,18 @@ def _single_measures(text: str) -> dict[float, tuple[str, str]]:
     return {v: ms[0] for v, ms in measured.items() if len(set(ms)) == 1 and stated.get(v) == len(ms)}
 
 
-def _other_measure(one: tuple[str, str], other: tuple[str, str]) -> bool:
+def _other_measure(one: tuple[str, str], other: tuple[str, str], nouns: frozenset[str]) -> bool:
     """Do two measures certainly differ: two things ("of wood", "of paint"), or money and a unit, or two units of
-    different dimensions (minutes and kg)? A count of things ("20 bricks", "30 pill vaccines") says nothing."""
+    different dimensions (minutes and kg), or two things counted in the plural (`nouns`: "50 toys", "16 operators")?
+    A word after a number that may not be a noun ("30 pill vaccines", "20 large boxes") says nothing."""
     (unit, what), (other_unit, other_what) = one, other
     if what and other_what:  # "meat slicer" and "meat packer"; "labor" is "labor time"
         words, others = {_stem(w) for w in what.split()}, {_stem(w) for w in other_what.split()}
         return not (words <= others or others <= words)
     if what or other_what or unit == other_unit:
         return False
+    if {unit, other_unit} <= nouns and not {unit, other_unit} & (_PACKED | {"unit", "item", "piece"}):
+        return not (_is_measure(unit) and _is_measure(other_unit)) or different_dimensions(unit, other_unit)
     units = [u for u in (unit, other_unit) if u != "$" and _is_measure(u)]
     if "$" in (unit, other_unit):
         return len(units) == 1
@@ -1008,7 +1013,7 @@ def _comparison(expression: str) -> tuple[str, dict[str, float], float] | None:
     if sides[0] is None or sides[1] is None:
         return None
     (left, left_constant), (right, right_constant) = sides[0], sides[1]
-    weights = {name: left.get(name, 0.0) - right.get(name, 0.0) for name in {*left, *right}}
+    weights = {name: left.get(name, 0.0) - right.get(name, 0.0) for name in dict.fromkeys([*left, *right])}
     weights = {name: w for name, w in weights.items() if w != 0}
     op = node.ops[0]
     sense = "<=" if isinstance(op, (ast.LtE, ast.Lt)) else ">=" if isinstance(op, (ast.GtE, ast.Gt)) else "=="

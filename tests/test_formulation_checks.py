@@ -433,6 +433,10 @@ def test_a_sum_of_numbers_of_two_different_things_is_named() -> None:
     from agents.formulation_checks import element_weights
 
     assert 1.0 in element_weights({"constraints": right, "objective": objective})  # benches' weight in the varnish's
+    crew = WORKSHOP.replace("The workshop holds", "A stool needs 2 carpenters and a bench 3; 12 carpenters work there. It holds")
+    [finding] = mixed_measures({"constraints": [{"expression": "20 * stools + 45 * benches <= 12"}]}, crew)
+    assert finding.startswith("20 * stools + 45 * benches <= 12 adds up 12 (carpenters) and 20 (minutes)")
+    assert mixed_measures({"constraints": [{"expression": "2 * stools + 3 * benches <= 12"}]}, crew) == []
     # a ratio compares two things and bounds nothing ("3 units of oak for every 2 units of varnish")
     assert mixed_measures({"constraints": [{"expression": "2 * stools >= 5 * benches"}]}, WORKSHOP) == []
 

@@ -476,6 +476,20 @@ def counted_in(piece: str) -> frozenset[str]:
     return frozenset(word for _, word in counted_numbers(piece))
 
 
+def counted_in_plural(piece: str) -> frozenset[str]:
+    """The words a number of the text counts written in the plural, singular ("50 toys", "16 operators" → toy,
+    operator): nouns, where a word after a number may also be an adjective ("20 large boxes")."""
+    return frozenset(
+        _singular(m.group("word").lower())
+        for m in _COUNTED.finditer(plain_numbers(piece))
+        if m.group("word")
+        and len(m.group("word")) > 3
+        and m.group("word").lower().endswith("s")
+        and not m.group("word").lower().endswith("ss")
+        and m.group("word").lower() not in _NOT_COUNTED
+    )
+
+
 def counted_numbers(piece: str) -> tuple[tuple[float, str], ...]:
     """Each number of a piece of text with what it counts ("20 bricks" → (20, "brick"), "$4" → (4, "$")); numbers
     followed by no noun ("at most 12", "60%", "20 of them") are left out."""
