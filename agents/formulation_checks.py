@@ -264,6 +264,41 @@ _COMPARING = re.compile(
 )
 
 
+def comparisons_unwritten(elements: dict[str, Any], text: str) -> list[str]:
+    """Sentences requiring one amount to exceed (or match) another without a number ("the number of trips by van must
+    be larger than the number of trips by trucks") where no constraint of the model compares amounts at all (one
+    variable against another, give or take 1): no number of theirs can show they were left out. nl4opt-175 on the 1.5B at
+    eb763ca was verified at 30 trips for 24 without its van-over-truck requirement."""
+    reads = [_comparison(e) for which, e in _element_expressions(elements) if not which]
+    if any(r is not None and min(r[1].values()) < 0 < max(r[1].values()) and abs(r[2]) <= 1 for r in reads):
+        return []  # vans >= trucks, or vans >= trucks + 1 for whole vans "larger than" the trucks
+    wanted = [
+        s
+        for s in sentences(text)
+        if _NUMBERLESS_COMPARISON.search(s) and _MUST.search(s) and not _stated_numbers(s) and not _SCALED.search(s)
+    ]
+    return [
+        f"“{short(s, 140)}” requires one amount to compare with another, but no constraint of the model compares two"
+        " amounts: write it as a comparison of the variables"
+        for s in wanted[:2]
+    ]
+
+
+_NUMBERLESS_COMPARISON = re.compile(
+    r"\b(?:more|fewer|less|larger|greater|smaller|higher|lower|bigger) (?:\w+ )?than (?:the )?(?:number|amount|quantity)"
+    r" of|\b(?:more|fewer) \w+(?: \w+)? than \w+|\b(?:exceed|outnumber)\w* (?:the )?(?:number|amount|quantity) of|"
+    r"\b(?:at (?:least|most)|equal to) (?:the )?(?:number|amount|quantity) of|\bas (?:many|much) \w+(?: \w+)? as (?!possible)",
+    re.IGNORECASE,
+)
+"""A comparison of two amounts: "the number of trips by van must be larger than the number of trips by trucks", "more
+vans than trucks", "at least as many cakes as pies" (not "earn as much as possible", "ship more than it holds")."""
+_MUST = re.compile(
+    r"\b(?:must|should|has to|have to|needs? to|cannot|can't|can not|can be no|at (?:least|most)|no more|no less|no fewer)\b",
+    re.IGNORECASE,
+)
+_SCALED = re.compile(r"\b(?:twice|half|times|thirds?|quarters?|percent|double|triple)\b|%", re.IGNORECASE)
+
+
 def percent_as_an_amount(elements: dict[str, Any], text: str) -> list[str]:
     """A number the text states only as a percentage ("At most 40% of the birds can be owls") written as an amount,
     without the 100 that makes it a share (pigeons + owls <= 40): the 1.5B model did so for nl4opt-010, verified at

@@ -509,3 +509,30 @@ def test_what_a_number_measures_reads_two_words_of_a_thing_and_a_label() -> None
     }
     [finding] = mixed_measures({"constraints": [{"expression": "4 * buns + 5 * rolls <= 120"}]}, text)
     assert "120 (hours of large oven) and 5 (hours of small oven)" in finding
+
+
+def test_a_requirement_comparing_amounts_without_numbers_needs_a_comparison_in_the_model() -> None:
+    from agents.formulation_checks import comparisons_unwritten
+
+    text = (
+        "A depot sends vans and trucks. A van takes 20 parcels and a truck 50. At least 400 parcels go out. The "
+        "number of vans must be larger than the number of trucks. How many of each minimize the vehicles sent?"
+    )
+    [finding] = comparisons_unwritten({"constraints": [{"expression": "20 * vans + 50 * trucks >= 400"}]}, text)
+    assert finding.startswith("“The number of vans must be larger than the number of trucks.” requires one amount")
+    written = [{"expression": "20 * vans + 50 * trucks >= 400"}, {"expression": "vans + trucks >= 1"}]
+    assert comparisons_unwritten({"constraints": written}, text) != []  # a sum compares nothing
+    for comparison in ("vans >= trucks", "vans >= trucks + 1", "vans - trucks >= 1"):  # whole vans more than trucks
+        written[1] = {"expression": comparison}
+        assert comparisons_unwritten({"constraints": written}, text) == []
+    twice = text.replace("must be larger than", "must be at least twice")
+    assert comparisons_unwritten({"constraints": written[:1]}, twice) == []  # a scaled comparison has its number
+
+
+def test_no_solved_problem_of_the_bank_leaves_a_comparison_of_amounts_unwritten() -> None:
+    from agents.formulation_checks import comparisons_unwritten
+    from knowledge_base.bank import load_bank
+
+    for item in load_bank():
+        elements = {"constraints": [{"expression": c.expression} for c in item.constraints]}
+        assert comparisons_unwritten(elements, item.text) == [], item.id

@@ -143,6 +143,38 @@ def test_a_count_weighed_by_minutes_is_sent_back_and_the_count_is_verified(kb_di
     assert report["status"] == "optimal" and report["objective"] == pytest.approx(600 // 15)
 
 
+def test_a_comparison_of_amounts_without_a_number_left_out_is_sent_back(kb_dir: Path) -> None:
+    """nl4opt-175 on the 1.5B at eb763ca: "the number of trips by van must be larger than the number of trips by
+    trucks" was left out and the model verified at 30 trips for 24; a requirement without numbers has none the model
+    could leave unused, so code asks for a comparison of the variables where the model has none."""
+    text = (
+        "A florist delivers by bike and by car. A bike carries 6 bouquets a trip and a car 15. At least 90 bouquets "
+        "must go out today. Since bikes are greener, the number of bike trips must be at least the number of car "
+        "trips. How many trips of each minimize the total number of trips?"
+    )
+
+    def trips(extra: list[str]) -> dict[str, Any]:
+        rules = ["6 * bike + 15 * car >= 90", *extra]
+        return {
+            "sets": [],
+            "parameters": [],
+            "variables": [
+                {"name": "bike", "domain": "nonnegative integer", "meaning": "bike trips"},
+                {"name": "car", "domain": "nonnegative integer", "meaning": "car trips"},
+            ],
+            "objective": {"sense": "minimize", "expression": "bike + car"},
+            "constraints": [{"name": f"c{i}", "expression": r, "meaning": r} for i, r in enumerate(rules)],
+        }
+
+    fake = ScriptedChatModel(script=[trips([]), {"clauses": []}, trips(["bike >= car"]), {"clauses": []}])
+    steps = run(text, fake, kb_dir, **NO_TEMPLATE)
+    repair = fake.user_texts()[1]
+    assert "the number of bike trips must be at least the number of car trips.” requires one amount to compare" in repair
+    best = min(b + c for b in range(16) for c in range(7) if 6 * b + 15 * c >= 90 and b >= c)
+    assert best > min(b + c for b in range(16) for c in range(7) if 6 * b + 15 * c >= 90)  # the requirement binds
+    assert final_report(steps)["objective"] == pytest.approx(best)
+
+
 def test_a_number_written_into_an_expression_must_be_stated_in_the_text_too(kb_dir: Path) -> None:
     fake = ScriptedChatModel(script=[elements(land_rule="w + c <= 120"), elements()])
     steps = run(FARM, fake, kb_dir, **NO_TEMPLATE)
