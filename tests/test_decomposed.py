@@ -277,7 +277,8 @@ def test_a_requirement_without_numbers_is_covered_by_what_a_constraint_says_not_
     constraint "that says the same words", so any sentence given any constraint was covered: "loaves >= 10" for
     "at least as many loaves as cakes" passed without a question. What a generated constraint says is now its
     expression, in its variables' meanings; the clause goes to the LLM, which finds nothing that models it, and the
-    repaired steps are verified."""
+    repaired steps are verified. (A model without any comparison of two variables is named by code before: here the
+    comparison is there, the wrong way round.)"""
     from agents.fidelity import NOT_MODELLED
     from tests.fakes import ScriptedChatModel
     from tests.test_graph_paths import final_report, run
@@ -297,7 +298,7 @@ def test_a_requirement_without_numbers_is_covered_by_what_a_constraint_says_not_
 
     # the rejection names the ratio's sentence: that step alone is asked again, the others kept
     fake = ScriptedChatModel(
-        script=[*steps_with("loaves >= 10"), mapped(NOT_MODELLED), {"constraints": ["loaves >= cakes"]}, mapped("s4")]
+        script=[*steps_with("cakes >= loaves"), mapped(NOT_MODELLED), {"constraints": ["loaves >= cakes"]}, mapped("s4")]
     )
     steps = run(text, fake, kb_dir, retrieval_threshold=0.99)
     [rejection] = [s.text for s in steps if s.kind == "agent" and s.text.startswith("rejected")]
