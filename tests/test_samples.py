@@ -28,6 +28,19 @@ def _context(fake: ScriptedChatModel, kb_dir: Path, samples: int) -> Context:
     return Context(chat_model=fake, kb_path=str(kb_dir), samples=samples, **NO_TEMPLATE)  # type: ignore[arg-type]
 
 
+def two_variables(
+    names: tuple[str, str], meaning: str, domain: str, objective: tuple[str, str], rules: list[str]
+) -> dict[str, Any]:
+    """The elements of a model of two variables ("vans", "trucks"; meaning "{} hired"), as the LLM writes them."""
+    return {
+        "sets": [],
+        "parameters": [],
+        "variables": [{"name": n, "domain": domain, "meaning": meaning.format(n)} for n in names],
+        "objective": {"sense": objective[0], "expression": objective[1]},
+        "constraints": [{"name": f"c{i}", "expression": r, "meaning": r} for i, r in enumerate(rules)],
+    }
+
+
 def test_three_candidates_that_disagree_give_the_majority_answer_with_low_confidence(kb_dir: Path) -> None:
     fake = ScriptedChatModel(script=[elements(), swapped(), elements()])
     report = solve(FARM, context=_context(fake, kb_dir, 3))
@@ -66,16 +79,9 @@ def test_an_all_zero_optimum_of_a_minimization_asks_for_the_missing_lower_bound(
     )
 
     def hire(rule: str) -> dict[str, Any]:
-        return {
-            "sets": [],
-            "parameters": [],
-            "variables": [
-                {"name": "vans", "domain": "nonnegative integer", "meaning": "vans hired"},
-                {"name": "trucks", "domain": "nonnegative integer", "meaning": "trucks hired"},
-            ],
-            "objective": {"sense": "minimize", "expression": "60 * vans + 130 * trucks"},
-            "constraints": [{"name": "tonnes", "expression": rule, "meaning": "tonnes moved a day"}],
-        }
+        return two_variables(
+            ("vans", "trucks"), "{} hired", "nonnegative integer", ("minimize", "60 * vans + 130 * trucks"), [rule]
+        )
 
     fake = ScriptedChatModel(script=[hire("2 * vans + 5 * trucks <= 40"), hire("2 * vans + 5 * trucks >= 40")])
     steps = run(text, fake, kb_dir, **NO_TEMPLATE)
@@ -98,16 +104,7 @@ def test_an_all_zero_optimum_of_a_maximization_names_the_constraints_that_allow_
 
     def roast(extra: list[str]) -> dict[str, Any]:
         rules = ["0.6 * house + 0.3 * dark <= 60", "0.4 * house + 0.7 * dark <= 50", *extra]
-        return {
-            "sets": [],
-            "parameters": [],
-            "variables": [
-                {"name": "house", "domain": "nonnegative real", "meaning": "kg of house blend"},
-                {"name": "dark", "domain": "nonnegative real", "meaning": "kg of dark blend"},
-            ],
-            "objective": {"sense": "maximize", "expression": "4 * house + 5 * dark"},
-            "constraints": [{"name": f"c{i}", "expression": r, "meaning": r} for i, r in enumerate(rules)],
-        }
+        return two_variables(("house", "dark"), "kg of {} blend", "nonnegative real", ("maximize", "4 * house + 5 * dark"), rules)
 
     fake = ScriptedChatModel(script=[roast(garbage), roast([])])
     steps = run(text, fake, kb_dir, **NO_TEMPLATE)
@@ -124,16 +121,8 @@ def test_a_count_weighed_by_minutes_is_sent_back_and_the_count_is_verified(kb_di
     from tests.test_formulation_checks import FERRY
 
     def load(objective: str) -> dict[str, Any]:
-        return {
-            "sets": [],
-            "parameters": [],
-            "variables": [
-                {"name": "cars", "domain": "nonnegative integer", "meaning": "cars loaded"},
-                {"name": "trucks", "domain": "nonnegative integer", "meaning": "trucks loaded"},
-            ],
-            "objective": {"sense": "maximize", "expression": objective},
-            "constraints": [{"name": "dock", "expression": "15 * cars + 40 * trucks <= 600", "meaning": "dock minutes"}],
-        }
+        dock = ["15 * cars + 40 * trucks <= 600"]
+        return two_variables(("cars", "trucks"), "{} loaded", "nonnegative integer", ("maximize", objective), dock)
 
     text = FERRY.replace(" A car pays $20 and a truck $70.", "")
     fake = ScriptedChatModel(script=[load("15 * cars + 40 * trucks"), load("cars + trucks")])
@@ -155,16 +144,7 @@ def test_a_comparison_of_amounts_without_a_number_left_out_is_sent_back(kb_dir: 
 
     def trips(extra: list[str]) -> dict[str, Any]:
         rules = ["6 * bike + 15 * car >= 90", *extra]
-        return {
-            "sets": [],
-            "parameters": [],
-            "variables": [
-                {"name": "bike", "domain": "nonnegative integer", "meaning": "bike trips"},
-                {"name": "car", "domain": "nonnegative integer", "meaning": "car trips"},
-            ],
-            "objective": {"sense": "minimize", "expression": "bike + car"},
-            "constraints": [{"name": f"c{i}", "expression": r, "meaning": r} for i, r in enumerate(rules)],
-        }
+        return two_variables(("bike", "car"), "{} trips", "nonnegative integer", ("minimize", "bike + car"), rules)
 
     fake = ScriptedChatModel(script=[trips([]), {"clauses": []}, trips(["bike >= car"]), {"clauses": []}])
     steps = run(text, fake, kb_dir, **NO_TEMPLATE)
