@@ -27,8 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.formulation_checks import (
+    REQUIREMENT,
     any_equal,
     comparisons_off_their_sentence,
+    contents_as_bounds,
     continuous_amounts,
     expression_literals,
     measure_words,
@@ -309,7 +311,9 @@ def extract(
     constraints = [c for c in constraints if all(c is not a for a in [*astray, *uncompared])]
     strays = strays_beside_their_sentence(constraints, text)
     steps.left_out += [f"holding a number the text does not state: {c['expression']} (for: {c['meaning']})" for c in strays]
-    constraints = [c for c in constraints if all(c is not a for a in strays)]
+    contents = [c for c in contents_as_bounds(constraints, variables, text) if all(c is not a for a in strays)]
+    steps.left_out += [f"bounding a variable by what one of it holds: {c['expression']} (for: {c['meaning']})" for c in contents]
+    constraints = [c for c in constraints if all(c is not a for a in [*strays, *contents])]
     misread = misread_bounds(constraints, text, {"expression": expression})
     misread += [c for c in misattributed_beside_a_reading(constraints, variables, text) if all(c is not m for m in misread)]
     steps.left_out += [f"misreading a bound the text counts otherwise: {c['expression']}" for c in misread]
@@ -395,18 +399,9 @@ def constraint_sentences(text: str, asked: AskedQuantity | None) -> list[str]:
     for sentence in sentences(text):
         if question and sentence.strip() == question.strip() and not clause_numbers(sentence):
             continue
-        if clause_numbers(sentence) or _REQUIREMENT.search(sentence):
+        if clause_numbers(sentence) or REQUIREMENT.search(sentence):
             chosen.append(sentence)
     return chosen
-
-
-# "than" alone: "There can be no more sleds than carts" compares amounts without a number (no "more than" in it)
-_REQUIREMENT = re.compile(
-    r"\b(?:must|at most|at least|exactly|cannot|can not|no more than|no less than|exceed|only|limit\w*|available|"
-    r"budget|capacity|require\w*|need\w*|should|twice|half|than|ratio|percent|"
-    r"as many|equal\w*)\b|%",
-    re.IGNORECASE,
-)
 
 
 def _unique_variables(raw: list[Any]) -> list[dict[str, str]]:

@@ -299,6 +299,41 @@ _MUST = re.compile(
 _SCALED = re.compile(r"\b(?:twice|half|times|thirds?|quarters?|percent|double|triple)\b|%", re.IGNORECASE)
 
 
+# "than" alone: "There can be no more sleds than carts" compares amounts without a number (no "more than" in it)
+REQUIREMENT = re.compile(
+    r"\b(?:must|at most|at least|exactly|cannot|can not|no more than|no less than|exceed|only|limit\w*|available|"
+    r"budget|capacity|require\w*|need\w*|should|twice|half|than|ratio|percent|"
+    r"as many|equal\w*)\b|%",
+    re.IGNORECASE,
+)
+"""Words by which a sentence states a limit or a requirement (a sentence without them, or a number, gives data)."""
+
+
+def contents_as_bounds(constraints: list[dict[str, Any]], variables: list[Any], text: str) -> list[dict[str, Any]]:
+    """Constraints bounding one variable by a number that measures something else than the variable counts, written
+    for a sentence that requires nothing: "A pill of supplement B contains 4 units of iron and 15 units of calcium"
+    gives what one pill holds, and nl4opt-195 on the 1.5B at eb763ca wrote it as supplement_b >= 4 and supplement_b
+    <= 15 (verified at $22 for $16). A variable whose name or meaning says what the number measures ("acres of
+    corn" bounded by "50 acres") is not held to this."""
+    measures, nouns = _single_measures(text), counted_in_plural(text)
+    found: list[dict[str, Any]] = []
+    for constraint in constraints:
+        read = _comparison(str(constraint.get("expression", "")))
+        sentence = str(constraint.get("meaning", ""))
+        if read is None or len(read[1]) != 1 or abs(read[2]) in FREE_LITERALS or REQUIREMENT.search(sentence):
+            continue
+        [(name, weight)] = read[1].items()
+        measure = next((m for value, m in measures.items() if _equal(abs(read[2]), value)), None)
+        if abs(weight) != 1 or measure is None or not (measure[1] or _is_measure(measure[0]) or measure[0] in nouns):
+            continue
+        meaning = next((str(v.get("meaning", "")) for v in variables if isinstance(v, dict) and v.get("name") == name), "")
+        own = {_stem(w) for w in re.findall(r"[a-z]+", f"{name.replace('_', ' ')} {meaning}".lower())}
+        measured = {_stem(w) for w in f"{measure[0]} {measure[1]}".split()} - {"unit", "item", "piece"}
+        if not measured & own:
+            found.append(constraint)
+    return found
+
+
 def percent_as_an_amount(elements: dict[str, Any], text: str) -> list[str]:
     """A number the text states only as a percentage ("At most 40% of the birds can be owls") written as an amount,
     without the 100 that makes it a share (pigeons + owls <= 40): the 1.5B model did so for nl4opt-010, verified at

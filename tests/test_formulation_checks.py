@@ -536,3 +536,31 @@ def test_no_solved_problem_of_the_bank_leaves_a_comparison_of_amounts_unwritten(
     for item in load_bank():
         elements = {"constraints": [{"expression": c.expression} for c in item.constraints]}
         assert comparisons_unwritten(elements, item.text) == [], item.id
+
+
+def test_a_variable_bounded_by_what_one_of_it_holds_is_named_in_a_sentence_that_requires_nothing() -> None:
+    from agents.formulation_checks import contents_as_bounds
+    from tools.question import sentences
+
+    variables = [{"name": "figs", "meaning": "bags of figs"}, {"name": "dates", "meaning": "bags of dates"}]
+    _, holds, _, needs, _ = sentences(NUTS)
+    written = [
+        {"expression": "dates >= 7", "meaning": holds},  # a bag of dates holds 7 grams of fibre
+        {"expression": "4 * figs + 7 * dates >= 50", "meaning": needs},
+        {"expression": "figs <= 90", "meaning": needs},  # 90 calories, but a sentence that requires something
+    ]
+    assert contents_as_bounds(written, variables, NUTS) == [written[0]]
+    fibre = [variables[0], {"name": "dates", "meaning": "grams of fibre from dates"}]  # measured as it is bounded
+    assert contents_as_bounds(written, fibre, NUTS) == []
+
+
+def test_no_solved_problem_of_the_bank_bounds_a_variable_by_what_one_of_it_holds() -> None:
+    from agents.formulation_checks import contents_as_bounds
+    from knowledge_base.bank import load_bank
+    from tools.question import sentences
+
+    for item in load_bank():
+        homes = [next((s for s in sentences(item.text) if c.clause.strip(" .") in s), c.clause) for c in item.constraints]
+        written = [{"expression": c.expression, "meaning": home} for c, home in zip(item.constraints, homes, strict=True)]
+        variables = [{"name": v.name, "meaning": v.meaning} for v in item.variables]
+        assert contents_as_bounds(written, variables, item.text) == [], item.id
