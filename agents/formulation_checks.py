@@ -109,9 +109,13 @@ _COUNT_ASKED = re.compile(
 """An objective that is a number of things: "maximize the number of patients", "the fewest number of trips"."""
 
 
+_GENERIC_UNITS = frozenset({"unit", "item", "piece"})
+"""Words that count anything ("3 units of wood"): what they count is the thing after them."""
+
+
 def _is_measure(unit: str) -> bool:
     """Money, or a unit of a measure ('minute', 'kg'), not a count of things or a packed unit ('bag', 'unit')."""
-    return unit in _MONEY or (unit not in _PACKED and unit != "unit" and is_unit(unit))
+    return unit in _MONEY or (unit not in _PACKED | _GENERIC_UNITS and is_unit(unit))
 
 
 def holding_at_zero(elements: dict[str, Any]) -> list[str]:
@@ -292,7 +296,7 @@ _NUMBERLESS_COMPARISON = re.compile(
 )
 """A comparison of two amounts: "the number of trips by van must be larger than the number of trips by trucks", "more
 vans than trucks", "at least as many cakes as pies" (not "earn as much as possible", "ship more than it holds")."""
-_MUST = re.compile(
+_MUST = re.compile(  # a requirement's modal words (REQUIREMENT also counts "than" and "as many", which any comparison has)
     r"\b(?:must|should|has to|have to|needs? to|cannot|can't|can not|can be no|at (?:least|most)|no more|no less|no fewer)\b",
     re.IGNORECASE,
 )
@@ -328,7 +332,7 @@ def contents_as_bounds(constraints: list[dict[str, Any]], variables: list[Any], 
             continue
         meaning = next((str(v.get("meaning", "")) for v in variables if isinstance(v, dict) and v.get("name") == name), "")
         own = {_stem(w) for w in re.findall(r"[a-z]+", f"{name.replace('_', ' ')} {meaning}".lower())}
-        measured = {_stem(w) for w in f"{measure[0]} {measure[1]}".split()} - {"unit", "item", "piece"}
+        measured = {_stem(w) for w in f"{measure[0]} {measure[1]}".split()} - _GENERIC_UNITS
         if not measured & own:
             found.append(constraint)
     return found
@@ -426,7 +430,7 @@ def _other_measure(one: tuple[str, str], other: tuple[str, str], nouns: frozense
         return not (words <= others or others <= words)
     if what or other_what or unit == other_unit:
         return False
-    if {unit, other_unit} <= nouns and not {unit, other_unit} & (_PACKED | {"unit", "item", "piece"}):
+    if {unit, other_unit} <= nouns and not {unit, other_unit} & (_PACKED | _GENERIC_UNITS):
         return not (_is_measure(unit) and _is_measure(other_unit)) or different_dimensions(unit, other_unit)
     units = [u for u in (unit, other_unit) if u != "$" and _is_measure(u)]
     if "$" in (unit, other_unit):
