@@ -741,6 +741,32 @@ def misread_bounds(constraints: list[dict[str, Any]], text: str, objective: Any 
     return [reading[3] for reading in wrong if reading is not None]
 
 
+def partial_readings(constraints: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Of two constraints that a number stated once bounds the same way, the one that is the other less some of its
+    terms (the weights it keeps unchanged): "at least 1500 boxes" read as 50 * van_trips + 80 * truck_trips >= 1500
+    and again, under the sentence of the trips' costs, as van_trips * 50 >= 1500 (nl4opt-175 on the 1.5B at a311e52,
+    verified at 30 trips for 24). The text states the requirement once, for the whole sum; a part of it bounded alone
+    is a stronger requirement the text does not make (or, as an upper bound, one the whole already implies)."""
+    reads: list[tuple[dict[str, Any], tuple[str, dict[str, float], float]]] = []
+    for constraint in constraints:
+        expression = str(constraint.get("expression", ""))
+        read = _bounded_sum(expression)
+        if read is not None and any(_equal(read[2], v) for v in expression_literals(expression)):
+            if read[2] not in FREE_LITERALS and _times_stated(read[2], text) == 1:
+                reads.append((constraint, read))
+    return [
+        part
+        for part, (sense, weights, bound) in reads
+        if any(
+            other_sense == sense
+            and _equal(other_bound, bound)
+            and set(weights) < set(whole)
+            and all(_equal(w, whole[n]) for n, w in weights.items())
+            for _, (other_sense, whole, other_bound) in reads
+        )
+    ]
+
+
 def _objective_weights(objective: Any) -> dict[str, float] | None:
     """The objective's weights when it is a weighted sum of variables without a constant."""
     read = _linear_of(str(objective.get("expression", "")) if isinstance(objective, dict) else "")

@@ -632,3 +632,18 @@ def test_a_variable_bounded_by_what_one_of_it_holds_is_left_out() -> None:
         f"bounding a variable by what one of it holds: figs <= 120 (for: {holds})",
     ]
     assert [c["expression"] for c in steps.elements["constraints"]] == [e for w in written[1:] for e in w["constraints"]]
+
+
+def test_a_part_of_another_reading_of_the_same_bound_is_left_out() -> None:
+    """nl4opt-175 on the 1.5B at a311e52: "at least 1500 boxes" written as 50 * van_trips + 80 * truck_trips >= 1500
+    and, under the sentence of the costs, as van_trips * 50 >= 1500: verified at 30 trips for 24."""
+    from tests.test_formulation_checks import NUTS
+
+    written = [
+        {"constraints": []},
+        {"constraints": ["dates <= 0.4 * (figs + dates)"]},
+        {"constraints": ["120 * figs + 90 * dates >= 900", "4 * figs + 7 * dates >= 50", "4 * figs >= 50"]},
+    ]
+    steps = extract(NUTS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
+    assert steps.left_out == ["a part of another reading of the same bound: 4 * figs >= 50"]
+    assert [c["expression"] for c in steps.elements["constraints"]] == [e for w in written for e in w["constraints"]][:3]

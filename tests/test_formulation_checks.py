@@ -564,3 +564,28 @@ def test_no_solved_problem_of_the_bank_bounds_a_variable_by_what_one_of_it_holds
         written = [{"expression": c.expression, "meaning": home} for c, home in zip(item.constraints, homes, strict=True)]
         variables = [{"name": v.name, "meaning": v.meaning} for v in item.variables]
         assert contents_as_bounds(written, variables, item.text) == [], item.id
+
+
+def test_a_part_of_another_reading_of_a_bound_stated_once_is_named() -> None:
+    from agents.formulation_checks import partial_readings
+
+    text = (
+        "A florist sends bouquets by van and by truck. A van takes 50 bouquets a trip and a truck 80; a van trip "
+        "costs $30 and a truck trip $45. At least 1500 bouquets must go out. How many trips minimize the cost?"
+    )
+    written = [
+        {"expression": "50 * vans + 80 * trucks >= 1500"},
+        {"expression": "vans * 50 >= 1500"},  # the vans alone held to the whole requirement
+        {"expression": "30 * vans >= 30"},  # 30 is stated twice: no reading of one bound
+        {"expression": "80 * trucks >= 1500 - 50 * vans"},  # the whole again, written otherwise
+    ]
+    assert partial_readings(written, text) == [written[1]]
+    assert partial_readings([written[1]], text) == []  # alone it is no part of anything
+
+
+def test_no_solved_problem_of_the_bank_reads_a_part_of_a_bound() -> None:
+    from agents.formulation_checks import partial_readings
+    from knowledge_base.bank import load_bank
+
+    for item in load_bank():
+        assert partial_readings([{"expression": c.expression} for c in item.constraints], item.text) == [], item.id
