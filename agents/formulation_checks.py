@@ -747,13 +747,8 @@ def partial_readings(constraints: list[dict[str, Any]], text: str) -> list[dict[
     and again, under the sentence of the trips' costs, as van_trips * 50 >= 1500 (nl4opt-175 on the 1.5B at a311e52,
     verified at 30 trips for 24). The text states the requirement once, for the whole sum; a part of it bounded alone
     is a stronger requirement the text does not make (or, as an upper bound, one the whole already implies)."""
-    reads: list[tuple[dict[str, Any], tuple[str, dict[str, float], float]]] = []
-    for constraint in constraints:
-        expression = str(constraint.get("expression", ""))
-        read = _bounded_sum(expression)
-        if read is not None and any(_equal(read[2], v) for v in expression_literals(expression)):
-            if read[2] not in FREE_LITERALS and _times_stated(read[2], text) == 1:
-                reads.append((constraint, read))
+    bounded = [(c, _once_stated_bound(str(c.get("expression", "")), text)) for c in constraints]
+    reads = [(c, read) for c, read in bounded if read is not None]
     return [
         part
         for part, (sense, weights, bound) in reads
@@ -806,14 +801,10 @@ def _two_readings(constraints: list[Any], text: str) -> list[tuple[float, _Readi
     pairs: list[tuple[float, _Reading, _Reading]] = []
     for constraint in constraints:
         expression = str(constraint.get("expression", "")) if isinstance(constraint, dict) else ""
-        read = _bounded_sum(expression)
+        read = _once_stated_bound(expression, text)
         if read is None:
             continue
         _, weights, bound = read
-        # a bound the expression writes as a number (not one its arithmetic makes: 2 * (0.3 * p2 + 0.05))
-        written = any(_equal(bound, v) for v in expression_literals(expression))
-        if not written or bound in FREE_LITERALS or _times_stated(bound, text) != 1:
-            continue
         key = (frozenset(weights), bound)
         noun = next((word for value, word in counted if _equal(value, bound)), "")
         reading = (weights, expression, noun, constraint)
@@ -821,6 +812,15 @@ def _two_readings(constraints: list[Any], text: str) -> list[tuple[float, _Readi
             pairs.append((bound, seen[key], reading))
         seen.setdefault(key, reading)
     return pairs
+
+
+def _once_stated_bound(expression: str, text: str) -> tuple[str, dict[str, float], float] | None:
+    """`_bounded_sum` of a constraint whose bound is a number the text states once (not 0, 1 or 100) and the
+    expression writes as a number (not one its arithmetic makes: 2 * (0.3 * p2 + 0.05)); None otherwise."""
+    read = _bounded_sum(expression)
+    if read is None or read[2] in FREE_LITERALS or not any(_equal(read[2], v) for v in expression_literals(expression)):
+        return None
+    return read if _times_stated(read[2], text) == 1 else None
 
 
 def _misreading(first: _Reading, second: _Reading, counted: tuple[tuple[float, str], ...]) -> _Reading | None:

@@ -479,15 +479,8 @@ def counted_in(piece: str) -> frozenset[str]:
 def counted_in_plural(piece: str) -> frozenset[str]:
     """The words a number of the text counts written in the plural, singular ("50 toys", "16 operators" → toy,
     operator): nouns, where a word after a number may also be an adjective ("20 large boxes")."""
-    return frozenset(
-        _singular(m.group("word").lower())
-        for m in _COUNTED.finditer(plain_numbers(piece))
-        if m.group("word")
-        and len(m.group("word")) > 3
-        and m.group("word").lower().endswith("s")
-        and not m.group("word").lower().endswith("ss")
-        and m.group("word").lower() not in _NOT_COUNTED
-    )
+    words = {m.group("word").lower() for m in _COUNTED.finditer(plain_numbers(piece)) if m.group("word")}
+    return frozenset(_singular(w) for w in words - _NOT_COUNTED if _singular(w) != w)
 
 
 def counted_numbers(piece: str) -> tuple[tuple[float, str], ...]:
