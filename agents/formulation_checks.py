@@ -17,6 +17,7 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
 from typing import Any
 
 from agents.elements_code import normalise
@@ -477,32 +478,131 @@ def numbers_by_measure(variables: list[Any], text: str) -> dict[tuple[str, str],
     state it: "To produce one batch of hams requires 4 hours on the meat slicer and 2.5 hours on the meat packer"
     → {("hour", "meat slicer"): {hams: 4, ...}, ("hour", "meat packer"): {hams: 2.5, ...}}; only what two variables
     or more have (a column of the problem's table)."""
-    table: dict[tuple[str, str], dict[str, float]] = {}
+    return {m: row for m, (row, _) in _columns(variables, text).items() if len(row) >= 2 and (m[1] or _is_measure(m[0]))}
+
+
+def _columns(variables: list[Any], text: str, contents: bool = False) -> dict[tuple[str, str], tuple[dict[str, float], bool]]:
+    """Every measure the clauses naming one variable only state, counts of things too ("50 toys"), with the first
+    value each variable has of it and whether a variable has two different ones (then which is which is unclear:
+    "sells for $8 and costs $5"). With `contents`, not the clauses that bound a number ("at least 20,000 square
+    feet of hardwood" is no square footage of one unit of hardwood)."""
+    table: dict[tuple[str, str], tuple[dict[str, float], bool]] = {}
     for clause, named in _clauses_naming(variables, text):
-        for value, unit, what in number_measures(clause) if len(named) == 1 else ():
-            if what or unit == "$" or _is_measure(unit):
-                table.setdefault((unit, what), {}).setdefault(named[0], value)
-    return {what: row for what, row in table.items() if len(row) >= 2}
+        bounding = contents and re.search(rf"\b(?:{_LOWER}|{_UPPER})\b", clause, re.IGNORECASE) is not None
+        for value, unit, what in number_measures(clause) if len(named) == 1 and not bounding else ():
+            key = ("$" if unit in _MONEY else unit, what)
+            row, twice = table.get(key, ({}, False))
+            first = row.setdefault(named[0], value)
+            table[key] = (row, twice or not _equal(first, value))
+    return table
+
+
+def written_from_columns(sentence: str, variables: list[Any], text: str) -> list[str]:
+    """The constraints a sentence states when each of its numbers bounds a column of the text's table: one value of
+    it for every variable, each stated in a clause of its own ("A model train requires 3 units of wood", "A model
+    plane requires 4 units of wood"), the bound in a clause that names no variable and says which way it bounds
+    ("The hobbyist has available 120 units of wood" → 3 * trains + 4 * planes <= 120). [] where any number of the
+    sentence is not such a bound (code then leaves the sentence to the LLM). The 1.5B model wrote nl4opt-100's wood
+    with the paint of a plane in three rounds, and nl4opt-105's "Each machine runs for at most 4000 hours" as one
+    batch's slicer and packer hours in one sum, however the rejection named it."""
+    names = [str(v["name"]) for v in variables if isinstance(v, dict) and v.get("name")]
+    amounts = _said(" ".join(f"{v.get('name', '')} {v.get('meaning', '')}" for v in variables if isinstance(v, dict)))
+    columns = {
+        m: row
+        for m, (row, twice) in _columns(variables, text, True).items()
+        if not twice and set(row) == set(names) and not _measured_by_variables(m, amounts)
+    }
+    own = _own_name_words(variables)
+    if not columns or any(_named_by(own[n], _said(sentence)) for n in names):
+        return []  # a sentence that names a variable states what it takes or gives ("For each acre of blueberries")
+    written: list[str] = []
+    bounds: list[float] = []
+    for clause in _CLAUSE_BREAK.split(plain_numbers(sentence)):
+        sense = _bound_sense(clause)
+        if sense is None:
+            continue
+        for value, unit, what in number_measures(clause):
+            unit = "$" if unit in _MONEY else unit
+            keys = [m for m in columns if m == (unit, what)] or [m for m in columns if m[0] == unit and not what]
+            if len(keys) > 1 and not _EACH.search(clause):
+                continue
+            for key in keys:
+                written.append(" + ".join(f"{columns[key][n]:g} * {n}" for n in names) + f" {sense} {value:g}")
+            bounds += [value] if keys else []
+    stated = clause_numbers(plain_numbers(sentence))
+    return written if written and all(any(_equal(n, b) for b in bounds) for n in stated) else []
+
+
+def _measured_by_variables(measure: tuple[str, str], said: set[str]) -> bool:
+    """Do the variables' names or meanings say they are amounts of the measure ("bandwidth of link 1 in MHz",
+    "dollars invested in stocks")? Then a variable's number of it is a bound of the variable, not what one unit takes."""
+    unit, what = measure
+    if unit == "$":
+        return bool(said & {"dollar", "$", "money", "invest", "invested", "budget"})
+    return all(_stem(w) in said for w in (what or unit).split())
+
+
+def _bound_sense(clause: str) -> str | None:
+    """The way a clause bounds its numbers: '>=' for "at least", "a minimum of", "needs"; '<=' for "at most",
+    "available", "has a budget of"; None where it says neither or both."""
+    lower, upper = re.search(rf"\b(?:{_LOWER})\b", clause, re.I), re.search(rf"\b(?:{_UPPER})\b", clause, re.I)
+    if lower is None and upper is None:
+        lower, upper = _NEEDS.search(clause), _HAS.search(clause)
+    return None if (lower is None) == (upper is None) else ">=" if lower else "<="
+
+
+_NEEDS = re.compile(r"\b(?:needs?|needed|must|requires?|required|requirements?|demands?)\b", re.IGNORECASE)
+_HAS = re.compile(
+    r"\b(?:available|has|have|holds?|stock|limit|limits|limited|capacity|budget"
+    r"|can (?:be )?(?:use|used|consume|spend|produce|produced))\b",
+    re.IGNORECASE,
+)
+_EACH = re.compile(r"\b(?:each|every|both|all)\b", re.IGNORECASE)
 
 
 def _clauses_naming(variables: list[Any], text: str) -> Iterator[tuple[str, list[str]]]:
     """Each clause of the text with the variables it names; none where a variable is never named or the text says
-    one thing shares a number with another ("at the same speed")."""
+    one thing shares a number with another ("at the same speed"). A clause that goes on a list of numbers ("Each kg
+    of fertilizer A contains 13 units of nitrogen, 5 units of phosphoric acid") names what the clause before named."""
     own = _own_name_words(variables)
     names = list(own)
-    said_anywhere = {_stem(w) for w in re.findall(r"[a-z]+", text.lower())}
-    if _SHARED.search(text) or any(not _named_by(own[n], said_anywhere) for n in names):
+    if _SHARED.search(text) or any(not _named_by(own[n], _said(text)) for n in names):
         return
-    for clause in (c for s in sentences(text) for c in _CLAUSE_BREAK.split(s)):
-        said = {_stem(w) for w in re.findall(r"[a-z]+", clause.lower())}
-        yield clause, [n for n in names if _named_by(own[n], said)]
+    for sentence in sentences(text):
+        before: list[str] = []
+        for clause in _CLAUSE_BREAK.split(plain_numbers(sentence)):  # not "20,000" as "20" and "000"
+            named = [n for n in names if _named_by(own[n], _said(clause))]
+            if not named and len(before) == 1 and _LIST_GOES_ON.match(clause):
+                named = before
+            before = named
+            yield clause, named
+
+
+_LIST_GOES_ON = re.compile(r"\s*(?:and\s+)?[$]?\s*\d")
+
+
+def _said(piece: str) -> set[str]:
+    """The stems of a piece's words, and each two words after each other ("supplement a") for names told apart by a
+    letter or a number."""
+    words = [_stem(w) for w in re.findall(r"[a-z]+|\d+", piece.lower())]
+    return {*words, *(f"{a} {b}" for a, b in pairwise(words))}
 
 
 def _own_name_words(variables: list[Any]) -> dict[str, set[str]]:
-    """Each variable's name → the stems of its name's words (three letters or more) that no other variable's name has."""
+    """Each variable's name → the stems of its name's words (three letters or more) that no other variable's name has;
+    for names told apart only by a letter or a number (supplement_a, demonstration1), the word before it and it
+    ("supplement a")."""
     names = [str(v.get("name", "")) for v in variables if isinstance(v, dict) and v.get("name")]
-    words = {n: {_stem(w) for w in re.split(r"_+", n.lower()) if len(w) >= 3} for n in names}
-    return {n: ws - set().union(*(words[o] for o in names if o != n)) for n, ws in words.items()}
+    tokens = {n: re.findall(r"[a-z]+|\d+", n.lower()) for n in names}
+    words = {n: {_stem(w) for w in ts if len(w) >= 3 and not w.isdigit()} for n, ts in tokens.items()}
+    own: dict[str, set[str]] = {}
+    for n, ws in words.items():
+        others = [o for o in names if o != n]
+        own[n] = ws - set().union(*(words[o] for o in others))
+        labels = [(a, b) for a, b in pairwise(tokens[n]) if len(b) < 3 or b.isdigit()]
+        if not own[n] and others:
+            own[n] = {f"{_stem(a)} {b}" for a, b in labels if all(b not in tokens[o] for o in others)}
+    return own
 
 
 def _misattributed(expression: str, owners: dict[float, tuple[str, str]]) -> tuple[float, str, str, str] | None:
@@ -536,8 +636,9 @@ def _stem(word: str) -> str:
 
 
 def _named_by(own: set[str], words: set[str]) -> bool:
-    """Do the words of a clause name a variable by one of its own words (the same stem, or its first four letters)?"""
-    return any(w in words or any(len(w) >= 4 and x.startswith(w[:4]) for x in words) for w in own)
+    """Do the words of a clause name a variable by one of its own words (the same stem, or its first four letters;
+    two words only as they are)?"""
+    return any(w in words or (" " not in w and any(len(w) >= 4 and x.startswith(w[:4]) for x in words)) for w in own)
 
 
 _SHARED = re.compile(r"\b(?:same|identical|likewise|equally|similar\w*)\b", re.IGNORECASE)
@@ -927,8 +1028,7 @@ def share_words_inverted(constraints: list[dict[str, Any]], variables: list[Any]
             continue
         k = _FRACTIONS[share.group(1).lower()]
         head, tail = _CLAUSE_BREAK.split(meaning[: share.start()])[-1], _CLAUSE_BREAK.split(meaning[share.end() :])[0]
-        before = {_stem(w) for w in re.findall(r"[a-z]+", head.lower())}
-        after = {_stem(w) for w in re.findall(r"[a-z]+", tail.lower())}
+        before, after = _said(head), _said(tail)
         subject = [n for n in names if own[n] and all(_named_by({w}, before) for w in own[n])]
         whole = [n for n in names if own[n] and all(_named_by({w}, after) for w in own[n])]
         if len(subject) != 1 or len(whole) != 1 or subject == whole or set(read[1]) != {subject[0], whole[0]}:

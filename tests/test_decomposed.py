@@ -11,6 +11,7 @@ import pytest
 import prompts
 from agents.decomposed import Example, Redo, constraint_sentences, example_of, extract, steps_to_redo
 from agents.elements_code import code_from_elements
+from tests.test_formulation_checks import NUTS
 from tools.question import asked_quantity
 from tools.solvers.sandbox.runner import run_generated_model
 
@@ -481,22 +482,24 @@ def test_a_constraint_holding_an_unstated_number_beside_its_sentences_own_is_lef
     assert [c["expression"] for c in steps.elements["constraints"]] == ["8 * rye + 20 * spelt <= 600"]
 
 
-def test_a_reading_weighing_a_variable_by_anothers_number_is_left_out_beside_a_right_one() -> None:
-    from tests.test_formulation_checks import NUTS
+NUTS_TWO_DAYS = NUTS.replace("She needs at least", "Over her 2 days she needs at least")
+"""NUTS with a number in the requirement sentence that bounds no column of the text's table: the LLM writes it."""
 
+
+def test_a_reading_weighing_a_variable_by_anothers_number_is_left_out_beside_a_right_one() -> None:
     written = [
         {"constraints": []},
         {"constraints": ["dates <= 0.4 * (figs + dates)"]},
         {"constraints": ["120 * figs + 90 * dates >= 900", "4 * figs + 7 * dates >= 50", "figs * 7 + dates * 4 >= 50"]},
     ]
-    steps = extract(NUTS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
+    steps = extract(NUTS_TWO_DAYS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
     assert steps.left_out == ["misreading a bound the text counts otherwise: figs * 7 + dates * 4 >= 50"]
     assert len(steps.elements["constraints"]) == 3
 
     # nl4opt-010: "pigeons + owls <= 40" beside "pigeons >= 20", the 40 being the share its own sentence wrote
     shared = [written[0], written[1], {"constraints": ["120 * figs + 90 * dates >= 900", "figs + dates <= 40"]}]
-    steps = extract(NUTS, _two_integers_llm(("figs", "dates"), shared, "figs + dates"))
-    assert steps.left_out == [f"off its sentence: figs + dates <= 40 (for: {constraint_sentences(NUTS, None)[2]})"]
+    steps = extract(NUTS_TWO_DAYS, _two_integers_llm(("figs", "dates"), shared, "figs + dates"))
+    assert steps.left_out == [f"off its sentence: figs + dates <= 40 (for: {constraint_sentences(NUTS_TWO_DAYS, None)[2]})"]
 
 
 def _two_integers_llm(names: tuple[str, str], constraints: list[dict[str, Any]], objective: str) -> Scripted:
@@ -580,10 +583,13 @@ def test_a_sum_of_two_things_numbers_is_sent_back_and_only_its_sentence_is_asked
     4 * planes <= 90, "A model plane requires 4 units of wood and 2 units of paint"). The Verifier names the mix, the
     sentence of the constraint is asked again with what one of each variable takes (nl4opt-105 rewrote such a sum
     three times over), and the rest is kept. The right answer writes "2 * stools + benches":
-    the text's "1 unit of varnish" is used by that weight of one, no literal 1 needed."""
+    the text's "1 unit of varnish" is used by that weight of one, no literal 1 needed. (A sentence naming no variable,
+    "The workshop holds 300 units of oak and 80 units of varnish", code writes from the columns without asking.)"""
     from tests.fakes import ScriptedChatModel
-    from tests.test_formulation_checks import WORKSHOP
+    from tests.test_formulation_checks import WORKSHOP as STOCKED
     from tests.test_graph_paths import final_report, run
+
+    WORKSHOP = STOCKED.replace("The workshop holds", "For its stools and benches the workshop holds")
 
     data, holds, sander, earn = constraint_sentences(WORKSHOP, asked_quantity(WORKSHOP))
     built = [{"name": n, "meaning": f"{n} built", "domain": "nonnegative integer"} for n in ("stools", "benches")]
@@ -618,8 +624,6 @@ def test_a_sum_of_two_things_numbers_is_sent_back_and_only_its_sentence_is_asked
 def test_a_variable_bounded_by_what_one_of_it_holds_is_left_out() -> None:
     """nl4opt-195 on the 1.5B at eb763ca: "A pill of supplement B contains 4 units of iron and 15 units of calcium"
     written as supplement_b >= 4 and supplement_b <= 15, verified at $22 for $16."""
-    from tests.test_formulation_checks import NUTS
-
     written = [
         {"constraints": ["dates >= 7", "figs <= 120"]},
         {"constraints": ["dates <= 0.4 * (figs + dates)"]},
@@ -637,13 +641,32 @@ def test_a_variable_bounded_by_what_one_of_it_holds_is_left_out() -> None:
 def test_a_part_of_another_reading_of_the_same_bound_is_left_out() -> None:
     """nl4opt-175 on the 1.5B at a311e52: "at least 1500 boxes" written as 50 * van_trips + 80 * truck_trips >= 1500
     and, under the sentence of the costs, as van_trips * 50 >= 1500: verified at 30 trips for 24."""
-    from tests.test_formulation_checks import NUTS
-
     written = [
         {"constraints": []},
         {"constraints": ["dates <= 0.4 * (figs + dates)"]},
         {"constraints": ["120 * figs + 90 * dates >= 900", "4 * figs + 7 * dates >= 50", "4 * figs >= 50"]},
     ]
-    steps = extract(NUTS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
+    steps = extract(NUTS_TWO_DAYS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
     assert steps.left_out == ["a part of another reading of the same bound: 4 * figs >= 50"]
     assert [c["expression"] for c in steps.elements["constraints"]] == [e for w in written for e in w["constraints"]][:3]
+
+
+def test_a_sentence_bounding_the_texts_columns_is_written_by_code_and_asked_of_the_llm_once_rejected() -> None:
+    """nl4opt-100 on the 1.5B: "The hobbyist has available 120 units of wood and 90 units of paint" written with a
+    plane's paint beside the wood in every round. Code writes such a sentence from the text's table without asking;
+    where the Verifier sends back what code wrote, the LLM is asked."""
+    needs = constraint_sentences(NUTS, None)[2]
+    written = [{"constraints": []}, {"constraints": ["dates <= 0.4 * (figs + dates)"]}]
+    llm = _two_integers_llm(("figs", "dates"), written, "figs + dates")
+    steps = extract(NUTS, llm)
+    tabled = ["120 * figs + 90 * dates >= 900", "4 * figs + 7 * dates >= 50"]
+    assert steps.tabled == tabled
+    assert [v["sentence"] for n, v in llm.asked if n == "modeler_steps_constraint"] == constraint_sentences(NUTS, None)[:2]
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["dates <= 0.4 * (figs + dates)", *tabled]
+    assert all(c["meaning"] == needs for c in steps.elements["constraints"][1:])
+
+    previous = {**steps.elements, "written_in_steps": True}
+    again = _two_integers_llm(("figs", "dates"), [{"constraints": ["4 * figs + 7 * dates >= 60"]}], "figs + dates")
+    steps = extract(NUTS, again, feedback="120 * figs + 90 * dates >= 900 cannot hold", previous=previous)
+    assert [v["sentence"] for n, v in again.asked if n == "modeler_steps_constraint"] == [needs]
+    assert steps.tabled == []

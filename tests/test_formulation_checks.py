@@ -14,6 +14,7 @@ from agents.formulation_checks import (
     unused_numbers,
     unused_numbers_warning,
 )
+from tools.question import sentences
 from tools.solvers.metamorphic import tightened_optimum_check
 from tools.textdata import parse_text
 
@@ -589,3 +590,61 @@ def test_no_solved_problem_of_the_bank_reads_a_part_of_a_bound() -> None:
 
     for item in load_bank():
         assert partial_readings([{"expression": c.expression} for c in item.constraints], item.text) == [], item.id
+
+
+def test_a_sentence_bounding_columns_of_the_texts_table_is_written_by_code() -> None:
+    """nl4opt-100 on the 1.5B: "The hobbyist has available 120 units of wood and 90 units of paint" written with a
+    plane's paint beside the wood in three rounds; each unit's wood and paint is stated clause by clause."""
+    from agents.formulation_checks import written_from_columns
+
+    nuts = [{"name": "figs", "meaning": "bags of figs"}, {"name": "dates", "meaning": "bags of dates"}]
+    needs, share = "She needs at least 900 calories and 50 grams of fibre.", "At most 40% of the bags can be dates."
+    assert written_from_columns(needs, nuts, NUTS) == ["120 * figs + 90 * dates >= 900", "4 * figs + 7 * dates >= 50"]
+    assert written_from_columns(share, nuts, NUTS) == []  # a share bounds no column
+    assert written_from_columns(needs.replace("She", "Over 2 days she"), nuts, NUTS) == []  # a number code cannot read
+    works = [{"name": "stools", "meaning": "stools built"}, {"name": "benches", "meaning": "benches built"}]
+    holds = "The workshop holds 300 units of oak and 80 units of varnish."
+    assert written_from_columns(holds, works, WORKSHOP) == ["2 * stools + 5 * benches <= 300", "2 * stools + 1 * benches <= 80"]
+    sander = next(s for s in sentences(WORKSHOP) if "1800" in s)
+    assert written_from_columns(sander, works, WORKSHOP) == []  # it also states what a stool takes: the LLM's
+    # variables that are amounts of what the column measures: a variable's number of it is no content of one unit
+    fibre = [{"name": "figs", "meaning": "grams of fibre from figs"}, {"name": "dates", "meaning": "grams of fibre from dates"}]
+    assert written_from_columns(needs, fibre, NUTS) == []
+
+
+def test_a_column_a_variable_states_two_values_of_is_not_written_nor_a_bound_read_as_a_value() -> None:
+    from agents.formulation_checks import written_from_columns
+
+    goods = [{"name": "chairs", "meaning": "chairs made"}, {"name": "tables", "meaning": "tables made"}]
+    two = (
+        "A shop makes chairs and tables. A chair sells for $40 and costs $15 to make. A table costs $50 to make and "
+        "sells for $120. The shop has a budget of $2000. How many of each maximize the profit?"
+    )
+    assert written_from_columns("The shop has a budget of $2000.", goods, two) == []
+    # "at least 10 hours of labour must go to chairs" bounds the chairs' hours: no hours of one chair
+    labour = (
+        "A shop makes chairs and tables. A chair takes 2 hours of labour; a table takes 5 hours of labour. At least 10 "
+        "hours of labour must go to chairs. The shop has 100 hours of labour. A chair earns $30 and a table $70. How many of "
+        "each maximize the profit?"
+    )
+    has = "The shop has 100 hours of labour."
+    assert written_from_columns(has, goods, labour) == ["2 * chairs + 5 * tables <= 100"]
+    assert written_from_columns(has[:-1] + " and may sell at most 30 pieces.", goods, labour) == []
+
+
+def test_names_told_apart_by_a_letter_are_read_in_the_text() -> None:
+    """nl4opt-195: supplement_a and supplement_b have no word of their own; "supplement A" names the first."""
+    from agents.formulation_checks import numbers_by_measure, written_from_columns
+
+    text = (
+        "A man takes two supplements. A pill of supplement A has 5 units of iron and 10 units of calcium. A pill of "
+        "supplement B contains 4 units of iron and 15 units of calcium. The man needs a minimum of 40 units of iron "
+        "and 50 units of calcium per day. How many pills of each minimize his cost?"
+    )
+    pills = [{"name": "supplement_a", "meaning": "pills of A"}, {"name": "supplement_b", "meaning": "pills of B"}]
+    assert numbers_by_measure(pills, text)[("unit", "iron")] == {"supplement_a": 5, "supplement_b": 4}
+    needs = "The man needs a minimum of 40 units of iron and 50 units of calcium per day."
+    assert written_from_columns(needs, pills, text) == [
+        "5 * supplement_a + 4 * supplement_b >= 40",
+        "10 * supplement_a + 15 * supplement_b >= 50",
+    ]
