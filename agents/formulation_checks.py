@@ -488,7 +488,7 @@ def _columns(variables: list[Any], text: str, contents: bool = False) -> dict[tu
     feet of hardwood" is no square footage of one unit of hardwood)."""
     table: dict[tuple[str, str], tuple[dict[str, float], bool]] = {}
     for clause, named in _clauses_naming(variables, text):
-        bounding = contents and re.search(rf"\b(?:{_LOWER}|{_UPPER})\b", clause, re.IGNORECASE) is not None
+        bounding = contents and bool(_FIRM_LOWER.search(clause) or _FIRM_UPPER.search(clause))
         for value, unit, what in number_measures(clause) if len(named) == 1 and not bounding else ():
             key = ("$" if unit in _MONEY else unit, what)
             row, twice = table.get(key, ({}, False))
@@ -518,13 +518,12 @@ def written_from_columns(sentence: str, variables: list[Any], text: str) -> list
     written: list[str] = []
     bounds: list[float] = []
     for clause in _CLAUSE_BREAK.split(plain_numbers(sentence)):
-        sense = _bound_sense(clause)
-        if sense is None:
-            continue
+        senses = _bound_senses(clause)
         for value, unit, what in number_measures(clause):
+            sense = next((senses.pop(i)[1] for i, (n, _) in enumerate(senses) if _equal(n, value)), None)
             unit = "$" if unit in _MONEY else unit
             keys = [m for m in columns if m == (unit, what)] or [m for m in columns if m[0] == unit and not what]
-            if len(keys) > 1 and not _EACH.search(clause):
+            if sense is None or (len(keys) > 1 and not _EACH.search(clause)):
                 continue
             for key in keys:
                 written.append(" + ".join(f"{columns[key][n]:g} * {n}" for n in names) + f" {sense} {value:g}")
@@ -542,13 +541,27 @@ def _measured_by_variables(measure: tuple[str, str], said: set[str]) -> bool:
     return all(_stem(w) in said for w in (what or unit).split())
 
 
-def _bound_sense(clause: str) -> str | None:
-    """The way a clause bounds its numbers: '>=' for "at least", "a minimum of", "needs"; '<=' for "at most",
-    "available", "has a budget of"; None where it says neither or both."""
-    lower, upper = re.search(rf"\b(?:{_LOWER})\b", clause, re.I), re.search(rf"\b(?:{_UPPER})\b", clause, re.I)
-    if lower is None and upper is None:
-        lower, upper = _NEEDS.search(clause), _HAS.search(clause)
-    return None if (lower is None) == (upper is None) else ">=" if lower else "<="
+def _bound_senses(clause: str) -> list[tuple[float, str | None]]:
+    """Each number of a clause with the way its words bound it: '>=' for "at least", "a minimum of", "needs"; '<='
+    for "at most", "available", "has a budget of". The words nearest before the number decide (those of a firm bound
+    over "needs" and "has"), else those after it up to the next number ("3000 kWh of electricity available"), else it
+    bounds as the number before it ("has available 120 units of wood and 90 units of paint"); None where no word says."""
+    spans = list(re.finditer(r"(?<![\w.])\d+(?:\.\d+)?", clause))
+    senses: list[tuple[float, str | None]] = []
+    for i, number in enumerate(spans):
+        before = clause[spans[i - 1].end() if i else 0 : number.start()]
+        after = clause[number.end() : spans[i + 1].start() if i + 1 < len(spans) else len(clause)]
+        sense = _nearest_sense(before, nearest_last=True) or _nearest_sense(after, nearest_last=False)
+        senses.append((float(number.group()), sense or (senses[-1][1] if senses else None)))
+    return senses
+
+
+def _nearest_sense(words: str, nearest_last: bool) -> str | None:
+    for lower, upper in ((_FIRM_LOWER, _FIRM_UPPER), (_NEEDS, _HAS)):
+        found = sorted([(m.start(), ">=") for m in lower.finditer(words)] + [(m.start(), "<=") for m in upper.finditer(words)])
+        if found:
+            return found[-1 if nearest_last else 0][1]
+    return None
 
 
 _NEEDS = re.compile(r"\b(?:needs?|needed|must|requires?|required|requirements?|demands?)\b", re.IGNORECASE)
@@ -997,6 +1010,8 @@ _UPPER = r"at most|no more than|not more than|up to|a maximum of|maximum of|(?:c
 _BOUND_BEFORE = re.compile(
     rf"\b(?P<word>{_LOWER}|{_UPPER})\s+(?:a total of\s+)?[$€£]?\s*(?P<number>\d+(?:\.\d+)?)(?!\s*%|\.\d|\d)", re.IGNORECASE
 )
+_FIRM_LOWER = re.compile(rf"\b(?:{_LOWER})\b", re.IGNORECASE)
+_FIRM_UPPER = re.compile(rf"\b(?:{_UPPER})\b", re.IGNORECASE)
 
 
 def against_their_words(elements: dict[str, Any]) -> list[str]:

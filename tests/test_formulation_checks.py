@@ -648,3 +648,27 @@ def test_names_told_apart_by_a_letter_are_read_in_the_text() -> None:
         "5 * supplement_a + 4 * supplement_b >= 40",
         "10 * supplement_a + 15 * supplement_b >= 50",
     ]
+
+
+def test_each_bound_of_a_sentence_is_written_the_way_its_own_words_say() -> None:
+    """nl4opt-130's "must produce at least 1000 items per day and has 3000 kWh of electricity available": one
+    sentence, a lower and an upper bound; the words nearest each number decide, a number without words of its own
+    bounds as the one before it."""
+    from agents.formulation_checks import written_from_columns
+
+    text = (
+        "A factory runs machines of two types, A and B. Machine A makes 30 items a day and uses 100 kWh. Machine B "
+        "makes 50 items a day and uses 120 kWh. The factory must make at least 1000 items a day and has 3000 kWh "
+        "available. How many machines of each type minimize the number of machines?"
+    )
+    machines = [{"name": "machines_a", "meaning": "type A machines"}, {"name": "machines_b", "meaning": "type B machines"}]
+    both = "The factory must make at least 1000 items a day and has 3000 kWh available."
+    assert written_from_columns(both, machines, text) == [
+        "30 * machines_a + 50 * machines_b >= 1000",
+        "100 * machines_a + 120 * machines_b <= 3000",
+    ]
+    listed = "The factory has 3000 kWh and room for 1000 items."
+    assert written_from_columns(listed, machines, text) == [
+        "100 * machines_a + 120 * machines_b <= 3000",
+        "30 * machines_a + 50 * machines_b <= 1000",
+    ]
