@@ -13,7 +13,8 @@ candidates; "-diffusion": Sobol points instead of the diffusion model, a control
 adds), "DRIB +trust-polish" with change 4 (off by default) turned on, and "DRIB seed" with all of
 them off (the seed's method).
 
-Runs are appended to a JSONL file as they finish (with a fingerprint of the method's settings), so a
+Runs are appended to a JSONL file as they finish (with a fingerprint of the method's settings), kept in git under
+benchmarks/records/ (a tier takes hours of CPU; records in an ignored folder were lost with a machine), so a
 long tier can be stopped and resumed, run by several processes at once (--seeds), and summarised
 while it runs or afterwards (--summarise-only); records whose settings differ from the current ones
 are ignored. Settings added after records were made (LATER_SETTINGS) enter the fingerprint only
@@ -367,7 +368,10 @@ def study(problem_name: str, seed: int, tier: Tier, out: Path, device: str | Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tier", choices=sorted(TIERS), default="small")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"), help="plots")
+    parser.add_argument(
+        "--records", type=Path, default=Path("benchmarks/records"), help="the runs' JSONL (tracked: commit what a tier adds)"
+    )
     parser.add_argument(
         "--device", default="auto", help="torch device for the diffusion model and the GPs (auto: cuda if available)"
     )
@@ -389,7 +393,8 @@ def main() -> None:
     if args.study:
         study(args.study, args.seed, tier, args.out, device)
         return
-    results_path = args.out / f"mobo_{args.tier}.jsonl"
+    args.records.mkdir(parents=True, exist_ok=True)
+    results_path = args.records / f"mobo_{args.tier}.jsonl"
     if args.fresh and results_path.exists():
         results_path.unlink()
     methods = tuple(m.strip() for m in args.methods.split(",") if m.strip())
