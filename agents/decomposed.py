@@ -37,6 +37,7 @@ from agents.formulation_checks import (
     misattributed_beside_a_reading,
     misread_bounds,
     numbers_by_measure,
+    objective_restated,
     partial_readings,
     share_words_inverted,
     short,
@@ -328,7 +329,9 @@ def extract(
     steps.left_out += [f"misreading a bound the text counts otherwise: {c['expression']}" for c in misread]
     partial = [c for c in partial_readings(constraints, text) if all(c is not m for m in misread)]
     steps.left_out += [f"a part of another reading of the same bound: {c['expression']}" for c in partial]
-    kept_constraints = [c for c in constraints if all(c is not m for m in [*misread, *partial])]
+    restated = [c for c in objective_restated(constraints, expression, text) if all(c is not m for m in [*misread, *partial])]
+    steps.left_out += [f"the objective's sum bounded by a number the text does not state: {c['expression']}" for c in restated]
+    kept_constraints = [c for c in constraints if all(c is not m for m in [*misread, *partial, *restated])]
     inverted = share_words_inverted(kept_constraints, variables)
     shared = [{**c, "expression": inverted[i]} if i in inverted else c for i, c in enumerate(kept_constraints)]
     turned = turned_to_their_words(shared)

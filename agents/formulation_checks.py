@@ -506,7 +506,10 @@ def written_from_columns(sentence: str, variables: list[Any], text: str) -> list
     with the paint of a plane in three rounds, and nl4opt-105's "Each machine runs for at most 4000 hours" as one
     batch's slicer and packer hours in one sum, however the rejection named it."""
     names = [str(v["name"]) for v in variables if isinstance(v, dict) and v.get("name")]
-    amounts = _said(" ".join(f"{v.get('name', '')} {v.get('meaning', '')}" for v in variables if isinstance(v, dict)))
+    # what a variable is: its name and the head of its meaning ("number of model trains made (requires 3 units of
+    # wood ...)" is no amount of wood)
+    heads = [f"{v.get('name', '')} {_HEAD.split(str(v.get('meaning', '')))[0]}" for v in variables if isinstance(v, dict)]
+    amounts = _said(" ".join(heads))
     columns = {
         m: row
         for m, (row, twice) in _columns(variables, text, True).items()
@@ -530,6 +533,29 @@ def written_from_columns(sentence: str, variables: list[Any], text: str) -> list
             bounds += [value] if keys else []
     stated = clause_numbers(plain_numbers(sentence))
     return written if written and all(any(_equal(n, b) for b in bounds) for n in stated) else []
+
+
+def objective_restated(constraints: list[dict[str, Any]], objective: str, text: str) -> list[dict[str, Any]]:
+    """The constraints that bound the objective's own sum (the same weights on the same variables) by a number the
+    text does not state: the question's prices written as a bound on the profit. The 1.5B model wrote nl4opt-105's
+    "If the profit per batch of hams is $150 ... to maximize profit?" as ham_batches * 150 + pork_rib_batches * 300
+    <= (4000 * 2) * 2.5, verified at 19950 for 342750. A bound the text states ("a profit of at least $500", or a
+    number written under another sentence than its own) stays, for the Verifier to judge."""
+    read = _linear_of(objective)
+    if read is None:
+        return []
+    goal, stated = read[1], _stated_numbers(plain_numbers(text))
+    if len(goal) < 2:
+        return []  # a bound of the one variable asked for may be derived ("vans >= 2000 / (50 + 100)", nl4opt-075)
+    restated: list[dict[str, Any]] = []
+    for constraint in constraints:
+        bound = _comparison(str(constraint.get("expression", "")))
+        if bound is None or bound[1].keys() != goal.keys():
+            continue
+        same = all(_equal(bound[1][n], goal[n]) for n in goal) or all(_equal(-bound[1][n], goal[n]) for n in goal)
+        if same and not any(_equal(abs(bound[2]), n) for n in stated):
+            restated.append(constraint)
+    return restated
 
 
 def _measured_by_variables(measure: tuple[str, str], said: set[str]) -> bool:
@@ -570,6 +596,8 @@ _HAS = re.compile(
     r"|can (?:be )?(?:use|used|consume|spend|produce|produced))\b",
     re.IGNORECASE,
 )
+_HEAD = re.compile(r"[(,;:]| - ")
+"""Where a variable's meaning goes on past what the variable is."""
 _EACH = re.compile(r"\b(?:each|every|both|all)\b", re.IGNORECASE)
 
 

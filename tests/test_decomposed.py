@@ -670,3 +670,21 @@ def test_a_sentence_bounding_the_texts_columns_is_written_by_code_and_asked_of_t
     steps = extract(NUTS, again, feedback="120 * figs + 90 * dates >= 900 cannot hold", previous=previous)
     assert [v["sentence"] for n, v in again.asked if n == "modeler_steps_constraint"] == [needs]
     assert steps.tabled == []
+
+
+def test_the_objectives_sum_bounded_by_a_number_the_text_does_not_state_is_left_out() -> None:
+    """nl4opt-105 on the 1.5B at dc5d095: the question's prices written as ham_batches * 150 + pork_rib_batches *
+    300 <= (4000 * 2) * 2.5, verified at 19950 for 342750. A bound the text states on the objective's sum stays."""
+    llm = _bakery_llm()
+    prices = ["4 * loaves + 7 * cakes <= 2 * 120", "4 * loaves + 7 * cakes >= 0"]
+    llm.answers["modeler_steps_constraint"][2] = {"constraints": prices}
+    steps = extract(BAKERY, llm)
+    assert steps.left_out == [f"the objective's sum bounded by a number the text does not state: {p}" for p in prices]
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["2 * loaves + 3 * cakes <= 120", "cakes >= 10"]
+
+    wants = BAKERY.replace("How many", "It wants a profit of at least $500. How many")
+    llm = _bakery_llm()
+    llm.answers["modeler_steps_constraint"][2:] = [{"constraints": []}, {"constraints": ["4 * loaves + 7 * cakes >= 500"]}]
+    steps = extract(wants, llm)
+    assert steps.left_out == []
+    assert "4 * loaves + 7 * cakes >= 500" in [c["expression"] for c in steps.elements["constraints"]]

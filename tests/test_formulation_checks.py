@@ -610,6 +610,9 @@ def test_a_sentence_bounding_columns_of_the_texts_table_is_written_by_code() -> 
     # variables that are amounts of what the column measures: a variable's number of it is no content of one unit
     fibre = [{"name": "figs", "meaning": "grams of fibre from figs"}, {"name": "dates", "meaning": "grams of fibre from dates"}]
     assert written_from_columns(needs, fibre, NUTS) == []
+    # what a meaning says after what the variable is does not make it an amount of that
+    told = [{"name": v["name"], "meaning": f"{v['meaning']} (each holds calories and grams of fibre)"} for v in nuts]
+    assert written_from_columns(needs, told, NUTS) == written_from_columns(needs, nuts, NUTS) != []
 
 
 def test_a_column_a_variable_states_two_values_of_is_not_written_nor_a_bound_read_as_a_value() -> None:
@@ -672,3 +675,15 @@ def test_each_bound_of_a_sentence_is_written_the_way_its_own_words_say() -> None
         "100 * machines_a + 120 * machines_b <= 3000",
         "30 * machines_a + 50 * machines_b <= 1000",
     ]
+
+
+def test_a_bound_of_the_one_variable_asked_for_is_no_restated_objective() -> None:
+    """nl4opt-075 on the 1.5B, right at 14: "vans >= 2000 / (50 + 100)", the trucks eliminated by reasoning."""
+    from agents.formulation_checks import objective_restated
+
+    text = "A van carries 50 pairs and a truck 100 pairs. At least 2000 pairs must go. Find the fewest vans."
+    derived = [{"expression": "vans >= 2000 / (50 + 100)", "meaning": "At least 2000 pairs must go."}]
+    assert objective_restated(derived, "vans", text) == []
+    summed = [{"expression": "vans + trucks >= 2000 / (50 + 100)", "meaning": "At least 2000 pairs must go."}]
+    assert objective_restated(summed, "vans + trucks", text) == summed
+    assert objective_restated([{**summed[0], "expression": "vans + trucks >= 2000"}], "vans + trucks", text) == []
