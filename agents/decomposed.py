@@ -44,6 +44,7 @@ from agents.formulation_checks import (
     strays_beside_their_sentence,
     turned_to_their_words,
     writes_numbers_of,
+    written_for_contents,
     written_from_columns,
     written_off_their_sentence,
 )
@@ -321,8 +322,9 @@ def extract(
     constraints = [c for c in constraints if all(c is not a for a in [*astray, *uncompared])]
     strays = strays_beside_their_sentence(constraints, text)
     steps.left_out += [f"holding a number the text does not state: {c['expression']} (for: {c['meaning']})" for c in strays]
-    contents = [c for c in contents_as_bounds(constraints, variables, text) if all(c is not a for a in strays)]
-    steps.left_out += [f"bounding a variable by what one of it holds: {c['expression']} (for: {c['meaning']})" for c in contents]
+    held = [*contents_as_bounds(constraints, variables, text), *written_for_contents(constraints, variables, text)]
+    contents = [c for i, c in enumerate(held) if all(c is not a for a in [*strays, *held[:i]])]
+    steps.left_out += [f"bounded by what one unit holds: {c['expression']} (for: {c['meaning']})" for c in contents]
     constraints = [c for c in constraints if all(c is not a for a in [*strays, *contents])]
     misread = misread_bounds(constraints, text, {"expression": expression})
     misread += [c for c in misattributed_beside_a_reading(constraints, variables, text) if all(c is not m for m in misread)]

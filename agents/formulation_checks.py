@@ -339,6 +339,35 @@ def contents_as_bounds(constraints: list[dict[str, Any]], variables: list[Any], 
     return found
 
 
+def written_for_contents(constraints: list[dict[str, Any]], variables: list[Any], text: str) -> list[dict[str, Any]]:
+    """Constraints bounded by a number of their own sentence where that sentence only states what one unit of a
+    variable takes or gives (each of its numbers a value the text's table has for a variable it names, none after a
+    bound's words): such a sentence gives data the requirements use. The 1.5B model wrote nl4opt-120's "In
+    demonstration 1, 10 units of mint and 20 units of the active ingredient is used to make 25 units of minty foam"
+    as 10 * demonstration1 + 20 * demonstration2 <= 25. (A bound stated elsewhere may be a requirement written under
+    the wrong sentence, and stays.)"""
+    table = [row for row, _ in _columns(variables, text, True).values()]
+    own = _own_name_words(variables)
+    found: list[dict[str, Any]] = []
+    for constraint in constraints:
+        sentence = str(constraint.get("meaning", ""))
+        comparison = _comparison(str(constraint.get("expression", "")))
+        named = [n for n in own if _named_by(own[n], _said(sentence))]
+        numbers = clause_numbers(plain_numbers(sentence))
+        if (
+            comparison is None
+            or not named
+            or abs(comparison[2]) in FREE_LITERALS
+            or not any(_equal(abs(comparison[2]), n) for n in numbers)
+            or _FIRM_LOWER.search(sentence)
+            or _FIRM_UPPER.search(sentence)
+        ):
+            continue
+        if all(any(_equal(n, row[v]) for row in table for v in named if v in row) for n in numbers):
+            found.append(constraint)
+    return found
+
+
 def percent_as_an_amount(elements: dict[str, Any], text: str) -> list[str]:
     """A number the text states only as a percentage ("At most 40% of the birds can be owls") written as an amount,
     without the 100 that makes it a share (pigeons + owls <= 40): the 1.5B model did so for nl4opt-010, verified at

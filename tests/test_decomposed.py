@@ -623,17 +623,20 @@ def test_a_sum_of_two_things_numbers_is_sent_back_and_only_its_sentence_is_asked
 
 def test_a_variable_bounded_by_what_one_of_it_holds_is_left_out() -> None:
     """nl4opt-195 on the 1.5B at eb763ca: "A pill of supplement B contains 4 units of iron and 15 units of calcium"
-    written as supplement_b >= 4 and supplement_b <= 15, verified at $22 for $16."""
+    written as supplement_b >= 4 and supplement_b <= 15, verified at $22 for $16; nl4opt-120 at dc5d095: "In
+    demonstration 1, 10 units of mint and 20 units of the active ingredient is used to make 25 units of minty foam"
+    as 10 * demonstration1 + 20 * demonstration2 <= 25."""
     written = [
-        {"constraints": ["dates >= 7", "figs <= 120"]},
+        {"constraints": ["dates >= 7", "figs <= 120", "120 * figs + 4 * dates <= 90"]},
         {"constraints": ["dates <= 0.4 * (figs + dates)"]},
         {"constraints": ["120 * figs + 90 * dates >= 900", "4 * figs + 7 * dates >= 50"]},
     ]
     steps = extract(NUTS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
     holds = constraint_sentences(NUTS, None)[0]
     assert steps.left_out == [
-        f"bounding a variable by what one of it holds: dates >= 7 (for: {holds})",
-        f"bounding a variable by what one of it holds: figs <= 120 (for: {holds})",
+        f"bounded by what one unit holds: dates >= 7 (for: {holds})",
+        f"bounded by what one unit holds: figs <= 120 (for: {holds})",
+        f"bounded by what one unit holds: 120 * figs + 4 * dates <= 90 (for: {holds})",
     ]
     assert [c["expression"] for c in steps.elements["constraints"]] == [e for w in written[1:] for e in w["constraints"]]
 
