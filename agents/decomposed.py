@@ -39,6 +39,7 @@ from agents.formulation_checks import (
     numbers_by_measure,
     objective_restated,
     partial_readings,
+    percents_as_shares,
     share_words_inverted,
     short,
     strays_beside_their_sentence,
@@ -334,8 +335,8 @@ def extract(
     restated = [c for c in objective_restated(constraints, expression, text) if all(c is not m for m in [*misread, *partial])]
     steps.left_out += [f"the objective's sum bounded by a number the text does not state: {c['expression']}" for c in restated]
     kept_constraints = [c for c in constraints if all(c is not m for m in [*misread, *partial, *restated])]
-    inverted = share_words_inverted(kept_constraints, variables)
-    shared = [{**c, "expression": inverted[i]} if i in inverted else c for i, c in enumerate(kept_constraints)]
+    mended = {**percents_as_shares(kept_constraints, text), **share_words_inverted(kept_constraints, variables)}
+    shared = [{**c, "expression": mended[i]} if i in mended else c for i, c in enumerate(kept_constraints)]
     turned = turned_to_their_words(shared)
     steps.turned = [f"{c['expression']} → {t['expression']}" for c, t in zip(kept_constraints, turned, strict=True) if c is not t]
     steps.elements = {

@@ -372,9 +372,7 @@ def percent_as_an_amount(elements: dict[str, Any], text: str) -> list[str]:
     """A number the text states only as a percentage ("At most 40% of the birds can be owls") written as an amount,
     without the 100 that makes it a share (pigeons + owls <= 40): the 1.5B model did so for nl4opt-010, verified at
     128 for 841."""
-    percents = [float(m.group(1)) for m in PERCENT.finditer(plain_numbers(text))]
-    plain = [abs(float(m.group())) for m in NUMBER.finditer(PERCENT.sub("", plain_numbers(text)))]
-    only = [p for p in percents if p not in FREE_LITERALS and not any(_equal(p, n) for n in plain)]
+    only = _only_percents(text)
     found: list[str] = []
     for constraint in elements.get("constraints", []):
         expression = str(constraint.get("expression", "")) if isinstance(constraint, dict) else ""
@@ -388,6 +386,41 @@ def percent_as_an_amount(elements: dict[str, Any], text: str) -> list[str]:
             )
             break
     return found[:3]
+
+
+def percents_as_shares(constraints: list[dict[str, Any]], text: str) -> dict[int, str]:
+    """Constraints that weigh variables by a number the text states only as a percentage, without the 100 that makes
+    it a share, by index, each with that weight as the share ("mangoes <= 33 * (bananas + mangoes)" → "mangoes <=
+    0.33 * (bananas + mangoes)" for "at most 33% of the fruits he eats can be mangoes": the 1.5B model wrote so for
+    nl4opt-125 in two rounds, each sent back naming the 0.33 it should be). Only a number times what holds a
+    variable is turned; a percentage written as a bound (owls <= 40) is the Verifier's to send back."""
+    only = _only_percents(text)
+    turned: dict[int, str] = {}
+    for index, constraint in enumerate(constraints):
+        node = _expression_node(str(constraint.get("expression", "")))
+        if node is None or any(_equal(v, 100.0) for v in expression_literals(str(constraint.get("expression", "")))):
+            continue
+        changed = False
+        for product in (n for n in ast.walk(node) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult)):
+            for side, other in ((product.left, product.right), (product.right, product.left)):
+                if (
+                    isinstance(side, ast.Constant)
+                    and isinstance(side.value, (int, float))
+                    and any(_equal(float(side.value), p) for p in only)
+                    and any(isinstance(n, ast.Name) for n in ast.walk(other))
+                ):
+                    side.value = round(float(side.value) / 100, 10)
+                    changed = True
+        if changed:
+            turned[index] = ast.unparse(node)
+    return turned
+
+
+def _only_percents(text: str) -> list[float]:
+    """The numbers a text states only as percentages ("33%" and no plain 33), but 0, 1 and 100."""
+    percents = [float(m.group(1)) for m in PERCENT.finditer(plain_numbers(text))]
+    plain = [abs(float(m.group())) for m in NUMBER.finditer(PERCENT.sub("", plain_numbers(text)))]
+    return [p for p in percents if p not in FREE_LITERALS and not any(_equal(p, n) for n in plain)]
 
 
 def misattributed_weights(elements: dict[str, Any], text: str) -> list[str]:

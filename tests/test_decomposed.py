@@ -691,3 +691,19 @@ def test_the_objectives_sum_bounded_by_a_number_the_text_does_not_state_is_left_
     steps = extract(wants, llm)
     assert steps.left_out == []
     assert "4 * loaves + 7 * cakes >= 500" in [c["expression"] for c in steps.elements["constraints"]]
+
+
+def test_a_percentage_written_as_a_weight_of_a_sum_is_turned_to_its_share() -> None:
+    """nl4opt-125 on the 1.5B at a311e52: "at most 33% of the fruits he eats can be mangoes" as mangoes <= 33 *
+    (bananas + mangoes) in two rounds, each sent back naming the 0.33. A percentage written as a bound is not turned."""
+    written = [
+        {"constraints": []},
+        {"constraints": ["dates <= 40 * (figs + dates)"]},
+        {"constraints": ["120 * figs + 90 * dates >= 900", "4 * figs + 7 * dates >= 50"]},
+    ]
+    steps = extract(NUTS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
+    assert steps.turned == ["dates <= 40 * (figs + dates) → dates <= 0.4 * (figs + dates)"]
+    assert steps.elements["constraints"][0]["expression"] == "dates <= 0.4 * (figs + dates)"
+    written[1] = {"constraints": ["dates <= 40"]}
+    steps = extract(NUTS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
+    assert steps.turned == [] and steps.elements["constraints"][0]["expression"] == "dates <= 40"
