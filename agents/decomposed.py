@@ -32,6 +32,7 @@ from agents.formulation_checks import (
     comparisons_off_their_sentence,
     contents_as_bounds,
     continuous_amounts,
+    count_objective,
     expression_literals,
     measure_words,
     misattributed_beside_a_reading,
@@ -306,6 +307,9 @@ def extract(
             "revise": revise,
         }
         expression = again("modeler_steps_objective", OBJECTIVE_SCHEMA, values, earlier, _objective_of)
+    counted = count_objective(expression, variables, text)
+    recounted = [f"the objective {expression} → {counted}"] if counted else []
+    expression = counted or expression
     if redo is not None:
         steps.revised = (
             f"asked again what the rejection names: {len(redo.sentences)} sentence(s)"
@@ -338,7 +342,9 @@ def extract(
     mended = {**percents_as_shares(kept_constraints, text), **share_words_inverted(kept_constraints, variables)}
     shared = [{**c, "expression": mended[i]} if i in mended else c for i, c in enumerate(kept_constraints)]
     turned = turned_to_their_words(shared)
-    steps.turned = [f"{c['expression']} → {t['expression']}" for c, t in zip(kept_constraints, turned, strict=True) if c is not t]
+    steps.turned = recounted + [
+        f"{c['expression']} → {t['expression']}" for c, t in zip(kept_constraints, turned, strict=True) if c is not t
+    ]
     steps.elements = {
         "sets": [],
         "parameters": [],

@@ -707,3 +707,23 @@ def test_a_percentage_written_as_a_weight_of_a_sum_is_turned_to_its_share() -> N
     written[1] = {"constraints": ["dates <= 40"]}
     steps = extract(NUTS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
     assert steps.turned == [] and steps.elements["constraints"][0]["expression"] == "dates <= 40"
+
+
+def test_a_count_asked_for_and_weighed_by_minutes_is_written_as_the_count() -> None:
+    """nl4opt-110 on the 1.5B: "maximize the number of patients" written as 10 * pill_vaccines + 20 *
+    shot_vaccines, the minutes each takes, in four rounds. No number of the text counts vehicles: the count is the
+    variables themselves; where the text says what one of each carries, the count weighs by that."""
+    from tests.test_formulation_checks import FERRY
+
+    written = [{"constraints": ["15 * cars + 40 * trucks <= 600"]}, {"constraints": []}]
+    steps = extract(FERRY, _two_integers_llm(("cars", "trucks"), written, "15 * cars + 40 * trucks"))
+    assert steps.elements["objective"] == {"sense": "maximize", "expression": "cars + trucks"}
+    assert steps.turned == ["the objective 15 * cars + 40 * trucks → cars + trucks"]
+    people = FERRY.replace("A car pays $20 and a truck $70.", "A car carries 4 people and a truck 2 people.").replace(
+        "vehicles", "people"
+    )
+    steps = extract(people, _two_integers_llm(("cars", "trucks"), written, "15 * cars + 40 * trucks"))
+    assert steps.elements["objective"]["expression"] == "15 * cars + 40 * trucks"  # "4 people and a truck 2": one clause
+    split = people.replace("A car carries 4 people and a truck 2 people.", "A car carries 4 people; a truck carries 2 people.")
+    steps = extract(split, _two_integers_llm(("cars", "trucks"), [*written, {"constraints": []}], "15 * cars + 40 * trucks"))
+    assert steps.elements["objective"]["expression"] == "4 * cars + 2 * trucks"
