@@ -1123,15 +1123,18 @@ _FIRM_LOWER = re.compile(rf"\b(?:{_LOWER})\b", re.IGNORECASE)
 _FIRM_UPPER = re.compile(rf"\b(?:{_UPPER})\b", re.IGNORECASE)
 
 
-def against_their_words(elements: dict[str, Any]) -> list[str]:
+def against_their_words(elements: dict[str, Any], text: str = "") -> list[str]:
     """A constraint that bounds its sentence's number the other way than the sentence's words ("a total of at least
     60,000 square feet" written as hardwood + vinyl <= 60000: nl4opt-005 on the 1.5B at 2ba6e3d, then reported
     infeasible). Only the number right after the words ("at least 60,000", "cannot exceed 1000"), and only a
-    constraint that bounds a sum of variables by that number, written in it (not "6 - x + 10 - y <= 12" for "up to 4")."""
+    constraint that bounds a sum of variables by that number, written in it (not "6 - x + 10 - y <= 12" for "up to 4").
+    With the `text`, also a constraint written under another sentence than the one stating its number, where the
+    text states it once (nl4opt-230 on the 1.5B at a311e52: "at least 2000 units of oil" as 30 * containers + 40 *
+    trucks <= 2000 under "A container can hold 30 units of oil", verified at 15 for 60)."""
     return [
         f"{constraint.get('expression')} bounds {number} from {'above' if lower else 'below'}, but the text says"
         f" “{words}”: write it with {'>=' if lower else '<='}"
-        for constraint, number, words, lower in _against_their_words(elements.get("constraints", []))
+        for constraint, number, words, lower in _against_their_words(elements.get("constraints", []), text)
     ]
 
 
@@ -1190,8 +1193,9 @@ def turned_to_their_words(constraints: list[dict[str, Any]]) -> list[dict[str, s
     ]
 
 
-def _against_their_words(constraints: list[Any]) -> Iterator[tuple[dict[str, Any], str, str, bool]]:
-    """Each constraint bounding its sentence's number against the sentence's words: the constraint, the number as
+def _against_their_words(constraints: list[Any], text: str = "") -> Iterator[tuple[dict[str, Any], str, str, bool]]:
+    """Each constraint bounding its sentence's number against the sentence's words (with the `text`, the words of the
+    text where its sentence does not state the number and the text states it once): the constraint, the number as
     written, the words ('at least 1000') and whether they set a lower bound."""
     for constraint in constraints:
         if not isinstance(constraint, dict):
@@ -1201,7 +1205,9 @@ def _against_their_words(constraints: list[Any]) -> Iterator[tuple[dict[str, Any
             continue
         sense, _, bound = read
         written = expression_literals(str(constraint.get("expression", "")))
-        for found in _BOUND_BEFORE.finditer(plain_numbers(str(constraint.get("meaning", "")))):
+        meaning = plain_numbers(str(constraint.get("meaning", "")))
+        elsewhere = text and not any_equal(clause_numbers(meaning), [bound]) and _times_stated(abs(bound), text) == 1
+        for found in _BOUND_BEFORE.finditer(plain_numbers(text) if elsewhere else meaning):
             number = float(found["number"])
             if not (_equal(number, bound) and any(_equal(number, v) for v in written)):
                 continue

@@ -611,7 +611,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     elements = formulation["binding"]
     errors += unstated_literals(elements, text) + constraints_off_their_sentence(elements, text)
     errors += forced_equal(elements, text) + one_bound_two_readings(elements, text)
-    errors += against_their_words(elements) + share_of_one_for_the_whole(elements)
+    errors += against_their_words(elements, text) + share_of_one_for_the_whole(elements)
     errors += objective_without_its_prices(elements, text) + misattributed_weights(elements, text)
     errors += percent_as_an_amount(elements, text) + inverted_shares(elements) + mixed_measures(elements, text)
     errors += count_weighed_by_measures(elements, text) + comparisons_unwritten(elements, text)

@@ -687,3 +687,25 @@ def test_a_bound_of_the_one_variable_asked_for_is_no_restated_objective() -> Non
     summed = [{"expression": "vans + trucks >= 2000 / (50 + 100)", "meaning": "At least 2000 pairs must go."}]
     assert objective_restated(summed, "vans + trucks", text) == summed
     assert objective_restated([{**summed[0], "expression": "vans + trucks >= 2000"}], "vans + trucks", text) == []
+
+
+def test_a_bound_written_against_its_words_under_another_sentence_is_named_not_turned() -> None:
+    """nl4opt-230 on the 1.5B at a311e52: "at least 2000 units of oil" as 30 * containers + 40 * trucks <= 2000 under
+    "A container can hold 30 units of oil", verified at 15 for 60. The Verifier names it; code does not turn a
+    constraint by another sentence's words (that turned a nonsense constraint of nl4opt-235 into a binding one)."""
+    from agents.formulation_checks import against_their_words, turned_to_their_words
+
+    text = (
+        "A company ships oil in containers and trucks. A container can hold 30 units of oil while a truck can hold 40 "
+        "units of oil. At least 2000 units of oil need to be sent. Minimize the number of containers and trucks."
+    )
+    holds = "A container can hold 30 units of oil while a truck can hold 40 units of oil."
+    wrong = {"expression": "30 * containers + 40 * trucks <= 2000", "meaning": holds}
+    elements = {"constraints": [wrong]}
+    assert against_their_words(elements) == []
+    assert against_their_words(elements, text) == [
+        "30 * containers + 40 * trucks <= 2000 bounds 2000 from above, but the text says “At least 2000”: write it with >="
+    ]
+    assert turned_to_their_words([wrong]) == [wrong]
+    twice = text.replace("Minimize", "Each truck costs 2000 dollars. Minimize")  # 2000 stated twice: whose words?
+    assert against_their_words(elements, twice) == []
