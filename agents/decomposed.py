@@ -46,6 +46,7 @@ from agents.formulation_checks import (
     strays_beside_their_sentence,
     turned_to_their_words,
     writes_numbers_of,
+    written_as_a_share,
     written_for_contents,
     written_from_columns,
     written_off_their_sentence,
@@ -159,8 +160,9 @@ class Steps:
     """The constraints code turned to bound a number the way their sentence's words do ('at least 1000': >=)."""
     relaxed: list[str] = field(default_factory=list)
     """The variables written as integers that code made continuous (formulation_checks.continuous_amounts)."""
-    tabled: list[str] = field(default_factory=list)
-    """The constraints code wrote from the text's table instead of asking (formulation_checks.written_from_columns)."""
+    by_code: list[str] = field(default_factory=list)
+    """The constraints code wrote instead of asking: from the text's table (formulation_checks.written_from_columns)
+    or a share of all the variables (formulation_checks.written_as_a_share)."""
     revised: str = ""
     """Where a rejection named pieces of an earlier formulation: which were asked again and which kept ('' when
     every step was asked)."""
@@ -274,10 +276,10 @@ def extract(
         if redo is not None and sentence not in redo.sentences:
             written.append((sentence, before))
             continue
-        tabled = written_from_columns(sentence, variables, text)
-        if tabled and tabled != before:  # what code wrote and the Verifier sent back is the LLM's to write
-            written.append((sentence, tabled))
-            steps.tabled += tabled
+        by_code = written_from_columns(sentence, variables, text) or written_as_a_share(sentence, variables)
+        if by_code and by_code != before:  # what code wrote and the Verifier sent back is the LLM's to write
+            written.append((sentence, by_code))
+            steps.by_code += by_code
             continue
         alike = same_count_sentences(sentence, text)
         related = "".join(f'\nIt counts {what} as this sentence does: "{plain_numbers(o)}"' for what, o in alike)

@@ -639,6 +639,27 @@ def objective_restated(constraints: list[dict[str, Any]], objective: str, text: 
     return restated
 
 
+def written_as_a_share(sentence: str, variables: list[Any]) -> list[str]:
+    """The constraint a sentence states when it only says what share of all the variables one of them may or must be
+    ("at most 33% of the fruits he eats can be mangoes" → mangoes <= 0.33 * (bananas + mangoes)): the whole names no
+    variable, what follows the share's verb names one. [] for anything else, and where the sentence states other
+    numbers. The 1.5B model wrote nl4opt-125's share as mangoes <= 33 * (bananas + mangoes) and nl4opt-145's as
+    crab_cakes + lobster_rolls <= 0.4 * (crab_cakes + lobster_rolls)."""
+    found = _SHARE_OF_ALL.search(plain_numbers(sentence))
+    names = [str(v["name"]) for v in variables if isinstance(v, dict) and v.get("name")]
+    if found is None or len(names) < 2:
+        return []
+    share = float(found["share"]) / 100
+    if not all(_equal(n, share) or _equal(n, share * 100) for n in clause_numbers(plain_numbers(sentence))):
+        return []
+    own = _own_name_words(variables)
+    subject = [n for n in names if _named_by(own[n], _said(found["part"]))]
+    if len(subject) != 1 or any(_named_by(own[n], _said(found["whole"])) for n in names):
+        return []
+    sense = ">=" if re.fullmatch(_LOWER, found["word"], re.IGNORECASE) else "<="
+    return [f"{subject[0]} {sense} {share:g} * ({' + '.join(names)})"]
+
+
 def _measured_by_variables(measure: tuple[str, str], said: set[str]) -> bool:
     """Do the variables' names or meanings say they are amounts of the measure ("bandwidth of link 1 in MHz",
     "dollars invested in stocks")? Then a variable's number of it is a bound of the variable, not what one unit takes."""
@@ -1121,6 +1142,12 @@ _BOUND_BEFORE = re.compile(
 )
 _FIRM_LOWER = re.compile(rf"\b(?:{_LOWER})\b", re.IGNORECASE)
 _FIRM_UPPER = re.compile(rf"\b(?:{_UPPER})\b", re.IGNORECASE)
+_SHARE_OF_ALL = re.compile(
+    rf"\b(?P<word>{_LOWER}|{_UPPER})\s+(?P<share>\d+(?:\.\d+)?)\s*(?:%|percent\b)\s+of\s+(?P<whole>[^,.;]*?)\s+"
+    r"(?:should|must|can|could|may|will|shall|are|is|has to|have to|need to|needs to)\s+(?:be\s+|come\s+)?"
+    r"(?P<part>[^,.;]*)",
+    re.IGNORECASE,
+)
 
 
 def against_their_words(elements: dict[str, Any], text: str = "") -> list[str]:

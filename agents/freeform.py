@@ -219,7 +219,7 @@ def write_model_in_steps(
     out.attempts += [steps.revised] if steps.revised else []
     out.attempts += [f"left out, {c}" for c in steps.left_out]
     out.attempts += [f"turned to the text's words: {t}" for t in steps.turned]
-    out.attempts += [f"written from the text's table: {t}" for t in steps.tabled]
+    out.attempts += [f"written by code from the text: {t}" for t in steps.by_code]
     if steps.relaxed:
         out.attempts.append(f"made continuous (amounts the text does not count in whole units): {', '.join(steps.relaxed)}")
     if not out.elements["variables"]:

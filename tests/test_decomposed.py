@@ -482,8 +482,11 @@ def test_a_constraint_holding_an_unstated_number_beside_its_sentences_own_is_lef
     assert [c["expression"] for c in steps.elements["constraints"]] == ["8 * rye + 20 * spelt <= 600"]
 
 
-NUTS_TWO_DAYS = NUTS.replace("She needs at least", "Over her 2 days she needs at least")
-"""NUTS with a number in the requirement sentence that bounds no column of the text's table: the LLM writes it."""
+NUTS_TWO_DAYS = NUTS.replace("She needs at least", "Over her 2 days she needs at least").replace(
+    "At most 40% of the bags can be dates.", "Dates can be at most 40% of the bags."
+)
+"""NUTS with a number in the requirement sentence that bounds no column of the text's table and a share in words code
+does not read: the LLM writes both."""
 
 
 def test_a_reading_weighing_a_variable_by_anothers_number_is_left_out_beside_a_right_one() -> None:
@@ -658,21 +661,20 @@ def test_a_sentence_bounding_the_texts_columns_is_written_by_code_and_asked_of_t
     """nl4opt-100 on the 1.5B: "The hobbyist has available 120 units of wood and 90 units of paint" written with a
     plane's paint beside the wood in every round. Code writes such a sentence from the text's table without asking;
     where the Verifier sends back what code wrote, the LLM is asked."""
-    needs = constraint_sentences(NUTS, None)[2]
-    written = [{"constraints": []}, {"constraints": ["dates <= 0.4 * (figs + dates)"]}]
-    llm = _two_integers_llm(("figs", "dates"), written, "figs + dates")
+    holds, share, needs = constraint_sentences(NUTS, None)
+    llm = _two_integers_llm(("figs", "dates"), [{"constraints": []}], "figs + dates")
     steps = extract(NUTS, llm)
     tabled = ["120 * figs + 90 * dates >= 900", "4 * figs + 7 * dates >= 50"]
-    assert steps.tabled == tabled
-    assert [v["sentence"] for n, v in llm.asked if n == "modeler_steps_constraint"] == constraint_sentences(NUTS, None)[:2]
-    assert [c["expression"] for c in steps.elements["constraints"]] == ["dates <= 0.4 * (figs + dates)", *tabled]
-    assert all(c["meaning"] == needs for c in steps.elements["constraints"][1:])
+    assert steps.by_code == ["dates <= 0.4 * (figs + dates)", *tabled]  # "At most 40% of the bags can be dates"
+    assert [v["sentence"] for n, v in llm.asked if n == "modeler_steps_constraint"] == [holds]
+    assert [c["expression"] for c in steps.elements["constraints"]] == steps.by_code
+    assert [c["meaning"] for c in steps.elements["constraints"]] == [share, needs, needs]
 
     previous = {**steps.elements, "written_in_steps": True}
     again = _two_integers_llm(("figs", "dates"), [{"constraints": ["4 * figs + 7 * dates >= 60"]}], "figs + dates")
     steps = extract(NUTS, again, feedback="120 * figs + 90 * dates >= 900 cannot hold", previous=previous)
     assert [v["sentence"] for n, v in again.asked if n == "modeler_steps_constraint"] == [needs]
-    assert steps.tabled == []
+    assert steps.by_code == []
 
 
 def test_the_objectives_sum_bounded_by_a_number_the_text_does_not_state_is_left_out() -> None:
@@ -701,11 +703,11 @@ def test_a_percentage_written_as_a_weight_of_a_sum_is_turned_to_its_share() -> N
         {"constraints": ["dates <= 40 * (figs + dates)"]},
         {"constraints": ["120 * figs + 90 * dates >= 900", "4 * figs + 7 * dates >= 50"]},
     ]
-    steps = extract(NUTS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
+    steps = extract(NUTS_TWO_DAYS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
     assert steps.turned == ["dates <= 40 * (figs + dates) → dates <= 0.4 * (figs + dates)"]
     assert steps.elements["constraints"][0]["expression"] == "dates <= 0.4 * (figs + dates)"
     written[1] = {"constraints": ["dates <= 40"]}
-    steps = extract(NUTS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
+    steps = extract(NUTS_TWO_DAYS, _two_integers_llm(("figs", "dates"), written, "figs + dates"))
     assert steps.turned == [] and steps.elements["constraints"][0]["expression"] == "dates <= 40"
 
 

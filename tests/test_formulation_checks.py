@@ -709,3 +709,20 @@ def test_a_bound_written_against_its_words_under_another_sentence_is_named_not_t
     assert turned_to_their_words([wrong]) == [wrong]
     twice = text.replace("Minimize", "Each truck costs 2000 dollars. Minimize")  # 2000 stated twice: whose words?
     assert against_their_words(elements, twice) == []
+
+
+def test_a_sentence_stating_a_share_of_all_the_variables_is_written_by_code() -> None:
+    """nl4opt-125/145 on the 1.5B: "at most 33% of the fruits he eats can be mangoes" as mangoes <= 33 * (bananas +
+    mangoes); "at most 40% of his meals should be lobster rolls" as crab_cakes + lobster_rolls <= 0.4 * (...)."""
+    from agents.formulation_checks import written_as_a_share
+
+    fruits = [{"name": "bananas", "meaning": ""}, {"name": "mangoes", "meaning": ""}]
+    assert written_as_a_share("Since he prefers bananas, at most 33% of the fruits he eats can be mangoes.", fruits) == [
+        "mangoes <= 0.33 * (bananas + mangoes)"
+    ]
+    trips = [{"name": "bus_trips", "meaning": ""}, {"name": "car_trips", "meaning": ""}]
+    by_car = ["car_trips >= 0.6 * (bus_trips + car_trips)"]
+    assert written_as_a_share("At least 60% of the trips should be by car.", trips) == by_car
+    assert written_as_a_share("There can be at most 25 bus trips and at least 60% of the trips should be by car.", trips) == []
+    assert written_as_a_share("At least 60% of the bus trips should be by car.", trips) == []  # a whole naming a variable
+    assert written_as_a_share("Car trips should be at least 60% of the trips.", trips) == []  # words code does not read
