@@ -29,6 +29,7 @@ from typing import Any
 from agents.formulation_checks import (
     REQUIREMENT,
     any_equal,
+    beside_code_readings,
     comparisons_off_their_sentence,
     contents_as_bounds,
     continuous_amounts,
@@ -319,9 +320,12 @@ def extract(
             + f"; kept the variables and {len(steps.sentences) - len(redo.sentences)} sentence(s)"
         )
     constraints = each_once(written)
+    beside = beside_code_readings(constraints, steps.by_code, text)
+    steps.left_out = [f"another reading of a bound code wrote from the text's table: {c['expression']}" for c in beside]
+    constraints = [c for c in constraints if all(c is not b for b in beside)]
     off = written_off_their_sentence(constraints)
     astray = [c for c in constraints if c["expression"] in off.get(c["meaning"], [])]
-    steps.left_out = [f"off its sentence: {c['expression']} (for: {c['meaning']})" for c in astray]
+    steps.left_out += [f"off its sentence: {c['expression']} (for: {c['meaning']})" for c in astray]
     uncompared = [c for c in comparisons_off_their_sentence(constraints) if all(c is not a for a in astray)]
     steps.left_out += [
         f"comparing what its sentence does not compare: {c['expression']} (for: {c['meaning']})" for c in uncompared

@@ -639,6 +639,24 @@ def objective_restated(constraints: list[dict[str, Any]], objective: str, text: 
     return restated
 
 
+def beside_code_readings(constraints: list[dict[str, Any]], code: list[str], text: str) -> list[dict[str, Any]]:
+    """The constraints (not among those `code` wrote from the text's table) that bound by a number code's constraints
+    bound, where the text states that number once: another reading of a requirement code read from the table, with
+    every variable's own number (the 1.5B model wrote nl4opt-105's pork ribs as pork_rib_batches * (2 + 3.5) <= 4000
+    beside the machines' two 4000-hour constraints code wrote, verified at 305400 for 342750; nl4opt-100's "3 *
+    trains + 2 * planes <= 120", a plane's paint for its wood, beside 3 * trains + 4 * planes <= 120)."""
+    bounds = [r[2] for r in (_comparison(e) for e in code) if r is not None]
+    found: list[dict[str, Any]] = []
+    for constraint in constraints:
+        expression = str(constraint.get("expression", ""))
+        read = _comparison(expression)
+        if expression in code or read is None or abs(read[2]) in FREE_LITERALS or not any_equal(bounds, [read[2]]):
+            continue
+        if sum(1 for m in NUMBER.finditer(plain_numbers(text)) if _equal(abs(float(m.group())), abs(read[2]))) == 1:
+            found.append(constraint)
+    return found
+
+
 def written_as_a_share(sentence: str, variables: list[Any]) -> list[str]:
     """The constraint a sentence states when it only says what share of all the variables one of them may or must be
     ("at most 33% of the fruits he eats can be mangoes" → mangoes <= 0.33 * (bananas + mangoes)): the whole names no
@@ -694,7 +712,7 @@ def _nearest_sense(words: str, nearest_last: bool) -> str | None:
 
 _NEEDS = re.compile(r"\b(?:needs?|needed|must|requires?|required|requirements?|demands?)\b", re.IGNORECASE)
 _HAS = re.compile(
-    r"\b(?:available|has|have|holds?|stock|limit|limits|limited|capacity|budget"
+    r"\b(?:available|has|have|holds?|stock|only|limit|limits|limited|capacity|budget"
     r"|can (?:be )?(?:use|used|consume|spend|produce|produced))\b",
     re.IGNORECASE,
 )

@@ -729,3 +729,23 @@ def test_a_count_asked_for_and_weighed_by_minutes_is_written_as_the_count() -> N
     split = people.replace("A car carries 4 people and a truck 2 people.", "A car carries 4 people; a truck carries 2 people.")
     steps = extract(split, _two_integers_llm(("cars", "trucks"), [*written, {"constraints": []}], "15 * cars + 40 * trucks"))
     assert steps.elements["objective"]["expression"] == "4 * cars + 2 * trucks"
+
+
+def test_another_reading_of_a_bound_code_wrote_from_the_table_is_left_out() -> None:
+    """nl4opt-105 on the 1.5B at 08ce71d: "To produce one batch of pork ribs requires 2 hours on the meat slicer and
+    3.5 hours on the meat packer" as pork_rib_batches * (2 + 3.5) <= 4000, beside the two 4000-hour constraints code
+    wrote for "Each machine runs for at most 4000 hours per year": verified at 305400 for 342750."""
+    text = (
+        "A plant makes hams and ribs on a slicer and a packer. A batch of hams requires 4 hours on the slicer and 2.5 "
+        "hours on the packer. A batch of ribs requires 2 hours on the slicer and 3.5 hours on the packer. Each machine "
+        "runs for at most 4000 hours. A batch of hams earns $150 and a batch of ribs $300. How many batches of each "
+        "maximize the profit?"
+    )
+    written = [{"constraints": []}, {"constraints": ["ribs * (2 + 3.5) <= 4000"]}, {"constraints": []}]
+    steps = extract(text, _two_integers_llm(("hams", "ribs"), written, "150 * hams + 300 * ribs"))
+    assert steps.by_code == ["4 * hams + 2 * ribs <= 4000", "2.5 * hams + 3.5 * ribs <= 4000"]
+    assert steps.left_out == ["another reading of a bound code wrote from the text's table: ribs * (2 + 3.5) <= 4000"]
+    assert [c["expression"] for c in steps.elements["constraints"]] == steps.by_code
+    twice = text.replace("$150", "$4000")  # 4000 stated twice: the ribs' reading may be another requirement's
+    steps = extract(twice, _two_integers_llm(("hams", "ribs"), written, "4000 * hams + 300 * ribs"))
+    assert "ribs * (2 + 3.5) <= 4000" in [c["expression"] for c in steps.elements["constraints"]]

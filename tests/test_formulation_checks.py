@@ -726,3 +726,17 @@ def test_a_sentence_stating_a_share_of_all_the_variables_is_written_by_code() ->
     assert written_as_a_share("There can be at most 25 bus trips and at least 60% of the trips should be by car.", trips) == []
     assert written_as_a_share("At least 60% of the bus trips should be by car.", trips) == []  # a whole naming a variable
     assert written_as_a_share("Car trips should be at least 60% of the trips.", trips) == []  # words code does not read
+
+
+def test_only_bounds_from_above() -> None:
+    """nl4opt-110: "If the clinic only operates for 10000 minutes" bounds the minutes the vaccines take."""
+    from agents.formulation_checks import written_from_columns
+
+    text = (
+        "A clinic gives pill vaccines and shot vaccines. The pill vaccine takes 10 minutes to administer while the "
+        "shot takes 20 minutes to administer. If the clinic only operates for 10000 minutes, maximize the number of "
+        "patients that can be vaccinated."
+    )
+    vaccines = [{"name": "pill_vaccines", "meaning": "pills given"}, {"name": "shot_vaccines", "meaning": "shots given"}]
+    operates = next(s for s in sentences(text) if "10000" in s)
+    assert written_from_columns(operates, vaccines, text) == ["10 * pill_vaccines + 20 * shot_vaccines <= 10000"]
