@@ -320,36 +320,48 @@ def extract(
             + f"; kept the variables and {len(steps.sentences) - len(redo.sentences)} sentence(s)"
         )
     constraints = each_once(written)
-    beside = beside_code_readings(constraints, steps.by_code, text)
-    steps.left_out = [f"another reading of a bound code wrote from the text's table: {c['expression']}" for c in beside]
-    constraints = [c for c in constraints if all(c is not b for b in beside)]
     off = written_off_their_sentence(constraints)
-    astray = [c for c in constraints if c["expression"] in off.get(c["meaning"], [])]
-    steps.left_out += [f"off its sentence: {c['expression']} (for: {c['meaning']})" for c in astray]
-    uncompared = [c for c in comparisons_off_their_sentence(constraints) if all(c is not a for a in astray)]
-    steps.left_out += [
-        f"comparing what its sentence does not compare: {c['expression']} (for: {c['meaning']})" for c in uncompared
+    leave_out: list[tuple[str, Callable[[list[dict[str, str]]], list[dict[str, str]]]]] = [
+        (
+            "another reading of a bound code wrote from the text's table: {expression}",
+            lambda cs: beside_code_readings(cs, steps.by_code, text),
+        ),
+        (
+            "off its sentence: {expression} (for: {meaning})",
+            lambda cs: [c for c in cs if c["expression"] in off.get(c["meaning"], [])],
+        ),
+        ("comparing what its sentence does not compare: {expression} (for: {meaning})", comparisons_off_their_sentence),
+        (
+            "holding a number the text does not state: {expression} (for: {meaning})",
+            lambda cs: strays_beside_their_sentence(cs, text),
+        ),
+        (
+            "bounded by what one unit holds: {expression} (for: {meaning})",
+            lambda cs: [*contents_as_bounds(cs, variables, text), *written_for_contents(cs, variables, text)],
+        ),
+        (
+            "misreading a bound the text counts otherwise: {expression}",
+            lambda cs: [
+                *misread_bounds(cs, text, {"expression": expression}),
+                *misattributed_beside_a_reading(cs, variables, text),
+            ],
+        ),
+        ("a part of another reading of the same bound: {expression}", lambda cs: partial_readings(cs, text)),
+        (
+            "the objective's sum bounded by a number the text does not state: {expression}",
+            lambda cs: objective_restated(cs, expression, text),
+        ),
     ]
-    constraints = [c for c in constraints if all(c is not a for a in [*astray, *uncompared])]
-    strays = strays_beside_their_sentence(constraints, text)
-    steps.left_out += [f"holding a number the text does not state: {c['expression']} (for: {c['meaning']})" for c in strays]
-    held = [*contents_as_bounds(constraints, variables, text), *written_for_contents(constraints, variables, text)]
-    contents = [c for i, c in enumerate(held) if all(c is not a for a in [*strays, *held[:i]])]
-    steps.left_out += [f"bounded by what one unit holds: {c['expression']} (for: {c['meaning']})" for c in contents]
-    constraints = [c for c in constraints if all(c is not a for a in [*strays, *contents])]
-    misread = misread_bounds(constraints, text, {"expression": expression})
-    misread += [c for c in misattributed_beside_a_reading(constraints, variables, text) if all(c is not m for m in misread)]
-    steps.left_out += [f"misreading a bound the text counts otherwise: {c['expression']}" for c in misread]
-    partial = [c for c in partial_readings(constraints, text) if all(c is not m for m in misread)]
-    steps.left_out += [f"a part of another reading of the same bound: {c['expression']}" for c in partial]
-    restated = [c for c in objective_restated(constraints, expression, text) if all(c is not m for m in [*misread, *partial])]
-    steps.left_out += [f"the objective's sum bounded by a number the text does not state: {c['expression']}" for c in restated]
-    kept_constraints = [c for c in constraints if all(c is not m for m in [*misread, *partial, *restated])]
-    mended = {**percents_as_shares(kept_constraints, text), **share_words_inverted(kept_constraints, variables)}
-    shared = [{**c, "expression": mended[i]} if i in mended else c for i, c in enumerate(kept_constraints)]
+    for why, find in leave_out:  # each on what the ones before left
+        named = find(constraints)
+        dropped = [c for i, c in enumerate(named) if all(c is not n for n in named[:i])]
+        steps.left_out += [why.format(**c) for c in dropped]
+        constraints = [c for c in constraints if all(c is not d for d in dropped)]
+    mended = {**percents_as_shares(constraints, text), **share_words_inverted(constraints, variables)}
+    shared = [{**c, "expression": mended[i]} if i in mended else c for i, c in enumerate(constraints)]
     turned = turned_to_their_words(shared)
     steps.turned = recounted + [
-        f"{c['expression']} → {t['expression']}" for c, t in zip(kept_constraints, turned, strict=True) if c is not t
+        f"{c['expression']} → {t['expression']}" for c, t in zip(constraints, turned, strict=True) if c is not t
     ]
     steps.elements = {
         "sets": [],
