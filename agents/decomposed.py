@@ -319,7 +319,9 @@ def extract(
             + (" and the objective" if redo.objective else "")
             + f"; kept the variables and {len(steps.sentences) - len(redo.sentences)} sentence(s)"
         )
-    constraints = each_once(written)
+    # a constraint code wrote stays with its sentence, also where the LLM wrote it under a sentence of data before
+    code = {re.sub(r"\s+", "", e): sentence for sentence, expressions in written for e in expressions if e in steps.by_code}
+    constraints = [{**c, "meaning": code.get(re.sub(r"\s+", "", c["expression"]), c["meaning"])} for c in each_once(written)]
     off = written_off_their_sentence(constraints)
     leave_out: list[tuple[str, Callable[[list[dict[str, str]]], list[dict[str, str]]]]] = [
         (
