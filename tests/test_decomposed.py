@@ -669,6 +669,9 @@ def test_a_sentence_bounding_the_texts_columns_is_written_by_code_and_asked_of_t
     assert [v["sentence"] for n, v in llm.asked if n == "modeler_steps_constraint"] == [holds]
     assert [c["expression"] for c in steps.elements["constraints"]] == steps.by_code
     assert [c["meaning"] for c in steps.elements["constraints"]] == [share, needs, needs]
+    # written by the LLM under the sentence of data too, it stays with the sentence code wrote it for
+    early = _two_integers_llm(("figs", "dates"), [{"constraints": ["120 * figs + 90 * dates >= 900"]}], "figs + dates")
+    assert [c["meaning"] for c in extract(NUTS, early).elements["constraints"]] == [needs, share, needs]
 
     previous = {**steps.elements, "written_in_steps": True}
     again = _two_integers_llm(("figs", "dates"), [{"constraints": ["4 * figs + 7 * dates >= 60"]}], "figs + dates")
