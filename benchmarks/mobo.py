@@ -283,13 +283,14 @@ def rib_reference_front(path: Path, generations: int = 500, pop_size: int = 200)
     return front
 
 
-def rib_figure(records: list[dict[str, Any]], out: Path, tier_name: str) -> None:
-    """RIB end to end: every method's front for the median seed of DRIB-MOBO, and DRIB-MOBO's fronts vs. the reference."""
+def rib_figure(records: list[dict[str, Any]], out: Path, tier_name: str, kept: Path) -> None:
+    """RIB end to end: every method's front for the median seed of DRIB-MOBO, and DRIB-MOBO's fronts vs. the reference
+    (kept with the records: a long run)."""
     rib = [r for r in records if r["problem"] == "rib"]
     ours = sorted((r["hv"][-1], r["seed"]) for r in rib if r["method"] == OURS)
     if not ours:
         return
-    reference = rib_reference_front(out / "rib_reference_front.json")
+    reference = rib_reference_front(kept / "rib_reference_front.json")
     ref_point = np.asarray(rib[0]["ref_point"])
     reference_hv = hypervolume(reference, ref_point)
     median_seed = ours[(len(ours) - 1) // 2][1]
@@ -415,7 +416,7 @@ def main() -> None:
     current = {m: fingerprint(m, tier) for m in METHODS}
     records = [r for r in load_records(results_path) if r.get("fingerprint") == current[r["method"]]]
     summarise(records, args.out, args.tier)
-    rib_figure(records, args.out, args.tier)
+    rib_figure(records, args.out, args.tier, args.records)
     print(f"total wall time {time.perf_counter() - start:.0f}s (2 shared cores; other jobs make timings noisy)")
 
 
