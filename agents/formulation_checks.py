@@ -607,7 +607,9 @@ def written_from_columns(sentence: str, variables: list[Any], text: str) -> list
             sense = next((senses.pop(i)[1] for i, (n, _) in enumerate(senses) if _equal(n, value)), None)
             unit = "$" if unit in _MONEY else unit
             keys = [m for m in columns if m == (unit, what)] or [m for m in columns if m[0] == unit and not what]
-            if sense is None or (len(keys) > 1 and not _EACH.search(clause)):
+            # "each machine runs at most 4000 hours" bounds every column of hours; "each store needs at least 20
+            # bags" bounds something per store, not the bags of all the variables together
+            if sense is None or (len(keys) > 1) != bool(_EACH.search(clause)):
                 continue
             for key in keys:
                 written.append(" + ".join(f"{columns[key][n]:g} * {n}" for n in names) + f" {sense} {value:g}")

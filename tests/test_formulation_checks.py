@@ -740,3 +740,18 @@ def test_only_bounds_from_above() -> None:
     vaccines = [{"name": "pill_vaccines", "meaning": "pills given"}, {"name": "shot_vaccines", "meaning": "shots given"}]
     operates = next(s for s in sentences(text) if "10000" in s)
     assert written_from_columns(operates, vaccines, text) == ["10 * pill_vaccines + 20 * shot_vaccines <= 10000"]
+
+
+def test_a_bound_for_each_of_something_else_is_not_written_from_the_columns() -> None:
+    """'Each store needs at least 20 bags' bounds what each store gets, not the bags all the trucks carry together."""
+    from agents.formulation_checks import written_from_columns
+
+    text = (
+        "A chain ships chips by small and large trucks. A small truck carries 50 bags of chips. A large truck carries "
+        "80 bags of chips. Each store needs at least 20 bags of chips. How many trucks of each kind minimize the cost?"
+    )
+    trucks = [{"name": "small_trucks", "meaning": "small trucks"}, {"name": "large_trucks", "meaning": "large trucks"}]
+    assert written_from_columns("Each store needs at least 20 bags of chips.", trucks, text) == []
+    assert written_from_columns("The stores need at least 2000 bags of chips.", trucks, text) == [
+        "50 * small_trucks + 80 * large_trucks >= 2000"
+    ]
