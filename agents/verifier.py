@@ -36,6 +36,7 @@ from agents.fidelity import (
 )
 from agents.formulation_checks import (
     against_their_words,
+    any_equal,
     code_literals,
     comparisons_unwritten,
     constraints_off_their_sentence,
@@ -45,6 +46,7 @@ from agents.formulation_checks import (
     holding_at_zero,
     integrality_conflict,
     inverted_shares,
+    labels_in_names,
     misattributed_weights,
     mixed_measures,
     objective_offset_by_a_bound,
@@ -129,6 +131,9 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
         values = [item["value"] for item in state.get("spec", [])]
         values += element_weights(formulation["binding"]) if generated else []
         unused = unused_numbers(data, values, formulation.get("code", ""))
+        if generated:  # "demonstration 1" named by demonstration1 is a label, not a number the model leaves out
+            labels = labels_in_names(formulation["binding"].get("variables", []), data.text)
+            unused = [n for n in unused if not any_equal([n], labels)]
         left_out: list[Finding] = []
         if generated:
             # The LLM chose every number of a model it wrote: one of the text's numbers left out is a coefficient or a

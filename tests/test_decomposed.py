@@ -752,3 +752,23 @@ def test_another_reading_of_a_bound_code_wrote_from_the_table_is_left_out() -> N
     twice = text.replace("$150", "$4000")  # 4000 stated twice: the ribs' reading may be another requirement's
     steps = extract(twice, _two_integers_llm(("hams", "ribs"), written, "4000 * hams + 300 * ribs"))
     assert "ribs * (2 + 3.5) <= 4000" in [c["expression"] for c in steps.elements["constraints"]]
+
+
+def test_numbers_the_variables_take_as_labels_are_not_numbers_left_out(kb_dir: Path) -> None:
+    """nl4opt-120 on the 1.5B at 181525e: the right model, sent back twice for "no number equal to 1, 2" of
+    "demonstration 1 and demonstration 2", which the variables demonstration1 and demonstration2 are named by."""
+    from tests.fakes import ScriptedChatModel
+    from tests.test_graph_paths import final_report, run
+
+    text = (
+        "A show runs two demonstrations, demonstration 1 and demonstration 2. Demonstration 1 uses 10 units of mint "
+        "and makes 25 units of foam. Demonstration 2 uses 12 units of mint and makes 18 units of foam. The show has "
+        "available 120 units of mint. How many of each demonstration should be done to maximize the foam produced?"
+    )
+    named = [{"name": f"demonstration{i}", "meaning": f"demonstration {i} runs", "domain": "nonnegative integer"} for i in (1, 2)]
+    script = [{"variables": named}, *[{"constraints": []}] * 3, {"expression": "25 * demonstration1 + 18 * demonstration2"}]
+    fake = ScriptedChatModel(script=[*script, *[{"clauses": []}] * 3])
+    report = final_report(run(text, fake, kb_dir, retrieval_threshold=0.99))
+    assert report["status"] == "optimal" and report["objective"] == pytest.approx(
+        max(25 * a + 18 * b for a in range(13) for b in range(11) if 10 * a + 12 * b <= 120)
+    )
