@@ -620,6 +620,9 @@ def written_from_columns(sentence: str, variables: list[Any], text: str) -> list
             sense = next((senses.pop(i)[1] for i, (n, _) in enumerate(senses) if _equal(n, value)), None)
             unit = "$" if unit in _MONEY else unit
             keys = [m for m in columns if m == (unit, what)] or [m for m in columns if m[0] == unit and not what]
+            plain = [m for m in columns if m[0] == unit and not m[1]]
+            if not keys and what and unit not in _GENERIC_UNITS | _PACKED and len(plain) == 1:
+                keys = plain  # "3000 kWh of electricity available" bounds the kWh each machine consumes
             # "each machine runs at most 4000 hours" bounds every column of hours; "each store needs at least 20
             # bags" bounds something per store, not the bags of all the variables together
             if sense is None or (len(keys) > 1) != bool(_EACH.search(clause)):

@@ -670,6 +670,11 @@ def test_each_bound_of_a_sentence_is_written_the_way_its_own_words_say() -> None
         "30 * machines_a + 50 * machines_b >= 1000",
         "100 * machines_a + 120 * machines_b <= 3000",
     ]
+    # "3000 kWh of electricity": what the kWh are of, where the machines' column of kWh names nothing
+    electricity = both.replace("3000 kWh available", "3000 kWh of electricity available")
+    assert written_from_columns(electricity, machines, text.replace(both, electricity)) == written_from_columns(
+        both, machines, text
+    )
     listed = "The factory has 3000 kWh and room for 1000 items."
     assert written_from_columns(listed, machines, text) == [
         "100 * machines_a + 120 * machines_b <= 3000",
