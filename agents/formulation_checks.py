@@ -523,6 +523,8 @@ def _other_measure(one: tuple[str, str], other: tuple[str, str], nouns: frozense
     if what and other_what:  # "meat slicer" and "meat packer"; "labor" is "labor time"
         words, others = {_stem(w) for w in what.split()}, {_stem(w) for w in other_what.split()}
         return not (words <= others or others <= words)
+    if (unit == "$") != (other_unit == "$") and (what or other_what):
+        return True  # money and an amount of a thing ("$3" of profit, "0.8 kg of regular candy"): nl4opt-140
     if what or other_what or unit == other_unit:
         return False
     if {unit, other_unit} <= nouns and not {unit, other_unit} & (_PACKED | _GENERIC_UNITS):

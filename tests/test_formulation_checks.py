@@ -760,3 +760,22 @@ def test_a_bound_for_each_of_something_else_is_not_written_from_the_columns() ->
     assert written_from_columns("The stores need at least 2000 bags of chips.", trucks, text) == [
         "50 * small_trucks + 80 * large_trucks >= 2000"
     ]
+
+
+def test_money_and_an_amount_of_a_thing_in_one_sum_are_named() -> None:
+    """nl4opt-140 on the 1.5B at 181525e: "regular_candy_mix * 0.8 + sour_surprise_mix * 0.1 >= 3", the kg of
+    regular candy in a kg of each mix bounded by the $3 profit of a kg of the regular mix; verified at 540 for 511."""
+    from agents.formulation_checks import mixed_measures
+
+    text = (
+        "A store mixes candy into a regular mix and a sour mix. Each kilogram of the regular mix contains 0.8 kg of "
+        "regular candy. The profit per kilogram of the regular mix is $3. Each kilogram of the sour mix contains 0.1 "
+        "kg of regular candy. The profit per kilogram of the sour mix is $5. How much of each maximizes the profit?"
+    )
+    wrong = {"constraints": [{"expression": "regular_mix * 0.8 + sour_mix * 0.1 >= 3", "meaning": "..."}]}
+    assert mixed_measures(wrong, text) == [
+        "regular_mix * 0.8 + sour_mix * 0.1 >= 3 adds up 3 ($) and 0.8 (kgs of regular candy): each sum holds the"
+        " numbers of one thing; write each requirement with its own numbers"
+    ]
+    right = {"objective": {"expression": "3 * regular_mix + 5 * sour_mix"}, "constraints": []}
+    assert mixed_measures(right, text) == []
