@@ -45,6 +45,7 @@ from agents.formulation_checks import (
     share_words_inverted,
     short,
     strays_beside_their_sentence,
+    times_as_many_as_equal,
     turned_to_their_words,
     writes_numbers_of,
     written_as_a_share,
@@ -359,7 +360,11 @@ def extract(
         dropped = [c for i, c in enumerate(named) if all(c is not n for n in named[:i])]
         steps.left_out += [why.format(**c) for c in dropped]
         constraints = [c for c in constraints if all(c is not d for d in dropped)]
-    mended = {**percents_as_shares(constraints, text), **share_words_inverted(constraints, variables)}
+    mended = {
+        **times_as_many_as_equal(constraints, text),
+        **percents_as_shares(constraints, text),
+        **share_words_inverted(constraints, variables),
+    }
     shared = [{**c, "expression": mended[i]} if i in mended else c for i, c in enumerate(constraints)]
     turned = turned_to_their_words(shared)
     steps.turned = recounted + [

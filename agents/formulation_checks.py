@@ -389,7 +389,7 @@ def written_for_contents(constraints: list[dict[str, Any]], variables: list[Any]
         if (
             comparison is None
             or not named
-            or abs(comparison[2]) in FREE_LITERALS
+            or comparison[2] == 0
             or not any(_equal(abs(comparison[2]), n) for n in numbers)
             or _FIRM_LOWER.search(sentence)
             or _FIRM_UPPER.search(sentence)
@@ -446,6 +446,37 @@ def percents_as_shares(constraints: list[dict[str, Any]], text: str) -> dict[int
         if changed:
             turned[index] = ast.unparse(node)
     return turned
+
+
+def times_as_many_as_equal(constraints: list[dict[str, Any]], text: str) -> dict[int, str]:
+    """Constraints that bound "A is N times as many as B" one way where the words say neither "at least" nor "at
+    most" of it ("he must eat three times as many apple flavored baby food as carrot flavored baby food"), by index,
+    each written as the equality the words say. The words are those of the constraint's sentence, or, where it
+    says no such thing, of the one sentence of the text that does. nl4opt-155 on the 1.5B at 181525e wrote
+    apple_servings >= 3 * carrot_servings (under another sentence), verified at 54 for 50."""
+    said = [m for s in sentences(plain_numbers(text)) for m in [_TIMES_AS_MANY.search(s)] if m is not None]
+    equal: dict[int, str] = {}
+    for index, constraint in enumerate(constraints):
+        meaning, expression = plain_numbers(str(constraint.get("meaning", ""))), str(constraint.get("expression", ""))
+        read = _comparison(expression)
+        found = _TIMES_AS_MANY.search(meaning) or (said[0] if len(said) == 1 else None)
+        if found is None or read is None or read[0] == "==" or read[2] != 0 or len(read[1]) != 2:
+            continue
+        meaning = found.string
+        clause = next((c for c in _CLAUSE_BREAK.split(meaning) if found["times"] in c), meaning)
+        if _FIRM_LOWER.search(clause) or _FIRM_UPPER.search(clause) or _MORE_OR_FEWER.search(clause):
+            continue
+        times = [*_stated_numbers(found["times"])]
+        weights = sorted(abs(w) for w in read[1].values())
+        if len(times) == 1 and _equal(weights[0], 1.0) and _equal(weights[1], times[0]) and min(read[1].values()) < 0:
+            equal[index] = re.sub(r"<=|>=", "==", expression, count=1)
+    return equal
+
+
+_TIMES_AS_MANY = re.compile(
+    r"(?P<times>\b(?:\d+(?:\.\d+)?|[a-z]+))\s+times\s+(?:as\s+(?:many|much)|the\s+number)\b", re.IGNORECASE
+)
+_MORE_OR_FEWER = re.compile(r"\b(?:more|fewer|less|greater|larger|smaller|exceed\w*|minimum|maximum)\b", re.IGNORECASE)
 
 
 def _only_percents(text: str) -> list[float]:
@@ -670,7 +701,7 @@ def beside_code_readings(constraints: list[dict[str, Any]], code: list[str], tex
     for constraint in constraints:
         expression = str(constraint.get("expression", ""))
         read = _comparison(expression)
-        if expression in code or read is None or abs(read[2]) in FREE_LITERALS or not any_equal(bounds, [read[2]]):
+        if expression in code or read is None or read[2] == 0 or not any_equal(bounds, [read[2]]):
             continue
         if sum(1 for m in NUMBER.finditer(plain_numbers(text)) if _equal(abs(float(m.group())), abs(read[2]))) == 1:
             found.append(constraint)

@@ -779,3 +779,21 @@ def test_money_and_an_amount_of_a_thing_in_one_sum_are_named() -> None:
     ]
     right = {"objective": {"expression": "3 * regular_mix + 5 * sour_mix"}, "constraints": []}
     assert mixed_measures(right, text) == []
+
+
+def test_n_times_as_many_without_at_least_or_at_most_is_an_equality() -> None:
+    """nl4opt-155 on the 1.5B at 181525e: "he must eat three times as many apple flavored baby food as carrot
+    flavored baby food" as apple_servings >= 3 * carrot_servings (under another sentence), verified at 54 for 50."""
+    from agents.formulation_checks import times_as_many_as_equal
+
+    must = "The baby must eat three times as many apple servings as carrot servings."
+    text = f"A baby eats apple and carrot servings. Each apple serving has 2 units of fat. {must} Maximize the fat."
+    written = [
+        {"expression": "apple >= 3 * carrot", "meaning": must},
+        {"expression": "apple >= 3 * carrot", "meaning": "Each apple serving has 2 units of fat."},
+        {"expression": "apple >= 2 * carrot", "meaning": must},  # not the sentence's number
+    ]
+    assert times_as_many_as_equal(written, text) == {0: "apple == 3 * carrot", 1: "apple == 3 * carrot"}
+    least = text.replace("must eat three times", "must eat at least three times")
+    assert times_as_many_as_equal([{**written[0], "meaning": must.replace("eat three", "eat at least three")}], least) == {}
+    assert times_as_many_as_equal([written[1]], least) == {}
