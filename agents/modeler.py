@@ -143,6 +143,11 @@ def _choose_template(state: State, context: Context) -> _Choice:
         if any(d["template_id"] == template_id for d in dropped):
             continue
         template = template_store(context).get(template_id)
+        if template.speaks_of is not None and not data.says(template.speaks_of):
+            lacks = f"the text lacks what it needs: words of what it is for ({template.speaks_of.pattern[:60]}…)"
+            dropped.append(Dropped(template_id=template_id, reason=lacks))
+            passed.append(f"{template_id}: {lacks}")
+            continue
         try:
             schema = template.binding_schema(data)
         except AssemblyError as exc:

@@ -8,6 +8,7 @@ the parsed text into validated parameters. The Pyomo model is built by `build_mo
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -101,6 +102,9 @@ class Template(ABC, Generic[P]):
     structural_constraints: ClassVar[frozenset[str]] = frozenset()
     """Constraint components that define the model (not the problem's data): infeasibility diagnosis keeps them."""
     params_model: type[P]
+    speaks_of: ClassVar[re.Pattern[str] | None] = None
+    """Words a text asking for this template uses (satellites for a LEO constellation, trade-offs for a Pareto
+    front); a text without any is not offered the template, whatever retrieval scored (None: no such words)."""
     objectives: ClassVar[Mapping[str, Measure]] = {}
     """What each objective variant measures, by the name the binding's `objective` field takes ('' when the template
     has a single objective). The Verifier holds it against the quantity the question asks for; empty: not described."""

@@ -40,8 +40,7 @@ def test_multi_objective_black_box_goes_to_drib_mobo(kb_dir: Path, tmp_path: Pat
 def test_the_pareto_tool_needs_a_text_that_asks_for_trade_offs() -> None:
     """nl4opt-115 (a production plan's least cost) retrieved the DRIB-MOBO template at 0.31 and the 1.5B spent every
     round filling an SNR and a complexity budget the text never states; without words of trade-offs, several
-    objectives or a black box, the template now lacks what it needs and the Modeler passes it over."""
-    from knowledge_base.template import AssemblyError
+    objectives or a black box, the text does not speak of what the template is for and the Modeler passes it over."""
     from knowledge_base.templates.multiobjective_blackbox_drib_mobo import TEMPLATE
     from tools.textdata import parse_text
 
@@ -50,11 +49,29 @@ def test_the_pareto_tool_needs_a_text_that_asks_for_trade_offs() -> None:
         "workshop B costs $350 and makes 6 dolls and 5 kites. At least 30 dolls and 20 kites are needed each day. "
         "How many hours should each workshop run to minimize the cost?"
     )
-    with pytest.raises(AssemblyError, match="trade-offs between objectives"):
-        TEMPLATE.binding_schema(parse_text(plan))
-    assert "snr_db" in TEMPLATE.binding_schema(parse_text(RIB_TEXT))["properties"]
+    assert TEMPLATE.speaks_of is not None
+    assert not parse_text(plan).says(TEMPLATE.speaks_of)
+    assert parse_text(RIB_TEXT).says(TEMPLATE.speaks_of)
     two = "Optimize two objectives of a simulator that takes minutes per run with a budget of 30 evaluations."
-    assert TEMPLATE.binding_schema(parse_text(two))
+    assert parse_text(two).says(TEMPLATE.speaks_of)
+
+
+def test_a_template_the_text_does_not_speak_of_is_passed_over_without_asking(kb_dir: Path) -> None:
+    """nl4opt-185 on the 1.5B (wraps and platters of a fast-food place) retrieved the Walker-Delta constellation
+    template and spent two rounds on an altitude and microservices the text never states. Servers with delays
+    retrieve it too (0.69): without satellites, orbits or a constellation the Modeler passes it over."""
+    from tests.test_graph_paths import final_report, run
+
+    servers = (
+        "Deploy the microservices of two applications, each a chain of 3 microservices, on 6 servers connected by "
+        "links; each link adds 5 ms of delay. Each server has 4 CPU cores. Minimize the total end-to-end latency."
+    )
+    fake = ScriptedChatModel(script=[{}] * 12)
+    report = final_report(run(servers, fake, kb_dir, retrieval_threshold=0.5))
+    dropped = {d["template_id"]: d["reason"] for d in report["dropped"]}
+    assert dropped["leo_constellation_placement"].startswith("the text lacks what it needs: words of what it is for")
+    for request in fake.requests:
+        assert "leo_constellation_binding" not in str(request)
 
 
 def test_a_failing_tool_is_an_error_result_not_a_crash(kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -762,6 +762,11 @@ def _items(items: str) -> tuple[str, ...]:
 # says a number in a recognisable phrase, code reads it from there, and refuses a value the phrase contradicts.
 
 _PHRASE_NUMBER = r"(\d+(?:\.\d+)?)"
+SPACE_WORDS = re.compile(
+    r"\b(?:satellites?|sats?|LEO|MEO|GEO|constellations?|orbit\w*|ISLs?|inter-satellite|Walker|spacecraft)\b",
+    re.IGNORECASE,
+)
+"""Words of a text about satellites in orbit (what a LEO template is for)."""
 CONSTELLATION_PHRASES: dict[str, str] = {
     "planes": _PHRASE_NUMBER + r"\s+(?:orbital\s+)?planes\b",
     "satellites_per_plane": _PHRASE_NUMBER + r"\s+satellites\s+(?:each|per\s+plane|in\s+each)",

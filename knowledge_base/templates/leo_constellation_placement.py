@@ -27,7 +27,7 @@ from tools.satnet.constellation import WalkerDelta
 from tools.satnet.latency import Costs, LatencyVariant, Placement, evaluate
 from tools.satnet.plots import plot_placement
 from tools.satnet.scenario import Scenario, ScenarioConfig, generate, is_scenario_file, load
-from tools.textdata import CONSTELLATION_PHRASES, CORE_SUBJECTS, TextData, contradicted_by_phrase, read_by_phrase
+from tools.textdata import CONSTELLATION_PHRASES, CORE_SUBJECTS, SPACE_WORDS, TextData, contradicted_by_phrase, read_by_phrase
 
 SHAPES = ("chains", "DAGs with parallel branches")
 COMPARISON_BNB_TIME_S = 10.0
@@ -146,6 +146,7 @@ class LeoConstellationPlacement(Template[LeoConstellationParams]):
     )
     tags = ("MILP", "leo_service_placement", "satellite", "constellation", "walker-delta", "microservice", "latency")
     params_model = LeoConstellationParams
+    speaks_of = SPACE_WORDS
     structural_constraints = frozenset({"one_place", "link_from", "link_to", "entry_time", "precedence", "end_to_end", "total"})
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, Field
 
-from knowledge_base.template import AssemblyError, SpecItem, ToolTemplate
+from knowledge_base.template import SpecItem, ToolTemplate
 from tools.textdata import TextData
 
 BlackBox = Literal["rib", "zdt1", "zdt2", "zdt3", "dtlz2", "dtlz5", "dtlz7"]
@@ -65,10 +65,9 @@ class MultiObjectiveBlackBox(ToolTemplate[MultiObjectiveParams]):
     )
     tags = ("multi-objective", "black-box", "pareto", "information bottleneck", "semantic communication")
     params_model = MultiObjectiveParams
+    speaks_of = PARETO_CUES
 
     def binding_schema(self, data: TextData) -> dict[str, Any]:
-        if not data.says(PARETO_CUES):
-            raise AssemblyError("this template needs a text asking for trade-offs between objectives (a Pareto front)")
         return {
             "title": "multiobjective_binding",
             "type": "object",
