@@ -794,10 +794,14 @@ _LIST_GOES_ON = re.compile(r"\s*(?:and\s+)?[$]?\s*\d")
 
 
 def _said(piece: str) -> set[str]:
-    """The stems of a piece's words, and each two words after each other ("supplement a") for names told apart by a
-    letter or a number."""
+    """The stems of a piece's words, each two words after each other ("supplement a") for names told apart by a
+    letter or a number, and names joined by an ampersand as a name writes them ("R&B" → rb, rnb, randb)."""
     words = [_stem(w) for w in re.findall(r"[a-z]+|\d+", piece.lower())]
-    return {*words, *(f"{a} {b}" for a, b in pairwise(words))}
+    joined = {f"{a}{glue}{b}" for a, b in _AMPERSAND.findall(piece.lower()) for glue in ("", "n", "and")}
+    return {*words, *(f"{a} {b}" for a, b in pairwise(words)), *joined}
+
+
+_AMPERSAND = re.compile(r"\b([a-z]+)\s*&\s*([a-z]+)\b")
 
 
 def _own_name_words(variables: list[Any]) -> dict[str, set[str]]:
@@ -1212,11 +1216,12 @@ _BOUND_BEFORE = re.compile(
 _FIRM_LOWER = re.compile(rf"\b(?:{_LOWER})\b", re.IGNORECASE)
 _FIRM_UPPER = re.compile(rf"\b(?:{_UPPER})\b", re.IGNORECASE)
 _SHARE_OF_ALL = re.compile(
-    rf"\b(?P<word>{_LOWER}|{_UPPER})\s+(?P<share>\d+(?:\.\d+)?)\s*(?:%|percent\b)\s+of\s+(?P<whole>[^,.;]*?)\s+"
-    r"(?:should|must|can|could|may|will|shall|are|is|has to|have to|need to|needs to)\s+(?:be\s+|come\s+)?"
-    r"(?P<part>[^,.;]*)",
+    rf"\b(?P<word>{_LOWER}|{_UPPER})\s+(?:[a-z]+\s+)?(?P<share>\d+(?:\.\d+)?)\s*(?:%|percent\b)\s+of\s+"
+    r"(?P<whole>[^,.;]*?)\s+(?:(?:should|must|can|could|may|will|shall|are|is|has to|have to|need to|needs to)\s+"
+    r"(?:be\s+|come\s+)?|as\s+)(?P<part>(?:(?!\b(?:because|since|so|while|whereas|if|when|as)\b)[^,.;])*)",
     re.IGNORECASE,
 )
+"""'at most 33% of the fruits he eats can be mangoes', 'at most perform 40% of his concerts as R&B because ...'."""
 
 
 def against_their_words(elements: dict[str, Any], text: str = "") -> list[str]:
