@@ -761,7 +761,7 @@ def _nearest_sense(words: str, nearest_last: bool) -> str | None:
     return None
 
 
-_NEEDS = re.compile(r"\b(?:needs?|needed|must|requires?|required|requirements?|demands?)\b", re.IGNORECASE)
+_NEEDS = re.compile(r"\b(?:needs?|needed|needing|must|requir\w*|demand\w*)\b", re.IGNORECASE)
 _HAS = re.compile(
     r"\b(?:available|has|have|holds?|stock|only|limit|limits|limited|capacity|budget"
     r"|can (?:be )?(?:use|used|consume|spend|produce|produced))\b",

@@ -701,7 +701,9 @@ def _all_zero(formulation: Formulation, result: Result, text: str) -> list[str]:
     ]
 
 
-_LOWER_BOUND = re.compile(r"\b(?:at least|minimum|no less than|no fewer than|needs?|must|require\w*|demand\w*)\b", re.IGNORECASE)
+_LOWER_BOUND = re.compile(
+    r"\b(?:at least|minimum|no less than|no fewer than|needs?|needing|must|requir\w*|demand\w*)\b", re.IGNORECASE
+)
 
 
 def _recheck_algebraic(formulation: Formulation, result: Result, context: Context) -> list[str]:

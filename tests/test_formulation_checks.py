@@ -802,3 +802,17 @@ def test_n_times_as_many_without_at_least_or_at_most_is_an_equality() -> None:
     least = text.replace("must eat three times", "must eat at least three times")
     assert times_as_many_as_equal([{**written[0], "meaning": must.replace("eat three", "eat at least three")}], least) == {}
     assert times_as_many_as_equal([written[1]], least) == {}
+
+
+def test_requiring_bounds_from_below() -> None:
+    """'has a project requiring 500 hours of labor': the nearest word, "requiring", says at least (its "has" said at
+    most, and the workers' minimization was verified at 0)."""
+    from agents.formulation_checks import written_from_columns
+
+    text = (
+        "A firm employs full time and part time workers. A full time worker works 8 hours per shift. A part time worker "
+        "works 4 hours per shift. The firm has a project requiring 500 hours of labor. Minimize the number of workers."
+    )
+    workers = [{"name": "full_time", "meaning": "full time workers"}, {"name": "part_time", "meaning": "part time workers"}]
+    project = "The firm has a project requiring 500 hours of labor."
+    assert written_from_columns(project, workers, text) == ["8 * full_time + 4 * part_time >= 500"]
