@@ -133,6 +133,11 @@ _GENERIC_UNITS = frozenset({"unit", "item", "piece"})
 """Words that count anything ("3 units of wood"): what they count is the thing after them."""
 
 
+def _money_as_dollar(unit: str) -> str:
+    """A unit of money as "$" (dollars, euros, cents are all money to these checks), any other unit as it is."""
+    return "$" if unit in _MONEY else unit
+
+
 def _is_measure(unit: str) -> bool:
     """Money, or a unit of a measure ('minute', 'kg'), not a count of things or a packed unit ('bag', 'unit')."""
     return unit in _MONEY or (unit not in _PACKED | _GENERIC_UNITS and is_unit(unit))
@@ -466,7 +471,7 @@ def times_as_many_as_equal(constraints: list[dict[str, Any]], text: str) -> dict
         clause = next((c for c in _CLAUSE_BREAK.split(meaning) if found["times"] in c), meaning)
         if _FIRM_LOWER.search(clause) or _FIRM_UPPER.search(clause) or _MORE_OR_FEWER.search(clause):
             continue
-        times = [*_stated_numbers(found["times"])]
+        times = _stated_numbers(found["times"])
         weights = sorted(abs(w) for w in read[1].values())
         if len(times) == 1 and _equal(weights[0], 1.0) and _equal(weights[1], times[0]) and min(read[1].values()) < 0:
             equal[index] = re.sub(r"<=|>=", "==", expression, count=1)
@@ -539,7 +544,7 @@ def _single_measures(text: str) -> dict[float, tuple[str, str]]:
     """Each number of the text that every statement of which says what it measures, the same each time."""
     measured: dict[float, list[tuple[str, str]]] = {}
     for value, word, what in number_measures(text):
-        measured.setdefault(value, []).append(("$" if word in _MONEY else word, what))
+        measured.setdefault(value, []).append((_money_as_dollar(word), what))
     stated: dict[float, int] = {}
     for match in NUMBER.finditer(plain_numbers(text)):
         stated[abs(float(match.group()))] = stated.get(abs(float(match.group())), 0) + 1
@@ -617,7 +622,7 @@ def _columns(variables: list[Any], text: str, contents: bool = False) -> dict[tu
     for clause, named in _clauses_naming(variables, text):
         bounding = contents and bool(_FIRM_LOWER.search(clause) or _FIRM_UPPER.search(clause))
         for value, unit, what in number_measures(clause) if len(named) == 1 and not bounding else ():
-            key = ("$" if unit in _MONEY else unit, what)
+            key = (_money_as_dollar(unit), what)
             row, twice = table.get(key, ({}, False))
             first = row.setdefault(named[0], value)
             table[key] = (row, twice or not _equal(first, value))
@@ -651,7 +656,7 @@ def written_from_columns(sentence: str, variables: list[Any], text: str) -> list
         senses = _bound_senses(clause)
         for value, unit, what in number_measures(clause):
             sense = next((senses.pop(i)[1] for i, (n, _) in enumerate(senses) if _equal(n, value)), None)
-            unit = "$" if unit in _MONEY else unit
+            unit = _money_as_dollar(unit)
             keys = [m for m in columns if m == (unit, what)] or [m for m in columns if m[0] == unit and not what]
             plain = [m for m in columns if m[0] == unit and not m[1]]
             if not keys and what and unit not in _GENERIC_UNITS | _PACKED and len(plain) == 1:

@@ -131,11 +131,11 @@ def verify_formulation(state: State, runtime: Runtime[Context]) -> Command[Liter
         values = [item["value"] for item in state.get("spec", [])]
         values += element_weights(formulation["binding"]) if generated else []
         unused = unused_numbers(data, values, formulation.get("code", ""))
-        if generated:  # "demonstration 1" named by demonstration1 is a label, not a number the model leaves out
-            labels = labels_in_names(formulation["binding"].get("variables", []), data.text)
-            unused = [n for n in unused if not any_equal([n], labels)]
         left_out: list[Finding] = []
         if generated:
+            # "demonstration 1" named by demonstration1 is a label, not a number the model leaves out
+            labels = labels_in_names(formulation["binding"].get("variables", []), data.text)
+            unused = [n for n in unused if not any_equal([n], labels)]
             # The LLM chose every number of a model it wrote: one of the text's numbers left out is a coefficient or a
             # bound it missed (nl4opt-025 on 0629a3f: "Z1 + D3" over the pills' 1.3, 1.2, 1.5 grams and $1, $3 costs
             # was verified at 15, reference 7). A warning for a template, which reads its numbers from the text
