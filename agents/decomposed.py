@@ -34,6 +34,7 @@ from agents.formulation_checks import (
     contents_as_bounds,
     continuous_amounts,
     count_objective,
+    derived_bounds,
     expression_literals,
     measure_words,
     misattributed_beside_a_reading,
@@ -350,6 +351,7 @@ def extract(
             ],
         ),
         ("a part of another reading of the same bound: {expression}", lambda cs: partial_readings(cs, text)),
+        ("derived from the bound of another constraint: {expression} (for: {meaning})", derived_bounds),
         (
             "the objective's sum bounded by a number the text does not state: {expression}",
             lambda cs: objective_restated(cs, expression, text),

@@ -37,6 +37,7 @@ from agents.fidelity import (
 from agents.formulation_checks import (
     against_their_words,
     any_equal,
+    bounds_unwritten,
     code_literals,
     comparisons_unwritten,
     constraints_off_their_sentence,
@@ -620,6 +621,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += objective_without_its_prices(elements, text) + misattributed_weights(elements, text)
     errors += percent_as_an_amount(elements, text) + inverted_shares(elements) + mixed_measures(elements, text)
     errors += count_weighed_by_measures(elements, text) + comparisons_unwritten(elements, text)
+    errors += bounds_unwritten(elements, text)
     return errors + objective_offset_by_a_bound(elements)
 
 

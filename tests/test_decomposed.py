@@ -772,3 +772,24 @@ def test_numbers_the_variables_take_as_labels_are_not_numbers_left_out(kb_dir: P
     assert report["status"] == "optimal" and report["objective"] == pytest.approx(
         max(25 * a + 18 * b for a in range(13) for b in range(11) if 10 * a + 12 * b <= 120)
     )
+
+
+POTTER = (
+    "A potter makes mugs and bowls. A mug requires 20 minutes of shaping time and 40 minutes of firing time; a bowl"
+    " requires 30 minutes of shaping time and 60 minutes of firing time. Each week 1200 minutes are available for shaping"
+    " and 3000 minutes for firing. A mug earns $4 and a bowl $7. How many of each should the potter make to maximize"
+    " profit?"
+)
+
+
+def test_minutes_available_for_one_of_two_columns_of_minutes_are_written_by_code_and_a_derived_bound_left_out() -> None:
+    """nl4opt-037 on the 1.5B at 0d8c20d: "3000 minutes available for shaping and 4000 minutes available for baking"
+    left to the LLM (two columns of minutes), which wrote stubby <= 3000 / 150 beside the right sums."""
+    takes, available, _, _ = constraint_sentences(POTTER, None)
+    written = [{"constraints": ["20 * mugs + 30 * bowls <= 1200", "bowls <= 3000 / 30"]}, *[{"constraints": []}] * 2]
+    llm = _two_integers_llm(("mugs", "bowls"), written, "4 * mugs + 7 * bowls")
+    steps = extract(POTTER, llm)
+    assert steps.by_code == ["20 * mugs + 30 * bowls <= 1200", "40 * mugs + 60 * bowls <= 3000"]
+    assert available not in [values["sentence"] for _, values in llm.asked if "sentence" in values]
+    assert {c["expression"]: c["meaning"] for c in steps.elements["constraints"]} == dict.fromkeys(steps.by_code, available)
+    assert steps.left_out == [f"derived from the bound of another constraint: bowls <= 3000 / 30 (for: {takes})"]

@@ -816,3 +816,37 @@ def test_requiring_bounds_from_below() -> None:
     workers = [{"name": "full_time", "meaning": "full time workers"}, {"name": "part_time", "meaning": "part time workers"}]
     project = "The firm has a project requiring 500 hours of labor."
     assert written_from_columns(project, workers, text) == ["8 * full_time + 4 * part_time >= 500"]
+
+
+COURIER = (
+    "A courier works shifts on bikes or on scooters. A bike shift delivers 10 orders and takes 5 units of energy; a"
+    " scooter shift delivers 7 orders and takes 6 units of energy. He has 40 shifts and 230 units of energy a month."
+    " He must work at least 5 shifts on a scooter. How many shifts of each maximize the orders delivered?"
+)
+
+
+def test_a_firm_bound_that_no_constraint_bounds_by_is_named_though_its_number_weighs_elsewhere() -> None:
+    from agents.decomposed import steps_to_redo
+    from agents.formulation_checks import bounds_unwritten
+
+    written = [{"expression": "bikes + scooters <= 40"}, {"expression": "5 * bikes + 6 * scooters <= 230"}]
+    [finding] = bounds_unwritten({"constraints": written}, COURIER)  # the 5 is a weight of the energy's constraint
+    assert finding.startswith("“He must work at least 5 shifts on a scooter.” sets a bound (“at least 5”)")
+    previous = {"written_in_steps": True, "constraints": [{**c, "meaning": "x"} for c in written]}
+    redo = steps_to_redo(previous, finding, COURIER)
+    assert redo is not None and redo.sentences == {"He must work at least 5 shifts on a scooter."}
+    for bound in ("scooters >= 5", "scooters >= 6", "scooters * 60 >= 300"):  # "more than", in minutes
+        assert bounds_unwritten({"constraints": [*written, {"expression": bound}]}, COURIER) == [], bound
+    van = "A van can carry at most 50 boxes. " + COURIER
+    vans = [*written, {"expression": "scooters >= 5"}, {"expression": "50 * vans >= 9"}]  # 50 is what a van holds
+    assert bounds_unwritten({"constraints": vans}, van) == []
+    assert bounds_unwritten({"constraints": [*written, {"expression": "sum(x[i] for i in S) <= 3"}]}, COURIER) == []
+
+
+def test_no_solved_problem_of_the_bank_leaves_a_firm_bound_unwritten() -> None:
+    from agents.formulation_checks import bounds_unwritten
+    from knowledge_base.bank import load_bank
+
+    for item in load_bank():
+        elements = {"constraints": [{"expression": c.expression} for c in item.constraints]}
+        assert bounds_unwritten(elements, item.text) == [], item.id

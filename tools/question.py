@@ -574,8 +574,8 @@ def _is_label(text: str, start: int, end: int) -> bool:
     found = _LABEL_BEFORE.search(before)
     if not found:
         return False
-    if re.search(r"\b(?:a|an)\s+$", before[: found.start()], re.IGNORECASE):
-        return False  # "a truck 50 bales": the noun after an article names no one thing, the number is what it takes
+    if re.search(r"\b(?:a|an|each|every|per)\s+$", before[: found.start()], re.IGNORECASE):
+        return False  # "a truck 50 bales", "each week 1200 minutes": the noun names no one thing, the number is an amount
     after = text[end : end + 16]
     # "link 1 needs", "user 2: 6 dB" are labels; "budget 25 ms" or "at most 4" are not (no label noun before them),
     # nor is "the edge site 24 CPU cores": a unit after the number makes it a quantity.
