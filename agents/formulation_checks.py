@@ -526,7 +526,8 @@ def mixed_measures(elements: dict[str, Any], text: str) -> list[str]:
         # things and bounds nothing); the objective's weights against each other
         firsts = _measured([abs(read[2])], measures) if not which else weights
         counts = nouns if not which else frozenset()  # an objective may add up people counted as students and as riders
-        pair = next(((a, b) for a in firsts for b in weights if a is not b and _other_measure(a[1], b[1], counts)), None)
+        things = _things_counted(text) if not which else frozenset()
+        pair = next(((a, b) for a in firsts for b in weights if a is not b and _other_measure(a[1], b[1], counts, things)), None)
         if pair:
             (one, first), (other, second) = pair
             found.append(
@@ -551,16 +552,25 @@ def _single_measures(text: str) -> dict[float, tuple[str, str]]:
     return {v: ms[0] for v, ms in measured.items() if len(set(ms)) == 1 and stated.get(v) == len(ms)}
 
 
-def _other_measure(one: tuple[str, str], other: tuple[str, str], nouns: frozenset[str]) -> bool:
+def _other_measure(
+    one: tuple[str, str], other: tuple[str, str], nouns: frozenset[str], things: frozenset[str] = frozenset()
+) -> bool:
     """Do two measures certainly differ: two things ("of wood", "of paint"), or money and a unit, or two units of
-    different dimensions (minutes and kg), or two things counted in the plural (`nouns`: "50 toys", "16 operators")?
-    A word after a number that may not be a noun ("30 pill vaccines", "20 large boxes") says nothing."""
+    different dimensions (minutes and kg), or two things counted in the plural (`nouns`: "50 toys", "16 operators"),
+    or a count of `things` ("300 light fixtures", "45 guests") and an amount of something else ("5 units of
+    electricity")? A word after a number that may not be a noun ("30 pill vaccines", "20 large boxes") says nothing
+    more."""
     (unit, what), (other_unit, other_what) = one, other
     if what and other_what:  # "meat slicer" and "meat packer"; "labor" is "labor time"
         words, others = {_stem(w) for w in what.split()}, {_stem(w) for w in other_what.split()}
         return not (words <= others or others <= words)
     if (unit == "$") != (other_unit == "$") and (what or other_what):
         return True  # money and an amount of a thing ("$3" of profit, "0.8 kg of regular candy"): nl4opt-140
+    if bool(what) != bool(other_what):  # "300 light fixtures" against "5 units of electricity": nl4opt-047
+        (count, _), (measure, thing) = (one, other) if other_what else (other, one)
+        of_a_thing = measure in _GENERIC_UNITS or _is_measure(measure)
+        if count in things and not _is_measure(count) and of_a_thing:
+            return _stem(count) not in {_stem(w) for w in thing.split()}
     if what or other_what or unit == other_unit:
         return False
     if {unit, other_unit} <= nouns and not {unit, other_unit} & (_PACKED | _GENERIC_UNITS):
@@ -569,6 +579,18 @@ def _other_measure(one: tuple[str, str], other: tuple[str, str], nouns: frozense
     if "$" in (unit, other_unit):
         return len(units) == 1
     return len(units) == 2 and different_dimensions(unit, other_unit)
+
+
+def _things_counted(text: str) -> frozenset[str]:
+    """The words numbers of the text count whole things by: nouns in the plural ("45 guests" → guest), and a word
+    between a number and such a noun, as `number_measures` reads it ("300 light fixtures" → light); not a word before
+    a unit ("60 free hours")."""
+    found = set(counted_in_plural(text))
+    for m in re.finditer(r"(?<![\w.])\d+(?:\.\d+)?\s+([A-Za-z]+)\s+([A-Za-z]+)", plain_numbers(text)):
+        word, head = m.group(1).lower(), m.group(2).lower()
+        if head.endswith("s") and not head.endswith("ss") and not is_unit(head) and not is_unit(word):
+            found.add(word)
+    return frozenset(found - _GENERIC_UNITS - _PACKED)
 
 
 def measure_words(measure: tuple[str, str]) -> str:

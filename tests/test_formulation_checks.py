@@ -850,3 +850,20 @@ def test_no_solved_problem_of_the_bank_leaves_a_firm_bound_unwritten() -> None:
     for item in load_bank():
         elements = {"constraints": [{"expression": c.expression} for c in item.constraints]}
         assert bounds_unwritten(elements, item.text) == [], item.id
+
+
+def test_a_count_of_things_bounding_a_sum_of_amounts_of_something_else_is_named() -> None:
+    """nl4opt-047 on the 1.5B at 0d8c20d: "at least 300 light fixtures" as 5 * led + 8 * fluorescent >= 300, the
+    units of electricity each uses, verified; "light" is the word the number counts, before a noun in the plural."""
+    from agents.formulation_checks import mixed_measures
+
+    text = (
+        "A hall can install lamps and spotlights. A lamp uses 5 units of electricity and a spotlight uses 8 units of"
+        " electricity. The hall needs at least 300 light fixtures and can use at most 2000 units of electricity."
+    )
+    [finding] = mixed_measures({"constraints": [{"expression": "5 * lamps + 8 * spotlights >= 300"}]}, text)
+    assert finding.startswith("5 * lamps + 8 * spotlights >= 300 adds up 300 (lights) and 5 (units of electricity)")
+    right = [{"expression": "lamps + spotlights >= 300"}, {"expression": "5 * lamps + 8 * spotlights <= 2000"}]
+    assert mixed_measures({"constraints": right}, text) == []
+    hours = text.replace("300 light fixtures", "300 free hours")  # a word before a unit counts no thing
+    assert mixed_measures({"constraints": [{"expression": "5 * lamps + 8 * spotlights >= 300"}]}, hours) == []
