@@ -663,15 +663,16 @@ def written_from_columns(sentence: str, variables: list[Any], text: str) -> list
     # what a variable is: its name and the head of its meaning ("number of model trains made (requires 3 units of
     # wood ...)" is no amount of wood)
     heads = [f"{v.get('name', '')} {_HEAD.split(str(v.get('meaning', '')))[0]}" for v in variables if isinstance(v, dict)]
-    amounts = _said(" ".join(heads))
+    amounts = [_said(head) for head in heads]  # of every variable ("grams of fibre from figs"), not of one's name
     columns = {
         m: row
         for m, (row, twice) in _columns(variables, text, True).items()
-        if not twice and set(row) == set(names) and not _measured_by_variables(m, amounts)
+        if not twice and set(row) == set(names) and not all(_measured_by_variables(m, said) for said in amounts)
     }
     own = _own_name_words(variables)
-    if not columns or any(_named_by(own[n], _said(sentence)) for n in names):
-        return []  # a sentence that names a variable states what it takes or gives ("For each acre of blueberries")
+    if not columns or any(_named_by(own[n], _said(_without_measured(sentence))) for n in names):
+        return []  # a sentence that names a variable states what it takes or gives ("For each acre of blueberries"),
+        # not one that names it only as what a number measures ("450 units of platinum" beside platinum_heavy)
     written: list[str] = []
     bounds: list[float] = []
     for clause in _CLAUSE_BREAK.split(plain_numbers(sentence)):
@@ -814,7 +815,8 @@ def _bound_senses(clause: str) -> list[tuple[float, str | None]]:
     """Each number of a clause with the way its words bound it: '>=' for "at least", "a minimum of", "needs"; '<='
     for "at most", "available", "has a budget of". The words nearest before the number decide (those of a firm bound
     over "needs" and "has"), else those after it up to the next number ("3000 kWh of electricity available"), else it
-    bounds as the number before it ("has available 120 units of wood and 90 units of paint"); None where no word says."""
+    bounds as the number before it ("has available 120 units of wood and 90 units of paint"), or as the one after it
+    that "and" joins it to ("450 units of platinum and 390 units of palladium available"); None where no word says."""
     spans = list(re.finditer(r"(?<![\w.])\d+(?:\.\d+)?", clause))
     senses: list[tuple[float, str | None]] = []
     for i, number in enumerate(spans):
@@ -822,6 +824,10 @@ def _bound_senses(clause: str) -> list[tuple[float, str | None]]:
         after = clause[number.end() : spans[i + 1].start() if i + 1 < len(spans) else len(clause)]
         sense = _nearest_sense(before, nearest_last=True) or _nearest_sense(after, nearest_last=False)
         senses.append((float(number.group()), sense or (senses[-1][1] if senses else None)))
+    for i in reversed(range(len(senses) - 1)):  # "450 units of platinum and 390 units of palladium available"
+        between = clause[spans[i].end() : spans[i + 1].start()]
+        if senses[i][1] is None and re.search(r"\band\s+$", between):
+            senses[i] = (senses[i][0], senses[i + 1][1])
     return senses
 
 
@@ -858,10 +864,20 @@ def _clauses_naming(variables: list[Any], text: str) -> Iterator[tuple[str, list
         before: list[str] = []
         for clause in _CLAUSE_BREAK.split(plain_numbers(sentence)):  # not "20,000" as "20" and "000"
             named = [n for n in names if _named_by(own[n], _said(clause))]
+            if len(named) > 1:  # "A chop saw can work 25 pounds of steel": the steel measured names no steel cutter
+                named = [n for n in named if _named_by(own[n], _said(_without_measured(clause)))] or named
             if not named and len(before) == 1 and _LIST_GOES_ON.match(clause):
                 named = before
             before = named
             yield clause, named
+
+
+def _without_measured(clause: str) -> str:
+    """A clause without what its numbers measure ("25 pounds of steel" → "25 pounds")."""
+    for _, _, what in number_measures(clause):
+        if what:
+            clause = re.sub(rf"\b(?:of|on)\s+(?:(?:the|a|an)\s+)?{re.escape(what)}\b", " ", clause, flags=re.IGNORECASE)
+    return clause
 
 
 _LIST_GOES_ON = re.compile(r"\s*(?:and\s+)?[$]?\s*\d")

@@ -867,3 +867,30 @@ def test_a_count_of_things_bounding_a_sum_of_amounts_of_something_else_is_named(
     assert mixed_measures({"constraints": right}, text) == []
     hours = text.replace("300 light fixtures", "300 free hours")  # a word before a unit counts no thing
     assert mixed_measures({"constraints": [{"expression": "5 * lamps + 8 * spotlights >= 300"}]}, hours) == []
+
+
+def test_a_variable_named_only_as_what_a_number_measures_is_not_named_by_that_clause() -> None:
+    """nl4opt-240: "A chop saw can work 25 pounds of steel" names the chop saw, not the steel cutter; nl4opt-022:
+    "There are 450 units of platinum and 390 units of palladium available" bounds the catalysts' columns, though
+    "platinum" is also a word of platinum_heavy."""
+    from agents.formulation_checks import written_from_columns
+
+    variables = [{"name": "chop_saw", "meaning": "chop saws"}, {"name": "steel_cutter", "meaning": "steel cutters"}]
+    shop = (
+        "A chop saw cuts 25 pounds of steel and makes 20 units of waste a day. A steel cutter cuts 5 pounds of steel"
+        " and makes 3 units of waste a day. The shop may produce at most 400 units of waste a day."
+    )
+    waste = sentences(shop)[2]
+    assert written_from_columns(waste, variables, shop) == ["20 * chop_saw + 3 * steel_cutter <= 400"]
+    catalysts = [{"name": "palladium_heavy", "meaning": "catalysts"}, {"name": "platinum_heavy", "meaning": "catalysts"}]
+    text = (
+        "A palladium-heavy catalyst requires 15 units of platinum and 25 units of palladium. A platinum-heavy catalyst"
+        " requires 20 units of platinum and 14 units of palladium. There are 450 units of platinum and 390 units of"
+        " palladium available."
+    )
+    assert written_from_columns(sentences(text)[2], catalysts, text) == [
+        "15 * palladium_heavy + 20 * platinum_heavy <= 450",
+        "25 * palladium_heavy + 14 * platinum_heavy <= 390",
+    ]
+    named = text.replace("There are 450 units", "The platinum-heavy line has 450 units")  # names one of them
+    assert written_from_columns(sentences(named)[2], catalysts, named) == []
