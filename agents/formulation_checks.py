@@ -194,6 +194,34 @@ def expression_literals(expression: str) -> list[float]:
     return [abs(float(match.group())) for match in NUMBER.finditer(bare)]
 
 
+def variables_as_measured_things(elements: dict[str, Any], text: str) -> list[str]:
+    """Variables that are what the text's numbers measure, not things it states numbers of: every variable is named
+    only as "units of <it>" by the clauses with numbers. nl4opt-210 on the 1.5B at 181525e made the medicines the
+    variables ("One pill A contains 3 units of sleep inducing medicine"), four rounds; each rejection named the pills'
+    unused numbers and the sentences were asked again, never the variables."""
+    variables = [v for v in elements.get("variables", []) if isinstance(v, dict) and v.get("name")]
+    if not variables:
+        return []
+    own = _own_name_words(variables)
+    numbered = [c for s in sentences(text) for c in _CLAUSE_BREAK.split(plain_numbers(s)) if clause_numbers(c)]
+    measured, outside = set(), set()
+    for clause in numbered:
+        bare = _said(_without_measured(clause))
+        for name, words in own.items():
+            if words and _named_by(words, bare):
+                outside.add(name)
+            elif words and _named_by(words, _said(clause)):
+                measured.add(name)
+    if outside or measured != set(own):
+        return []
+    example = next(c for c in numbered if any(_named_by(w, _said(c)) for w in own.values() if w))
+    return [
+        f"every variable ({', '.join(sorted(own))}) is what the text's numbers measure (“{short(example.strip(), 100)}”),"
+        " not a thing it states numbers of: the variables are how many of each thing to choose, the things one unit"
+        " of which holds or costs those numbers"
+    ]
+
+
 def unstated_literals(elements: dict[str, Any], text: str) -> list[str]:
     """Numbers written right into the elements' expressions must be stated in the text too (as digits, as a
     percentage's fraction, or as a word such as 'twice' or 'a third' (3, nl4opt-040's "at least a third of the
@@ -873,11 +901,16 @@ def _clauses_naming(variables: list[Any], text: str) -> Iterator[tuple[str, list
 
 
 def _without_measured(clause: str) -> str:
-    """A clause without what its numbers measure ("25 pounds of steel" → "25 pounds")."""
-    for _, _, what in number_measures(clause):
-        if what:
-            clause = re.sub(rf"\b(?:of|on)\s+(?:(?:the|a|an)\s+)?{re.escape(what)}\b", " ", clause, flags=re.IGNORECASE)
-    return clause
+    """A clause without what its numbers measure, up to the next joining word ("25 pounds of steel and" → "25 pounds
+    and", "3 units of sleep-inducing medicine and" → "3 units and"; not "Each kilogram of the regular mix")."""
+    return _MEASURED_THING.sub(lambda m: m["amount"], clause)
+
+
+_MEASURED_THING = re.compile(
+    r"(?P<amount>(?<![\w.])\d+(?:\.\d+)?\s*(?:(?!(?:and|or|but|of|on)\b)[A-Za-z]+\s*){1,2})(?:of|on)\s+(?:(?:the|a|an)\s+)?[A-Za-z]+"
+    r"(?:[\s-]+(?!(?:and|or|but|while|whereas|per|each|every|to|for|in|at|from|with|by|is|are)\b)[A-Za-z]+)*",
+    re.IGNORECASE,
+)
 
 
 _LIST_GOES_ON = re.compile(r"\s*(?:and\s+)?[$]?\s*\d")

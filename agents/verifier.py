@@ -61,6 +61,7 @@ from agents.formulation_checks import (
     unused_in_generated,
     unused_numbers,
     unused_numbers_warning,
+    variables_as_measured_things,
 )
 from agents.freeform import GENERATED, SANDBOX
 from agents.knowledge import built_model, formulation_template, problem_data, template_store
@@ -621,7 +622,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += objective_without_its_prices(elements, text) + misattributed_weights(elements, text)
     errors += percent_as_an_amount(elements, text) + inverted_shares(elements) + mixed_measures(elements, text)
     errors += count_weighed_by_measures(elements, text) + comparisons_unwritten(elements, text)
-    errors += bounds_unwritten(elements, text)
+    errors += bounds_unwritten(elements, text) + variables_as_measured_things(elements, text)
     return errors + objective_offset_by_a_bound(elements)
 
 

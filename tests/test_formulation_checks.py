@@ -894,3 +894,31 @@ def test_a_variable_named_only_as_what_a_number_measures_is_not_named_by_that_cl
     ]
     named = text.replace("There are 450 units", "The platinum-heavy line has 450 units")  # names one of them
     assert written_from_columns(sentences(named)[2], catalysts, named) == []
+
+
+def test_variables_that_are_only_what_the_numbers_measure_are_named_and_every_step_asked_again() -> None:
+    """nl4opt-210 on the 1.5B at 181525e: the medicines as the variables, the pills that hold them left out."""
+    from agents.decomposed import steps_to_redo
+    from agents.formulation_checks import variables_as_measured_things
+
+    text = (
+        "Iron and zinc come in two tablets, tablet X and tablet Y. One tablet X contains 3 units of iron and 5 units"
+        " of zinc. One tablet Y contains 6 units of iron and 1 unit of zinc. Tablet X costs $4 and tablet Y costs $5."
+        " A patient needs at least 40 units of iron and 50 units of zinc. Minimize the cost."
+    )
+    minerals = {"variables": [{"name": "iron", "meaning": "units of iron"}, {"name": "zinc", "meaning": "units of zinc"}]}
+    [finding] = variables_as_measured_things(minerals, text)
+    assert finding.startswith("every variable (iron, zinc) is what the text's numbers measure (“One tablet X contains 3")
+    previous = {"written_in_steps": True, "variables": minerals["variables"], "constraints": []}
+    assert steps_to_redo(previous, finding, text) is None  # the variables too
+    tablets = {"variables": [{"name": "tablet_x", "meaning": "tablets X"}, {"name": "tablet_y", "meaning": "tablets Y"}]}
+    assert variables_as_measured_things(tablets, text) == []
+
+
+def test_no_solved_problem_of_the_bank_has_variables_that_are_only_what_its_numbers_measure() -> None:
+    from agents.formulation_checks import variables_as_measured_things
+    from knowledge_base.bank import load_bank
+
+    for item in load_bank():
+        elements = {"variables": [{"name": v.name, "meaning": v.meaning} for v in item.variables]}
+        assert variables_as_measured_things(elements, item.text) == [], item.id
