@@ -30,6 +30,7 @@ from agents.formulation_checks import (
     REQUIREMENT,
     any_equal,
     beside_code_readings,
+    bounds_read_off_their_sentence,
     comparisons_off_their_sentence,
     contents_as_bounds,
     continuous_amounts,
@@ -335,6 +336,10 @@ def extract(
             lambda cs: [c for c in cs if c["expression"] in off.get(c["meaning"], [])],
         ),
         ("comparing what its sentence does not compare: {expression} (for: {meaning})", comparisons_off_their_sentence),
+        (
+            "another reading of a bound its own sentence writes: {expression} (for: {meaning})",
+            lambda cs: bounds_read_off_their_sentence(cs, text),
+        ),
         (
             "holding a number the text does not state: {expression} (for: {meaning})",
             lambda cs: strays_beside_their_sentence(cs, text),

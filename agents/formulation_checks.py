@@ -310,6 +310,30 @@ def written_off_their_sentence(constraints: list[dict[str, Any]]) -> dict[str, l
     return off
 
 
+def bounds_read_off_their_sentence(constraints: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Constraints bounded by a number the text states once, in another sentence than theirs, where a constraint of
+    that sentence is bounded by it and weighs more variables: a part of that sentence's requirement read with a data
+    sentence's numbers. nl4opt-004 on the 1.5B at 0f2dbbd wrote "a minimum of 30 units of protein and 50 units of fat"
+    right, and under "Feed B costs $80 per kilogram and contains 7 units of protein and 15 units of fat" feed_B * 7 <=
+    50 too, sent back three rounds. Not a reading of as many variables: the stating sentence's may be the wrong one
+    (nl4opt-062's budget written with the profits, the costs' sentence with the costs)."""
+    reads = [_comparison(str(c.get("expression", ""))) for c in constraints]
+    homes = [
+        (abs(r[2]), str(c.get("meaning", "")), len(r[1]))
+        for c, r in zip(constraints, reads, strict=True)
+        if r is not None and r[2] and any_equal(clause_numbers(plain_numbers(str(c.get("meaning", "")))), [abs(r[2])])
+    ]
+    found: list[dict[str, Any]] = []
+    for constraint, read in zip(constraints, reads, strict=True):
+        meaning = str(constraint.get("meaning", ""))
+        if read is None or not read[2] or any_equal(clause_numbers(plain_numbers(meaning)), [abs(read[2])]):
+            continue
+        wider = [b for b, m, n in homes if m != meaning and n > len(read[1])]
+        if _times_stated(abs(read[2]), text) == 1 and any_equal(wider, [abs(read[2])]):
+            found.append(constraint)
+    return found
+
+
 def comparisons_off_their_sentence(constraints: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Constraints that only compare variables (cows >= elephants: no number but a weight of 1, a bound of 0)
     written for a sentence that states numbers and compares nothing. The 1.5B model wrote nl4opt-030's "the number

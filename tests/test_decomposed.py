@@ -793,3 +793,29 @@ def test_minutes_available_for_one_of_two_columns_of_minutes_are_written_by_code
     assert available not in [values["sentence"] for _, values in llm.asked if "sentence" in values]
     assert {c["expression"]: c["meaning"] for c in steps.elements["constraints"]} == dict.fromkeys(steps.by_code, available)
     assert steps.left_out == [f"derived from the bound of another constraint: bowls <= 3000 / 30 (for: {takes})"]
+
+
+def test_a_part_of_a_bound_its_own_sentence_writes_read_under_a_data_sentence_is_left_out() -> None:
+    """nl4opt-004 on the 1.5B at 0f2dbbd: the protein and fat minimums written right under their sentence, and
+    feed_B * 7 <= 50 under "Feed B ... contains 7 units of protein and 15 units of fat" too, three rounds."""
+    text = (
+        "A rancher blends oats and corn so that the blend holds at least 30 units of protein and 50 units of fat. A sack"
+        " of oats costs $9 and holds 10 units of protein and 8 units of fat. A sack of corn costs $7 and holds 7 units"
+        " of protein and 15 units of fat. How many sacks of each minimize the cost?"
+    )
+    _, oats, corn = constraint_sentences(text, None)
+    written = [
+        {"constraints": ["10 * oats + 7 * corn >= 30", "8 * oats + 15 * corn >= 50"]},
+        {"constraints": ["oats * 9 >= 30"]},
+        {"constraints": ["corn * 7 <= 50"]},
+    ]
+    steps = extract(text, _two_integers_llm(("oats", "corn"), written, "9 * oats + 7 * corn"))
+    kept = [c["expression"] for c in steps.elements["constraints"]]
+    assert "oats * 9 >= 30" not in kept and "corn * 7 <= 50" not in kept
+    assert steps.left_out[:2] == [
+        f"another reading of a bound its own sentence writes: oats * 9 >= 30 (for: {oats})",
+        f"another reading of a bound its own sentence writes: corn * 7 <= 50 (for: {corn})",
+    ]
+    wider = [written[0], {"constraints": ["9 * oats + 7 * corn <= 50"]}, {"constraints": []}]  # as many variables
+    steps = extract(text, _two_integers_llm(("oats", "corn"), wider, "9 * oats + 7 * corn"))
+    assert not any("its own sentence writes" in why for why in steps.left_out)
