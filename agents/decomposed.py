@@ -335,7 +335,10 @@ def extract(
             "off its sentence: {expression} (for: {meaning})",
             lambda cs: [c for c in cs if c["expression"] in off.get(c["meaning"], [])],
         ),
-        ("comparing what its sentence does not compare: {expression} (for: {meaning})", comparisons_off_their_sentence),
+        (
+            "comparing what its sentence does not compare: {expression} (for: {meaning})",
+            lambda cs: comparisons_off_their_sentence(cs, text),
+        ),
         (
             "another reading of a bound its own sentence writes: {expression} (for: {meaning})",
             lambda cs: bounds_read_off_their_sentence(cs, text),
