@@ -167,13 +167,17 @@ def unused_numbers_warning(numbers: list[float]) -> list[str]:
 
 def labels_in_names(variables: list[Any], text: str) -> list[float]:
     """The numbers the variables' names take as labels of a word the text writes right before them ("demonstration
-    1" → demonstration1, "lab 2" → heart_pills_lab2): names, not quantities a model must use. nl4opt-120 on the
+    1" → demonstration1, "lab 2" → heart_pills_lab2) or joins to them after a hyphen ("4-wheeler" → num_4wheelers):
+    names, not quantities a model must use. nl4opt-120 on the
     1.5B at 181525e wrote the right model and was sent back twice for "no number equal to 1, 2"."""
     labels: list[float] = []
     for variable in variables:
         tokens = re.findall(r"[a-z]+|\d+", str(variable.get("name", "") if isinstance(variable, dict) else "").lower())
         for word, number in pairwise(tokens):
             if number.isdigit() and re.search(rf"\b{word}\w*?\s*#?\s*{number}\b", text, re.IGNORECASE):
+                labels.append(float(number))
+        for number, word in pairwise(tokens):  # "4-wheeler" → num_4wheelers
+            if number.isdigit() and word.isalpha() and re.search(rf"\b{number}-{word[:4]}", text, re.IGNORECASE):
                 labels.append(float(number))
     return list(dict.fromkeys(labels))
 
@@ -349,8 +353,8 @@ def comparisons_off_their_sentence(constraints: list[dict[str, Any]], text: str 
         weighed = any(v not in (0.0, 1.0) for v in expression_literals(expression))
         if read is None or len(read[1]) < 2 or read[2] != 0 or (weighed and not (text and unstated_in(expression, text))):
             continue
-        if _stated_numbers(sentence) and not _COMPARING.search(sentence):
-            off.append(constraint)
+        if (_stated_numbers(sentence) or weighed) and not _COMPARING.search(sentence):
+            off.append(constraint)  # weighed: by a number stated nowhere, under any sentence comparing nothing
     return off
 
 
@@ -533,6 +537,35 @@ def times_as_many_as_equal(constraints: list[dict[str, Any]], text: str) -> dict
     return equal
 
 
+def objective_weighed_by_a_ratio(elements: dict[str, Any], text: str) -> list[str]:
+    """An objective weighing a variable by a number the text states only as how many times one amount is another
+    ("at least 4 times as many throat swabs ... as nasal swabs"): a ratio of a requirement, no worth of one unit.
+    nl4opt-114 on the 1.5B at 864165e maximized "the number of patients seen" as throat_swabs * 4 + nasal_swabs,
+    verified at 15958 for 4347."""
+    objective = elements.get("objective")
+    read = _linear_of(str(objective.get("expression", ""))) if isinstance(objective, dict) else None
+    if read is None:
+        return []
+    plain = plain_numbers(text)
+    ratios = [m for s in sentences(plain) for m in _TIMES_AS_MANY.finditer(s)]
+    stated = [n for m in NUMBER.finditer(plain) for n in [abs(float(m.group()))]]
+    found = [
+        (weight, m.group())
+        for weight in {abs(w) for w in read[1].values()} - FREE_LITERALS
+        for m in ratios
+        if any_equal(_stated_numbers(m["times"]), [weight]) and sum(_equal(weight, n) for n in stated) <= 1
+    ]
+    return (
+        [
+            f"the objective {objective.get('expression')} weighs by {weight:g}, which the text states only as a ratio"
+            f" (“{words}”): the objective adds up what the question asks for, each variable by what one unit of it gives"
+            for weight, words in found[:1]
+        ]
+        if isinstance(objective, dict)
+        else []
+    )
+
+
 _TIMES_AS_MANY = re.compile(
     r"(?P<times>\b(?:\d+(?:\.\d+)?|[a-z]+))\s+times\s+(?:as\s+(?:many|much)|the\s+number)\b", re.IGNORECASE
 )
@@ -616,8 +649,8 @@ def _other_measure(
     electricity")? A word after a number that may not be a noun ("30 pill vaccines", "20 large boxes") says nothing
     more."""
     (unit, what), (other_unit, other_what) = one, other
-    if what and other_what:  # "meat slicer" and "meat packer"; "labor" is "labor time"
-        words, others = {_stem(w) for w in what.split()}, {_stem(w) for w in other_what.split()}
+    if what and other_what:  # "meat slicer" and "meat packer"; "labor" is "labor time"; "pollutant" is "pollution"
+        words, others = {_word_root(w) for w in what.split()}, {_word_root(w) for w in other_what.split()}
         return not (words <= others or others <= words)
     if (unit == "$") != (other_unit == "$") and (what or other_what):
         return True  # money and an amount of a thing ("$3" of profit, "0.8 kg of regular candy"): nl4opt-140
@@ -626,14 +659,41 @@ def _other_measure(
         of_a_thing = measure in _GENERIC_UNITS or _is_measure(measure)
         if count in things and not _is_measure(count) and of_a_thing:
             return _stem(count) not in {_stem(w) for w in thing.split()}
-    if what or other_what or unit == other_unit:
-        return False
+    if what or other_what or unit == other_unit or {_stem(unit), _stem(other_unit)} <= _PERSONS:
+        return False  # "4600 customers" and "50 tourists" per sedan may count the same people
+    if "$" in (unit, other_unit) and {unit, other_unit} & things:
+        return True  # money and a count of things ("a maximum of 150 headphones" weighed by the profits): nl4opt-159
     if {unit, other_unit} <= nouns and not {unit, other_unit} & (_PACKED | _GENERIC_UNITS):
         return not (_is_measure(unit) and _is_measure(other_unit)) or different_dimensions(unit, other_unit)
     units = [u for u in (unit, other_unit) if u != "$" and _is_measure(u)]
     if "$" in (unit, other_unit):
         return len(units) == 1
     return len(units) == 2 and different_dimensions(unit, other_unit)
+
+
+def _word_root(word: str) -> str:
+    """A word's first six letters where it has more ("pollutant", "pollution" → "pollut"), else its stem."""
+    stem = _stem(word)
+    return stem[:6] if len(stem) > 6 else stem
+
+
+_PERSONS = frozenset(
+    {
+        "customer",
+        "guest",
+        "local",
+        "passenger",
+        "patient",
+        "peopl",
+        "person",
+        "rider",
+        "student",
+        "tourist",
+        "traveler",
+        "visitor",
+    }
+)
+"""Words that count people: texts call the same people by several of them ("4600 customers", "seats 50 tourists")."""
 
 
 def _things_counted(text: str) -> frozenset[str]:

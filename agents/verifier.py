@@ -51,6 +51,7 @@ from agents.formulation_checks import (
     misattributed_weights,
     mixed_measures,
     objective_offset_by_a_bound,
+    objective_weighed_by_a_ratio,
     objective_without_its_prices,
     one_bound_two_readings,
     percent_as_an_amount,
@@ -623,6 +624,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += percent_as_an_amount(elements, text) + inverted_shares(elements) + mixed_measures(elements, text)
     errors += count_weighed_by_measures(elements, text) + comparisons_unwritten(elements, text)
     errors += bounds_unwritten(elements, text) + variables_as_measured_things(elements, text)
+    errors += objective_weighed_by_a_ratio(elements, text)
     return errors + objective_offset_by_a_bound(elements)
 
 

@@ -825,12 +825,13 @@ def test_a_weighted_comparison_holding_an_unstated_number_under_a_sentence_compa
     """nl4opt-099 on the 1.5B at 0f2dbbd: 3 * small_teams >= 2 * large_teams under "A small team requires 3
     employees", the 2 stated nowhere, written again each round it was sent back."""
     text = (
-        "A depot runs small crews and large crews. A small crew needs 3 drivers and a large crew needs 5 drivers. The"
-        " depot has 60 drivers. There must be more small crews than large crews. How many crews of each maximize the"
-        " crews run?"
+        "A depot needs to run small crews or large crews. A small crew needs 3 drivers and a large crew needs 5"
+        " drivers. The depot has 60 drivers. There must be more small crews than large crews. How many crews of each"
+        " maximize the crews run?"
     )
-    crew, _, more = constraint_sentences(text, None)[:3]
+    runs, crew, _, more = constraint_sentences(text, None)
     written = [
+        {"constraints": ["small * 1.3 <= large"]},  # nl4opt-104: under a sentence stating no number
         {"constraints": ["3 * small >= 2 * large"]},  # the 2 stated nowhere, under a sentence comparing nothing
         {"constraints": ["3 * small + 5 * large <= 60"]},
         {"constraints": ["2 * small >= 3 * large"]},  # its sentence compares: kept for the Verifier to judge
@@ -838,5 +839,8 @@ def test_a_weighted_comparison_holding_an_unstated_number_under_a_sentence_compa
     steps = extract(text, _two_integers_llm(("small", "large"), written, "small + large"))
     kept = [c["expression"] for c in steps.elements["constraints"]]
     assert kept == ["3 * small + 5 * large <= 60", "2 * small >= 3 * large"]
-    assert steps.left_out == [f"comparing what its sentence does not compare: 3 * small >= 2 * large (for: {crew})"]
+    assert steps.left_out == [
+        f"comparing what its sentence does not compare: small * 1.3 <= large (for: {runs})",
+        f"comparing what its sentence does not compare: 3 * small >= 2 * large (for: {crew})",
+    ]
     assert more.startswith("There must be more")

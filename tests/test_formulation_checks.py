@@ -922,3 +922,40 @@ def test_no_solved_problem_of_the_bank_has_variables_that_are_only_what_its_numb
     for item in load_bank():
         elements = {"variables": [{"name": v.name, "meaning": v.meaning} for v in item.variables]}
         assert variables_as_measured_things(elements, item.text) == [], item.id
+
+
+def test_an_objective_weighing_by_a_ratio_of_a_requirement_is_named() -> None:
+    """nl4opt-114 on the 1.5B at 864165e: "maximize the number of patients seen" as throat_swabs * 4 + nasal_swabs,
+    the 4 of "at least 4 times as many throat swabs ... as nasal swabs"."""
+    from agents.formulation_checks import objective_weighed_by_a_ratio
+
+    text = (
+        "A lab runs blood tests and urine tests. A blood test takes 6 minutes and a urine test 2 minutes. At least 3"
+        " times as many urine tests as blood tests must be run. The lab is open 900 minutes. Maximize the tests run."
+    )
+    [finding] = objective_weighed_by_a_ratio({"objective": {"expression": "blood + 3 * urine"}}, text)
+    assert finding.startswith("the objective blood + 3 * urine weighs by 3, which the text states only as a ratio")
+    assert objective_weighed_by_a_ratio({"objective": {"expression": "blood + urine"}}, text) == []
+    priced = text.replace("Maximize the tests run.", "A urine test earns $3. Maximize the earnings.")  # 3 stated twice
+    assert objective_weighed_by_a_ratio({"objective": {"expression": "3 * urine"}}, priced) == []
+
+
+def test_the_same_people_under_two_words_and_a_word_of_one_root_are_one_measure_money_and_a_count_are_two() -> None:
+    """nl4opt-134 on the 1.5B at 864165e: the right model sent back three rounds for "4600 customers" against "50
+    tourists" a sedan seats and "800 units of pollutant" against "10 units of pollution"; nl4opt-159: "a maximum of 150
+    headphones" as the profits' sum, verified at 6000 for 5000."""
+    from agents.formulation_checks import labels_in_names, mixed_measures
+
+    text = (
+        "A company buys vans and coaches. A van seats 8 tourists and makes 10 units of pollution. A coach seats 40"
+        " tourists and makes 30 units of pollution. At most 600 units of pollutant are allowed, and at least 900"
+        " customers must be carried. A van earns $20 and a coach $90. At most 50 vehicles can be bought."
+    )
+    right = [{"expression": "10 * vans + 30 * coaches <= 600"}, {"expression": "8 * vans + 40 * coaches >= 900"}]
+    assert mixed_measures({"constraints": right}, text) == []
+    priced = [{"expression": "20 * vans + 90 * coaches <= 50"}]  # 50 vehicles, weighed by the earnings
+    [finding] = mixed_measures({"constraints": priced}, text)
+    assert finding.startswith("20 * vans + 90 * coaches <= 50 adds up 50 (vehicles) and 20 ($)")
+    wheels = "An airport buys 4-wheelers and 3-wheelers. A 4-wheeler moves 60 bags, a 3-wheeler 40 bags."
+    assert labels_in_names([{"name": "num_4wheelers"}, {"name": "num_3wheelers"}], wheels) == [4.0, 3.0]
+    assert labels_in_names([{"name": "wheelers_4"}], "It moves 4 wheelers.") == []  # a count, not a label
