@@ -1049,16 +1049,17 @@ def _linear_of(expression: str) -> tuple[str, dict[str, float], float] | None:
 
 
 def _stem(word: str) -> str:
-    """A word's form without its plural or final e ('loaves', 'loaf' → 'loaf'; 'horses', 'horse' → 'hors')."""
+    """A word's form without its plural or final e, a final f as v ('loaves', 'loaf' → 'loav'; 'stoves', 'stove' →
+    'stov'; 'horses', 'horse' → 'hors'). nl4opt-164 on the 1.5B at 864165e: 'stoves' read as 'stof' named no
+    stove, so the minutes of mover time were never a column and the 1.5B's sums were sent back three rounds."""
     word = word.lower()
-    if len(word) > 4 and word.endswith("ves"):
-        return word[:-3] + "f"
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     for ending in ("es", "s", "e"):
         if len(word) > len(ending) + 2 and word.endswith(ending) and not word.endswith("ss"):
-            return word[: -len(ending)]
-    return word
+            word = word[: -len(ending)]
+            break
+    return word[:-1] + "v" if word.endswith("f") and not word.endswith("ff") else word
 
 
 def _named_by(own: set[str], words: set[str]) -> bool:

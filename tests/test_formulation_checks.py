@@ -959,3 +959,23 @@ def test_the_same_people_under_two_words_and_a_word_of_one_root_are_one_measure_
     wheels = "An airport buys 4-wheelers and 3-wheelers. A 4-wheeler moves 60 bags, a 3-wheeler 40 bags."
     assert labels_in_names([{"name": "num_4wheelers"}, {"name": "num_3wheelers"}], wheels) == [4.0, 3.0]
     assert labels_in_names([{"name": "wheelers_4"}], "It moves 4 wheelers.") == []  # a count, not a label
+
+
+def test_a_plural_in_ves_names_its_singular() -> None:
+    """nl4opt-164 on the 1.5B at 864165e: 'stoves' read as 'stof' named no "Each stove takes 45 minutes", so the
+    minutes available were left to the LLM, which weighed the stoves by a refrigerator's numbers three rounds."""
+    from agents.formulation_checks import written_from_columns
+
+    variables = [{"name": "ovens", "meaning": "ovens sold"}, {"name": "stoves", "meaning": "stoves sold"}]
+    text = (
+        "Each oven takes 60 minutes of mover time and 20 minutes of setup time. Each stove takes 45 minutes of mover"
+        " time and 25 minutes of setup time. The shop has available 2000 minutes of mover time and 1300 minutes of"
+        " setup time."
+    )
+    assert written_from_columns(sentences(text)[2], variables, text) == [
+        "60 * ovens + 45 * stoves <= 2000",
+        "20 * ovens + 25 * stoves <= 1300",
+    ]
+    loaves = [{"name": "loaves", "meaning": "loaves"}, {"name": "shelves", "meaning": "shelves"}]
+    bakes = "A loaf takes 2 hours of oven time. A shelf takes 3 hours of oven time. The oven has 90 hours available."
+    assert written_from_columns(sentences(bakes)[2], loaves, bakes) == ["2 * loaves + 3 * shelves <= 90"]
