@@ -282,7 +282,7 @@ def test_a_template_that_cannot_express_a_clause_is_abandoned_after_one_rejectio
 def test_an_uncovered_clause_is_named_in_the_report_when_nothing_fits(kb_dir: Path) -> None:
     text = (
         "A shop sells tea and coffee. A bag of tea earns $3 and a bag of coffee $5. The shop can pack at most 40 bags a "
-        "day, and it must sell at least 10 bags of tea. How many bags of each should it pack to maximize its earnings?"
+        "day, and it must sell 10 bags of tea or more. How many bags of each should it pack to maximize its earnings?"
     )
     forgetful = {
         "sets": [],
@@ -298,13 +298,37 @@ def test_an_uncovered_clause_is_named_in_the_report_when_nothing_fits(kb_dir: Pa
     steps = run(text, fake, kb_dir, retrieval_threshold=0.99, freeform="whole")
     report = final_report(steps)
     assert report["objective"] is None and report["status"] == "cap_reached"
-    assert "it must sell at least 10 bags of tea" in report["diagnosis"]
+    assert "it must sell 10 bags of tea or more" in report["diagnosis"]
     assert "no constraint of this model expresses" in report["diagnosis"]
     uncovered = [c for c in report["coverage"] if c["status"] == "uncovered"]
     assert [c["clause"] for c in uncovered] == [
-        "The shop can pack at most 40 bags a day, and it must sell at least 10 bags of tea."
+        "The shop can pack at most 40 bags a day, and it must sell 10 bags of tea or more."
     ]
-    assert "it must sell at least 10 bags of tea" in fake.user_texts()[1]  # the Modeler was told which clause
+    assert "it must sell 10 bags of tea or more" in fake.user_texts()[1]  # the Modeler was told which clause
+
+
+def test_a_firm_bound_no_constraint_bounds_by_sends_the_model_back_naming_its_sentence(kb_dir: Path) -> None:
+    """The Verifier's bounds_unwritten through the graph: "at least 10 bags of tea" left out, though the model uses
+    a 10 elsewhere (so no number is unused), is named before the model is solved."""
+    text = (
+        "A shop sells tea and coffee. A bag of tea earns $3 and a bag of coffee $10. The shop can pack at most 40 bags"
+        " a day, and it must sell at least 10 bags of tea. How many bags of each should it pack to maximize earnings?"
+    )
+    forgetful = {
+        "sets": [],
+        "parameters": [],
+        "variables": [
+            {"name": "tea", "domain": "nonnegative integer", "meaning": "bags of tea"},
+            {"name": "coffee", "domain": "nonnegative integer", "meaning": "bags of coffee"},
+        ],
+        "objective": {"sense": "maximize", "expression": "3 * tea + 10 * coffee"},
+        "constraints": [{"name": "packing", "expression": "tea + coffee <= 40", "meaning": "bags packed a day"}],
+    }
+    fake = ScriptedChatModel(script=[forgetful, forgetful])
+    report = final_report(run(text, fake, kb_dir, retrieval_threshold=0.99, freeform="whole"))
+    assert report["objective"] is None and report["status"] == "cap_reached"  # not 400 with no tea at all
+    assert "sets a bound (“at least 10”) that no constraint of the model bounds by" in report["diagnosis"]
+    assert "it must sell at least 10 bags of tea" in fake.user_texts()[1]  # the Modeler was told which sentence
 
 
 def test_the_run_budget_ends_a_slow_run_with_the_honest_status(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
