@@ -345,23 +345,16 @@ def comparisons_off_their_sentence(constraints: list[dict[str, Any]], text: str 
     least 1000 bricks", and once more under "A cow can carry 20 bricks ... an elephant 50 bricks" (cows and
     elephants made equal, three rounds). A comparison of amounts is written for the sentence that compares them.
     With the `text`, also one weighing by a number the text does not state (nl4opt-099 on the 1.5B at 0f2dbbd: 3 *
-    small_teams >= 2 * large_teams under "A small team requires 3 employees", sent back for the 2 three rounds), and
-    any weighing by its numbers under a sentence with no word of a requirement (nl4opt-239 at 864165e: pill2 <= 0.2 *
-    pill1 under "Per pill, pill 2 provides 0.6 units of pain medication and 0.2 units of anxiety medication", verified
-    at 3 for 2.3)."""
+    small_teams >= 2 * large_teams under "A small team requires 3 employees", sent back for the 2 three rounds)."""
     off: list[dict[str, Any]] = []
-    compared = [n for s in sentences(text) if _COMPARING.search(s) for n in _stated_numbers(s)] if text else []
     for constraint in constraints:
         sentence, expression = str(constraint.get("meaning", "")), str(constraint.get("expression", ""))
         read = _comparison(expression)
-        weights = [v for v in expression_literals(expression) if v not in (0.0, 1.0)]
-        unstated = bool(text and unstated_in(expression, text))
-        # a ratio another sentence states as a comparison ("three times as many") is that sentence's, written here
-        data = not REQUIREMENT.search(sentence) and not any_equal(weights, compared)
-        if read is None or len(read[1]) < 2 or read[2] != 0 or (weights and not (unstated or data)):
+        weighed = any(v not in (0.0, 1.0) for v in expression_literals(expression))
+        if read is None or len(read[1]) < 2 or read[2] != 0 or (weighed and not (text and unstated_in(expression, text))):
             continue
-        if (_stated_numbers(sentence) or weights) and not _COMPARING.search(sentence):
-            off.append(constraint)  # weighed: under any sentence comparing nothing
+        if (_stated_numbers(sentence) or weighed) and not _COMPARING.search(sentence):
+            off.append(constraint)  # weighed: by a number stated nowhere, under any sentence comparing nothing
     return off
 
 
