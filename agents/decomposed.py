@@ -45,6 +45,7 @@ from agents.formulation_checks import (
     partial_readings,
     percents_as_shares,
     share_words_inverted,
+    shares_against_their_words,
     short,
     strays_beside_their_sentence,
     times_as_many_as_equal,
@@ -374,6 +375,7 @@ def extract(
         **times_as_many_as_equal(constraints, text),
         **percents_as_shares(constraints, text),
         **share_words_inverted(constraints, variables),
+        **shares_against_their_words(constraints, variables),
     }
     shared = [{**c, "expression": mended[i]} if i in mended else c for i, c in enumerate(constraints)]
     turned = turned_to_their_words(shared)

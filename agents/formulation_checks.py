@@ -917,6 +917,29 @@ def written_as_a_share(sentence: str, variables: list[Any]) -> list[str]:
     return [f"{subject[0]} {sense} {share:g} * ({' + '.join(names)})"]
 
 
+def shares_against_their_words(constraints: list[dict[str, Any]], variables: list[Any]) -> dict[int, str]:
+    """Constraints writing the share their sentence states of all the variables (`written_as_a_share`) the other way,
+    by index, each as the sentence says it. nl4opt-034 on the 1.5B at dde74f9: "only a maximum of 40% of the
+    transportation can be using trolleys", which code had written right, asked again after the solver named it in a
+    conflict, came back as trolleys >= 0.4 * (carts + trolleys) and was verified at 48 for 84."""
+    turned: dict[int, str] = {}
+    for index, constraint in enumerate(constraints):
+        said = written_as_a_share(str(constraint.get("meaning", "")), variables)
+        mine, theirs = _bounded_weights(str(constraint.get("expression", ""))), _bounded_weights(said[0] if said else "")
+        if mine is not None and theirs is not None and mine.keys() == theirs.keys():
+            if all(_equal(mine[n], -theirs[n]) for n in mine):
+                turned[index] = said[0]
+    return turned
+
+
+def _bounded_weights(expression: str) -> dict[str, float] | None:
+    """A comparison with nothing on its right as the weights of `weights <= 0` (a `>=` turned around)."""
+    read = _comparison(expression) if expression else None
+    if read is None or read[0] == "==" or read[2] != 0:
+        return None
+    return read[1] if read[0] == "<=" else {n: -w for n, w in read[1].items()}
+
+
 def _measured_by_variables(measure: tuple[str, str], said: set[str]) -> bool:
     """Do the variables' names or meanings say they are amounts of the measure ("bandwidth of link 1 in MHz",
     "dollars invested in stocks")? Then a variable's number of it is a bound of the variable, not what one unit takes."""
@@ -954,9 +977,9 @@ def _nearest_sense(words: str, nearest_last: bool) -> str | None:
     return None
 
 
-_NEEDS = re.compile(r"\b(?:needs?|needed|needing|must|requir\w*|demand\w*)\b", re.IGNORECASE)
-_HAS = re.compile(
-    r"\b(?:available|has|have|holds?|stock|only|limit|limits|limited|capacity|budget"
+_NEEDS = re.compile(r"\b(?:needs?|needed|needing|must|requir\w*|demand\w*|(?:has|have|had) to)\b", re.IGNORECASE)
+_HAS = re.compile(  # not "has to deliver 100 kg/min", a need (nl4opt-034 at dde74f9, written <= by code)
+    r"\b(?:available|(?:has|have)(?!\s+to\b)|holds?|stock|only|limit|limits|limited|capacity|budget"
     r"|can (?:be )?(?:use|used|consume|spend|produce|produced))\b",
     re.IGNORECASE,
 )

@@ -844,3 +844,33 @@ def test_a_weighted_comparison_holding_an_unstated_number_under_a_sentence_compa
         f"comparing what its sentence does not compare: 3 * small >= 2 * large (for: {crew})",
     ]
     assert more.startswith("There must be more")
+
+
+def test_has_to_is_a_need_and_a_share_asked_again_and_written_the_other_way_is_turned_to_its_words() -> None:
+    """nl4opt-034 on the 1.5B at dde74f9: "has to deliver at a rate of 100 kg/min" written by code as `<= 100`; the
+    solver then found the model infeasible and named the share, asked again of the LLM, which wrote "only a maximum
+    of 40% of the transportation can be using trolleys" as trolleys >= 0.4 * (carts + trolleys): verified at 48 for 84."""
+    from agents.formulation_checks import written_from_columns
+
+    text = (
+        "A crew moves gear with carts or trolleys. A cart moves 5 kg/min of gear and needs 2 workers. A trolley moves 7"
+        " kg/min of gear and needs 4 workers. At most 40% of the vehicles can be trolleys. The crew has to move 100"
+        " kg/min of gear. How many of each minimize the workers?"
+    )
+    _, _, share, moves = constraint_sentences(text, None)
+    variables = [{"name": "carts", "meaning": "carts"}, {"name": "trolleys", "meaning": "trolleys"}]
+    assert written_from_columns(moves, variables, text) == ["5 * carts + 7 * trolleys >= 100"]
+    previous = {
+        "written_in_steps": True,
+        "variables": [{**v, "domain": "nonnegative integer"} for v in variables],
+        "constraints": [
+            {"expression": "trolleys <= 0.4 * (carts + trolleys)", "meaning": share},
+            {"expression": "5 * carts + 7 * trolleys >= 100", "meaning": moves},
+        ],
+        "objective": {"expression": "2 * carts + 4 * trolleys"},
+    }
+    llm = Scripted({"modeler_steps_constraint": [{"constraints": ["trolleys >= 0.4 * (carts + trolleys)"]}]})
+    steps = extract(text, llm, feedback=f"“{share}” cannot hold", previous=previous)
+    assert [values["sentence"] for _, values in llm.asked] == [share]  # code's writing was sent back: the LLM's now
+    assert "trolleys <= 0.4 * (carts + trolleys)" in [c["expression"] for c in steps.elements["constraints"]]
+    assert steps.turned == ["trolleys >= 0.4 * (carts + trolleys) → trolleys <= 0.4 * (carts + trolleys)"]
