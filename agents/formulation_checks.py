@@ -537,6 +537,37 @@ def times_as_many_as_equal(constraints: list[dict[str, Any]], text: str) -> dict
     return equal
 
 
+def counts_added_as_ones(elements: dict[str, Any], text: str) -> list[str]:
+    """A constraint adding up the variables by ones against a number of things (stated once) that the text says
+    how many of each variable carries or makes ("at least 300 visitors" as scooters + rickshaws >= 300 where "a
+    scooter can carry 2 people while a rickshaw can carry 3"): it counts the variables, not the things. Words that
+    count people count the same people. nl4opt-014 on the 1.5B at dde74f9 with three candidates: two agreed on 600
+    for 75 with scooter_count >= 300 - rickshaw_count."""
+    variables = [v for v in elements.get("variables", []) if isinstance(v, dict) and v.get("name")]
+    measures = _single_measures(text)
+    columns = _columns(variables, text, contents=True).items()
+    rows = [(unit, row) for (unit, what), (row, twice) in columns if not what and not twice and len(row) >= 2]
+    found: list[str] = []
+    for which, expression in _element_expressions(elements):
+        read = _comparison(expression) if not which else None
+        if read is None or not read[2] or len(read[1]) < 2 or any(not _equal(abs(w), 1.0) for w in read[1].values()):
+            continue
+        counted = next((m for n, m in measures.items() if _equal(n, abs(read[2])) and not m[1]), None)
+        if counted is None or _is_measure(counted[0]) or counted[0] in _GENERIC_UNITS | _PACKED:
+            continue
+        for unit, row in rows:
+            same = _stem(unit) == _stem(counted[0]) or {_stem(unit), _stem(counted[0])} <= _PERSONS
+            if same and set(read[1]) <= set(row) and any(not _equal(row[n], 1.0) for n in read[1]):
+                each = ", ".join(f"{n} {row[n]:g}" for n in read[1])
+                found.append(
+                    f"{expression} adds up the variables one by one against {abs(read[2]):g} {plural(counted[0])}, but"
+                    f" the text says how many {unit if unit == 'people' else plural(unit)} one of each carries ({each}):"
+                    " weigh each variable by it"
+                )
+                break
+    return found[:2]
+
+
 def objective_weighed_by_a_ratio(elements: dict[str, Any], text: str) -> list[str]:
     """An objective weighing a variable by a number the text states only as how many times one amount is another
     ("at least 4 times as many throat swabs ... as nasal swabs"): a ratio of a requirement, no worth of one unit.

@@ -42,6 +42,7 @@ from agents.formulation_checks import (
     comparisons_unwritten,
     constraints_off_their_sentence,
     count_weighed_by_measures,
+    counts_added_as_ones,
     element_weights,
     forced_equal,
     holding_at_zero,
@@ -624,7 +625,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += percent_as_an_amount(elements, text) + inverted_shares(elements) + mixed_measures(elements, text)
     errors += count_weighed_by_measures(elements, text) + comparisons_unwritten(elements, text)
     errors += bounds_unwritten(elements, text) + variables_as_measured_things(elements, text)
-    errors += objective_weighed_by_a_ratio(elements, text)
+    errors += objective_weighed_by_a_ratio(elements, text) + counts_added_as_ones(elements, text)
     return errors + objective_offset_by_a_bound(elements)
 
 

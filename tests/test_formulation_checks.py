@@ -979,3 +979,31 @@ def test_a_plural_in_ves_names_its_singular() -> None:
     loaves = [{"name": "loaves", "meaning": "loaves"}, {"name": "shelves", "meaning": "shelves"}]
     bakes = "A loaf takes 2 hours of oven time. A shelf takes 3 hours of oven time. The oven has 90 hours available."
     assert written_from_columns(sentences(bakes)[2], loaves, bakes) == ["2 * loaves + 3 * shelves <= 90"]
+
+
+def test_variables_added_by_ones_against_a_count_each_of_them_carries_several_of_are_named() -> None:
+    """nl4opt-014 on the 1.5B at dde74f9 with three candidates: "at least 300 visitors" as scooters + rickshaws >= 300
+    where a scooter carries 2 people and a rickshaw 3; two candidates agreed on 600 for 75."""
+    from agents.formulation_checks import counts_added_as_ones
+
+    text = (
+        "A ferry line runs rafts and barges. A raft can carry 6 people while a barge can carry 20 people. At most 30%"
+        " of the boats can be barges. If at least 400 visitors must cross, how few boats can the line use?"
+    )
+    variables = [{"name": "rafts"}, {"name": "barges"}]
+    [finding] = counts_added_as_ones({"variables": variables, "constraints": [{"expression": "rafts + barges >= 400"}]}, text)
+    assert finding.startswith("rafts + barges >= 400 adds up the variables one by one against 400 visitors")
+    weighed = [{"expression": "6 * rafts + 20 * barges >= 400"}]
+    assert counts_added_as_ones({"variables": variables, "constraints": weighed}, text) == []
+    one = [{"expression": "barges >= 30"}]  # a bound of one variable counts that variable
+    assert counts_added_as_ones({"variables": variables, "constraints": one}, text) == []
+
+
+def test_no_solved_problem_of_the_bank_adds_up_variables_by_ones_against_what_they_carry() -> None:
+    from agents.formulation_checks import counts_added_as_ones
+    from knowledge_base.bank import load_bank
+
+    for item in load_bank():
+        variables = [{"name": v.name, "meaning": v.meaning} for v in item.variables]
+        elements = {"variables": variables, "constraints": [{"expression": c.expression} for c in item.constraints]}
+        assert counts_added_as_ones(elements, item.text) == [], item.id
