@@ -574,7 +574,8 @@ def objective_weighed_by_a_ratio(elements: dict[str, Any], text: str) -> list[st
     nl4opt-114 on the 1.5B at 864165e maximized "the number of patients seen" as throat_swabs * 4 + nasal_swabs,
     verified at 15958 for 4347."""
     objective = elements.get("objective")
-    read = _linear_of(str(objective.get("expression", ""))) if isinstance(objective, dict) else None
+    expression = str(objective.get("expression", "")) if isinstance(objective, dict) else ""
+    read = _linear_of(expression) if expression else None
     if read is None:
         return []
     plain = plain_numbers(text)
@@ -586,15 +587,11 @@ def objective_weighed_by_a_ratio(elements: dict[str, Any], text: str) -> list[st
         for m in ratios
         if any_equal(_stated_numbers(m["times"]), [weight]) and sum(_equal(weight, n) for n in stated) <= 1
     ]
-    return (
-        [
-            f"the objective {objective.get('expression')} weighs by {weight:g}, which the text states only as a ratio"
-            f" (“{words}”): the objective adds up what the question asks for, each variable by what one unit of it gives"
-            for weight, words in found[:1]
-        ]
-        if isinstance(objective, dict)
-        else []
-    )
+    return [
+        f"the objective {expression} weighs by {weight:g}, which the text states only as a ratio (“{words}”): the"
+        " objective adds up what the question asks for, each variable by what one unit of it gives"
+        for weight, words in found[:1]
+    ]
 
 
 _TIMES_AS_MANY = re.compile(
