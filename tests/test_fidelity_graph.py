@@ -279,21 +279,26 @@ def test_a_template_that_cannot_express_a_clause_is_abandoned_after_one_rejectio
     assert "must be at most 1.2" in dropped["user_association"]
 
 
-def test_an_uncovered_clause_is_named_in_the_report_when_nothing_fits(kb_dir: Path) -> None:
-    text = (
-        "A shop sells tea and coffee. A bag of tea earns $3 and a bag of coffee $5. The shop can pack at most 40 bags a "
-        "day, and it must sell 10 bags of tea or more. How many bags of each should it pack to maximize its earnings?"
-    )
-    forgetful = {
+def _tea_shop_without_the_tea_minimum(coffee: int) -> dict[str, Any]:
+    """Free-form elements of the tea shop that leave "at least 10 bags of tea" out."""
+    return {
         "sets": [],
         "parameters": [],
         "variables": [
             {"name": "tea", "domain": "nonnegative integer", "meaning": "bags of tea"},
             {"name": "coffee", "domain": "nonnegative integer", "meaning": "bags of coffee"},
         ],
-        "objective": {"sense": "maximize", "expression": "3 * tea + 5 * coffee"},
+        "objective": {"sense": "maximize", "expression": f"3 * tea + {coffee} * coffee"},
         "constraints": [{"name": "packing", "expression": "tea + coffee <= 40", "meaning": "bags packed a day"}],
     }
+
+
+def test_an_uncovered_clause_is_named_in_the_report_when_nothing_fits(kb_dir: Path) -> None:
+    text = (
+        "A shop sells tea and coffee. A bag of tea earns $3 and a bag of coffee $5. The shop can pack at most 40 bags a "
+        "day, and it must sell 10 bags of tea or more. How many bags of each should it pack to maximize its earnings?"
+    )
+    forgetful = _tea_shop_without_the_tea_minimum(coffee=5)
     fake = ScriptedChatModel(script=[forgetful, forgetful])
     steps = run(text, fake, kb_dir, retrieval_threshold=0.99, freeform="whole")
     report = final_report(steps)
@@ -314,16 +319,7 @@ def test_a_firm_bound_no_constraint_bounds_by_sends_the_model_back_naming_its_se
         "A shop sells tea and coffee. A bag of tea earns $3 and a bag of coffee $10. The shop can pack at most 40 bags"
         " a day, and it must sell at least 10 bags of tea. How many bags of each should it pack to maximize earnings?"
     )
-    forgetful = {
-        "sets": [],
-        "parameters": [],
-        "variables": [
-            {"name": "tea", "domain": "nonnegative integer", "meaning": "bags of tea"},
-            {"name": "coffee", "domain": "nonnegative integer", "meaning": "bags of coffee"},
-        ],
-        "objective": {"sense": "maximize", "expression": "3 * tea + 10 * coffee"},
-        "constraints": [{"name": "packing", "expression": "tea + coffee <= 40", "meaning": "bags packed a day"}],
-    }
+    forgetful = _tea_shop_without_the_tea_minimum(coffee=10)
     fake = ScriptedChatModel(script=[forgetful, forgetful])
     report = final_report(run(text, fake, kb_dir, retrieval_threshold=0.99, freeform="whole"))
     assert report["objective"] is None and report["status"] == "cap_reached"  # not 400 with no tea at all
