@@ -321,19 +321,19 @@ def bounds_read_off_their_sentence(constraints: list[dict[str, Any]], text: str)
     right, and under "Feed B costs $80 per kilogram and contains 7 units of protein and 15 units of fat" feed_B * 7 <=
     50 too, sent back three rounds. Not a reading of as many variables: the stating sentence's may be the wrong one
     (nl4opt-062's budget written with the profits, the costs' sentence with the costs)."""
+    meanings = [str(c.get("meaning", "")) for c in constraints]
     reads = [_comparison(str(c.get("expression", ""))) for c in constraints]
-    homes = [
-        (abs(r[2]), str(c.get("meaning", "")), len(r[1]))
-        for c, r in zip(constraints, reads, strict=True)
-        if r is not None and r[2] and any_equal(clause_numbers(plain_numbers(str(c.get("meaning", "")))), [abs(r[2])])
+    # each bounded constraint with its bound and whether its own sentence states that number
+    bounded = [
+        (c, m, r, any_equal(clause_numbers(plain_numbers(m)), [abs(r[2])]))
+        for c, m, r in zip(constraints, meanings, reads, strict=True)
+        if r is not None and r[2]
     ]
+    homes = [(abs(r[2]), m, len(r[1])) for _, m, r, at_home in bounded if at_home]
     found: list[dict[str, Any]] = []
-    for constraint, read in zip(constraints, reads, strict=True):
-        meaning = str(constraint.get("meaning", ""))
-        if read is None or not read[2] or any_equal(clause_numbers(plain_numbers(meaning)), [abs(read[2])]):
-            continue
+    for constraint, meaning, read, at_home in bounded:
         wider = [b for b, m, n in homes if m != meaning and n > len(read[1])]
-        if _times_stated(abs(read[2]), text) == 1 and any_equal(wider, [abs(read[2])]):
+        if not at_home and _times_stated(abs(read[2]), text) == 1 and any_equal(wider, [abs(read[2])]):
             found.append(constraint)
     return found
 
@@ -954,18 +954,23 @@ def shares_against_their_words(constraints: list[dict[str, Any]], variables: lis
     for index, constraint in enumerate(constraints):
         said = written_as_a_share(str(constraint.get("meaning", "")), variables)
         mine, theirs = _bounded_weights(str(constraint.get("expression", ""))), _bounded_weights(said[0] if said else "")
-        if mine is not None and theirs is not None and mine.keys() == theirs.keys():
-            if all(_equal(mine[n], -theirs[n]) for n in mine):
-                turned[index] = said[0]
+        if mine is not None and theirs is not None and _opposite(mine, theirs):
+            turned[index] = said[0]
     return turned
 
 
 def _bounded_weights(expression: str) -> dict[str, float] | None:
-    """A comparison with nothing on its right as the weights of `weights <= 0` (a `>=` turned around)."""
+    """A comparison of variables with no constant as the weights of `weights <= 0` (a >= b read as b <= a); None for
+    anything else."""
     read = _comparison(expression) if expression else None
     if read is None or read[0] == "==" or read[2] != 0:
         return None
     return read[1] if read[0] == "<=" else {n: -w for n, w in read[1].items()}
+
+
+def _opposite(weights: dict[str, float], others: dict[str, float]) -> bool:
+    """Do two `_bounded_weights` bound the same variables the other way round?"""
+    return weights.keys() == others.keys() and all(_equal(weights[n], -others[n]) for n in weights)
 
 
 def _measured_by_variables(measure: tuple[str, str], said: set[str]) -> bool:
@@ -1454,14 +1459,11 @@ def forced_equal(elements: dict[str, Any], text: str) -> list[str]:
     seen: list[tuple[dict[str, float], str]] = []
     for constraint in elements.get("constraints", []):
         expression = str(constraint.get("expression", "")) if isinstance(constraint, dict) else ""
-        read = _comparison(expression)
-        if read is None or read[0] == "==" or read[2] != 0 or len(read[1]) < 2:
+        weights = _bounded_weights(expression)
+        if weights is None or len(weights) < 2:
             continue
-        sense, weights, _ = read
-        if sense == ">=":  # a >= b as b <= a
-            weights = {n: -w for n, w in weights.items()}
         for other, written in seen:
-            if other.keys() == weights.keys() and all(_equal(other[n], -weights[n]) for n in weights):
+            if _opposite(other, weights):
                 return [
                     f"{written} and {expression} together make {' and '.join(sorted(weights))} equal, which the"
                     " text does not say: each sentence bounds one way; write each requirement in its own direction"
