@@ -561,7 +561,7 @@ def counts_added_as_ones(elements: dict[str, Any], text: str) -> list[str]:
                 each = ", ".join(f"{n} {row[n]:g}" for n in read[1])
                 found.append(
                     f"{expression} adds up the variables one by one against {abs(read[2]):g} {plural(counted[0])}, but"
-                    f" the text says how many {unit if unit == 'people' else plural(unit)} one of each carries ({each}):"
+                    f" the text says how many {plural(unit)} one of each carries ({each}):"
                     " weigh each variable by it"
                 )
                 break

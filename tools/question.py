@@ -513,8 +513,8 @@ def _singular(word: str) -> str:
 
 
 def plural(counted: str) -> str:
-    """What `counted_numbers` names, as a plural: "brick" → "bricks"; "$" stays."""
-    return counted if counted == "$" else f"{counted}s"
+    """What `counted_numbers` names, as a plural: "brick" → "bricks"; "$" and "people" stay."""
+    return counted if counted in ("$", "people") else f"{counted}s"
 
 
 _COUNTED = re.compile(
