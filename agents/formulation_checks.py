@@ -840,6 +840,10 @@ def written_from_columns(sentence: str, variables: list[Any], text: str) -> list
     return written if written and all(any(_equal(n, b) for b in bounds) for n in stated) else []
 
 
+_DIGITS = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+"""A number of a clause written in digits (not the 5 of "x5" or the 5 of "0.5")."""
+
+
 def _told_apart(keys: list[tuple[str, str]], words: str) -> list[tuple[str, str]]:
     """The one column whose own words (those no other column's name has) the words name; [] for none or several."""
     said = _said(words)
@@ -850,7 +854,7 @@ def _told_apart(keys: list[tuple[str, str]], words: str) -> list[tuple[str, str]
 
 def _words_after(clause: str, value: float) -> str:
     """The words of a clause from its number `value` up to its next number."""
-    spans = list(re.finditer(r"(?<![\w.])\d+(?:\.\d+)?", clause))
+    spans = list(_DIGITS.finditer(clause))
     for i, number in enumerate(spans):
         if _equal(float(number.group()), value):
             return clause[number.end() : spans[i + 1].start() if i + 1 < len(spans) else len(clause)]
@@ -988,7 +992,7 @@ def _bound_senses(clause: str) -> list[tuple[float, str | None]]:
     over "needs" and "has"), else those after it up to the next number ("3000 kWh of electricity available"), else it
     bounds as the number before it ("has available 120 units of wood and 90 units of paint"), or as the one after it
     that "and" joins it to ("450 units of platinum and 390 units of palladium available"); None where no word says."""
-    spans = list(re.finditer(r"(?<![\w.])\d+(?:\.\d+)?", clause))
+    spans = list(_DIGITS.finditer(clause))
     senses: list[tuple[float, str | None]] = []
     for i, number in enumerate(spans):
         before = clause[spans[i - 1].end() if i else 0 : number.start()]
