@@ -338,7 +338,7 @@ def extract(
         ),
         (
             "comparing what its sentence does not compare: {expression} (for: {meaning})",
-            lambda cs: comparisons_off_their_sentence(cs, text),
+            lambda cs: comparisons_off_their_sentence(cs, text, variables),
         ),
         (
             "another reading of a bound its own sentence writes: {expression} (for: {meaning})",

@@ -338,24 +338,63 @@ def bounds_read_off_their_sentence(constraints: list[dict[str, Any]], text: str)
     return found
 
 
-def comparisons_off_their_sentence(constraints: list[dict[str, Any]], text: str = "") -> list[dict[str, Any]]:
+def comparisons_off_their_sentence(
+    constraints: list[dict[str, Any]], text: str = "", variables: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
     """Constraints that only compare variables (cows >= elephants: no number but a weight of 1, a bound of 0)
     written for a sentence that states numbers and compares nothing. The 1.5B model wrote nl4opt-030's "the number
     of elephant cannot exceed the number of cows" again, turned around, under "If the company needs to transport at
     least 1000 bricks", and once more under "A cow can carry 20 bricks ... an elephant 50 bricks" (cows and
     elephants made equal, three rounds). A comparison of amounts is written for the sentence that compares them.
     With the `text`, also one weighing by a number the text does not state (nl4opt-099 on the 1.5B at 0f2dbbd: 3 *
-    small_teams >= 2 * large_teams under "A small team requires 3 employees", sent back for the 2 three rounds)."""
+    small_teams >= 2 * large_teams under "A small team requires 3 employees", sent back for the 2 three rounds),
+    and, with the `variables` too, one weighing by what its sentence says one unit holds where the text compares
+    nothing (`_weighed_by_contents`)."""
     off: list[dict[str, Any]] = []
+    compares = bool(text) and any(_COMPARING.search(s) for s in sentences(text))
     for constraint in constraints:
         sentence, expression = str(constraint.get("meaning", "")), str(constraint.get("expression", ""))
         read = _comparison(expression)
         weighed = any(v not in (0.0, 1.0) for v in expression_literals(expression))
-        if read is None or len(read[1]) < 2 or read[2] != 0 or (weighed and not (text and unstated_in(expression, text))):
+        if read is None or len(read[1]) < 2 or read[2] != 0 or _COMPARING.search(sentence):
             continue
-        if (_stated_numbers(sentence) or weighed) and not _COMPARING.search(sentence):
+        if weighed and not (text and unstated_in(expression, text)):
+            if variables and text and not compares and _weighed_by_contents(read[1], sentence, variables):
+                off.append(constraint)
+        elif _stated_numbers(sentence) or weighed:
             off.append(constraint)  # weighed: by a number stated nowhere, under any sentence comparing nothing
     return off
+
+
+def _weighed_by_contents(weights: dict[str, float], sentence: str, variables: Sequence[Any]) -> bool:
+    """Does a comparison weigh one side by what its sentence says one unit holds ("Per pill, pill 2 provides 0.6
+    units of pain medication and 0.2 units of anxiety medication": 0.2 units of anxiety medication) against variables
+    of weight 1 that do not measure that (a number of pills)? The sides measure different things: nl4opt-239 on the
+    1.5B at 864165e, verified with pill2 <= 0.2 * pill1 (2.4 for 2.3), and nl4opt-079's p2 >= 0.4 * p1 under its
+    "0.4 units of medicine to the back". Generator 1's kw_1 >= 20 * on_1 under "produces between 20 and 50 kW" weighs
+    an output in kW by kW."""
+    measured: dict[float, set[tuple[str, str]]] = {}
+    for value, unit, what in number_measures(sentence):
+        measured.setdefault(value, set()).add((_money_as_dollar(unit), what))
+    for weight in weights.values():
+        measures = [m for value, m in measured.items() if _equal(abs(weight), value) and abs(weight) not in FREE_LITERALS]
+        if len(measures) != 1 or len(measures[0]) != 1:
+            continue
+        [(unit, what)] = measures[0]
+        cue = {_stem(w) for w in what.split()} | ({_stem(unit)} - _GENERIC_UNITS if unit != "$" else _MONEY_WORDS)
+        others = [n for n, w in weights.items() if (w > 0) != (weight > 0)]
+        if others and all(abs(weights[n]) == 1 and not _own_words(n, variables) & cue for n in others):
+            return True
+    return False
+
+
+_MONEY_WORDS = frozenset({"$", "dollar", "cost", "price", "profit", "revenue", "money", "budget", "fund", "cash", "invest"})
+
+
+def _own_words(name: str, variables: Sequence[Any]) -> set[str]:
+    """The stems of a variable's name and meaning ("kw_1", "output of generator 1 (kW)" → kw, output, of, ...)."""
+    meaning = next((str(v.get("meaning", "")) for v in variables if isinstance(v, dict) and v.get("name") == name), "")
+    return {_stem(w) for w in re.findall(r"[a-z]+", f"{name.replace('_', ' ')} {meaning}".lower())}
 
 
 _COMPARING = re.compile(
@@ -427,10 +466,8 @@ def contents_as_bounds(constraints: list[dict[str, Any]], variables: list[Any], 
         measure = next((m for value, m in measures.items() if _equal(abs(read[2]), value)), None)
         if abs(weight) != 1 or measure is None or not (measure[1] or _is_measure(measure[0]) or measure[0] in nouns):
             continue
-        meaning = next((str(v.get("meaning", "")) for v in variables if isinstance(v, dict) and v.get("name") == name), "")
-        own = {_stem(w) for w in re.findall(r"[a-z]+", f"{name.replace('_', ' ')} {meaning}".lower())}
         measured = {_stem(w) for w in f"{measure[0]} {measure[1]}".split()} - _GENERIC_UNITS
-        if not measured & own:
+        if not measured & _own_words(name, variables):
             found.append(constraint)
     return found
 

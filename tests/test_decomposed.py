@@ -268,7 +268,8 @@ def test_no_constraint_of_the_banks_solved_problems_counts_as_written_off_its_se
         ]
         assert written, item.id
         assert constraints_off_their_sentence({"constraints": written}, item.text) == [], item.id
-        assert comparisons_off_their_sentence(written) == [], item.id
+        variables = [v.model_dump() for v in item.variables]
+        assert comparisons_off_their_sentence(written, item.text, variables) == [], item.id
 
 
 def test_a_requirement_without_numbers_is_covered_by_what_a_constraint_says_not_by_the_sentence_it_was_written_for(
@@ -844,6 +845,40 @@ def test_a_weighted_comparison_holding_an_unstated_number_under_a_sentence_compa
         f"comparing what its sentence does not compare: 3 * small >= 2 * large (for: {crew})",
     ]
     assert more.startswith("There must be more")
+
+
+def test_a_comparison_weighed_by_what_one_unit_holds_is_left_out_where_the_text_compares_nothing() -> None:
+    """nl4opt-239 on the 1.5B at 864165e: pill2 <= 0.2 * pill1 under "Per pill, pill 2 provides ... 0.2 units of
+    anxiety medication", verified (2.4 for 2.3): a number of pills against units of a medicine, in a text that
+    compares no two amounts. An output measured in what its weight measures is a comparison of one thing."""
+    from agents.formulation_checks import comparisons_off_their_sentence
+
+    text = (
+        "A gardener spreads two fertilisers, mix A and mix B. Per bag, mix A gives 0.4 units of nitrogen and 0.7 units"
+        " of potash. Per bag, mix B gives 0.9 units of nitrogen and 0.3 units of potash. Mix A leaves 0.2 units of"
+        " runoff and mix B leaves 0.5 units of runoff. At most 9 units of nitrogen can be spread and at least 4 units"
+        " of potash must be spread. How many bags of each should be spread to minimize the runoff?"
+    )
+    mix_a, mix_b, runoff, limits = constraint_sentences(text, asked_quantity(text))
+    written = [
+        {"constraints": []},
+        {"constraints": ["b <= 0.3 * a"]},  # mix B's potash weighing the bags of mix A against the bags of B
+        {"constraints": []},
+        {"constraints": ["0.4 * a + 0.9 * b <= 9", "0.7 * a + 0.3 * b >= 4"]},
+    ]
+    steps = extract(text, _two_integers_llm(("a", "b"), written, "0.2 * a + 0.5 * b"))
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["0.4 * a + 0.9 * b <= 9", "0.7 * a + 0.3 * b >= 4"]
+    assert steps.left_out == [f"comparing what its sentence does not compare: b <= 0.3 * a (for: {mix_b})"]
+    assert mix_a.startswith("Per bag, mix A") and runoff.startswith("Mix A leaves") and limits.startswith("At most")
+
+    # the nitrogen spread, a variable measured in units of nitrogen, may be weighed against the bags by it
+    nitrogen = [{"name": "nitrogen", "meaning": "units of nitrogen spread"}, {"name": "a", "meaning": "bags of mix A"}]
+    kept = [{"meaning": mix_a, "expression": "nitrogen >= 0.4 * a"}]
+    assert comparisons_off_their_sentence(kept, text, nitrogen) == []
+    # and where another sentence compares amounts ("twice as many"), the comparison may be that one misplaced
+    twice = text.replace("How many", "Twice as many bags of mix A as of mix B must be spread. How many")
+    assert comparisons_off_their_sentence([{"meaning": mix_b, "expression": "b <= 0.3 * a"}], twice, nitrogen) == []
+    assert comparisons_off_their_sentence([{"meaning": mix_b, "expression": "b <= 0.3 * a"}], text, nitrogen) != []
 
 
 def test_has_to_is_a_need_and_a_share_asked_again_and_written_the_other_way_is_turned_to_its_words() -> None:

@@ -158,6 +158,9 @@ def test_numbers_that_name_things_are_labels_not_requirements() -> None:
     # after an article the noun names no one thing: "a truck 50 bales" is what a truck takes, not truck no. 50
     assert clause_numbers("A tractor carries 20 bales a trip and a truck 50 bales.") == (20, 50)
     assert clause_numbers("Truck 3 carries 20 bales.") == (20,)
+    # a label is a whole number: the 0.50 after "AP1 or" and the 0.9 after "user 1 and" are amounts
+    assert clause_numbers("The share is 0.30 at AP1 or 0.50 at AP2.") == (0.3, 0.5)
+    assert clause_numbers("One block carries 0.6 Mbit for user 1, 0.9 Mbit for user 2.") == (0.6, 0.9)
 
 
 def test_requirement_clauses_skip_table_rows_and_keep_bullets() -> None:

@@ -570,6 +570,8 @@ _UNIT_DEFINITION = re.compile(r"(?<![\w.])1\s*[A-Za-zµ]{1,6}\s*=\s*\d[\d.,]*\s*
 
 def _is_label(text: str, start: int, end: int) -> bool:
     """'link 1', 'Small-1', 'S 3': a number right after a noun of things (and not followed by a unit-like word)."""
+    if re.search(r"\.\d", text[start:end]):
+        return False  # "0.30 at AP1 or 0.50 at AP2": a label is a whole number
     before = text[max(0, start - 30) : start]
     found = _LABEL_BEFORE.search(before)
     if not found:
