@@ -42,8 +42,10 @@ from agents.formulation_checks import (
     misread_bounds,
     numbers_by_measure,
     objective_restated,
+    one_count_asked,
     partial_readings,
     percents_as_shares,
+    readings_the_other_way,
     share_words_inverted,
     shares_against_their_words,
     short,
@@ -275,6 +277,7 @@ def extract(
     listing = "\n".join(f"- {v['name']}: {v['meaning']} ({v['domain']})" for v in variables)
 
     written: list[tuple[str, list[str]]] = []
+    coded: dict[str, str] = {}  # what code wrote (spaces left out) → the sentence it wrote it for
     for sentence in constraint_sentences(text, steps.asked):
         steps.sentences.append(sentence)
         before = [str(c.get("expression", "")) for c in (kept or {}).get("constraints", []) if c.get("meaning") == sentence]
@@ -285,6 +288,7 @@ def extract(
         if by_code and by_code != before:  # what code wrote and the Verifier sent back is the LLM's to write
             written.append((sentence, by_code))
             steps.by_code += by_code
+            coded.update({re.sub(r"\s+", "", e): sentence for e in by_code})
             continue
         alike = same_count_sentences(sentence, text)
         related = "".join(f'\nIt counts {what} as this sentence does: "{plain_numbers(o)}"' for what, o in alike)
@@ -314,7 +318,7 @@ def extract(
             "revise": revise,
         }
         expression = again("modeler_steps_objective", OBJECTIVE_SCHEMA, values, earlier, _objective_of)
-    counted = count_objective(expression, variables, text)
+    counted = count_objective(expression, variables, text) or one_count_asked(expression, variables, text)
     recounted = [f"the objective {expression} → {counted}"] if counted else []
     expression = counted or expression
     if redo is not None:
@@ -323,9 +327,9 @@ def extract(
             + (" and the objective" if redo.objective else "")
             + f"; kept the variables and {len(steps.sentences) - len(redo.sentences)} sentence(s)"
         )
-    # a constraint code wrote stays with its sentence, also where the LLM wrote it under a sentence of data before
-    code = {re.sub(r"\s+", "", e): sentence for sentence, expressions in written for e in expressions if e in steps.by_code}
-    constraints = [{**c, "meaning": code.get(re.sub(r"\s+", "", c["expression"]), c["meaning"])} for c in each_once(written)]
+    # a constraint code wrote stays with its sentence, also where the LLM wrote it under another sentence (nl4opt-169:
+    # code's share of "at most 60% of carts" written again under the question, and left out there as off its sentence)
+    constraints = [{**c, "meaning": coded.get(re.sub(r"\s+", "", c["expression"]), c["meaning"])} for c in each_once(written)]
     off = written_off_their_sentence(constraints)
     leave_out: list[tuple[str, Callable[[list[dict[str, str]]], list[dict[str, str]]]]] = [
         (
@@ -361,6 +365,10 @@ def extract(
         ),
         ("a part of another reading of the same bound: {expression}", lambda cs: partial_readings(cs, text)),
         ("derived from the bound of another constraint: {expression} (for: {meaning})", derived_bounds),
+        (
+            "bounding the other way than the words of its number: {expression} (for: {meaning})",
+            lambda cs: readings_the_other_way(cs, text),
+        ),
         (
             "the objective's sum bounded by a number the text does not state: {expression}",
             lambda cs: objective_restated(cs, expression, text),

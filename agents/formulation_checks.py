@@ -121,6 +121,37 @@ def count_objective(expression: str, variables: list[Any], text: str) -> str | N
     return " + ".join(names)
 
 
+def one_count_asked(expression: str, variables: list[Any], text: str) -> str | None:
+    """The variable the question's count names where the objective weighs others beside it: "how many of each vehicle
+    should be used to minimize the total number of bikes needed" asks for bikes alone, and nl4opt-011 on the 1.5B at
+    fb27aeb was verified at 132 for 80 minimizing bikes + cars. The count's word names a variable where it is a word of
+    that variable's name and of no other's ("golf" of golf_carts; "carts" of golf_carts and pull_carts names both, and
+    the sum stands); None where it names none or several, or the objective weighs only that variable."""
+    counted, read = _COUNT_ASKED.search(text), _linear_of(expression)
+    if counted is None or read is None or re.match(r"(?:\s+[A-Za-z]+)?\s*(?:,|and\b|or\b|&)", text[counted.end() :]):
+        return None  # "the total number of containers and trucks", "of golf carts and pull carts" count both
+    thing = _stem(counted.group(1))
+    named = [
+        str(v.get("name", ""))
+        for v in variables
+        if isinstance(v, dict) and thing in {_stem(w) for w in str(v.get("name", "")).lower().split("_")}
+    ]
+    if len(named) != 1 or named[0] not in read[1] or len(read[1]) < 2:
+        return None
+    return named[0]
+
+
+def objective_of_another_count(elements: dict[str, Any], text: str) -> list[str]:
+    """The Verifier's words for `one_count_asked`."""
+    objective = elements.get("objective")
+    expression = str(objective.get("expression", "")) if isinstance(objective, dict) else ""
+    name = one_count_asked(expression, elements.get("variables", []), text)
+    counted = _COUNT_ASKED.search(text)
+    if name is None or counted is None:
+        return []
+    return [f"“{counted.group()}” asks for {name} alone, but the objective is {expression}: write the objective as {name}"]
+
+
 _COUNT_ASKED = re.compile(
     r"\b(?:maximi[sz]e|minimi[sz]e|maximum|minimum|most|least|fewest|largest|smallest|greatest)\s+(?:the\s+)?"
     r"(?:total\s+)?number\s+of\s+(?:the\s+)?([A-Za-z]+)",
@@ -926,15 +957,59 @@ def beside_code_readings(constraints: list[dict[str, Any]], code: list[str], tex
     bound, where the text states that number once: another reading of a requirement code read from the table, with
     every variable's own number (the 1.5B model wrote nl4opt-105's pork ribs as pork_rib_batches * (2 + 3.5) <= 4000
     beside the machines' two 4000-hour constraints code wrote, verified at 305400 for 342750; nl4opt-100's "3 *
-    trains + 2 * planes <= 120", a plane's paint for its wood, beside 3 * trains + 4 * planes <= 120)."""
+    trains + 2 * planes <= 120", a plane's paint for its wood, beside 3 * trains + 4 * planes <= 120). Also those
+    weighing by the fraction of a percentage the text states once that code wrote as a share: nl4opt-001 on the 1.5B
+    at fb27aeb wrote "at least 60% of the total number of pills must be small" again under the first sentence, as 2 *
+    large_pills + small_pills >= 0.6 * (large_pills + small_pills), beside code's small_pills >= 0.6 * (...)."""
     bounds = [r[2] for r in (_comparison(e) for e in code) if r is not None]
+    percents = [p for p in _only_percents(text) if _written_once(p, text)]
+    shares = [v for e in code for v in expression_literals(e) if v not in FREE_LITERALS and any_equal(percents, [100 * v])]
     found: list[dict[str, Any]] = []
     for constraint in constraints:
         expression = str(constraint.get("expression", ""))
         read = _comparison(expression)
-        if expression in code or read is None or read[2] == 0 or not any_equal(bounds, [read[2]]):
+        if expression in code or read is None:
             continue
-        if sum(1 for m in NUMBER.finditer(plain_numbers(text)) if _equal(abs(float(m.group())), abs(read[2]))) == 1:
+        if any_equal(shares, expression_literals(expression)):
+            found.append(constraint)
+        elif read[2] and any_equal(bounds, [read[2]]) and _written_once(abs(read[2]), text):
+            found.append(constraint)
+    return found
+
+
+def _written_once(number: float, text: str) -> bool:
+    return sum(1 for m in NUMBER.finditer(plain_numbers(text)) if _equal(abs(float(m.group())), number)) == 1
+
+
+def readings_the_other_way(constraints: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Of two constraints bounding one sum by one number from both sides, the one against the words that bound the
+    number where the text states it once ("has 1000 units" bounds from above, "needs 300 hours" from below). The 1.5B
+    model wrote nl4opt-001's "A lab has 1000 units of medicinal ingredients" as 3 * large_pills + 2 * small_pills >=
+    1000 beside the right <= 1000 (verified at 550 for 350), and nl4opt-135's "needs 300 hours" as <= 300 too under a
+    data sentence. Where no words tell, `forced_equal` names the pair."""
+    reads = [(c, _bounded_sum(str(c.get("expression", "")))) for c in constraints]
+    found: list[dict[str, Any]] = []
+    for constraint, read in reads:
+        if read is None or read[0] == "==" or not _written_once(read[2], text):
+            continue
+        sense, weights, bound = read
+        if not any(
+            o is not None
+            and o[0] not in (sense, "==")
+            and _equal(o[2], bound)
+            and o[1].keys() == weights.keys()
+            and _same_weights(o[1], weights)
+            for _, o in reads
+        ):
+            continue
+        said = [
+            s
+            for sentence in sentences(text)
+            for clause in _CLAUSE_BREAK.split(plain_numbers(sentence))
+            for n, s in _bound_senses(clause)
+            if _equal(n, bound)
+        ]
+        if said and said[0] is not None and said[0] != sense:
             found.append(constraint)
     return found
 
@@ -1494,22 +1569,29 @@ def forced_equal(elements: dict[str, Any], text: str) -> list[str]:
     """Two constraints that bound the same difference from both sides (x <= y beside y <= x, or x - y <= 0 beside
     x - y >= 0) make the two sides equal, which a text that never speaks of equal amounts does not ask: nl4opt-030
     on the 1.5B at 406e292 was verified at 30 for 29 with elephants <= cows and cows <= elephants, both written for
-    sentences that each bound one way ("cannot exceed", "at most twice")."""
+    sentences that each bound one way ("cannot exceed", "at most twice"). So do two that bound one sum by one number
+    from both sides: nl4opt-001 on the 1.5B at fb27aeb wrote "A lab has 1000 units of medicinal ingredients" as 3 *
+    large_pills + 2 * small_pills >= 1000 beside the right <= 1000, verified at 550 for 350."""
     if _EQUAL_WORDS.search(text):
         return []
-    seen: list[tuple[dict[str, float], str]] = []
+    seen: list[tuple[dict[str, float], float, str]] = []
     for constraint in elements.get("constraints", []):
         expression = str(constraint.get("expression", "")) if isinstance(constraint, dict) else ""
-        weights = _bounded_weights(expression)
-        if weights is None or len(weights) < 2:
+        read = _comparison(expression) if expression else None
+        if read is None or read[0] == "==" or len(read[1]) < 2:
             continue
-        for other, written in seen:
-            if _opposite(other, weights):
-                return [
-                    f"{written} and {expression} together make {' and '.join(sorted(weights))} equal, which the"
-                    " text does not say: each sentence bounds one way; write each requirement in its own direction"
-                ]
-        seen.append((weights, expression))
+        # as weights <= bound: a >= b + 3 is b - a <= -3
+        flip = -1.0 if read[0] == ">=" else 1.0
+        weights, bound = {n: flip * w for n, w in read[1].items()}, flip * read[2]
+        for other, other_bound, written in seen:
+            if not _opposite(other, weights) or not _equal(bound, -other_bound) or (bound and _WHOLE.search(text)):
+                continue
+            together = f"make {' and '.join(sorted(weights))} equal" if not bound else f"hold one sum at {abs(bound):g}"
+            return [
+                f"{written} and {expression} together {together}, which the text does not say: each sentence"
+                " bounds one way; write each requirement in its own direction"
+            ]
+        seen.append((weights, bound, expression))
     return []
 
 
@@ -1744,6 +1826,8 @@ def objective_without_its_prices(elements: dict[str, Any], text: str) -> list[st
 _EQUAL_WORDS = re.compile(r"\b(?:equal\w*|same|exactly|as many|as much|balanced?|identical)\b|==", re.IGNORECASE)
 
 
+_WHOLE = re.compile(r"\b(?:all|whole|entire\w*|full|fully|exhaust\w*|uses? up|used up|precisely)\b", re.IGNORECASE)
+"""Words by which a text may ask for a sum at its bound exactly ("invest the whole amount", "use all 300 hours")."""
 _EVERY_ONE = re.compile(r"\b(?:each|every|per|both|all)\b", re.IGNORECASE)
 _HOW_MANY_OF_EACH = re.compile(r"\bhow (?:many|much) of each\b", re.IGNORECASE)
 _PER_TIME = re.compile(r"\b(?:each|every|per)\s+(?:minute|hour|day|week|month|quarter|year|season|shift)s?\b", re.IGNORECASE)

@@ -51,6 +51,7 @@ from agents.formulation_checks import (
     labels_in_names,
     misattributed_weights,
     mixed_measures,
+    objective_of_another_count,
     objective_offset_by_a_bound,
     objective_weighed_by_a_ratio,
     objective_without_its_prices,
@@ -626,6 +627,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += count_weighed_by_measures(elements, text) + comparisons_unwritten(elements, text)
     errors += bounds_unwritten(elements, text) + variables_as_measured_things(elements, text)
     errors += objective_weighed_by_a_ratio(elements, text) + counts_added_as_ones(elements, text)
+    errors += objective_of_another_count(elements, text)
     return errors + objective_offset_by_a_bound(elements)
 
 

@@ -881,6 +881,79 @@ def test_a_comparison_weighed_by_what_one_unit_holds_is_left_out_where_the_text_
     assert comparisons_off_their_sentence([{"meaning": mix_b, "expression": "b <= 0.3 * a"}], text, nitrogen) != []
 
 
+CARTS = (
+    "A resort moves guests with golf carts and pull carts. A golf cart takes 4 guests and a pull cart takes 1 guest."
+    " At most 60% of the carts can be golf carts. If the resort must move at least 80 guests, how many of each cart"
+    " minimize the number of carts used?"
+)
+
+
+def test_a_share_code_wrote_keeps_its_sentence_and_another_reading_of_its_percentage_is_left_out() -> None:
+    """nl4opt-001 on the 1.5B at fb27aeb: "at least 60% of the total number of pills must be small" written again
+    under a data sentence with that sentence's 2, beside code's share; nl4opt-169: code's share of "at most 60% of
+    carts" also written by the LLM under the question, where it took the question as its sentence."""
+    data, at_most, question = constraint_sentences(CARTS, asked_quantity(CARTS))
+    share = "golf <= 0.6 * (golf + pull)"
+    written = [{"constraints": ["4 * golf + pull <= 0.6 * (golf + pull)"]}, {"constraints": ["4 * golf + pull >= 80", share]}]
+    steps = extract(CARTS, _two_integers_llm(("golf", "pull"), written, "golf + pull"))
+    assert steps.by_code == [share]
+    kept = [(c["expression"], c["meaning"]) for c in steps.elements["constraints"]]
+    assert kept == [(share, at_most), ("4 * golf + pull >= 80", question)]
+    assert steps.left_out == [
+        "another reading of a bound code wrote from the text's table: 4 * golf + pull <= 0.6 * (golf + pull)"
+    ]
+    assert data.startswith("A golf cart")
+
+
+def test_of_two_readings_of_one_bound_the_one_against_its_words_is_left_out_and_the_verifier_names_a_pair() -> None:
+    """nl4opt-001 on the 1.5B at fb27aeb: "A lab has 1000 units" as >= 1000 beside the right <= 1000 under another
+    sentence, verified at 550 for 350. The words of the number ("has") tell which reading stands; where no words tell,
+    the Verifier names the two as holding one sum at its bound."""
+    from agents.formulation_checks import forced_equal
+
+    text = (
+        "A kitchen has 600 grams of flour to bake rolls and buns. A roll takes 3 grams of flour and a bun 2 grams."
+        " At least 50 rolls must be baked. How many of each maximize the items baked?"
+    )
+    has, roll, rolls = constraint_sentences(text, asked_quantity(text))
+    written = [
+        {"constraints": ["3 * rolls + 2 * buns >= 600"]},
+        {"constraints": ["rolls * 3 + buns * 2 <= 600"]},
+        {"constraints": ["rolls >= 50"]},
+    ]
+    steps = extract(text, _two_integers_llm(("rolls", "buns"), written, "rolls + buns"))
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["rolls * 3 + buns * 2 <= 600", "rolls >= 50"]
+    assert steps.left_out == [f"bounding the other way than the words of its number: 3 * rolls + 2 * buns >= 600 (for: {has})"]
+    assert roll.startswith("A roll") and rolls.startswith("At least 50")
+    both = {"constraints": [{"expression": "3 * rolls + 2 * buns >= 600"}, {"expression": "rolls * 3 + buns * 2 <= 600"}]}
+    [finding] = forced_equal(both, text.replace("has 600", "works with 600"))
+    assert "together hold one sum at 600" in finding
+    assert forced_equal(both, text.replace("has 600", "uses all 600")) == []  # a sum held at its bound, asked
+    other = {"constraints": [both["constraints"][0], {"expression": "3 * rolls + 2 * buns <= 650"}]}
+    assert forced_equal(other, text) == []
+
+
+def test_a_count_of_one_variable_asked_for_is_written_as_that_variable() -> None:
+    """nl4opt-011 on the 1.5B at fb27aeb: "how many of each vehicle should be used to minimize the total number of
+    bikes needed" minimized as bikes + cars (132 for 80). Code writes the count asked for; "the number of carts" of golf
+    and pull carts, or "of rolls and buns", counts them all."""
+    from agents.formulation_checks import objective_of_another_count, one_count_asked
+
+    text = CARTS.replace("the number of carts used", "the number of golf carts used")
+    written = [{"constraints": []}, {"constraints": ["4 * golf_carts + pull_carts >= 80"]}]
+    steps = extract(text, _two_integers_llm(("golf_carts", "pull_carts"), written, "golf_carts + pull_carts"))
+    assert steps.elements["objective"]["expression"] == "golf_carts"
+    assert steps.turned == ["the objective golf_carts + pull_carts → golf_carts"]
+    variables = [{"name": "golf_carts"}, {"name": "pull_carts"}]
+    assert one_count_asked("golf_carts + pull_carts", variables, CARTS) is None
+    assert one_count_asked("golf_carts", variables, text) is None
+    both = text.replace("golf carts used", "golf carts and pull carts used")
+    assert one_count_asked("golf_carts + pull_carts", variables, both) is None
+    elements = {"variables": variables, "objective": {"expression": "4 * golf_carts + pull_carts"}}
+    [finding] = objective_of_another_count(elements, text)
+    assert "asks for golf_carts alone, but the objective is 4 * golf_carts + pull_carts" in finding
+
+
 def test_has_to_is_a_need_and_a_share_asked_again_and_written_the_other_way_is_turned_to_its_words() -> None:
     """nl4opt-034 on the 1.5B at dde74f9: "has to deliver at a rate of 100 kg/min" written by code as `<= 100`; the
     solver then found the model infeasible and named the share, asked again of the LLM, which wrote "only a maximum
