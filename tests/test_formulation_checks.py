@@ -528,6 +528,11 @@ def test_a_requirement_comparing_amounts_without_numbers_needs_a_comparison_in_t
         assert comparisons_unwritten({"constraints": written}, text) == []
     twice = text.replace("must be larger than", "must be at least twice")
     assert comparisons_unwritten({"constraints": written[:1]}, twice) == []  # a scaled comparison has its number
+    # a clause of a sentence that states a number in another (nl4opt-071 on the 1.5B at fb27aeb, 84 for 76)
+    joined = text.replace("go out. The number", "go out and the number")
+    [finding] = comparisons_unwritten({"constraints": written[:1]}, joined)
+    assert finding.startswith("“At least 400 parcels go out and the number of vans must be larger")
+    assert comparisons_unwritten({"constraints": written[:1]}, twice.replace("go out. The", "go out and the")) == []
 
 
 def test_no_solved_problem_of_the_bank_leaves_a_comparison_of_amounts_unwritten() -> None:
