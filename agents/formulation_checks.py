@@ -1165,13 +1165,14 @@ def _clauses_naming(variables: list[Any], text: str) -> Iterator[tuple[str, list
 
 def _without_measured(clause: str) -> str:
     """A clause without what its numbers measure, up to the next joining word ("25 pounds of steel and" → "25 pounds
-    and", "3 units of sleep-inducing medicine and" → "3 units and"; not "Each kilogram of the regular mix")."""
+    and", "3 units of sleep-inducing medicine and" → "3 units and"; not "Each kilogram of the regular mix"; "200 acres
+    of land on which he must process hay using either a windrower" stops at "on": nl4opt-081)."""
     return _MEASURED_THING.sub(lambda m: m["amount"], clause)
 
 
 _MEASURED_THING = re.compile(
     r"(?P<amount>(?<![\w.])\d+(?:\.\d+)?\s*(?:(?!(?:and|or|but|of|on)\b)[A-Za-z]+\s*){1,2})(?:of|on)\s+(?:(?:the|a|an)\s+)?[A-Za-z]+"
-    r"(?:[\s-]+(?!(?:and|or|but|while|whereas|per|each|every|to|for|in|at|from|with|by|is|are)\b)[A-Za-z]+)*",
+    r"(?:[\s-]+(?!(?:and|or|but|while|whereas|per|each|every|to|for|in|at|on|from|with|by|is|are|which|that|where|who|using|can|could|must|should|will|may|has|have)\b)[A-Za-z]+)*",
     re.IGNORECASE,
 )
 
@@ -1181,10 +1182,14 @@ _LIST_GOES_ON = re.compile(r"\s*(?:and\s+)?[$]?\s*\d")
 
 def _said(piece: str) -> set[str]:
     """The stems of a piece's words, each two words after each other ("supplement a") for names told apart by a
-    letter or a number, and names joined by an ampersand as a name writes them ("R&B" → rb, rnb, randb)."""
-    words = [_stem(w) for w in re.findall(r"[a-z]+|\d+", piece.lower())]
+    letter or a number, two words as one name writes them joined ("hay harvester" → hayharvester: nl4opt-081 on the
+    1.5B at fb27aeb named no variable hayharvester_acres, so code wrote no bound from the table), and names joined by
+    an ampersand ("R&B" → rb, rnb, randb)."""
+    raw = re.findall(r"[a-z]+|\d+", piece.lower())
+    words = [_stem(w) for w in raw]
     joined = {f"{a}{glue}{b}" for a, b in _AMPERSAND.findall(piece.lower()) for glue in ("", "n", "and")}
-    return {*words, *(f"{a} {b}" for a, b in pairwise(words)), *joined}
+    together = {_stem(a + b) for a, b in pairwise(raw) if a.isalpha() and b.isalpha()}
+    return {*words, *(f"{a} {b}" for a, b in pairwise(words)), *joined, *together}
 
 
 _AMPERSAND = re.compile(r"\b([a-z]+)\s*&\s*([a-z]+)\b")

@@ -620,6 +620,28 @@ def test_a_sentence_bounding_columns_of_the_texts_table_is_written_by_code() -> 
     assert written_from_columns(needs, told, NUTS) == written_from_columns(needs, nuts, NUTS) != []
 
 
+def test_a_name_joining_two_words_of_the_text_and_a_clause_naming_both_machines_give_the_table() -> None:
+    """nl4opt-081 on the 1.5B at fb27aeb: hayharvester_acres named no "hay harvester", and "200 acres of land on which
+    he must process hay using either a windrower or hay harvester" was read as what the hay harvester measures (the
+    measured thing ran on to "windrower"), so code wrote no bound from the table and the 1.5B's sums were sent back."""
+    from agents.formulation_checks import written_for_contents, written_from_columns
+
+    text = (
+        "A grower has 90 acres of land on which she must plant using either a seeder or row planter. Per acre, the"
+        " seeder uses 4 litres of fuel and 1 hour of labour. Per acre, the row planter uses 1 litre of fuel and 3 hours"
+        " of labour. There are 200 litres of fuel available and at most 150 hours of labour. How many acres of each"
+        " maximize the acres planted?"
+    )
+    machines = [{"name": "seeder_acres"}, {"name": "rowplanter_acres"}]
+    available = "There are 200 litres of fuel available and at most 150 hours of labour."
+    assert written_from_columns(available, machines, text) == [
+        "4 * seeder_acres + 1 * rowplanter_acres <= 200",
+        "1 * seeder_acres + 3 * rowplanter_acres <= 150",
+    ]
+    land = {"meaning": sentences(text)[0], "expression": "seeder_acres + rowplanter_acres <= 90"}
+    assert written_for_contents([land], machines, text) == []  # 90 acres of land are no acres of one row planter
+
+
 def test_a_column_a_variable_states_two_values_of_is_not_written_nor_a_bound_read_as_a_value() -> None:
     from agents.formulation_checks import written_from_columns
 
