@@ -40,6 +40,7 @@ from agents.formulation_checks import (
     measure_words,
     misattributed_beside_a_reading,
     misread_bounds,
+    multiples_inverted,
     numbers_by_measure,
     objective_restated,
     one_count_asked,
@@ -383,6 +384,7 @@ def extract(
         **times_as_many_as_equal(constraints, text),
         **percents_as_shares(constraints, text),
         **share_words_inverted(constraints, variables),
+        **multiples_inverted(constraints, variables),
         **shares_against_their_words(constraints, variables),
     }
     shared = [{**c, "expression": mended[i]} if i in mended else c for i, c in enumerate(constraints)]

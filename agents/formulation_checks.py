@@ -138,6 +138,10 @@ def one_count_asked(expression: str, variables: list[Any], text: str) -> str | N
     ]
     if len(named) != 1 or named[0] not in read[1] or len(read[1]) < 2:
         return None
+    # nor where another variable's meaning counts that thing too (liquefied_hydrogen_tankers, "number of liquefied
+    # hydrogen tanker trips", beside high_pressure_tube_trips for "the total number of trips": nl4opt-116)
+    if any(thing in _own_words(n, variables) for n in read[1] if n != named[0]):
+        return None
     return named[0]
 
 
@@ -1705,6 +1709,52 @@ def share_words_inverted(constraints: list[dict[str, Any]], variables: list[Any]
             a, b = subject[0], whole[0]
             turned[index] = f"{k:g} * {a} {read[0]} {b}" if sign > 0 else f"{b} {read[0]} {k:g} * {a}"
     return turned
+
+
+def multiples_inverted(constraints: list[dict[str, Any]], variables: list[Any]) -> dict[int, str]:
+    """Constraints that read "at most twice the amount of A as B" (or "A at most 3 times the number of B") with the
+    multiple on A's side, by index, each with the constraint its words say (A <= 2 * B). A is the variable named
+    between the multiple and "as" where one is, else the one named before the multiple; B the one named after. The
+    1.5B model wrote nl4opt-106's "he only has enough resources to grow at most twice the amount of cucumbers as
+    potatoes" as 2 * potatoes <= cucumbers, verified at 30700 for 30000."""
+    own = _own_name_words(variables)
+    names = list(own)
+    turned: dict[int, str] = {}
+    for index, constraint in enumerate(constraints):
+        meaning, expression = plain_numbers(str(constraint.get("meaning", ""))), str(constraint.get("expression", ""))
+        found, read = _MULTIPLE.search(meaning), _comparison(expression)
+        if found is None or read is None or read[0] == "==" or read[2] != 0 or len(read[1]) != 2:
+            continue
+        k = _MULTIPLES.get(found["times"].lower()) or next(iter(_stated_numbers(found["times"])), None)
+        head = _CLAUSE_BREAK.split(meaning[: found.start()])[-1]
+        tail = _CLAUSE_BREAK.split(meaning[found.end() :])[0]
+        inner, _, after = tail.partition(" as ") if found["of"] and " as " in tail else ("", "", tail)
+
+        def named(piece: str) -> list[str]:
+            return [n for n in names if own[n] and all(_named_by({w}, _said(piece)) for w in own[n])]
+
+        subject, whole = named(inner) or named(head), named(after)
+        if k is None or len(subject) != 1 or len(whole) != 1 or subject == whole or set(read[1]) != {*subject, *whole}:
+            continue
+        a, b = subject[0], whole[0]
+        sense = ">=" if found["bound"].lower() in _LOWER.split("|") else "<="
+        right = f"{a} {sense} {k:g} * {b}"
+        # the multiple on a's side (k * a <= b), or the other way round (a >= k * b for "at most"): as a's weight
+        # against b's, either sign; the right one weighs a by 1 and b by k in the words' direction
+        w_a, w_b = read[1][a], read[1][b]
+        multiple = (_equal(abs(w_a), k) and _equal(abs(w_b), 1.0)) or (_equal(abs(w_a), 1.0) and _equal(abs(w_b), k))
+        if w_a * w_b < 0 and multiple and _comparison(right) != _comparison(expression):
+            turned[index] = right
+    return turned
+
+
+_MULTIPLES = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0}
+_MULTIPLE = re.compile(
+    rf"\b(?P<bound>{_LOWER}|{_UPPER})\s+(?P<times>twice|double|triple|thrice|(?:\d+(?:\.\d+)?|[a-z]+)\s+times)"
+    r"\s+(?:the\s+)?(?:(?P<of>amount|number|quantity)\s+of\b)?",
+    re.IGNORECASE,
+)
+"""A bounded multiple: "at most twice the amount of", "at least 3 times the number of", "no more than double"."""
 
 
 def inverted_shares(elements: dict[str, Any]) -> list[str]:

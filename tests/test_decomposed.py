@@ -949,6 +949,8 @@ def test_a_count_of_one_variable_asked_for_is_written_as_that_variable() -> None
     assert one_count_asked("golf_carts", variables, text) is None
     both = text.replace("golf carts used", "golf carts and pull carts used")
     assert one_count_asked("golf_carts + pull_carts", variables, both) is None
+    trips = [{"name": "golf_trips", "meaning": "golf cart trips"}, {"name": "pulls", "meaning": "pull cart trips"}]
+    assert one_count_asked("golf_trips + pulls", trips, CARTS.replace("number of carts", "number of trips")) is None
     elements = {"variables": variables, "objective": {"expression": "4 * golf_carts + pull_carts"}}
     [finding] = objective_of_another_count(elements, text)
     assert "asks for golf_carts alone, but the objective is 4 * golf_carts + pull_carts" in finding

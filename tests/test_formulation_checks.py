@@ -620,6 +620,26 @@ def test_a_sentence_bounding_columns_of_the_texts_table_is_written_by_code() -> 
     assert written_from_columns(needs, told, NUTS) == written_from_columns(needs, nuts, NUTS) != []
 
 
+def test_a_bounded_multiple_written_the_wrong_way_is_turned_to_its_words() -> None:
+    """nl4opt-106 on the 1.5B at fb27aeb: "at most twice the amount of cucumbers as potatoes" as 2 * potatoes <=
+    cucumbers, verified at 30700 for 30000."""
+    from agents.formulation_checks import multiples_inverted
+
+    crops = [{"name": "beans"}, {"name": "peas"}]
+    amount = "She can grow at most twice the amount of beans as peas."
+    number = "The number of beans must be at least 3 times the number of peas."
+    written = [
+        {"meaning": amount, "expression": "2 * peas <= beans"},  # the other direction
+        {"meaning": amount, "expression": "2 * beans <= peas"},  # the multiple on the other side
+        {"meaning": amount, "expression": "beans <= 2 * peas"},  # right
+        {"meaning": number, "expression": "3 * beans >= peas"},
+        {"meaning": number, "expression": "beans >= 3 * peas"},  # right
+        {"meaning": number, "expression": "beans + peas <= 3"},  # no comparison of the two
+    ]
+    assert multiples_inverted(written, crops) == {0: "beans <= 2 * peas", 1: "beans <= 2 * peas", 3: "beans >= 3 * peas"}
+    assert multiples_inverted(written, [{"name": "beans"}, {"name": "corn"}]) == {}  # peas names no variable
+
+
 def test_a_name_joining_two_words_of_the_text_and_a_clause_naming_both_machines_give_the_table() -> None:
     """nl4opt-081 on the 1.5B at fb27aeb: hayharvester_acres named no "hay harvester", and "200 acres of land on which
     he must process hay using either a windrower or hay harvester" was read as what the hay harvester measures (the
