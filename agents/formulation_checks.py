@@ -941,8 +941,12 @@ def objective_restated(constraints: list[dict[str, Any]], objective: str, text: 
     """The constraints that bound the objective's own sum (the same weights on the same variables) by a number the
     text does not state: the question's prices written as a bound on the profit. The 1.5B model wrote nl4opt-105's
     "If the profit per batch of hams is $150 ... to maximize profit?" as ham_batches * 150 + pork_rib_batches * 300
-    <= (4000 * 2) * 2.5, verified at 19950 for 342750. A bound the text states ("a profit of at least $500", or a
-    number written under another sentence than its own) stays, for the Verifier to judge."""
+    <= (4000 * 2) * 2.5, verified at 19950 for 342750. So do those bounded by a number of another sentence, written
+    for a sentence that requires nothing and does not state it, beside a constraint bounded by that number with other
+    weights (its sentence's reading of it): nl4opt-121's "Each carrot is sold for a profit of
+    $0.75 and each cucumber ... $0.80" as 0.75 * carrots + 0.80 * cucumbers <= 500, the 500 of the spending limit
+    (verified at 500 for 507.8). A bound the text states under a sentence with a requirement's words ("a profit of
+    at least $500", or a number written under another such sentence) stays, for the Verifier to judge."""
     read = _linear_of(objective)
     if read is None:
         return []
@@ -955,7 +959,11 @@ def objective_restated(constraints: list[dict[str, Any]], objective: str, text: 
         if bound is None or bound[1].keys() != goal.keys():
             continue
         same = all(_equal(bound[1][n], goal[n]) for n in goal) or all(_equal(-bound[1][n], goal[n]) for n in goal)
-        if same and not any(_equal(abs(bound[2]), n) for n in stated):
+        sentence = plain_numbers(str(constraint.get("meaning", "")))
+        of_data = not REQUIREMENT.search(sentence) and not any_equal(_stated_numbers(sentence), [abs(bound[2])])
+        read_too = [r for r in map(_comparison, (str(c.get("expression", "")) for c in constraints)) if r is not None]
+        another = any(_equal(abs(r[2]), abs(bound[2])) and r[1].keys() == goal.keys() and r[1] != bound[1] for r in read_too)
+        if same and ((of_data and another) or not any(_equal(abs(bound[2]), n) for n in stated)):
             restated.append(constraint)
     return restated
 

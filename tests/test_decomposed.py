@@ -698,6 +698,24 @@ def test_the_objectives_sum_bounded_by_a_number_the_text_does_not_state_is_left_
     assert steps.left_out == []
     assert "4 * loaves + 7 * cakes >= 500" in [c["expression"] for c in steps.elements["constraints"]]
 
+    # nl4opt-121 at fb27aeb: the prices' sentence, which requires nothing, written with the oven's 120, which the
+    # oven's sentence reads with its own weights (verified at 500 for 507.8); under a sentence without the oven's
+    # reading the bound stays for the Verifier
+    shops = BAKERY.replace("Each loaf brings", "It serves 120 shops. Each loaf brings")  # 120 stated twice
+    llm = _bakery_llm()
+    restated = "4 * loaves + 7 * cakes <= 120"
+    llm.answers["modeler_steps_constraint"][2:] = [{"constraints": []}, {"constraints": [restated]}]
+    steps = extract(shops, llm)
+    assert steps.left_out == [f"the objective's sum bounded by a number the text does not state: {restated}"]
+    llm = _bakery_llm()
+    llm.answers["modeler_steps_constraint"][:] = [
+        {"constraints": ["loaves <= 40"]},  # the oven's sentence reads no 120
+        {"constraints": ["cakes >= 10"]},
+        {"constraints": []},
+        {"constraints": [restated]},
+    ]
+    assert restated in [c["expression"] for c in extract(shops, llm).elements["constraints"]]
+
 
 def test_a_percentage_written_as_a_weight_of_a_sum_is_turned_to_its_share() -> None:
     """nl4opt-125 on the 1.5B at a311e52: "at most 33% of the fruits he eats can be mangoes" as mangoes <= 33 *
