@@ -1890,6 +1890,50 @@ def objective_without_its_prices(elements: dict[str, Any], text: str) -> list[st
     ]
 
 
+def profits_less_costs(elements: dict[str, Any], text: str) -> list[str]:
+    """An objective of profit that subtracts a cost where the text states each unit's profit ("each mango is sold for
+    a profit of $3"): the profit already is what a unit earns less what it costs. nl4opt-141 on the 1.5B at fb27aeb
+    maximized 4 * mangos + 3 * guavas - 5 * mangos - 3 * guavas, the costs of the budget sentence taken off the
+    profits (verified at -100 for 650)."""
+    objective = elements.get("objective")
+    if not isinstance(objective, dict) or not _PROFIT_ASKED.search(text):
+        return []
+    profits = [float(m["value"] or m["before"]) for m in _PROFIT.finditer(plain_numbers(text))]
+    costs = [float(m["value"]) for m in _COST.finditer(plain_numbers(text))]
+    expression = str(objective.get("expression", ""))
+    subtracted = [v for v in _subtracted_literals(expression) if any_equal(costs, [v]) and not any_equal(profits, [v])]
+    first = {float(m.group()): m.start() for m in reversed(list(_DIGITS.finditer(expression)))}
+    subtracted = sorted(dict.fromkeys(subtracted), key=lambda v: first.get(v, 0))
+    if len(profits) < 2 or not subtracted:
+        return []
+    return [
+        f"the text states each unit's profit ({', '.join(f'${v:g}' for v in profits)}), but the objective {expression}"
+        f" takes {', '.join(f'${v:g}' for v in subtracted)} off as a cost: a profit already is a unit's earnings less its"
+        " cost; weigh each variable by its profit"
+    ]
+
+
+def _subtracted_literals(expression: str) -> list[float]:
+    """The numbers of an expression's terms taken off (- 5 * mangos, - 3 * guavas → 5, 3)."""
+    node = _expression_node(expression)
+    found: list[float] = []
+    for sub in ast.walk(node) if node is not None else ():
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Sub):
+            found += [v for v in expression_literals(ast.unparse(sub.right)) if v not in FREE_LITERALS]
+        elif isinstance(sub, ast.UnaryOp) and isinstance(sub.op, ast.USub):
+            found += [v for v in expression_literals(ast.unparse(sub.operand)) if v not in FREE_LITERALS]
+    return found
+
+
+_PROFIT_ASKED = re.compile(r"\b(?:maximi[sz]e|maximum|most)\b[^.?]*\bprofits?\b", re.IGNORECASE)
+_PROFIT = re.compile(
+    r"\bprofits?\s+(?:of\s+|per\s+\w+(?:\s+of\s+\w+)?\s+(?:is|of)\s+|(?:is|of)\s+)?\$\s?(?P<value>\d+(?:\.\d+)?)"
+    r"|\$\s?(?P<before>\d+(?:\.\d+)?)\s+(?:in\s+)?profit",
+    re.IGNORECASE,
+)
+_COST = re.compile(r"\bcosts?\b(?:\s+[a-z]+){0,4}\s+\$\s?(?P<value>\d+(?:\.\d+)?)", re.IGNORECASE)
+
+
 _EQUAL_WORDS = re.compile(r"\b(?:equal\w*|same|exactly|as many|as much|balanced?|identical)\b|==", re.IGNORECASE)
 
 

@@ -57,6 +57,7 @@ from agents.formulation_checks import (
     objective_without_its_prices,
     one_bound_two_readings,
     percent_as_an_amount,
+    profits_less_costs,
     sense_conflict,
     share_of_one_for_the_whole,
     unit_mismatches,
@@ -627,7 +628,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += count_weighed_by_measures(elements, text) + comparisons_unwritten(elements, text)
     errors += bounds_unwritten(elements, text) + variables_as_measured_things(elements, text)
     errors += objective_weighed_by_a_ratio(elements, text) + counts_added_as_ones(elements, text)
-    errors += objective_of_another_count(elements, text)
+    errors += objective_of_another_count(elements, text) + profits_less_costs(elements, text)
     return errors + objective_offset_by_a_bound(elements)
 
 

@@ -620,6 +620,24 @@ def test_a_sentence_bounding_columns_of_the_texts_table_is_written_by_code() -> 
     assert written_from_columns(needs, told, NUTS) == written_from_columns(needs, nuts, NUTS) != []
 
 
+def test_an_objective_of_profit_taking_off_costs_where_the_text_states_each_profit_is_named() -> None:
+    """nl4opt-141 on the 1.5B at fb27aeb: 4 * mangos + 3 * guavas - 5 * mangos - 3 * guavas for "each mango is sold
+    for a profit of $3 while each guava is sold for a profit of $4", the $5 and $3 of the budget's costs taken off."""
+    from agents.formulation_checks import profits_less_costs
+
+    text = (
+        "A stall can spend at most $900 on pears and plums. A pear costs the stall $2 and a plum costs it $1.5. Each"
+        " pear is sold for a profit of $3 and each plum for a profit of $5. How many of each maximize the profit?"
+    )
+    less = {"objective": {"expression": "3 * pears + 5 * plums - 2 * pears - 1.5 * plums"}}
+    [finding] = profits_less_costs(less, text)
+    assert "states each unit's profit ($3, $5), but the objective" in finding and "takes $2, $1.5 off" in finding
+    assert profits_less_costs({"objective": {"expression": "3 * pears + 5 * plums"}}, text) == []
+    # where the text gives prices and costs, a profit is what a unit sells for less what it costs
+    prices = text.replace("is sold for a profit of $3 and each plum for a profit of $5", "sells for $5 and a plum for $7")
+    assert profits_less_costs({"objective": {"expression": "5 * pears + 7 * plums - 2 * pears - 1.5 * plums"}}, prices) == []
+
+
 def test_a_bounded_multiple_written_the_wrong_way_is_turned_to_its_words() -> None:
     """nl4opt-106 on the 1.5B at fb27aeb: "at most twice the amount of cucumbers as potatoes" as 2 * potatoes <=
     cucumbers, verified at 30700 for 30000."""
