@@ -648,14 +648,15 @@ def objective_weighed_by_a_ratio(elements: dict[str, Any], text: str) -> list[st
     """An objective weighing a variable by a number the text states only as how many times one amount is another
     ("at least 4 times as many throat swabs ... as nasal swabs"): a ratio of a requirement, no worth of one unit.
     nl4opt-114 on the 1.5B at 864165e maximized "the number of patients seen" as throat_swabs * 4 + nasal_swabs,
-    verified at 15958 for 4347."""
+    verified at 15958 for 4347; nl4opt-171 at fb27aeb "the total number of bottles filled" as 2 * glass + plastic, for
+    "at least twice as many plastic jars must be filled as glass jars" (93 for 70)."""
     objective = elements.get("objective")
     expression = str(objective.get("expression", "")) if isinstance(objective, dict) else ""
     read = _linear_of(expression) if expression else None
     if read is None:
         return []
     plain = plain_numbers(text)
-    ratios = [m for s in sentences(plain) for m in _TIMES_AS_MANY.finditer(s)]
+    ratios = [m for s in sentences(plain) for pattern in (_TIMES_AS_MANY, _TWICE_AS_MANY) for m in pattern.finditer(s)]
     stated = [n for m in NUMBER.finditer(plain) for n in [abs(float(m.group()))]]
     found = [
         (weight, m.group())
@@ -673,6 +674,7 @@ def objective_weighed_by_a_ratio(elements: dict[str, Any], text: str) -> list[st
 _TIMES_AS_MANY = re.compile(
     r"(?P<times>\b(?:\d+(?:\.\d+)?|[a-z]+))\s+times\s+(?:as\s+(?:many|much)|the\s+number)\b", re.IGNORECASE
 )
+_TWICE_AS_MANY = re.compile(r"(?P<times>\b(?:twice|double|triple|thrice))\s+as\s+(?:many|much)\b", re.IGNORECASE)
 _MORE_OR_FEWER = re.compile(r"\b(?:more|fewer|less|greater|larger|smaller|exceed\w*|minimum|maximum)\b", re.IGNORECASE)
 
 

@@ -1003,6 +1003,10 @@ def test_an_objective_weighing_by_a_ratio_of_a_requirement_is_named() -> None:
     assert objective_weighed_by_a_ratio({"objective": {"expression": "blood + urine"}}, text) == []
     priced = text.replace("Maximize the tests run.", "A urine test earns $3. Maximize the earnings.")  # 3 stated twice
     assert objective_weighed_by_a_ratio({"objective": {"expression": "3 * urine"}}, priced) == []
+    # "twice as many" (nl4opt-171 at fb27aeb: 2 * glass + plastic for the jars filled)
+    twice = text.replace("At least 3 times as many", "At least twice as many")
+    [finding] = objective_weighed_by_a_ratio({"objective": {"expression": "blood + 2 * urine"}}, twice)
+    assert "weighs by 2, which the text states only as a ratio (“twice as many”)" in finding
 
 
 def test_the_same_people_under_two_words_and_a_word_of_one_root_are_one_measure_money_and_a_count_are_two() -> None:
