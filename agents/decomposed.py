@@ -285,7 +285,7 @@ def extract(
         if redo is not None and sentence not in redo.sentences:
             written.append((sentence, before))
             continue
-        by_code = written_from_columns(sentence, variables, text) or written_as_a_share(sentence, variables)
+        by_code = written_from_columns(sentence, variables, text) or written_as_a_share(sentence, variables, text)
         if by_code and by_code != before:  # what code wrote and the Verifier sent back is the LLM's to write
             written.append((sentence, by_code))
             steps.by_code += by_code
@@ -385,7 +385,7 @@ def extract(
         **percents_as_shares(constraints, text),
         **share_words_inverted(constraints, variables),
         **multiples_inverted(constraints, variables),
-        **shares_against_their_words(constraints, variables),
+        **shares_against_their_words(constraints, variables, text),
     }
     shared = [{**c, "expression": mended[i]} if i in mended else c for i, c in enumerate(constraints)]
     turned = turned_to_their_words(shared)

@@ -795,6 +795,10 @@ def test_a_sentence_stating_a_share_of_all_the_variables_is_written_by_code() ->
     assert written_as_a_share("At least 60% of the trips should be by car.", trips) == by_car
     assert written_as_a_share("There can be at most 25 bus trips and at least 60% of the trips should be by car.", trips) == []
     assert written_as_a_share("At least 60% of the bus trips should be by car.", trips) == []  # a whole naming a variable
+    # a whole measured in a unit of the text's table is what the variables carry (nl4opt-176 at fb27aeb, 46 for 48)
+    loads = "A bus trip carries 40 tonnes while a car trip carries 2 tonnes. At least 60% of the tonnes should go by car."
+    tonnes = "At least 60% of the tonnes should go by car."
+    assert written_as_a_share(tonnes, trips, loads) == ["2 * car_trips >= 0.6 * (40 * bus_trips + 2 * car_trips)"]
     assert written_as_a_share("Car trips should be at least 60% of the trips.", trips) == []  # words code does not read
     # nl4opt-205 on the 1.5B: pop_concerts <= 0.4 * (...) for "at most perform 40% of his concerts as R&B", verified
     # at 42 for 65; the reason after the share names pop too
