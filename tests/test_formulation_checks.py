@@ -497,6 +497,11 @@ def test_what_a_number_measures_reads_two_words_of_a_thing_and_a_label() -> None
         (5.0, "unit", "vitamin a"),
         (80.0, "unit", "paint"),
     )
+    # a verb after the thing is no part of its name (nl4opt-186 at fb27aeb: "ore need" bounded no column of ore)
+    assert number_measures("If 2000 units of ore need to go up, 30 kg of sand is left") == (
+        (2000.0, "unit", "ore"),
+        (30.0, "kg", "sand"),
+    )
     text = (
         "A bakery bakes trays of buns and trays of rolls. A tray of buns takes 4 hours on the large oven and 2 hours on "
         "the small oven; a tray of rolls takes 3 hours on the large oven and 5 hours on the small oven. The bakery has "

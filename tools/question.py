@@ -521,8 +521,11 @@ _COUNTED = re.compile(
     r"(?P<dollar>\$\s?)?(?<![\w.])(?P<value>\d+(?:\.\d+)?)(?!\w|\.\d)"
     r"(?:\s*(?P<word>[A-Za-z]+)(?:\s+(?:of|on)\s+(?:(?:the|a|an)\s+)?(?P<what>[A-Za-z]\w*(?:\s+[A-Za-z]\w*)?))?)?"
 )
-_NOT_NAMING = frozenset("available needed required used left remaining produced made daily total can must".split())
-"""Words after a measured thing that do not name it ("80 units of paint available")."""
+_NOT_NAMING = frozenset(
+    "available needed required used left remaining produced made daily total can must need needs should will may has have"
+    " is are".split()
+)
+"""Words after a measured thing that do not name it ("80 units of paint available", "2000 units of ore need to": nl4opt-186)."""
 _NOT_COUNTED = frozenset(
     "of per times more less and or to in on a an the each every for at is are was were than by with from as percent "
     "while but if so that which this these those it its their his her".split()
