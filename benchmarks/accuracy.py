@@ -14,7 +14,8 @@ Sets (each case's record goes to <out>/<set>-<model>-k<k>-<mode>.jsonl as soon a
             check that the subset's figures hold on texts the code was not written for (its first 20 were read
             after their run at 0d8c20d, so they are no longer fully held out)
   nl4opt50f every 5th record from record 4 (4, 9, ..., 244: 49 problems): held out as nl4opt50h, first run at 8c8d81d
-  nl4opt50g every 5th record from record 1 (1, 6, ..., 241: 49 problems): held out as nl4opt50h, first run at 84e9f69
+  nl4opt50g every 5th record from record 1 (1, 6, ..., 241: 49 problems): held out as nl4opt50h, first run at fb27aeb
+  nl4opt50t every 5th record from record 3 (3, 8, ..., 243: 49 problems): held out as nl4opt50h, first run on the code of 8d40286
 
 Columns: accuracy (right number, or "infeasible" where no optimum exists), confidently wrong (a number given as the
 answer, and wrong), no answer (no number: no model, infeasible, cap, out of time, no agreement), minutes per problem
@@ -47,6 +48,7 @@ SETS = {
     "nl4opt50h": (SHARED / "nl4opt.jsonl", 2, 5),
     "nl4opt50f": (SHARED / "nl4opt.jsonl", 4, 5),
     "nl4opt50g": (SHARED / "nl4opt.jsonl", 1, 5),
+    "nl4opt50t": (SHARED / "nl4opt.jsonl", 3, 5),
 }
 """Each set: its file, the first record taken and the step."""
 
