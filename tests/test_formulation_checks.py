@@ -392,6 +392,10 @@ def test_an_objective_of_money_that_uses_none_of_the_prices_is_named() -> None:
     assert objective_without_its_prices(computed, text) == []
     asked_else = text.replace("at the lowest cost", "with the fewest sacks")
     assert objective_without_its_prices({"objective": {"expression": "2 * oats + 3 * barley"}}, asked_else) == []
+    # money named by a sentence that asks nothing (nl4opt-201 at fb27aeb: "Since throwing games yield the most profit")
+    beside = text.replace("Oats cost", "Barley yields the most profit. Oats cost")
+    beside = beside.replace("Which mix meets the need at the lowest cost?", "Which mix maximizes the protein?")
+    assert objective_without_its_prices({"objective": {"expression": "2 * oats + 3 * barley"}}, beside) == []
 
 
 def test_a_dollar_amount_that_ends_a_sentence_is_counted_in_dollars() -> None:
