@@ -1581,10 +1581,13 @@ def _counts(weights: dict[str, float], noun: str, counted: tuple[tuple[float, st
     return bool(stated) and all(any(_equal(w, v) and word == noun for v, word in counted) for w in stated)
 
 
-def objective_offset_by_a_bound(elements: dict[str, Any]) -> list[str]:
+def objective_offset_by_a_bound(elements: dict[str, Any], text: str = "") -> list[str]:
     """An objective that adds or subtracts the bound of one of the model's constraints measures the distance from a
     requirement, not the asked quantity, and reports a shifted value: nl4opt-030 on the 1.5B at 6c96cca minimized
-    'cows * 20 + elephants * 50 - 1000' (bricks beyond the 1000 required) for 'the minimum number of animals'."""
+    'cows * 20 + elephants * 50 - 1000' (bricks beyond the 1000 required) for 'the minimum number of animals'. With the
+    `text`, also a bound its words state that no constraint holds: nl4opt-216 at fb27aeb maximized "(2500 - 5 *
+    small_wells - 10 * large_wells) + 2 * small_wells + 5 * large_wells", the drill bits left beside the oil, for "The
+    company has available 2500 drill bits" (verified at 2500 for 1125)."""
     objective = elements.get("objective")
     expression = str(objective.get("expression", "")) if isinstance(objective, dict) else ""
     node = _expression_node(expression)
@@ -1599,6 +1602,18 @@ def objective_offset_by_a_bound(elements: dict[str, Any]) -> list[str]:
                 f"the objective ({expression}) is shifted by {read[1]:g}, the bound of the constraint {written}: the objective"
                 " is the asked quantity itself, not its distance from a requirement"
             ]
+    said = [
+        s
+        for sentence in sentences(text)
+        for clause in _CLAUSE_BREAK.split(plain_numbers(sentence))
+        for n, s in _bound_senses(clause)
+        if _equal(n, abs(read[1]))
+    ]
+    if said and all(s is not None for s in said):
+        return [
+            f"the objective ({expression}) is shifted by {read[1]:g}, a bound the text states: the objective is the asked"
+            " quantity itself, and the bound a constraint"
+        ]
     return []
 
 

@@ -629,7 +629,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     errors += bounds_unwritten(elements, text) + variables_as_measured_things(elements, text)
     errors += objective_weighed_by_a_ratio(elements, text) + counts_added_as_ones(elements, text)
     errors += objective_of_another_count(elements, text) + profits_less_costs(elements, text)
-    return errors + objective_offset_by_a_bound(elements)
+    return errors + objective_offset_by_a_bound(elements, text)
 
 
 def _build_errors(formulation: Formulation, context: Context) -> list[str]:

@@ -111,7 +111,7 @@ def test_no_solved_problem_of_the_bank_bounds_two_readings_with_one_number_or_sh
             "variables": [{"name": v.name} for v in item.variables],
         }
         assert one_bound_two_readings(written, item.text) == [], item.id
-        assert objective_offset_by_a_bound(written) == [], item.id
+        assert objective_offset_by_a_bound(written, item.text) == [], item.id
         assert forced_equal(written, item.text) == [], item.id
         assert against_their_words(written) == [], item.id
         assert share_of_one_for_the_whole(written) == [], item.id
@@ -176,6 +176,13 @@ def test_an_objective_shifted_by_the_bound_of_a_requirement_is_named() -> None:
     assert objective_offset_by_a_bound(plain) == []
     fixed_fee = {"objective": {"expression": "3 * tractors + 5 * trucks + 40"}, "constraints": constraints}
     assert objective_offset_by_a_bound(fixed_fee) == []  # a constant of its own (a fixed fee) is the text's to state
+    # a bound the text states that no constraint holds (nl4opt-216 at fb27aeb: the 2500 drill bits left as oil)
+    text = "A farm has available 90 litres of diesel. A tractor trip uses 3 litres and a truck trip 5. Carry the most hay."
+    left = {"objective": {"expression": "(90 - 3 * tractors - 5 * trucks) + 20 * tractors"}, "constraints": constraints}
+    [finding] = objective_offset_by_a_bound(left, text)
+    assert "shifted by 90, a bound the text states" in finding
+    fee = text.replace("Carry the most hay.", "Each trip costs $20 more than its fee of $40. Spend the least.")
+    assert objective_offset_by_a_bound({**fixed_fee, "constraints": []}, fee) == []  # the $40 fee is no bound
 
 
 def test_a_percentage_is_used_when_its_fraction_is() -> None:
