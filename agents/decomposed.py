@@ -42,6 +42,7 @@ from agents.formulation_checks import (
     misread_bounds,
     multiples_inverted,
     numbers_by_measure,
+    objective_of_the_column,
     objective_restated,
     one_count_asked,
     partial_readings,
@@ -319,7 +320,11 @@ def extract(
             "revise": revise,
         }
         expression = again("modeler_steps_objective", OBJECTIVE_SCHEMA, values, earlier, _objective_of)
-    counted = count_objective(expression, variables, text) or one_count_asked(expression, variables, text)
+    counted = (
+        count_objective(expression, variables, text)
+        or one_count_asked(expression, variables, text)
+        or objective_of_the_column(expression, variables, text)
+    )
     recounted = [f"the objective {expression} → {counted}"] if counted else []
     expression = counted or expression
     if redo is not None:

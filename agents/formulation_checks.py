@@ -145,6 +145,32 @@ def one_count_asked(expression: str, variables: list[Any], text: str) -> str | N
     return named[0]
 
 
+def objective_of_the_column(expression: str, variables: list[Any], text: str) -> str | None:
+    """The objective the question names where the text's table has a column of it: "to minimize his sodium intake",
+    each bowl of salmon "80 mg of sodium" and of eggs "20 mg of sodium" → 80 * salmon + 20 * eggs. nl4opt-226 on the
+    1.5B at fb27aeb minimized 0.4 * eggs (the 40% of a share), verified at 0 for 460. Only a column of a thing ("of
+    sodium", "of tea leaves"), not of money or a bare unit, one the words after the text's one "minimize" or
+    "maximize" name alone; None where the objective already weighs by it."""
+    said = [m["what"] for m in _OPTIMISE.finditer(text)]
+    read = _linear_of(expression)
+    if len(said) != 1 or read is None:
+        return None
+    words = {_stem(w) for w in re.findall(r"[a-z]+", said[0].lower())}
+    names = [str(v.get("name", "")) for v in variables if isinstance(v, dict) and v.get("name")]
+    rows = [
+        row
+        for (unit, what), (row, twice) in _columns(variables, text, True).items()
+        if what and unit != "$" and not twice and set(row) == set(names) and {_stem(w) for w in what.split()} <= words
+    ]
+    if len(rows) != 1 or (read[1].keys() == rows[0].keys() and _same_weights(read[1], rows[0])):
+        return None
+    return " + ".join(f"{rows[0][n]:g} * {n}" for n in names)
+
+
+_OPTIMISE = re.compile(r"\b(?:minimi[sz]e|maximi[sz]e)\s+(?P<what>[^,.;?]+)", re.IGNORECASE)
+"""What a text asks to minimise or maximise, up to the end of its clause ("minimize his sodium intake")."""
+
+
 def objective_of_another_count(elements: dict[str, Any], text: str) -> list[str]:
     """The Verifier's words for `one_count_asked`."""
     objective = elements.get("objective")

@@ -974,6 +974,25 @@ def test_a_count_of_one_variable_asked_for_is_written_as_that_variable() -> None
     assert "asks for golf_carts alone, but the objective is 4 * golf_carts + pull_carts" in finding
 
 
+def test_an_objective_the_question_names_a_column_of_is_written_from_that_column() -> None:
+    """nl4opt-226 on the 1.5B at fb27aeb: "to minimize his sodium intake" as 0.4 * eggs, each bowl's "80 mg of sodium"
+    and "20 mg of sodium" unused (0 for 460). Code writes the column the question names; a question naming no column
+    of one thing keeps the LLM's objective."""
+    text = (
+        "A hiker eats oats and nuts. Each bowl of oats contains 150 calories and 40 mg of sodium. Each bag of nuts"
+        " contains 200 calories and 90 mg of sodium. She needs at least 1200 calories. How many of each should she eat"
+        " to minimize her sodium intake?"
+    )
+    written = [{"constraints": []}, {"constraints": []}, {"constraints": ["150 * oats + 200 * nuts >= 1200"]}]
+    steps = extract(text, _two_integers_llm(("oats", "nuts"), written, "0.4 * nuts"))
+    assert steps.elements["objective"]["expression"] == "40 * oats + 90 * nuts"
+    assert steps.turned == ["the objective 0.4 * nuts → 40 * oats + 90 * nuts"]
+    fewest = text.replace("minimize her sodium intake", "minimize the bowls and bags")
+    written = [{"constraints": []}, {"constraints": []}, {"constraints": ["150 * oats + 200 * nuts >= 1200"]}]
+    steps = extract(fewest, _two_integers_llm(("oats", "nuts"), written, "oats + nuts"))
+    assert steps.elements["objective"]["expression"] == "oats + nuts" and steps.turned == []
+
+
 def test_has_to_is_a_need_and_a_share_asked_again_and_written_the_other_way_is_turned_to_its_words() -> None:
     """nl4opt-034 on the 1.5B at dde74f9: "has to deliver at a rate of 100 kg/min" written by code as `<= 100`; the
     solver then found the model infeasible and named the share, asked again of the LLM, which wrote "only a maximum
