@@ -682,13 +682,15 @@ def objective_weighed_by_a_ratio(elements: dict[str, Any], text: str) -> list[st
     if read is None:
         return []
     plain = plain_numbers(text)
-    ratios = [m for s in sentences(plain) for pattern in (_TIMES_AS_MANY, _TWICE_AS_MANY) for m in pattern.finditer(s)]
+    # a ratio in digits ("4 times as many") states its number once; one in a word ("twice as many") none
+    ratios = [(m, 1) for s in sentences(plain) for m in _TIMES_AS_MANY.finditer(s)]
+    ratios += [(m, 0) for s in sentences(plain) for m in _TWICE_AS_MANY.finditer(s)]
     stated = [n for m in NUMBER.finditer(plain) for n in [abs(float(m.group()))]]
     found = [
         (weight, m.group())
         for weight in {abs(w) for w in read[1].values()} - FREE_LITERALS
-        for m in ratios
-        if any_equal(_stated_numbers(m["times"]), [weight]) and sum(_equal(weight, n) for n in stated) <= 1
+        for m, own in ratios
+        if any_equal(_stated_numbers(m["times"]), [weight]) and sum(_equal(weight, n) for n in stated) <= own
     ]
     return [
         f"the objective {expression} weighs by {weight:g}, which the text states only as a ratio (“{words}”): the"
@@ -988,12 +990,16 @@ def objective_restated(constraints: list[dict[str, Any]], objective: str, text: 
             continue
         same = all(_equal(bound[1][n], goal[n]) for n in goal) or all(_equal(-bound[1][n], goal[n]) for n in goal)
         sentence = plain_numbers(str(constraint.get("meaning", "")))
-        of_data = not REQUIREMENT.search(sentence) and not any_equal(_stated_numbers(sentence), [abs(bound[2])])
+        stating = _QUESTION.split(sentence)[0]  # not the question's "how many ... should be made"
+        of_data = not REQUIREMENT.search(stating) and not any_equal(_stated_numbers(sentence), [abs(bound[2])])
         read_too = [r for r in map(_comparison, (str(c.get("expression", "")) for c in constraints)) if r is not None]
         another = any(_equal(abs(r[2]), abs(bound[2])) and r[1].keys() == goal.keys() and r[1] != bound[1] for r in read_too)
         if same and ((of_data and another) or not any(_equal(abs(bound[2]), n) for n in stated)):
             restated.append(constraint)
     return restated
+
+
+_QUESTION = re.compile(r",?\s*\b(?:how (?:many|much)|what)\b", re.IGNORECASE)
 
 
 def beside_code_readings(constraints: list[dict[str, Any]], code: list[str], text: str) -> list[dict[str, Any]]:

@@ -702,6 +702,8 @@ def test_the_objectives_sum_bounded_by_a_number_the_text_does_not_state_is_left_
     # oven's sentence reads with its own weights (verified at 500 for 507.8); under a sentence without the oven's
     # reading the bound stays for the Verifier
     shops = BAKERY.replace("Each loaf brings", "It serves 120 shops. Each loaf brings")  # 120 stated twice
+    # the question's "how many ... should it bake" in the prices' sentence requires nothing (nl4opt-241)
+    shops = shops.replace("cake $7. How many", "cake $7, how many")
     llm = _bakery_llm()
     restated = "4 * loaves + 7 * cakes <= 120"
     llm.answers["modeler_steps_constraint"][2:] = [{"constraints": []}, {"constraints": [restated]}]

@@ -1024,9 +1024,12 @@ def test_an_objective_weighing_by_a_ratio_of_a_requirement_is_named() -> None:
     priced = text.replace("Maximize the tests run.", "A urine test earns $3. Maximize the earnings.")  # 3 stated twice
     assert objective_weighed_by_a_ratio({"objective": {"expression": "3 * urine"}}, priced) == []
     # "twice as many" (nl4opt-171 at fb27aeb: 2 * glass + plastic for the jars filled)
-    twice = text.replace("At least 3 times as many", "At least twice as many")
+    twice = text.replace("At least 3 times as many", "At least twice as many").replace("test 2 minutes", "test 5 minutes")
     [finding] = objective_weighed_by_a_ratio({"objective": {"expression": "blood + 2 * urine"}}, twice)
     assert "weighs by 2, which the text states only as a ratio (“twice as many”)" in finding
+    # where the text also states the 2 as what a unit gives (nl4opt-241: "each batch ... can treat 2 people")
+    treats = twice.replace("Maximize the tests run.", "A urine test serves 2 patients. Maximize the patients.")
+    assert objective_weighed_by_a_ratio({"objective": {"expression": "blood + 2 * urine"}}, treats) == []
 
 
 def test_the_same_people_under_two_words_and_a_word_of_one_root_are_one_measure_money_and_a_count_are_two() -> None:
