@@ -15,7 +15,7 @@ Sets (each case's record goes to <out>/<set>-<model>-k<k>-<mode>.jsonl as soon a
             after their run at 0d8c20d, so they are no longer fully held out)
   nl4opt50f every 5th record from record 4 (4, 9, ..., 244: 49 problems): held out as nl4opt50h, first run at 8c8d81d
   nl4opt50g every 5th record from record 1 (1, 6, ..., 241: 49 problems): held out as nl4opt50h, first run at fb27aeb
-  nl4opt50t every 5th record from record 3 (3, 8, ..., 243: 49 problems): held out as nl4opt50h, first run on the code of 8d40286
+  nl4opt50t every 5th record from record 3 (3, 8, ..., 243: 49 problems): held out as nl4opt50h, first 20 first run at f5d5b2f
 
 Columns: accuracy (right number, or "infeasible" where no optimum exists), confidently wrong (a number given as the
 answer, and wrong), no answer (no number: no model, infeasible, cap, out of time, no agreement), minutes per problem
