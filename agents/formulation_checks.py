@@ -1364,7 +1364,8 @@ def whole_units_cue(text: str) -> str | None:
     integer variables)."""
     if _LINEAR_PROGRAM.search(text):
         return None
-    cue = next((c for c in _WHOLE_UNITS.finditer(text) if not _measures(text[c.end() :], first=True)), None)
+    asked = (*_MEASURES, "second")
+    cue = next((c for c in _WHOLE_UNITS.finditer(text) if not _measures(text[c.end() :], True, asked)), None)
     return cue.group(0) if cue else None
 
 
@@ -1376,28 +1377,34 @@ def continuous_amounts(variables: list[dict[str, str]], text: str) -> list[str]:
     lp = bool(_LINEAR_PROGRAM.search(text))
     if not lp and whole_units_cue(text):
         return []
+    # time where the question asks for it ("How many minutes of each beam")
+    timed = any(_measures(text[c.end() :], True, ("second",)) for c in _WHOLE_UNITS.finditer(text))
+    measures = (*_MEASURES, "second") if timed else _MEASURES
     return [
         v["name"]
         for v in variables
-        if v.get("domain") in ("nonnegative integer", "integer") and (lp or _measures(str(v.get("meaning", ""))))
+        if v.get("domain") in ("nonnegative integer", "integer")
+        and (lp or _measures(str(v.get("meaning", "")), measures=measures))
     ]
 
 
 _LINEAR_PROGRAM = re.compile(r"\b(?:LP|linear program(?:ming)?(?! with integer))\b(?!.*\binteger)", re.DOTALL)
 _MEASURES = ("kg", "meter", "meter ** 2", "liter")
 """Mass, length, area and volume: what 'how many kg (liters, acres, square feet) of each' asks for is an amount that
-may be fractional (nl4opt-050, 'how many kg of each should be prepared': rejected three times as continuous). Time and
-units pint also knows as counts ('units', 'bags', 'cups') stay cues of whole units."""
+may be fractional (nl4opt-050, 'how many kg of each should be prepared': rejected three times as continuous). Units
+pint also knows as counts ('units', 'bags', 'cups') stay cues of whole units. Time is such an amount only where it is
+asked for ('How many minutes of each beam': nl4opt-013, 1.5, at the cap at f5d5b2f for its continuous minutes), not
+in a variable's meaning ('chairs made per week')."""
 
 
-def _measures(words: str, first: bool = False) -> bool:
+def _measures(words: str, first: bool = False, measures: tuple[str, ...] = _MEASURES) -> bool:
     """Do the words name a unit of mass, length, area or volume ('kg of each', 'square feet')? With `first`, only
     the first one or two words are read (what follows 'how many')."""
     found = [w for w in re.findall(r"[A-Za-z]+", words) if len(w) > 1]
     found = found[:2] if first else found
     names = [" ".join(found[i : i + 2]) for i in range(len(found) - 1)] + found
     measured = [n for n in names if n.lower() not in _PACKED and is_unit(n)]
-    return any(same_dimension(name, m) for name in measured for m in _MEASURES)
+    return any(same_dimension(name, m) for name in measured for m in measures)
 
 
 _PACKED = frozenset(

@@ -318,11 +318,21 @@ def test_whole_units_need_an_integer_variable() -> None:
         ("How many bags of each should be packed?", True),  # pint's 'bag' is a volume; here a count
         ("How many units of each should be made?", True),
         ("How many of each bone should be made? At most 20 kg of meat.", True),  # the cue counts bones
+        ("How many minutes of each beam should be used?", False),  # time asked for (nl4opt-013 at f5d5b2f)
     ],
 )
 def test_how_many_of_a_measure_asks_no_whole_units(question: str, whole: bool) -> None:
     conflict = integrality_conflict(question, {"variables": 2, "integer_variables": 0})
     assert (conflict is not None) is whole
+
+
+def test_minutes_asked_for_are_continuous_and_a_count_per_week_stays_whole() -> None:
+    from agents.formulation_checks import continuous_amounts
+
+    beams = [{"name": "b1", "meaning": "minutes of beam 1 used", "domain": "nonnegative integer"}]
+    assert continuous_amounts(beams, "How many minutes of each beam should be used?") == ["b1"]
+    chairs = [{"name": "chairs", "meaning": "chairs made per week", "domain": "nonnegative integer"}]
+    assert continuous_amounts(chairs, "Each week 17 gallons of stain are available. Find the maximum profit.") == []
 
 
 def _knapsack() -> pyo.ConcreteModel:
