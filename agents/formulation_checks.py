@@ -1794,7 +1794,8 @@ def multiples_inverted(constraints: list[dict[str, Any]], variables: list[Any]) 
     multiple on A's side, by index, each with the constraint its words say (A <= 2 * B). A is the variable named
     between the multiple and "as" where one is, else the one named before the multiple; B the one named after. The
     1.5B model wrote nl4opt-106's "he only has enough resources to grow at most twice the amount of cucumbers as
-    potatoes" as 2 * potatoes <= cucumbers, verified at 30700 for 30000."""
+    potatoes" as 2 * potatoes <= cucumbers, verified at 30700 for 30000; nl4opt-073's "at least three times as much as"
+    with the 3% of another sentence."""
     own = _own_name_words(variables)
     names = list(own)
     turned: dict[int, str] = {}
@@ -1817,11 +1818,11 @@ def multiples_inverted(constraints: list[dict[str, Any]], variables: list[Any]) 
         a, b = subject[0], whole[0]
         sense = ">=" if found["bound"].lower() in _LOWER.split("|") else "<="
         right = f"{a} {sense} {k:g} * {b}"
-        # the multiple on a's side (k * a <= b), or the other way round (a >= k * b for "at most"): as a's weight
-        # against b's, either sign; the right one weighs a by 1 and b by k in the words' direction
-        w_a, w_b = read[1][a], read[1][b]
-        multiple = (_equal(abs(w_a), k) and _equal(abs(w_b), 1.0)) or (_equal(abs(w_a), 1.0) and _equal(abs(w_b), k))
-        if w_a * w_b < 0 and multiple and _comparison(right) != _comparison(expression):
+        # the multiple on a's side (k * a <= b), the other way round (a >= k * b for "at most"), or another number
+        # for k (nl4opt-073 at f5d5b2f: telecom >= 0.03 * healthcare, the 3% a telecom dollar earns, for "at least
+        # three times as much as"): a comparison of the two the words state is written as they state it
+        weighed = not (_equal(abs(read[1][a]), 1.0) and _equal(abs(read[1][b]), 1.0))  # not "more a than b" beside it
+        if read[1][a] * read[1][b] < 0 and weighed and _comparison(right) != _comparison(expression):
             turned[index] = right
     return turned
 

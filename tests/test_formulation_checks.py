@@ -679,8 +679,15 @@ def test_a_bounded_multiple_written_the_wrong_way_is_turned_to_its_words() -> No
         {"meaning": number, "expression": "3 * beans >= peas"},
         {"meaning": number, "expression": "beans >= 3 * peas"},  # right
         {"meaning": number, "expression": "beans + peas <= 3"},  # no comparison of the two
+        {"meaning": number, "expression": "beans >= 0.03 * peas"},  # another number (nl4opt-073: the 3% of a yield)
+        {"meaning": amount, "expression": "beans >= peas"},  # "more beans than peas" may stand beside it
     ]
-    assert multiples_inverted(written, crops) == {0: "beans <= 2 * peas", 1: "beans <= 2 * peas", 3: "beans >= 3 * peas"}
+    assert multiples_inverted(written, crops) == {
+        0: "beans <= 2 * peas",
+        1: "beans <= 2 * peas",
+        3: "beans >= 3 * peas",
+        6: "beans >= 3 * peas",
+    }
     assert multiples_inverted(written, [{"name": "beans"}, {"name": "corn"}]) == {}  # peas names no variable
 
 
