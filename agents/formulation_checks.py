@@ -127,8 +127,9 @@ def one_count_asked(expression: str, variables: list[Any], text: str) -> str | N
     fb27aeb was verified at 132 for 80 minimizing bikes + cars. The count's word names a variable where it is a word of
     that variable's name and of no other's ("golf" of golf_carts; "carts" of golf_carts and pull_carts names both, and
     the sum stands); None where it names none or several, or the objective weighs only that variable."""
-    counted, read = _COUNT_ASKED.search(text), _linear_of(expression)
-    if counted is None or read is None or re.match(r"(?:\s+[A-Za-z]+)?\s*(?:,|and\b|or\b|&)", text[counted.end() :]):
+    asking = _asked_sentence(text)  # not "at least the number of car trips", a comparison
+    counted, read = _COUNT_ASKED.search(asking), _linear_of(expression)
+    if counted is None or read is None or re.match(r"(?:\s+[A-Za-z]+)?\s*(?:,|and\b|or\b|&)", asking[counted.end() :]):
         return None  # "the total number of containers and trucks", "of golf carts and pull carts" count both
     thing = _stem(counted.group(1))
     named = [
@@ -176,7 +177,7 @@ def objective_of_another_count(elements: dict[str, Any], text: str) -> list[str]
     objective = elements.get("objective")
     expression = str(objective.get("expression", "")) if isinstance(objective, dict) else ""
     name = one_count_asked(expression, elements.get("variables", []), text)
-    counted = _COUNT_ASKED.search(text)
+    counted = _COUNT_ASKED.search(_asked_sentence(text))
     if name is None or counted is None:
         return []
     return [f"“{counted.group()}” asks for {name} alone, but the objective is {expression}: write the objective as {name}"]
@@ -707,9 +708,11 @@ _MORE_OR_FEWER = re.compile(r"\b(?:more|fewer|less|greater|larger|smaller|exceed
 
 
 def _only_percents(text: str) -> list[float]:
-    """The numbers a text states only as percentages ("33%" and no plain 33), but 0, 1 and 100."""
+    """The numbers a text states only as percentages ("33%" and no plain 33, nor a word for it: nl4opt-073's "3%" beside
+    "three times as much"), but 0, 1 and 100."""
     percents = [float(m.group(1)) for m in PERCENT.finditer(plain_numbers(text))]
     plain = [abs(float(m.group())) for m in NUMBER.finditer(PERCENT.sub("", plain_numbers(text)))]
+    plain += [float(n) for n in word_numbers(text)]
     return [p for p in percents if p not in FREE_LITERALS and not any(_equal(p, n) for n in plain)]
 
 

@@ -966,6 +966,8 @@ def test_a_count_of_one_variable_asked_for_is_written_as_that_variable() -> None
     assert steps.turned == ["the objective golf_carts + pull_carts → golf_carts"]
     variables = [{"name": "golf_carts"}, {"name": "pull_carts"}]
     assert one_count_asked("golf_carts + pull_carts", variables, CARTS) is None
+    compared = CARTS.replace("At most 60% of the carts", "Pull carts must be at least the number of golf carts; 60%")
+    assert one_count_asked("golf_carts + pull_carts", variables, compared) is None  # a comparison asks for nothing
     assert one_count_asked("golf_carts", variables, text) is None
     both = text.replace("golf carts used", "golf carts and pull carts used")
     assert one_count_asked("golf_carts + pull_carts", variables, both) is None

@@ -288,6 +288,9 @@ def test_a_percentage_written_as_an_amount_is_named() -> None:
     shares = [{"expression": "dates <= 0.4 * (figs + dates)"}, {"expression": "100 * dates <= 40 * (figs + dates)"}]
     assert percent_as_an_amount({"constraints": shares}, NUTS) == []
     assert percent_as_an_amount({"constraints": [{"expression": "figs <= 40"}]}, NUTS + " At most 40 figs fit.") == []
+    # a number also stated as a word (nl4opt-073: "3%" beside "at least three times as much")
+    yields = "Bonds earn 3% and shares 1%. Bonds must be at least three times as much as shares. Maximize the yield."
+    assert percent_as_an_amount({"constraints": [{"expression": "bonds >= 3 * shares"}]}, yields) == []
 
 
 def test_no_solved_problem_of_the_bank_weighs_a_variable_by_anothers_number() -> None:
