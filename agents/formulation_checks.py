@@ -1055,13 +1055,7 @@ def readings_the_other_way(constraints: list[dict[str, Any]], text: str) -> list
             for _, o in reads
         ):
             continue
-        said = [
-            s
-            for sentence in sentences(text)
-            for clause in _CLAUSE_BREAK.split(plain_numbers(sentence))
-            for n, s in _bound_senses(clause)
-            if _equal(n, bound)
-        ]
+        said = _senses_of(bound, text)
         if said and said[0] is not None and said[0] != sense:
             found.append(constraint)
     return found
@@ -1183,6 +1177,17 @@ def _bound_senses(clause: str) -> list[tuple[float, str | None]]:
         if senses[i][1] is None and re.search(r"\band\s+$", between):
             senses[i] = (senses[i][0], senses[i + 1][1])
     return senses
+
+
+def _senses_of(number: float, text: str) -> list[str | None]:
+    """The way the words bound each statement of a number in the text (`_bound_senses`, clause by clause)."""
+    return [
+        sense
+        for sentence in sentences(text)
+        for clause in _CLAUSE_BREAK.split(plain_numbers(sentence))
+        for n, sense in _bound_senses(clause)
+        if _equal(n, number)
+    ]
 
 
 def _nearest_sense(words: str, nearest_last: bool) -> str | None:
@@ -1644,13 +1649,7 @@ def objective_offset_by_a_bound(elements: dict[str, Any], text: str = "") -> lis
                 f"the objective ({expression}) is shifted by {read[1]:g}, the bound of the constraint {written}: the objective"
                 " is the asked quantity itself, not its distance from a requirement"
             ]
-    said = [
-        s
-        for sentence in sentences(text)
-        for clause in _CLAUSE_BREAK.split(plain_numbers(sentence))
-        for n, s in _bound_senses(clause)
-        if _equal(n, abs(read[1]))
-    ]
+    said = _senses_of(abs(read[1]), text)
     if said and all(s is not None for s in said):
         return [
             f"the objective ({expression}) is shifted by {read[1]:g}, a bound the text states: the objective is the asked"
