@@ -986,6 +986,7 @@ def objective_restated(constraints: list[dict[str, Any]], objective: str, text: 
     goal, stated = read[1], _stated_numbers(plain_numbers(text))
     if len(goal) < 2:
         return []  # a bound of the one variable asked for may be derived ("vans >= 2000 / (50 + 100)", nl4opt-075)
+    reads = [r for r in map(_comparison, (str(c.get("expression", "")) for c in constraints)) if r is not None]
     restated: list[dict[str, Any]] = []
     for constraint in constraints:
         bound = _comparison(str(constraint.get("expression", "")))
@@ -995,8 +996,7 @@ def objective_restated(constraints: list[dict[str, Any]], objective: str, text: 
         sentence = plain_numbers(str(constraint.get("meaning", "")))
         stating = _QUESTION.split(sentence)[0]  # not the question's "how many ... should be made"
         of_data = not REQUIREMENT.search(stating) and not any_equal(_stated_numbers(sentence), [abs(bound[2])])
-        read_too = [r for r in map(_comparison, (str(c.get("expression", "")) for c in constraints)) if r is not None]
-        another = any(_equal(abs(r[2]), abs(bound[2])) and r[1].keys() == goal.keys() and r[1] != bound[1] for r in read_too)
+        another = any(_equal(abs(r[2]), abs(bound[2])) and r[1].keys() == goal.keys() and r[1] != bound[1] for r in reads)
         if same and ((of_data and another) or not any(_equal(abs(bound[2]), n) for n in stated)):
             restated.append(constraint)
     return restated
@@ -1372,8 +1372,7 @@ def whole_units_cue(text: str) -> str | None:
     integer variables)."""
     if _LINEAR_PROGRAM.search(text):
         return None
-    asked = (*_MEASURES, "second")
-    cue = next((c for c in _WHOLE_UNITS.finditer(text) if not _measures(text[c.end() :], True, asked)), None)
+    cue = next((c for c in _WHOLE_UNITS.finditer(text) if not _measures(text[c.end() :], True, _ASKED_MEASURES)), None)
     return cue.group(0) if cue else None
 
 
@@ -1387,7 +1386,7 @@ def continuous_amounts(variables: list[dict[str, str]], text: str) -> list[str]:
         return []
     # time where the question asks for it ("How many minutes of each beam")
     timed = any(_measures(text[c.end() :], True, ("second",)) for c in _WHOLE_UNITS.finditer(text))
-    measures = (*_MEASURES, "second") if timed else _MEASURES
+    measures = _ASKED_MEASURES if timed else _MEASURES
     return [
         v["name"]
         for v in variables
@@ -1403,6 +1402,8 @@ may be fractional (nl4opt-050, 'how many kg of each should be prepared': rejecte
 pint also knows as counts ('units', 'bags', 'cups') stay cues of whole units. Time is such an amount only where it is
 asked for ('How many minutes of each beam': nl4opt-013, 1.5, at the cap at f5d5b2f for its continuous minutes), not
 in a variable's meaning ('chairs made per week')."""
+_ASKED_MEASURES = (*_MEASURES, "second")
+"""The measures 'how many ... of each' asks an amount of: time too."""
 
 
 def _measures(words: str, first: bool = False, measures: tuple[str, ...] = _MEASURES) -> bool:
