@@ -474,9 +474,25 @@ def constraint_sentences(text: str, asked: AskedQuantity | None) -> list[str]:
     for sentence in sentences(text):
         if question and sentence.strip() == question.strip() and not clause_numbers(sentence):
             continue
-        if clause_numbers(sentence) or REQUIREMENT.search(sentence):
+        if clause_numbers(sentence) or (REQUIREMENT.search(sentence) and not _chooses_among_kinds(sentence)):
             chosen.append(sentence)
     return chosen
+
+
+def _chooses_among_kinds(sentence: str) -> bool:
+    """Is a sentence's only word of requirement a need of the kinds to choose among? Such a sentence ("A woman on a
+    diet needs to eat two types of meal preps, a smoothie and a protein bar") states no requirement: asked for one, the
+    1.5B model wrote four for nl4opt-138 at 5fb3f49 (2 * smoothies + 300 * smoothies <= 2000, its calories and protein
+    added up), verified at 49 for 32."""
+    needs = [m.group().lower() for m in REQUIREMENT.finditer(sentence)]
+    return bool(_KINDS_OF.search(sentence)) and all(w.startswith(("need", "require")) for w in needs)
+
+
+_KINDS_OF = re.compile(
+    r"\b(?:two|three|four|five|six|several|different|various)\s+(?:different\s+)?(?:types|kinds|sorts|varieties)\s+of\b",
+    re.IGNORECASE,
+)
+"""'two types of', 'several kinds of': the kinds a problem chooses among."""
 
 
 def _unique_variables(raw: list[Any]) -> list[dict[str, str]]:

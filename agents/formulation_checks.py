@@ -27,6 +27,7 @@ from tools.question import (
     clause_numbers,
     counted_in_plural,
     counted_numbers,
+    counts_in_digits,
     number_measures,
     plural,
     sentences,
@@ -413,7 +414,7 @@ def comparisons_off_their_sentence(
     and, with the `variables` too, one weighing by what its sentence says one unit holds where the text compares
     nothing (`_weighed_by_contents`)."""
     off: list[dict[str, Any]] = []
-    compares = bool(text) and any(_COMPARING.search(s) for s in sentences(text))
+    comparing = [s for s in sentences(text) if _COMPARING.search(s)] if text else []
     for constraint in constraints:
         sentence, expression = str(constraint.get("meaning", "")), str(constraint.get("expression", ""))
         read = _comparison(expression)
@@ -421,7 +422,9 @@ def comparisons_off_their_sentence(
         if read is None or len(read[1]) < 2 or read[2] != 0 or _COMPARING.search(sentence):
             continue
         if weighed and not (text and unstated_in(expression, text)):
-            if variables and text and not compares and _weighed_by_contents(read[1], sentence, variables):
+            weights = [abs(w) for w in read[1].values()]
+            compared = any(any_equal(_stated_numbers(plain_numbers(s)), weights) for s in comparing)
+            if variables and text and not compared and _weighed_by_contents(read[1], sentence, variables):
                 off.append(constraint)
         elif _stated_numbers(sentence) or weighed:
             off.append(constraint)  # weighed: by a number stated nowhere, under any sentence comparing nothing
@@ -436,7 +439,7 @@ def _weighed_by_contents(weights: dict[str, float], sentence: str, variables: Se
     "0.4 units of medicine to the back". Generator 1's kw_1 >= 20 * on_1 under "produces between 20 and 50 kW" weighs
     an output in kW by kW."""
     measured: dict[float, set[tuple[str, str]]] = {}
-    for value, unit, what in number_measures(sentence):
+    for value, unit, what in number_measures(counts_in_digits(sentence)):
         measured.setdefault(value, set()).add((_money_as_dollar(unit), what))
     for weight in weights.values():
         measures = [m for value, m in measured.items() if _equal(abs(weight), value) and abs(weight) not in FREE_LITERALS]
@@ -631,8 +634,8 @@ def times_as_many_as_equal(constraints: list[dict[str, Any]], text: str) -> dict
             continue
         meaning = found.string
         clause = next((c for c in _CLAUSE_BREAK.split(meaning) if found["times"] in c), meaning)
-        if _FIRM_LOWER.search(clause) or _FIRM_UPPER.search(clause) or _MORE_OR_FEWER.search(clause):
-            continue
+        if _FIRM_LOWER.search(clause) or _FIRM_UPPER.search(clause) or _MORE_OR_FEWER.search(clause.replace(found[0], " ")):
+            continue  # the "more" of "2 times more protein bars than smoothies" is the multiple's own
         times = _stated_numbers(found["times"])
         weights = sorted(abs(w) for w in read[1].values())
         if len(times) == 1 and _equal(weights[0], 1.0) and _equal(weights[1], times[0]) and min(read[1].values()) < 0:
@@ -701,7 +704,8 @@ def objective_weighed_by_a_ratio(elements: dict[str, Any], text: str) -> list[st
 
 
 _TIMES_AS_MANY = re.compile(
-    r"(?P<times>\b(?:\d+(?:\.\d+)?|[a-z]+))\s+times\s+(?:as\s+(?:many|much)|the\s+number)\b", re.IGNORECASE
+    r"(?P<times>\b(?:\d+(?:\.\d+)?|[a-z]+))\s+times\s+(?:as\s+(?:many|much)|the\s+number|more\b(?=[^,.;]*\bthan\b))\b",
+    re.IGNORECASE,
 )
 _TWICE_AS_MANY = re.compile(r"(?P<times>\b(?:twice|double|triple|thrice))\s+as\s+(?:many|much)\b", re.IGNORECASE)
 _MORE_OR_FEWER = re.compile(r"\b(?:more|fewer|less|greater|larger|smaller|exceed\w*|minimum|maximum)\b", re.IGNORECASE)
@@ -1277,7 +1281,14 @@ def _own_name_words(variables: list[Any]) -> dict[str, set[str]]:
         labels = [(a, b) for a, b in pairwise(tokens[n]) if len(b) < 3 or b.isdigit()]
         if not own[n] and others:
             own[n] = {f"{_stem(a)} {b}" for a, b in labels if all(b not in tokens[o] for o in others)}
+        if not own[n] and others:  # a two-letter name of its own ("pH_tests" beside "salinity_tests": ph)
+            own[n] = {t for t in tokens[n] if len(t) == 2 and t.isalpha() and t not in _SHORT_WORDS} - {
+                t for o in others for t in tokens[o]
+            }
     return own
+
+
+_SHORT_WORDS = frozenset({"of", "to", "in", "on", "at", "by", "or", "an", "as", "is", "it", "no", "per", "we", "us"})
 
 
 def _misattributed(expression: str, owners: dict[float, tuple[str, str]]) -> tuple[float, str, str, str] | None:
@@ -1800,22 +1811,23 @@ def multiples_inverted(constraints: list[dict[str, Any]], variables: list[Any]) 
     potatoes" as 2 * potatoes <= cucumbers, verified at 30700 for 30000; nl4opt-073's "at least three times as much as"
     with the 3% of another sentence."""
     own = _own_name_words(variables)
-    names = list(own)
     turned: dict[int, str] = {}
     for index, constraint in enumerate(constraints):
         meaning, expression = plain_numbers(str(constraint.get("meaning", ""))), str(constraint.get("expression", ""))
         found, read = _MULTIPLE.search(meaning), _comparison(expression)
-        if found is None or read is None or read[0] == "==" or read[2] != 0 or len(read[1]) != 2:
+        if found is None or read is None or read[0] == "==" or len(read[1]) != 2:
             continue
+        if read[2] != 0 and any_equal(_stated_numbers(meaning), [abs(read[2])]):
+            continue  # a constant the sentence states ("twice B plus 10"); one from another sentence is not its own
         k = _MULTIPLES.get(found["times"].lower()) or next(iter(_stated_numbers(found["times"])), None)
         head = _CLAUSE_BREAK.split(meaning[: found.start()])[-1]
         tail = _CLAUSE_BREAK.split(meaning[found.end() :])[0]
         inner, _, after = tail.partition(" as ") if found["of"] and " as " in tail else ("", "", tail)
+        compared = _COMPARED.match(tail)  # "1.5 times more pH tests than salinity tests", "3 times as many A as B"
+        if not found["of"] and compared is not None:
+            inner, after = compared["more"] or compared["many"], compared["after"]
 
-        def named(piece: str) -> list[str]:
-            return [n for n in names if own[n] and all(_named_by({w}, _said(piece)) for w in own[n])]
-
-        subject, whole = named(inner) or named(head), named(after)
+        subject, whole = _named_in(inner, own) or _named_in(head, own), _named_in(after, own)
         if k is None or len(subject) != 1 or len(whole) != 1 or subject == whole or set(read[1]) != {*subject, *whole}:
             continue
         a, b = subject[0], whole[0]
@@ -1830,6 +1842,46 @@ def multiples_inverted(constraints: list[dict[str, Any]], variables: list[Any]) 
     return turned
 
 
+def _named_in(piece: str, own: dict[str, set[str]]) -> list[str]:
+    """The variables a piece of text names by all of their own name words (`_own_name_words`)."""
+    said = _said(piece)
+    return [n for n, words in own.items() if words and all(_named_by({w}, said) for w in words)]
+
+
+def bounds_of_another_thing(elements: dict[str, Any], text: str) -> list[str]:
+    """A constraint bounded by a number its sentence does not state, which the text states once as the bound of one
+    variable the constraint leaves out ("must perform at least 250 pH tests" as 3 * salinity_tests >= 250 under
+    "Each unit of the salinity test requires three probes": nl4opt-088 on the 1.5B at f5d5b2f, verified at 1004 for
+    1001 with the 250 also added to another sentence's comparison). The variable is the one the words right after the
+    number name by all of their own name words, up to the clause's end."""
+    variables = [v for v in elements.get("variables", []) if isinstance(v, dict)]
+    own = _own_name_words(variables)
+    plain = plain_numbers(text)
+    errors: list[str] = []
+    for constraint in elements.get("constraints", []):
+        if not isinstance(constraint, dict):
+            continue
+        expression, meaning = str(constraint.get("expression", "")), plain_numbers(str(constraint.get("meaning", "")))
+        read = _comparison(expression)
+        if read is None or not read[2] or any_equal(_stated_numbers(meaning), [abs(read[2])]):
+            continue
+        if _times_stated(abs(read[2]), text) != 1:
+            continue
+        for found in _BOUND_BEFORE.finditer(plain):
+            if not _equal(float(found["number"]), abs(read[2])):
+                continue
+            clause = re.split(r"[.?!](?:\s|$)", _CLAUSE_BREAK.split(plain[found.end() :])[0])[0]
+            words = " ".join(clause.split()[:4])
+            bounded = _named_in(words, own)
+            if len(bounded) == 1 and bounded[0] not in read[1]:
+                errors.append(
+                    f"{expression} is bounded by {found['number']}, which the text states as the bound of"
+                    f" {bounded[0]} (“{found['word']} {found['number']} {words}”), not of"
+                    f" {' and '.join(sorted(read[1]))}: write that bound on {bounded[0]}"
+                )
+    return errors
+
+
 _MULTIPLES = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0}
 _MULTIPLE = re.compile(
     rf"\b(?P<bound>{_LOWER}|{_UPPER})\s+(?P<times>twice|double|triple|thrice|(?:\d+(?:\.\d+)?|[a-z]+)\s+times)"
@@ -1837,6 +1889,10 @@ _MULTIPLE = re.compile(
     re.IGNORECASE,
 )
 """A bounded multiple: "at most twice the amount of", "at least 3 times the number of", "no more than double"."""
+_COMPARED = re.compile(
+    r"\s*(?:(?:more|fewer|less)\s+(?P<more>.+?)\s+than|as\s+(?:many|much)\s+(?P<many>.+?)\s+as)\s+(?P<after>.+)", re.IGNORECASE
+)
+"""What follows a multiple that compares two things: "more A than B", "as many A as B" (A the inner, B after)."""
 
 
 def inverted_shares(elements: dict[str, Any]) -> list[str]:
@@ -2112,3 +2168,30 @@ def _linear(node: ast.expr) -> tuple[dict[str, float], float] | None:
     if isinstance(node.op, ast.Div) and not right[0] and right[1] != 0:
         return {n: w / right[1] for n, w in left[0].items()}, left[1] / right[1]
     return None
+
+
+def elements_against_text(elements: dict[str, Any], text: str) -> list[str]:
+    """Every check of free-form elements against the words of their text, as the Verifier's messages, in order."""
+    return [
+        *unstated_literals(elements, text),
+        *constraints_off_their_sentence(elements, text),
+        *forced_equal(elements, text),
+        *one_bound_two_readings(elements, text),
+        *against_their_words(elements, text),
+        *share_of_one_for_the_whole(elements),
+        *objective_without_its_prices(elements, text),
+        *misattributed_weights(elements, text),
+        *percent_as_an_amount(elements, text),
+        *inverted_shares(elements),
+        *mixed_measures(elements, text),
+        *count_weighed_by_measures(elements, text),
+        *comparisons_unwritten(elements, text),
+        *bounds_unwritten(elements, text),
+        *variables_as_measured_things(elements, text),
+        *objective_weighed_by_a_ratio(elements, text),
+        *counts_added_as_ones(elements, text),
+        *objective_of_another_count(elements, text),
+        *profits_less_costs(elements, text),
+        *objective_offset_by_a_bound(elements, text),
+        *bounds_of_another_thing(elements, text),
+    ]

@@ -35,37 +35,18 @@ from agents.fidelity import (
     lists_in,
 )
 from agents.formulation_checks import (
-    against_their_words,
     any_equal,
-    bounds_unwritten,
     code_literals,
-    comparisons_unwritten,
-    constraints_off_their_sentence,
-    count_weighed_by_measures,
-    counts_added_as_ones,
     element_weights,
-    forced_equal,
+    elements_against_text,
     holding_at_zero,
     integrality_conflict,
-    inverted_shares,
     labels_in_names,
-    misattributed_weights,
-    mixed_measures,
-    objective_of_another_count,
-    objective_offset_by_a_bound,
-    objective_weighed_by_a_ratio,
-    objective_without_its_prices,
-    one_bound_two_readings,
-    percent_as_an_amount,
-    profits_less_costs,
     sense_conflict,
-    share_of_one_for_the_whole,
     unit_mismatches,
-    unstated_literals,
     unused_in_generated,
     unused_numbers,
     unused_numbers_warning,
-    variables_as_measured_things,
 )
 from agents.freeform import GENERATED, SANDBOX
 from agents.knowledge import built_model, formulation_template, problem_data, template_store
@@ -620,16 +601,7 @@ def _generated_errors(formulation: Formulation, text: str) -> list[str]:
             f"the model is empty ({summary.get('variables', 0)} variables, {summary.get('constraints', 0)} constraints)"
         )
     elements = formulation["binding"]
-    errors += unstated_literals(elements, text) + constraints_off_their_sentence(elements, text)
-    errors += forced_equal(elements, text) + one_bound_two_readings(elements, text)
-    errors += against_their_words(elements, text) + share_of_one_for_the_whole(elements)
-    errors += objective_without_its_prices(elements, text) + misattributed_weights(elements, text)
-    errors += percent_as_an_amount(elements, text) + inverted_shares(elements) + mixed_measures(elements, text)
-    errors += count_weighed_by_measures(elements, text) + comparisons_unwritten(elements, text)
-    errors += bounds_unwritten(elements, text) + variables_as_measured_things(elements, text)
-    errors += objective_weighed_by_a_ratio(elements, text) + counts_added_as_ones(elements, text)
-    errors += objective_of_another_count(elements, text) + profits_less_costs(elements, text)
-    return errors + objective_offset_by_a_bound(elements, text)
+    return errors + elements_against_text(elements, text)
 
 
 def _build_errors(formulation: Formulation, context: Context) -> list[str]:

@@ -694,6 +694,56 @@ def test_a_bounded_multiple_written_the_wrong_way_is_turned_to_its_words() -> No
     assert multiples_inverted(written, [{"name": "beans"}, {"name": "corn"}]) == {}  # peas names no variable
 
 
+def test_a_multiple_of_more_one_thing_than_another_with_another_sentences_bound_is_turned_to_its_words() -> None:
+    """nl4opt-088 on the 1.5B at f5d5b2f: "at most 1.5 times more pH tests than salinity tests" as pH_tests >=
+    salinity_tests * 1.5 + 250, the 250 of another sentence ("at least 250 pH tests"), verified at 1004 for 1001. A
+    variable told apart by two letters (pH) is named by them."""
+    from agents.formulation_checks import multiples_inverted
+
+    assays = [{"name": "lipid_assays"}, {"name": "pH_assays"}]
+    more = "Because lipid assays matter most, there can be at most 1.5 times more pH assays than lipid assays."
+    many = "There must be at least 2 times as many lipid assays as pH assays."
+    written = [
+        {"meaning": more, "expression": "pH_assays >= lipid_assays * 1.5 + 120"},  # other way, another's bound
+        {"meaning": more, "expression": "pH_assays <= 1.5 * lipid_assays"},  # right
+        {"meaning": more, "expression": "lipid_assays <= 1.5 * pH_assays"},  # the multiple on the other side
+        {"meaning": many, "expression": "2 * lipid_assays >= pH_assays"},
+        {"meaning": many, "expression": "lipid_assays >= 2 * pH_assays + 5"},  # right, with a constant of its own
+        {"meaning": many + " Add 5 more.", "expression": "lipid_assays >= 2 * pH_assays + 5"},  # the sentence's 5
+    ]
+    assert multiples_inverted(written, assays) == {
+        0: "pH_assays <= 1.5 * lipid_assays",
+        2: "pH_assays <= 1.5 * lipid_assays",
+        3: "lipid_assays >= 2 * pH_assays",
+        4: "lipid_assays >= 2 * pH_assays",
+    }
+
+
+def test_a_bound_the_text_states_for_one_thing_written_on_another_is_named() -> None:
+    """nl4opt-088 on the 1.5B at f5d5b2f: "must perform at least 250 pH tests" as 3 * salinity_tests >= 250 under
+    "Each unit of the salinity test requires three probes"."""
+    from agents.formulation_checks import bounds_of_another_thing
+
+    text = (
+        "A lab runs lipid assays and pH assays. Each lipid assay uses four swabs, whereas each pH assay uses two swabs."
+        " The lab must run at least 120 pH assays. In all, at least 300 assays must be run. How many of each should"
+        " it run to minimize the swabs used?"
+    )
+    _, uses, least, _, _ = sentences(text)
+    assays = [{"name": "lipid_assays"}, {"name": "pH_assays"}]
+
+    def found(expression: str, meaning: str) -> list[str]:
+        return bounds_of_another_thing(
+            {"variables": assays, "constraints": [{"expression": expression, "meaning": meaning}]}, text
+        )
+
+    [finding] = found("4 * lipid_assays >= 120", uses)
+    assert "states as the bound of pH_assays (“at least 120 pH assays”), not of lipid_assays" in finding
+    assert found("pH_assays >= 120", uses) == []  # the right variable, under whatever sentence
+    assert found("4 * lipid_assays >= 120", least) == []  # its own sentence's number: another check's
+    assert found("4 * lipid_assays >= 300", uses) == []  # "300 assays" names no one of them
+
+
 def test_a_name_joining_two_words_of_the_text_and_a_clause_naming_both_machines_give_the_table() -> None:
     """nl4opt-081 on the 1.5B at fb27aeb: hayharvester_acres named no "hay harvester", and "200 acres of land on which
     he must process hay using either a windrower or hay harvester" was read as what the hay harvester measures (the
@@ -907,6 +957,14 @@ def test_n_times_as_many_without_at_least_or_at_most_is_an_equality() -> None:
     least = text.replace("must eat three times", "must eat at least three times")
     assert times_as_many_as_equal([{**written[0], "meaning": must.replace("eat three", "eat at least three")}], least) == {}
     assert times_as_many_as_equal([written[1]], least) == {}
+    # "N times more A than B" says the same (nl4opt-138 on the 1.5B at 5fb3f49: "The woman must eat 2 times more
+    # protein bars than smoothies" as smoothies * 2 <= protein_bars, verified at 49 for 32); with "at most", a bound
+    more = "The baby must eat 3 times more apple servings than carrot servings."
+    assert times_as_many_as_equal([{**written[0], "meaning": more}], text.replace(must, more)) == {0: "apple == 3 * carrot"}
+    at_most = more.replace("must eat 3", "may eat at most 3")
+    assert times_as_many_as_equal([{**written[0], "meaning": at_most}], text.replace(must, at_most)) == {}
+    more_than = "The baby must eat more apple servings than carrot servings, 3 times a day."
+    assert times_as_many_as_equal([{**written[0], "meaning": more_than}], text.replace(must, more_than)) == {}
 
 
 def test_requiring_bounds_from_below() -> None:
