@@ -53,6 +53,7 @@ from agents.formulation_checks import (
     short,
     strays_beside_their_sentence,
     times_as_many_as_equal,
+    totals_unwritten,
     turned_to_their_words,
     writes_numbers_of,
     written_as_a_share,
@@ -397,6 +398,9 @@ def extract(
     steps.turned = recounted + [
         f"{c['expression']} → {t['expression']}" for c, t in zip(constraints, turned, strict=True) if c is not t
     ]
+    totals = [{"name": f"total{i + 1}", **c} for i, c in enumerate(totals_unwritten(turned, variables, text))]
+    steps.by_code += [c["expression"] for c in totals]
+    turned += totals
     steps.elements = {
         "sets": [],
         "parameters": [],

@@ -42,6 +42,7 @@ _WHOLE_UNITS = re.compile(
     r"how many|number of \w+ (to|should|that)|yes[/ -]or[/ -]no|yes/no|binary)\b",
     re.IGNORECASE,
 )
+
 MAX_LISTED = 8
 FREE_LITERALS = frozenset({0.0, 1.0, 100.0})
 """Numbers an expression may hold without the text stating them: nothing, one, and the 100 of a percentage."""
@@ -158,15 +159,29 @@ def objective_of_the_column(expression: str, variables: list[Any], text: str) ->
     if len(said) != 1 or read is None:
         return None
     words = {_stem(w) for w in re.findall(r"[a-z]+", said[0].lower())}
+    head = {_stem(w) for w in re.findall(r"[a-z]+", _ASKED_HEAD.split(said[0].lower())[0])}
     names = [str(v.get("name", "")) for v in variables if isinstance(v, dict) and v.get("name")]
     rows = [
         row
         for (unit, what), (row, twice) in _columns(variables, text, True).items()
-        if what and unit != "$" and not twice and set(row) == set(names) and {_stem(w) for w in what.split()} <= words
+        if unit != "$" and not twice and set(row) == set(names) and _column_named(unit, what, words, head)
     ]
     if len(rows) != 1 or (read[1].keys() == rows[0].keys() and _same_weights(read[1], rows[0])):
         return None
     return " + ".join(f"{rows[0][n]:g} * {n}" for n in names)
+
+
+def _column_named(unit: str, what: str, words: set[str], head: set[str]) -> bool:
+    """Do the words name a column: what it measures ("of sodium"), or, by the `head` of the words (before "to",
+    "that", "needed", ...), the things it counts ("5 coins": nl4opt-218 on the 1.5B at 5fb3f49 maximized "the total
+    number of coins that can be plated" as 500 * process_A + 300 * process_B, the gold and wires available, three
+    rounds; not the ducks of "the total time needed to transport the ducks")? Not a bare measure ("4 hours")."""
+    if what:
+        return {_stem(w) for w in what.split()} <= words
+    return unit not in _GENERIC_UNITS and not _is_measure(unit) and _stem(unit) in head
+
+
+_ASKED_HEAD = re.compile(r"\b(?:to|that|which|who|needed|required|used|for|in|by|while|so|when)\b")
 
 
 _OPTIMISE = re.compile(r"\b(?:minimi[sz]e|maximi[sz]e)\s+(?P<what>[^,.;?]+)", re.IGNORECASE)
@@ -1249,7 +1264,8 @@ _MEASURED_THING = re.compile(
 )
 
 
-_LIST_GOES_ON = re.compile(r"\s*(?:and\s+)?[$]?\s*\d")
+_LIST_GOES_ON = re.compile(r"\s*(?:and\s+)?(?:(?:can|could|will|may)\s+[a-z]+\s+)?[$]?\s*\d")
+"""A clause that goes on the list of the one before: "2 wires", "and $5", "and can plate 5 coins"."""
 
 
 def _said(piece: str) -> set[str]:
@@ -1369,9 +1385,12 @@ def sense_conflict(text: str, sense: str) -> str | None:
     return None
 
 
-def integrality_conflict(text: str, summary: dict[str, Any]) -> str | None:
-    """An error when the text speaks of whole units or yes/no choices and no variable of the model is integer."""
+def integrality_conflict(text: str, summary: dict[str, Any], variables: Sequence[Any] = ()) -> str | None:
+    """An error when the text speaks of whole units or yes/no choices and no variable of the model is integer; not
+    where it only asks "how many" and every one of the `variables` is an amount of a measure (`continuous_amounts`)."""
     cue = whole_units_cue(text)
+    if _how_many_of_each(text) and variables and all(_is_an_amount(v) for v in variables):
+        return None
     if cue and summary.get("variables") and not summary.get("integer_variables"):
         return f"the text speaks of whole units or choices ('{cue}'), but every variable of the model is continuous"
     return None
@@ -1381,10 +1400,22 @@ def whole_units_cue(text: str) -> str | None:
     """The words by which the text speaks of whole units or yes/no choices ('how many', 'integer'), if it does; none
     for 'how many kg of each' (an amount of a measure) nor for a text that asks for an LP (a linear program has no
     integer variables)."""
+    cue = _whole_units_match(text)
+    return cue.group(0) if cue else None
+
+
+def _whole_units_match(text: str) -> re.Match[str] | None:
     if _LINEAR_PROGRAM.search(text):
         return None
-    cue = next((c for c in _WHOLE_UNITS.finditer(text) if not _measures(text[c.end() :], True, _ASKED_MEASURES)), None)
-    return cue.group(0) if cue else None
+    return next((c for c in _WHOLE_UNITS.finditer(text) if not _measures(text[c.end() :], True, _ASKED_MEASURES)), None)
+
+
+def _how_many_of_each(text: str) -> bool:
+    """Is the text's cue of whole units only "how many of each" (nor "how many plots", nor "integer")? Of variables
+    that are amounts of a measure (acres, litres), it asks that amount: nl4opt-180 and nl4opt-113 on the 1.5B, litres
+    of juice and acres of fruit sent back three rounds as continuous (labels 101.8 and 166.7; as integers 105, 166)."""
+    cue = _whole_units_match(text)
+    return cue is not None and cue.group(0).lower() == "how many" and re.match(r"\s+of\b", text[cue.end() :]) is not None
 
 
 def continuous_amounts(variables: list[dict[str, str]], text: str) -> list[str]:
@@ -1393,17 +1424,22 @@ def continuous_amounts(variables: list[dict[str, str]], text: str) -> list[str]:
     text speaks of no whole units. The 1.5B model made nl4opt-055's acres integers ("Formulate an LP problem"):
     verified at 14325 for 14375."""
     lp = bool(_LINEAR_PROGRAM.search(text))
-    if not lp and whole_units_cue(text):
-        return []
+    if not lp and whole_units_cue(text) and not _how_many_of_each(text):
+        return []  # "integer", "whole units", "how many plots": of amounts too
     # time where the question asks for it ("How many minutes of each beam")
     timed = any(_measures(text[c.end() :], True, ("second",)) for c in _WHOLE_UNITS.finditer(text))
     measures = _ASKED_MEASURES if timed else _MEASURES
     return [
         v["name"]
         for v in variables
-        if v.get("domain") in ("nonnegative integer", "integer")
-        and (lp or _measures(str(v.get("meaning", "")), measures=measures))
+        if v.get("domain") in ("nonnegative integer", "integer") and (lp or _is_an_amount(v, measures))
     ]
+
+
+def _is_an_amount(variable: Any, measures: tuple[str, ...] | None = None) -> bool:
+    """Is a variable's meaning an amount of a measure ('number of acres of apples grown', 'litres of juice')?"""
+    meaning = str(variable.get("meaning", "")) if isinstance(variable, dict) else ""
+    return _measures(meaning, measures=measures or _MEASURES)
 
 
 _LINEAR_PROGRAM = re.compile(r"\b(?:LP|linear program(?:ming)?(?! with integer))\b(?!.*\binteger)", re.DOTALL)
@@ -1428,7 +1464,33 @@ def _measures(words: str, first: bool = False, measures: tuple[str, ...] = _MEAS
 
 
 _PACKED = frozenset(
-    {"bag", "bags", "cup", "cups", "rod", "rods", "chain", "chains", "stone", "stones", "point", "points", "in", "at"}
+    {
+        "bag",
+        "bags",
+        "cup",
+        "cups",
+        "rod",
+        "rods",
+        "chain",
+        "chains",
+        "stone",
+        "stones",
+        "point",
+        "points",
+        "in",
+        "at",
+        "bus",
+        "buses",
+        "hand",
+        "hands",
+        "shot",
+        "shots",
+        "link",
+        "links",
+        "pole",
+        "poles",
+        "perch",
+    }
 )
 """Words pint reads as measures (a bag, a cup, a point, an inch) that count whole things, or are no unit, in a word
 problem."""
@@ -1842,6 +1904,32 @@ def multiples_inverted(constraints: list[dict[str, Any]], variables: list[Any]) 
     return turned
 
 
+def totals_unwritten(constraints: list[dict[str, Any]], variables: list[Any], text: str) -> list[dict[str, str]]:
+    """The constraint, with its sentence as its meaning, of each amount the text states once of what every variable
+    measures ("He has 50 acres available" where the variables are acres of apples and acres of pears), bounded one
+    way by its words, that no constraint writes: all the variables added up against it. The 1.5B model left
+    nl4opt-113's out three rounds at 5fb3f49 (at the cap, the 50 unused). Not an amount of one of them ("5 acres of
+    apples"), of money, or of generic units."""
+    named = [v for v in variables if isinstance(v, dict) and v.get("name")]
+    if len(named) < 2:
+        return []
+    own = _own_name_words(named)
+    words = [_own_words(str(v["name"]), named) for v in named]
+    used = [v for c in constraints for v in expression_literals(str(c.get("expression", "")))]
+    written: list[dict[str, str]] = []
+    for sentence in sentences(text):
+        for value, unit, what in number_measures(sentence):
+            if unit in _GENERIC_UNITS or unit == "$" or value in FREE_LITERALS or any_equal(used, [value]):
+                continue
+            if (what and _named_in(what, own)) or not all(_stem(unit) in w for w in words) or _times_stated(value, text) != 1:
+                continue
+            senses = {sense for sense in _senses_of(value, text) if sense}
+            if len(senses) == 1:
+                total = " + ".join(str(v["name"]) for v in named)
+                written.append({"expression": f"{total} {senses.pop()} {value:g}", "meaning": sentence})
+    return written
+
+
 def _named_in(piece: str, own: dict[str, set[str]]) -> list[str]:
     """The variables a piece of text names by all of their own name words (`_own_name_words`)."""
     said = _said(piece)
@@ -2000,7 +2088,7 @@ def _asked_sentence(text: str) -> str:
 
 _MONEY_ASKED = re.compile(
     r"\b(?:lowest|least|minimum|minimal|smallest|cheapest|highest|maximum|largest|greatest|most|"
-    r"minimi[sz]\w*|maximi[sz]\w*|reduc\w*)\s+(?:\w+\s+){0,3}?(?P<what>costs?|profits?|revenues?|earnings|income)\b",
+    r"minimi[sz]\w*|maximi[sz]\w*|reduc\w*)\s+(?:[\w'’]+\s+){0,3}?(?P<what>costs?|profits?|revenues?|earnings|income)\b",
     re.IGNORECASE,
 )
 _MONEY = frozenset({"$", "dollar", "euro", "cent", "usd", "eur"})
@@ -2019,7 +2107,12 @@ def objective_without_its_prices(elements: dict[str, Any], text: str) -> list[st
     expression = str(objective.get("expression", ""))
     written = [v for v in expression_literals(expression) if v not in FREE_LITERALS]
     stated = _stated_numbers(text)
-    if not written or any_equal(written, money) or not all(any_equal([v], stated) for v in written):
+    read = _linear_of(expression)
+    # all weights 1: a sum of counts (nl4opt-238 on the 1.5B at 5fb3f49: "maximize the store's profit" as phone +
+    # laptop, verified at 75 for 2400), not of variables that are money themselves ("profit", "dollars in bonds")
+    variables = [v for v in elements.get("variables", []) if isinstance(v, dict)]
+    counts = read is not None and len(read[1]) >= 2 and all(not _own_words(n, variables) & _MONEY_WORDS for n in read[1])
+    if not (written or counts) or any_equal(written, money) or not all(any_equal([v], stated) for v in written):
         return []
     amounts = ", ".join(f"${v:g}" for v in dict.fromkeys(money))
     return [

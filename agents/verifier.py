@@ -595,12 +595,13 @@ def _strings_in(value: Any) -> Iterator[str]:
 def _generated_errors(formulation: Formulation, text: str) -> list[str]:
     """The LLM chose the objective's sense and the domains: check them against the words of the text."""
     summary = formulation["summary"]
-    errors = [e for e in (sense_conflict(text, str(summary.get("sense", ""))), integrality_conflict(text, summary)) if e]
+    elements = formulation["binding"]
+    whole = integrality_conflict(text, summary, elements.get("variables", []))
+    errors = [e for e in (sense_conflict(text, str(summary.get("sense", ""))), whole) if e]
     if not summary.get("variables") or not summary.get("constraints"):
         errors.append(
             f"the model is empty ({summary.get('variables', 0)} variables, {summary.get('constraints', 0)} constraints)"
         )
-    elements = formulation["binding"]
     return errors + elements_against_text(elements, text)
 
 

@@ -77,6 +77,18 @@ def test_a_how_many_question_asks_for_the_objective_it_names_not_the_decision() 
     assert asked is not None and asked.sense == "max" and asked.kinds == {"profit"}
 
 
+def test_a_goal_a_verb_names_after_a_count_asked_for_is_the_objective() -> None:
+    """nl4opt-238 on the 1.5B at 5fb3f49: "wants to optimize how many phones and laptops are enough to keep in
+    inventory ... Formulate an LP that can be used to maximize the store's profit" maximized phone + laptop."""
+    text = (
+        "A kiosk wants to optimize how many kites and yoyos are enough to stock. A kite earns $5 and a yoyo $2."
+        " Write an LP that can be used to maximize the kiosk's profit."
+    )
+    asked = asked_quantity(text)
+    assert asked is not None and asked.sense == "max" and asked.kinds == {"profit"}
+    assert asked.sentence.startswith("Write an LP")
+
+
 def test_the_report_word_is_the_aggregate_when_the_verb_says_the_sense() -> None:
     text = "Choose the powers to maximize the minimum SINR over the links. Report the optimal value of this minimum SINR."
     asked = asked_quantity(text)

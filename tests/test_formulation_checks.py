@@ -338,6 +338,50 @@ def test_minutes_asked_for_are_continuous_and_a_count_per_week_stays_whole() -> 
     assert continuous_amounts(chairs, "Each week 17 gallons of stain are available. Find the maximum profit.") == []
 
 
+def test_amounts_a_text_asks_how_many_of_are_continuous_and_counts_whole() -> None:
+    """nl4opt-180 and nl4opt-113 on the 1.5B: litres of juice and acres of fruit, asked as "How many of each", sent
+    back three rounds as continuous (its labels are 101.8 and 166.7, integer ones 105 and 166); words pint reads as
+    measures that count things in a word problem (hand deliveries, bus trips, shot vaccines) are no amounts."""
+    from agents.formulation_checks import continuous_amounts
+
+    question = "A grower has 50 acres. How many of each crop should she plant?"
+    acres = [{"name": n, "meaning": f"acres of {n} planted", "domain": "nonnegative integer"} for n in ("kale", "leeks")]
+    assert continuous_amounts(acres, question) == ["kale", "leeks"]
+    continuous = {"variables": 2, "integer_variables": 0}
+    assert integrality_conflict(question, continuous, acres) is None
+    assert integrality_conflict(question, continuous) is not None  # without the variables: as before
+    whole = question.replace("How many", "The acres planted must be integers. How many")
+    assert continuous_amounts(acres, whole) == [] and integrality_conflict(whole, continuous, acres) is not None
+    plots = question.replace("How many of each crop", "How many plots of each crop")  # counts plots
+    assert continuous_amounts(acres, plots) == [] and integrality_conflict(plots, continuous, acres) is not None
+    counts = [
+        {"name": n, "meaning": f"number of {n} made", "domain": "nonnegative integer"}
+        for n in ("hand deliveries", "bus trips", "shots")
+    ]
+    assert continuous_amounts(counts, "Deliver food by cart or by hand.") == []
+    assert integrality_conflict(question, continuous, counts) is not None
+
+
+def test_an_amount_of_what_every_variable_measures_is_written_as_their_total() -> None:
+    """nl4opt-113 on the 1.5B at 5fb3f49: "He has 50 acres available on which he must grow a minimum of 5 acres of
+    apples and a minimum of 10 acres of pears" left without apples + pears <= 50 three rounds (the 50 unused)."""
+    from agents.formulation_checks import totals_unwritten
+
+    text = (
+        "A grower has 40 acres available, and she must plant at least 6 acres of kale. Kale earns $300 an acre and leeks"
+        " $200 an acre. At least 30 acres must be planted. How many acres of each maximize her profit?"
+    )
+    acres = [{"name": n, "meaning": f"acres of {n} planted"} for n in ("kale", "leeks")]
+    kale = [{"expression": "kale >= 6"}]
+    assert totals_unwritten(kale, acres, text) == [
+        {"expression": "kale + leeks <= 40", "meaning": sentences(text)[0]},
+        {"expression": "kale + leeks >= 30", "meaning": sentences(text)[2]},
+    ]
+    assert totals_unwritten([*kale, {"expression": "kale + leeks <= 40"}], acres, text)[0]["expression"] == "kale + leeks >= 30"
+    crates = [{"name": n, "meaning": f"crates of {n} packed"} for n in ("kale", "leeks")]
+    assert totals_unwritten(kale, crates, text) == []  # the acres are no amount of what the variables count
+
+
 def _knapsack() -> pyo.ConcreteModel:
     m = pyo.ConcreteModel()
     m.x = pyo.Var([0, 1, 2], domain=pyo.Binary)
@@ -380,6 +424,17 @@ def test_an_integer_no_float_holds_is_no_literal_and_is_named_as_unstated() -> N
     assert unstated == "the model uses the number inf, which the text does not state"
 
 
+def test_a_number_written_in_tens_as_words_is_stated() -> None:
+    """nl4opt-163 on the 1.5B at 5fb3f49 was sent back three rounds for the 20 of "refilling food twenty times an
+    hour", named as a number the text does not state."""
+    text = "A cart needs a refill five times an hour and a tray twenty times. A van holds twenty-five crates."
+    stated = {"objective": {"expression": "5 * carts + 20 * trays"}, "constraints": [{"expression": "vans <= 25"}]}
+    assert unstated_literals(stated, text) == []
+    assert unstated_literals({"objective": {"expression": "5 * carts + 21 * trays"}}, text) == [
+        "the model uses the number 21, which the text does not state"
+    ]
+
+
 def test_two_readings_of_which_neither_counts_what_the_number_counts_point_at_the_sentence_that_does() -> None:
     """nl4opt-000 on the 1.5B model: "at least 300 ducks" written as boats + canoes >= 300 beside 20 * boats + 40 *
     canoes >= 300 (the minutes per trip), sent back three times as two readings; neither counts ducks, and another
@@ -416,6 +471,15 @@ def test_an_objective_of_money_that_uses_none_of_the_prices_is_named() -> None:
     beside = text.replace("Oats cost", "Barley yields the most profit. Oats cost")
     beside = beside.replace("Which mix meets the need at the lowest cost?", "Which mix maximizes the protein?")
     assert objective_without_its_prices({"objective": {"expression": "2 * oats + 3 * barley"}}, beside) == []
+    # a sum of the counts (nl4opt-238 on the 1.5B at 5fb3f49: "maximize the store's profit" as phone + laptop)
+    sacks = [{"name": "oats", "meaning": "sacks of oats"}, {"name": "barley", "meaning": "sacks of barley"}]
+    owned = text.replace("at the lowest cost", "at the mill's lowest cost")
+    [counted] = objective_without_its_prices({"variables": sacks, "objective": {"expression": "oats + barley"}}, owned)
+    assert "the objective oats + barley uses none of the text's money amounts ($4, $7)" in counted
+    dollars = [{"name": "oats_cost", "meaning": "dollars spent on oats"}, {"name": "barley_cost", "meaning": "cost of barley"}]
+    assert (
+        objective_without_its_prices({"variables": dollars, "objective": {"expression": "oats_cost + barley_cost"}}, text) == []
+    )
 
 
 def test_a_dollar_amount_that_ends_a_sentence_is_counted_in_dollars() -> None:
@@ -665,6 +729,25 @@ def test_an_objective_of_profit_taking_off_costs_where_the_text_states_each_prof
     # where the text gives prices and costs, a profit is what a unit sells for less what it costs
     prices = text.replace("is sold for a profit of $3 and each plum for a profit of $5", "sells for $5 and a plum for $7")
     assert profits_less_costs({"objective": {"expression": "5 * pears + 7 * plums - 2 * pears - 1.5 * plums"}}, prices) == []
+
+
+def test_an_objective_of_the_things_a_column_counts_is_written_with_that_column() -> None:
+    """nl4opt-218 on the 1.5B at 5fb3f49: "Process A requires 3 units of gold, 2 wires, and can plate 5 coins", the
+    question maximizing "the total number of coins that can be plated", maximized 500 * process_A + 300 * process_B
+    (the gold and wires available) three rounds."""
+    from agents.formulation_checks import objective_of_the_column
+
+    text = (
+        "Two looms, loom A and loom B, weave rugs. Loom A uses 3 units of wool, 2 spools, and can weave 5 rugs. Loom B"
+        " uses 4 units of wool, 1 spool, and can weave 6 rugs. There are 90 units of wool and 40 spools available. How"
+        " many runs of each maximize the total number of rugs woven?"
+    )
+    looms = [{"name": "loom_A", "meaning": "runs of loom A"}, {"name": "loom_B", "meaning": "runs of loom B"}]
+    assert objective_of_the_column("90 * loom_A + 40 * loom_B", looms, text) == "5 * loom_A + 6 * loom_B"
+    assert objective_of_the_column("5 * loom_A + 6 * loom_B", looms, text) is None
+    # the things named after what the question asks ("the total time needed to weave the rugs") are not its head
+    timed = text.replace("the total number of rugs woven", "the total time needed to weave the rugs")
+    assert objective_of_the_column("2 * loom_A + 3 * loom_B", looms, timed) is None
 
 
 def test_a_bounded_multiple_written_the_wrong_way_is_turned_to_its_words() -> None:
