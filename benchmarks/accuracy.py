@@ -5,6 +5,7 @@ embedded model and number of candidate formulations (k), with the columns that m
     PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --modes agents --models qwen2.5-coder-0.5b --samples 1,3
   PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --per-family 1       # one problem of each family
   PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets dev30 --modes agents --ids dev30-nf-01,dev30-cov-01
+  PYTHONPATH=. .venv/bin/python benchmarks/accuracy.py --sets nl4opt50t --modes agents --skip 20   # its last 29
 
 Sets (each case's record goes to <out>/<set>-<model>-k<k>-<mode>.jsonl as soon as it ends; a rerun resumes):
   dev30     benchmarks/data/wireless_dev30.jsonl: 36 wireless problems written for this project, independent answers
@@ -15,7 +16,8 @@ Sets (each case's record goes to <out>/<set>-<model>-k<k>-<mode>.jsonl as soon a
             after their run at 0d8c20d, so they are no longer fully held out)
   nl4opt50f every 5th record from record 4 (4, 9, ..., 244: 49 problems): held out as nl4opt50h, first run at 8c8d81d
   nl4opt50g every 5th record from record 1 (1, 6, ..., 241: 49 problems): held out as nl4opt50h, first run at fb27aeb
-  nl4opt50t every 5th record from record 3 (3, 8, ..., 243: 49 problems): held out as nl4opt50h, first 20 first run at f5d5b2f
+  nl4opt50t every 5th record from record 3 (3, 8, ..., 243: 49 problems): held out as nl4opt50h, first 20 first run at
+            f5d5b2f, the other 29 at 5fb3f49
 
 Columns: accuracy (right number, or "infeasible" where no optimum exists), confidently wrong (a number given as the
 answer, and wrong), no answer (no number: no model, infeasible, cap, out of time, no agreement), minutes per problem
@@ -68,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default="agents,no-verify,direct")
     parser.add_argument("--models", default=Context().embedded_model, help="comma-separated embedded models")
     parser.add_argument("--samples", default="1", help="numbers of candidate formulations, e.g. 1,3")
-    parser.add_argument("--limit", type=int, default=None, help="first N cases of each set")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N cases of each set")
+    parser.add_argument("--limit", type=int, default=None, help="first N cases of each set (after --skip)")
     parser.add_argument("--per-family", type=int, default=None, help="first N cases of each family of a set")
     parser.add_argument("--ids", default=None, help="only these case ids (comma-separated), e.g. to rerun failures")
     parser.add_argument("--run-budget", type=float, default=None, help="LAMOPT_RUN_BUDGET_S for every run")
@@ -83,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.run_budget is not None:
                 base = replace(base, run_budget_s=args.run_budget)
             for set_name in args.sets.split(","):
-                cases = cases_of(set_name, args.per_family)[: args.limit]
+                cases = cases_of(set_name, args.per_family)[args.skip :][: args.limit]
                 if args.ids:
                     cases = [c for c in cases if c.id in args.ids.split(",")]
                 for mode in modes:
