@@ -1937,11 +1937,12 @@ def _named_in(piece: str, own: dict[str, set[str]]) -> list[str]:
 
 
 def bounds_of_another_thing(elements: dict[str, Any], text: str) -> list[str]:
-    """A constraint bounded by a number its sentence does not state, which the text states once as the bound of one
-    variable the constraint leaves out ("must perform at least 250 pH tests" as 3 * salinity_tests >= 250 under
-    "Each unit of the salinity test requires three probes": nl4opt-088 on the 1.5B at f5d5b2f, verified at 1004 for
-    1001 with the 250 also added to another sentence's comparison). The variable is the one the words right after the
-    number name by all of their own name words, up to the clause's end."""
+    """A constraint bounded by a number its sentence does not state, which the text's one bound by that number bounds
+    for one variable the constraint leaves out ("must perform at least 250 pH tests" as 3 * salinity_tests >= 250
+    under "Each unit of the salinity test requires three probes": nl4opt-088 on the 1.5B at f5d5b2f, verified at 1004
+    for 1001 with the 250 also added to another sentence's comparison; "at most 10 hot-air balloon rides" as gondola *
+    6 <= 10, nl4opt-103 at 5fb3f49, reported infeasible, where a balloon also makes 10 units of pollution). The
+    variable is the one the words right after the number name by all of their own name words, up to the clause's end."""
     variables = [v for v in elements.get("variables", []) if isinstance(v, dict)]
     own = _own_name_words(variables)
     plain = plain_numbers(text)
@@ -1953,11 +1954,8 @@ def bounds_of_another_thing(elements: dict[str, Any], text: str) -> list[str]:
         read = _comparison(expression)
         if read is None or not read[2] or any_equal(_stated_numbers(meaning), [abs(read[2])]):
             continue
-        if _times_stated(abs(read[2]), text) != 1:
-            continue
-        for found in _BOUND_BEFORE.finditer(plain):
-            if not _equal(float(found["number"]), abs(read[2])):
-                continue
+        bounds = [found for found in _BOUND_BEFORE.finditer(plain) if _equal(float(found["number"]), abs(read[2]))]
+        for found in bounds if len(bounds) == 1 else ():  # the one bound of the text by that number
             clause = re.split(r"[.?!](?:\s|$)", _CLAUSE_BREAK.split(plain[found.end() :])[0])[0]
             words = " ".join(clause.split()[:4])
             bounded = _named_in(words, own)

@@ -825,6 +825,19 @@ def test_a_bound_the_text_states_for_one_thing_written_on_another_is_named() -> 
     assert found("pH_assays >= 120", uses) == []  # the right variable, under whatever sentence
     assert found("4 * lipid_assays >= 120", least) == []  # its own sentence's number: another check's
     assert found("4 * lipid_assays >= 300", uses) == []  # "300 assays" names no one of them
+    # the one bound by that number, where the text also states it as data (nl4opt-103 at 5fb3f49: "at most 10 hot-air
+    # balloon rides" as gondola * 6 <= 10, a balloon also making 10 units of pollution)
+    timed = text.replace("How many", "A pH assay takes 120 seconds. How many")
+    assert bounds_of_another_thing(
+        {"variables": assays, "constraints": [{"expression": "4 * lipid_assays >= 120", "meaning": uses}]}, timed
+    ) == found("4 * lipid_assays >= 120", uses)
+    twice = text.replace("In all, at least 300", "In all, at least 120")
+    assert (
+        bounds_of_another_thing(
+            {"variables": assays, "constraints": [{"expression": "4 * lipid_assays >= 120", "meaning": uses}]}, twice
+        )
+        == []
+    )  # two bounds by 120: which one it is is not known
 
 
 def test_a_name_joining_two_words_of_the_text_and_a_clause_naming_both_machines_give_the_table() -> None:
