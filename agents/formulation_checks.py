@@ -110,11 +110,16 @@ def count_objective(expression: str, variables: list[Any], text: str) -> str | N
     every variable of the objective ("a bus carries 20 monkeys" → 20 * buses + ...), or the variables themselves
     where no number of the text counts that thing ("maximize the number of patients", each vaccine one patient:
     nl4opt-110 on the 1.5B wrote 10 * pill_vaccines + 20 * shot_vaccines, the minutes, in four rounds). None where
-    the check names nothing or the text counts the thing otherwise."""
+    the check names nothing or the text counts the thing otherwise. An objective written in words that name no
+    variable ("total sports equipment produced": nl4opt-168 on the 1.5B at 5fb3f49, three rounds) is read as all the
+    variables."""
     counted, read = _COUNT_ASKED.search(text), _linear_of(expression)
-    if counted is None or read is None or not count_weighed_by_measures({"objective": {"expression": expression}}, text):
+    every = [str(v["name"]) for v in variables if isinstance(v, dict) and v.get("name")]
+    in_words = read is None and not any(re.search(rf"\b{re.escape(n)}\b", expression) for n in every)
+    weighed = read is not None and bool(count_weighed_by_measures({"objective": {"expression": expression}}, text))
+    if counted is None or not (in_words or weighed):
         return None
-    thing, names = _stem(counted.group(1)), list(read[1])
+    thing, names = _stem(counted.group(1)), every if read is None else list(read[1])
     rows = [row for (unit, _), (row, twice) in _columns(variables, text, True).items() if _stem(unit) == thing and not twice]
     if len(rows) == 1 and all(n in rows[0] for n in names):
         return " + ".join(f"{rows[0][n]:g} * {n}" for n in names)

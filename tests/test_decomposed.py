@@ -761,6 +761,11 @@ def test_a_count_asked_for_and_weighed_by_minutes_is_written_as_the_count() -> N
     split = people.replace("A car carries 4 people and a truck 2 people.", "A car carries 4 people; a truck carries 2 people.")
     steps = extract(split, _two_integers_llm(("cars", "trucks"), [*written, {"constraints": []}], "15 * cars + 40 * trucks"))
     assert steps.elements["objective"]["expression"] == "4 * cars + 2 * trucks"
+    # an objective in words naming no variable (nl4opt-168 on the 1.5B at 5fb3f49: "total sports equipment produced")
+    steps = extract(FERRY, _two_integers_llm(("cars", "trucks"), written, "total vehicles carried"))
+    assert steps.elements["objective"]["expression"] == "cars + trucks"
+    steps = extract(FERRY, _two_integers_llm(("cars", "trucks"), written, "cars plus trucks"))  # names them: not read
+    assert steps.elements["objective"]["expression"] == "cars plus trucks"
 
 
 def test_another_reading_of_a_bound_code_wrote_from_the_table_is_left_out() -> None:
