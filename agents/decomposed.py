@@ -47,6 +47,7 @@ from agents.formulation_checks import (
     one_count_asked,
     partial_readings,
     percents_as_shares,
+    profits_beside_costs,
     readings_the_other_way,
     share_words_inverted,
     shares_against_their_words,
@@ -371,6 +372,7 @@ def extract(
             ],
         ),
         ("a part of another reading of the same bound: {expression}", lambda cs: partial_readings(cs, text)),
+        ("a profit added to costs beside a reading of costs: {expression}", lambda cs: profits_beside_costs(cs, text)),
         ("derived from the bound of another constraint: {expression} (for: {meaning})", derived_bounds),
         (
             "bounding the other way than the words of its number: {expression} (for: {meaning})",

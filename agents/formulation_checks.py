@@ -1604,6 +1604,30 @@ def misread_bounds(constraints: list[dict[str, Any]], text: str, objective: Any 
     return [reading[3] for reading in wrong if reading is not None]
 
 
+def profits_beside_costs(constraints: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Of two constraints bounded by one number, the one that weighs by a unit's profit beside a unit's cost, where the
+    other weighs by costs alone (or by profits alone): "spend at most $300000 on making the desktops" written both as
+    2000 * premium + 1000 * regular <= 300000 and premium * 2000 + regular * 300 <= 300000, the 300 a regular
+    desktop's profit (nl4opt-173 on the 1.5B at 5fb3f49, sent back three rounds as two readings of one bound)."""
+    plain = plain_numbers(text)
+    profits = [float(m["value"] or m["before"]) for m in _PROFIT.finditer(plain)]
+    costs = [float(m["value"]) for m in _COST.finditer(plain)]
+    kinds = {v: "profit" for v in profits if not any_equal(costs, [v])}
+    kinds.update({v: "cost" for v in costs if not any_equal(profits, [v])})
+
+    def kinds_of(read: tuple[str, dict[str, float], float]) -> set[str]:
+        return {k for w in read[1].values() for v, k in kinds.items() if _equal(abs(w), v)}
+
+    reads = [(c, _comparison(str(c.get("expression", "")))) for c in constraints]
+    bounded = [(c, r) for c, r in reads if r is not None and r[2]]
+    return [
+        c
+        for c, r in bounded
+        if kinds_of(r) == {"profit", "cost"}
+        and any(o is not c and _equal(o_r[2], r[2]) and len(kinds_of(o_r)) == 1 for o, o_r in bounded)
+    ]
+
+
 def partial_readings(constraints: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     """Of two constraints that a number stated once bounds the same way, the one that is the other less some of its
     terms (the weights it keeps unchanged): "at least 1500 boxes" read as 50 * van_trips + 80 * truck_trips >= 1500

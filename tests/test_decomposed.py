@@ -768,6 +768,31 @@ def test_a_count_asked_for_and_weighed_by_minutes_is_written_as_the_count() -> N
     assert steps.elements["objective"]["expression"] == "cars plus trucks"
 
 
+def test_a_reading_of_a_spending_limit_that_adds_a_profit_to_costs_is_left_out() -> None:
+    """nl4opt-173 on the 1.5B at 5fb3f49: "wants to spend at most $300000 on making the desktops" written as 2000 *
+    premium + 1000 * regular <= 300000 and as premium * 2000 + regular * 300 <= 300000 (the 300 a regular desktop's
+    profit), sent back three rounds as two readings of one bound."""
+    from agents.formulation_checks import profits_beside_costs
+
+    text = (
+        "A shop builds oak desks and pine desks. Each oak desk costs the shop $400 to build and yields a profit of $90."
+        " Each pine desk costs the shop $250 to build and yields a profit of $60. The shop can spend at most $20000 on"
+        " building desks. How many of each maximize the profit?"
+    )
+    oak, _, spend = constraint_sentences(text, asked_quantity(text))
+    written = [
+        {"constraints": []},
+        {"constraints": ["oak * 400 + pine * 60 <= 20000", "400 * oak + 250 * pine <= 20000"]},
+        {"constraints": []},
+    ]
+    steps = extract(text, _two_integers_llm(("oak", "pine"), written, "90 * oak + 60 * pine"))
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["400 * oak + 250 * pine <= 20000"]
+    assert steps.left_out == ["a profit added to costs beside a reading of costs: oak * 400 + pine * 60 <= 20000"]
+    assert oak.startswith("Each oak") and spend.startswith("The shop can spend")
+    # alone, it is the Verifier's to send back: which reading is right is not known without the other
+    assert profits_beside_costs([{"expression": "oak * 400 + pine * 60 <= 20000"}], text) == []
+
+
 def test_another_reading_of_a_bound_code_wrote_from_the_table_is_left_out() -> None:
     """nl4opt-105 on the 1.5B at 08ce71d: "To produce one batch of pork ribs requires 2 hours on the meat slicer and
     3.5 hours on the meat packer" as pork_rib_batches * (2 + 3.5) <= 4000, beside the two 4000-hour constraints code
