@@ -501,6 +501,12 @@ _KINDS_OF = re.compile(
 """'two types of', 'several kinds of': the kinds a problem chooses among."""
 
 
+_JUNK_AFTER = re.compile(r"\n|```|['\"]\s*[}\]]")
+"""Where a meaning runs on into what is no meaning: a new line, code, the end of the JSON it was copied from (the
+1.5B model's meaning of desert_trucks in nl4opt-143 at 5fb3f49 went on "...(nonnegative integer)'}]}" and a Python
+program, shown in every later prompt)."""
+
+
 def _unique_variables(raw: list[Any]) -> list[dict[str, str]]:
     seen: set[str] = set()
     variables: list[dict[str, str]] = []
@@ -512,9 +518,8 @@ def _unique_variables(raw: list[Any]) -> list[dict[str, str]]:
             continue
         seen.add(name.lower())
         domain = str(item.get("domain", "nonnegative real"))
-        variables.append(
-            {"name": name, "meaning": str(item.get("meaning", "")), "domain": domain if domain in DOMAINS else "nonnegative real"}
-        )
+        meaning = _JUNK_AFTER.split(str(item.get("meaning", "")), maxsplit=1)[0].strip()
+        variables.append({"name": name, "meaning": meaning, "domain": domain if domain in DOMAINS else "nonnegative real"})
     return variables
 
 

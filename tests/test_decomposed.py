@@ -184,6 +184,23 @@ def test_a_steps_constraint_still_naming_no_variable_after_its_mends_is_left_out
     assert result.ok and result.objective == pytest.approx(best)
 
 
+def test_a_variables_meaning_ends_where_code_or_the_json_it_came_from_begins() -> None:
+    """nl4opt-143 on the 1.5B at 5fb3f49: desert_trucks meant "number of desert trucks used (nonnegative
+    integer)'}]}" and a Python program after it, shown in every later prompt."""
+    text = "A shop sells tea and coffee. It has 30 kg of beans. Maximize the revenue."
+    junk = "kg of coffee sold'}]}\n```python\ncoffee = 0\n```"
+    llm = Scripted(
+        {
+            "modeler_steps_variables": [{"variables": [{"name": "coffee", "meaning": junk, "domain": "nonnegative real"}]}],
+            "modeler_steps_constraint": [{"constraints": ["coffee <= 30"]}],
+            "modeler_steps_objective": [{"expression": "coffee"}],
+        }
+    )
+    [coffee] = extract(text, llm).elements["variables"]
+    assert coffee["meaning"] == "kg of coffee sold"
+    assert "kg of coffee sold (nonnegative real)" in str(llm.asked[-1])  # the listing later prompts show
+
+
 def test_sentences_without_numbers_or_requirements_are_not_asked_about() -> None:
     text = "A shop sells tea and coffee. It likes its customers. It has 30 kg of beans. Maximize the revenue."
     assert constraint_sentences(text, asked_quantity(text)) == ["It has 30 kg of beans."]
