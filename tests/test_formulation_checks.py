@@ -840,6 +840,25 @@ def test_a_bound_the_text_states_for_one_thing_written_on_another_is_named() -> 
     )  # two bounds by 120: which one it is is not known
 
 
+def test_a_sentence_of_two_things_joined_by_and_each_gives_a_column_of_the_table() -> None:
+    """nl4opt-198 on the 1.5B at 5fb3f49: "Each train can transport 120 people per hour comfortably and each tram can
+    transport 30 people per hour comfortably" gave no column (one clause naming both), so "at least 600 people" was
+    written as trains + trams >= 600 and sent back three rounds for the 120 and 30 unused."""
+    from agents.formulation_checks import counts_added_as_ones, written_from_columns
+
+    text = (
+        "A city runs ferries and barges. Each ferry can move 90 people per hour and each barge can move 20 people per"
+        " hour. At least 500 people per hour must be moved. Minimize the number of boats."
+    )
+    boats = [{"name": "ferries", "meaning": "number of ferries"}, {"name": "barges", "meaning": "number of barges"}]
+    moved = sentences(text)[2]
+    assert written_from_columns(moved, boats, text) == ["90 * ferries + 20 * barges >= 500"]
+    [ones] = counts_added_as_ones({"variables": boats, "constraints": [{"expression": "ferries + barges >= 500"}]}, text)
+    assert "how many people one of each carries (ferries 90, barges 20)" in ones
+    joined = text.replace("and each barge can move", "and a barge can move")  # no "each": one clause, as before
+    assert written_from_columns(moved, boats, joined) == []
+
+
 def test_a_name_joining_two_words_of_the_text_and_a_clause_naming_both_machines_give_the_table() -> None:
     """nl4opt-081 on the 1.5B at fb27aeb: hayharvester_acres named no "hay harvester", and "200 acres of land on which
     he must process hay using either a windrower or hay harvester" was read as what the hay harvester measures (the
