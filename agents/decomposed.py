@@ -40,6 +40,7 @@ from agents.formulation_checks import (
     measure_words,
     misattributed_beside_a_reading,
     misread_bounds,
+    more_than_inverted,
     multiples_inverted,
     numbers_by_measure,
     objective_of_the_column,
@@ -393,6 +394,7 @@ def extract(
         **percents_as_shares(constraints, text),
         **share_words_inverted(constraints, variables),
         **multiples_inverted(constraints, variables),
+        **more_than_inverted(constraints, variables),
         **shares_against_their_words(constraints, variables, text),
     }
     shared = [{**c, "expression": mended[i]} if i in mended else c for i, c in enumerate(constraints)]

@@ -2001,6 +2001,38 @@ def bounds_of_another_thing(elements: dict[str, Any], text: str) -> list[str]:
     return errors
 
 
+def more_than_inverted(constraints: list[dict[str, Any]], variables: list[Any]) -> dict[int, str]:
+    """Constraints that compare the two variables "more A than B" (or "fewer A than B") names the other way round, by
+    index, each turned to the way the words say (A >= B; A <= B). The 1.5B model wrote nl4opt-143's "the company
+    prefers to have more camel caravans than desert trucks" as camel_caravans <= desert_trucks at 6c45e2c, verified at
+    50 for 136. Only a comparison of the two by ones, in a sentence that states no multiple of them."""
+    own = _own_name_words(variables)
+    turned: dict[int, str] = {}
+    for index, constraint in enumerate(constraints):
+        meaning, expression = plain_numbers(str(constraint.get("meaning", ""))), str(constraint.get("expression", ""))
+        found, read = _MORE_THAN.search(meaning), _comparison(expression)
+        multiple = any(p.search(meaning) for p in (_MULTIPLE, _TIMES_AS_MANY, _TWICE_AS_MANY))
+        if found is None or multiple or read is None or read[0] == "==" or read[2] != 0:
+            continue
+        subject, other = _named_in(found["inner"], own), _named_in(found["after"], own)
+        if len(subject) != 1 or len(other) != 1 or subject == other or set(read[1]) != {*subject, *other}:
+            continue
+        a, b = subject[0], other[0]
+        if not (_equal(read[1][a], -read[1][b]) and _equal(abs(read[1][a]), 1.0)):
+            continue
+        # a on the big side; not after "no", "not", "cannot" in its clause ("There can be no more sleds than carts")
+        negated = _NEGATED.search(_CLAUSE_BREAK.split(meaning[: found.start()])[-1]) is not None
+        big = (found["word"].lower() == "more") != negated
+        written_big = (read[1][a] > 0) == (read[0] == ">=")
+        if big != written_big:
+            turned[index] = f"{a} {'>=' if big else '<='} {b}"
+    return turned
+
+
+_NEGATED = re.compile(r"\b(?:no|not|cannot|can't|never|nor)\b", re.IGNORECASE)
+_MORE_THAN = re.compile(r"\b(?P<word>more|fewer|less)\s+(?P<inner>[^,.;]+?)\s+than\s+(?P<after>[^,.;]+)", re.IGNORECASE)
+
+
 _MULTIPLES = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0}
 _MULTIPLE = re.compile(
     rf"\b(?P<bound>{_LOWER}|{_UPPER})\s+(?P<times>twice|double|triple|thrice|(?:\d+(?:\.\d+)?|[a-z]+)\s+times)"

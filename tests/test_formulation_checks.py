@@ -802,6 +802,33 @@ def test_a_multiple_of_more_one_thing_than_another_with_another_sentences_bound_
     }
 
 
+def test_more_of_one_thing_than_another_written_the_other_way_is_turned_to_its_words() -> None:
+    """nl4opt-143 on the 1.5B at 6c45e2c: "the company prefers to have more camel caravans than desert trucks" as
+    camel_caravans <= desert_trucks, verified at 50 for 136."""
+    from agents.formulation_checks import more_than_inverted
+
+    boats = [{"name": "rafts"}, {"name": "kayaks"}]
+    more = "Because rafts are safer, the club prefers to have more rafts than kayaks."
+    fewer = "The club must use fewer kayaks than rafts."
+    written = [
+        {"meaning": more, "expression": "rafts <= kayaks"},  # the other way
+        {"meaning": more, "expression": "kayaks - rafts >= 0"},  # the other way too
+        {"meaning": more, "expression": "rafts >= kayaks"},  # right
+        {"meaning": fewer, "expression": "kayaks >= rafts"},  # the other way
+        {"meaning": fewer, "expression": "kayaks <= rafts"},  # right
+        {"meaning": more, "expression": "rafts <= 2 * kayaks"},  # weighed: not a comparison by ones
+        {"meaning": more.replace("more rafts", "twice as many and more rafts"), "expression": "rafts <= kayaks"},
+        {"meaning": "There can be no more rafts than kayaks.", "expression": "rafts >= kayaks"},  # "no more": <=
+        {"meaning": "There can be no more rafts than kayaks.", "expression": "rafts <= kayaks"},
+    ]
+    assert more_than_inverted(written, boats) == {
+        0: "rafts >= kayaks",
+        1: "rafts >= kayaks",
+        3: "kayaks <= rafts",
+        7: "rafts <= kayaks",
+    }
+
+
 def test_a_bound_the_text_states_for_one_thing_written_on_another_is_named() -> None:
     """nl4opt-088 on the 1.5B at f5d5b2f: "must perform at least 250 pH tests" as 3 * salinity_tests >= 250 under
     "Each unit of the salinity test requires three probes"."""
