@@ -18,6 +18,8 @@ Sets (each case's record goes to <out>/<set>-<model>-k<k>-<mode>.jsonl as soon a
   nl4opt50g every 5th record from record 1 (1, 6, ..., 241: 49 problems): held out as nl4opt50h, first run at fb27aeb
   nl4opt50t every 5th record from record 3 (3, 8, ..., 243: 49 problems): held out as nl4opt50h, first 20 first run at
             f5d5b2f, the other 29 at 5fb3f49
+  logior    ../shared/benchmarks/logior.jsonl: 92 harder logistics MILPs (LogiOR), never read to tune the code; its first
+            10 first run at 6af67d8 (--limit 10)
 
 Columns: accuracy (right number, or "infeasible" where no optimum exists), confidently wrong (a number given as the
 answer, and wrong), no answer (no number: no model, infeasible, cap, out of time, no agreement), minutes per problem
@@ -51,6 +53,7 @@ SETS = {
     "nl4opt50f": (SHARED / "nl4opt.jsonl", 4, 5),
     "nl4opt50g": (SHARED / "nl4opt.jsonl", 1, 5),
     "nl4opt50t": (SHARED / "nl4opt.jsonl", 3, 5),
+    "logior": (SHARED / "logior.jsonl", 0, 1),
 }
 """Each set: its file, the first record taken and the step."""
 
