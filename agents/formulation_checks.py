@@ -2326,6 +2326,29 @@ def _linear(node: ast.expr) -> tuple[dict[str, float], float] | None:
     return None
 
 
+def listed_numbers_added(elements: dict[str, Any], text: str) -> list[str]:
+    """An expression adding up three or more of the text's numbers as one constant ("boxes * 10 >= 6 + 7 + 8 + 3 + 2 +
+    4 + 5"): each belongs to a thing of its own, and a model that decides for each thing (which box an item goes in)
+    needs a variable for each. The 1.5B model wrote LogiOR's first bin-packing problem so at 353fb5f, verified at 7
+    boxes for 4 (the other constraint "boxes >= 7", the count of items)."""
+    stated = _stated_numbers(text)
+    found: list[str] = []
+    for which, expression in _element_expressions(elements):
+        for run in _ADDED_CONSTANTS.finditer(expression):
+            numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", run.group())]
+            if all(any_equal(stated, [n]) for n in numbers):
+                found.append(
+                    f"{which}{expression} adds up the text's numbers {run.group().strip()} as one constant: each is a"
+                    " number of a thing of its own; decide for each thing with a variable of its own (a set indexed"
+                    " by the things), not for their total"
+                )
+                break
+    return found[:2]
+
+
+_ADDED_CONSTANTS = re.compile(r"(?<![\w.*/])\d+(?:\.\d+)?(?:\s*\+\s*\d+(?:\.\d+)?){2,}(?![\w.*/])")
+
+
 def elements_against_text(elements: dict[str, Any], text: str) -> list[str]:
     """Every check of free-form elements against the words of their text, as the Verifier's messages, in order."""
     return [
@@ -2350,4 +2373,5 @@ def elements_against_text(elements: dict[str, Any], text: str) -> list[str]:
         *profits_less_costs(elements, text),
         *objective_offset_by_a_bound(elements, text),
         *bounds_of_another_thing(elements, text),
+        *listed_numbers_added(elements, text),
     ]

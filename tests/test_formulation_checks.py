@@ -829,6 +829,20 @@ def test_more_of_one_thing_than_another_written_the_other_way_is_turned_to_its_w
     }
 
 
+def test_a_list_of_the_texts_numbers_added_up_as_one_constant_is_named() -> None:
+    """LogiOR's first bin-packing problem on the 1.5B at 353fb5f: boxes * 10 >= 6 + 7 + 8 + 3 + 2 + 4 + 5 beside
+    boxes >= 7 (the count of items), verified at 7 boxes for 4: a model that decides for each item needs a variable
+    for each."""
+    from agents.formulation_checks import listed_numbers_added
+
+    text = "Each crate holds 12 kg. Five parcels weigh 9, 4, 7, 3 and 6 kg. Pack them in the fewest crates."
+    [finding] = listed_numbers_added({"constraints": [{"expression": "12 * crates >= 9 + 4 + 7 + 3 + 6"}]}, text)
+    assert "adds up the text's numbers 9 + 4 + 7 + 3 + 6 as one constant" in finding
+    assert listed_numbers_added({"constraints": [{"expression": "12 * crates >= 9 + 4"}]}, text) == []  # two
+    assert listed_numbers_added({"constraints": [{"expression": "crates >= 1 + 2 + 5"}]}, text) == []  # not the text's
+    assert listed_numbers_added({"constraints": [{"expression": "9 * a + 4 * b + 7 * c <= 12"}]}, text) == []
+
+
 def test_a_bound_the_text_states_for_one_thing_written_on_another_is_named() -> None:
     """nl4opt-088 on the 1.5B at f5d5b2f: "must perform at least 250 pH tests" as 3 * salinity_tests >= 250 under
     "Each unit of the salinity test requires three probes"."""
