@@ -19,7 +19,7 @@ Sets (each case's record goes to <out>/<set>-<model>-k<k>-<mode>.jsonl as soon a
   nl4opt50t every 5th record from record 3 (3, 8, ..., 243: 49 problems): held out as nl4opt50h, first 20 first run at
             f5d5b2f, the other 29 at 5fb3f49
   logior    ../shared/benchmarks/logior.jsonl: 92 harder logistics MILPs (LogiOR), never read to tune the code; its first
-            10 first run at 6af67d8 (--limit 10)
+            10 first run at 353fb5f (--limit 10)
 
 Columns: accuracy (right number, or "infeasible" where no optimum exists), confidently wrong (a number given as the
 answer, and wrong), no answer (no number: no model, infeasible, cap, out of time, no agreement), minutes per problem
