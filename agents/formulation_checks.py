@@ -27,13 +27,12 @@ from tools.question import (
     clause_numbers,
     counted_in_plural,
     counted_numbers,
-    counts_in_digits,
     number_measures,
     plural,
     sentences,
     word_numbers,
 )
-from tools.textdata import NUMBER, PERCENT, TextData, plain_numbers, shares
+from tools.textdata import NUMBER, PERCENT, TextData, counts_in_digits, plain_numbers, shares
 
 _MAXIMISE = re.compile(r"\b(maximi[sz]e[sd]?|maximi[sz]ing|maximi[sz]ation)\b", re.IGNORECASE)
 _MINIMISE = re.compile(r"\b(minimi[sz]e[sd]?|minimi[sz]ing|minimi[sz]ation)\b", re.IGNORECASE)

@@ -443,15 +443,6 @@ def requirement_clauses(text: str) -> list[Clause]:
     return clauses
 
 
-def counts_in_digits(text: str) -> str:
-    """The text with its counts from two to twelve written in digits ("requires two probes" → "requires 2 probes"),
-    for readers of numbers with what they count."""
-    return _COUNT_WORD.sub(lambda m: str(_NUMBER_WORDS[m.group().lower()]), text)
-
-
-_COUNT_WORD = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.IGNORECASE)
-
-
 def word_numbers(text: str) -> tuple[float, ...]:
     """Numbers written as words ('two', 'twice', 'half')."""
     return tuple(

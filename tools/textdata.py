@@ -331,6 +331,12 @@ def counted_nouns(text: str) -> tuple[tuple[str, float], ...]:
     return tuple(dict.fromkeys(found + _enumerated(text)))
 
 
+def counts_in_digits(text: str) -> str:
+    """The text with its counts from two to twelve written in digits ("requires two probes" → "requires 2 probes"),
+    for readers of numbers with what they count."""
+    return _COUNT_WORD.sub(lambda m: str(_COUNT_WORDS[m.group().lower()]), text)
+
+
 def stated_counts(text: str) -> tuple[float, ...]:
     """How many things the text says there are without writing the count: "two channels", "channels 1, 6 and 11"."""
     words = [float(_COUNT_WORDS[w.lower()]) for w in _COUNT_WORD.findall(text)]
