@@ -35,6 +35,7 @@ from agents.formulation_checks import (
     contents_as_bounds,
     continuous_amounts,
     count_objective,
+    counts_weighed_by_their_column,
     derived_bounds,
     expression_literals,
     measure_words,
@@ -390,6 +391,7 @@ def extract(
         steps.left_out += [why.format(**c) for c in dropped]
         constraints = [c for c in constraints if all(c is not d for d in dropped)]
     mended = {
+        **counts_weighed_by_their_column(constraints, variables, text),
         **times_as_many_as_equal(constraints, text),
         **percents_as_shares(constraints, text),
         **share_words_inverted(constraints, variables),

@@ -669,28 +669,53 @@ def counts_added_as_ones(elements: dict[str, Any], text: str) -> list[str]:
     count people count the same people. nl4opt-014 on the 1.5B at dde74f9 with three candidates: two agreed on 600
     for 75 with scooter_count >= 300 - rickshaw_count."""
     variables = [v for v in elements.get("variables", []) if isinstance(v, dict) and v.get("name")]
+    expressions = [e for which, e in _element_expressions(elements) if not which]
+    found = [
+        f"{expressions[index]} adds up the variables one by one against {bound:g} {plural(counted)}, but the text"
+        f" says how many {plural(unit)} one of each carries ({', '.join(f'{n} {row[n]:g}' for n in weights)}):"
+        " weigh each variable by it"
+        for index, (_, weights, bound), counted, unit, row in _added_as_ones(expressions, variables, text)
+    ]
+    return found[:2]
+
+
+def counts_weighed_by_their_column(constraints: list[dict[str, Any]], variables: list[Any], text: str) -> dict[int, str]:
+    """What code writes for a constraint counts_added_as_ones names, a plain sum of the variables against a number
+    of things: the same sum with each variable weighed by how many of those things one of it carries, in the same
+    direction (pigeons + owls <= 1000 for "the school only has 1000 treats available" where a pigeon "requires 3
+    treats" and an owl "5 treats" → 3 * pigeons + 5 * owls <= 1000). nl4opt-010 on the 1.5B at b80d034 wrote that
+    plain sum in four rounds however the rejection named the weights, and ended at the cap."""
+    names = [v for v in variables if isinstance(v, dict) and v.get("name")]
+    expressions = [str(c.get("expression", "")) for c in constraints]
+    return {
+        index: " + ".join(f"{row[n]:g} * {n}" for n in weights) + f" {sense} {bound:g}"
+        for index, (sense, weights, bound), _, _, row in _added_as_ones(expressions, names, text)
+        if all(_equal(w, 1.0) for w in weights.values())
+    }
+
+
+def _added_as_ones(
+    expressions: list[str], variables: list[Any], text: str
+) -> Iterator[tuple[int, tuple[str, dict[str, float], float], str, str, dict[str, float]]]:
+    """Each comparison adding up two or more variables by ones (either sign) against a number of things stated
+    once, with a column of the text's table counting the same things (or the same people) for each of them, not
+    all by ones: its position, its reading as _bounded_sum gives it, the things the number counts, the column's
+    unit and the column."""
     measures = _single_measures(text)
     columns = _columns(variables, text, contents=True).items()
     rows = [(unit, row) for (unit, what), (row, twice) in columns if not what and not twice and len(row) >= 2]
-    found: list[str] = []
-    for which, expression in _element_expressions(elements):
-        read = _comparison(expression) if not which else None
-        if read is None or not read[2] or len(read[1]) < 2 or any(not _equal(abs(w), 1.0) for w in read[1].values()):
+    for index, expression in enumerate(expressions):
+        read = _bounded_sum(expression)
+        if read is None or len(read[1]) < 2 or any(not _equal(abs(w), 1.0) for w in read[1].values()):
             continue
-        counted = next((m for n, m in measures.items() if _equal(n, abs(read[2])) and not m[1]), None)
+        counted = next((m for n, m in measures.items() if _equal(n, read[2]) and not m[1]), None)
         if counted is None or _is_measure(counted[0]) or counted[0] in _GENERIC_UNITS | _PACKED:
             continue
         for unit, row in rows:
             same = _stem(unit) == _stem(counted[0]) or {_stem(unit), _stem(counted[0])} <= _PERSONS
             if same and set(read[1]) <= set(row) and any(not _equal(row[n], 1.0) for n in read[1]):
-                each = ", ".join(f"{n} {row[n]:g}" for n in read[1])
-                found.append(
-                    f"{expression} adds up the variables one by one against {abs(read[2]):g} {plural(counted[0])}, but"
-                    f" the text says how many {plural(unit)} one of each carries ({each}):"
-                    " weigh each variable by it"
-                )
+                yield index, read, counted[0], unit, row
                 break
-    return found[:2]
 
 
 def objective_weighed_by_a_ratio(elements: dict[str, Any], text: str) -> list[str]:

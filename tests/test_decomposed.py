@@ -1091,3 +1091,24 @@ def test_has_to_is_a_need_and_a_share_asked_again_and_written_the_other_way_is_t
     assert [values["sentence"] for _, values in llm.asked] == [share]  # code's writing was sent back: the LLM's now
     assert "trolleys <= 0.4 * (carts + trolleys)" in [c["expression"] for c in steps.elements["constraints"]]
     assert steps.turned == ["trolleys >= 0.4 * (carts + trolleys) → trolleys <= 0.4 * (carts + trolleys)"]
+
+
+def test_a_plain_sum_against_things_each_variable_takes_several_of_is_weighed_by_code() -> None:
+    """nl4opt-010 on the 1.5B at b80d034: "the school only has 1000 treats available and at least 20 carrier pigeons
+    must be uses" (a pigeon requires 3 treats, an owl 5), written as pigeons + owls <= 1000 in four rounds however
+    the Verifier named the weights, ended at the cap. Code weighs the sum by the column; a sum against a number of
+    the variables themselves stays."""
+    text = (
+        "A courier sends parcels by bikes or by drones. A bike delivers 4 parcels a day and takes 2 charging tokens;"
+        " a drone delivers 9 parcels a day and takes 5 charging tokens. The depot only has 120 charging tokens a day"
+        " and at least 6 bikes must be used. How many bikes and drones maximize the parcels delivered?"
+    )
+    written = [{"constraints": []}, {"constraints": ["bikes + drones <= 120", "bikes >= 6"]}]
+    steps = extract(text, _two_integers_llm(("bikes", "drones"), written, "4 * bikes + 9 * drones"))
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["2 * bikes + 5 * drones <= 120", "bikes >= 6"]
+    assert steps.turned == ["bikes + drones <= 120 → 2 * bikes + 5 * drones <= 120"]
+    room = text.replace("and at least 6 bikes must be used", "and room for 30 vehicles")
+    written = [{"constraints": []}, {"constraints": ["bikes + drones <= 30", "2 * bikes + 5 * drones <= 120"]}]
+    steps = extract(room, _two_integers_llm(("bikes", "drones"), written, "4 * bikes + 9 * drones"))
+    assert [c["expression"] for c in steps.elements["constraints"]] == ["bikes + drones <= 30", "2 * bikes + 5 * drones <= 120"]
+    assert steps.turned == []
