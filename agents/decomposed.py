@@ -41,6 +41,7 @@ from agents.formulation_checks import (
     measure_words,
     misattributed_beside_a_reading,
     misread_bounds,
+    mixed_measures,
     more_than_inverted,
     multiples_inverted,
     numbers_by_measure,
@@ -349,6 +350,11 @@ def extract(
         (
             "off its sentence: {expression} (for: {meaning})",
             lambda cs: [c for c in cs if c["expression"] in off.get(c["meaning"], [])],
+        ),
+        (  # nl4opt-020 on the 1.5B at b80d034: 20 * ramen + 10 * fries >= 300 for "A travelling salesman only eats
+            # ramen and fries", grams of protein against a pack of fries' calories, verified at 1950 for 750
+            "adding up the numbers of two things for a sentence stating none: {expression} (for: {meaning})",
+            lambda cs: [c for c in cs if not clause_numbers(c["meaning"]) and mixed_measures({"constraints": [c]}, text)],
         ),
         (
             "comparing what its sentence does not compare: {expression} (for: {meaning})",

@@ -844,6 +844,8 @@ def _other_measure(
         of_a_thing = measure in _GENERIC_UNITS or _is_measure(measure)
         if count in things and not _is_measure(count) and of_a_thing:
             return _stem(count) not in {_stem(w) for w in thing.split()}
+        if _is_measure(count) and _is_measure(measure) and different_dimensions(count, measure):
+            return True  # "300 calories" against "20 grams of protein": nl4opt-020 on the 1.5B at b80d034
     if what or other_what or unit == other_unit or {_stem(unit), _stem(other_unit)} <= _PERSONS:
         return False  # "4600 customers" and "50 tourists" per sedan may count the same people
     if "$" in (unit, other_unit) and {unit, other_unit} & things:

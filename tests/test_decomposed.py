@@ -1112,3 +1112,31 @@ def test_a_plain_sum_against_things_each_variable_takes_several_of_is_weighed_by
     steps = extract(room, _two_integers_llm(("bikes", "drones"), written, "4 * bikes + 9 * drones"))
     assert [c["expression"] for c in steps.elements["constraints"]] == ["bikes + drones <= 30", "2 * bikes + 5 * drones <= 120"]
     assert steps.turned == []
+
+
+def test_a_sum_of_two_measures_for_a_sentence_stating_no_number_is_left_out_and_named_by_the_verifier() -> None:
+    """nl4opt-020 on the 1.5B at b80d034: 20 * ramen + 10 * fries >= 300 written for "A travelling salesman only eats
+    ramen and fries" (grams of protein against the calories of a pack of fries), verified at 1950 for 750. Calories
+    and grams differ in dimension though only the grams say of what; code leaves the sum out of a sentence stating
+    no number, and the Verifier names it wherever it stands."""
+    from agents.formulation_checks import mixed_measures
+
+    text = (
+        "A hiker only packs rice and beans. A bag of rice holds 500 calories and 12 grams of fibre; a tin of beans holds"
+        " 350 calories and 20 grams of fibre. She needs at least 4000 calories and 150 grams of fibre. How many of each"
+        " should she pack to carry the fewest items?"
+    )
+    written = [
+        {"constraints": ["12 * rice + 20 * beans >= 350"]},
+        {"constraints": []},
+        {"constraints": ["500 * rice + 350 * beans >= 4000", "12 * rice + 20 * beans >= 150"]},
+    ]
+    steps = extract(text, _two_integers_llm(("rice", "beans"), written, "rice + beans"))
+    assert "12 * rice + 20 * beans >= 350" not in [c["expression"] for c in steps.elements["constraints"]]
+    assert steps.left_out == [
+        "adding up the numbers of two things for a sentence stating none: 12 * rice + 20 * beans >= 350"
+        " (for: A hiker only packs rice and beans.)"
+    ]
+    [finding] = mixed_measures({"constraints": [{"expression": "12 * rice + 20 * beans >= 350"}]}, text)
+    assert finding.startswith("12 * rice + 20 * beans >= 350 adds up 350 (calories) and 12 (grams of fibre)")
+    assert mixed_measures({"constraints": [{"expression": "12 * rice + 20 * beans >= 150"}]}, text) == []
