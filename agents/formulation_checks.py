@@ -977,8 +977,12 @@ def written_from_columns(sentence: str, variables: list[Any], text: str) -> list
         # not one that names it only as what a number measures ("450 units of platinum" beside platinum_heavy)
     written: list[str] = []
     bounds: list[float] = []
+    carried: str | None = None
     for clause in _CLAUSE_BREAK.split(plain_numbers(sentence)):
         senses = _bound_senses(clause)
+        if _LIST_GOES_ON.match(clause):  # "has 1345 grams of substance A, 346 grams of substance B, ..."
+            senses = [(n, sense or carried) for n, sense in senses]
+        carried = senses[-1][1] if senses else None
         for value, unit, what in number_measures(clause):
             sense = next((senses.pop(i)[1] for i, (n, _) in enumerate(senses) if _equal(n, value)), None)
             unit = _money_as_dollar(unit)
@@ -1273,6 +1277,7 @@ def _clauses_naming(variables: list[Any], text: str) -> Iterator[tuple[str, list
         before: list[str] = []
         for clause in _SUBJECT_BREAK.split(plain_numbers(sentence)):  # not "20,000" as "20" and "000"
             named = [n for n in names if _named_by(own[n], _said(clause))]
+            named = [n for n in named if not any(_name_stems(n) < _name_stems(o) for o in named)]  # "Oil Max Pro"
             if len(named) > 1:  # "A chop saw can work 25 pounds of steel": the steel measured names no steel cutter
                 named = [n for n in named if _named_by(own[n], _said(_without_measured(clause)))] or named
             if not named and len(before) == 1 and _LIST_GOES_ON.match(clause):
@@ -1320,11 +1325,15 @@ def _own_name_words(variables: list[Any]) -> dict[str, set[str]]:
     ("supplement a")."""
     names = [str(v.get("name", "")) for v in variables if isinstance(v, dict) and v.get("name")]
     tokens = {n: re.findall(r"[a-z]+|\d+", n.lower()) for n in names}
-    words = {n: {_stem(w) for w in ts if len(w) >= 3 and not w.isdigit()} for n, ts in tokens.items()}
+    words = {n: _name_stems(n) for n in names}
     own: dict[str, set[str]] = {}
     for n, ws in words.items():
         others = [o for o in names if o != n]
         own[n] = ws - set().union(*(words[o] for o in others))
+        if not own[n] and len(ws) >= 2 and all(ws < words[o] for o in others if ws <= words[o]):
+            # a name inside another's (oil_max beside oil_max_pro): its words one after the other, "oil max", which
+            # `_clauses_naming` does not take for it where the other is named too
+            own[n] = {" ".join(_stem(t) for t in tokens[n] if len(t) >= 3 and not t.isdigit())}
         labels = [(a, b) for a, b in pairwise(tokens[n]) if len(b) < 3 or b.isdigit()]
         if not own[n] and others:
             own[n] = {f"{_stem(a)} {b}" for a, b in labels if all(b not in tokens[o] for o in others)}
@@ -1333,6 +1342,11 @@ def _own_name_words(variables: list[Any]) -> dict[str, set[str]]:
                 t for o in others for t in tokens[o]
             }
     return own
+
+
+def _name_stems(name: str) -> set[str]:
+    """The stems of a variable name's words of three letters or more."""
+    return {_stem(w) for w in re.findall(r"[a-z]+", name.lower()) if len(w) >= 3}
 
 
 _SHORT_WORDS = frozenset({"of", "to", "in", "on", "at", "by", "or", "an", "as", "is", "it", "no", "per", "we", "us"})

@@ -1333,3 +1333,28 @@ def test_no_solved_problem_of_the_bank_adds_up_variables_by_ones_against_what_th
         variables = [{"name": v.name, "meaning": v.meaning} for v in item.variables]
         elements = {"variables": variables, "constraints": [{"expression": c.expression} for c in item.constraints]}
         assert counts_added_as_ones(elements, item.text) == [], item.id
+
+
+def test_a_name_inside_another_and_a_list_of_amounts_after_one_verb_give_the_table_and_its_bounds() -> None:
+    """nl4opt-045 on the 1.5B at b80d034: oil_max beside oil_max_pro had no word of its own, so no clause named it
+    and code wrote no bound from the table; and in "has 1345 grams of substance A, 346 grams of substance B, 1643
+    grams of substance C" only the first amount said which way it bounds. The model wrote 346 as the bound of
+    substance A in three rounds and ended at the cap."""
+    from agents.formulation_checks import _own_name_words, written_from_columns
+
+    text = (
+        "A bakery makes Cake and Cake Deluxe. A tray of Cake uses 30 grams of sugar and 20 grams of butter. A tray of"
+        " Cake Deluxe uses 50 grams of sugar and 45 grams of butter. The bakery has 900 grams of sugar, 700 grams of"
+        " butter. A tray of Cake earns $4 and a tray of Cake Deluxe earns $7. How many trays of each maximize profit?"
+    )
+    trays = [{"name": "cake", "meaning": "trays of Cake"}, {"name": "cake_deluxe", "meaning": "trays of Cake Deluxe"}]
+    assert _own_name_words(trays) == {"cake": set(), "cake_deluxe": {"delux"}}  # one word inside another: none
+    has = sentences(text)[3]
+    assert written_from_columns(has, trays, text) == []
+    oils = [{"name": "oil_max", "meaning": "containers of Oil Max"}, {"name": "oil_max_pro", "meaning": "of Oil Max Pro"}]
+    text = text.replace("Cake Deluxe", "Oil Max Pro").replace("Cake", "Oil Max")
+    assert _own_name_words(oils) == {"oil_max": {"oil max"}, "oil_max_pro": {"pro"}}
+    assert written_from_columns(has, oils, text) == [
+        "30 * oil_max + 50 * oil_max_pro <= 900",
+        "20 * oil_max + 45 * oil_max_pro <= 700",
+    ]
