@@ -46,6 +46,7 @@ from agents.formulation_checks import (
     multiples_inverted,
     numbers_by_measure,
     objective_of_the_column,
+    objective_of_the_money_column,
     objective_restated,
     one_count_asked,
     partial_readings,
@@ -329,6 +330,7 @@ def extract(
         count_objective(expression, variables, text)
         or one_count_asked(expression, variables, text)
         or objective_of_the_column(expression, variables, text)
+        or objective_of_the_money_column(expression, variables, text)
     )
     recounted = [f"the objective {expression} → {counted}"] if counted else []
     expression = counted or expression

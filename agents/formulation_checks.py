@@ -2189,9 +2189,11 @@ def _asked_sentence(text: str) -> str:
     return asked.sentence if asked is not None and asked.phrase and asked.sentence else text
 
 
+_MONEY_WORD = r"(?:costs?|profits?|revenues?|earnings|income)"
 _MONEY_ASKED = re.compile(
-    r"\b(?:lowest|least|minimum|minimal|smallest|cheapest|highest|maximum|largest|greatest|most|"
-    r"minimi[sz]\w*|maximi[sz]\w*|reduc\w*)\s+(?:[\w'’]+\s+){0,3}?(?P<what>costs?|profits?|revenues?|earnings|income)\b",
+    r"\b(?:(?:lowest|least|minimum|minimal|smallest|cheapest|highest|maximum|largest|greatest|most|"
+    rf"minimi[sz]\w*|maximi[sz]\w*|reduc\w*)\s+(?:[\w'’]+\s+){{0,3}}?{_MONEY_WORD}"
+    rf"|{_MONEY_WORD}\s+(?:is|are|be|gets?)\s+(?:maximi[sz]ed|minimi[sz]ed))\b",  # "so that net revenue is maximized"
     re.IGNORECASE,
 )
 _MONEY = frozenset({"$", "dollar", "euro", "cent", "usd", "eur"})
@@ -2222,6 +2224,20 @@ def objective_without_its_prices(elements: dict[str, Any], text: str) -> list[st
         f"“{asked.group()}” asks for an amount of money; the objective {expression} uses none of the text's money"
         f" amounts ({amounts}): an objective of money weighs each variable by what one unit costs or earns"
     ]
+
+
+def objective_of_the_money_column(expression: str, variables: list[Any], text: str) -> str | None:
+    """What code writes for an objective `objective_without_its_prices` names where the text's table has one column
+    of money, what one unit of each variable costs or earns: nl4opt-085 on the 1.5B at b80d034 maximized "net
+    revenue" as light_oil + non_sticky_oil + heavy_oil in three rounds ("Each tank of light oil produces a net revenue
+    of $550", ...), at the cap. None where the table has no such column or several (a price and a cost)."""
+    names = [str(v.get("name", "")) for v in variables if isinstance(v, dict) and v.get("name")]
+    if not objective_without_its_prices({"variables": variables, "objective": {"expression": expression}}, text):
+        return None
+    rows = [row for (unit, _), (row, twice) in _columns(variables, text, True).items() if unit == "$" and not twice]
+    if len(rows) != 1 or set(rows[0]) != set(names):
+        return None
+    return " + ".join(f"{rows[0][n]:g} * {n}" for n in names)
 
 
 def profits_less_costs(elements: dict[str, Any], text: str) -> list[str]:

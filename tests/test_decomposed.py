@@ -1140,3 +1140,24 @@ def test_a_sum_of_two_measures_for_a_sentence_stating_no_number_is_left_out_and_
     [finding] = mixed_measures({"constraints": [{"expression": "12 * rice + 20 * beans >= 350"}]}, text)
     assert finding.startswith("12 * rice + 20 * beans >= 350 adds up 350 (calories) and 12 (grams of fibre)")
     assert mixed_measures({"constraints": [{"expression": "12 * rice + 20 * beans >= 150"}]}, text) == []
+
+
+def test_an_objective_of_money_written_as_a_count_is_written_from_the_one_money_column() -> None:
+    """nl4opt-085 on the 1.5B at b80d034: "so that net revenue is maximized" as light_oil + non_sticky_oil +
+    heavy_oil in three rounds, each tank's "net revenue of $550" unused, at the cap. Code writes the table's one
+    column of money; with a price and a cost for each (two columns) it writes nothing."""
+    text = (
+        "A mill grinds wheat and rye. Each sack of wheat brings a net revenue of $40 and each sack of rye brings a net"
+        " revenue of $55. A sack of wheat takes 2 hours of milling and a sack of rye takes 3 hours of milling. The mill"
+        " has 120 hours of milling. How many sacks of each should it grind so that net revenue is maximized?"
+    )
+    written = [{"constraints": []}, {"constraints": []}, {"constraints": ["2 * wheat + 3 * rye <= 120"]}]
+    steps = extract(text, _two_integers_llm(("wheat", "rye"), written, "wheat + rye"))
+    assert steps.elements["objective"]["expression"] == "40 * wheat + 55 * rye"
+    assert steps.turned == ["the objective wheat + rye → 40 * wheat + 55 * rye"]
+    priced = text.replace("brings a net revenue of $40", "sells for $40 and costs $10").replace(
+        "brings a net revenue of $55", "sells for $55 and costs $20"
+    )
+    written = [{"constraints": []}, {"constraints": []}, {"constraints": ["2 * wheat + 3 * rye <= 120"]}]
+    steps = extract(priced, _two_integers_llm(("wheat", "rye"), written, "wheat + rye"))
+    assert steps.elements["objective"]["expression"] == "wheat + rye" and steps.turned == []
