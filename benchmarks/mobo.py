@@ -10,7 +10,7 @@ for 10 seeds) and the mean wall time per run.
 Ablation rows ("DRIB ..."): DRIB-MOBO with one change of tools/diffusion/optimizer.py turned off
 ("-acq": the seed's LCB-HVI batch choice; "-refine": no L-BFGS-B polish; "-local": no trust-region
 candidates; "-diffusion": Sobol points instead of the diffusion model, a control for what the model
-adds), "DRIB +trust-polish" with change 4 (off by default) turned on, and "DRIB seed" with all of
+adds), "DRIB +trust-polish" and "DRIB +hedged-polish" with change 4 or 5 (off by default) turned on, and "DRIB seed" with all of
 them off (the seed's method).
 
 Runs are appended to a JSONL file as they finish (with a fingerprint of the method's settings), kept in git under
@@ -69,10 +69,11 @@ ABLATIONS: dict[str, Callable[[DribConfig], DribConfig]] = {
     "DRIB -local": lambda c: replace(c, n_local=0),
     "DRIB -diffusion": lambda c: replace(c, generator=SOBOL),
     "DRIB +trust-polish": lambda c: replace(c, refine_radius=0.2, adapt_radius=True),
+    "DRIB +hedged-polish": lambda c: replace(c, refine_picks=2),
     "DRIB seed": seed_config,
 }
 METHODS = (OURS, *BASELINES, *ABLATIONS)
-LATER_SETTINGS: dict[str, Any] = {"refine_radius": 1.0, "adapt_radius": False}
+LATER_SETTINGS: dict[str, Any] = {"refine_radius": 1.0, "adapt_radius": False, "refine_picks": None}
 """DribConfig settings added after runs were recorded, with the value that leaves a run unchanged."""
 
 

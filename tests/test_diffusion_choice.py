@@ -86,3 +86,18 @@ def test_device_resolution_follows_what_torch_sees() -> None:
     assert resolve_device("auto").type == expected
     assert resolve_device("cuda").type == expected  # no GPU: the CPU instead of an error
     assert resolve_device("cpu").type == "cpu"
+
+
+def test_a_hedged_batch_polishes_only_its_first_picks(toy_gp: ObjectiveSurrogate) -> None:
+    """refine_picks=1: the first pick may leave the pool (the polish improves it on this coarse pool), the others are
+    pool points; with every pick polished the later picks leave the pool too."""
+    coarse = np.random.default_rng(2).uniform(size=(20, 2))
+    hedged = acquisition_batch(toy_gp, coarse, REF_POINT, batch_size=3, mc_samples=64, refine_starts=3, seed=0, refine_picks=1)
+    polished = acquisition_batch(toy_gp, coarse, REF_POINT, batch_size=3, mc_samples=64, refine_starts=3, seed=0)
+
+    def in_pool(row: np.ndarray) -> bool:
+        return bool(np.any(np.all(np.isclose(coarse, row), axis=1)))
+
+    assert not in_pool(hedged[0])
+    assert in_pool(hedged[1]) and in_pool(hedged[2])
+    assert not all(in_pool(row) for row in polished[1:])

@@ -124,11 +124,13 @@ def acquisition_batch(
     refine_maxiter: int = 100,
     seed: int = 0,
     refine_radius: float = 1.0,
+    refine_picks: int | None = None,
 ) -> FloatArray:
     """batch_size unit-cube points by sequential greedy qLogNEHVI over the pool (see module doc).
 
     Without refinement every returned row is a row of candidates; with it a row may be a polished one,
-    at most refine_radius (per coordinate) from the pool point it started at.
+    at most refine_radius (per coordinate) from the pool point it started at. refine_picks polishes only
+    the first that many picks (None: all); the others are pool points.
     """
     device = surrogate.device
     pool = torch.as_tensor(candidates, dtype=DTYPE, device=device)
@@ -138,7 +140,7 @@ def acquisition_batch(
         values = score_pool(acquisition, pool)
         best = int(torch.argmax(values))
         pick, pick_value = pool[best], float(values[best])
-        if refine_starts > 0:
+        if refine_starts > 0 and (refine_picks is None or len(chosen) < refine_picks):
             starts = pool[torch.argsort(values, descending=True)[:refine_starts]]
             polished, polished_value = polish(acquisition, starts, refine_radius, refine_maxiter)
             if polished_value > pick_value:
