@@ -685,11 +685,11 @@ def counts_weighed_by_their_column(constraints: list[dict[str, Any]], variables:
     direction (pigeons + owls <= 1000 for "the school only has 1000 treats available" where a pigeon "requires 3
     treats" and an owl "5 treats" → 3 * pigeons + 5 * owls <= 1000). nl4opt-010 on the 1.5B at b80d034 wrote that
     plain sum in four rounds however the rejection named the weights, and ended at the cap."""
-    names = [v for v in variables if isinstance(v, dict) and v.get("name")]
+    named = [v for v in variables if isinstance(v, dict) and v.get("name")]
     expressions = [str(c.get("expression", "")) for c in constraints]
     return {
         index: " + ".join(f"{row[n]:g} * {n}" for n in weights) + f" {sense} {bound:g}"
-        for index, (sense, weights, bound), _, _, row in _added_as_ones(expressions, names, text)
+        for index, (sense, weights, bound), _, _, row in _added_as_ones(expressions, named, text)
         if all(_equal(w, 1.0) for w in weights.values())
     }
 
@@ -1273,11 +1273,12 @@ def _clauses_naming(variables: list[Any], text: str) -> Iterator[tuple[str, list
     names = list(own)
     if _SHARED.search(text) or any(not _named_by(own[n], _said(text)) for n in names):
         return
+    stems = {n: _name_stems(n) for n in names}
     for sentence in sentences(text):
         before: list[str] = []
         for clause in _SUBJECT_BREAK.split(plain_numbers(sentence)):  # not "20,000" as "20" and "000"
             named = [n for n in names if _named_by(own[n], _said(clause))]
-            named = [n for n in named if not any(_name_stems(n) < _name_stems(o) for o in named)]  # "Oil Max Pro"
+            named = [n for n in named if not any(stems[n] < stems[o] for o in named)]  # "Oil Max Pro" names no oil_max
             if len(named) > 1:  # "A chop saw can work 25 pounds of steel": the steel measured names no steel cutter
                 named = [n for n in named if _named_by(own[n], _said(_without_measured(clause)))] or named
             if not named and len(before) == 1 and _LIST_GOES_ON.match(clause):
