@@ -8,10 +8,11 @@ of DRIB-MOBO vs. that method (paired by seed; with n seeds the smallest possible
 for 10 seeds) and the mean wall time per run.
 
 Ablation rows ("DRIB ..."): DRIB-MOBO with one change of tools/diffusion/optimizer.py turned off
-("-acq": the seed's LCB-HVI batch choice; "-refine": no L-BFGS-B polish; "-local": no trust-region
-candidates; "-diffusion": Sobol points instead of the diffusion model, a control for what the model
-adds), "DRIB +trust-polish" and "DRIB +hedged-polish" with change 4 or 5 (off by default) turned on, and "DRIB seed" with all of
-them off (the seed's method).
+("-acq": the seed's LCB-HVI batch choice; "-refine": no L-BFGS-B polish; "-hedge": every pick polished, not only
+the first two (change 5 off: DRIB-MOBO's default before 2026-12-07); "-local": no trust-region candidates;
+"-diffusion": Sobol points instead of the diffusion model, a control for what the model adds), "DRIB +trust-polish"
+with change 4 (off by default) on every pick instead of the hedge, and "DRIB seed" with all of them off (the seed's
+method).
 
 Runs are appended to a JSONL file as they finish (with a fingerprint of the method's settings), kept in git under
 benchmarks/records/ (a tier takes hours of CPU; records in an ignored folder were lost with a machine), so a
@@ -65,11 +66,12 @@ OURS = "DRIB-MOBO"
 BASELINES = ("NSGA-II", "qLogNEHVI", "Sobol")
 ABLATIONS: dict[str, Callable[[DribConfig], DribConfig]] = {
     "DRIB -acq": lambda c: replace(c, choice=LCB_HVI),
-    "DRIB -refine": lambda c: replace(c, refine_starts=0),
+    # refine_picks=None where the row polishes no pick or every pick: the same run, and its fingerprint, as before change 5
+    "DRIB -refine": lambda c: replace(c, refine_starts=0, refine_picks=None),
     "DRIB -local": lambda c: replace(c, n_local=0),
     "DRIB -diffusion": lambda c: replace(c, generator=SOBOL),
-    "DRIB +trust-polish": lambda c: replace(c, refine_radius=0.2, adapt_radius=True),
-    "DRIB +hedged-polish": lambda c: replace(c, refine_picks=2),
+    "DRIB -hedge": lambda c: replace(c, refine_picks=None),
+    "DRIB +trust-polish": lambda c: replace(c, refine_radius=0.2, adapt_radius=True, refine_picks=None),
     "DRIB seed": seed_config,
 }
 METHODS = (OURS, *BASELINES, *ABLATIONS)
@@ -226,7 +228,7 @@ def summarise(records: list[dict[str, Any]], out: Path, tier_name: str) -> None:
         final.setdefault((r["problem"], r["method"]), {})[r["seed"]] = r["hv"][-1]
         times.setdefault((r["problem"], r["method"]), []).append(r["time_s"])
     header = (
-        f"{'problem':7s} {'method':16s} {'seeds':>5s} {'final HV mean ± std':>21s} {'median':>8s} {'p (DRIB vs)':>11s}"
+        f"{'problem':7s} {'method':18s} {'seeds':>5s} {'final HV mean ± std':>21s} {'median':>8s} {'p (DRIB vs)':>11s}"
         f" {'time/run':>9s}"
     )
     print("\n" + header)
@@ -246,7 +248,7 @@ def summarise(records: list[dict[str, Any]], out: Path, tier_name: str) -> None:
             p = None if method == OURS else paired_p_value(ours, values)
             p_text = "-" if p is None else f"{p:.3f}"
             print(
-                f"{problem:7s} {method:16s} {len(hv):5d} {hv.mean():10.4f} ± {hv.std(ddof=1) if len(hv) > 1 else 0:7.4f}"
+                f"{problem:7s} {method:18s} {len(hv):5d} {hv.mean():10.4f} ± {hv.std(ddof=1) if len(hv) > 1 else 0:7.4f}"
                 f" {np.median(hv):8.4f} {p_text:>11s} {np.mean(times[(problem, method)]):8.1f}s"
             )
             band = hv_band([r for r in records if r["problem"] == problem and r["method"] == method])
@@ -264,7 +266,7 @@ def summarise(records: list[dict[str, Any]], out: Path, tier_name: str) -> None:
     for method, (higher, significant, total) in tally.items():
         if total:
             print(
-                f"DRIB-MOBO mean final HV higher than {method:16s} on {higher} of {total} problems ({significant} with p < 0.05)"
+                f"DRIB-MOBO mean final HV higher than {method:18s} on {higher} of {total} problems ({significant} with p < 0.05)"
             )
     for name, curves in (("", main_curves), ("_ablation", ablation_curves)):
         if not any(method in ABLATIONS for lines in curves.values() for method in lines) and name:

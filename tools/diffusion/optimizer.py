@@ -135,8 +135,8 @@ class DribConfig:
     """Change 4 (off by default): the polish stays within this distance (per coordinate) of its start; 1.0 = the cube."""
     adapt_radius: bool = False
     """Change 4: double the polish radius after a batch whose polished points reached the front, halve it otherwise."""
-    refine_picks: int | None = None
-    """Change 5 (off by default): polish only the first this many picks of a batch, the others pool points (None = all)."""
+    refine_picks: int | None = 2
+    """Change 5: polish only the first this many picks of a batch, the others pool points (None = all)."""
     n_local: int = 200
     """Change 3: trust-region candidates around the current Pareto set added to the pool (0 = off)."""
     local_radius: float = 0.1
