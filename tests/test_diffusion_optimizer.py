@@ -150,3 +150,16 @@ def test_trust_polish_keeps_picks_near_the_pool_and_adapts_its_radius(zdt1: Blac
         assert np.all(distance <= record.radius + 1e-9)
     for before, after in itertools.pairwise(seen):
         assert after.radius == adapted_radius(before.radius, before.pool, before.chosen, after.F)
+
+
+def test_the_default_batch_polishes_its_first_two_picks_only(zdt1: BlackBoxProblem) -> None:
+    """Change 5 on by default: picks after the second are pool points; with every pick polished some are not."""
+    assert FAST.refine_picks == DribConfig().refine_picks == 2
+
+    def later_picks_in_pool(config: DribConfig) -> list[bool]:
+        seen: list[BatchRecord] = []
+        optimize(zdt1, budget=24, seed=6, batch_size=4, device="cpu", config=config, on_batch=seen.append)
+        return [bool(np.any(np.all(np.isclose(r.pool, row), axis=1))) for r in seen for row in r.chosen[2:]]
+
+    assert all(later_picks_in_pool(FAST))
+    assert not all(later_picks_in_pool(replace(FAST, refine_picks=None)))
