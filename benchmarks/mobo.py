@@ -75,6 +75,8 @@ ABLATIONS: dict[str, Callable[[DribConfig], DribConfig]] = {
     "DRIB seed": seed_config,
 }
 METHODS = (OURS, *BASELINES, *ABLATIONS)
+NAME_WIDTH = max(len(m) for m in METHODS)
+"""The table's method column fits every method's name."""
 LATER_SETTINGS: dict[str, Any] = {"refine_radius": 1.0, "adapt_radius": False, "refine_picks": None}
 """DribConfig settings added after runs were recorded, with the value that leaves a run unchanged."""
 
@@ -228,7 +230,7 @@ def summarise(records: list[dict[str, Any]], out: Path, tier_name: str) -> None:
         final.setdefault((r["problem"], r["method"]), {})[r["seed"]] = r["hv"][-1]
         times.setdefault((r["problem"], r["method"]), []).append(r["time_s"])
     header = (
-        f"{'problem':7s} {'method':18s} {'seeds':>5s} {'final HV mean ± std':>21s} {'median':>8s} {'p (DRIB vs)':>11s}"
+        f"{'problem':7s} {'method':{NAME_WIDTH}s} {'seeds':>5s} {'final HV mean ± std':>21s} {'median':>8s} {'p (DRIB vs)':>11s}"
         f" {'time/run':>9s}"
     )
     print("\n" + header)
@@ -248,7 +250,8 @@ def summarise(records: list[dict[str, Any]], out: Path, tier_name: str) -> None:
             p = None if method == OURS else paired_p_value(ours, values)
             p_text = "-" if p is None else f"{p:.3f}"
             print(
-                f"{problem:7s} {method:18s} {len(hv):5d} {hv.mean():10.4f} ± {hv.std(ddof=1) if len(hv) > 1 else 0:7.4f}"
+                f"{problem:7s} {method:{NAME_WIDTH}s} {len(hv):5d}"
+                f" {hv.mean():10.4f} ± {hv.std(ddof=1) if len(hv) > 1 else 0:7.4f}"
                 f" {np.median(hv):8.4f} {p_text:>11s} {np.mean(times[(problem, method)]):8.1f}s"
             )
             band = hv_band([r for r in records if r["problem"] == problem and r["method"] == method])
@@ -266,7 +269,8 @@ def summarise(records: list[dict[str, Any]], out: Path, tier_name: str) -> None:
     for method, (higher, significant, total) in tally.items():
         if total:
             print(
-                f"DRIB-MOBO mean final HV higher than {method:18s} on {higher} of {total} problems ({significant} with p < 0.05)"
+                f"DRIB-MOBO mean final HV higher than {method:{NAME_WIDTH}s} on {higher} of {total} problems"
+                f" ({significant} with p < 0.05)"
             )
     for name, curves in (("", main_curves), ("_ablation", ablation_curves)):
         if not any(method in ABLATIONS for lines in curves.values() for method in lines) and name:

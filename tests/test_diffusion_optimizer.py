@@ -43,6 +43,11 @@ FAST = DribConfig(
 )
 
 
+def in_pool(pool: np.ndarray, row: np.ndarray) -> bool:
+    """row is one of the pool's candidates (up to float noise)."""
+    return bool(np.any(np.all(np.isclose(pool, row), axis=1)))
+
+
 @pytest.fixture(scope="module")
 def zdt1() -> BlackBoxProblem:
     return make_benchmark("zdt1", n_var=4)
@@ -101,7 +106,7 @@ def test_batches_come_from_the_pool_or_polish_nearby(zdt1: BlackBoxProblem) -> N
     for record in seen:
         assert record.chosen.shape == (4, 4) and record.operator == DIFFUSION
         # without polish every evaluated point of the batch is one of the pool's candidates
-        assert all(np.any(np.all(np.isclose(record.pool, row), axis=1)) for row in record.chosen)
+        assert all(in_pool(record.pool, row) for row in record.chosen)
     np.testing.assert_allclose(result.X[12:16], zdt1.lower + seen[0].chosen * (zdt1.upper - zdt1.lower))
 
 
@@ -159,7 +164,7 @@ def test_the_default_batch_polishes_its_first_two_picks_only(zdt1: BlackBoxProbl
     def later_picks_in_pool(config: DribConfig) -> list[bool]:
         seen: list[BatchRecord] = []
         optimize(zdt1, budget=24, seed=6, batch_size=4, device="cpu", config=config, on_batch=seen.append)
-        return [bool(np.any(np.all(np.isclose(r.pool, row), axis=1))) for r in seen for row in r.chosen[2:]]
+        return [in_pool(r.pool, row) for r in seen for row in r.chosen[2:]]
 
     assert all(later_picks_in_pool(FAST))
     assert not all(later_picks_in_pool(replace(FAST, refine_picks=None)))
